@@ -1,0 +1,16 @@
+# Writes OUT: one `{"<id>", R"mldoc(<doc.md>)mldoc"},` line per rules/<id>/doc.md,
+# so `explain`, `rules` and SARIF help all come from the same text.
+file(GLOB docs RELATIVE "${RULES_DIR}" "${RULES_DIR}/*/doc.md")
+list(SORT docs)
+set(content "// Generated from rules/*/doc.md by cmake/EmbedDocs.cmake. Do not edit.\n")
+foreach(doc IN LISTS docs)
+  get_filename_component(id "${doc}" DIRECTORY)
+  file(READ "${RULES_DIR}/${doc}" text)
+  string(FIND "${text}" ")mldoc" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${doc} contains the delimiter )mldoc")
+  endif()
+  string(APPEND content "{\"${id}\", R\"mldoc(${text})mldoc\"},\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "${content}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

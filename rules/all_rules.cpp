@@ -1,0 +1,63 @@
+// The one list of rules, sorted by id. A rule exists when it is listed here;
+// tests check the list is sorted, every rule has a doc.md and fixtures.
+#include <array>
+
+#include "rules/rules.h"
+
+namespace meshlint {
+
+namespace {
+
+struct DocEntry {
+  std::string_view id;
+  std::string_view doc;
+};
+
+// rules/<id>/doc.md, embedded by CMake (cmake/EmbedDocs.cmake).
+constexpr DocEntry kDocs[] = {
+#include "rule_docs.inc"
+};
+
+constexpr std::string_view DocFor(std::string_view id) {
+  for (const DocEntry& e : kDocs)
+    if (e.id == id) return e.doc;
+  return {};
+}
+
+constexpr std::array kRules = {
+    RuleInfo{"invalid-manifest", Severity::kError,
+             "A file or document that cannot be used: YAML syntax errors, templates, binary "
+             "files, wrong field types.",
+             rules::CheckInvalidManifest, DocFor("invalid-manifest"), "correctness",
+             "very-high", ""},
+    RuleInfo{"mesh-config-conflict", Severity::kWarning,
+             "Two mesh config sources set the same field to different values.",
+             rules::CheckMeshConfigConflict, DocFor("mesh-config-conflict"),
+             "correctness,egress", "very-high", ""},
+    RuleInfo{"mesh-outbound-allow-any", Severity::kError,
+             "The mesh's outboundTrafficPolicy lets traffic to unregistered hosts through "
+             "(ALLOW_ANY, unset, or no mesh config found).",
+             rules::CheckMeshOutboundAllowAny, DocFor("mesh-outbound-allow-any"),
+             "security,egress", "very-high", "8.0"},
+    RuleInfo{"namespace-without-sidecar", Severity::kWarning,
+             "A namespace in the sidecar mesh that no default Sidecar limits, so its proxies "
+             "import every service exported to it.",
+             rules::CheckNamespaceWithoutSidecar, DocFor("namespace-without-sidecar"),
+             "security,egress", "high", "5.0"},
+    RuleInfo{"serviceentry-exported-to-all", Severity::kWarning,
+             "A ServiceEntry visible to every namespace, so every namespace can reach its hosts.",
+             rules::CheckServiceEntryExportedToAll, DocFor("serviceentry-exported-to-all"),
+             "security,egress", "very-high", "6.5"},
+};
+
+}  // namespace
+
+std::span<const RuleInfo> AllRules() { return kRules; }
+
+const RuleInfo* FindRule(std::string_view id) {
+  for (const RuleInfo& r : kRules)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+}  // namespace meshlint

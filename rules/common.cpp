@@ -1,0 +1,21 @@
+#include "rules/common.h"
+
+namespace meshlint::rules {
+
+std::string ListForMessage(const std::vector<std::string>& items, std::size_t shown) {
+  std::string out;
+  const std::size_t n = std::min(items.size(), shown);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += (i + 1 == items.size()) ? " and " : ", ";
+    out += items[i];
+  }
+  if (items.size() > n) out += " and " + std::to_string(items.size() - n) + " more";
+  return out;
+}
+
+std::string Where(const MeshModel& model, const Location& loc) {
+  if (!loc.valid() || loc.file >= model.files.size()) return "?";
+  return model.files.display(loc.file) + ":" + std::to_string(loc.line);
+}
+
+}  // namespace meshlint::rules

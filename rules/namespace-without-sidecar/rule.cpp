@@ -1,0 +1,98 @@
+// namespace-without-sidecar: a namespace in the sidecar mesh whose proxies are
+// limited by no Sidecar, neither its own default nor the root namespace's, so
+// they import every service exported to them: the second hole of the write-up.
+#include <map>
+
+#include "rules/common.h"
+#include "rules/rules.h"
+
+namespace meshlint::rules {
+
+namespace {
+
+bool Label(const NamespaceObject& ns, const char* key, const char* value) {
+  auto it = ns.labels.find(key);
+  return it != ns.labels.end() && it->second == value;
+}
+
+// Whether workloads of this namespace get sidecars at all.
+bool InSidecarMesh(const MeshModel& model, const NamespaceInfo& info) {
+  if (model.IsSystemNamespace(info.name)) return false;
+  if (!info.manifest) return true;  // known only from its objects: assume yes
+  const NamespaceObject& ns = model.namespaces[*info.manifest];
+  if (Label(ns, "istio-injection", "disabled")) return false;
+  const bool injected = Label(ns, "istio-injection", "enabled") ||
+                        ns.labels.count("istio.io/rev") != 0;
+  if (Label(ns, "istio.io/dataplane-mode", "ambient") && !injected) return false;
+  return true;
+}
+
+}  // namespace
+
+void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
+  if (!model.DefaultSidecars(model.mesh.root_namespace).empty()) return;
+
+  // External hosts each namespace imports without a Sidecar: those exported
+  // to all, plus those exported to it by name or by ".". One pass over the
+  // ServiceEntries, not one per namespace.
+  std::size_t to_all = 0;
+  std::map<std::string, std::size_t, std::less<>> to_some;
+  for (const ServiceEntry& se : model.service_entries) {
+    if (!se.IsExternal()) continue;
+    if (model.IsExportedToAll(se)) {
+      to_all += se.hosts.size();
+      continue;
+    }
+    if (se.export_to.empty()) {
+      for (const auto& ns : model.mesh.default_service_export_to)
+        to_some[ns == "." ? se.meta.ref.ns : ns] += se.hosts.size();
+    } else {
+      for (const auto& ns : se.export_to)
+        to_some[ns.value == "." ? se.meta.ref.ns : ns.value] += se.hosts.size();
+    }
+  }
+
+  for (const NamespaceInfo& info : model.namespace_index()) {
+    if (!InSidecarMesh(model, info)) continue;
+    if (!model.DefaultSidecars(info.name).empty()) continue;
+
+    Diagnostic d;
+    if (info.manifest) {
+      const ObjectMeta& meta = model.namespaces[*info.manifest].meta;
+      d.loc = meta.anchor();
+      d.object = meta.ref;
+    } else {
+      d.loc = info.first_object_loc;
+      d.object = ObjectRef{"Namespace", "", info.name};
+    }
+    d.field = "Sidecar";
+
+    std::size_t hosts = to_all;
+    if (auto it = to_some.find(info.name); it != to_some.end()) hosts += it->second;
+    std::string subject = "Namespace '" + info.name + "'";
+    if (!info.manifest)
+      subject += " (no Namespace manifest; known from " + info.first_object.kind + " '" +
+                 info.first_object.name + "')";
+
+    std::vector<std::string> scoped;
+    for (std::size_t i : info.sidecars) {
+      scoped.push_back(model.sidecars[i].meta.ref.name);
+      d.related.push_back({model.sidecars[i].selector_loc.valid() ? model.sidecars[i].selector_loc
+                                                                  : model.sidecars[i].meta.anchor(),
+                           "workload-scoped Sidecar: applies only to the workloads it selects"});
+    }
+    d.message = subject + " has no default Sidecar";
+    if (!scoped.empty())
+      d.message += " (only workload-scoped ones: " + ListForMessage(scoped) + ")";
+    d.message += " and the root namespace " + model.mesh.root_namespace +
+                 " has none to inherit: its proxies import every service exported to it";
+    if (hosts > 0)
+      d.message += ", including " + std::to_string(hosts) + " external host" +
+                   (hosts == 1 ? "" : "s");
+    d.message += ". Add a Sidecar without workloadSelector whose egress hosts list only what it "
+                 "needs (e.g. \"./*\", \"" + model.mesh.root_namespace + "/*\").";
+    sink.Report(std::move(d));
+  }
+}
+
+}  // namespace meshlint::rules

@@ -1,0 +1,15 @@
+// The check function of every rule, one per rules/<id>/rule.cpp. The one list
+// that names them all, with their metadata, is rules/all_rules.cpp.
+#pragma once
+
+#include "engine/rule.h"
+
+namespace meshlint::rules {
+
+void CheckInvalidManifest(const MeshModel& model, FindingSink& sink);
+void CheckMeshConfigConflict(const MeshModel& model, FindingSink& sink);
+void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink);
+void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink);
+void CheckServiceEntryExportedToAll(const MeshModel& model, FindingSink& sink);
+
+}  // namespace meshlint::rules

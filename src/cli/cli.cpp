@@ -1,0 +1,217 @@
+#include "cli/cli.h"
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "engine/runner.h"
+#include "loader/loader.h"
+#include "report/report.h"
+
+namespace meshlint {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage =
+    "meshlint: static policy linter and egress auditor for Istio manifests\n"
+    "\n"
+    "Usage:\n"
+    "  meshlint lint [PATH...] [options]   lint manifests (files, directories, - for stdin)\n"
+    "  meshlint rules [--format F]         list the rules\n"
+    "  meshlint explain RULE               print a rule's documentation\n"
+    "  meshlint --version | --help\n"
+    "\n"
+    "Run 'meshlint lint --help' for the lint options.\n"
+    "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage error\n"
+    "or unreadable path.\n";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+po::options_description LintOptions() {
+  po::options_description o("lint options");
+  o.add_options()("help,h", "show this help")(
+      "format,f", po::value<std::string>()->default_value("text"), "text | json | sarif")(
+      "output,o", po::value<std::string>(), "write the report to FILE instead of stdout")(
+      "fail-on", po::value<std::string>()->default_value("warning"),
+      "lowest severity that makes the exit status 1: error | warning | note | never")(
+      "severity", po::value<std::vector<std::string>>()->composing(),
+      "RULE=LEVEL: run RULE at LEVEL (error | warning | note | off); repeatable")(
+      "disable", po::value<std::vector<std::string>>()->composing(),
+      "turn RULE off; repeatable")(
+      "default-namespace", po::value<std::string>()->default_value("default"),
+      "namespace of objects that name none (as `kubectl apply` without -n)")(
+      "mesh-config", po::value<std::string>(),
+      "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
+      "jobs,j", po::value<unsigned>()->default_value(0), "files loaded in parallel (0: all cores)")(
+      "quiet,q", "no summary line on stderr");
+  return o;
+}
+
+const RuleInfo& RequireRule(const std::string& id) {
+  const RuleInfo* rule = FindRule(id);
+  if (!rule) throw UsageError("unknown rule '" + id + "' (see 'meshlint rules')");
+  return *rule;
+}
+
+void ParseSeverities(const po::variables_map& vm, RunOptions& run) {
+  if (vm.count("severity")) {
+    for (const std::string& spec : vm["severity"].as<std::vector<std::string>>()) {
+      auto eq = spec.find('=');
+      if (eq == std::string::npos) throw UsageError("--severity takes RULE=LEVEL, got '" + spec + "'");
+      const RuleInfo& rule = RequireRule(spec.substr(0, eq));
+      std::string level = spec.substr(eq + 1);
+      if (level == "off") {
+        run.severity[std::string(rule.id)] = std::nullopt;
+      } else if (auto s = ParseSeverity(level)) {
+        run.severity[std::string(rule.id)] = *s;
+      } else {
+        throw UsageError("--severity level must be error, warning, note or off, got '" + level + "'");
+      }
+    }
+  }
+  if (vm.count("disable"))
+    for (const std::string& id : vm["disable"].as<std::vector<std::string>>())
+      run.severity[std::string(RequireRule(id).id)] = std::nullopt;
+}
+
+int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const auto started = std::chrono::steady_clock::now();
+  po::options_description options = LintOptions();
+  po::options_description hidden;
+  hidden.add_options()("path", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("path", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    out << "Usage: meshlint lint [PATH...] [options]\n\n"
+           "Lints Kubernetes/Istio manifests: files, directories (walked for .yaml, .yml,\n"
+           ".json), or - for stdin; no PATH means the current directory.\n\n"
+        << options;
+    return kExitClean;
+  }
+
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "text" && format != "json" && format != "sarif")
+    throw UsageError("--format must be text, json or sarif, got '" + format + "'");
+  const std::string fail_on = vm["fail-on"].as<std::string>();
+  std::optional<Severity> threshold = ParseSeverity(fail_on);
+  if (!threshold && fail_on != "never")
+    throw UsageError("--fail-on must be error, warning, note or never, got '" + fail_on + "'");
+  RunOptions run;
+  ParseSeverities(vm, run);
+
+  LoadOptions load;
+  load.default_namespace = vm["default-namespace"].as<std::string>();
+  if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
+  load.jobs = vm["jobs"].as<unsigned>();
+  std::vector<std::string> paths;
+  if (vm.count("path")) paths = vm["path"].as<std::vector<std::string>>();
+
+  MeshModel model;
+  std::vector<InputError> input_errors = LoadInputs(paths, load, model);
+  std::vector<std::string> notifications;
+  for (const InputError& e : input_errors) {
+    err << "meshlint: " << TerminalSafe(e.path) << ": " << e.message << '\n';
+    notifications.push_back(e.path + ": " + e.message);
+  }
+  std::vector<Finding> findings = RunRules(model, run);
+
+  ReportContext ctx{model, findings, std::filesystem::current_path().string(), notifications,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)};
+  std::ofstream file;
+  std::ostream* sink = &out;
+  if (vm.count("output")) {
+    const std::string path = vm["output"].as<std::string>();
+    file.open(path, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << "meshlint: cannot write " << path << ": " << std::strerror(errno) << '\n';
+      return kExitUsage;
+    }
+    sink = &file;
+  }
+  if (format == "json") WriteJson(*sink, ctx);
+  else if (format == "sarif") WriteSarif(*sink, ctx);
+  else WriteText(*sink, ctx);
+  sink->flush();
+  if (!*sink) {
+    err << "meshlint: error writing the report\n";
+    return kExitUsage;
+  }
+  if (!vm.count("quiet")) WriteSummary(err, ctx);
+
+  if (!input_errors.empty()) return kExitUsage;
+  if (!threshold) return kExitClean;
+  for (const Finding& f : findings)
+    if (f.severity >= *threshold) return kExitFindings;
+  return kExitClean;
+}
+
+int Rules(const std::vector<std::string>& args, std::ostream& out) {
+  po::options_description o("rules options");
+  o.add_options()("format,f", po::value<std::string>()->default_value("text"),
+                  "text | markdown | json")("help,h", "show this help");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(o).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    out << "Usage: meshlint rules [--format text|markdown|json]\n\n" << o;
+    return kExitClean;
+  }
+  const std::string format = vm["format"].as<std::string>();
+  if (format == "text") WriteRulesText(out);
+  else if (format == "markdown") WriteRulesMarkdown(out);
+  else if (format == "json") WriteRulesJson(out);
+  else throw UsageError("--format must be text, markdown or json, got '" + format + "'");
+  return kExitClean;
+}
+
+int Explain(const std::vector<std::string>& args, std::ostream& out) {
+  if (args.size() != 1 || args[0].starts_with("-"))
+    throw UsageError("usage: meshlint explain RULE (see 'meshlint rules')");
+  out << RequireRule(args[0]).doc;
+  return kExitClean;
+}
+
+}  // namespace
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  try {
+    if (args.empty()) {
+      err << kUsage;
+      return kExitUsage;
+    }
+    const std::string command = args.front();
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "--help" || command == "-h" || command == "help") {
+      out << kUsage;
+      return kExitClean;
+    }
+    if (command == "--version" || command == "version") {
+      out << kToolName << ' ' << kToolVersion << '\n';
+      return kExitClean;
+    }
+    if (command == "lint") return Lint(rest, out, err);
+    if (command == "rules") return Rules(rest, out);
+    if (command == "explain") return Explain(rest, out);
+    throw UsageError("unknown command '" + command + "'");
+  } catch (const UsageError& e) {
+    err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
+  } catch (const po::error& e) {
+    err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
+  }
+  return kExitUsage;
+}
+
+}  // namespace meshlint

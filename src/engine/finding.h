@@ -1,0 +1,45 @@
+// What a rule reports, and the severities findings carry.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/location.h"
+#include "model/model.h"
+
+namespace meshlint {
+
+enum class Severity { kNote = 0, kWarning = 1, kError = 2 };
+std::string_view SeverityName(Severity s);
+std::optional<Severity> ParseSeverity(std::string_view text);
+
+// Another place involved in a finding ("the ServiceEntry that grants it").
+struct RelatedLocation {
+  Location loc;
+  std::string message;
+};
+
+// What a rule's check says: where, what, about which object. The engine adds
+// the rule id and severity.
+struct Diagnostic {
+  Location loc;
+  std::string message;
+  ObjectRef object;
+  // Path of the offending field inside the object ("spec.exportTo[0]"):
+  // with the rule and object it identifies the finding across edits.
+  std::string field;
+  std::vector<RelatedLocation> related;
+};
+
+struct Finding {
+  std::string_view rule_id;
+  Severity severity = Severity::kWarning;
+  Diagnostic diag;
+
+  // rule + object + field: stable when lines move or files are renamed.
+  std::string StableKey() const;
+};
+
+}  // namespace meshlint

@@ -1,0 +1,77 @@
+#include "engine/runner.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace meshlint {
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::kNote: return "note";
+    case Severity::kWarning: return "warning";
+    case Severity::kError: return "error";
+  }
+  return "warning";
+}
+
+std::optional<Severity> ParseSeverity(std::string_view text) {
+  if (text == "note") return Severity::kNote;
+  if (text == "warning") return Severity::kWarning;
+  if (text == "error") return Severity::kError;
+  return std::nullopt;
+}
+
+std::string Finding::StableKey() const {
+  std::string key(rule_id);
+  key += '|';
+  key += diag.object.FullyQualifiedName();
+  key += '|';
+  key += diag.field;
+  return key;
+}
+
+std::optional<Severity> EffectiveSeverity(const RuleInfo& rule, const RunOptions& options) {
+  auto it = options.severity.find(rule.id);
+  if (it == options.severity.end()) return rule.default_severity;
+  return it->second;
+}
+
+namespace {
+
+class CollectingSink : public FindingSink {
+ public:
+  CollectingSink(const RuleInfo& rule, Severity severity, std::vector<Finding>& out)
+      : rule_(rule), severity_(severity), out_(out) {}
+  void Report(Diagnostic diag) override {
+    out_.push_back(Finding{rule_.id, severity_, std::move(diag)});
+  }
+
+ private:
+  const RuleInfo& rule_;
+  Severity severity_;
+  std::vector<Finding>& out_;
+};
+
+}  // namespace
+
+std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options) {
+  std::vector<Finding> findings;
+  for (const RuleInfo& rule : AllRules()) {
+    auto severity = EffectiveSeverity(rule, options);
+    if (!severity) continue;
+    CollectingSink sink(rule, *severity, findings);
+    rule.check(model, sink);
+  }
+  static const std::string kNoFile;
+  auto key = [&](const Finding& f) {
+    const std::string& path =
+        f.diag.loc.valid() && f.diag.loc.file < model.files.size() ? model.files.display(f.diag.loc.file)
+                                                                  : kNoFile;
+    return std::tie(path, f.diag.loc.line, f.diag.loc.column, f.rule_id, f.diag.message);
+  };
+  std::stable_sort(findings.begin(), findings.end(),
+                   [&](const Finding& a, const Finding& b) { return key(a) < key(b); });
+  return findings;
+}
+
+}  // namespace meshlint

@@ -1,0 +1,27 @@
+// Runs the rules over a model and stamps what they report.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/finding.h"
+#include "engine/rule.h"
+#include "model/model.h"
+
+namespace meshlint {
+
+struct RunOptions {
+  // Per-rule severity; nullopt turns the rule off. Rules not named keep their
+  // default severity.
+  std::map<std::string, std::optional<Severity>, std::less<>> severity;
+};
+
+// Findings of every enabled rule, sorted by file, line, column, rule, message.
+std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options);
+
+// The severity a rule runs at under `options` (nullopt: off).
+std::optional<Severity> EffectiveSeverity(const RuleInfo& rule, const RunOptions& options);
+
+}  // namespace meshlint

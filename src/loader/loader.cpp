@@ -1,0 +1,876 @@
+#include "loader/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "loader/text.h"
+
+namespace meshlint {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Kinds that exist once per cluster, not per namespace. Objects of these kinds
+// never make a namespace known.
+constexpr std::array<std::string_view, 30> kClusterScopedKinds = {
+    "APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterIssuer",
+    "ClusterRole", "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition",
+    "FlowSchema", "GatewayClass", "IngressClass", "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "Namespace", "Node",
+    "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration",
+    "RuntimeClass", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "StorageClass",
+    "TokenReview", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration", "VolumeAttachment"};
+
+bool IsClusterScoped(std::string_view kind) {
+  return std::find(kClusterScopedKinds.begin(), kClusterScopedKinds.end(), kind) !=
+         kClusterScopedKinds.end();
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// Documents that carry apiVersion and kind but configure a local tool rather
+// than describe a cluster object (kustomize, kubeconfig). Like Helm values,
+// they are skipped and counted.
+bool IsLocalToolConfig(std::string_view api_version, std::string_view kind) {
+  return StartsWith(api_version, "kustomize.config.k8s.io/") ||
+         StartsWith(api_version, "config.kubernetes.io/") ||
+         (api_version == "v1" && kind == "Config");
+}
+
+// "istio-system/istio": how messages name an object whose kind they state.
+std::string Qualified(const ObjectRef& ref) {
+  return ref.ns.empty() ? ref.name : ref.ns + "/" + ref.name;
+}
+
+bool IsIstioNetworking(std::string_view api_version) {
+  return api_version == "networking.istio.io/v1alpha3" ||
+         api_version == "networking.istio.io/v1beta1" || api_version == "networking.istio.io/v1";
+}
+
+// Everything one file yields; files load in parallel and are merged in order.
+struct FileResult {
+  std::vector<NamespaceObject> namespaces;
+  std::vector<ServiceEntry> service_entries;
+  std::vector<Sidecar> sidecars;
+  std::vector<ObjectMeta> others;
+  std::vector<MeshConfigSource> mesh_sources;
+  std::vector<LoadProblem> problems;
+  LoadStats stats;
+};
+
+template <typename T>
+void Append(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+void Merge(FileResult& r, MeshModel& model) {
+  Append(model.namespaces, r.namespaces);
+  Append(model.service_entries, r.service_entries);
+  Append(model.sidecars, r.sidecars);
+  Append(model.others, r.others);
+  Append(model.mesh_sources, r.mesh_sources);
+  Append(model.problems, r.problems);
+  model.stats.files += r.stats.files;
+  model.stats.documents += r.stats.documents;
+  model.stats.objects += r.stats.objects;
+  model.stats.skipped_non_kubernetes += r.stats.skipped_non_kubernetes;
+  model.stats.empty_documents += r.stats.empty_documents;
+}
+
+// A key and its value inside a mapping.
+struct Field {
+  YAML::Node key;
+  YAML::Node value;
+  bool found = false;
+  bool present() const { return found && !value.IsNull(); }
+};
+
+// Raised inside one object when a field the model needs has the wrong shape;
+// the object is then not used, and the problem is reported.
+struct Unusable {};
+
+// Reads one parsed document (or the YAML embedded in a ConfigMap) into a
+// FileResult, translating yaml-cpp marks into file positions.
+class DocReader {
+ public:
+  DocReader(FileResult& out, const LoadOptions& options, std::uint32_t file, TextSpan span)
+      : out_(out), options_(options), file_(file), span_(span) {}
+
+  void Document(const YAML::Node& root) {
+    ++out_.stats.documents;
+    if (!root || root.IsNull()) {
+      ++out_.stats.empty_documents;
+      return;
+    }
+    if (!root.IsMap()) {
+      Problem(Loc(root),
+              std::string("a manifest document must be a mapping (an object), not a ") +
+                  (root.IsSequence() ? "list" : "scalar"),
+              {}, "");
+      return;
+    }
+    Object(root, "");
+  }
+
+  // Mesh settings from a MeshConfig mapping (IstioOperator spec.meshConfig,
+  // ConfigMap data.mesh, a --mesh-config file).
+  void MeshConfig(const YAML::Node& mc, MeshConfigSource source, const ObjectRef& ref,
+                  const std::string& path) {
+    try {
+      if (!mc.IsMap()) {
+        if (!mc.IsNull()) Problem(Loc(mc), "mesh config must be a mapping", ref, path);
+        out_.mesh_sources.push_back(std::move(source));
+        return;
+      }
+      if (Field f = Get(mc, "rootNamespace", ref, path); f.present())
+        source.root_namespace = Scalar(f, ref, path + ".rootNamespace");
+      if (Field f = Get(mc, "defaultServiceExportTo", ref, path); f.present()) {
+        source.default_service_export_to = ScalarList(f, ref, path + ".defaultServiceExportTo");
+        source.default_service_export_to_key = Loc(f.key);
+      }
+      if (Field f = Get(mc, "outboundTrafficPolicy", ref, path); f.present()) {
+        source.outbound_key = Loc(f.key);
+        RequireMap(f, ref, path + ".outboundTrafficPolicy");
+        if (Field m = Get(f.value, "mode", ref, path); m.present()) {
+          auto mode = Scalar(m, ref, path + ".outboundTrafficPolicy.mode");
+          auto parsed = ParseOutboundMode(mode.value);
+          if (!parsed) {
+            Problem(mode.loc,
+                    "outboundTrafficPolicy.mode '" + mode.value +
+                        "' is not one of REGISTRY_ONLY, ALLOW_ANY, ALLOW_ANY_DYNAMIC_DNS",
+                    ref, path + ".outboundTrafficPolicy.mode");
+            throw Unusable{};
+          }
+          source.outbound_mode = Located<OutboundMode>{*parsed, mode.loc};
+        }
+      }
+      out_.mesh_sources.push_back(std::move(source));
+    } catch (const Unusable&) {
+      // Reported; the source is not used.
+    }
+  }
+
+  Location Loc(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    if (span_.collapse_to.valid()) return span_.collapse_to;
+    if (mark.line < 0) return Location{file_, span_.first_line, span_.column_offset + 1, 0, 0};
+    Location loc;
+    loc.file = file_;
+    loc.line = span_.first_line + static_cast<std::uint32_t>(mark.line);
+    loc.column = span_.column_offset + static_cast<std::uint32_t>(mark.column) + 1;
+    loc.end_line = loc.line;
+    loc.end_column = loc.column + 1;
+    if (node.IsScalar()) {
+      std::uint32_t width =
+          ScalarWidth(span_.Line(static_cast<std::uint32_t>(mark.line)),
+                      static_cast<std::size_t>(mark.column), node.Scalar());
+      loc.end_column = loc.column + std::max<std::uint32_t>(width, 1);
+    }
+    return loc;
+  }
+
+ private:
+  void Problem(Location loc, std::string message, const ObjectRef& ref, std::string field) {
+    out_.problems.push_back(LoadProblem{loc, std::move(message), ref, std::move(field)});
+  }
+
+  Field Get(const YAML::Node& map, std::string_view name, const ObjectRef& ref,
+            const std::string& path) {
+    Field field;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar() || it->first.Scalar() != name) continue;
+      if (field.found) {
+        Problem(Loc(it->first),
+                "duplicate key '" + std::string(name) + "' (first at line " +
+                    std::to_string(Loc(field.key).line) + "); Kubernetes rejects this",
+                ref, Join(path, name));
+        throw Unusable{};
+      }
+      field.key = it->first;
+      field.value = it->second;
+      field.found = true;
+    }
+    return field;
+  }
+
+  static std::string Join(const std::string& path, std::string_view name) {
+    return path.empty() ? std::string(name) : path + "." + std::string(name);
+  }
+
+  static const char* ShapeName(const YAML::Node& node) {
+    if (node.IsMap()) return "a mapping";
+    if (node.IsSequence()) return "a list";
+    if (node.IsNull()) return "empty";
+    return "a scalar";
+  }
+
+  void RequireMap(const Field& f, const ObjectRef& ref, const std::string& path) {
+    if (f.value.IsMap() || f.value.IsNull()) return;
+    Problem(Loc(f.value), path + " must be a mapping, not " + ShapeName(f.value), ref, path);
+    throw Unusable{};
+  }
+
+  Located<std::string> Scalar(const Field& f, const ObjectRef& ref, const std::string& path) {
+    if (!f.value.IsScalar()) {
+      Problem(Loc(f.value), path + " must be a string, not " + ShapeName(f.value), ref, path);
+      throw Unusable{};
+    }
+    return {f.value.Scalar(), Loc(f.value)};
+  }
+
+  std::vector<Located<std::string>> ScalarList(const Field& f, const ObjectRef& ref,
+                                               const std::string& path,
+                                               const char* example = nullptr) {
+    std::vector<Located<std::string>> out;
+    if (f.value.IsNull()) return out;
+    if (!f.value.IsSequence()) {
+      std::string message = path + " must be a list, not " + ShapeName(f.value);
+      if (example) message += std::string(" (write ") + example + ")";
+      Problem(Loc(f.value), message, ref, path);
+      throw Unusable{};
+    }
+    for (std::size_t i = 0; i < f.value.size(); ++i) {
+      const YAML::Node item = f.value[i];
+      if (!item.IsScalar()) {
+        std::string item_path = path + "[" + std::to_string(i) + "]";
+        Problem(Loc(item), item_path + " must be a string, not " + ShapeName(item), ref,
+                item_path);
+        throw Unusable{};
+      }
+      out.push_back({item.Scalar(), Loc(item)});
+    }
+    return out;
+  }
+
+  void Object(const YAML::Node& node, const std::string& where) {
+    ObjectRef none;
+    Field api, kind;
+    try {
+      api = Get(node, "apiVersion", none, where);
+      kind = Get(node, "kind", none, where);
+    } catch (const Unusable&) {
+      return;
+    }
+    if (!api.found && !kind.found) {
+      // Helm values, tool configuration, anything that is not a Kubernetes
+      // object: not ours to judge.
+      ++out_.stats.skipped_non_kubernetes;
+      return;
+    }
+    if (!api.found || !kind.found) {
+      const Field& have = api.found ? api : kind;
+      Problem(Loc(have.key),
+              std::string("object has '") + (api.found ? "apiVersion" : "kind") +
+                  "' but no '" + (api.found ? "kind" : "apiVersion") + "'",
+              none, where);
+      return;
+    }
+    if (!api.value.IsScalar() || !kind.value.IsScalar() || kind.value.Scalar().empty()) {
+      const Field& bad = api.value.IsScalar() ? kind : api;
+      Problem(Loc(bad.value), Join(where, api.value.IsScalar() ? "kind" : "apiVersion") +
+                                  " must be a non-empty string",
+              none, where);
+      return;
+    }
+    const std::string api_version = api.value.Scalar();
+    const std::string kind_name = kind.value.Scalar();
+    if (IsLocalToolConfig(api_version, kind_name)) {
+      ++out_.stats.skipped_non_kubernetes;
+      return;
+    }
+
+    // kind: List (and FooList) wraps objects in `items`.
+    if (kind_name == "List" || (kind_name.size() > 4 && kind_name.ends_with("List"))) {
+      try {
+        Field items = Get(node, "items", none, where);
+        if (items.found) {
+          if (!items.value.IsSequence() && !items.value.IsNull()) {
+            Problem(Loc(items.value), Join(where, "items") + " must be a list", none, where);
+            return;
+          }
+          for (std::size_t i = 0; i < items.value.size(); ++i) {
+            const YAML::Node item = items.value[i];
+            std::string item_where = Join(where, "items[" + std::to_string(i) + "]");
+            if (!item.IsMap()) {
+              Problem(Loc(item), item_where + " must be a mapping (an object)", none, item_where);
+              continue;
+            }
+            Object(item, item_where);
+          }
+          return;
+        }
+      } catch (const Unusable&) {
+        return;
+      }
+    }
+
+    ObjectMeta meta;
+    meta.api_version = api_version;
+    meta.ref.kind = kind_name;
+    meta.loc = Loc(kind.value);
+    try {
+      ReadMetadata(node, meta, where);
+      ++out_.stats.objects;
+      if (kind_name == "Namespace" && api_version == "v1") {
+        NamespaceObject ns;
+        ns.meta = meta;
+        ReadLabels(node, ns, where);
+        out_.namespaces.push_back(std::move(ns));
+        return;
+      }
+      if (kind_name == "ServiceEntry" && IsIstioNetworking(api_version)) {
+        ReadServiceEntry(node, std::move(meta), where);
+        return;
+      }
+      if (kind_name == "Sidecar" && IsIstioNetworking(api_version)) {
+        ReadSidecar(node, std::move(meta), where);
+        return;
+      }
+      if (kind_name == "IstioOperator" && StartsWith(api_version, "install.istio.io/"))
+        ReadIstioOperator(node, meta, where);
+      else if (kind_name == "ConfigMap" && api_version == "v1")
+        ReadMeshConfigMap(node, meta, where);
+      out_.others.push_back(std::move(meta));
+    } catch (const Unusable&) {
+      // Reported where detected. The object still tells which namespace
+      // exists, when its metadata was readable.
+      if (!meta.ref.name.empty()) {
+        ObjectMeta generic = meta;
+        out_.others.push_back(std::move(generic));
+      }
+    }
+  }
+
+  void ReadMetadata(const YAML::Node& node, ObjectMeta& meta, const std::string& where) {
+    const ObjectRef& ref = meta.ref;
+    Field md = Get(node, "metadata", ref, where);
+    if (!md.found || md.value.IsNull()) {
+      Problem(meta.loc, meta.ref.kind + " has no metadata (metadata.name is required)", ref,
+              Join(where, "metadata"));
+      throw Unusable{};
+    }
+    if (!md.value.IsMap()) {
+      Problem(Loc(md.value),
+              Join(where, "metadata") + " must be a mapping, not " + ShapeName(md.value), ref,
+              Join(where, "metadata"));
+      throw Unusable{};
+    }
+    const std::string mpath = Join(where, "metadata");
+    Field name = Get(md.value, "name", ref, mpath);
+    if (!name.present()) name = Get(md.value, "generateName", ref, mpath);
+    if (!name.present()) {
+      Problem(Loc(md.key), meta.ref.kind + " has no metadata.name", ref, mpath + ".name");
+      throw Unusable{};
+    }
+    auto n = Scalar(name, ref, mpath + ".name");
+    meta.ref.name = n.value;
+    meta.name_loc = n.loc;
+
+    Field ns = Get(md.value, "namespace", ref, mpath);
+    if (IsClusterScoped(meta.ref.kind)) {
+      meta.ref.ns.clear();
+    } else if (ns.present()) {
+      auto v = Scalar(ns, ref, mpath + ".namespace");
+      meta.ref.ns = v.value;
+      meta.ns_loc = v.loc;
+    } else {
+      meta.ref.ns = options_.default_namespace;
+      meta.ns_defaulted = true;
+    }
+
+    Field ann = Get(md.value, "annotations", ref, mpath);
+    if (ann.present()) {
+      RequireMap(ann, meta.ref, mpath + ".annotations");
+      for (auto it = ann.value.begin(); it != ann.value.end(); ++it) {
+        if (!it->first.IsScalar() || !StartsWith(it->first.Scalar(), "ignore.meshlint.io/"))
+          continue;
+        std::string value = it->second.IsScalar() ? it->second.Scalar() : std::string();
+        meta.meshlint_annotations.push_back(
+            {it->first.Scalar(), Located<std::string>{value, Loc(it->first)}});
+      }
+    }
+  }
+
+  void ReadLabels(const YAML::Node& node, NamespaceObject& ns, const std::string& where) {
+    Field md = Get(node, "metadata", ns.meta.ref, where);
+    Field labels = Get(md.value, "labels", ns.meta.ref, Join(where, "metadata"));
+    if (!labels.present()) return;
+    RequireMap(labels, ns.meta.ref, Join(where, "metadata.labels"));
+    for (auto it = labels.value.begin(); it != labels.value.end(); ++it) {
+      if (it->first.IsScalar() && it->second.IsScalar())
+        ns.labels[it->first.Scalar()] = it->second.Scalar();
+    }
+  }
+
+  Field Spec(const YAML::Node& node, const ObjectRef& ref, const std::string& where) {
+    Field spec = Get(node, "spec", ref, where);
+    if (spec.found) RequireMap(spec, ref, Join(where, "spec"));
+    return spec;
+  }
+
+  void ReadServiceEntry(const YAML::Node& node, ObjectMeta meta, const std::string& where) {
+    ServiceEntry se;
+    se.meta = std::move(meta);
+    const ObjectRef& ref = se.meta.ref;
+    Field spec = Spec(node, ref, where);
+    if (spec.present()) {
+      const std::string sp = Join(where, "spec");
+      if (Field f = Get(spec.value, "hosts", ref, sp); f.found) {
+        se.hosts_key = Loc(f.key);
+        se.hosts = ScalarList(f, ref, sp + ".hosts", "hosts: [\"api.example.com\"]");
+      }
+      if (Field f = Get(spec.value, "exportTo", ref, sp); f.found) {
+        se.export_to_set = true;
+        se.export_to_key = Loc(f.key);
+        se.export_to = ScalarList(f, ref, sp + ".exportTo", "exportTo: [\".\"]");
+      }
+      if (Field f = Get(spec.value, "location", ref, sp); f.present())
+        se.location = Scalar(f, ref, sp + ".location");
+      if (Field f = Get(spec.value, "workloadSelector", ref, sp); f.present())
+        se.has_workload_selector = true;
+    }
+    if (!se.hosts_key.valid()) se.hosts_key = se.meta.anchor();
+    out_.service_entries.push_back(std::move(se));
+  }
+
+  void ReadSidecar(const YAML::Node& node, ObjectMeta meta, const std::string& where) {
+    Sidecar sc;
+    sc.meta = std::move(meta);
+    const ObjectRef& ref = sc.meta.ref;
+    Field spec = Spec(node, ref, where);
+    if (spec.present()) {
+      const std::string sp = Join(where, "spec");
+      if (Field f = Get(spec.value, "workloadSelector", ref, sp); f.present()) {
+        RequireMap(f, ref, sp + ".workloadSelector");
+        sc.has_selector = true;
+        sc.selector_loc = Loc(f.key);
+      }
+      if (Field f = Get(spec.value, "egress", ref, sp); f.found) {
+        sc.egress_set = true;
+        sc.egress_key = Loc(f.key);
+        if (!f.value.IsSequence() && !f.value.IsNull()) {
+          Problem(Loc(f.value), sp + ".egress must be a list, not " + ShapeName(f.value), ref,
+                  sp + ".egress");
+          throw Unusable{};
+        }
+        for (std::size_t i = 0; i < f.value.size(); ++i) {
+          const YAML::Node listener = f.value[i];
+          const std::string lp = sp + ".egress[" + std::to_string(i) + "]";
+          if (!listener.IsMap()) {
+            Problem(Loc(listener), lp + " must be a mapping", ref, lp);
+            throw Unusable{};
+          }
+          if (Field h = Get(listener, "hosts", ref, lp); h.found) {
+            auto hosts = ScalarList(h, ref, lp + ".hosts", "hosts: [\"./*\"]");
+            sc.egress_hosts.insert(sc.egress_hosts.end(), hosts.begin(), hosts.end());
+          }
+        }
+      }
+      if (Field f = Get(spec.value, "outboundTrafficPolicy", ref, sp); f.present()) {
+        RequireMap(f, ref, sp + ".outboundTrafficPolicy");
+        sc.outbound_set = true;
+        sc.outbound_key = Loc(f.key);
+        if (Field m = Get(f.value, "mode", ref, sp + ".outboundTrafficPolicy"); m.present()) {
+          auto mode = Scalar(m, ref, sp + ".outboundTrafficPolicy.mode");
+          auto parsed = ParseOutboundMode(mode.value);
+          if (!parsed || *parsed == OutboundMode::kAllowAnyDynamicDns) {
+            Problem(mode.loc,
+                    "Sidecar outboundTrafficPolicy.mode '" + mode.value +
+                        "' is not one of REGISTRY_ONLY, ALLOW_ANY",
+                    ref, sp + ".outboundTrafficPolicy.mode");
+            throw Unusable{};
+          }
+          sc.outbound_mode = *parsed;
+          sc.outbound_mode_loc = mode.loc;
+        }
+      }
+    }
+    out_.sidecars.push_back(std::move(sc));
+  }
+
+  void ReadIstioOperator(const YAML::Node& node, const ObjectMeta& meta, const std::string& where) {
+    Field spec = Spec(node, meta.ref, where);
+    if (!spec.present()) return;
+    Field mc = Get(spec.value, "meshConfig", meta.ref, Join(where, "spec"));
+    if (!mc.found) return;
+    MeshConfigSource source;
+    source.origin = MeshConfigSource::Origin::kIstioOperator;
+    source.description = "IstioOperator " + Qualified(meta.ref);
+    source.object = meta.ref;
+    source.loc = Loc(mc.key);
+    MeshConfig(mc.value, std::move(source), meta.ref, Join(where, "spec.meshConfig"));
+  }
+
+  // ConfigMap `istio` (or `istio-<revision>`) holds the mesh config as YAML
+  // inside the string `data.mesh`.
+  void ReadMeshConfigMap(const YAML::Node& node, const ObjectMeta& meta, const std::string& where) {
+    if (meta.ref.name != "istio" && !StartsWith(meta.ref.name, "istio-")) return;
+    Field data = Get(node, "data", meta.ref, where);
+    if (!data.present() || !data.value.IsMap()) return;
+    Field mesh = Get(data.value, "mesh", meta.ref, Join(where, "data"));
+    if (!mesh.present()) return;
+    auto text = Scalar(mesh, meta.ref, Join(where, "data.mesh"));
+    MeshConfigSource source;
+    source.origin = MeshConfigSource::Origin::kConfigMap;
+    source.description = "ConfigMap " + Qualified(meta.ref);
+    source.object = meta.ref;
+    source.loc = Loc(mesh.key);
+
+    // Map positions inside the string back into the file: a literal block
+    // scalar (`mesh: |`) keeps its lines, shifted by its indentation. Other
+    // styles point at the value itself.
+    const YAML::Mark mark = mesh.value.Mark();
+    TextSpan inner =
+        span_.collapse_to.valid() || mark.line < 0
+            ? TextSpan{file_, text.value, 1, 0, text.loc}
+            : EmbeddedSpan(span_, static_cast<std::uint32_t>(mark.line),
+                           static_cast<std::size_t>(mark.column), text.value, text.loc);
+    DocReader reader(out_, options_, file_, inner);
+    YAML::Node mc;
+    try {
+      mc = YAML::Load(text.value);
+    } catch (const YAML::Exception& e) {
+      Location loc = text.loc;
+      if (!inner.collapse_to.valid() && e.mark.line >= 0) {
+        loc.line = inner.first_line + static_cast<std::uint32_t>(e.mark.line);
+        loc.column = inner.column_offset + static_cast<std::uint32_t>(e.mark.column) + 1;
+        loc.end_line = loc.line;
+        loc.end_column = loc.column + 1;
+      }
+      Problem(loc, "YAML syntax error in data.mesh: " + e.msg, meta.ref, Join(where, "data.mesh"));
+      return;
+    }
+    reader.MeshConfig(mc, std::move(source), meta.ref, "data.mesh");
+  }
+
+  FileResult& out_;
+  const LoadOptions& options_;
+  std::uint32_t file_;
+  TextSpan span_;
+};
+
+// Loads all documents of one file's text.
+void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
+                 const LoadOptions& options, FileResult& out) {
+  ++out.stats.files;
+  if (auto bad = FindBinary(text)) {
+    out.problems.push_back(
+        {Location{file, bad->line, bad->column, bad->line, bad->column + 1}, bad->message, {}, ""});
+    return;
+  }
+  text = StripBom(text);
+  for (const DocumentChunk& chunk : SplitDocuments(text, is_json)) {
+    TextSpan span;
+    span.file = file;
+    span.text = chunk.text;
+    span.first_line = chunk.first_line;
+    if (auto deep = FindExcessiveNesting(chunk.text)) {
+      ++out.stats.documents;
+      Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
+      loc.end_line = loc.line;
+      loc.end_column = loc.column + 1;
+      out.problems.push_back({loc, deep->message, {}, ""});
+      continue;
+    }
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(chunk.text));
+    } catch (const YAML::Exception& e) {
+      ++out.stats.documents;
+      Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
+      if (e.mark.line >= 0) {
+        loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
+        loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
+        loc.end_line = loc.line;
+        loc.end_column = loc.column + 1;
+      }
+      std::string message = "YAML syntax error: " + e.msg;
+      if (auto tmpl = FindTemplateMarker(chunk.text)) {
+        message = "Helm/Go template syntax ('{{') found: render it first (helm template ... | "
+                  "meshlint lint -); YAML parser says: " + e.msg;
+        loc.line = chunk.first_line + tmpl->line - 1;
+        loc.column = tmpl->column;
+        loc.end_line = loc.line;
+        loc.end_column = loc.column + 2;
+      }
+      out.problems.push_back({loc, message, {}, ""});
+      continue;
+    }
+    DocReader(out, options, file, span).Document(root);
+  }
+}
+
+// A --mesh-config file: a bare MeshConfig, an IstioOperator, the ConfigMap,
+// or Helm values with a top-level `meshConfig:`.
+void LoadMeshConfigFile(std::string_view text, std::uint32_t file, const LoadOptions& options,
+                        FileResult& out) {
+  FileResult scratch;  // objects in it are settings, not part of the mesh
+  LoadContent(text, file, false, options, scratch);
+  Append(out.problems, scratch.problems);
+  if (!scratch.mesh_sources.empty()) {
+    for (auto& source : scratch.mesh_sources) {
+      source.origin = MeshConfigSource::Origin::kCommandLine;
+      source.description = "--mesh-config " + source.description;
+      out.mesh_sources.push_back(std::move(source));
+    }
+    return;
+  }
+  if (!scratch.problems.empty()) return;
+  for (const DocumentChunk& chunk : SplitDocuments(StripBom(text), false)) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(chunk.text));
+    } catch (const YAML::Exception&) {
+      continue;  // already reported by LoadContent
+    }
+    if (!root.IsMap()) continue;
+    TextSpan span;
+    span.file = file;
+    span.text = chunk.text;
+    span.first_line = chunk.first_line;
+    DocReader reader(out, options, file, span);
+    MeshConfigSource source;
+    source.origin = MeshConfigSource::Origin::kCommandLine;
+    YAML::Node mc = root;
+    source.loc = reader.Loc(root);
+    source.description = "--mesh-config (MeshConfig)";
+    source.object = ObjectRef{"MeshConfig", "", "mesh-config"};
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == "meshConfig") {
+        mc = it->second;
+        source.loc = reader.Loc(it->first);
+        source.description = "--mesh-config (Helm values meshConfig)";
+      }
+    }
+    reader.MeshConfig(mc, std::move(source), ObjectRef{}, "");
+  }
+}
+
+bool ReadFile(const fs::path& path, std::string& content, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open: " + std::string(std::strerror(errno));
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot read: " + std::string(std::strerror(errno));
+    return false;
+  }
+  content = buffer.str();
+  return true;
+}
+
+bool HasManifestExtension(const fs::path& p) {
+  const std::string ext = p.extension().string();
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+struct InputFile {
+  std::string display;
+  std::string absolute;
+  bool is_stdin = false;
+  bool is_json = false;
+  std::string preloaded;  // stdin content
+  std::string skip_reason;  // non-empty: report instead of reading
+};
+
+std::string DisplayPath(const fs::path& absolute, const fs::path& base) {
+  fs::path rel = absolute.lexically_relative(base);
+  if (rel.empty()) return absolute.string();
+  return rel.string();
+}
+
+bool IsWithin(const fs::path& path, const fs::path& root) {
+  auto rel = path.lexically_relative(root);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& files,
+          std::vector<InputError>& errors) {
+  std::error_code ec;
+  const fs::path real_root = fs::weakly_canonical(root, ec);
+  std::vector<InputFile> found;
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
+  if (ec) {
+    errors.push_back({root.string(), "cannot read directory: " + ec.message()});
+    return;
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) {
+      InputFile f;
+      f.absolute = fs::absolute(it->path()).lexically_normal().string();
+      f.display = DisplayPath(f.absolute, base);
+      f.skip_reason = "cannot read directory: " + ec.message();
+      found.push_back(std::move(f));
+      ec.clear();
+      continue;
+    }
+    const fs::directory_entry& entry = *it;
+    const std::string name = entry.path().filename().string();
+    std::error_code sec;
+    if (entry.is_directory(sec) && !entry.is_symlink(sec)) {
+      if (name == ".git" || name == "node_modules") it.disable_recursion_pending();
+      continue;
+    }
+    if (!HasManifestExtension(entry.path())) continue;
+    InputFile f;
+    f.absolute = fs::absolute(entry.path()).lexically_normal().string();
+    f.display = DisplayPath(f.absolute, base);
+    f.is_json = entry.path().extension() == ".json";
+    if (entry.is_symlink(sec)) {
+      fs::path target = fs::weakly_canonical(entry.path(), sec);
+      if (sec || !IsWithin(target, real_root)) {
+        f.skip_reason = "symbolic link points outside " + root.string() + ": not read";
+      } else if (!fs::is_regular_file(target, sec)) {
+        continue;  // a link to a directory, or dangling: nothing to lint
+      }
+    } else if (!entry.is_regular_file(sec)) {
+      f.skip_reason = "not a regular file (FIFO, device or socket): not read";
+    }
+    found.push_back(std::move(f));
+  }
+  std::sort(found.begin(), found.end(),
+            [](const InputFile& a, const InputFile& b) { return a.display < b.display; });
+  Append(files, found);
+}
+
+}  // namespace
+
+void LoadText(std::string_view text, const std::string& display_name, const LoadOptions& options,
+              MeshModel& model) {
+  std::uint32_t id = model.files.Add(display_name, display_name);
+  FileResult r;
+  LoadContent(text, id, display_name.ends_with(".json"), options, r);
+  Merge(r, model);
+}
+
+std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
+                                   const LoadOptions& options, MeshModel& model) {
+  std::vector<InputError> errors;
+  const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
+  std::vector<std::string> args = paths;
+  if (args.empty()) args.push_back(".");
+
+  std::vector<InputFile> inputs;
+  bool stdin_read = false;
+  for (const std::string& arg : args) {
+    if (arg == "-") {
+      if (stdin_read) continue;
+      stdin_read = true;
+      InputFile f;
+      f.display = f.absolute = "<stdin>";
+      f.is_stdin = true;
+      std::ostringstream buffer;
+      buffer << std::cin.rdbuf();
+      f.preloaded = buffer.str();
+      inputs.push_back(std::move(f));
+      continue;
+    }
+    fs::path p(arg);
+    std::error_code ec;
+    fs::file_status st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) {
+      errors.push_back({arg, "no such file or directory"});
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      Walk(p, base, inputs, errors);
+      continue;
+    }
+    // A file named on the command line is read whatever its extension or
+    // type (`<(helm template ...)` is a pipe).
+    InputFile f;
+    f.absolute = fs::absolute(p).lexically_normal().string();
+    f.display = DisplayPath(f.absolute, base);
+    f.is_json = p.extension() == ".json";
+    std::ifstream probe(p, std::ios::binary);
+    if (!probe) {
+      errors.push_back({arg, "cannot open: " + std::string(std::strerror(errno))});
+      continue;
+    }
+    inputs.push_back(std::move(f));
+  }
+
+  // The same file named twice (or reached through two arguments) is read once.
+  {
+    std::set<std::string> seen;
+    std::vector<InputFile> unique;
+    for (auto& f : inputs)
+      if (f.is_stdin || seen.insert(f.absolute).second) unique.push_back(std::move(f));
+    inputs = std::move(unique);
+  }
+
+  std::vector<std::uint32_t> ids;
+  for (const auto& f : inputs) ids.push_back(model.files.Add(f.display, f.absolute));
+
+  std::vector<FileResult> results(inputs.size());
+  auto load_one = [&](std::size_t i) {
+    InputFile& f = inputs[i];
+    FileResult& r = results[i];
+    if (!f.skip_reason.empty()) {
+      ++r.stats.files;
+      r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, f.skip_reason, {}, ""});
+      return;
+    }
+    std::string content;
+    std::string error;
+    if (f.is_stdin) {
+      content = std::move(f.preloaded);
+    } else if (!ReadFile(f.absolute, content, error)) {
+      ++r.stats.files;
+      r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, error, {}, ""});
+      return;
+    }
+    LoadContent(content, ids[i], f.is_json, options, r);
+  };
+
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(inputs.size(), 1)));
+  if (jobs <= 1) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) load_one(i);
+  } else {
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < jobs; ++t)
+      pool.emplace_back([&] {
+        for (std::size_t i = next++; i < inputs.size(); i = next++) load_one(i);
+      });
+    for (auto& th : pool) th.join();
+  }
+  for (auto& r : results) Merge(r, model);
+
+  if (!options.mesh_config_file.empty()) {
+    fs::path p(options.mesh_config_file);
+    std::string content, error;
+    if (!ReadFile(p, content, error)) {
+      errors.push_back({options.mesh_config_file, error});
+    } else {
+      std::string abs = fs::absolute(p).lexically_normal().string();
+      std::uint32_t id = model.files.Add(DisplayPath(abs, base), abs);
+      FileResult r;
+      LoadMeshConfigFile(content, id, options, r);
+      Merge(r, model);
+    }
+  }
+  model.Finalize();
+  return errors;
+}
+
+}  // namespace meshlint

@@ -1,0 +1,46 @@
+// Files and stdin → documents → MeshModel. The only code that touches yaml-cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/model.h"
+
+namespace meshlint {
+
+struct LoadOptions {
+  // Namespace for namespaced objects that do not name one (`kubectl apply`
+  // without `-n`).
+  std::string default_namespace = "default";
+  // Optional file holding mesh settings (bare MeshConfig, IstioOperator,
+  // ConfigMap `istio`, or Helm values with `meshConfig:`).
+  std::string mesh_config_file;
+  // Display paths are made relative to this directory (the working directory
+  // when empty).
+  std::string base_dir;
+  // Parallel file loading; 0 means the machine's cores. Output does not depend
+  // on it.
+  unsigned jobs = 0;
+};
+
+// A problem with the command line's inputs themselves (a path that does not
+// exist): the run cannot go on as the user asked, exit status 2.
+struct InputError {
+  std::string path;
+  std::string message;
+};
+
+// Loads every input into `model` and finalizes it. Paths are files,
+// directories (walked recursively for .yaml/.yml/.json) or "-" for stdin; an
+// empty list means the working directory. Problems inside files become
+// model.problems; problems with the paths themselves are returned.
+std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
+                                   const LoadOptions& options, MeshModel& model);
+
+// Loads one in-memory text as if it were a file named `display_name` (tests,
+// stdin). Does not finalize the model.
+void LoadText(std::string_view text, const std::string& display_name,
+              const LoadOptions& options, MeshModel& model);
+
+}  // namespace meshlint

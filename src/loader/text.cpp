@@ -1,0 +1,259 @@
+#include "loader/text.h"
+
+#include <algorithm>
+
+namespace meshlint {
+
+namespace {
+
+bool IsMarker(std::string_view line, std::string_view marker) {
+  if (line.substr(0, 3) != marker) return false;
+  return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n';
+}
+
+bool IsBlankOrComment(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    std::size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line[first] != '#') return false;
+    pos = eol + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<DocumentChunk> SplitDocuments(std::string_view text, bool is_json) {
+  std::vector<DocumentChunk> out;
+  if (is_json) {
+    if (!IsBlankOrComment(text)) out.push_back({text, 1});
+    return out;
+  }
+  std::size_t start = 0;        // offset of the current chunk
+  std::uint32_t start_line = 1;
+  bool explicit_start = false;  // the chunk begins with `---`
+  auto flush = [&](std::size_t end) {
+    std::string_view chunk = text.substr(start, end - start);
+    if (explicit_start || !IsBlankOrComment(chunk)) out.push_back({chunk, start_line});
+  };
+  std::size_t pos = 0;
+  std::uint32_t line_no = 1;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    std::size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
+    std::string_view line = text.substr(pos, next - pos);
+    if (IsMarker(line, "---")) {
+      flush(pos);
+      start = pos;
+      start_line = line_no;
+      explicit_start = true;
+    } else if (IsMarker(line, "...")) {
+      flush(pos);
+      start = next;
+      start_line = line_no + 1;
+      explicit_start = false;
+    }
+    pos = next;
+    ++line_no;
+  }
+  flush(text.size());
+  return out;
+}
+
+std::string_view StripBom(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
+std::optional<TextIssue> FindBinary(std::string_view text) {
+  std::uint32_t line = 1;
+  std::size_t line_start = 0;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    unsigned char c = s[i];
+    auto issue = [&](std::string message) {
+      return TextIssue{line, static_cast<std::uint32_t>(i - line_start + 1), std::move(message)};
+    };
+    if (c == 0) return issue("binary file (NUL byte): not a YAML or JSON manifest");
+    if (c == '\n') {
+      ++line;
+      line_start = ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Multi-byte UTF-8: lead byte, then continuation bytes, no overlongs or
+    // surrogates.
+    std::size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    bool ok = len != 0 && i + len <= n && c >= 0xC2 && c <= 0xF4;
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (s[i + k] & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      if (c == 0xE0 && s[i + 1] < 0xA0) ok = false;
+      if (c == 0xED && s[i + 1] >= 0xA0) ok = false;
+    }
+    if (ok && len == 4) {
+      if (c == 0xF0 && s[i + 1] < 0x90) ok = false;
+      if (c == 0xF4 && s[i + 1] >= 0x90) ok = false;
+    }
+    if (!ok) return issue("invalid UTF-8: YAML and JSON manifests must be UTF-8 text");
+    i += len;
+  }
+  return std::nullopt;
+}
+
+std::optional<TextIssue> FindExcessiveNesting(std::string_view text) {
+  // yaml-cpp parses recursively; far below these limits no real manifest goes,
+  // far above them the parser would exhaust the stack.
+  constexpr int kMaxFlowDepth = 1000;
+  constexpr std::size_t kMaxIndent = 2000;
+  int depth = 0;
+  char quote = 0;
+  std::uint32_t line = 1;
+  std::size_t line_start = 0;
+  bool at_line_start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      at_line_start = true;
+      if (quote == '\'') continue;
+      continue;
+    }
+    if (at_line_start && c != ' ') {
+      at_line_start = false;
+      if (i - line_start > kMaxIndent)
+        return TextIssue{line, static_cast<std::uint32_t>(i - line_start + 1),
+                         "indentation deeper than " + std::to_string(kMaxIndent) +
+                             " columns: nesting too deep to be a manifest, not parsed"};
+    }
+    if (quote) {
+      if (c == '\\' && quote == '"') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      std::size_t eol = text.find('\n', i);
+      if (eol == std::string_view::npos) break;
+      i = eol - 1;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      // Only a quote that starts a scalar opens a quoted string.
+      char prev = i == line_start ? ' ' : text[i - 1];
+      if (prev == ' ' || prev == '\t' || prev == '[' || prev == '{' || prev == ',' || prev == ':' ||
+          prev == '-')
+        quote = c;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxFlowDepth)
+        return TextIssue{line, static_cast<std::uint32_t>(i - line_start + 1),
+                         "brackets nested more than " + std::to_string(kMaxFlowDepth) +
+                             " deep: not parsed"};
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<TextIssue> FindTemplateMarker(std::string_view text) {
+  std::size_t pos = text.find("{{");
+  if (pos == std::string_view::npos) return std::nullopt;
+  std::uint32_t line = 1 + static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + pos, '\n'));
+  std::size_t line_start = text.rfind('\n', pos);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  return TextIssue{line, static_cast<std::uint32_t>(pos - line_start + 1), "template"};
+}
+
+std::uint32_t ScalarWidth(std::string_view line, std::size_t column, const std::string& value) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (column >= line.size()) return 1;
+  std::string_view rest = line.substr(column);
+  char first = rest.front();
+  if (first == '"' || first == '\'') {
+    for (std::size_t i = 1; i < rest.size(); ++i) {
+      if (first == '"' && rest[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (rest[i] == first) {
+        if (first == '\'' && i + 1 < rest.size() && rest[i + 1] == '\'') {
+          ++i;
+          continue;
+        }
+        return static_cast<std::uint32_t>(i + 1);
+      }
+    }
+    return static_cast<std::uint32_t>(rest.size());  // continues on the next line
+  }
+  if (first == '|' || first == '>') return 1;
+  if (!value.empty() && rest.substr(0, value.size()) == value)
+    return static_cast<std::uint32_t>(value.size());
+  std::size_t end = rest.find(" #");
+  if (end == std::string_view::npos) end = rest.size();
+  while (end > 0 && (rest[end - 1] == ' ' || rest[end - 1] == '\t')) --end;
+  return static_cast<std::uint32_t>(std::max<std::size_t>(end, 1));
+}
+
+std::uint32_t TextSpan::LineCount() const {
+  Line(0);
+  return static_cast<std::uint32_t>(starts_.size());
+}
+
+std::string_view TextSpan::Line(std::uint32_t i) const {
+  if (starts_.empty()) {
+    starts_.push_back(0);
+    for (std::size_t p = 0; p < text.size(); ++p)
+      if (text[p] == '\n') starts_.push_back(p + 1);
+  }
+  if (i >= starts_.size()) return {};
+  std::size_t begin = starts_[i];
+  std::size_t end = i + 1 < starts_.size() ? starts_[i + 1] - 1 : text.size();
+  return text.substr(begin, end - begin);
+}
+
+TextSpan EmbeddedSpan(const TextSpan& outer, std::uint32_t line, std::size_t column,
+                      std::string_view value, Location fallback) {
+  TextSpan inner;
+  inner.file = outer.file;
+  inner.text = value;
+  std::string_view at = outer.Line(line);
+  if (column >= at.size() || at[column] != '|') {
+    inner.collapse_to = fallback;
+    return inner;
+  }
+  // Indentation: an explicit indicator (`|2`), else the first non-blank line.
+  std::size_t indent = 0;
+  for (char c : at.substr(column + 1))
+    if (c >= '1' && c <= '9') indent = static_cast<std::size_t>(c - '0');
+  if (indent != 0) {
+    std::string_view parent = at.substr(0, at.find_first_not_of(' '));
+    indent += parent.size();
+  } else {
+    for (std::uint32_t l = line + 1; l < outer.LineCount(); ++l) {
+      std::string_view text = outer.Line(l);
+      std::size_t first = text.find_first_not_of(' ');
+      if (first != std::string_view::npos && text[first] != '\r') {
+        indent = first;
+        break;
+      }
+    }
+  }
+  if (indent == 0) {
+    inner.collapse_to = fallback;
+    return inner;
+  }
+  inner.first_line = outer.first_line + line + 1;
+  inner.column_offset = outer.column_offset + static_cast<std::uint32_t>(indent);
+  return inner;
+}
+
+}  // namespace meshlint

@@ -1,0 +1,71 @@
+// Plain-text helpers for the loader: splitting a file into YAML documents,
+// spotting input yaml-cpp must not see, and measuring tokens for end columns.
+// No yaml-cpp here, so all of it is testable on strings.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/location.h"
+
+namespace meshlint {
+
+// One YAML document of a file, including its `---` line when it has one.
+struct DocumentChunk {
+  std::string_view text;
+  std::uint32_t first_line = 1;  // 1-based line of text's first line in the file
+};
+
+// Splits at `---` and `...` markers in column 0 (the only places YAML allows
+// them), so a syntax error in one document does not hide the others. JSON is
+// one document. Leading blank/comment-only text before the first `---` is not
+// a document.
+std::vector<DocumentChunk> SplitDocuments(std::string_view text, bool is_json);
+
+std::string_view StripBom(std::string_view text);
+
+// A position (1-based, relative to the text) with a reason.
+struct TextIssue {
+  std::uint32_t line = 1;
+  std::uint32_t column = 1;
+  std::string message;
+};
+
+// NUL bytes (a binary file) or bytes that are not UTF-8.
+std::optional<TextIssue> FindBinary(std::string_view text);
+// Flow nesting or indentation deep enough to exhaust the parser's stack.
+std::optional<TextIssue> FindExcessiveNesting(std::string_view text);
+// The first `{{` (a Helm or Go template).
+std::optional<TextIssue> FindTemplateMarker(std::string_view text);
+
+// Width in bytes of a scalar written at `column` (0-based) of `line`: a quoted
+// scalar up to its closing quote, a block indicator (`|`, `>`) alone, a plain
+// scalar as long as its value when written as is, else to the end of line.
+std::uint32_t ScalarWidth(std::string_view line, std::size_t column, const std::string& value);
+
+// Maps positions of a parsed text back into a file.
+struct TextSpan {
+  std::uint32_t file = 0;
+  std::string_view text;  // what was parsed; its line 0 is the file's first_line
+  std::uint32_t first_line = 1;
+  std::uint32_t column_offset = 0;  // added to every column (embedded YAML)
+  Location collapse_to;  // when valid, every position maps here
+
+  // Line `i` (0-based) of text, without its line break.
+  std::string_view Line(std::uint32_t i) const;
+  std::uint32_t LineCount() const;
+
+  // Line start offsets, computed on first use.
+  mutable std::vector<std::size_t> starts_ = {};
+};
+
+// The span of YAML embedded in a scalar (ConfigMap `data.mesh`) whose value
+// starts at (line, column) of `outer`. A literal block scalar keeps its lines;
+// any other style collapses to `fallback`.
+TextSpan EmbeddedSpan(const TextSpan& outer, std::uint32_t line, std::size_t column,
+                      std::string_view value, Location fallback);
+
+}  // namespace meshlint

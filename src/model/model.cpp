@@ -1,0 +1,227 @@
+#include "model/model.h"
+
+#include <algorithm>
+#include <array>
+#include <tuple>
+
+namespace meshlint {
+
+std::string ObjectRef::FullyQualifiedName() const {
+  std::string out;
+  if (!ns.empty()) out += ns + "/";
+  out += kind + "/" + name;
+  return out;
+}
+
+std::string_view OutboundModeName(OutboundMode mode) {
+  switch (mode) {
+    case OutboundMode::kRegistryOnly: return "REGISTRY_ONLY";
+    case OutboundMode::kAllowAny: return "ALLOW_ANY";
+    case OutboundMode::kAllowAnyDynamicDns: return "ALLOW_ANY_DYNAMIC_DNS";
+  }
+  return "ALLOW_ANY";
+}
+
+std::optional<OutboundMode> ParseOutboundMode(std::string_view text) {
+  if (text == "REGISTRY_ONLY") return OutboundMode::kRegistryOnly;
+  if (text == "ALLOW_ANY") return OutboundMode::kAllowAny;
+  if (text == "ALLOW_ANY_DYNAMIC_DNS") return OutboundMode::kAllowAnyDynamicDns;
+  return std::nullopt;
+}
+
+namespace {
+
+// Earlier in the input: by file, then position.
+bool Before(const Location& a, const Location& b) {
+  return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+}
+
+std::string JoinValues(const std::vector<Located<std::string>>& values) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ", ";
+    out += values[i].value;
+  }
+  return out + "]";
+}
+
+int Precedence(MeshConfigSource::Origin origin) {
+  // What the user names explicitly wins; the ConfigMap is what istiod reads;
+  // an IstioOperator is what generates that ConfigMap.
+  switch (origin) {
+    case MeshConfigSource::Origin::kCommandLine: return 0;
+    case MeshConfigSource::Origin::kConfigMap: return 1;
+    case MeshConfigSource::Origin::kIstioOperator: return 2;
+  }
+  return 3;
+}
+
+}  // namespace
+
+void MeshModel::Finalize() {
+  ResolveMeshSettings();
+  BuildNamespaceIndex();
+}
+
+void MeshModel::ResolveMeshSettings() {
+  mesh = MeshSettings{};
+  mesh_conflicts.clear();
+  std::vector<std::size_t> order(mesh_sources.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return Precedence(mesh_sources[a].origin) < Precedence(mesh_sources[b].origin);
+  });
+
+  // For each field: the first source (by precedence) that sets it decides;
+  // every later source that sets it differently is a conflict.
+  auto weigh = [&](const char* field, auto has, auto value, auto loc,
+                   std::optional<std::size_t>& from) {
+    for (std::size_t idx : order) {
+      const MeshConfigSource& s = mesh_sources[idx];
+      if (!has(s)) continue;
+      if (!from) {
+        from = idx;
+        continue;
+      }
+      const MeshConfigSource& w = mesh_sources[*from];
+      if (value(s) != value(w)) {
+        mesh_conflicts.push_back(
+            {field, *from, idx, loc(w), loc(s), value(w), value(s)});
+      }
+    }
+  };
+
+  weigh(
+      "rootNamespace", [](const auto& s) { return s.root_namespace.has_value(); },
+      [](const auto& s) { return s.root_namespace->value; },
+      [](const auto& s) { return s.root_namespace->loc; }, mesh.root_namespace_from);
+  if (mesh.root_namespace_from)
+    mesh.root_namespace = mesh_sources[*mesh.root_namespace_from].root_namespace->value;
+
+  weigh(
+      "defaultServiceExportTo",
+      [](const auto& s) { return s.default_service_export_to.has_value(); },
+      [](const auto& s) { return JoinValues(*s.default_service_export_to); },
+      [](const auto& s) { return s.default_service_export_to_key; },
+      mesh.default_export_from);
+  if (mesh.default_export_from) {
+    const auto& values = *mesh_sources[*mesh.default_export_from].default_service_export_to;
+    mesh.default_service_export_to.clear();
+    for (const auto& v : values) mesh.default_service_export_to.push_back(v.value);
+    // An empty list in MeshConfig means Istio's default, "*".
+    if (mesh.default_service_export_to.empty()) mesh.default_service_export_to = {"*"};
+  }
+
+  weigh(
+      "outboundTrafficPolicy.mode", [](const auto& s) { return s.outbound_mode.has_value(); },
+      [](const auto& s) { return std::string(OutboundModeName(s.outbound_mode->value)); },
+      [](const auto& s) { return s.outbound_mode->loc; }, mesh.outbound_from);
+  if (mesh.outbound_from) mesh.outbound_mode = mesh_sources[*mesh.outbound_from].outbound_mode->value;
+}
+
+NamespaceInfo& MeshModel::Touch(const std::string& ns, const ObjectMeta& meta) {
+  auto it = index_by_name_.find(ns);
+  if (it == index_by_name_.end()) {
+    it = index_by_name_.emplace(ns, index_.size()).first;
+    index_.push_back(NamespaceInfo{});
+    index_.back().name = ns;
+  }
+  NamespaceInfo& info = index_[it->second];
+  // Only objects that live in the namespace anchor it; the Namespace manifest
+  // itself is recorded separately.
+  if (meta.ref.ns == ns &&
+      (!info.first_object_loc.valid() || Before(meta.anchor(), info.first_object_loc))) {
+    info.first_object = meta.ref;
+    info.first_object_loc = meta.anchor();
+  }
+  return info;
+}
+
+void MeshModel::BuildNamespaceIndex() {
+  index_.clear();
+  index_by_name_.clear();
+  for (std::size_t i = 0; i < namespaces.size(); ++i) {
+    NamespaceInfo& info = Touch(namespaces[i].meta.ref.name, namespaces[i].meta);
+    if (!info.manifest) info.manifest = i;
+  }
+  for (std::size_t i = 0; i < service_entries.size(); ++i)
+    Touch(service_entries[i].meta.ref.ns, service_entries[i].meta).service_entries.push_back(i);
+  for (std::size_t i = 0; i < sidecars.size(); ++i)
+    Touch(sidecars[i].meta.ref.ns, sidecars[i].meta).sidecars.push_back(i);
+  for (const ObjectMeta& meta : others)
+    if (!meta.ref.ns.empty()) Touch(meta.ref.ns, meta);
+
+  // Name order, and an index that follows it.
+  std::sort(index_.begin(), index_.end(),
+            [](const NamespaceInfo& a, const NamespaceInfo& b) { return a.name < b.name; });
+  index_by_name_.clear();
+  for (std::size_t i = 0; i < index_.size(); ++i) index_by_name_.emplace(index_[i].name, i);
+}
+
+const NamespaceInfo* MeshModel::FindNamespace(std::string_view name) const {
+  auto it = index_by_name_.find(name);
+  return it == index_by_name_.end() ? nullptr : &index_[it->second];
+}
+
+namespace {
+
+template <typename Values, typename Get>
+bool ExportListIncludes(const Values& values, Get get, std::string_view own_ns,
+                        std::string_view ns) {
+  for (const auto& v : values) {
+    std::string_view value = get(v);
+    if (value == "*") return true;
+    if (value == "." && own_ns == ns) return true;
+    if (value == ns) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool MeshModel::IsExportedTo(const ServiceEntry& se, std::string_view ns) const {
+  if (!se.export_to.empty())
+    return ExportListIncludes(
+        se.export_to, [](const auto& v) -> std::string_view { return v.value; }, se.meta.ref.ns,
+        ns);
+  return ExportListIncludes(
+      mesh.default_service_export_to, [](const auto& v) -> std::string_view { return v; },
+      se.meta.ref.ns, ns);
+}
+
+bool MeshModel::IsExportedToAll(const ServiceEntry& se) const {
+  auto star = [](const auto& v) { return v == "*"; };
+  if (!se.export_to.empty())
+    return std::any_of(se.export_to.begin(), se.export_to.end(),
+                       [&](const auto& v) { return star(v.value); });
+  return std::any_of(mesh.default_service_export_to.begin(),
+                     mesh.default_service_export_to.end(), star);
+}
+
+std::vector<const Sidecar*> MeshModel::DefaultSidecars(std::string_view ns) const {
+  std::vector<const Sidecar*> out;
+  const NamespaceInfo* info = FindNamespace(ns);
+  if (!info) return out;
+  for (std::size_t i : info->sidecars)
+    if (!sidecars[i].has_selector) out.push_back(&sidecars[i]);
+  return out;
+}
+
+const Sidecar* MeshModel::ApplicableSidecar(std::string_view ns) const {
+  // Istio uses the oldest when there are several; manifests carry no creation
+  // time, so the first in input order stands in for it.
+  auto own = DefaultSidecars(ns);
+  if (!own.empty()) return own.front();
+  auto root = DefaultSidecars(mesh.root_namespace);
+  if (!root.empty()) return root.front();
+  return nullptr;
+}
+
+bool MeshModel::IsSystemNamespace(std::string_view ns) const {
+  static constexpr std::array<std::string_view, 4> kSystem = {
+      "kube-system", "kube-public", "kube-node-lease", "istio-system"};
+  return ns == mesh.root_namespace ||
+         std::find(kSystem.begin(), kSystem.end(), ns) != kSystem.end();
+}
+
+}  // namespace meshlint

@@ -1,0 +1,196 @@
+// The in-memory mesh: the handful of Istio objects the rules reason about, plus
+// enough of every other object to know which namespaces exist. Filled by the
+// loader, read (never changed) by the rules.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/location.h"
+
+namespace meshlint {
+
+// Identity of a Kubernetes object as findings name it.
+struct ObjectRef {
+  std::string kind;
+  std::string ns;  // empty for cluster-scoped objects
+  std::string name;
+
+  // "<namespace>/<Kind>/<name>", or "<Kind>/<name>" when cluster-scoped.
+  std::string FullyQualifiedName() const;
+  bool empty() const { return kind.empty() && name.empty(); }
+};
+
+// What every loaded object has.
+struct ObjectMeta {
+  std::string api_version;
+  ObjectRef ref;
+  bool ns_defaulted = false;  // no metadata.namespace: placed in the default
+  Location loc;               // the `kind:` value, or the document start
+  Location name_loc;          // the metadata.name value
+  Location ns_loc;            // the metadata.namespace value, when written
+  // Annotations under ignore.meshlint.io/ only (suppressions); others are not
+  // kept, to keep the model small.
+  std::vector<std::pair<std::string, Located<std::string>>> meshlint_annotations;
+
+  // Where a finding about the object as a whole should point.
+  const Location& anchor() const { return name_loc.valid() ? name_loc : loc; }
+};
+
+struct NamespaceObject {
+  ObjectMeta meta;
+  std::map<std::string, std::string> labels;
+};
+
+struct ServiceEntry {
+  ObjectMeta meta;
+  std::vector<Located<std::string>> hosts;
+  Location hosts_key;  // the `hosts:` key
+  bool export_to_set = false;  // `exportTo` written (possibly as [])
+  std::vector<Located<std::string>> export_to;
+  Location export_to_key;
+  Located<std::string> location;  // MESH_EXTERNAL, MESH_INTERNAL or ""
+  bool has_workload_selector = false;
+
+  // MESH_EXTERNAL or unset: the hosts are outside the mesh.
+  bool IsExternal() const { return location.value != "MESH_INTERNAL"; }
+};
+
+enum class OutboundMode { kRegistryOnly, kAllowAny, kAllowAnyDynamicDns };
+std::string_view OutboundModeName(OutboundMode mode);
+std::optional<OutboundMode> ParseOutboundMode(std::string_view text);
+inline bool AllowsAny(OutboundMode m) { return m != OutboundMode::kRegistryOnly; }
+
+struct Sidecar {
+  ObjectMeta meta;
+  bool has_selector = false;
+  Location selector_loc;
+  bool egress_set = false;  // `egress:` written
+  Location egress_key;
+  // Every `hosts` entry of every egress listener, in order.
+  std::vector<Located<std::string>> egress_hosts;
+  // `outboundTrafficPolicy` written; a policy without `mode` is REGISTRY_ONLY
+  // (the enum's zero value), not "inherit".
+  bool outbound_set = false;
+  Location outbound_key;
+  OutboundMode outbound_mode = OutboundMode::kRegistryOnly;
+  Location outbound_mode_loc;  // the `mode:` value, when written
+};
+
+// One place where mesh-wide settings were found.
+struct MeshConfigSource {
+  enum class Origin { kCommandLine, kConfigMap, kIstioOperator };
+  Origin origin = Origin::kIstioOperator;
+  std::string description;  // "IstioOperator istio-system/demo", "--mesh-config"
+  ObjectRef object;         // the object holding it (kind MeshConfig for a bare file)
+  Location loc;             // the meshConfig/data.mesh key, or the document
+  std::optional<Located<std::string>> root_namespace;
+  std::optional<std::vector<Located<std::string>>> default_service_export_to;
+  Location default_service_export_to_key;
+  Location outbound_key;  // `outboundTrafficPolicy:` key, when written
+  std::optional<Located<OutboundMode>> outbound_mode;
+};
+
+// Effective mesh-wide settings after all sources were weighed.
+struct MeshSettings {
+  std::string root_namespace = "istio-system";
+  std::vector<std::string> default_service_export_to = {"*"};
+  OutboundMode outbound_mode = OutboundMode::kAllowAny;
+  // Index into MeshModel::mesh_sources of the source that decided each value,
+  // or nullopt when Istio's built-in default applies.
+  std::optional<std::size_t> root_namespace_from;
+  std::optional<std::size_t> default_export_from;
+  std::optional<std::size_t> outbound_from;
+};
+
+// Two sources that set the same mesh field to different values.
+struct MeshConflict {
+  std::string field;  // "outboundTrafficPolicy.mode"
+  std::size_t winner = 0;  // source indices
+  std::size_t loser = 0;
+  Location winner_loc;
+  Location loser_loc;
+  std::string winner_value;
+  std::string loser_value;
+};
+
+// A file or document that could not be used. Becomes an `invalid-manifest`
+// finding.
+struct LoadProblem {
+  Location loc;
+  std::string message;
+  ObjectRef object;  // when the problem is inside an identifiable object
+  std::string field;  // the offending field's path, e.g. "spec.exportTo"
+};
+
+// Everything known about one namespace.
+struct NamespaceInfo {
+  std::string name;
+  std::optional<std::size_t> manifest;  // index into MeshModel::namespaces
+  ObjectRef first_object;  // the first object found in it (input order)
+  Location first_object_loc;
+  std::vector<std::size_t> sidecars;  // indices into MeshModel::sidecars
+  std::vector<std::size_t> service_entries;
+};
+
+struct LoadStats {
+  std::size_t files = 0;
+  std::size_t documents = 0;
+  std::size_t objects = 0;
+  std::size_t skipped_non_kubernetes = 0;  // mappings without apiVersion/kind
+  std::size_t empty_documents = 0;
+};
+
+class MeshModel {
+ public:
+  FileTable files;
+  std::vector<NamespaceObject> namespaces;
+  std::vector<ServiceEntry> service_entries;
+  std::vector<Sidecar> sidecars;
+  std::vector<ObjectMeta> others;  // every other object, generically
+  std::vector<MeshConfigSource> mesh_sources;
+  std::vector<LoadProblem> problems;
+  LoadStats stats;
+
+  // Derived by Finalize(); read-only afterwards.
+  MeshSettings mesh;
+  std::vector<MeshConflict> mesh_conflicts;
+
+  // Builds the namespace index and resolves the mesh settings. Call once after
+  // loading, before any query below.
+  void Finalize();
+
+  // Namespaces in name order.
+  const std::vector<NamespaceInfo>& namespace_index() const { return index_; }
+  const NamespaceInfo* FindNamespace(std::string_view name) const;
+
+  // Is `se` visible in namespace `ns` (exportTo, or the mesh default)?
+  bool IsExportedTo(const ServiceEntry& se, std::string_view ns) const;
+  // Is `se` visible in every namespace of the mesh?
+  bool IsExportedToAll(const ServiceEntry& se) const;
+
+  // The selector-less Sidecars of `ns` (more than one is an error).
+  std::vector<const Sidecar*> DefaultSidecars(std::string_view ns) const;
+  // The Sidecar that governs workloads of `ns` not selected by a workload
+  // Sidecar: the namespace's own default, else the root namespace's default,
+  // else null (the proxy imports everything exported to it).
+  const Sidecar* ApplicableSidecar(std::string_view ns) const;
+
+  // System namespaces never count as part of the sidecar mesh.
+  bool IsSystemNamespace(std::string_view ns) const;
+
+ private:
+  void ResolveMeshSettings();
+  void BuildNamespaceIndex();
+  NamespaceInfo& Touch(const std::string& ns, const ObjectMeta& meta);
+
+  std::vector<NamespaceInfo> index_;
+  std::map<std::string, std::size_t, std::less<>> index_by_name_;
+};
+
+}  // namespace meshlint

@@ -1,0 +1,86 @@
+#include <array>
+#include <cstdio>
+
+#include "report/report.h"
+
+namespace meshlint {
+
+std::string TerminalSafe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string Fingerprint(const Finding& finding) {
+  // FNV-1a, 64 bits: stable across platforms and releases, unlike std::hash.
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : finding.StableKey()) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+void WriteText(std::ostream& out, const ReportContext& ctx) {
+  for (const Finding& f : ctx.findings) {
+    const Location& loc = f.diag.loc;
+    if (loc.valid() && loc.file < ctx.model.files.size())
+      out << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line << ':'
+          << loc.column << ": ";
+    out << SeverityName(f.severity) << " [" << f.rule_id << "] " << TerminalSafe(f.diag.message)
+        << '\n';
+  }
+}
+
+void WriteSummary(std::ostream& out, const ReportContext& ctx) {
+  std::array<std::size_t, 3> by{};
+  for (const Finding& f : ctx.findings) ++by[static_cast<int>(f.severity)];
+  const LoadStats& s = ctx.model.stats;
+  auto plural = [](std::size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  out << "meshlint: ";
+  if (ctx.findings.empty()) {
+    out << "no findings";
+  } else {
+    out << plural(ctx.findings.size(), "finding") << " (" << plural(by[2], "error") << ", "
+        << plural(by[1], "warning") << ", " << plural(by[0], "note") << ")";
+  }
+  out << " in " << plural(s.files, "file") << ", " << plural(s.objects, "object");
+  if (s.skipped_non_kubernetes)
+    out << ", " << s.skipped_non_kubernetes << " non-Kubernetes document"
+        << (s.skipped_non_kubernetes == 1 ? "" : "s") << " skipped";
+  out << " (" << ctx.elapsed.count() << " ms)\n";
+}
+
+void WriteRulesText(std::ostream& out) {
+  std::size_t width = 0;
+  for (const RuleInfo& r : AllRules()) width = std::max(width, r.id.size());
+  for (const RuleInfo& r : AllRules()) {
+    std::string id(r.id);
+    id.resize(width, ' ');
+    std::string sev(SeverityName(r.default_severity));
+    sev.resize(8, ' ');
+    out << id << "  " << sev << "  " << r.summary << '\n';
+  }
+}
+
+void WriteRulesMarkdown(std::ostream& out) {
+  out << "| rule | default severity | what it flags |\n|---|---|---|\n";
+  for (const RuleInfo& r : AllRules())
+    out << "| [`" << r.id << "`](rules/" << r.id << "/doc.md) | " << SeverityName(r.default_severity)
+        << " | " << r.summary << " |\n";
+}
+
+}  // namespace meshlint
