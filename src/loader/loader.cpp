@@ -1,5 +1,6 @@
 #include "loader/loader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "loader/text.h"
 
@@ -104,12 +106,34 @@ struct Field {
 // the object is then not used, and the problem is reported.
 struct Unusable {};
 
+// YAML aliases let a small document name one node many times (a "billion
+// laughs" bomb). yaml-cpp shares aliased nodes, but our reading of them would
+// still copy and scan each use. Every document gets a work budget linear in
+// its size: reading without aliases stays far below it, so only an alias bomb
+// exhausts it, and the rest of that document is then not used.
+struct WorkBudget {
+  std::size_t left = 0;
+};
+struct BudgetExhausted {};
+constexpr std::size_t kBudgetPerByte = 8;
+constexpr std::size_t kBudgetBase = std::size_t{1} << 20;
+
+// kind: List items holding Lists: kubectl flattens them, but nothing writes
+// more than a level or two, and the depth bounds our recursion.
+constexpr int kMaxListDepth = 16;
+
+// yaml-cpp keeps about twenty times a document's size in memory. No
+// Kubernetes object comes near this (the API server takes at most a few MiB),
+// so a larger document is reported instead of parsed.
+constexpr std::size_t kMaxDocumentBytes = std::size_t{32} << 20;
+
 // Reads one parsed document (or the YAML embedded in a ConfigMap) into a
 // FileResult, translating yaml-cpp marks into file positions.
 class DocReader {
  public:
-  DocReader(FileResult& out, const LoadOptions& options, std::uint32_t file, TextSpan span)
-      : out_(out), options_(options), file_(file), span_(span) {}
+  DocReader(FileResult& out, const LoadOptions& options, std::uint32_t file, TextSpan span,
+            WorkBudget& budget)
+      : out_(out), options_(options), file_(file), span_(span), budget_(budget) {}
 
   void Document(const YAML::Node& root) {
     ++out_.stats.documents;
@@ -124,7 +148,18 @@ class DocReader {
               {}, "");
       return;
     }
-    Object(root, "");
+    try {
+      Object(root, "", 0);
+    } catch (const BudgetExhausted&) {
+      ReportExhausted(root);
+    }
+  }
+
+  void ReportExhausted(const YAML::Node& root) {
+    Problem(Loc(root),
+            "YAML aliases (*name) expand this document far beyond its size (an alias bomb): "
+            "the rest of it is not read",
+            {}, "");
   }
 
   // Mesh settings from a MeshConfig mapping (IstioOperator spec.meshConfig,
@@ -132,6 +167,7 @@ class DocReader {
   void MeshConfig(const YAML::Node& mc, MeshConfigSource source, const ObjectRef& ref,
                   const std::string& path) {
     try {
+      Charge(64);
       if (!mc.IsMap()) {
         if (!mc.IsNull()) Problem(Loc(mc), "mesh config must be a mapping", ref, path);
         out_.mesh_sources.push_back(std::move(source));
@@ -167,6 +203,8 @@ class DocReader {
 
   Location Loc(const YAML::Node& node) const {
     const YAML::Mark mark = node.Mark();
+    // ScalarWidth below compares up to the value's length.
+    if (node.IsScalar()) Charge(node.Scalar().size());
     if (span_.collapse_to.valid()) return span_.collapse_to;
     if (mark.line < 0) return Location{file_, span_.first_line, span_.column_offset + 1, 0, 0};
     Location loc;
@@ -185,6 +223,14 @@ class DocReader {
   }
 
  private:
+  void Charge(std::size_t work) const {
+    if (work >= budget_.left) {
+      budget_.left = 0;
+      throw BudgetExhausted{};
+    }
+    budget_.left -= work;
+  }
+
   void Problem(Location loc, std::string message, const ObjectRef& ref, std::string field) {
     out_.problems.push_back(LoadProblem{loc, std::move(message), ref, std::move(field)});
   }
@@ -193,6 +239,7 @@ class DocReader {
             const std::string& path) {
     Field field;
     for (auto it = map.begin(); it != map.end(); ++it) {
+      Charge(1);
       if (!it->first.IsScalar() || it->first.Scalar() != name) continue;
       if (field.found) {
         Problem(Loc(it->first),
@@ -230,6 +277,7 @@ class DocReader {
       Problem(Loc(f.value), path + " must be a string, not " + ShapeName(f.value), ref, path);
       throw Unusable{};
     }
+    Charge(f.value.Scalar().size());
     return {f.value.Scalar(), Loc(f.value)};
   }
 
@@ -252,12 +300,14 @@ class DocReader {
                 item_path);
         throw Unusable{};
       }
+      Charge(item.Scalar().size() + 1);
       out.push_back({item.Scalar(), Loc(item)});
     }
     return out;
   }
 
-  void Object(const YAML::Node& node, const std::string& where) {
+  void Object(const YAML::Node& node, const std::string& where, int list_depth) {
+    Charge(64);
     ObjectRef none;
     Field api, kind;
     try {
@@ -287,8 +337,20 @@ class DocReader {
               none, where);
       return;
     }
+    Charge(api.value.Scalar().size() + kind.value.Scalar().size());
     const std::string api_version = api.value.Scalar();
     const std::string kind_name = kind.value.Scalar();
+    if ((kind_name == "ServiceEntry" || kind_name == "Sidecar") &&
+        StartsWith(api_version, "networking.istio.io/") && !IsIstioNetworking(api_version)) {
+      // A version Istio does not serve: kubectl rejects it, and a silent pass
+      // would hide the object from every rule.
+      Problem(Loc(api.value),
+              kind_name + " apiVersion '" + api_version +
+                  "' is not one Istio serves (networking.istio.io/v1, v1beta1 or v1alpha3): "
+                  "not checked",
+              none, Join(where, "apiVersion"));
+      return;
+    }
     if (IsLocalToolConfig(api_version, kind_name)) {
       ++out_.stats.skipped_non_kubernetes;
       return;
@@ -303,6 +365,17 @@ class DocReader {
             Problem(Loc(items.value), Join(where, "items") + " must be a list", none, where);
             return;
           }
+          if (list_depth >= kMaxListDepth) {
+            Problem(Loc(kind.value),
+                    "kind: List nested more than " + std::to_string(kMaxListDepth) +
+                        " deep: its items are not read",
+                    none, where);
+            return;
+          }
+          Visit(node);
+          std::size_t repeats = 0;
+          std::string first_repeat;
+          Location repeat_loc;
           for (std::size_t i = 0; i < items.value.size(); ++i) {
             const YAML::Node item = items.value[i];
             std::string item_where = Join(where, "items[" + std::to_string(i) + "]");
@@ -310,7 +383,26 @@ class DocReader {
               Problem(Loc(item), item_where + " must be a mapping (an object)", none, item_where);
               continue;
             }
-            Object(item, item_where);
+            // An alias (*name) naming an item again, or the List itself: read
+            // each object once, so cycles end and aliases cannot multiply.
+            // Reported once per List, so the report stays as small as the file.
+            if (!Visit(item)) {
+              if (repeats++ == 0) {
+                first_repeat = item_where;
+                repeat_loc = Loc(item);
+              }
+              continue;
+            }
+            Object(item, item_where, list_depth + 1);
+          }
+          if (repeats > 0) {
+            Problem(repeat_loc,
+                    first_repeat +
+                        (repeats == 1 ? std::string(" repeats an object")
+                                      : " and " + std::to_string(repeats - 1) +
+                                            " more items repeat objects") +
+                        " already read (YAML aliases): not read again",
+                    none, first_repeat);
           }
           return;
         }
@@ -397,8 +489,10 @@ class DocReader {
     if (ann.present()) {
       RequireMap(ann, meta.ref, mpath + ".annotations");
       for (auto it = ann.value.begin(); it != ann.value.end(); ++it) {
+        Charge(1);
         if (!it->first.IsScalar() || !StartsWith(it->first.Scalar(), "ignore.meshlint.io/"))
           continue;
+        if (it->second.IsScalar()) Charge(it->second.Scalar().size());
         std::string value = it->second.IsScalar() ? it->second.Scalar() : std::string();
         meta.meshlint_annotations.push_back(
             {it->first.Scalar(), Located<std::string>{value, Loc(it->first)}});
@@ -412,8 +506,10 @@ class DocReader {
     if (!labels.present()) return;
     RequireMap(labels, ns.meta.ref, Join(where, "metadata.labels"));
     for (auto it = labels.value.begin(); it != labels.value.end(); ++it) {
-      if (it->first.IsScalar() && it->second.IsScalar())
+      if (it->first.IsScalar() && it->second.IsScalar()) {
+        Charge(it->first.Scalar().size() + it->second.Scalar().size() + 1);
         ns.labels[it->first.Scalar()] = it->second.Scalar();
+      }
     }
   }
 
@@ -525,6 +621,13 @@ class DocReader {
     Field mesh = Get(data.value, "mesh", meta.ref, Join(where, "data"));
     if (!mesh.present()) return;
     auto text = Scalar(mesh, meta.ref, Join(where, "data.mesh"));
+    // The embedded text meets yaml-cpp too: the same guards as a file. Its
+    // parse costs its size again.
+    Charge(text.value.size());
+    if (auto deep = FindExcessiveNesting(text.value)) {
+      Problem(text.loc, "data.mesh: " + deep->message, meta.ref, Join(where, "data.mesh"));
+      return;
+    }
     MeshConfigSource source;
     source.origin = MeshConfigSource::Origin::kConfigMap;
     source.description = "ConfigMap " + Qualified(meta.ref);
@@ -540,7 +643,7 @@ class DocReader {
             ? TextSpan{file_, text.value, 1, 0, text.loc}
             : EmbeddedSpan(span_, static_cast<std::uint32_t>(mark.line),
                            static_cast<std::size_t>(mark.column), text.value, text.loc);
-    DocReader reader(out_, options_, file_, inner);
+    DocReader reader(out_, options_, file_, inner, budget_);
     YAML::Node mc;
     try {
       mc = YAML::Load(text.value);
@@ -558,11 +661,25 @@ class DocReader {
     reader.MeshConfig(mc, std::move(source), meta.ref, "data.mesh");
   }
 
+  // Records a node as read; false when it was already (an alias of it).
+  // Distinct nodes start at distinct places, and yaml-cpp gives an alias the
+  // mark of the node it names.
+  bool Visit(const YAML::Node& node) {
+    const YAML::Mark m = node.Mark();
+    return visited_.insert({m.pos, m.line, m.column}).second;
+  }
+
   FileResult& out_;
   const LoadOptions& options_;
   std::uint32_t file_;
   TextSpan span_;
+  WorkBudget& budget_;
+  std::set<std::tuple<int, int, int>> visited_;
 };
+
+WorkBudget BudgetFor(std::string_view text) {
+  return WorkBudget{kBudgetBase + kBudgetPerByte * text.size()};
+}
 
 // Loads all documents of one file's text.
 void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
@@ -579,6 +696,18 @@ void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
     span.file = file;
     span.text = chunk.text;
     span.first_line = chunk.first_line;
+    if (chunk.text.size() > kMaxDocumentBytes) {
+      ++out.stats.documents;
+      Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
+      out.problems.push_back(
+          {loc,
+           "YAML document of " + std::to_string(chunk.text.size() >> 20) +
+               " MiB is larger than the " + std::to_string(kMaxDocumentBytes >> 20) +
+               " MiB meshlint parses (Kubernetes objects are at most a few MiB): not parsed; "
+               "split it into one document per object",
+           {}, ""});
+      continue;
+    }
     if (auto deep = FindExcessiveNesting(chunk.text)) {
       ++out.stats.documents;
       Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
@@ -590,6 +719,22 @@ void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
     YAML::Node root;
     try {
       root = YAML::Load(std::string(chunk.text));
+    } catch (const YAML::DeepRecursion& e) {
+      // yaml-cpp's own guard (block nesting such as `- - - - ...`).
+      ++out.stats.documents;
+      Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
+      if (e.mark.line >= 0) {
+        loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
+        loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
+        loc.end_line = loc.line;
+        loc.end_column = loc.column + 1;
+      }
+      out.problems.push_back(
+          {loc,
+           "collections nested " + std::to_string(e.depth()) +
+               " deep: nesting too deep to be a manifest, not parsed",
+           {}, ""});
+      continue;
     } catch (const YAML::Exception& e) {
       ++out.stats.documents;
       Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
@@ -611,7 +756,8 @@ void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
       out.problems.push_back({loc, message, {}, ""});
       continue;
     }
-    DocReader(out, options, file, span).Document(root);
+    WorkBudget budget = BudgetFor(chunk.text);
+    DocReader(out, options, file, span, budget).Document(root);
   }
 }
 
@@ -643,7 +789,8 @@ void LoadMeshConfigFile(std::string_view text, std::uint32_t file, const LoadOpt
     span.file = file;
     span.text = chunk.text;
     span.first_line = chunk.first_line;
-    DocReader reader(out, options, file, span);
+    WorkBudget budget = BudgetFor(chunk.text);
+    DocReader reader(out, options, file, span, budget);
     MeshConfigSource source;
     source.origin = MeshConfigSource::Origin::kCommandLine;
     YAML::Node mc = root;
@@ -657,7 +804,11 @@ void LoadMeshConfigFile(std::string_view text, std::uint32_t file, const LoadOpt
         source.description = "--mesh-config (Helm values meshConfig)";
       }
     }
-    reader.MeshConfig(mc, std::move(source), ObjectRef{}, "");
+    try {
+      reader.MeshConfig(mc, std::move(source), ObjectRef{}, "");
+    } catch (const BudgetExhausted&) {
+      reader.ReportExhausted(root);
+    }
   }
 }
 
@@ -667,13 +818,20 @@ bool ReadFile(const fs::path& path, std::string& content, std::string& error) {
     error = "cannot open: " + std::string(std::strerror(errno));
     return false;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // A regular file is read straight into place: a 200 MB file costs 200 MB,
+  // not the two or three copies a stringstream makes.
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) {
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (!ec) content.reserve(static_cast<std::size_t>(size));
+  }
+  std::array<char, 1 << 16> chunk;
+  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0)
+    content.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
   if (in.bad()) {
     error = "cannot read: " + std::string(std::strerror(errno));
     return false;
   }
-  content = buffer.str();
   return true;
 }
 
@@ -702,49 +860,73 @@ bool IsWithin(const fs::path& path, const fs::path& root) {
   return !rel.empty() && *rel.begin() != "..";
 }
 
-void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& files,
-          std::vector<InputError>& errors) {
+// Walks a directory named on the command line for manifests. Symbolic links
+// are never followed out of it: a link whose target lies outside is reported
+// and its target never opened (a pull request could otherwise point a link at
+// a secret and have it quoted into a public report). Directory links are not
+// followed at all (inside the tree their files are reached by their real
+// path), so link loops cannot make the walk go round. FIFOs and devices are
+// reported, never opened (opening a FIFO blocks).
+void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& files) {
   std::error_code ec;
-  const fs::path real_root = fs::weakly_canonical(root, ec);
+  const fs::path real_root = fs::canonical(root, ec);
   std::vector<InputFile> found;
-  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
-  if (ec) {
-    errors.push_back({root.string(), "cannot read directory: " + ec.message()});
-    return;
-  }
-  for (; it != end; it.increment(ec)) {
-    if (ec) {
-      InputFile f;
-      f.absolute = fs::absolute(it->path()).lexically_normal().string();
-      f.display = DisplayPath(f.absolute, base);
-      f.skip_reason = "cannot read directory: " + ec.message();
-      found.push_back(std::move(f));
-      ec.clear();
-      continue;
-    }
-    const fs::directory_entry& entry = *it;
-    const std::string name = entry.path().filename().string();
-    std::error_code sec;
-    if (entry.is_directory(sec) && !entry.is_symlink(sec)) {
-      if (name == ".git" || name == "node_modules") it.disable_recursion_pending();
-      continue;
-    }
-    if (!HasManifestExtension(entry.path())) continue;
+  auto add = [&](const fs::path& path, std::string skip_reason) {
     InputFile f;
-    f.absolute = fs::absolute(entry.path()).lexically_normal().string();
+    f.absolute = fs::absolute(path).lexically_normal().string();
     f.display = DisplayPath(f.absolute, base);
-    f.is_json = entry.path().extension() == ".json";
-    if (entry.is_symlink(sec)) {
-      fs::path target = fs::weakly_canonical(entry.path(), sec);
-      if (sec || !IsWithin(target, real_root)) {
-        f.skip_reason = "symbolic link points outside " + root.string() + ": not read";
-      } else if (!fs::is_regular_file(target, sec)) {
-        continue;  // a link to a directory, or dangling: nothing to lint
-      }
-    } else if (!entry.is_regular_file(sec)) {
-      f.skip_reason = "not a regular file (FIFO, device or socket): not read";
-    }
+    f.is_json = path.extension() == ".json";
+    f.skip_reason = std::move(skip_reason);
     found.push_back(std::move(f));
+  };
+  const std::string shown = root.string();
+  std::vector<fs::path> pending{root};
+  while (!pending.empty()) {
+    const fs::path dir = std::move(pending.back());
+    pending.pop_back();
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      const fs::path& path = it->path();
+      const std::string name = path.filename().string();
+      std::error_code sec;
+      const fs::file_status lst = it->symlink_status(sec);
+      if (fs::is_directory(lst)) {
+        if (name != ".git" && name != "node_modules") pending.push_back(path);
+        continue;
+      }
+      if (fs::is_symlink(lst)) {
+        const fs::path target = fs::canonical(path, sec);
+        if (sec == std::errc::too_many_symbolic_link_levels) {
+          add(path, "symbolic link loop: not read");
+          continue;
+        }
+        if (sec) {
+          if (HasManifestExtension(path)) add(path, "symbolic link to a missing file: not read");
+          continue;
+        }
+        const bool inside = !real_root.empty() && IsWithin(target, real_root);
+        if (fs::is_directory(target, sec)) {
+          if (!inside) add(path, "symbolic link to a directory outside " + shown + ": not followed");
+          continue;
+        }
+        if (!HasManifestExtension(path)) continue;
+        if (!inside) {
+          add(path, "symbolic link points outside " + shown + ": not read");
+        } else if (!fs::is_regular_file(target, sec)) {
+          add(path, "not a regular file (FIFO, device or socket): not read");
+        } else {
+          add(path, "");
+        }
+        continue;
+      }
+      if (!HasManifestExtension(path)) continue;
+      add(path, fs::is_regular_file(lst) ? ""
+                                         : "not a regular file (FIFO, device or socket): not read");
+    }
+    if (ec) {
+      add(dir, "cannot read directory: " + ec.message());
+      ec.clear();
+    }
   }
   std::sort(found.begin(), found.end(),
             [](const InputFile& a, const InputFile& b) { return a.display < b.display; });
@@ -758,6 +940,14 @@ void LoadText(std::string_view text, const std::string& display_name, const Load
   std::uint32_t id = model.files.Add(display_name, display_name);
   FileResult r;
   LoadContent(text, id, display_name.ends_with(".json"), options, r);
+  Merge(r, model);
+}
+
+void LoadMeshConfigText(std::string_view text, const std::string& display_name,
+                        const LoadOptions& options, MeshModel& model) {
+  std::uint32_t id = model.files.Add(display_name, display_name);
+  FileResult r;
+  LoadMeshConfigFile(text, id, options, r);
   Merge(r, model);
 }
 
@@ -791,11 +981,16 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       continue;
     }
     if (fs::is_directory(st)) {
-      Walk(p, base, inputs, errors);
+      Walk(p, base, inputs);
       continue;
     }
-    // A file named on the command line is read whatever its extension or
-    // type (`<(helm template ...)` is a pipe).
+    // A file named on the command line is read whatever its extension; a
+    // pipe is fine (`<(helm template ...)`), a device is not (/dev/zero never
+    // ends).
+    if (!fs::is_regular_file(st) && !fs::is_fifo(st)) {
+      errors.push_back({arg, "not a regular file or pipe: not read"});
+      continue;
+    }
     InputFile f;
     f.absolute = fs::absolute(p).lexically_normal().string();
     f.display = DisplayPath(f.absolute, base);

@@ -43,4 +43,9 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
 void LoadText(std::string_view text, const std::string& display_name,
               const LoadOptions& options, MeshModel& model);
 
+// Loads one in-memory text as the --mesh-config file named `display_name`
+// (tests, fuzzing). Does not finalize the model.
+void LoadMeshConfigText(std::string_view text, const std::string& display_name,
+                        const LoadOptions& options, MeshModel& model);
+
 }  // namespace meshlint

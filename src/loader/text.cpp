@@ -79,6 +79,14 @@ std::optional<TextIssue> FindBinary(std::string_view text) {
       return TextIssue{line, static_cast<std::uint32_t>(i - line_start + 1), std::move(message)};
     };
     if (c == 0) return issue("binary file (NUL byte): not a YAML or JSON manifest");
+    // YAML and JSON allow no C0 control but tab and line breaks in their text
+    // (escapes like "\e" are fine); raw ones are binary data or an attempt
+    // to smuggle escape sequences.
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      return issue(std::string("control character (byte 0x") + kHex[c >> 4] + kHex[c & 15] +
+                   ") in YAML text: not a YAML or JSON manifest");
+    }
     if (c == '\n') {
       ++line;
       line_start = ++i;

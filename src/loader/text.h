@@ -34,7 +34,8 @@ struct TextIssue {
   std::string message;
 };
 
-// NUL bytes (a binary file) or bytes that are not UTF-8.
+// NUL bytes (a binary file), other C0 controls (not tab, CR, LF), or bytes
+// that are not UTF-8.
 std::optional<TextIssue> FindBinary(std::string_view text);
 // Flow nesting or indentation deep enough to exhaust the parser's stack.
 std::optional<TextIssue> FindExcessiveNesting(std::string_view text);

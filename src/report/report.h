@@ -40,8 +40,10 @@ void WriteRulesText(std::ostream& out);
 void WriteRulesMarkdown(std::ostream& out);
 void WriteRulesJson(std::ostream& out);
 
-// Text from manifests made safe for a terminal: control characters and escape
-// sequences are shown as \xNN instead of being interpreted.
+// Text from manifests (and file names) made safe for a terminal: control
+// characters (so escape sequences), C1 controls and bidi overrides are shown
+// as \xNN or \uNNNN instead of being interpreted, and bytes that are not
+// UTF-8 as \xNN. Every line of text output goes through it.
 std::string TerminalSafe(std::string_view text);
 
 // A stable opaque digest of a finding's identity (rule + object + field).

@@ -5,16 +5,55 @@
 
 namespace meshlint {
 
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are
+// not one (stray continuation, overlong, surrogate, past U+10FFFF, cut off).
+std::size_t Utf8Length(std::string_view s, std::size_t i, char32_t& cp) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                                : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((b(k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(k) & 0x3F);
+  }
+  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+// Code points a terminal acts on or that reorder what is shown: C0 and C1
+// controls (ESC, and U+009B, a one-character CSI), DEL, and the bidirectional
+// embeddings, overrides and isolates ("Trojan Source").
+bool IsUnsafe(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C;
+}
+
+}  // namespace
+
 std::string TerminalSafe(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+  char buf[16];
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    std::size_t len = Utf8Length(text, i, cp);
+    if (len == 0) {  // not UTF-8 (a file name can be any bytes): one byte shown
+      std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(text[i]));
       out += buf;
+      ++i;
+    } else if (IsUnsafe(cp)) {
+      if (cp < 0x80) std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(cp));
+      else std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(cp));
+      out += buf;
+      i += len;
     } else {
-      out += static_cast<char>(c);
+      out.append(text, i, len);
+      i += len;
     }
   }
   return out;
