@@ -530,6 +530,9 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
     }
   }
 
+  for (Reason& r : ex.changes)
+    if (!r.text.empty() && r.text[0] >= 'a' && r.text[0] <= 'z') r.text[0] = static_cast<char>(r.text[0] - 'a' + 'A');
+
   // Workload-scoped Sidecars answer for the workloads they select.
   if (const NamespaceInfo* info = model_.FindNamespace(ns)) {
     for (std::size_t i : info->sidecars) {
