@@ -97,9 +97,12 @@ TEST(EgressAnalysis, SeAndSidecarAsInTheWriteUp) {
   EXPECT_EQ(Reach(a, "default"),
             (V{"deb.debian.org<-default/debian-org", "security.debian.org<-default/debian-org"}));
   EXPECT_EQ(Reach(a, "newguy"), (V{"deb.debian.org<-default/debian-org"}));
-  // Common to every namespace: only deb.debian.org.
-  ASSERT_EQ(a.common().size(), 1u);
-  EXPECT_EQ(a.HostName(a.common()[0]), "deb.debian.org");
+  // default and istio-system import the same: one group of both hosts;
+  // newguy's Sidecar filter is its own.
+  ASSERT_EQ(a.groups().size(), 1u);
+  EXPECT_EQ(a.groups()[0].hosts.size(), 2u);
+  EXPECT_EQ(a.groups()[0].namespaces, 2u);
+  EXPECT_FALSE(a.GroupOf(a.NamespaceScope("newguy")));
 }
 
 TEST(EgressAnalysis, ExportToDotOnlyOwnNamespaceAndSidecarCannotImportIt) {
@@ -109,7 +112,7 @@ TEST(EgressAnalysis, ExportToDotOnlyOwnNamespaceAndSidecarCannotImportIt) {
   EgressAnalysis a(m);
   EXPECT_EQ(Reach(a, "default"), (V{"deb.debian.org<-default/debian-org"}));
   EXPECT_EQ(Reach(a, "newguy"), V{});
-  EXPECT_TRUE(a.common().empty());
+  EXPECT_TRUE(a.groups().empty());
   auto ex = a.Explain("newguy", "deb.debian.org");
   EXPECT_FALSE(ex.reachable);
 }
@@ -242,10 +245,12 @@ TEST(EgressAnalysis, ScaleShapeIsIndexedNotPairwise) {
     text += Se("shared", "s" + std::to_string(i), "[s" + std::to_string(i) + ".example.com]") + "---\n";
   auto m = LoadFiles({{"all.yaml", text}});
   EgressAnalysis a(m);
-  EXPECT_EQ(a.common().size(), 20u);
+  ASSERT_EQ(a.groups().size(), 1u);
+  EXPECT_EQ(a.groups()[0].hosts.size(), 20u);
+  EXPECT_EQ(a.groups()[0].namespaces, 301u);
   for (const auto& s : a.scopes()) {
     if (s.ns == "shared") continue;
-    EXPECT_EQ(a.ReachableBeyondCommon(s).size(), 1u) << s.ns;
+    EXPECT_EQ(a.ReachableBeyondGroup(s).size(), 1u) << s.ns;
   }
 }
 
@@ -341,6 +346,7 @@ TEST_F(PolicyCli, EgressJsonShape) {
       "outboundTrafficPolicy": "REGISTRY_ONLY",
       "outboundTrafficPolicySource": "mesh",
       "sidecar": null,
+      "hostGroup": null,
       "external": [
         {
           "host": "deb.debian.org",
@@ -349,14 +355,25 @@ TEST_F(PolicyCli, EgressJsonShape) {
       ],)"),
             std::string::npos)
       << r.out;
-  // Grouped (the default): the common host is listed once.
+  // Grouped (the default): the shared host is listed once.
   r = RunMeshlint({"egress", "mesh", "--format", "json"}, dir_.string());
-  EXPECT_NE(r.out.find(R"("commonExternal": [
+  EXPECT_NE(r.out.find(R"("hostGroups": [
     {
-      "host": "deb.debian.org",
-      "serviceEntry": "default/debian-org"
+      "group": 1,
+      "namespaces": 4,
+      "external": [
+        {
+          "host": "deb.debian.org",
+          "serviceEntry": "default/debian-org"
+        }
+      ]
     }
   ],)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(R"("hostGroup": 1,
+      "external": [],
+      "workloadSidecars": [])"),
             std::string::npos)
       << r.out;
 }

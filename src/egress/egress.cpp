@@ -103,29 +103,27 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
     }
   }
 
-  // Hosts every namespace reaches: count, per host, the namespace rows that
-  // import it. Rows sharing one list are counted once per list.
-  std::size_t rows = 0;
-  std::unordered_map<const std::vector<HostRef>*, std::size_t> shared_rows;
-  for (const Scope& s : scopes_) {
-    if (s.workload_scoped) continue;
-    ++rows;
-    ++shared_rows[s.shared.get()];
-  }
-  if (rows < 2) return;
-  std::unordered_map<std::uint64_t, std::size_t> count;
-  auto key = [](const HostRef& h) { return (std::uint64_t{h.se} << 32) | h.host; };
-  for (const auto& [list, n] : shared_rows)
-    for (const HostRef& h : *list) count[key(h)] += n;
+  // Shared import lists that several namespace rows use become groups, in
+  // the order their first row appears.
+  std::unordered_map<const std::vector<HostRef>*, std::size_t> rows;
   for (const Scope& s : scopes_)
-    if (!s.workload_scoped)
-      for (const HostRef& h : s.own) ++count[key(h)];
-  std::vector<HostRef> common;
-  for (const auto& [k, n] : count)
-    if (n == rows)
-      common.push_back({static_cast<std::uint32_t>(k >> 32), static_cast<std::uint32_t>(k)});
-  std::sort(common.begin(), common.end(), RefLess);
-  common_ = Dedup(std::move(common), "");
+    if (!s.workload_scoped && !s.shared->empty()) ++rows[s.shared.get()];
+  for (const Scope& s : scopes_) {
+    auto it = rows.find(s.shared.get());
+    if (it == rows.end() || it->second < 2 || group_of_.count(s.shared.get())) continue;
+    group_of_.emplace(s.shared.get(), groups_.size());
+    HostGroup g;
+    g.hosts = Dedup(*s.shared, "");
+    g.namespaces = it->second;
+    g.unfiltered = s.shared == all_shared_;
+    groups_.push_back(std::move(g));
+  }
+}
+
+std::optional<std::size_t> EgressAnalysis::GroupOf(const Scope& scope) const {
+  auto it = group_of_.find(scope.shared.get());
+  if (it == group_of_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<int> EgressAnalysis::ImportingEntry(const Sidecar* sidecar, std::string_view config_ns,
@@ -256,16 +254,17 @@ std::vector<HostRef> EgressAnalysis::Reachable(const Scope& scope) const {
   return Dedup(std::move(all), scope.ns);
 }
 
-std::vector<HostRef> EgressAnalysis::ReachableBeyondCommon(const Scope& scope) const {
+std::vector<HostRef> EgressAnalysis::ReachableBeyondGroup(const Scope& scope) const {
+  const auto group = GroupOf(scope);
+  if (!group) return Reachable(scope);
+  const std::vector<HostRef>& in_group = groups_[*group].hosts;
   std::vector<HostRef> out;
-  std::vector<HostRef> all = Reachable(scope);
-  if (common_.empty()) return all;
-  for (const HostRef& h : all) {
-    auto it = std::lower_bound(common_.begin(), common_.end(), h,
+  for (const HostRef& h : Dedup(scope.own, scope.ns)) {
+    auto it = std::lower_bound(in_group.begin(), in_group.end(), h,
                                [&](const HostRef& a, const HostRef& b) {
                                  return HostName(a) < HostName(b);
                                });
-    if (it == common_.end() || HostName(*it) != HostName(h)) out.push_back(h);
+    if (it == in_group.end() || HostName(*it) != HostName(h)) out.push_back(h);
   }
   return out;
 }

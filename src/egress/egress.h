@@ -105,16 +105,25 @@ class EgressAnalysis {
   // workload-scoped Sidecars (input order).
   const std::vector<Scope>& scopes() const { return scopes_; }
 
-  // Hosts reachable from every namespace row (empty with fewer than two
-  // namespaces), sorted by host name.
-  const std::vector<HostRef>& common() const { return common_; }
+  // Hosts that many rows reach together, so reports list them once: the
+  // imports from ServiceEntries exported to every namespace, one group per
+  // distinct import filter that at least two namespace rows share (e.g. every
+  // namespace without a restricting Sidecar). Sorted by host name.
+  struct HostGroup {
+    std::vector<HostRef> hosts;
+    std::size_t namespaces = 0;  // namespace rows that reach it
+    bool unfiltered = false;     // every host exported to all namespaces
+  };
+  const std::vector<HostGroup>& groups() const { return groups_; }
+  // The group a row reaches (nullopt: its shared imports are its own).
+  std::optional<std::size_t> GroupOf(const Scope& scope) const;
 
   // Every host a row reaches through the registry, sorted by host name, each
   // host once (the ServiceEntry in the row's own namespace wins, else the
   // first by namespace/name, as Istio prefers the config namespace).
   std::vector<HostRef> Reachable(const Scope& scope) const;
-  // The same without the common hosts.
-  std::vector<HostRef> ReachableBeyondCommon(const Scope& scope) const;
+  // The same without the hosts of its group.
+  std::vector<HostRef> ReachableBeyondGroup(const Scope& scope) const;
 
   // The row for a namespace's default workloads, also for a namespace that no
   // input names (what a new namespace would get).
@@ -144,7 +153,8 @@ class EgressAnalysis {
 
   const MeshModel& model_;
   std::vector<Scope> scopes_;
-  std::vector<HostRef> common_;
+  std::vector<HostGroup> groups_;
+  std::unordered_map<const std::vector<HostRef>*, std::size_t> group_of_;
 
   // ServiceEntries exported to every namespace, and to named namespaces.
   std::vector<std::uint32_t> to_all_;

@@ -144,8 +144,9 @@ std::size_t CountPolicyViolations(const EgressAnalysis& a, const egress::Compile
 void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressReportOptions& o) {
   const MeshModel& model = a.model();
   PolicyView policy(a, o.policy);
-  const std::vector<HostRef> no_common;
-  const std::vector<HostRef>& common = o.expand ? no_common : a.common();
+  auto group_of = [&](const Scope& s) -> std::optional<std::size_t> {
+    return o.expand ? std::nullopt : a.GroupOf(s);
+  };
 
   out << "Mesh outbound mode: " << OutboundModeName(model.mesh.outbound_mode);
   if (model.mesh.outbound_from) {
@@ -161,39 +162,49 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
   out << namespaces << " namespace" << (namespaces == 1 ? "" : "s") << ", " << workload_rows
       << " workload-scoped Sidecar" << (workload_rows == 1 ? "" : "s") << "\n";
 
-  if (!common.empty()) {
-    out << "\nReachable from every namespace (" << common.size() << " host"
-        << (common.size() == 1 ? "" : "s") << "):\n";
-    std::vector<std::string> marks;
+  // Host groups: listed once, referred to by the namespaces that reach them.
+  if (!o.expand) {
+    std::vector<std::map<std::size_t, std::vector<std::string>>> denied(a.groups().size());
     if (policy.active()) {
-      for (const HostRef& h : common) {
-        std::vector<std::string> denied;
-        for (const Scope& s : a.scopes())
-          if (!s.workload_scoped && !policy.Allows(s.ns, h)) denied.push_back(s.ns);
-        marks.push_back(denied.empty() ? "" : "NOT ALLOWED by policy for " + NameList(denied, 5));
+      for (const Scope& s : a.scopes()) {
+        auto g = a.GroupOf(s);
+        if (!g || s.workload_scoped) continue;
+        const auto& hosts = a.groups()[*g].hosts;
+        for (std::size_t k = 0; k < hosts.size(); ++k)
+          if (!policy.Allows(s.ns, hosts[k])) denied[*g][k].push_back(s.ns);
       }
     }
-    HostTable(out, a, common, "  ", marks);
+    for (std::size_t g = 0; g < a.groups().size(); ++g) {
+      const auto& group = a.groups()[g];
+      out << "\nHost group " << g + 1 << ": " << group.hosts.size() << " host"
+          << (group.hosts.size() == 1 ? "" : "s") << " exported to every namespace, reached by "
+          << group.namespaces << " namespaces"
+          << (group.unfiltered ? "" : " through the same Sidecar egress hosts") << ":\n";
+      std::vector<std::string> marks(group.hosts.size());
+      for (const auto& [k, names] : denied[g])
+        marks[k] = "NOT ALLOWED by policy for " + NameList(names, 5);
+      HostTable(out, a, group.hosts, "  ", marks);
+    }
   }
 
   // Each namespace's block (its row and its workload-scoped Sidecars' rows) is
   // rendered without the namespace's name; namespaces with identical blocks
   // are printed once, under the list of their names.
   auto row = [&](std::ostream& os, const Scope& s, const std::string& indent) {
-    std::vector<HostRef> hosts =
-        o.expand || s.workload_scoped ? a.Reachable(s) : a.ReachableBeyondCommon(s);
+    std::vector<HostRef> hosts = o.expand ? a.Reachable(s) : a.ReachableBeyondGroup(s);
     if (AllowsAny(s.mode)) {
       os << indent << "any external host (" << OutboundModeName(s.mode) << ")";
       if (!policy.AllowsAnyHost(s.ns)) os << "  NOT ALLOWED by policy (no \"*\" for it)";
       os << '\n';
     }
-    if (!common.empty() && !s.workload_scoped)
-      os << indent << "+ the hosts reachable from every namespace\n";
+    if (auto g = group_of(s))
+      os << indent << "+ host group " << *g + 1 << " (" << a.groups()[*g].hosts.size() << " host"
+         << (a.groups()[*g].hosts.size() == 1 ? "" : "s") << ")\n";
     std::vector<std::string> marks;
     for (const HostRef& h : hosts)
       marks.push_back(policy.Allows(s.ns, h) ? "" : "NOT ALLOWED by policy");
     HostTable(os, a, hosts, indent, marks);
-    if (hosts.empty() && (common.empty() || s.workload_scoped) && !AllowsAny(s.mode))
+    if (hosts.empty() && !group_of(s) && !AllowsAny(s.mode))
       os << indent << "no external host\n";
   };
 
@@ -251,7 +262,7 @@ Json Position(const MeshModel& model, const Location& loc) {
 }
 
 Json ScopeJson(const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& hosts,
-               PolicyView& policy, bool workload) {
+               std::optional<std::size_t> group, PolicyView& policy, bool workload) {
   Json j;
   if (workload) {
     j["sidecar"] = Qualified(s.sidecar->meta.ref);
@@ -262,6 +273,7 @@ Json ScopeJson(const EgressAnalysis& a, const Scope& s, const std::vector<HostRe
   j["outboundTrafficPolicy"] = AllowsAny(s.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
   j["outboundTrafficPolicySource"] = SourceName(s.mode_source);
   if (!workload) j["sidecar"] = s.sidecar ? Json(Qualified(s.sidecar->meta.ref)) : Json(nullptr);
+  j["hostGroup"] = group ? Json(*group + 1) : Json(nullptr);
   j["external"] = HostList(a, hosts, policy, s.ns);
   if (policy.active() && AllowsAny(s.mode)) j["anyHostAllowed"] = policy.AllowsAnyHost(s.ns);
   return j;
@@ -280,22 +292,32 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
                       : Json(nullptr);
   mesh["rootNamespace"] = model.mesh.root_namespace;
   doc["mesh"] = std::move(mesh);
-  Json common = Json::array();
+  Json groups = Json::array();
   if (!o.expand) {
-    for (const HostRef& h : a.common())
-      common.push_back({{"host", a.HostName(h)},
+    for (std::size_t g = 0; g < a.groups().size(); ++g) {
+      Json list = Json::array();
+      for (const HostRef& h : a.groups()[g].hosts)
+        list.push_back({{"host", a.HostName(h)},
                         {"serviceEntry", Qualified(model.service_entries[h.se].meta.ref)}});
+      groups.push_back({{"group", g + 1},
+                        {"namespaces", a.groups()[g].namespaces},
+                        {"external", std::move(list)}});
+    }
   }
-  doc["commonExternal"] = std::move(common);
+  doc["hostGroups"] = std::move(groups);
   Json namespaces = Json::array();
   const auto& scopes = a.scopes();
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     const Scope& s = scopes[i];
     if (s.workload_scoped) continue;
-    Json j = ScopeJson(a, s, o.expand ? a.Reachable(s) : a.ReachableBeyondCommon(s), policy, false);
+    auto row = [&](const Scope& r, bool workload) {
+      const auto g = o.expand ? std::nullopt : a.GroupOf(r);
+      return ScopeJson(a, r, g ? a.ReachableBeyondGroup(r) : a.Reachable(r), g, policy, workload);
+    };
+    Json j = row(s, false);
     Json workloads = Json::array();
     for (std::size_t k = i + 1; k < scopes.size() && scopes[k].workload_scoped; ++k)
-      workloads.push_back(ScopeJson(a, scopes[k], a.Reachable(scopes[k]), policy, true));
+      workloads.push_back(row(scopes[k], true));
     j["workloadSidecars"] = std::move(workloads);
     namespaces.push_back(std::move(j));
   }
