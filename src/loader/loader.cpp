@@ -652,7 +652,7 @@ void LoadMeshConfigFile(std::string_view text, std::uint32_t file, const LoadOpt
     source.object = ObjectRef{"MeshConfig", "", "mesh-config"};
     for (auto it = root.begin(); it != root.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == "meshConfig") {
-        mc = it->second;
+        mc.reset(it->second);  // operator= would overwrite root itself
         source.loc = reader.Loc(it->first);
         source.description = "--mesh-config (Helm values meshConfig)";
       }
