@@ -14,12 +14,20 @@ namespace {
 
 std::string RowName(const egress::Scope& s) {
   if (!s.workload_scoped) return s.ns;
-  return s.ns + " (workloads of Sidecar " + s.sidecar->meta.ref.name + ")";
+  return "the workloads of Sidecar " + s.ns + "/" + s.sidecar->meta.ref.name;
 }
 
-std::string Namespaces(const std::vector<std::string>& names) {
-  return (names.size() == 1 ? "Namespace " : std::to_string(names.size()) + " namespaces (") +
-         ListForMessage(names) + (names.size() == 1 ? "" : ")");
+// "Namespace a", "a, b and the workloads of Sidecar c/x", "9022 namespaces (a,
+// b, c, d, e and 9017 more)".
+std::string Subject(const std::vector<std::string>& rows) {
+  bool workloads = false;
+  for (const std::string& r : rows) workloads |= r.starts_with("the workloads of ");
+  std::string list = ListForMessage(rows);
+  if (rows.size() == 1)
+    return workloads ? "The" + list.substr(3) : "Namespace " + list;
+  if (rows.size() <= 5) return "Namespaces " + list;
+  return std::to_string(rows.size()) +
+         (workloads ? " namespaces and workload-scoped Sidecars (" : " namespaces (") + list + ")";
 }
 
 }  // namespace
@@ -62,10 +70,10 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
     d.loc = host.loc;
     d.object = se.meta.ref;
     d.field = "spec.hosts[" + std::to_string(key.second) + "]";
-    d.message = Namespaces(rows) + " can reach " + host.value + " through ServiceEntry " +
+    d.message = Subject(rows) + " can reach " + host.value + " through ServiceEntry " +
                 se.meta.ref.ns + "/" + se.meta.ref.name +
-                ", which the egress policy does not allow. Narrow its exportTo or the Sidecar "
-                "egress hosts of those namespaces, or allow the pair in the policy.";
+                ", which the egress policy does not allow. Narrow its exportTo or the importing "
+                "Sidecar's egress hosts, or allow the pair in the policy.";
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }
@@ -94,10 +102,10 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
       d.field = "meshConfig.outboundTrafficPolicy.mode";
       granted_by = "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
     }
-    d.message = Namespaces(rows) + " can reach any external host because " + granted_by +
-                ", but the egress policy does not allow \"*\" for " +
-                (rows.size() == 1 ? "it" : "them") +
-                ". Use REGISTRY_ONLY, or allow \"*\" for them in the policy.";
+    const std::string them = rows.size() == 1 ? "it" : "them";
+    d.message = Subject(rows) + " can reach any external host because " + granted_by +
+                ", but the egress policy does not allow \"*\" for " + them +
+                ". Use REGISTRY_ONLY, or allow \"*\" for " + them + " in the policy.";
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }

@@ -168,10 +168,12 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
     if (policy.active()) {
       for (const Scope& s : a.scopes()) {
         auto g = a.GroupOf(s);
-        if (!g || s.workload_scoped) continue;
+        if (!g) continue;
+        const std::string name =
+            s.workload_scoped ? s.ns + "/" + s.sidecar->meta.ref.name + " workloads" : s.ns;
         const auto& hosts = a.groups()[*g].hosts;
         for (std::size_t k = 0; k < hosts.size(); ++k)
-          if (!policy.Allows(s.ns, hosts[k])) denied[*g][k].push_back(s.ns);
+          if (!policy.Allows(s.ns, hosts[k])) denied[*g][k].push_back(name);
       }
     }
     for (std::size_t g = 0; g < a.groups().size(); ++g) {
