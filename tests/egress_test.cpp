@@ -254,6 +254,39 @@ TEST(EgressAnalysis, ScaleShapeIsIndexedNotPairwise) {
   }
 }
 
+TEST(EgressAnalysis, RootDefaultChangesSayTheyAffectEveryNamespace) {
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"se.yaml", Se("default", "debian-org", "[deb.debian.org]")},
+                      {"root.yaml", Sc("istio-system", "default", R"(["./*"])")},
+                      {"ns.yaml", Ns("newguy")}});
+  EgressAnalysis a(m);
+  auto ex = a.Explain("newguy", "deb.debian.org");
+  EXPECT_FALSE(ex.reachable);
+  ASSERT_EQ(ex.changes.size(), 1u);
+  EXPECT_EQ(ex.changes[0].text,
+            "Add \"default/deb.debian.org\" to the egress hosts of Sidecar istio-system/default (it "
+            "applies to every namespace without a default Sidecar of its own; to change only "
+            "newguy, give newguy its own).");
+  // The ServiceEntry's own namespace imports it through "./*".
+  EXPECT_TRUE(a.Explain("default", "deb.debian.org").reachable);
+}
+
+TEST(EgressAnalysis, SidecarAllowAnyOverridesARegistryOnlyMesh) {
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"sc.yaml", Sc("newguy", "default", R"(["./*"])",
+                                     "  outboundTrafficPolicy:\n    mode: ALLOW_ANY\n")}});
+  EgressAnalysis a(m);
+  auto ex = a.Explain("newguy", "example.org");
+  EXPECT_TRUE(ex.reachable);
+  EXPECT_EQ(ex.scope.mode_source, egress::ModeSource::kSidecar);
+  ASSERT_FALSE(ex.changes.empty());
+  EXPECT_EQ(ex.changes[0].text,
+            "Set outboundTrafficPolicy.mode to REGISTRY_ONLY in Sidecar newguy/default (or remove "
+            "its outboundTrafficPolicy: the mesh is REGISTRY_ONLY).");
+  EXPECT_EQ(m.files.display(ex.changes[0].loc.file) + ":" + std::to_string(ex.changes[0].loc.line),
+            "sc.yaml:10");
+}
+
 // ---- The policy ----
 
 TEST(EgressPolicy, HostPatterns) {
@@ -376,6 +409,29 @@ TEST_F(PolicyCli, EgressJsonShape) {
       "workloadSidecars": [])"),
             std::string::npos)
       << r.out;
+}
+
+TEST_F(PolicyCli, ExplanationJson) {
+  auto r = RunMeshlint({"egress", "mesh", "--from", "newguy", "--to", "deb.debian.org", "--format",
+                        "json"},
+                       dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind(R"({
+  "from": "newguy",
+  "to": "deb.debian.org",
+  "reachable": true,
+  "viaRegistry": true,
+  "outboundTrafficPolicy": "REGISTRY_ONLY",
+  "sidecar": null,
+  "reasons": [
+    {
+      "text": "Outbound mode is REGISTRY_ONLY, set by the mesh config (IstioOperator istio-system/installed-state): only hosts in the service registry (ServiceEntries) pass.",
+      "file": "mesh/istio.yaml",
+      "line": 9,
+      "column": 13
+    },)", 0), 0u) << r.out;
+  r = RunMeshlint({"egress", "mesh", "--from", "newguy", "--to", "example.org"}, dir_.string());
+  EXPECT_EQ(r.status, 1);
 }
 
 TEST_F(PolicyCli, FromWithoutToIsAUsageError) {

@@ -448,7 +448,9 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
       case ModeSource::kSidecar:
         return {sc->outbound_mode_loc.valid() ? sc->outbound_mode_loc : sc->outbound_key,
                 "Set outboundTrafficPolicy.mode to REGISTRY_ONLY in " + sc_name +
-                    " (or remove its outboundTrafficPolicy if the mesh is REGISTRY_ONLY)."};
+                    (AllowsAny(model_.mesh.outbound_mode)
+                         ? std::string(".")
+                         : " (or remove its outboundTrafficPolicy: the mesh is REGISTRY_ONLY).")};
       case ModeSource::kMesh:
         return {model_.mesh_sources[*model_.mesh.outbound_from].outbound_mode->loc,
                 "Set meshConfig.outboundTrafficPolicy.mode to REGISTRY_ONLY."};
@@ -458,6 +460,13 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
     return {{}, "Set meshConfig.outboundTrafficPolicy.mode: REGISTRY_ONLY in the mesh config "
                 "(IstioOperator spec.meshConfig, ConfigMap istio data.mesh, or Helm values)."};
   };
+  // Changing the root namespace's default changes every namespace that has
+  // no default of its own.
+  const std::string root_note =
+      sc && !scope.workload_scoped && sc->meta.ref.ns != ex.ns
+          ? " (it applies to every namespace without a default Sidecar of its own; to change only " +
+                ex.ns + ", give " + ex.ns + " its own)"
+          : "";
   if (ex.reachable) {
     if (allow_any) ex.changes.push_back(mode_change());
     const std::string also = allow_any ? "Then also " : "";
@@ -482,7 +491,7 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
             {entry.loc, also + (exact ? "remove egress host " + Quote(entry.value) + " from " + sc_name
                                       : "replace egress host " + Quote(entry.value) + " of " +
                                             sc_name + " with entries that do not select " + target) +
-                            "."});
+                            root_note + "."});
       }
       if (se.meta.ref.ns != ex.ns) {
         ex.changes.push_back(
@@ -523,7 +532,7 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
         if (!c.entry && sc) text += ", and add " + Quote(target) + " to the egress hosts of " + sc_name;
       } else {
         loc = sc->egress_key.valid() ? sc->egress_key : sc->meta.anchor();
-        text = "add " + Quote(target) + " to the egress hosts of " + sc_name;
+        text = "add " + Quote(target) + " to the egress hosts of " + sc_name + root_note;
       }
       ex.changes.push_back({loc, (k ? "Or " : "A") + (k ? text : text.substr(1)) + "."});
     }
