@@ -31,7 +31,7 @@ constexpr const char* kUsage =
     "\n"
     "Run 'meshlint lint --help' for the lint options.\n"
     "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage error\n"
-    "or unreadable path.\n";
+    "or unreadable path. egress --from/--to: 0 reachable, 1 not reachable.\n";
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -197,7 +197,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
       "from", po::value<std::string>(), "NAMESPACE: explain whether it reaches --to")(
       "to", po::value<std::string>(), "HOST: the external host to explain (with --from)")(
       "policy", po::value<std::string>(), "egress policy FILE: mark disallowed pairs")(
-      "expand", "list every host under every namespace (no group of common hosts)")(
+      "expand", "list every host under every namespace (no host groups)")(
       "default-namespace", po::value<std::string>()->default_value("default"),
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
