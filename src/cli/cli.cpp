@@ -227,6 +227,9 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     throw UsageError("--format must be text or json for egress, got '" + format + "'");
   if (vm.count("from") != vm.count("to"))
     throw UsageError("--from and --to go together: meshlint egress --from NAMESPACE --to HOST");
+  if (vm.count("from") &&
+      (vm["from"].as<std::string>().empty() || vm["to"].as<std::string>().empty()))
+    throw UsageError("--from and --to need a namespace and a host name");
 
   LoadOptions load;
   load.default_namespace = vm["default-namespace"].as<std::string>();

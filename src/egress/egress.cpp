@@ -20,7 +20,8 @@ bool HostSubsetOf(std::string_view host, std::string_view pattern) {
 
 std::optional<EgressEntry> SplitEgressHost(std::string_view entry) {
   const auto slash = entry.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
+  // Istio's validation rejects entries without both parts; they import nothing.
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == entry.size()) return std::nullopt;
   return EgressEntry{entry.substr(0, slash), entry.substr(slash + 1)};
 }
 

@@ -33,7 +33,8 @@ struct EgressEntry {
   std::string_view ns;   // ".", "*", "~" or a namespace name
   std::string_view dns;  // FQDN, "*.suffix" or "*"
 };
-// Nullopt when the entry has no "/" (Istio ignores such entries).
+// Nullopt when the entry has no "/" or an empty part (Istio rejects such
+// entries; they import nothing).
 std::optional<EgressEntry> SplitEgressHost(std::string_view entry);
 
 // Does `entry`, in a Sidecar applied to namespace `config_ns`, import a service
