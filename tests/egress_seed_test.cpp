@@ -73,6 +73,22 @@ TEST_P(SeedEgress, AnswersAsTheAuthorObserved) {
   }
 }
 
+// The whole report of each step, as reviewed (egress-report.txt).
+TEST_P(SeedEgress, ReportAsReviewed) {
+  const Step& s = GetParam();
+  const fs::path dir =
+      fs::path(SourceDir()) / "fixtures" / "scenarios" / ("seed-egress-step-" + std::to_string(s.step));
+  const CommandResult r = RunMeshlint({"egress", "."}, dir.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  const fs::path golden = dir / "egress-report.txt";
+  if (Updating()) {
+    std::ofstream(golden, std::ios::binary | std::ios::trunc) << r.out;
+    GTEST_SKIP() << "rewrote " << golden;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << golden << " missing (MESHLINT_UPDATE_GOLDEN=1)";
+  EXPECT_EQ(ReadFileText(golden.string()), r.out) << "step " << s.step;
+}
+
 INSTANTIATE_TEST_SUITE_P(Steps, SeedEgress, ::testing::ValuesIn(kSteps),
                          [](const ::testing::TestParamInfo<Step>& info) {
                            return "step" + std::to_string(info.param.step);

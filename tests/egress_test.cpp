@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -369,6 +370,22 @@ TEST_F(PolicyCli, ViolationsShowInSarif) {
   // Without --policy the rule is silent.
   r = RunMeshlint({"lint", "mesh", "--format", "sarif"}, dir_.string());
   EXPECT_EQ(r.out.find("\"ruleId\": \"egress-not-allowed\""), std::string::npos);
+}
+
+TEST_F(PolicyCli, ViolationSarifPassesTheMultitool) {
+  const char* tool = std::getenv("MESHLINT_SARIF_MULTITOOL");
+  if (!tool || !fs::exists(tool)) GTEST_SKIP() << "MESHLINT_SARIF_MULTITOOL not set (ci/test sets it)";
+  Write("policy.yaml", "egress:\n- namespaces: \"default\"\n  hosts: [\"*.debian.org\"]\n");
+  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif", "--output",
+                        "out.sarif"},
+                       dir_.string());
+  ASSERT_EQ(r.status, 1) << r.err;
+  const std::string cmd = "'" + std::string(tool) + "' validate --rule-kind 'Sarif;Gh' -o '" +
+                          (dir_ / "report.sarif").string() + "' '" + (dir_ / "out.sarif").string() +
+                          "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string report = ReadFileText((dir_ / "report.sarif").string());
+  EXPECT_NE(report.find("\"results\": []"), std::string::npos) << report;
 }
 
 TEST_F(PolicyCli, EgressJsonShape) {
