@@ -298,6 +298,13 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
     ex.chain.push_back({{}, "No input names namespace " + ex.ns +
                                 "; the answer is what a new namespace of that name would get."});
 
+  if (const auto defaults = model_.DefaultSidecars(ns); defaults.size() > 1)
+    ex.chain.push_back({defaults[1]->meta.anchor(),
+                        "Namespace " + ex.ns + " has " + std::to_string(defaults.size()) +
+                            " Sidecars without workloadSelector: Istio's choice is undefined (it "
+                            "uses the oldest); this answer uses " + sc_name +
+                            ", the first in the inputs."});
+
   // 1. The outbound mode and where it is set.
   const std::string mode(OutboundModeName(scope.mode));
   const bool allow_any = AllowsAny(scope.mode);
