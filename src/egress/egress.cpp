@@ -329,9 +329,18 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
       break;
     }
     case ModeSource::kIstioDefault:
-      mode_reason.text = "Outbound mode is ALLOW_ANY: no mesh config in the inputs sets "
-                         "outboundTrafficPolicy.mode, and Istio's default is ALLOW_ANY" +
-                         mode_effect;
+      if (!model_.mesh_sources.empty()) {
+        // A mesh config exists but leaves the mode unset: point at it.
+        const MeshConfigSource& src = model_.mesh_sources.front();
+        mode_reason.loc = src.outbound_key.valid() ? src.outbound_key : src.loc;
+        mode_reason.text = "Outbound mode is ALLOW_ANY: the mesh config (" + src.description +
+                           ") does not set outboundTrafficPolicy.mode, and Istio's default is "
+                           "ALLOW_ANY" + mode_effect;
+      } else {
+        mode_reason.text = "Outbound mode is ALLOW_ANY: no mesh config in the inputs sets "
+                           "outboundTrafficPolicy.mode, and Istio's default is ALLOW_ANY" +
+                           mode_effect;
+      }
       break;
   }
   ex.chain.push_back(mode_reason);
@@ -384,10 +393,15 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
   auto sidecar_reason = [&](const Candidate& c) -> Reason {
     const ServiceEntry& se = model_.service_entries[c.se];
     const std::string& se_host = se.hosts[c.host].value;
-    if (!sc)
-      return {{}, "No Sidecar applies to " + ex.ns + " (it has no default Sidecar, nor has the "
-                  "root namespace " + root + "), so its proxies import every service exported "
-                  "to it."};
+    if (!sc) {
+      // The Namespace manifest is where a person would look for (and add) one.
+      Location loc;
+      if (const NamespaceInfo* info = model_.FindNamespace(ns); info && info->manifest)
+        loc = model_.namespaces[*info->manifest].meta.anchor();
+      return {loc, "No Sidecar applies to " + ex.ns + " (it has no default Sidecar, nor has the "
+                   "root namespace " + root + "), so its proxies import every service exported "
+                   "to it."};
+    }
     const std::string which =
         sc->meta.ref.ns == ex.ns ? sc_name + ", the default Sidecar of " + ex.ns
                                  : sc_name + ", the root namespace's default, which applies to " +
