@@ -98,6 +98,17 @@ struct Field {
   YAML::Node value;
   bool found = false;
   bool present() const { return found && !value.IsNull(); }
+
+  Field() = default;
+  Field(const Field&) = default;
+  // YAML::Node's operator= writes through to the node it already refers to
+  // (changing the parsed document); reset() only rebinds the handle.
+  Field& operator=(const Field& other) {
+    key.reset(other.key);
+    value.reset(other.value);
+    found = other.found;
+    return *this;
+  }
 };
 
 // Raised inside one object when a field the model needs has the wrong shape;
@@ -652,7 +663,9 @@ void LoadMeshConfigFile(std::string_view text, std::uint32_t file, const LoadOpt
     source.object = ObjectRef{"MeshConfig", "", "mesh-config"};
     for (auto it = root.begin(); it != root.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == "meshConfig") {
-        mc = it->second;
+        // reset(), not =: assigning would overwrite `root` itself while it is
+        // being iterated (a crash on every Helm values file).
+        mc.reset(it->second);
         source.loc = reader.Loc(it->first);
         source.description = "--mesh-config (Helm values meshConfig)";
       }
