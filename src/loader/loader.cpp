@@ -283,6 +283,11 @@ class DocReader {
       ++out_.stats.skipped_non_kubernetes;
       return;
     }
+    if (api.found && !kind.found && IsHelmChartFile(node, api)) {
+      // Helm's Chart.yaml: apiVersion v1/v2 with name and version, no kind.
+      ++out_.stats.skipped_non_kubernetes;
+      return;
+    }
     if (!api.found || !kind.found) {
       const Field& have = api.found ? api : kind;
       Problem(Loc(have.key),
@@ -367,9 +372,31 @@ class DocReader {
     }
   }
 
+  static bool IsHelmChartFile(const YAML::Node& node, const Field& api) {
+    if (!api.value.IsScalar() || (api.value.Scalar() != "v1" && api.value.Scalar() != "v2"))
+      return false;
+    bool name = false, version = false;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      name = name || it->first.Scalar() == "name";
+      version = version || it->first.Scalar() == "version";
+    }
+    return name && version;
+  }
+
   void ReadMetadata(const YAML::Node& node, ObjectMeta& meta, const std::string& where) {
     const ObjectRef& ref = meta.ref;
+    // An IstioOperator is istioctl's install input, which needs neither a
+    // name nor a namespace (`istioctl install -f iop.yaml`); istioctl stores
+    // it as "installed-state" in the Istio namespace. Not a broken object.
+    const bool install_input = meta.ref.kind == "IstioOperator";
     Field md = Get(node, "metadata", ref, where);
+    if (install_input && (!md.found || md.value.IsNull())) {
+      meta.ref.name = "installed-state";
+      meta.ref.ns = "istio-system";
+      meta.ns_defaulted = true;
+      return;
+    }
     if (!md.found || md.value.IsNull()) {
       Problem(meta.loc, meta.ref.kind + " has no metadata (metadata.name is required)", ref,
               Join(where, "metadata"));
@@ -384,13 +411,16 @@ class DocReader {
     const std::string mpath = Join(where, "metadata");
     Field name = Get(md.value, "name", ref, mpath);
     if (!name.present()) name = Get(md.value, "generateName", ref, mpath);
-    if (!name.present()) {
+    if (!name.present() && install_input) {
+      meta.ref.name = "installed-state";
+    } else if (!name.present()) {
       Problem(Loc(md.key), meta.ref.kind + " has no metadata.name", ref, mpath + ".name");
       throw Unusable{};
+    } else {
+      auto n = Scalar(name, ref, mpath + ".name");
+      meta.ref.name = n.value;
+      meta.name_loc = n.loc;
     }
-    auto n = Scalar(name, ref, mpath + ".name");
-    meta.ref.name = n.value;
-    meta.name_loc = n.loc;
 
     Field ns = Get(md.value, "namespace", ref, mpath);
     if (IsClusterScoped(meta.ref.kind)) {
@@ -400,7 +430,7 @@ class DocReader {
       meta.ref.ns = v.value;
       meta.ns_loc = v.loc;
     } else {
-      meta.ref.ns = options_.default_namespace;
+      meta.ref.ns = install_input ? "istio-system" : options_.default_namespace;
       meta.ns_defaulted = true;
     }
 
