@@ -446,6 +446,70 @@ TEST(LoaderDocuments, BinaryAndNonUtf8Input) {
                              "l.yaml:2:5 invalid UTF-8: YAML and JSON manifests must be UTF-8 text"}));
 }
 
+TEST(LoaderDocuments, HelmChartFileIsSkipped) {
+  // Chart.yaml has apiVersion but no kind: Helm's metadata, not a broken object.
+  auto m = LoadFiles({{"Chart.yaml", "apiVersion: v2\nname: tags\nversion: 1.1.0\n"},
+                      {"half.yaml", "apiVersion: v1\nmetadata: {name: x}\n"}});
+  EXPECT_EQ(m.stats.skipped_non_kubernetes, 1u);
+  EXPECT_EQ(Problems(m), (std::vector<std::string>{"half.yaml:1:1 object has 'apiVersion' but no 'kind'"}));
+}
+
+TEST(LoaderDocuments, IstioOperatorWithoutMetadataIsAnInstallInput) {
+  // `istioctl install -f` takes these; their mesh config counts.
+  auto m = LoadFiles({{"iop.yaml",
+                       "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n"
+                       "  meshConfig:\n    outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n"},
+                      {"iop2.yaml",
+                       "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
+                       "metadata: {namespace: istio-system}\nspec: {profile: default}\n"}});
+  EXPECT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
+  ASSERT_EQ(m.mesh_sources.size(), 1u);
+  EXPECT_EQ(m.mesh_sources[0].description, "IstioOperator istio-system/installed-state");
+  EXPECT_EQ(m.mesh.outbound_mode, OutboundMode::kRegistryOnly);
+  ASSERT_EQ(m.others.size(), 2u);
+  // Install inputs belong to the Istio namespace, not to "default".
+  EXPECT_EQ(m.others[0].ref.FullyQualifiedName(), "istio-system/IstioOperator/installed-state");
+  EXPECT_EQ(m.FindNamespace("default"), nullptr);
+  // Other kinds still need a name.
+  auto bad = LoadFiles({{"d.yaml", "apiVersion: apps/v1\nkind: Deployment\nspec: {}\n"}});
+  EXPECT_EQ(Problems(bad), (std::vector<std::string>{
+                               "d.yaml:2:7 Deployment has no metadata (metadata.name is required)"}));
+}
+
+TEST(LoaderDocuments, TemplateThatParsesIsReportedAsTemplate) {
+  // `{{ .Release.Name }}` is a valid YAML flow mapping: the parse succeeds and
+  // only the field's type is wrong. The message must still say "template".
+  auto m = LoadFiles({{"t.yaml",
+                       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
+                       "  name: {{ .Release.Name }}\nspec:\n  hosts: [a]\n"}});
+  ASSERT_EQ(m.problems.size(), 1u);
+  EXPECT_EQ(Span(m.problems[0].loc).substr(0, 4), "4:9-");
+  EXPECT_EQ(m.problems[0].message,
+            "Helm/Go template syntax ('{{') found: render it first (helm template ... | meshlint "
+            "lint -) (metadata.name must be a string, not a mapping)");
+}
+
+TEST(LoaderDocuments, UnclosedFlowPointsAtTheDocumentsLastLine) {
+  // yaml-cpp reports these at the end of input: the next document's `---`,
+  // or a line past the end of the file.
+  auto m = LoadFiles({{"u.yaml",
+                       "apiVersion: v1\nkind: Namespace\nmetadata:\n"
+                       "  name: [a\n"  // 4
+                       "\n# trailing comment\n"
+                       "---\n"
+                       "apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n"},
+                      {"cm.yaml",
+                       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n"
+                       "data:\n  mesh: |\n    outboundTrafficPolicy:\n"
+                       "      mode: [REGISTRY_ONLY\n"}});  // 7
+  EXPECT_EQ(m.namespaces.size(), 1u);
+  ASSERT_EQ(m.problems.size(), 2u);
+  EXPECT_EQ(Span(m.problems[0].loc), "4:10-4:11");  // the "a" that is never closed
+  EXPECT_EQ(m.problems[0].message, "YAML syntax error: end of sequence flow not found");
+  EXPECT_EQ(Span(m.problems[1].loc), "7:26-7:27");
+  EXPECT_EQ(m.problems[1].message, "YAML syntax error in data.mesh: end of sequence flow not found");
+}
+
 // ------------------------------------------------------------ text helpers
 
 std::vector<std::pair<std::string, std::uint32_t>> Chunks(std::string_view text, bool json = false) {

@@ -92,6 +92,38 @@ void Merge(FileResult& r, MeshModel& model) {
   model.stats.empty_documents += r.stats.empty_documents;
 }
 
+constexpr const char* kTemplateMessage =
+    "Helm/Go template syntax ('{{') found: render it first (helm template ... | meshlint lint -)";
+
+// Where a YAML syntax error in `span` is. yaml-cpp reports "... not found"
+// at the end of the input, a line after the document (the next `---`, or
+// past the end of the file); such errors point at the end of the document's
+// last non-blank line instead.
+Location ParseErrorLocation(const TextSpan& span, const YAML::Mark& mark) {
+  auto line = static_cast<std::uint32_t>(mark.line);
+  auto column = static_cast<std::uint32_t>(mark.column);
+  auto content = [&](std::uint32_t i) {
+    std::string_view text = span.Line(i);
+    std::size_t first = text.find_first_not_of(" \t\r");
+    return first == std::string_view::npos || text[first] == '#' ? std::string_view{} : text;
+  };
+  if (line >= span.LineCount() || content(line).empty()) {
+    for (std::uint32_t i = std::min(line, span.LineCount()); i-- > 0;) {
+      std::string_view text = content(i);
+      if (text.empty()) continue;
+      line = i;
+      column = static_cast<std::uint32_t>(text.find_last_not_of(" \t\r"));
+      break;
+    }
+  }
+  Location loc;
+  loc.file = span.file;
+  loc.line = loc.end_line = span.first_line + line;
+  loc.column = span.column_offset + column + 1;
+  loc.end_column = loc.column + 1;
+  return loc;
+}
+
 // A key and its value inside a mapping.
 struct Field {
   YAML::Node key;
@@ -197,6 +229,15 @@ class DocReader {
 
  private:
   void Problem(Location loc, std::string message, const ObjectRef& ref, std::string field) {
+    // `name: {{ .Release.Name }}` is valid YAML (a flow mapping), so a Helm
+    // template may parse and only fail here: say what it really is.
+    if (!span_.collapse_to.valid() && loc.file == file_ && loc.line >= span_.first_line &&
+        loc.column > span_.column_offset) {
+      std::string_view line = span_.Line(loc.line - span_.first_line);
+      std::size_t col = loc.column - span_.column_offset - 1;
+      if (col < line.size() && line.substr(col).starts_with("{{"))
+        message = std::string(kTemplateMessage) + " (" + message + ")";
+    }
     out_.problems.push_back(LoadProblem{loc, std::move(message), ref, std::move(field)});
   }
 
@@ -587,12 +628,7 @@ class DocReader {
       mc = YAML::Load(text.value);
     } catch (const YAML::Exception& e) {
       Location loc = text.loc;
-      if (!inner.collapse_to.valid() && e.mark.line >= 0) {
-        loc.line = inner.first_line + static_cast<std::uint32_t>(e.mark.line);
-        loc.column = inner.column_offset + static_cast<std::uint32_t>(e.mark.column) + 1;
-        loc.end_line = loc.line;
-        loc.end_column = loc.column + 1;
-      }
+      if (!inner.collapse_to.valid() && e.mark.line >= 0) loc = ParseErrorLocation(inner, e.mark);
       Problem(loc, "YAML syntax error in data.mesh: " + e.msg, meta.ref, Join(where, "data.mesh"));
       return;
     }
@@ -634,16 +670,10 @@ void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
     } catch (const YAML::Exception& e) {
       ++out.stats.documents;
       Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
-      if (e.mark.line >= 0) {
-        loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
-        loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
-        loc.end_line = loc.line;
-        loc.end_column = loc.column + 1;
-      }
+      if (e.mark.line >= 0) loc = ParseErrorLocation(span, e.mark);
       std::string message = "YAML syntax error: " + e.msg;
       if (auto tmpl = FindTemplateMarker(chunk.text)) {
-        message = "Helm/Go template syntax ('{{') found: render it first (helm template ... | "
-                  "meshlint lint -); YAML parser says: " + e.msg;
+        message = std::string(kTemplateMessage) + "; YAML parser says: " + e.msg;
         loc.line = chunk.first_line + tmpl->line - 1;
         loc.column = tmpl->column;
         loc.end_line = loc.line;
