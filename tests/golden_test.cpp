@@ -29,6 +29,9 @@ struct GoldenCase {
   fs::path dir;
 };
 
+// Failures name the case directory, not the bytes of the struct.
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.dir.string(); }
+
 std::vector<GoldenCase> DiscoverCases() {
   std::vector<GoldenCase> cases;
   const fs::path root = fs::path(SourceDir()) / "fixtures";
