@@ -1,8 +1,6 @@
 // Loader units on in-memory strings: what is modelled, and exactly where.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -13,6 +11,7 @@ namespace meshlint {
 namespace {
 
 using testing::LoadFiles;
+using testing::TempDir;
 
 // "line:col-endline:endcol", easy to compare and to read in a failure.
 std::string Span(const Location& l) {
@@ -27,26 +26,6 @@ std::vector<std::string> Problems(const MeshModel& m) {
                   std::to_string(p.loc.column) + " " + p.message);
   return out;
 }
-
-// A scratch directory for the few tests that need real files.
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("meshlint-loader-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return (path_ / name).string();
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // ---------------------------------------------------------------- locations
 
