@@ -871,7 +871,8 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     // type (`<(helm template ...)` is a pipe).
     InputFile f;
     f.absolute = fs::absolute(p).lexically_normal().string();
-    f.display = DisplayPath(f.absolute, base);
+    // A pipe (`<(helm template ...)`) is shown as named, not as ../../dev/fd/63.
+    f.display = fs::is_regular_file(st) ? DisplayPath(f.absolute, base) : arg;
     f.is_json = p.extension() == ".json";
     std::ifstream probe(p, std::ios::binary);
     if (!probe) {
