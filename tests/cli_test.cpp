@@ -164,6 +164,36 @@ TEST(CliOutput, OutputFile) {
   EXPECT_EQ(r.status, 2);
 }
 
+TEST(CliOutput, SarifToAFile) {
+  Meshes m;
+  auto r = RunMeshlint({"lint", ".", "--format", "sarif", "--output", "out.sarif"}, m.one());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  const std::string sarif = ReadFileText(m.one() + "/out.sarif");
+  EXPECT_EQ(sarif.rfind("{\n  \"$schema\"", 0), 0u) << sarif.substr(0, 100);
+  EXPECT_NE(sarif.find("\"ruleId\": \"serviceentry-exported-to-all\""), std::string::npos);
+}
+
+TEST(CliInputs, DefaultNamespaceFlag) {
+  TempDir dir;
+  dir.Write("mesh.yaml", kRegistryOnly);
+  dir.Write("se.yaml",
+            "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\n"
+            "spec:\n  hosts: [api.example.com]\n  exportTo: ['*']\n");
+  auto r = RunMeshlint({"lint", ".", "--default-namespace", "team-a", "--format", "json"}, dir.str());
+  EXPECT_NE(r.out.find("\"namespace\": \"team-a\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Namespace 'team-a' (no Namespace manifest; known from ServiceEntry 'api')"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(CliInputs, MissingMeshConfigFileIsTwo) {
+  Meshes m;
+  auto r = RunMeshlint({"lint", ".", "--mesh-config", "nope.yaml"}, m.one());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("nope.yaml"), std::string::npos) << r.err;
+}
+
 TEST(CliOutput, QuietDropsTheSummary) {
   Meshes m;
   auto r = RunMeshlint({"lint", ".", "-q"}, m.one());
