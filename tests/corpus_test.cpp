@@ -51,20 +51,20 @@ void CheckRun(const CommandResult& r) {
     EXPECT_NE(line.find("Helm/Go template syntax ('{{') found"), std::string::npos) << line;
   }
   EXPECT_EQ(invalid, kExpectedInvalid);
-  // The summary is the only thing on stderr: no unreadable path, no crash report.
-  EXPECT_EQ(Lines(r.err).size(), 1u) << r.err;
+  // Run with -q: nothing on stderr, so no unreadable path and no crash report.
+  EXPECT_EQ(r.err, "");
 }
 
 TEST(Corpus, LoadsWithOnlyTemplatesInvalid) {
   REQUIRE_CORPUS();
-  CheckRun(RunMeshlint({"lint", "."}, CorpusDir()));
+  CheckRun(RunMeshlint({"lint", ".", "-q"}, CorpusDir()));
 }
 
 TEST(Corpus, WithItsBareMeshConfig) {
   REQUIRE_CORPUS();
   // testdata/common/meshconfig.yaml is the form `istioctl analyze --meshConfigFile` takes.
   auto r = RunMeshlint(
-      {"lint", ".", "--mesh-config", "istio/pkg/config/analysis/analyzers/testdata/common/meshconfig.yaml"},
+      {"lint", ".", "-q", "--mesh-config", "istio/pkg/config/analysis/analyzers/testdata/common/meshconfig.yaml"},
       CorpusDir());
   CheckRun(r);
 }
