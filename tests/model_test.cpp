@@ -2,6 +2,8 @@
 // governs a namespace, and how mesh config sources are weighed.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "test_util.h"
 
 namespace meshlint {
