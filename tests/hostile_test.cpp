@@ -264,9 +264,9 @@ TEST_F(Hostile, SyntaxErrorsOfEveryKind) {
           "in/directive.yaml:1:1: error [invalid-manifest] YAML syntax error: YAML major version too large",
           // The document after the directive's `---` is read on its own.
           "in/directive.yaml:3:1: error [invalid-manifest] object has 'apiVersion' but no 'kind'",
-          "in/flow-unclosed.yaml:4:1: error [invalid-manifest] YAML syntax error: end of sequence flow not found",
+          "in/flow-unclosed.yaml:3:22: error [invalid-manifest] YAML syntax error: end of sequence flow not found",
           "in/map-in-scalar.yaml:3:15: error [invalid-manifest] YAML syntax error: illegal map value",
-          "in/middle.yaml:6:1: error [invalid-manifest] YAML syntax error: end of sequence flow not found",
+          "in/middle.yaml:5:6: error [invalid-manifest] YAML syntax error: end of sequence flow not found",
           "in/quote-unclosed.yaml:4:13: error [invalid-manifest] YAML syntax error: illegal EOF in scalar",
           "in/stray-bracket.yaml:3:1: error [invalid-manifest] YAML syntax error: illegal flow end",
           "in/template.yaml:1:1: error [invalid-manifest] Helm/Go template syntax ('{{') found: render it first (helm template ... | meshlint lint -); YAML parser says: illegal block entry",
@@ -316,7 +316,7 @@ TEST_F(Hostile, BinaryBytesAndInvalidUtf8) {
   LintEverywhere(
       {
           "in/control.yaml:4:10: error [invalid-manifest] control character (byte 0x01) in YAML text: not a YAML or JSON manifest",
-          "in/image.json:1:1: error [invalid-manifest] invalid UTF-8: YAML and JSON manifests must be UTF-8 text",
+          "in/image.json:3:1: error [invalid-manifest] binary file (NUL byte): not a YAML or JSON manifest",
           "in/latin1.yaml:4:12: error [invalid-manifest] invalid UTF-8: YAML and JSON manifests must be UTF-8 text",
           "in/nul.yaml:2:11: error [invalid-manifest] binary file (NUL byte): not a YAML or JSON manifest",
           "in/overlong.yaml:2:7: error [invalid-manifest] invalid UTF-8: YAML and JSON manifests must be UTF-8 text",
@@ -512,8 +512,8 @@ TEST_F(Hostile, HundredThousandDocumentsInOneFile) {
   // The last document is broken: its position is counted across them all.
   many += "---\napiVersion: v1\nkind: [Namespace\n";
   Write("in/many.yaml", many);
-  LintEverywhere({"in/many.yaml:" + std::to_string(line + 4) +
-                  ":1: error [invalid-manifest] YAML syntax error: end of sequence flow not found"},
+  LintEverywhere({"in/many.yaml:" + std::to_string(line + 3) +
+                  ":16: error [invalid-manifest] YAML syntax error: end of sequence flow not found"},
                  1, Limits{60, 1024});
 }
 
@@ -566,7 +566,7 @@ TEST_F(Hostile, WrongTypesInEveryFieldTheRulesRead) {
           "in/annotations-scalar.yaml:5:16: error [invalid-manifest] metadata.annotations must be a mapping, not a scalar",
           "in/api-list.yaml:1:13: error [invalid-manifest] apiVersion must be a non-empty string",
           "in/configmap-mesh-list.yaml:5:9: error [invalid-manifest] data.mesh must be a string, not a list",
-          "in/configmap-mesh-yaml.yaml:7:5: error [invalid-manifest] YAML syntax error in data.mesh: end of sequence flow not found",
+          "in/configmap-mesh-yaml.yaml:6:28: error [invalid-manifest] YAML syntax error in data.mesh: end of sequence flow not found",
           "in/egress-hosts-scalar.yaml:6:12: error [invalid-manifest] spec.egress[0].hosts must be a list, not a scalar (write hosts: [\"./*\"])",
           "in/egress-item-scalar.yaml:5:12: error [invalid-manifest] spec.egress[0] must be a mapping",
           "in/egress-map.yaml:5:11: error [invalid-manifest] spec.egress must be a list, not a mapping",

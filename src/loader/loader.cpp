@@ -1142,17 +1142,12 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
   return errors;
 }
 
-std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
-                                          MeshModel& model) {
+namespace {
+
+std::vector<std::string> LoadEgressPolicyContent(std::string_view content,
+                                                 const std::string& display,
+                                                 const std::string& abs, MeshModel& model) {
   std::vector<std::string> errors;
-  std::string content, error;
-  if (!ReadFile(path, content, error)) {
-    errors.push_back(path + ": " + error);
-    return errors;
-  }
-  const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
-  const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
-  const std::string display = DisplayPath(abs, base);
   const std::uint32_t file = model.files.Add(display, abs);
 
   auto where = [&](const YAML::Mark& mark) {
@@ -1177,13 +1172,40 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
     return {};
   };
 
+  // The policy file comes with the repository, so a pull request can change
+  // it: the same guards as manifests before yaml-cpp sees it.
+  auto at = [&](const TextIssue& issue) {
+    return display + ":" + std::to_string(issue.line) + ":" + std::to_string(issue.column);
+  };
+  if (auto bad = FindBinary(content)) {
+    errors.push_back(at(*bad) + ": " + bad->message);
+    return errors;
+  }
+  content = StripBom(content);
+  if (content.size() > kMaxDocumentBytes) {
+    errors.push_back(display + ": a policy larger than " + std::to_string(kMaxDocumentBytes >> 20) +
+                     " MiB is not read");
+    return errors;
+  }
+  if (auto deep = FindExcessiveNesting(content)) {
+    errors.push_back(at(*deep) + ": " + deep->message);
+    return errors;
+  }
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(StripBom(content)));
+    root = YAML::Load(std::string(content));
   } catch (const YAML::Exception& e) {
     errors.push_back(where(e.mark) + ": YAML syntax error: " + e.msg);
     return errors;
   }
+  // Aliases could repeat one large pattern thousands of times, each copied
+  // and compiled: the copies are bounded by a budget linear in the file.
+  WorkBudget budget = BudgetFor(content);
+  auto charge = [&](std::size_t n) {
+    if (n >= budget.left) return false;
+    budget.left -= n;
+    return true;
+  };
   if (!root.IsMap()) {
     errors.push_back(display + ": an egress policy is a mapping with an 'egress:' list");
     return errors;
@@ -1208,6 +1230,11 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
                        " must be a mapping {namespaces: REGEX, hosts: [HOST...]}");
       continue;
     }
+    if (!charge(64 + item.size())) {
+      errors.push_back(where(item.Mark()) +
+                       ": YAML aliases (*name) expand the policy far beyond its size: not read");
+      return errors;
+    }
     EgressPolicyEntry entry;
     entry.loc = loc(item);
     auto [ns_key, ns] = find(item, "namespaces");
@@ -1221,6 +1248,10 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
     if (!ns_key || !ns.IsScalar() || ns.Scalar().empty()) {
       errors.push_back(where(ns_key ? ns.Mark() : item.Mark()) + ": " + item_name +
                        ".namespaces must be a non-empty RE2 pattern string, e.g. \"payments|checkout\"");
+    } else if (!charge(ns.Scalar().size())) {
+      errors.push_back(where(ns.Mark()) +
+                       ": YAML aliases (*name) expand the policy far beyond its size: not read");
+      return errors;
     } else {
       entry.namespaces = {ns.Scalar(), loc(ns)};
     }
@@ -1234,6 +1265,11 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
                            std::to_string(h) + "] must be a string");
           continue;
         }
+        if (!charge(hosts[h].Scalar().size() + 1)) {
+          errors.push_back(where(hosts[h].Mark()) +
+                           ": YAML aliases (*name) expand the policy far beyond its size: not read");
+          return errors;
+        }
         entry.hosts.push_back({hosts[h].Scalar(), loc(hosts[h])});
       }
     }
@@ -1241,6 +1277,22 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
   }
   if (errors.empty()) model.egress_policy = std::move(policy);
   return errors;
+}
+
+}  // namespace
+
+std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
+                                          MeshModel& model) {
+  std::string content, error;
+  if (!ReadFile(path, content, error)) return {path + ": " + error};
+  const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
+  const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
+  return LoadEgressPolicyContent(content, DisplayPath(abs, base), abs, model);
+}
+
+std::vector<std::string> LoadEgressPolicyText(std::string_view text, const std::string& display_name,
+                                              MeshModel& model) {
+  return LoadEgressPolicyContent(text, display_name, display_name, model);
 }
 
 }  // namespace meshlint

@@ -54,5 +54,8 @@ void LoadMeshConfigText(std::string_view text, const std::string& display_name,
 // egress::CompilePolicy, not here.
 std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
                                           MeshModel& model);
+// The same for an in-memory policy named `display_name` (tests, fuzzing).
+std::vector<std::string> LoadEgressPolicyText(std::string_view text, const std::string& display_name,
+                                              MeshModel& model);
 
 }  // namespace meshlint

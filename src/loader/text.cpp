@@ -69,6 +69,14 @@ std::string_view StripBom(std::string_view text) {
 }
 
 std::optional<TextIssue> FindBinary(std::string_view text) {
+  // A NUL anywhere makes it a binary file, whatever comes before it.
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    const std::size_t line_start = text.rfind('\n', nul) + 1;  // npos + 1 == 0
+    return TextIssue{
+        1 + static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + nul, '\n')),
+        static_cast<std::uint32_t>(nul - line_start + 1),
+        "binary file (NUL byte): not a YAML or JSON manifest"};
+  }
   std::uint32_t line = 1;
   std::size_t line_start = 0;
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -78,7 +86,6 @@ std::optional<TextIssue> FindBinary(std::string_view text) {
     auto issue = [&](std::string message) {
       return TextIssue{line, static_cast<std::uint32_t>(i - line_start + 1), std::move(message)};
     };
-    if (c == 0) return issue("binary file (NUL byte): not a YAML or JSON manifest");
     // YAML and JSON allow no C0 control but tab and line breaks in their text
     // (escapes like "\e" are fine); raw ones are binary data or an attempt
     // to smuggle escape sequences.
