@@ -14,6 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool json = first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
   meshlint::MeshModel model;
   meshlint::LoadText(text, json ? "fuzz input.json" : "fuzz input.yaml", {}, model);
-  meshlint::fuzz::LintAndReport(model);
+  meshlint::fuzz::LintAndReport(model, meshlint::fuzz::SampleOf(data, size));
   return 0;
 }

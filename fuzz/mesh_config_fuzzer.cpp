@@ -31,6 +31,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   meshlint::MeshModel model;
   meshlint::LoadText(kManifests, "mesh.yaml", {}, model);
   meshlint::LoadMeshConfigText(text, "mesh-config.yaml", {}, model);
-  meshlint::fuzz::LintAndReport(model);
+  meshlint::fuzz::LintAndReport(model, meshlint::fuzz::SampleOf(data, size));
   return 0;
 }
