@@ -785,6 +785,39 @@ TEST_F(Hostile, TerminalEscapesFromManifestsAreNeutralised) {
   EXPECT_TRUE(found) << "JSON must carry the name exactly";
 }
 
+// Every text the tool prints (lint, the egress report, one --from/--to
+// explanation) shows names from manifests escaped: no raw control byte, C1
+// control or bidi override reaches the terminal.
+TEST_F(Hostile, EveryTextOutputIsTerminalSafe) {
+  const std::string evil = "\\e[2J\\u009b1m\\u202E";  // YAML escapes, in double quotes
+  Write("in/evil-mesh.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"ns" + evil + "\"}\n---\n"
+        "apiVersion: networking.istio.io/v1\nkind: Sidecar\n"
+        "metadata: {name: \"sc" + evil + "\", namespace: \"ns" + evil + "\"}\n"
+        "spec:\n  egress:\n  - hosts: [\"*/h" + evil + ".example.com\"]\n---\n"
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
+        "metadata: {name: \"se" + evil + "\", namespace: \"ns" + evil + "\"}\n"
+        "spec:\n  hosts: [\"h" + evil + ".example.com\"]\n");
+  const std::string ns = "ns\x1B[2J\xC2\x9B" "1m\xE2\x80\xAE";
+  const std::string host = "h\x1B[2J\xC2\x9B" "1m\xE2\x80\xAE.example.com";
+  const std::vector<std::vector<std::string>> runs = {
+      {"lint", "--mesh-config", "cfg/mesh.yaml", "in"},
+      {"egress", "--mesh-config", "cfg/mesh.yaml", "in"},
+      {"egress", "--mesh-config", "cfg/mesh.yaml", "in", "--from", ns, "--to", host},
+  };
+  for (const auto& args : runs) {
+    const Outcome o = Run(args);
+    SCOPED_TRACE(args[0] + (args.size() > 4 ? " --from/--to" : ""));
+    EXPECT_TRUE(o.status >= 0 && o.status <= 2) << o.status << "\n" << o.err;
+    EXPECT_FALSE(o.out.empty()) << o.err;
+    for (const std::string& stream : {o.out, o.err}) {
+      EXPECT_EQ(stream.find('\x1B'), std::string::npos) << stream;
+      EXPECT_EQ(stream.find("\xC2\x9B"), std::string::npos) << stream;
+      EXPECT_EQ(stream.find("\xE2\x80\xAE"), std::string::npos) << stream;
+    }
+  }
+}
+
 // The SARIF of the hostile inputs validates with the Microsoft SARIF
 // Multitool (ci/test installs it and sets MESHLINT_SARIF_MULTITOOL).
 TEST_F(Hostile, SarifOfHostileInputValidates) {

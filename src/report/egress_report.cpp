@@ -47,7 +47,7 @@ std::string ModeText(const MeshModel& model, const Scope& s) {
 
 std::string SidecarText(const MeshModel& model, const Scope& s) {
   if (!s.sidecar) return "no Sidecar: imports everything exported to it";
-  std::string out = "Sidecar " + Qualified(s.sidecar->meta.ref);
+  std::string out = "Sidecar " + TerminalSafe(Qualified(s.sidecar->meta.ref));
   if (!s.workload_scoped && s.sidecar->meta.ref.ns != s.ns) out += " (root namespace default)";
   out += " (" + At(model, s.sidecar->meta.anchor()) + ")";
   if (s.sidecar->egress_hosts.empty()) out += ", no egress hosts: imports everything exported to it";
