@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/settings.h"
 #include "engine/runner.h"
 #include "loader/loader.h"
 #include "report/report.h"
@@ -50,6 +51,7 @@ po::options_description LintOptions() {
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
       "jobs,j", po::value<unsigned>()->default_value(0), "files loaded in parallel (0: all cores)")(
       "quiet,q", "no summary line on stderr");
+  AddSettingsOptions(o);  // config, suppressions, --context: cli/settings.cpp
   return o;
 }
 
@@ -103,21 +105,19 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   const std::string format = vm["format"].as<std::string>();
   if (format != "text" && format != "json" && format != "sarif")
     throw UsageError("--format must be text, json or sarif, got '" + format + "'");
-  const std::string fail_on = vm["fail-on"].as<std::string>();
-  std::optional<Severity> threshold = ParseSeverity(fail_on);
-  if (!threshold && fail_on != "never")
-    throw UsageError("--fail-on must be error, warning, note or never, got '" + fail_on + "'");
-  RunOptions run;
+  std::vector<std::string> named;
+  if (vm.count("path")) named = vm["path"].as<std::vector<std::string>>();
+  // .meshlint.yaml and the flags; flags win.
+  LintSettings settings = BuildLintSettings(vm, named);
+  RunOptions& run = settings.run;
   ParseSeverities(vm, run);
 
-  LoadOptions load;
-  load.default_namespace = vm["default-namespace"].as<std::string>();
-  if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
+  LoadOptions& load = settings.load;
   load.jobs = vm["jobs"].as<unsigned>();
-  std::vector<std::string> paths;
-  if (vm.count("path")) paths = vm["path"].as<std::vector<std::string>>();
+  const std::vector<std::string>& paths = settings.paths;
 
   MeshModel model;
+  PrepareModel(settings, model);
   std::vector<InputError> input_errors = LoadInputs(paths, load, model);
   std::vector<std::string> notifications;
   for (const InputError& e : input_errors) {
@@ -125,10 +125,12 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     notifications.push_back(e.path + ": " + e.message);
   }
   std::vector<Finding> findings = RunRules(model, run);
+  FinishFindings(settings, model, findings);  // suppressions, --context scope
 
   ReportContext ctx{model, findings, std::filesystem::current_path().string(), notifications,
                     std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - started)};
+  ctx.show_suppressed = settings.show_suppressed;
   std::ofstream file;
   std::ostream* sink = &out;
   if (vm.count("output")) {
@@ -151,10 +153,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (!vm.count("quiet")) WriteSummary(err, ctx);
 
   if (!input_errors.empty()) return kExitUsage;
-  if (!threshold) return kExitClean;
-  for (const Finding& f : findings)
-    if (f.severity >= *threshold) return kExitFindings;
-  return kExitClean;
+  return FailsGate(settings, findings) ? kExitFindings : kExitClean;
 }
 
 int Rules(const std::vector<std::string>& args, std::ostream& out) {
@@ -210,6 +209,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
   } catch (const po::error& e) {
     err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
+  } catch (const SettingsError& e) {
+    if (e.usage) err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
+    else err << e.what();
   }
   return kExitUsage;
 }

@@ -43,7 +43,7 @@ class CollectingSink : public FindingSink {
   CollectingSink(const RuleInfo& rule, Severity severity, std::vector<Finding>& out)
       : rule_(rule), severity_(severity), out_(out) {}
   void Report(Diagnostic diag) override {
-    out_.push_back(Finding{rule_.id, severity_, std::move(diag)});
+    out_.push_back(Finding{rule_.id, severity_, std::move(diag), std::nullopt});
   }
 
  private:
@@ -58,10 +58,15 @@ std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options)
   std::vector<Finding> findings;
   for (const RuleInfo& rule : AllRules()) {
     auto severity = EffectiveSeverity(rule, options);
-    if (!severity) continue;
+    if (!severity || !rule.check) continue;
     CollectingSink sink(rule, *severity, findings);
     rule.check(model, sink);
   }
+  SortFindings(model, findings);
+  return findings;
+}
+
+void SortFindings(const MeshModel& model, std::vector<Finding>& findings) {
   static const std::string kNoFile;
   auto key = [&](const Finding& f) {
     const std::string& path =
@@ -71,7 +76,6 @@ std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options)
   };
   std::stable_sort(findings.begin(), findings.end(),
                    [&](const Finding& a, const Finding& b) { return key(a) < key(b); });
-  return findings;
 }
 
 }  // namespace meshlint

@@ -9,12 +9,16 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <iostream>
 #include <iterator>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "loader/config_file.h"
 #include "loader/text.h"
 
 namespace meshlint {
@@ -564,9 +568,16 @@ class DocReader {
   TextSpan span_;
 };
 
-// Loads all documents of one file's text.
+// Gives the FileTable index of a `# Source:` path of rendered Helm output,
+// registering it on first use.
+using SourceFileFn = std::function<std::uint32_t(const std::string& source_path)>;
+
+// Loads all documents of one file's text. With `source_file`, documents that
+// `helm template` marked with `# Source: <template>` are attributed to that
+// template: their lines count from the comment (the line after it is 1).
 void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
-                 const LoadOptions& options, FileResult& out) {
+                 const LoadOptions& options, FileResult& out,
+                 const SourceFileFn* source_file = nullptr) {
   ++out.stats.files;
   if (auto bad = FindBinary(text)) {
     out.problems.push_back(
@@ -574,7 +585,16 @@ void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
     return;
   }
   text = StripBom(text);
-  for (const DocumentChunk& chunk : SplitDocuments(text, is_json)) {
+  const std::uint32_t input_file = file;
+  for (DocumentChunk chunk : SplitDocuments(text, is_json)) {
+    file = input_file;
+    if (source_file && !is_json) {
+      if (auto source = FindHelmSource(chunk.text)) {
+        file = (*source_file)(source->path);
+        chunk.text.remove_prefix(source->offset);
+        chunk.first_line = 0;  // the comment is line 0 of its template's document
+      }
+    }
     TextSpan span;
     span.file = file;
     span.text = chunk.text;
@@ -592,7 +612,8 @@ void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
       root = YAML::Load(std::string(chunk.text));
     } catch (const YAML::Exception& e) {
       ++out.stats.documents;
-      Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
+      const std::uint32_t start = std::max<std::uint32_t>(chunk.first_line, 1);
+      Location loc{file, start, 1, start, 2};
       if (e.mark.line >= 0) {
         loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
         loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
@@ -729,7 +750,7 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
       if (name == ".git" || name == "node_modules") it.disable_recursion_pending();
       continue;
     }
-    if (!HasManifestExtension(entry.path())) continue;
+    if (!HasManifestExtension(entry.path()) || name == kConfigFileName) continue;
     InputFile f;
     f.absolute = fs::absolute(entry.path()).lexically_normal().string();
     f.display = DisplayPath(f.absolute, base);
@@ -757,7 +778,13 @@ void LoadText(std::string_view text, const std::string& display_name, const Load
               MeshModel& model) {
   std::uint32_t id = model.files.Add(display_name, display_name);
   FileResult r;
-  LoadContent(text, id, display_name.ends_with(".json"), options, r);
+  std::map<std::string, std::uint32_t> sources;
+  SourceFileFn source_file = [&](const std::string& path) {
+    auto [it, fresh] = sources.emplace(path, 0);
+    if (fresh) it->second = model.files.Add(path, path);
+    return it->second;
+  };
+  LoadContent(text, id, display_name.ends_with(".json"), options, r, &source_file);
   Merge(r, model);
 }
 
@@ -817,8 +844,42 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     inputs = std::move(unique);
   }
 
+  // The project's include/exclude globs.
+  if (!options.include.empty() || !options.exclude.empty()) {
+    const fs::path glob_base = options.glob_base.empty() ? base : fs::path(options.glob_base);
+    std::vector<InputFile> kept;
+    for (auto& f : inputs) {
+      if (!f.is_stdin) {
+        fs::path rel = fs::path(f.absolute).lexically_relative(glob_base);
+        if (!rel.empty() && *rel.begin() != "..") {
+          const std::string path = rel.generic_string();
+          auto matches = [&](const std::vector<std::string>& globs) {
+            return std::any_of(globs.begin(), globs.end(),
+                               [&](const std::string& g) { return GlobMatch(g, path); });
+          };
+          if (!options.include.empty() && !matches(options.include)) continue;
+          if (matches(options.exclude)) continue;
+        }
+      }
+      kept.push_back(std::move(f));
+    }
+    inputs = std::move(kept);
+  }
+
   std::vector<std::uint32_t> ids;
   for (const auto& f : inputs) ids.push_back(model.files.Add(f.display, f.absolute));
+
+  // Helm `# Source:` templates become files of their own; loading threads
+  // register them here, in any order (reports sort by path).
+  std::mutex sources_mutex;
+  std::map<std::string, std::uint32_t> sources;
+  SourceFileFn source_file = [&](const std::string& path) {
+    std::lock_guard lock(sources_mutex);
+    auto [it, fresh] = sources.emplace(path, 0);
+    if (fresh)
+      it->second = model.files.Add(path, (base / path).lexically_normal().string());
+    return it->second;
+  };
 
   std::vector<FileResult> results(inputs.size());
   auto load_one = [&](std::size_t i) {
@@ -838,7 +899,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, error, {}, ""});
       return;
     }
-    LoadContent(content, ids[i], f.is_json, options, r);
+    LoadContent(content, ids[i], f.is_json, options, r, &source_file);
   };
 
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -869,6 +930,9 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       Merge(r, model);
     }
   }
+  model.mesh_sources.insert(model.mesh_sources.begin(), options.mesh_sources.begin(),
+                            options.mesh_sources.end());
+  model.extra_system_namespaces = options.system_namespaces;
   model.Finalize();
   return errors;
 }

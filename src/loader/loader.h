@@ -22,6 +22,19 @@ struct LoadOptions {
   // Parallel file loading; 0 means the machine's cores. Output does not depend
   // on it.
   unsigned jobs = 0;
+
+  // Path globs (loader/text.h GlobMatch) over paths relative to `glob_base`
+  // (the project config's directory). With `include` set, only matching files
+  // are read; files matching `exclude` never are. Files outside `glob_base`
+  // and stdin are not filtered.
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::string glob_base;
+  // Further mesh settings sources (the project config's rootNamespace); they
+  // take precedence over every source found in the inputs.
+  std::vector<MeshConfigSource> mesh_sources;
+  // Namespaces treated as system namespaces besides the built-in ones.
+  std::vector<std::string> system_namespaces;
 };
 
 // A problem with the command line's inputs themselves (a path that does not

@@ -156,6 +156,8 @@ class MeshModel {
   std::vector<MeshConfigSource> mesh_sources;
   std::vector<LoadProblem> problems;
   LoadStats stats;
+  // System namespaces named by the project config, besides the built-in ones.
+  std::vector<std::string> extra_system_namespaces;
 
   // Derived by Finalize(); read-only afterwards.
   MeshSettings mesh;
