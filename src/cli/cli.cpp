@@ -117,8 +117,8 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   const std::vector<std::string>& paths = settings.paths;
 
   MeshModel model;
-  PrepareModel(settings, model);
   std::vector<InputError> input_errors = LoadInputs(paths, load, model);
+  AttachConfig(settings, model);
   std::vector<std::string> notifications;
   for (const InputError& e : input_errors) {
     err << "meshlint: " << TerminalSafe(e.path) << ": " << e.message << '\n';

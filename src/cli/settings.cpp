@@ -106,7 +106,7 @@ LintSettings BuildLintSettings(const po::variables_map& vm,
     for (const auto& g : c->include) s.load.include.push_back(g.value);
     for (const auto& g : c->exclude) s.load.exclude.push_back(g.value);
     s.load.glob_base = c->dir;
-    for (const auto& ns : c->system_namespaces) s.load.system_namespaces.push_back(ns.value);
+    for (const auto& ns : c->system_namespaces) s.system_namespaces.push_back(ns.value);
     s.egress_policy = c->egress_policy;
   }
 
@@ -144,8 +144,9 @@ LintSettings BuildLintSettings(const po::variables_map& vm,
   return s;
 }
 
-void PrepareModel(LintSettings& s, MeshModel& model) {
+void AttachConfig(LintSettings& s, MeshModel& model) {
   if (!s.config) return;
+  // Registered after the inputs, so that the inputs keep their indices.
   s.config_file = model.files.Add(s.config->display, s.config->path);
   if (const auto& root = s.config->root_namespace) {
     MeshConfigSource source;
@@ -155,8 +156,12 @@ void PrepareModel(LintSettings& s, MeshModel& model) {
     source.loc = root->loc;
     source.loc.file = s.config_file;
     source.root_namespace = Located<std::string>{root->value, source.loc};
-    s.load.mesh_sources.push_back(std::move(source));
+    // First among the command-line sources: it wins over --mesh-config too,
+    // and a mesh config that disagrees is reported as mesh-config-conflict.
+    model.mesh_sources.insert(model.mesh_sources.begin(), std::move(source));
   }
+  model.extra_system_namespaces = s.system_namespaces;
+  if (s.config->root_namespace || !s.system_namespaces.empty()) model.Finalize();
 }
 
 void FinishFindings(const LintSettings& s, const MeshModel& model, std::vector<Finding>& findings) {
@@ -171,8 +176,15 @@ void FinishFindings(const LintSettings& s, const MeshModel& model, std::vector<F
   // Only what the named files contain: context that was not named (another
   // file's problems, mesh-wide findings without a position) stays silent.
   std::erase_if(findings, [&](const Finding& f) {
-    if (!f.diag.loc.valid() || f.diag.loc.file >= model.files.size()) return true;
-    const std::string& abs = model.files.absolute(f.diag.loc.file);
+    const Location& loc = f.diag.loc;
+    if (!loc.valid() || loc.file >= model.files.size()) return true;
+    // A finding about some object pinned to an empty span at 1:1 points at no
+    // field (the "no mesh config found" finding sits on the first input):
+    // it is about the project, not about the named file.
+    if (loc.line == 1 && loc.column == 1 && loc.end_line <= 1 && loc.end_column <= 1 &&
+        !f.diag.object.empty())
+      return true;
+    const std::string& abs = model.files.absolute(loc.file);
     return std::none_of(s.report_only.begin(), s.report_only.end(),
                         [&](const std::string& named) { return Within(abs, named); });
   });

@@ -30,7 +30,8 @@ struct SettingsError : std::runtime_error {
 
 struct LintSettings {
   std::optional<ProjectConfig> config;  // the .meshlint.yaml in effect, if any
-  std::uint32_t config_file = 0;  // its FileTable index, once PrepareModel ran
+  std::vector<std::string> system_namespaces;  // besides the built-in ones
+  std::uint32_t config_file = 0;  // its FileTable index, once AttachConfig ran
   RunOptions run;  // per-rule severities from the config (flags are applied on top)
   LoadOptions load;
   std::optional<Severity> fail_on = Severity::kWarning;  // nullopt: never fail
@@ -58,10 +59,11 @@ void AddSettingsOptions(boost::program_options::options_description& options);
 LintSettings BuildLintSettings(const boost::program_options::variables_map& vm,
                                const std::vector<std::string>& positional);
 
-// Before loading: registers the config file in the model's file table (for
-// findings that point into it) and turns settings that live in it into load
-// options (rootNamespace becomes a mesh settings source).
-void PrepareModel(LintSettings& settings, MeshModel& model);
+// After loading: registers the config file in the model's file table (for
+// findings that point into it) and applies the config's model settings: its
+// rootNamespace becomes the mesh settings source that wins over all others,
+// systemNamespaces extend the built-in list.
+void AttachConfig(LintSettings& settings, MeshModel& model);
 
 // After the rules ran: marks suppressed findings, adds the findings about
 // suppressions, and in --context mode keeps only findings in the named files.

@@ -107,6 +107,7 @@ class ConfigReader {
     if (!UniqueEntries(root, entries, "")) return std::move(errors_);
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const auto& [key, value] = entries[i];
+      key_.emplace(key);  // not operator=, which rebinds the old node in yaml-cpp
       const std::string name = key.Scalar();
       if (name == "rules") Rules(value);
       else if (name == "suppressions") Suppressions(value);
@@ -146,7 +147,9 @@ class ConfigReader {
     errors_.push_back({line, column, std::move(message)});
   }
   void Error(const YAML::Node& at, std::string message) {
-    Location loc = Loc(at);
+    // An empty value has no position of its own (yaml-cpp marks the next
+    // token): point at its key.
+    Location loc = Loc(at.IsNull() && key_ ? *key_ : at);
     Error(loc.line, loc.column, std::move(message));
   }
 
@@ -201,6 +204,7 @@ class ConfigReader {
     std::vector<std::pair<YAML::Node, YAML::Node>> entries;
     UniqueEntries(value, entries, " in rules");
     for (const auto& [key, level] : entries) {
+      key_.emplace(key);  // not operator=, which rebinds the old node in yaml-cpp
       auto text = String(level, "rules." + key.Scalar());
       if (!text) continue;
       Located<std::optional<Severity>> setting{std::nullopt, text->loc};
@@ -234,6 +238,7 @@ class ConfigReader {
       std::vector<std::pair<YAML::Node, YAML::Node>> entries;
       ok = UniqueEntries(item, entries, " in " + where);
       for (const auto& [key, v] : entries) {
+        key_.emplace(key);  // not operator=, which rebinds the old node in yaml-cpp
         const std::string name = key.Scalar();
         const std::string what = where + "." + name;
         if (name == "rule") {
@@ -242,7 +247,8 @@ class ConfigReader {
             Error(v, what + " must name a rule");
             r.reset();
           }
-          if (r) s.rule = *r, has_rule = true;
+          has_rule = true;
+          if (r) s.rule = *r;
           else ok = false;
         } else if (name == "object") {
           auto o = String(v, what);
@@ -255,7 +261,8 @@ class ConfigReader {
                             "suppresses nothing");
             r.reset();
           }
-          if (r) s.reason = *r, has_reason = true;
+          has_reason = true;
+          if (r) s.reason = *r;
           else ok = false;
         } else if (name == "expires") {
           auto e = String(v, what);
@@ -357,8 +364,9 @@ class ConfigReader {
     EgressPolicySetting setting;
     setting.loc = Loc(value);
     const std::uint32_t first = static_cast<std::uint32_t>(value.Mark().line);
-    const std::uint32_t end =
+    std::uint32_t end =
         next_key_line >= 0 ? static_cast<std::uint32_t>(next_key_line) : span_.LineCount();
+    if (end > first + 1 && span_.Line(end - 1).empty()) --end;  // after the final line break
     for (std::uint32_t l = first; l < end; ++l) {
       std::string line(span_.Line(l));
       if (l == first)  // blank out `egressPolicy:` before a flow mapping
@@ -396,6 +404,7 @@ class ConfigReader {
 
   ProjectConfig& out_;
   TextSpan span_;
+  std::optional<YAML::Node> key_;  // the key whose value is being read
   std::vector<ConfigError> errors_;
 };
 

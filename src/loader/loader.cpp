@@ -930,9 +930,6 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       Merge(r, model);
     }
   }
-  model.mesh_sources.insert(model.mesh_sources.begin(), options.mesh_sources.begin(),
-                            options.mesh_sources.end());
-  model.extra_system_namespaces = options.system_namespaces;
   model.Finalize();
   return errors;
 }

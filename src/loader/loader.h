@@ -30,11 +30,6 @@ struct LoadOptions {
   std::vector<std::string> include;
   std::vector<std::string> exclude;
   std::string glob_base;
-  // Further mesh settings sources (the project config's rootNamespace); they
-  // take precedence over every source found in the inputs.
-  std::vector<MeshConfigSource> mesh_sources;
-  // Namespaces treated as system namespaces besides the built-in ones.
-  std::vector<std::string> system_namespaces;
 };
 
 // A problem with the command line's inputs themselves (a path that does not

@@ -163,8 +163,9 @@ class MeshModel {
   MeshSettings mesh;
   std::vector<MeshConflict> mesh_conflicts;
 
-  // Builds the namespace index and resolves the mesh settings. Call once after
-  // loading, before any query below.
+  // Builds the namespace index and resolves the mesh settings. Call after
+  // loading, before any query below; calling it again after adding settings
+  // sources recomputes everything.
   void Finalize();
 
   // Namespaces in name order.
