@@ -44,18 +44,18 @@ bool Within(const std::string& path, const std::string& dir) {
 }  // namespace
 
 void AddSettingsOptions(po::options_description& o) {
-  o.add_options()("config", po::value<std::string>(),
+  o.add_options()("config", po::value<std::string>()->value_name("FILE"),
                   "project config file (default: .meshlint.yaml in the working directory or "
                   "the nearest parent up to the repository root)")(
       "no-config", "ignore any .meshlint.yaml")(
       "no-inline-suppressions",
       "ignore ignore.meshlint.io/ annotations and report each (only the config's "
       "suppressions count)")(
-      "today", po::value<std::string>(),
+      "today", po::value<std::string>()->value_name("YYYY-MM-DD"),
       "the date (YYYY-MM-DD) suppression expiry is judged against (default: "
       "MESHLINT_TODAY, else today in UTC)")(
       "show-suppressed", "text output: also print suppressed findings, with their reason")(
-      "context", po::value<std::string>(),
+      "context", po::value<std::string>()->value_name("DIR"),
       "load all of DIR for context but report only findings in the named PATHs "
       "(pre-commit: meshlint lint --context . FILE...)");
 }
