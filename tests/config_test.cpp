@@ -286,6 +286,9 @@ TEST(ConfigErrors, UnknownRulesAndBadPatternsNeedTheEngine) {
   EXPECT_EQ(Errors("suppressions:\n- rule: no-such-rule\n  reason: r\n"),
             Lines{"2:9: suppression rule 'no-such-rule' is not a meshlint rule (see 'meshlint "
                   "rules')"});
+  EXPECT_EQ(Errors("suppressions:\n- rule: suppression-expired\n  reason: r\n"),
+            Lines{"2:9: suppression rule 'suppression-expired' reports on suppressions and "
+                  "cannot be suppressed; turn it off under rules: instead"});
   EXPECT_EQ(Errors("suppressions:\n- rule: namespace-without-sidecar\n  object: \"build-(.*\"\n"
                    "  reason: r\n"),
             Lines{"3:11: suppression object 'build-(.*' is not a valid RE2 pattern: missing ): "

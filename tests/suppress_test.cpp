@@ -155,11 +155,12 @@ TEST(Suppress, EmptyReasonAndUnknownRuleSuppressNothing) {
       "    ignore.meshlint.io/namespace-without-sidecar: \"\"\n"
       "    ignore.meshlint.io/namespace-without-sidcar: \"typo\"\n"
       "    ignore.meshlint.io/: \"no rule\"\n"
-      "    other.example.com/owner: team-c\n";
+      "    other.example.com/owner: team-c\n"
+      "    ignore.meshlint.io/suppression-without-reason: \"cannot be suppressed\"\n";
   EXPECT_EQ(Suppress(manifests, ""),
             (Lines{"1:1 mesh-outbound-allow-any", "4:9 namespace-without-sidecar",
                    "6:5 suppression-without-reason", "7:5 suppression-unknown-rule",
-                   "8:5 suppression-unknown-rule"}));
+                   "8:5 suppression-unknown-rule", "10:5 suppression-unknown-rule"}));
 }
 
 TEST(Suppress, DisabledInlineSuppressionsAreIgnoredAndReported) {

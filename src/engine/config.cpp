@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include "engine/rule.h"
+#include "engine/suppress.h"
 
 namespace meshlint {
 
@@ -21,7 +22,14 @@ std::vector<ConfigError> ValidateConfig(const ProjectConfig& config) {
   for (const auto& [id, setting] : config.rules)
     if (!FindRule(id)) UnknownRule({id, setting.loc}, "rules:", errors);
   for (const ConfigSuppression& s : config.suppressions) {
-    if (!FindRule(s.rule.value)) UnknownRule(s.rule, "suppression rule", errors);
+    if (!FindRule(s.rule.value)) {
+      UnknownRule(s.rule, "suppression rule", errors);
+    } else if (IsSuppressionRule(s.rule.value)) {
+      errors.push_back({s.rule.loc.line, s.rule.loc.column,
+                        "suppression rule '" + s.rule.value +
+                            "' reports on suppressions and cannot be suppressed; turn it off "
+                            "under rules: instead"});
+    }
     if (s.object) {
       RE2 re(s.object->value, RE2::Quiet);
       if (!re.ok())

@@ -57,6 +57,10 @@ struct Central {
 
 }  // namespace
 
+bool IsSuppressionRule(std::string_view id) {
+  return id == kWithoutReason || id == kUnknownRule || id == kExpired || id == kInlineIgnored;
+}
+
 std::string FormatIsoDate(std::chrono::year_month_day date) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
@@ -104,6 +108,14 @@ void ApplySuppressions(const MeshModel& model, const RunOptions& run,
                     (rule_id.empty() ? std::string("no rule") : "no meshlint rule '" + rule_id + "'") +
                     ", so it suppresses nothing. Correct the rule id (see 'meshlint rules') or "
                     "remove the annotation.";
+        report.Report(kUnknownRule, std::move(d));
+        continue;
+      }
+      if (IsSuppressionRule(rule_id)) {
+        d.message = "Annotation " + key + " on " + Describe(meta.ref) + " names " + rule_id +
+                    ", a rule about suppressions whose findings cannot be suppressed, so it "
+                    "suppresses nothing. Remove the annotation (the rule can be turned off in "
+                    ".meshlint.yaml).";
         report.Report(kUnknownRule, std::move(d));
         continue;
       }

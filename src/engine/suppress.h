@@ -20,6 +20,11 @@ namespace meshlint {
 
 inline constexpr std::string_view kSuppressionAnnotationPrefix = "ignore.meshlint.io/";
 
+// The rules about suppressions themselves. Their findings cannot be
+// suppressed (they would hide why a suppression does not work); they can be
+// turned off under `rules:`.
+bool IsSuppressionRule(std::string_view rule_id);
+
 struct SuppressOptions {
   // Central suppressions; null when there is no project config.
   const ProjectConfig* config = nullptr;
