@@ -28,7 +28,8 @@ constexpr std::array kRules = {
     RuleInfo{"inline-suppression-ignored", Severity::kWarning,
              "An ignore.meshlint.io/ annotation while in-manifest suppressions are disabled "
              "(--no-inline-suppressions, inlineSuppressions: false): it suppresses nothing.",
-             nullptr, DocFor("inline-suppression-ignored"), "suppressions", "very-high", ""},
+             rules::ReportedBySuppressionPass, DocFor("inline-suppression-ignored"), "suppressions",
+             "very-high", ""},
     RuleInfo{"invalid-manifest", Severity::kError,
              "A file or document that cannot be used: YAML syntax errors, templates, binary "
              "files, wrong field types.",
@@ -55,14 +56,17 @@ constexpr std::array kRules = {
     RuleInfo{"suppression-expired", Severity::kWarning,
              "A suppression in .meshlint.yaml whose expires date has passed: its findings are "
              "reported again.",
-             nullptr, DocFor("suppression-expired"), "suppressions", "very-high", ""},
+             rules::ReportedBySuppressionPass, DocFor("suppression-expired"), "suppressions",
+             "very-high", ""},
     RuleInfo{"suppression-unknown-rule", Severity::kWarning,
              "An ignore.meshlint.io/ annotation naming a rule that does not exist: it "
              "suppresses nothing.",
-             nullptr, DocFor("suppression-unknown-rule"), "suppressions", "very-high", ""},
+             rules::ReportedBySuppressionPass, DocFor("suppression-unknown-rule"), "suppressions",
+             "very-high", ""},
     RuleInfo{"suppression-without-reason", Severity::kWarning,
              "An ignore.meshlint.io/ annotation with an empty reason: it suppresses nothing.",
-             nullptr, DocFor("suppression-without-reason"), "suppressions", "very-high", ""},
+             rules::ReportedBySuppressionPass, DocFor("suppression-without-reason"), "suppressions",
+             "very-high", ""},
 };
 
 }  // namespace

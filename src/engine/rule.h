@@ -24,9 +24,6 @@ struct RuleInfo {
   std::string_view id;          // stable kebab-case id: part of the interface
   Severity default_severity;
   std::string_view summary;     // one sentence: what it flags
-  // Null for the rules about suppressions themselves, which the suppression
-  // pass reports (engine/suppress.cpp) because they depend on the run's
-  // configuration, not only on the model.
   CheckFn check;
   std::string_view doc;         // rules/<id>/doc.md, embedded at build time
   std::string_view tags;        // comma-separated, for SARIF

@@ -58,7 +58,7 @@ std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options)
   std::vector<Finding> findings;
   for (const RuleInfo& rule : AllRules()) {
     auto severity = EffectiveSeverity(rule, options);
-    if (!severity || !rule.check) continue;
+    if (!severity) continue;
     CollectingSink sink(rule, *severity, findings);
     rule.check(model, sink);
   }
