@@ -35,6 +35,12 @@ std::optional<Severity> ParseThreshold(const std::string& text, const char* what
   Usage(std::string(what) + " must be error, warning, note or never, got '" + text + "'");
 }
 
+// Set on the command line, not just its default. Options a command does not
+// have count as not given, so other commands can reuse the settings.
+bool Given(const po::variables_map& vm, const char* name) {
+  return vm.count(name) && !vm[name].defaulted();
+}
+
 bool Within(const std::string& path, const std::string& dir) {
   if (path == dir) return true;
   fs::path rel = fs::path(path).lexically_relative(dir);
@@ -89,16 +95,15 @@ LintSettings BuildLintSettings(const po::variables_map& vm,
   // Rules and the gate: config first; cli.cpp applies --severity/--disable on top.
   if (c)
     for (const auto& [id, setting] : c->rules) s.run.severity[id] = setting.value;
-  if (!vm["fail-on"].defaulted())
+  if (Given(vm, "fail-on"))
     s.fail_on = ParseThreshold(vm["fail-on"].as<std::string>(), "--fail-on");
   else if (c && c->fail_on)
     s.fail_on = c->fail_on->value;
-  else
-    s.fail_on = ParseThreshold(vm["fail-on"].as<std::string>(), "--fail-on");
 
   // Loading.
-  s.load.default_namespace = vm["default-namespace"].as<std::string>();
-  if (vm["default-namespace"].defaulted() && c && c->default_namespace)
+  if (Given(vm, "default-namespace"))
+    s.load.default_namespace = vm["default-namespace"].as<std::string>();
+  else if (c && c->default_namespace)
     s.load.default_namespace = c->default_namespace->value;
   if (vm.count("mesh-config")) s.load.mesh_config_file = vm["mesh-config"].as<std::string>();
   else if (c && c->mesh_config) s.load.mesh_config_file = c->mesh_config->value;

@@ -55,7 +55,8 @@ void AddSettingsOptions(boost::program_options::options_description& options);
 // Finds and reads the config (unless --no-config), validates it, and merges it
 // with the flags in `vm` (options of AddSettingsOptions plus lint's
 // --fail-on, --default-namespace, --mesh-config and the positional paths).
-// Throws SettingsError.
+// Options missing from `vm` count as not given, so another command (egress)
+// can take the project's settings too. Throws SettingsError.
 LintSettings BuildLintSettings(const boost::program_options::variables_map& vm,
                                const std::vector<std::string>& positional);
 
