@@ -326,6 +326,37 @@ TEST(HelmSource, DocumentsWithoutSourceStayOnStdin) {
             std::string::npos);
 }
 
+TEST(HelmSource, ARegularFileKeepsItsOwnPathsButAPipeIsMapped) {
+  // Rendered output committed to the repository is the file users open and
+  // fix (and the one pre-commit names): its findings stay in it.
+  TempDir dir;
+  dir.Write("rendered/all.yaml", kHelmOutput);
+  CommandResult r =
+      RunMeshlint({"lint", "rendered/all.yaml", "-q", "--disable", "mesh-outbound-allow-any"},
+                  dir.str());
+  EXPECT_NE(r.out.find("rendered/all.yaml:26:3: warning [serviceentry-exported-to-all]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("rendered/all.yaml:6:9: warning [namespace-without-sidecar]"),
+            std::string::npos)
+      << r.out;
+  r = RunMeshlint({"lint", "--context", ".", "rendered/all.yaml", "-q", "--disable",
+                   "mesh-outbound-allow-any"},
+                  dir.str());
+  EXPECT_NE(r.out.find("rendered/all.yaml:26:3: warning [serviceentry-exported-to-all]"),
+            std::string::npos)
+      << r.out;
+  // Streamed through a pipe, as `meshlint lint <(helm template ...)`.
+  if (Shell("bash -c true") != 0) GTEST_SKIP() << "bash is not installed";
+  std::string out;
+  Shell("cd '" + dir.str() + "' && bash -c \"'" + MESHLINT_BINARY +
+            "' lint <(cat rendered/all.yaml) -q --disable mesh-outbound-allow-any\"",
+        &out);
+  EXPECT_NE(out.find("mychart/templates/egress.yaml:7:3: warning [serviceentry-exported-to-all]"),
+            std::string::npos)
+      << out;
+}
+
 TEST(Kustomize, RenderedOutputOnStdin) {
   if (Shell("kubectl version --client") != 0) GTEST_SKIP() << "kubectl is not installed";
   TempDir dir;

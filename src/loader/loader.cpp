@@ -709,6 +709,10 @@ struct InputFile {
   bool is_stdin = false;
   bool is_json = false;
   std::string preloaded;  // stdin content
+  // Rendered output streamed in (stdin, `<(helm template ...)`): Helm's
+  // `# Source:` comments name the files. A regular file is shown as itself,
+  // since that is the file a user can open and fix.
+  bool rendered = false;
   std::string skip_reason;  // non-empty: report instead of reading
 };
 
@@ -784,7 +788,8 @@ void LoadText(std::string_view text, const std::string& display_name, const Load
     if (fresh) it->second = model.files.Add(path, path);
     return it->second;
   };
-  LoadContent(text, id, display_name.ends_with(".json"), options, r, &source_file);
+  LoadContent(text, id, display_name.ends_with(".json"), options, r,
+              display_name == "<stdin>" ? &source_file : nullptr);
   Merge(r, model);
 }
 
@@ -804,6 +809,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       InputFile f;
       f.display = f.absolute = "<stdin>";
       f.is_stdin = true;
+      f.rendered = true;
       std::ostringstream buffer;
       buffer << std::cin.rdbuf();
       f.preloaded = buffer.str();
@@ -827,6 +833,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     f.absolute = fs::absolute(p).lexically_normal().string();
     // A pipe (`<(helm template ...)`) is shown as named, not as ../../dev/fd/63.
     f.display = fs::is_regular_file(st) ? DisplayPath(f.absolute, base) : arg;
+    f.rendered = !fs::is_regular_file(st);
     f.is_json = p.extension() == ".json";
     std::ifstream probe(p, std::ios::binary);
     if (!probe) {
@@ -900,7 +907,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, error, {}, ""});
       return;
     }
-    LoadContent(content, ids[i], f.is_json, options, r, &source_file);
+    LoadContent(content, ids[i], f.is_json, options, r, f.rendered ? &source_file : nullptr);
   };
 
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());

@@ -47,7 +47,8 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
                                    const LoadOptions& options, MeshModel& model);
 
 // Loads one in-memory text as if it were a file named `display_name` (tests,
-// stdin). Does not finalize the model.
+// stdin). Named "<stdin>", Helm's `# Source:` comments attribute documents to
+// their templates, as for stdin. Does not finalize the model.
 void LoadText(std::string_view text, const std::string& display_name,
               const LoadOptions& options, MeshModel& model);
 
