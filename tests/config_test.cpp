@@ -269,6 +269,13 @@ TEST(ConfigErrors, DuplicateKeysAndSyntax) {
             Lines{"3:1: the config file must hold one YAML document, not 2"});
 }
 
+TEST(ConfigErrors, HostileInputIsAnErrorNotACrash) {
+  EXPECT_EQ(Errors(std::string(100000, '[')),
+            Lines{"1:1001: brackets nested more than 1000 deep: not parsed"});
+  EXPECT_EQ(Errors(std::string("failOn: error\n\0", 15)),
+            Lines{"2:1: binary file (NUL byte): not a YAML or JSON manifest"});
+}
+
 TEST(ConfigErrors, AllProblemsAreReportedNotOnlyTheFirst) {
   EXPECT_EQ(Errors("colour: blue\nfailOn: sometimes\nrules:\n  namespace-without-sidecar: on\n"),
             (Lines{"1:1: unknown key 'colour' (known keys: defaultNamespace egressPolicy exclude "

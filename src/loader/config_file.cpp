@@ -441,6 +441,8 @@ std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& p
   if (out.display.empty()) out.display = path;
   if (auto bad = FindBinary(text)) return {{bad->line, bad->column, bad->message}};
   text = StripBom(text);
+  // The parser recurses: nesting no config needs would exhaust the stack.
+  if (auto deep = FindExcessiveNesting(text)) return {{deep->line, deep->column, deep->message}};
   return ConfigReader(text, out).Read();
 }
 
