@@ -188,7 +188,8 @@ TEST(ConfigErrors, WrongTypes) {
   EXPECT_EQ(Errors("rules:\n- namespace-without-sidecar\n"),
             Lines{"2:1: rules must be a mapping of rule id to off, note, warning or error, not "
                   "a list"});
-  EXPECT_EQ(Errors("suppressions: {}\n"), Lines{"1:15: suppressions must be a list, not a mapping"});
+  EXPECT_EQ(Errors("suppressions: {}\n"),
+            Lines{"1:15: suppressions must be a list, not a mapping"});
   EXPECT_EQ(Errors("suppressions:\n- namespace-without-sidecar\n"),
             Lines{"2:3: suppressions[0] must be a mapping with rule, object, reason and optional "
                   "expires, not a string"});
@@ -497,9 +498,9 @@ TEST(ConfigCli, IncludeAndExcludeGlobs) {
             "rules:\n  mesh-outbound-allow-any: off\n");
   CommandResult r = RunMeshlint({"lint", "."}, dir.str());
   EXPECT_EQ(r.out,
-            "manifests/a/ns.yaml:4:9: warning [namespace-without-sidecar] Namespace 'team-a' has no "
-            "default Sidecar and the root namespace istio-system has none to inherit: its proxies "
-            "import every service exported to it. Add a Sidecar without workloadSelector whose "
+            "manifests/a/ns.yaml:4:9: warning [namespace-without-sidecar] Namespace 'team-a' has "
+            "no default Sidecar and the root namespace istio-system has none to inherit: its "
+            "proxies import every service exported to it. Add a Sidecar without workloadSelector whose "
             "egress hosts list only what it needs (e.g. \"./*\", \"istio-system/*\").\n");
   EXPECT_NE(r.err.find(" in 1 file, 1 object"), std::string::npos) << r.err;
   // Named files are filtered the same way (pre-commit names excluded files too).
@@ -513,7 +514,8 @@ TEST(ConfigCli, MeshConfigPathIsRelativeToTheConfigFile) {
   fs::create_directories(dir.path() / ".git");
   dir.Write("istio/mesh.yaml", "outboundTrafficPolicy:\n  mode: REGISTRY_ONLY\n");
   dir.Write("apps/ns.yaml", kNamespaceYaml);
-  dir.Write(".meshlint.yaml", "meshConfig: istio/mesh.yaml\nrules:\n  namespace-without-sidecar: off\n");
+  dir.Write(".meshlint.yaml",
+            "meshConfig: istio/mesh.yaml\nrules:\n  namespace-without-sidecar: off\n");
   CommandResult r = RunMeshlint({"lint", "."}, (dir.path() / "apps").string());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(r.out, "");

@@ -145,7 +145,8 @@ TEST(Suppress, ExpiryIsInclusiveAndThenReported) {
   // From the day after, the finding is back and the expiry is reported (its
   // file index 7 is not in this model, so it sorts like a finding without file).
   EXPECT_EQ(Suppress(kMesh, config, Date(2027, 4, 1)),
-            (Lines{"4:12 suppression-expired", "4:9 namespace-without-sidecar [inSource: runners need mirrors]",
+            (Lines{"4:12 suppression-expired",
+                   "4:9 namespace-without-sidecar [inSource: runners need mirrors]",
                    "11:9 namespace-without-sidecar", "19:3 serviceentry-exported-to-all"}));
 }
 
@@ -170,7 +171,8 @@ TEST(Suppress, DisabledInlineSuppressionsAreIgnoredAndReported) {
 }
 
 TEST(Suppress, InlineWinsOverCentralForTheJustification) {
-  EXPECT_EQ(Suppress(kMesh, "suppressions:\n- rule: namespace-without-sidecar\n  reason: central\n"),
+  EXPECT_EQ(Suppress(kMesh,
+                     "suppressions:\n- rule: namespace-without-sidecar\n  reason: central\n"),
             (Lines{"4:9 namespace-without-sidecar [inSource: runners need mirrors]",
                    "11:9 namespace-without-sidecar [external: central]",
                    "19:3 serviceentry-exported-to-all"}));
@@ -333,7 +335,8 @@ TEST(SuppressCli, SarifCarriesTheSuppressionAndValidates) {
     GTEST_SKIP() << "MESHLINT_SARIF_MULTITOOL not set (ci/test sets it): schema not validated";
   dir.Write("out.sarif", r.out);
   const std::string cmd = std::string("cd '") + dir.str() + "' && '" + multitool +
-                          "' validate --rule-kind 'Sarif;Gh' -o report.sarif out.sarif >/dev/null 2>&1";
+                          "' validate --rule-kind 'Sarif;Gh' -o report.sarif out.sarif "
+                          ">/dev/null 2>&1";
   std::system(cmd.c_str());
   const std::string report = ReadFileText(dir.str() + "/report.sarif");
   ASSERT_FALSE(report.empty()) << "the multitool wrote no report";

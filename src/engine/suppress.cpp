@@ -104,8 +104,9 @@ void ApplySuppressions(const MeshModel& model, const RunOptions& run,
         continue;
       }
       if (!FindRule(rule_id)) {
-        d.message = "Annotation " + key + " on " + Describe(meta.ref) + " names " +
-                    (rule_id.empty() ? std::string("no rule") : "no meshlint rule '" + rule_id + "'") +
+        const std::string named =
+            rule_id.empty() ? std::string("no rule") : "no meshlint rule '" + rule_id + "'";
+        d.message = "Annotation " + key + " on " + Describe(meta.ref) + " names " + named +
                     ", so it suppresses nothing. Correct the rule id (see 'meshlint rules') or "
                     "remove the annotation.";
         report.Report(kUnknownRule, std::move(d));
@@ -158,11 +159,13 @@ void ApplySuppressions(const MeshModel& model, const RunOptions& run,
 
   for (Finding& f : findings) {
     if (f.suppression) continue;
-    const std::string fqn = f.diag.object.empty() ? std::string() : f.diag.object.FullyQualifiedName();
+    const std::string fqn =
+        f.diag.object.empty() ? std::string() : f.diag.object.FullyQualifiedName();
     if (!f.diag.object.empty()) {
       if (auto obj = inline_by_object.find(fqn); obj != inline_by_object.end()) {
         if (auto it = obj->second.find(f.rule_id); it != obj->second.end()) {
-          f.suppression = Suppression{Suppression::Kind::kInSource, it->second->value, it->second->loc};
+          f.suppression =
+              Suppression{Suppression::Kind::kInSource, it->second->value, it->second->loc};
           continue;
         }
       }
