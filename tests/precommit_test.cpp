@@ -80,7 +80,7 @@ TEST(Context, TheFullRunHasFindingsEverywhere) {
   EXPECT_NE(r.out.find("apps/team-a/ns.yaml:1:1: error [mesh-outbound-allow-any]"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("broken.yaml:4:1: error [invalid-manifest]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("broken.yaml:3:11: error [invalid-manifest]"), std::string::npos) << r.out;
 }
 
 TEST(Context, ASidecarInAnotherFileStillCounts) {
@@ -124,7 +124,7 @@ TEST(Context, ANamedBrokenFileIsReportedButNotTheMeshWideFindingPinnedToIt) {
                                 dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out,
-            "broken.yaml:4:1: error [invalid-manifest] YAML syntax error: end of sequence flow "
+            "broken.yaml:3:11: error [invalid-manifest] YAML syntax error: end of sequence flow "
             "not found\n");
 }
 

@@ -138,6 +138,19 @@ struct NamespaceInfo {
   std::vector<std::size_t> service_entries;
 };
 
+// An egress policy file (--policy): which namespaces may reach which external
+// hosts. Read by the loader; patterns are compiled and checked in src/egress.
+struct EgressPolicyEntry {
+  Located<std::string> namespaces;  // RE2, matched against the whole name
+  std::vector<Located<std::string>> hosts;  // "api.example.com", "*.example.com", "*"
+  Location loc;  // the entry itself (its first key)
+};
+
+struct EgressPolicy {
+  std::uint32_t file = 0;  // index into MeshModel::files
+  std::vector<EgressPolicyEntry> entries;
+};
+
 struct LoadStats {
   std::size_t files = 0;
   std::size_t documents = 0;
@@ -158,6 +171,7 @@ class MeshModel {
   LoadStats stats;
   // System namespaces named by the project config, besides the built-in ones.
   std::vector<std::string> extra_system_namespaces;
+  std::optional<EgressPolicy> egress_policy;  // --policy FILE, when given
 
   // Derived by Finalize(); read-only afterwards.
   MeshSettings mesh;
