@@ -545,3 +545,109 @@ TEST(ConfigCli, TodayMustBeADate) {
 
 }  // namespace
 }  // namespace meshlint::testing
+
+namespace meshlint::testing {
+namespace {
+
+// The egress audit's policy, from the config: by path, inline, or overridden
+// by --policy.
+void WriteEgressProject(const TempDir& dir) {
+  dir.Write("istio.yaml",
+            "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n"
+            "  name: installed-state\n  namespace: istio-system\nspec:\n  meshConfig:\n"
+            "    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n");
+  dir.Write("debian.yaml",
+            "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
+            "  name: debian-org\n  namespace: default\nspec:\n  hosts:\n  - deb.debian.org\n"
+            "  location: MESH_EXTERNAL\n");
+  dir.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: newguy\n");
+}
+
+const char* const kEgressFinding =
+    "debian.yaml:8:5: error [egress-not-allowed] Namespaces istio-system and newguy can reach "
+    "deb.debian.org through ServiceEntry default/debian-org, which the egress policy does not "
+    "allow. Narrow its exportTo or the importing Sidecar's egress hosts, or allow the pair in "
+    "the policy.\n";
+
+std::string EgressLines(const std::string& out) {
+  std::string lines;
+  std::size_t pos = 0;
+  while (pos < out.size()) {
+    std::size_t eol = out.find('\n', pos);
+    if (eol == std::string::npos) eol = out.size();
+    std::string line = out.substr(pos, eol - pos);
+    if (line.find(" [egress-not-allowed] ") != std::string::npos) lines += line + "\n";
+    pos = eol + 1;
+  }
+  return lines;
+}
+
+TEST(ConfigEgressPolicy, ByPathInlineAndOverriddenByTheFlag) {
+  TempDir dir;
+  WriteEgressProject(dir);
+  dir.Write("policy/egress.yaml", "egress:\n- namespaces: default\n  hosts: [\"*.debian.org\"]\n");
+  dir.Write(".meshlint.yaml", "egressPolicy: policy/egress.yaml\n");
+  CommandResult r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(EgressLines(r.out), kEgressFinding);
+
+  dir.Write(".meshlint.yaml",
+            "failOn: error\n"
+            "egressPolicy:\n"
+            "  egress:\n"
+            "  - namespaces: default\n"
+            "    hosts: [\"*.debian.org\"]\n");
+  r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(EgressLines(r.out), kEgressFinding);
+
+  // --policy wins over the config.
+  dir.Write("allow-all.yaml", "egress:\n- namespaces: \".*\"\n  hosts: [\"*\"]\n");
+  r = RunMeshlint({"lint", ".", "-q", "--policy", "allow-all.yaml"}, dir.str());
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(EgressLines(r.out), "");
+  // No policy: the rule has nothing to check.
+  r = RunMeshlint({"lint", ".", "-q", "--no-config"}, dir.str());
+  EXPECT_EQ(EgressLines(r.out), "");
+}
+
+TEST(ConfigEgressPolicy, ErrorsInAnInlinePolicyPointIntoTheConfig) {
+  TempDir dir;
+  WriteEgressProject(dir);
+  dir.Write(".meshlint.yaml",
+            "failOn: error\n"
+            "egressPolicy:\n"
+            "  egress:\n"
+            "  - namespaces: \"(default\"\n"
+            "    hosts: [\"*.debian.org\"]\n");
+  CommandResult r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "meshlint: .meshlint.yaml:4:17: invalid namespace pattern \"(default\": missing ): "
+            "(?:(default) (RE2 syntax, matched against the whole name)\n");
+}
+
+TEST(ConfigEgressPolicy, TheEgressCommandUsesTheConfig) {
+  TempDir dir;
+  WriteEgressProject(dir);
+  dir.Write(".meshlint.yaml",
+            "egressPolicy:\n  egress:\n  - namespaces: default\n    hosts: [\"*.debian.org\"]\n");
+  CommandResult r = RunMeshlint({"egress", "."}, dir.str());
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("NOT ALLOWED by policy for istio-system, newguy"), std::string::npos)
+      << r.out;
+  r = RunMeshlint({"egress", ".", "--no-config"}, dir.str());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("NOT ALLOWED"), std::string::npos) << r.out;
+  // A broken config stops egress too.
+  dir.Write(".meshlint.yaml", "egressPolicy: 7\n");
+  r = RunMeshlint({"egress", "."}, dir.str());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "meshlint: .meshlint.yaml:1:15: egressPolicy '7': no such file (paths are relative "
+            "to the config file's directory)\n");
+}
+
+}  // namespace
+}  // namespace meshlint::testing

@@ -49,11 +49,16 @@ bool Within(const std::string& path, const std::string& dir) {
 
 }  // namespace
 
-void AddSettingsOptions(po::options_description& o) {
+void AddConfigOptions(po::options_description& o) {
   o.add_options()("config", po::value<std::string>()->value_name("FILE"),
                   "project config file (default: .meshlint.yaml in the working directory or "
                   "the nearest parent up to the repository root)")(
-      "no-config", "ignore any .meshlint.yaml")(
+      "no-config", "ignore any .meshlint.yaml");
+}
+
+void AddSettingsOptions(po::options_description& o) {
+  AddConfigOptions(o);
+  o.add_options()(
       "no-inline-suppressions",
       "ignore ignore.meshlint.io/ annotations and report each (only the config's "
       "suppressions count)")(

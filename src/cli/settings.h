@@ -51,6 +51,8 @@ struct LintSettings {
 
 // The options this file owns, added to `lint`'s option list.
 void AddSettingsOptions(boost::program_options::options_description& options);
+// Only --config and --no-config (for commands that lint nothing, e.g. egress).
+void AddConfigOptions(boost::program_options::options_description& options);
 
 // Finds and reads the config (unless --no-config), validates it, and merges it
 // with the flags in `vm` (options of AddSettingsOptions plus lint's

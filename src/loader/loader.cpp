@@ -1019,12 +1019,17 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
 
 std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
                                           MeshModel& model) {
-  std::vector<std::string> errors;
   std::string content, error;
-  if (!ReadFile(path, content, error)) {
-    errors.push_back(path + ": " + error);
-    return errors;
-  }
+  if (!ReadFile(path, content, error)) return {path + ": " + error};
+  return LoadEgressPolicyText(StripBom(content), 1, path, options, model);
+}
+
+std::vector<std::string> LoadEgressPolicyText(std::string_view content, std::uint32_t first_line,
+                                              const std::string& path, const LoadOptions& options,
+                                              MeshModel& model) {
+  std::vector<std::string> errors;
+  // yaml-cpp counts lines of `content` from 0; the file's line is this more.
+  const int line_offset = static_cast<int>(std::max<std::uint32_t>(first_line, 1)) - 1;
   const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
   const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
   const std::string display = DisplayPath(abs, base);
@@ -1032,14 +1037,15 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
 
   auto where = [&](const YAML::Mark& mark) {
     if (mark.line < 0) return display;
-    return display + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+    return display + ":" + std::to_string(mark.line + line_offset + 1) + ":" +
+           std::to_string(mark.column + 1);
   };
   auto loc = [&](const YAML::Node& node) {
     Location l;
     const YAML::Mark mark = node.Mark();
     if (mark.line < 0) return l;
     l.file = file;
-    l.line = static_cast<std::uint32_t>(mark.line) + 1;
+    l.line = static_cast<std::uint32_t>(mark.line + line_offset) + 1;
     l.column = static_cast<std::uint32_t>(mark.column) + 1;
     l.end_line = l.line;
     l.end_column = l.column + static_cast<std::uint32_t>(
@@ -1054,7 +1060,7 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
 
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(StripBom(content)));
+    root = YAML::Load(std::string(content));
   } catch (const YAML::Exception& e) {
     errors.push_back(where(e.mark) + ": YAML syntax error: " + e.msg);
     return errors;

@@ -59,4 +59,11 @@ void LoadText(std::string_view text, const std::string& display_name,
 std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
                                           MeshModel& model);
 
+// The same for a policy written inside another file (the project config's
+// `egressPolicy:` mapping): `text` is that file's text from line `first_line`
+// on, columns unchanged, so positions point into `path`.
+std::vector<std::string> LoadEgressPolicyText(std::string_view text, std::uint32_t first_line,
+                                              const std::string& path, const LoadOptions& options,
+                                              MeshModel& model);
+
 }  // namespace meshlint
