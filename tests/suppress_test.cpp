@@ -344,6 +344,34 @@ TEST(SuppressCli, SarifCarriesTheSuppressionAndValidates) {
   EXPECT_EQ(report.find("\"level\": \"warning\""), std::string::npos) << report;
 }
 
+// The config keys are an interface: the example of the issue that defined
+// them, verbatim, keeps working.
+TEST(SuppressCli, TheDocumentedExampleConfigWorksVerbatim) {
+  TempDir dir;
+  dir.Write("sc.yaml",
+            "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\n"
+            "  namespace: build-runners\nspec:\n  egress:\n  - hosts: [\"*/*\"]\n");
+  dir.Write(".meshlint.yaml",
+            "rules:\n"
+            "  namespace-without-sidecar: off          # off | note | warning | error\n"
+            "  serviceentry-exported-to-all: error\n"
+            "suppressions:\n"
+            "- rule: sidecar-egress-wildcard\n"
+            "  object: \"build-.*/Sidecar/.*\"           # RE2 over <namespace>/<Kind>/<name>\n"
+            "  reason: \"CI runners pull from every mirror\"\n"
+            "  expires: 2027-03-31                     # optional\n");
+  CommandResult r = RunMeshlint({"lint", "sc.yaml", "--today", "2027-03-31", "-q",
+                                 "--disable", "mesh-outbound-allow-any", "--show-suppressed"},
+                                dir.str());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "sc.yaml:8:13: warning [sidecar-egress-wildcard] Sidecar 'default' egress host "
+            "\"*/*\" imports every service exported to its namespace, from every namespace: a "
+            "ServiceEntry added by any team reaches these proxies. Name the namespaces instead "
+            "(\"./*\", \"istio-system/*\", \"<ns>/<host>\"). [suppressed by config: CI runners "
+            "pull from every mirror]\n");
+}
+
 TEST(SuppressCli, SuppressionRulesCanBeTurnedOff) {
   TempDir dir;
   dir.Write("ns.yaml",
