@@ -15,29 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A scratch directory, removed afterwards. Under the system temp directory,
-// so no repository (and no .meshlint.yaml) lies above it.
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = fs::temp_directory_path() /
-            ("meshlint-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-  void Write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel, std::ios::binary) << text;
-  }
-
- private:
-  fs::path path_;
-};
-
 std::vector<std::string> Errors(const std::string& text, ProjectConfig* out = nullptr,
                                 const std::string& path = "/project/.meshlint.yaml") {
   ProjectConfig config;

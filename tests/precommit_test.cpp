@@ -18,27 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = fs::temp_directory_path() /
-            ("meshlint-precommit-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-  void Write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel, std::ios::binary) << text;
-  }
-
- private:
-  fs::path path_;
-};
-
 // A small project spread over files, as repositories are.
 void WriteProject(const TempDir& dir) {
   dir.Write("apps/team-a/ns.yaml",

@@ -192,26 +192,6 @@ TEST(Suppress, TodayComesFromTheEnvironment) {
 
 // ---------------------------------------------------------------- the CLI
 
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = fs::temp_directory_path() /
-            ("meshlint-suppress-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  void Write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel, std::ios::binary) << text;
-  }
-
- private:
-  fs::path path_;
-};
-
 const char* const kConfig =
     "suppressions:\n"
     "- rule: serviceentry-exported-to-all\n"
