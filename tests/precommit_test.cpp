@@ -187,6 +187,31 @@ TEST(PreCommitHook, PlainGitHookLintsTheStagedFilesWithTheRepositoryAsContext) {
   EXPECT_EQ(out, kTeamBNamespace);
 }
 
+// The manifest as the pre-commit framework itself reads it (`pre-commit
+// try-repo` runs this repository's committed hook on a scratch repository).
+TEST(PreCommitHook, ThePreCommitFrameworkRunsIt) {
+  if (Shell("pre-commit --version") != 0) GTEST_SKIP() << "pre-commit is not installed";
+  if (Shell("cd '" + SourceDir() + "' && git rev-parse HEAD") != 0)
+    GTEST_SKIP() << "the source directory is not a git repository";
+  TempDir dir;
+  WriteProject(dir);
+  dir.Write(".meshlint.yaml", "rules:\n  mesh-outbound-allow-any: off\n");
+  const std::string in_repo = "cd '" + dir.str() + "/project' && ";
+  ASSERT_EQ(Shell("mkdir '" + dir.str() + "/project' && mv '" + dir.str() + "/apps' '" +
+                  dir.str() + "/.meshlint.yaml' '" + dir.str() + "/project/'"),
+            0);
+  ASSERT_EQ(Shell(in_repo + "git init -q . && git add apps/team-a/ns.yaml"), 0);
+  const std::string run = in_repo + "PRE_COMMIT_HOME='" + dir.str() + "/cache' MESHLINT='" +
+                          MESHLINT_BINARY + "' pre-commit try-repo '" + SourceDir() +
+                          "' meshlint";
+  std::string out;
+  EXPECT_EQ(Shell(run, &out), 0) << out;  // team-a's Sidecar is not staged but counts
+  ASSERT_EQ(Shell(in_repo + "git add apps/team-b/se.yaml"), 0);
+  EXPECT_EQ(Shell(run, &out), 1) << out;
+  EXPECT_NE(out.find(kTeamBServiceEntry), std::string::npos) << out;
+  EXPECT_EQ(out.find("apps/team-b/ns.yaml"), std::string::npos) << out;  // not staged
+}
+
 TEST(PreCommitHook, ManifestForThePreCommitFramework) {
   const std::string manifest = ReadFileText(SourceDir() + "/.pre-commit-hooks.yaml");
   EXPECT_NE(manifest.find("- id: meshlint\n"), std::string::npos);
