@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   meshlint::MeshModel model;
   meshlint::LoadText(kManifests, "mesh.yaml", {}, model);
-  meshlint::LoadEgressPolicyText(text, "policy.yaml", model);
+  meshlint::LoadEgressPolicyText(text, 1, "policy.yaml", {}, model);
   meshlint::fuzz::LintAndReport(model, meshlint::fuzz::SampleOf(data, size));
   return 0;
 }

@@ -77,6 +77,9 @@ TEST(FuzzRegressions, EveryInputEndsCleanly) {
     } else if (c.target == "policy_fuzzer") {
       fs::copy_file(c.input, tmp / "policy.yaml", fs::copy_options::overwrite_existing);
       args.insert(args.end(), {"--policy", "policy.yaml", "mesh.yaml"});
+    } else if (c.target == "config_fuzzer") {
+      fs::copy_file(c.input, tmp / "project.yaml", fs::copy_options::overwrite_existing);
+      args.insert(args.end(), {"--config", "project.yaml", "mesh.yaml"});
     } else {
       ADD_FAILURE() << "no replay for fuzz target " << c.target << ": add one here";
       continue;
