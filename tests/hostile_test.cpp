@@ -818,6 +818,35 @@ TEST_F(Hostile, EveryTextOutputIsTerminalSafe) {
   }
 }
 
+// .meshlint.yaml comes with the pull request too. Each of these once hung,
+// or could: yaml-cpp's LoadAll looped forever on `,data:`; deep nesting,
+// binary bytes and aliased suppressions (each an RE2 pattern) must stay
+// bounded.
+TEST_F(Hostile, ProjectConfigFromThePullRequest) {
+  std::string aliased = "x: &p \"" + std::string(2000, 'a') + "\"\nsuppressions:\n";
+  for (int i = 0; i < 2000; ++i)
+    aliased += "- {rule: serviceentry-exported-to-all, object: *p, reason: *p}\n";
+  const std::vector<std::pair<std::string, std::string>> configs = {
+      {"stray-comma", ",data:"},
+      {"deep", "rules: " + Repeat("[", 100000) + "\n"},
+      {"block-deep", Repeat("- ", 100000) + "x\n"},
+      {"binary", std::string("rules:\0\x01\xFF\n", 10)},
+      {"aliased-suppressions", aliased},
+      {"two-documents", "failOn: error\n---\nfailOn: note\n"},
+  };
+  for (const auto& [name, text] : configs) {
+    SCOPED_TRACE(name);
+    Write(".meshlint.yaml", text);
+    const Outcome o = Run({"lint", "--mesh-config", "cfg/mesh.yaml", "in"}, Limits{30, 512, 120});
+    EXPECT_TRUE(o.status >= 0 && o.status <= 2)
+        << "killed or crashed (status " << o.status << ")\n" << o.err.substr(0, 2000);
+    EXPECT_EQ(o.err.find("Sanitizer"), std::string::npos) << o.err;
+    if (o.status == 2) {
+      EXPECT_NE(o.err.find(".meshlint.yaml:"), std::string::npos) << o.err.substr(0, 2000);
+    }
+  }
+}
+
 // The SARIF of the hostile inputs validates with the Microsoft SARIF
 // Multitool (ci/test installs it and sets MESHLINT_SARIF_MULTITOOL).
 TEST_F(Hostile, SarifOfHostileInputValidates) {

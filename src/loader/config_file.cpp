@@ -82,22 +82,38 @@ class ConfigReader {
   }
 
   std::vector<ConfigError> Read() {
-    std::vector<YAML::Node> docs;
+    // Documents are counted on the text, not with YAML::LoadAll: yaml-cpp
+    // 0.7's LoadAll loops forever, allocating, on some malformed input (a
+    // config of `,data:` found by fuzz/config_fuzzer.cpp), and the config
+    // comes with the pull request.
+    const std::vector<DocumentChunk> chunks = SplitDocuments(span_.text, false);
+    if (chunks.size() > 1) {
+      // Point at the second document's first line of content.
+      std::uint32_t line = chunks[1].first_line;
+      std::string_view rest = chunks[1].text;
+      for (bool first = true; !rest.empty(); first = false) {
+        const std::size_t eol = std::min(rest.find('\n'), rest.size());
+        const std::string_view l = rest.substr(0, eol);
+        const std::size_t c = l.find_first_not_of(" \t\r");
+        if (!(first && l.starts_with("---")) && c != std::string_view::npos && l[c] != '#') break;
+        rest.remove_prefix(std::min(eol + 1, rest.size()));
+        if (!rest.empty()) ++line;
+      }
+      Error(line, 1,
+            "the config file must hold one YAML document, not " + std::to_string(chunks.size()));
+      return std::move(errors_);
+    }
+    YAML::Node root;
     try {
-      docs = YAML::LoadAll(std::string(span_.text));
+      // The whole text, so that marks count from the file's first line.
+      if (!chunks.empty()) root = YAML::Load(std::string(span_.text));
     } catch (const YAML::Exception& e) {
       Error(e.mark.line >= 0 ? static_cast<std::uint32_t>(e.mark.line) + 1 : 1,
             e.mark.column >= 0 ? static_cast<std::uint32_t>(e.mark.column) + 1 : 1,
             "YAML syntax error: " + e.msg);
       return std::move(errors_);
     }
-    if (docs.size() > 1) {
-      Error(docs[1], "the config file must hold one YAML document, not " +
-                         std::to_string(docs.size()));
-      return std::move(errors_);
-    }
-    if (docs.empty() || docs[0].IsNull()) return {};  // an empty file: all defaults
-    const YAML::Node& root = docs[0];
+    if (!root || root.IsNull()) return {};  // an empty file: all defaults
     if (!root.IsMap()) {
       Error(root, std::string("the config file must be a mapping of settings, not ") +
                       ShapeName(root));
