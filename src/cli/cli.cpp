@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/output.h"
 #include "engine/runner.h"
 #include "loader/loader.h"
 #include "report/report.h"
@@ -36,10 +37,6 @@ struct UsageError : std::runtime_error {
 po::options_description LintOptions() {
   po::options_description o("lint options");
   o.add_options()("help,h", "show this help")(
-      "format,f", po::value<std::string>()->default_value("text"), "text | json | sarif")(
-      "output,o", po::value<std::string>(), "write the report to FILE instead of stdout")(
-      "fail-on", po::value<std::string>()->default_value("warning"),
-      "lowest severity that makes the exit status 1: error | warning | note | never")(
       "severity", po::value<std::vector<std::string>>()->composing(),
       "RULE=LEVEL: run RULE at LEVEL (error | warning | note | off); repeatable")(
       "disable", po::value<std::vector<std::string>>()->composing(),
@@ -48,8 +45,8 @@ po::options_description LintOptions() {
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
-      "jobs,j", po::value<unsigned>()->default_value(0), "files loaded in parallel (0: all cores)")(
-      "quiet,q", "no summary line on stderr");
+      "jobs,j", po::value<unsigned>()->default_value(0), "files loaded in parallel (0: all cores)");
+  o.add(ReportOptions());  // cli/output.cpp
   return o;
 }
 
@@ -100,13 +97,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     return kExitClean;
   }
 
-  const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json" && format != "sarif")
-    throw UsageError("--format must be text, json or sarif, got '" + format + "'");
-  const std::string fail_on = vm["fail-on"].as<std::string>();
-  std::optional<Severity> threshold = ParseSeverity(fail_on);
-  if (!threshold && fail_on != "never")
-    throw UsageError("--fail-on must be error, warning, note or never, got '" + fail_on + "'");
+  const ReportPlan report = ParseReportOptions(vm);
   RunOptions run;
   ParseSeverities(vm, run);
 
@@ -125,36 +116,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     notifications.push_back(e.path + ": " + e.message);
   }
   std::vector<Finding> findings = RunRules(model, run);
-
-  ReportContext ctx{model, findings, std::filesystem::current_path().string(), notifications,
-                    std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - started)};
-  std::ofstream file;
-  std::ostream* sink = &out;
-  if (vm.count("output")) {
-    const std::string path = vm["output"].as<std::string>();
-    file.open(path, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      err << "meshlint: cannot write " << path << ": " << std::strerror(errno) << '\n';
-      return kExitUsage;
-    }
-    sink = &file;
-  }
-  if (format == "json") WriteJson(*sink, ctx);
-  else if (format == "sarif") WriteSarif(*sink, ctx);
-  else WriteText(*sink, ctx);
-  sink->flush();
-  if (!*sink) {
-    err << "meshlint: error writing the report\n";
-    return kExitUsage;
-  }
-  if (!vm.count("quiet")) WriteSummary(err, ctx);
-
-  if (!input_errors.empty()) return kExitUsage;
-  if (!threshold) return kExitClean;
-  for (const Finding& f : findings)
-    if (f.severity >= *threshold) return kExitFindings;
-  return kExitClean;
+  return FinishLint(report, model, std::move(findings), notifications, started, out, err);
 }
 
 int Rules(const std::vector<std::string>& args, std::ostream& out) {

@@ -50,7 +50,9 @@ Json Position(const MeshModel& model, const Location& loc) {
 void WriteJson(std::ostream& out, const ReportContext& ctx) {
   Json findings = Json::array();
   std::array<std::size_t, 3> by{};
-  for (const Finding& f : ctx.findings) {
+  const std::vector<std::string> fingerprints = report_detail::FingerprintsOf(ctx);
+  for (std::size_t i = 0; i < ctx.findings.size(); ++i) {
+    const Finding& f = ctx.findings[i];
     ++by[static_cast<int>(f.severity)];
     Json j;
     j["rule"] = f.rule_id;
@@ -65,7 +67,7 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
                      {"name", f.diag.object.name}};
     }
     j["field"] = f.diag.field;
-    j["fingerprint"] = Fingerprint(f);
+    j["fingerprint"] = fingerprints[i];
     Json related = Json::array();
     for (const RelatedLocation& r : f.diag.related) {
       Json rj = Position(ctx.model, r.loc);
