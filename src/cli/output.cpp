@@ -23,7 +23,8 @@ bool KnownFormat(std::string_view f) {
 // Same file named twice (or once for two reports) would interleave them.
 std::string SameFileKey(const std::string& path) {
   std::error_code ec;
-  std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  if (!ec) p = std::filesystem::weakly_canonical(p, ec);
   return ec ? path : p.string();
 }
 

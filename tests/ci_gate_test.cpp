@@ -1,0 +1,421 @@
+// The CI gate end to end through the binary: exit statuses that do not depend
+// on the format, severity overrides, several reports in one run, the summary
+// on stderr, and baselines.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/rule.h"
+#include "test_util.h"
+
+namespace meshlint {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::ReadFileText;
+using testing::RunMeshlint;
+
+// A scratch directory of manifests, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    static int n = 0;
+    path_ = fs::temp_directory_path() /
+            ("meshlint-cigate-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  void Write(const std::string& name, const std::string& text) const {
+    fs::create_directories((path_ / name).parent_path());
+    std::ofstream(path_ / name, std::ios::binary) << text;
+  }
+  void Remove(const std::string& name) const { fs::remove(path_ / name); }
+  std::string Read(const std::string& name) const { return ReadFileText((path_ / name).string()); }
+  bool Exists(const std::string& name) const { return fs::exists(path_ / name); }
+  std::string str() const { return path_.string(); }
+
+ private:
+  fs::path path_;
+};
+
+constexpr const char* kMesh =
+    "apiVersion: install.istio.io/v1alpha1\n"
+    "kind: IstioOperator\n"
+    "metadata:\n"
+    "  name: demo\n"
+    "  namespace: istio-system\n"
+    "spec:\n"
+    "  meshConfig:\n"
+    "    outboundTrafficPolicy:\n"
+    "      mode: ALLOW_ANY\n";
+
+std::string OpenSe(const std::string& name, const std::string& ns) {
+  return "apiVersion: networking.istio.io/v1\n"
+         "kind: ServiceEntry\n"
+         "metadata:\n"
+         "  name: " + name + "\n"
+         "  namespace: " + ns + "\n"
+         "spec:\n"
+         "  hosts: [" + name + ".example.com]\n"
+         "  location: MESH_EXTERNAL\n";
+}
+
+// A mesh with one error (ALLOW_ANY) and warnings.
+void WriteHoles(const TempDir& dir) {
+  dir.Write("mesh.yaml", kMesh);
+  dir.Write("apps/se.yaml", OpenSe("debian", "apps"));
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+const std::vector<std::string> kFormats = {"text", "json", "sarif", "github", "gitlab"};
+
+// --severity RULE=LEVEL for every rule.
+std::vector<std::string> AllRulesAt(const std::string& level) {
+  std::vector<std::string> args;
+  for (const RuleInfo& r : AllRules()) {
+    args.push_back("--severity");
+    args.push_back(std::string(r.id) + "=" + level);
+  }
+  return args;
+}
+
+TEST(ExitStatus, SameForEveryFormat) {
+  TempDir dir;
+  WriteHoles(dir);
+  struct Setup {
+    std::string name;
+    std::vector<std::string> args;
+    int worst;  // 2 error, 1 warning, 0 note, -1 nothing
+  };
+  const std::vector<Setup> setups = {
+      {"errors", {}, 2},
+      {"warnings", {"--severity", "mesh-outbound-allow-any=warning"}, 1},
+      {"notes", AllRulesAt("note"), 0},
+      {"clean", AllRulesAt("off"), -1},
+  };
+  const std::vector<std::pair<std::string, int>> thresholds = {
+      {"error", 2}, {"warning", 1}, {"note", 0}, {"never", 3}};
+  for (const Setup& setup : setups) {
+    // The setup is what it claims: the text output's worst severity.
+    CommandResult text = RunMeshlint([&] {
+      auto a = setup.args;
+      a.insert(a.begin(), {"lint", "."});
+      a.push_back("--fail-on=never");
+      return a;
+    }(), dir.str());
+    ASSERT_EQ(text.status, 0) << text.err;
+    const std::string worst = setup.worst == 2 ? ": error [" : setup.worst == 1 ? ": warning ["
+                              : setup.worst == 0 ? ": note [" : "";
+    if (worst.empty()) EXPECT_EQ(text.out, "") << setup.name;
+    else EXPECT_NE(text.out.find(worst), std::string::npos) << setup.name << "\n" << text.out;
+
+    for (const auto& [fail_on, level] : thresholds) {
+      const int expected = setup.worst >= level ? 1 : 0;
+      for (const std::string& format : kFormats) {
+        std::vector<std::string> args = {"lint", ".", "--format", format, "--fail-on", fail_on};
+        args.insert(args.end(), setup.args.begin(), setup.args.end());
+        CommandResult r = RunMeshlint(args, dir.str());
+        EXPECT_EQ(r.status, expected)
+            << setup.name << " --fail-on " << fail_on << " --format " << format << "\n" << r.err;
+      }
+    }
+  }
+}
+
+TEST(ExitStatus, UnreadableInputIsTwoInEveryFormat) {
+  TempDir dir;
+  WriteHoles(dir);
+  for (const std::string& format : kFormats) {
+    CommandResult r =
+        RunMeshlint({"lint", ".", "missing.yaml", "--format", format, "--fail-on", "never"},
+                    dir.str());
+    EXPECT_EQ(r.status, 2) << format;
+    EXPECT_EQ(r.err.rfind("meshlint: missing.yaml: no such file or directory\n", 0), 0u)
+        << r.err;
+  }
+}
+
+TEST(ExitStatus, UsageErrorsAreTwo) {
+  TempDir dir;
+  WriteHoles(dir);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--format", "xml"},
+       "meshlint: --format must be one of text | json | sarif | github | gitlab, got 'xml'\n"},
+      {{"--fail-on", "warn"},
+       "meshlint: --fail-on must be error, warning, note or never, got 'warn'\n"},
+      {{"--report", "sarif"},
+       "meshlint: --report takes FORMAT=FILE (e.g. sarif=meshlint.sarif), got 'sarif'\n"},
+      {{"--report", "xml=out.xml"},
+       "meshlint: --report format must be one of text | json | sarif | github | gitlab, got "
+       "'xml'\n"},
+      {{"--report", "sarif=-"}, "meshlint: --report writes to a file; use --format for stdout\n"},
+      {{"--report", "sarif=a.out", "--report", "json=./a.out"},
+       "meshlint: two reports would be written to ./a.out\n"},
+      {{"--output", "a.out", "--report", "sarif=a.out"},
+       "meshlint: two reports would be written to a.out\n"},
+      {{"--severity", "no-such-rule=error"},
+       "meshlint: unknown rule 'no-such-rule' (see 'meshlint rules')\n"},
+      {{"--severity", "mesh-outbound-allow-any=fatal"},
+       "meshlint: --severity level must be error, warning, note or off, got 'fatal'\n"},
+      {{"--baseline", "none.json"},
+       "meshlint: cannot read baseline none.json: No such file or directory\n"},
+  };
+  for (const auto& [extra, message] : cases) {
+    std::vector<std::string> args = {"lint", "."};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = RunMeshlint(args, dir.str());
+    EXPECT_EQ(r.status, 2) << extra.back();
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, message + "(run 'meshlint --help')\n");
+  }
+  EXPECT_FALSE(dir.Exists("a.out"));
+}
+
+TEST(SeverityOverride, ChangesLevelExitAndEveryFormat) {
+  TempDir dir;
+  WriteHoles(dir);
+  CommandResult base = RunMeshlint({"lint", "."}, dir.str());
+  ASSERT_EQ(base.status, 1);
+  ASSERT_NE(base.out.find("mesh.yaml:9:13: error [mesh-outbound-allow-any] "), std::string::npos)
+      << base.out;
+
+  CommandResult note =
+      RunMeshlint({"lint", ".", "--severity", "mesh-outbound-allow-any=note", "--fail-on", "error"},
+                  dir.str());
+  EXPECT_EQ(note.status, 0);  // the only error is now a note
+  EXPECT_NE(note.out.find("mesh.yaml:9:13: note [mesh-outbound-allow-any] "), std::string::npos);
+  EXPECT_EQ(note.out.find("error ["), std::string::npos);
+
+  CommandResult sarif = RunMeshlint(
+      {"lint", ".", "-f", "sarif", "--severity", "mesh-outbound-allow-any=note"}, dir.str());
+  EXPECT_NE(sarif.out.find("\"ruleId\": \"mesh-outbound-allow-any\",\n          \"ruleIndex\": "
+                           "2,\n          \"level\": \"note\""),
+            std::string::npos);
+  CommandResult github = RunMeshlint(
+      {"lint", ".", "-f", "github", "--severity", "mesh-outbound-allow-any=note"}, dir.str());
+  EXPECT_NE(github.out.find("::notice file=mesh.yaml,line=9,"), std::string::npos) << github.out;
+  CommandResult gitlab = RunMeshlint(
+      {"lint", ".", "-f", "gitlab", "--severity", "mesh-outbound-allow-any=note"}, dir.str());
+  EXPECT_EQ(gitlab.out.find("\"critical\""), std::string::npos);
+  EXPECT_NE(gitlab.out.find("\"severity\": \"info\""), std::string::npos);
+
+  CommandResult off =
+      RunMeshlint({"lint", ".", "--severity", "mesh-outbound-allow-any=off"}, dir.str());
+  EXPECT_EQ(off.out.find("[mesh-outbound-allow-any]"), std::string::npos);
+  EXPECT_NE(off.out.find("[serviceentry-exported-to-all]"), std::string::npos);
+
+  // The last word wins, as with every repeatable option.
+  CommandResult twice = RunMeshlint({"lint", ".", "--severity", "mesh-outbound-allow-any=note",
+                                     "--severity", "mesh-outbound-allow-any=error"},
+                                    dir.str());
+  EXPECT_NE(twice.out.find("error [mesh-outbound-allow-any]"), std::string::npos);
+}
+
+TEST(Outputs, SeveralReportsInOneRun) {
+  // Reports go beside the manifests, not among them: a .json report in a
+  // linted directory would be read as a manifest by the next run.
+  TempDir dir;
+  WriteHoles(dir);
+  std::map<std::string, std::string> alone;
+  for (const std::string& format : kFormats)
+    alone[format] = RunMeshlint({"lint", "mesh.yaml", "apps", "-q", "-f", format}, dir.str()).out;
+
+  CommandResult r = RunMeshlint({"lint", "mesh.yaml", "apps", "--report", "sarif=out/meshlint.sarif", "--report",
+                                 "gitlab=gl-code-quality.json", "--report", "github=gh.txt",
+                                 "--report", "json=m.json"},
+                                dir.str() + "");
+  // out/ does not exist: nothing can be written there.
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("meshlint: cannot write out/meshlint.sarif: No such file or directory\n"),
+            std::string::npos)
+      << r.err;
+
+  fs::create_directories(dir.str() + "/out");
+  r = RunMeshlint({"lint", "mesh.yaml", "apps", "--report", "sarif=out/meshlint.sarif", "--report",
+                   "gitlab=gl-code-quality.json", "--report", "github=gh.txt", "--report",
+                   "json=m.json"},
+                  dir.str());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, alone["text"]);  // stdout: the text report only
+  EXPECT_EQ(dir.Read("out/meshlint.sarif"), alone["sarif"]);
+  EXPECT_EQ(dir.Read("gl-code-quality.json"), alone["gitlab"]);
+  EXPECT_EQ(dir.Read("gh.txt"), alone["github"]);
+  EXPECT_EQ(dir.Read("m.json"), alone["json"]);
+  EXPECT_FALSE(dir.Exists("out/meshlint.sarif.meshlint-tmp"));
+
+  // --output moves the --format report off stdout.
+  r = RunMeshlint({"lint", "mesh.yaml", "apps", "-f", "sarif", "-o", "main.sarif", "--report", "text=t.txt"},
+                  dir.str());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(dir.Read("main.sarif"), alone["sarif"]);
+  EXPECT_EQ(dir.Read("t.txt"), alone["text"]);
+}
+
+TEST(Outputs, MachineOutputNeverMixedWithMessages) {
+  TempDir dir;
+  WriteHoles(dir);
+  for (const std::string format : {"json", "sarif", "gitlab"}) {
+    CommandResult r = RunMeshlint({"lint", ".", "missing", "-f", format}, dir.str());
+    EXPECT_EQ(r.status, 2);
+    ASSERT_FALSE(r.out.empty());
+    EXPECT_TRUE(r.out.front() == '{' || r.out.front() == '[') << r.out;
+    EXPECT_EQ(r.out.find("meshlint:"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("meshlint: missing: no such file or directory\n"), std::string::npos);
+    EXPECT_NE(r.err.find(" findings ("), std::string::npos) << r.err;
+  }
+  CommandResult gh = RunMeshlint({"lint", ".", "-f", "github"}, dir.str());
+  for (const std::string& line : Lines(gh.out)) EXPECT_EQ(line.rfind("::", 0), 0u) << line;
+}
+
+TEST(SummaryCli, OnStderrWithRuleCountsAndTime) {
+  TempDir dir;
+  WriteHoles(dir);
+  CommandResult r = RunMeshlint({"lint", "."}, dir.str());
+  const std::vector<std::string> err = Lines(r.err);
+  ASSERT_GE(err.size(), 4u) << r.err;
+  EXPECT_EQ(err[0].rfind("meshlint: ", 0), 0u);
+  EXPECT_NE(err[0].find(" findings (1 error, "), std::string::npos) << err[0];
+  EXPECT_NE(err[0].find(" in 2 files, 2 objects ("), std::string::npos) << err[0];
+  EXPECT_EQ(err[0].substr(err[0].size() - 4), " ms)");
+  EXPECT_EQ(err[1], "  mesh-outbound-allow-any       1 error");
+  EXPECT_NE(r.err.find("  serviceentry-exported-to-all  1 warning\n"), std::string::npos);
+  // Time is for people only: never in a report.
+  for (const std::string& format : kFormats)
+    EXPECT_EQ(RunMeshlint({"lint", ".", "-f", format}, dir.str()).out.find(" ms"),
+              std::string::npos);
+  EXPECT_EQ(RunMeshlint({"lint", ".", "-q"}, dir.str()).err, "");
+}
+
+TEST(BaselineCli, AdoptThenOnlyNewFindingsCount) {
+  TempDir dir;
+  WriteHoles(dir);
+  CommandResult write = RunMeshlint({"lint", ".", "--write-baseline", "base.json"}, dir.str());
+  EXPECT_EQ(write.status, 0) << write.err;  // adopting is not a failure
+  EXPECT_FALSE(write.out.empty());          // the report still lists them
+  const std::string baseline = dir.Read("base.json");
+  ASSERT_NE(baseline.find("\"rule\": \"serviceentry-exported-to-all\""), std::string::npos);
+  ASSERT_NE(baseline.find("\"object\": \"apps/ServiceEntry/debian\""), std::string::npos);
+
+  CommandResult again = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(again.out, "");
+  const std::size_t total = Lines(write.out).size();
+  EXPECT_NE(again.err.find("meshlint: " + std::to_string(total) +
+                           " findings in the baseline base.json not reported\n"),
+            std::string::npos)
+      << again.err;
+
+  // Edits that move lines and files do not bring them back.
+  dir.Write("mesh.yaml", "# The mesh\n# (installed by hand)\n\n" + std::string(kMesh));
+  dir.Remove("apps/se.yaml");
+  dir.Write("moved/all.yaml", "---\n# moved here\n" + OpenSe("debian", "apps"));
+  CommandResult moved = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
+  EXPECT_EQ(moved.status, 0) << moved.out;
+  EXPECT_EQ(moved.out, "");
+
+  // A new hole fails, alone, in every format.
+  dir.Write("moved/all.yaml", "---\n# moved here\n" + OpenSe("debian", "apps") + "---\n" +
+                                  OpenSe("pypi", "apps"));
+  for (const std::string& format : kFormats) {
+    CommandResult hole =
+        RunMeshlint({"lint", ".", "--baseline", "base.json", "-f", format}, dir.str());
+    EXPECT_EQ(hole.status, 1) << format;
+    EXPECT_NE(hole.out.find("pypi"), std::string::npos) << format;
+    EXPECT_EQ(hole.out.find("debian"), std::string::npos) << format << "\n" << hole.out;
+  }
+  CommandResult text = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
+  const auto lines = Lines(text.out);
+  ASSERT_EQ(lines.size(), 1u) << text.out;
+  EXPECT_EQ(lines[0].rfind("moved/all.yaml:", 0), 0u);
+  EXPECT_NE(lines[0].find(" [serviceentry-exported-to-all] ServiceEntry 'pypi'"),
+            std::string::npos);
+  EXPECT_NE(text.err.find("meshlint: 1 new finding ("), std::string::npos) << text.err;
+
+  // Fixed findings are counted so the baseline can be refreshed.
+  dir.Write("mesh.yaml", "");
+  CommandResult fixed = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
+  EXPECT_NE(fixed.err.find("; 1 baseline entry no longer occurs (refresh it with "
+                           "--write-baseline)\n"),
+            std::string::npos)
+      << fixed.err;
+}
+
+TEST(BaselineCli, RewritingIsStableAndSorted) {
+  TempDir dir;
+  WriteHoles(dir);
+  dir.Write("z.yaml", OpenSe("zeta", "apps"));
+  dir.Write("a.yaml", OpenSe("alpha", "web"));
+  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "one.json"}, dir.str()).status, 0);
+  // Reordered documents and shifted lines: the same file, byte for byte
+  // (messages aside, nothing in it depends on positions).
+  dir.Remove("z.yaml");
+  dir.Remove("a.yaml");
+  dir.Write("both.yaml", "\n\n" + OpenSe("alpha", "web") + "---\n" + OpenSe("zeta", "apps"));
+  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "two.json"}, dir.str()).status, 0);
+  std::string one = dir.Read("one.json"), two = dir.Read("two.json");
+  auto strip_files = [](std::string s) {
+    std::string out;
+    for (const std::string& line : Lines(s))
+      if (line.find("\"file\":") == std::string::npos) out += line + "\n";
+    return out;
+  };
+  EXPECT_EQ(strip_files(one), strip_files(two));
+  EXPECT_LT(one.find("apps/ServiceEntry/debian"), one.find("apps/ServiceEntry/zeta"));
+  EXPECT_LT(one.find("apps/ServiceEntry/zeta"), one.find("web/ServiceEntry/alpha"));
+}
+
+TEST(BaselineCli, BrokenBaselineIsAUsageError) {
+  TempDir dir;
+  WriteHoles(dir);
+  dir.Write("base.json", "{\"runs\": []}");
+  CommandResult r = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "meshlint: baseline base.json: not a meshlint baseline (no \"meshlintBaseline\" key; "
+            "write one with --write-baseline)\n(run 'meshlint --help')\n");
+}
+
+TEST(BaselineCli, AdoptedOnTheSharedCorpus) {
+  const fs::path corpus = fs::path(testing::SourceDir()) / ".." / "shared" / "corpus";
+  if (!fs::is_directory(corpus))
+    GTEST_SKIP() << "shared corpus not found at " << corpus.string()
+                 << " (it exists only on the team machine)";
+  TempDir dir;
+  const std::string root = fs::canonical(corpus).string();
+  CommandResult adopt = RunMeshlint({"lint", root, "--write-baseline", "base.json"}, dir.str());
+  ASSERT_EQ(adopt.status, 0) << adopt.err;
+  ASSERT_GT(Lines(adopt.out).size(), 20u);  // the corpus has plenty to adopt
+
+  CommandResult second = RunMeshlint({"lint", root, "--baseline", "base.json"}, dir.str());
+  EXPECT_EQ(second.status, 0) << second.out;
+  EXPECT_EQ(second.out, "");
+
+  // A new namespace with an open ServiceEntry: the new holes fail the run,
+  // the adopted ones stay quiet.
+  dir.Write("hole.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: newteam\n---\n" +
+                             OpenSe("leak", "newteam"));
+  CommandResult hole =
+      RunMeshlint({"lint", root, "hole.yaml", "--baseline", "base.json"}, dir.str());
+  EXPECT_EQ(hole.status, 1);
+  const auto lines = Lines(hole.out);
+  ASSERT_FALSE(lines.empty());
+  for (const std::string& line : lines) EXPECT_EQ(line.rfind("hole.yaml:", 0), 0u) << line;
+  EXPECT_NE(hole.out.find("[serviceentry-exported-to-all] ServiceEntry 'leak'"),
+            std::string::npos)
+      << hole.out;
+}
+
+}  // namespace
+}  // namespace meshlint
