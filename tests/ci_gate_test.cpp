@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "engine/rule.h"
@@ -415,6 +416,32 @@ TEST(BaselineCli, AdoptedOnTheSharedCorpus) {
   EXPECT_NE(hole.out.find("[serviceentry-exported-to-all] ServiceEntry 'leak'"),
             std::string::npos)
       << hole.out;
+}
+
+}  // namespace
+}  // namespace meshlint
+
+namespace meshlint {
+namespace {
+
+// The CI examples must not drift from the binary: every option their
+// meshlint command lines use is one `meshlint lint` knows.
+TEST(CiExamples, UseOnlyRealOptions) {
+  const std::string help = testing::RunMeshlint({"lint", "--help"}, testing::SourceDir()).out;
+  ASSERT_NE(help.find("--report"), std::string::npos) << help;
+  const std::regex option(R"(\s(--[a-z][a-z-]+))");
+  for (const char* file : {"ci/github-actions.yml", "ci/gitlab-ci.yml"}) {
+    const std::string text = testing::ReadFileText(testing::SourceDir() + "/" + file);
+    ASSERT_FALSE(text.empty()) << file;
+    std::size_t seen = 0;
+    for (std::sregex_iterator it(text.begin(), text.end(), option), end; it != end; ++it) {
+      const std::string opt = (*it)[1];
+      if (opt == "--depth" || opt == "--no-install-recommends") continue;  // git, apt
+      ++seen;
+      EXPECT_NE(help.find(" " + opt + " "), std::string::npos) << file << ": " << opt;
+    }
+    EXPECT_GE(seen, 3u) << file;
+  }
 }
 
 }  // namespace
