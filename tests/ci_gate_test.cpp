@@ -355,6 +355,23 @@ TEST(BaselineCli, AdoptThenOnlyNewFindingsCount) {
       << fixed.err;
 }
 
+TEST(BaselineCli, RefreshDropsFixedAndAddsNew) {
+  TempDir dir;
+  WriteHoles(dir);
+  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "base.json"}, dir.str()).status, 0);
+  dir.Write("apps/se.yaml", OpenSe("pypi", "apps"));  // debian fixed, pypi new
+  CommandResult refresh = RunMeshlint(
+      {"lint", ".", "--baseline", "base.json", "--write-baseline", "base.json"}, dir.str());
+  EXPECT_EQ(refresh.status, 0);
+  EXPECT_NE(refresh.out.find("ServiceEntry 'pypi'"), std::string::npos);  // reported once more
+  const std::string text = dir.Read("base.json");
+  EXPECT_EQ(text.find("apps/ServiceEntry/debian"), std::string::npos) << text;
+  EXPECT_NE(text.find("apps/ServiceEntry/pypi"), std::string::npos) << text;
+  CommandResult after = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
+  EXPECT_EQ(after.status, 0);
+  EXPECT_EQ(after.out, "");
+}
+
 TEST(BaselineCli, RewritingIsStableAndSorted) {
   TempDir dir;
   WriteHoles(dir);

@@ -85,6 +85,14 @@ TEST(GithubFormat, FindingWithoutFileHasOnlyTitle) {
             "::error title=meshlint [mesh-outbound-allow-any]::No mesh config.\n");
 }
 
+TEST(GithubFormat, StdinIsNoFile) {
+  MeshModel model = testing::LoadFiles({{"<stdin>", kSe}});
+  std::vector<Finding> findings = {
+      Make("serviceentry-exported-to-all", Severity::kWarning, {0, 7, 3, 7, 8}, "Open.")};
+  EXPECT_EQ(Render(WriteGithub, ReportContext{model, findings, "/repo", {}}),
+            "::warning title=meshlint [serviceentry-exported-to-all]::Open.\n");
+}
+
 TEST(GitlabFormat, CodeQualityIssues) {
   Fixture fx;
   fx.findings = {

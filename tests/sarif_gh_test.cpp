@@ -156,8 +156,14 @@ TEST_F(SarifGh, CiRunsValidateWithoutErrorOrWarning) {
   EXPECT_NE(outside.out.find("\"uri\": \"file://" + Repo() + "/apps/se.yaml\""),
             std::string::npos);
 
+  // Stdin: no file of the repository.
+  CommandResult piped = RunMeshlint({"lint", "-", "-f", "sarif"}, Repo(),
+                                    std::string(kMesh) + "---\n" + OpenSe("stdin-se"));
+  ASSERT_EQ(piped.status, 1) << piped.err;
+
   std::vector<std::string> logs = {Save("baselined", baselined.out), Save("all", all.out),
-                                   Save("broken", broken.out), Save("outside", outside.out)};
+                                   Save("broken", broken.out), Save("outside", outside.out),
+                                   Save("stdin", piped.out)};
   // The validator does catch problems: a log without $schema breaks GH1013.
   std::string no_schema = all.out;
   no_schema.erase(no_schema.find("\"$schema\""), no_schema.find("\"version\"") - no_schema.find("\"$schema\""));

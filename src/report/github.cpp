@@ -54,7 +54,10 @@ void WriteGithub(std::ostream& out, const ReportContext& ctx) {
   for (const Finding& f : ctx.findings) {
     const Location& loc = f.diag.loc;
     std::string props;
-    const std::string path = report_detail::RootRelativePath(ctx, loc);
+    std::string path = report_detail::RootRelativePath(ctx, loc);
+    // Stdin is no file of the repository: an annotation naming it would
+    // point nowhere, one without a file still shows on the run.
+    if (path == "stdin" && ctx.model.files.absolute(loc.file) == "<stdin>") path.clear();
     if (!path.empty()) {
       const std::uint32_t end_line = std::max(loc.end_line, loc.line);
       // GitHub accepts columns only for a one-line span; its endColumn is
