@@ -199,10 +199,14 @@ int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Findi
 
   if (!ok || !input_errors.empty()) return kExitUsage;
   if (!plan.write_baseline.empty()) return kExitClean;
-  if (!plan.fail_on) return kExitClean;
-  for (const Finding& f : findings)
-    if (f.severity >= *plan.fail_on) return kExitFindings;
-  return kExitClean;
+  return FailsGate(plan, findings) ? kExitFindings : kExitClean;
+}
+
+bool FailsGate(const ReportPlan& plan, std::span<const Finding> reported) {
+  if (!plan.fail_on) return false;
+  for (const Finding& f : reported)
+    if (f.severity >= *plan.fail_on) return true;
+  return false;
 }
 
 }  // namespace meshlint

@@ -47,4 +47,8 @@ int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Findi
                std::chrono::steady_clock::time_point started, std::ostream& out,
                std::ostream& err);
 
+// Whether the reported (not baselined) findings fail the run under
+// --fail-on. The one place that decides exit status 1, whatever the format.
+bool FailsGate(const ReportPlan& plan, std::span<const Finding> reported);
+
 }  // namespace meshlint
