@@ -55,13 +55,14 @@ TEST(GithubFormat, OneCommandPerFindingWithRepoRelativePaths) {
       Make("mesh-outbound-allow-any", Severity::kError, {2, 2, 1, 4, 6}, "Mode is ALLOW_ANY."),
       Make("namespace-without-sidecar", Severity::kNote, {0, 5, 14, 5, 15}, "A note."),
   };
+  // Errors first: GitHub shows a limited number of annotations.
   EXPECT_EQ(Render(WriteGithub, fx.Context()),
-            "::warning file=k8s/se.yaml,line=7,col=3,endLine=7,endColumn=7,"
-            "title=meshlint [serviceentry-exported-to-all]::ServiceEntry 'a' is visible "
-            "everywhere. Add exportTo.\n"
             // Several lines: GitHub takes no columns then.
             "::error file=/elsewhere/mesh.yaml,line=2,endLine=4,"
             "title=meshlint [mesh-outbound-allow-any]::Mode is ALLOW_ANY.\n"
+            "::warning file=k8s/se.yaml,line=7,col=3,endLine=7,endColumn=7,"
+            "title=meshlint [serviceentry-exported-to-all]::ServiceEntry 'a' is visible "
+            "everywhere. Add exportTo.\n"
             // A one-character span has no endColumn: it would equal col.
             "::notice file=k8s/se.yaml,line=5,col=14,endLine=5,"
             "title=meshlint [namespace-without-sidecar]::A note.\n");

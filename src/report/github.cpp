@@ -3,6 +3,8 @@
 // code-scanning setup. Escaping follows the runner's rules (actions/toolkit
 // command.ts): in the message %, CR and LF are percent-encoded; in property
 // values also ':' and ',', which would otherwise end the value.
+#include <algorithm>
+
 #include "report/json_common.h"
 
 namespace meshlint {
@@ -51,7 +53,14 @@ std::string_view CommandName(Severity s) {
 }  // namespace
 
 void WriteGithub(std::ostream& out, const ReportContext& ctx) {
-  for (const Finding& f : ctx.findings) {
+  // GitHub shows only a limited number of annotations per step and job, so
+  // the most severe come first; within a severity, report order.
+  std::vector<const Finding*> order;
+  for (const Finding& f : ctx.findings) order.push_back(&f);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
+  for (const Finding* fp : order) {
+    const Finding& f = *fp;
     const Location& loc = f.diag.loc;
     std::string props;
     std::string path = report_detail::RootRelativePath(ctx, loc);
