@@ -396,6 +396,23 @@ TEST(BaselineCli, RewritingIsStableAndSorted) {
   EXPECT_LT(one.find("apps/ServiceEntry/zeta"), one.find("web/ServiceEntry/alpha"));
 }
 
+TEST(BaselineCli, NotWrittenFromAPartialRun) {
+  TempDir dir;
+  WriteHoles(dir);
+  CommandResult r =
+      RunMeshlint({"lint", ".", "missing.yaml", "--write-baseline", "base.json"}, dir.str());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_FALSE(dir.Exists("base.json"));
+  EXPECT_NE(r.err.find("meshlint: baseline base.json not written: an input could not be read\n"),
+            std::string::npos)
+      << r.err;
+  dir.Write("base.json", "{\"meshlintBaseline\": 1, \"findings\": []}");
+  r = RunMeshlint({"lint", ".", "--baseline", "base.json", "--report", "json=base.json"},
+                  dir.str());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "meshlint: --baseline names a file a report is written to\n(run 'meshlint --help')\n");
+}
+
 TEST(BaselineCli, BrokenBaselineIsAUsageError) {
   TempDir dir;
   WriteHoles(dir);

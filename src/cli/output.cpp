@@ -124,6 +124,8 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
   }
   if (vm.count("baseline")) {
     plan.baseline = vm["baseline"].as<std::string>();
+    if (files.count(SameFileKey(plan.baseline)))
+      throw po::error("--baseline names a file a report is written to");
     std::ifstream in(plan.baseline, std::ios::binary);
     if (!in)
       throw po::error("cannot read baseline " + plan.baseline + ": " + std::strerror(errno));
@@ -148,7 +150,11 @@ int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Findi
   std::vector<std::string> fingerprints = ComputeFingerprints(model, findings);
   bool ok = true;
 
-  if (!plan.write_baseline.empty()) {
+  if (!plan.write_baseline.empty() && !input_errors.empty()) {
+    // A baseline of a partial run would accept less than the repository has.
+    err << "meshlint: baseline " << TerminalSafe(plan.write_baseline)
+        << " not written: an input could not be read\n";
+  } else if (!plan.write_baseline.empty()) {
     ReportContext all{model, findings, root, input_errors};
     all.fingerprints = fingerprints;
     ok = WriteFile(plan.write_baseline, [&](std::ostream& o) { WriteBaseline(o, all); }, err) && ok;
