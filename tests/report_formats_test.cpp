@@ -214,3 +214,39 @@ TEST(Summary, CountsBySeverityAndRule) {
 
 }  // namespace
 }  // namespace meshlint
+
+namespace meshlint {
+namespace {
+
+TEST(SarifRules, HelpFromDocsAndSecuritySeverity) {
+  MeshModel model = testing::LoadFiles({{"/repo/a.yaml", kSe}});
+  std::vector<Finding> none;
+  std::ostringstream out;
+  WriteSarif(out, ReportContext{model, none, "/repo", {}});
+  const std::string sarif = out.str();
+  EXPECT_NE(sarif.find("\"results\": []"), std::string::npos);
+  for (const RuleInfo& r : AllRules()) {
+    const std::string id(r.id);
+    const std::size_t at = sarif.find("\"id\": \"" + id + "\"");
+    ASSERT_NE(at, std::string::npos) << id;
+    const std::size_t end = sarif.find("\"properties\"", at);
+    const std::string rule = sarif.substr(at, sarif.find('}', sarif.find('}', end) + 1) - at);
+    // help.markdown is the doc itself; help.text the same without markup.
+    EXPECT_NE(rule.find("\"markdown\": \"# " + id + "\\n"), std::string::npos) << rule;
+    EXPECT_NE(rule.find("\"help\": {\n                \"text\": \"" + id + "\\n\\n"),
+              std::string::npos)
+        << rule;
+    const std::string text = rule.substr(rule.find("\"text\": \"" + id));
+    EXPECT_EQ(text.substr(0, text.find("\"markdown\"")).find("```"), std::string::npos) << id;
+    EXPECT_NE(rule.find("\"helpUri\": \"https://github.com/meshlint/meshlint/blob/main/rules/" +
+                        id + "/doc.md\""),
+              std::string::npos);
+    EXPECT_NE(rule.find("\"precision\": \""), std::string::npos) << id;
+    // Security rules carry a security-severity, so GitHub ranks their alerts.
+    const bool security = std::string(r.tags).find("security") != std::string::npos;
+    EXPECT_EQ(rule.find("\"security-severity\": \"") != std::string::npos, security) << id;
+  }
+}
+
+}  // namespace
+}  // namespace meshlint
