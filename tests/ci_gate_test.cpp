@@ -317,6 +317,11 @@ TEST(BaselineCli, AdoptThenOnlyNewFindingsCount) {
             std::string::npos)
       << again.err;
 
+  CommandResult json = RunMeshlint({"lint", ".", "--baseline", "base.json", "-f", "json"}, dir.str());
+  EXPECT_NE(json.out.find("\"findings\": [],"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"baselined\": " + std::to_string(total) + "\n"), std::string::npos)
+      << json.out;
+
   // Edits that move lines and files do not bring them back.
   dir.Write("mesh.yaml", "# The mesh\n# (installed by hand)\n\n" + std::string(kMesh));
   dir.Remove("apps/se.yaml");

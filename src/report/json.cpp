@@ -89,6 +89,8 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
                     {"errors", by[2]},
                     {"warnings", by[1]},
                     {"notes", by[0]}};
+  // Only with --baseline, so the common shape stays as documented.
+  if (!ctx.baseline_file.empty()) doc["summary"]["baselined"] = ctx.baselined;
   out << report_detail::Dump(doc, 2) << '\n';
 }
 
