@@ -250,3 +250,27 @@ TEST(SarifRules, HelpFromDocsAndSecuritySeverity) {
 
 }  // namespace
 }  // namespace meshlint
+
+namespace meshlint {
+namespace {
+
+TEST(SarifLimits, AtMost25000ResultsMostSevereKept) {
+  MeshModel model = testing::LoadFiles({{"/repo/a.yaml", kSe}});
+  std::vector<Finding> findings(25001, Make("serviceentry-exported-to-all", Severity::kNote,
+                                            {0, 7, 3, 7, 8}, "Note."));
+  findings.push_back(Make("mesh-outbound-allow-any", Severity::kError, {0, 9, 1, 9, 2}, "Error."));
+  std::ostringstream out;
+  WriteSarif(out, ReportContext{model, findings, "/repo", {}});
+  const std::string sarif = out.str();
+  std::size_t results = 0;
+  for (std::size_t at = sarif.find("\"ruleId\""); at != std::string::npos;
+       at = sarif.find("\"ruleId\"", at + 1))
+    ++results;
+  EXPECT_EQ(results, 25000u);
+  EXPECT_NE(sarif.find("\"text\": \"Error.\""), std::string::npos);  // the error survived
+  EXPECT_NE(sarif.find("\"text\": \"2 of 25002 findings are left out of this SARIF log"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace meshlint

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -38,6 +39,10 @@ std::string PercentEncode(std::string_view path) {
   }
   return out;
 }
+
+// GitHub code scanning's limits per run and per result.
+constexpr std::size_t kMaxResults = 25000;
+constexpr std::size_t kMaxRelated = 1000;
 
 std::string_view LevelName(Severity s) {
   switch (s) {
@@ -139,8 +144,21 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
 
   LocationWriter where(ctx.model, ctx.source_root);
   const std::vector<std::string> fingerprints = report_detail::FingerprintsOf(ctx);
+  // GitHub rejects a run with more than kMaxResults results: keep the most
+  // severe, in report order, and say what was left out.
+  std::vector<std::size_t> kept(ctx.findings.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) kept[i] = i;
+  std::size_t omitted = 0;
+  if (kept.size() > kMaxResults) {
+    std::stable_sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) {
+      return ctx.findings[a].severity > ctx.findings[b].severity;
+    });
+    omitted = kept.size() - kMaxResults;
+    kept.resize(kMaxResults);
+    std::sort(kept.begin(), kept.end());
+  }
   Json results = Json::array();
-  for (std::size_t i = 0; i < ctx.findings.size(); ++i) {
+  for (std::size_t i : kept) {
     const Finding& f = ctx.findings[i];
     Json res;
     res["ruleId"] = f.rule_id;
@@ -166,6 +184,7 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
       int id = 1;
       for (const RelatedLocation& r : f.diag.related) {
         if (!r.loc.valid() || r.loc.file >= ctx.model.files.size()) continue;
+        if (related.size() == kMaxRelated) break;  // GitHub's limit per result
         Json rel = {{"id", id++}, {"physicalLocation", where.Physical(r.loc)}};
         if (!r.message.empty()) rel["message"] = {{"text", r.message}};
         related.push_back(std::move(rel));
@@ -193,6 +212,17 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
           {{"text", std::to_string(skipped) + " YAML document" + (skipped == 1 ? " has" : "s have") +
                         " no apiVersion and kind and " + (skipped == 1 ? "was" : "were") +
                         " skipped as not Kubernetes objects."}}}});
+  }
+  if (omitted) {
+    notes.push_back(
+        {{"level", "warning"},
+         {"descriptor", {{"id", "results-omitted"}}},
+         {"message",
+          {{"text", std::to_string(omitted) + " of " + std::to_string(ctx.findings.size()) +
+                        " findings are left out of this SARIF log, which GitHub accepts with at "
+                        "most " + std::to_string(kMaxResults) +
+                        " results; the least severe were dropped. Use a baseline or the JSON "
+                        "output for the full list."}}}});
   }
   if (ctx.baselined) {
     notes.push_back(
