@@ -947,4 +947,105 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
   return errors;
 }
 
+std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
+                                          MeshModel& model) {
+  std::vector<std::string> errors;
+  std::string content, error;
+  if (!ReadFile(path, content, error)) {
+    errors.push_back(path + ": " + error);
+    return errors;
+  }
+  const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
+  const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
+  const std::string display = DisplayPath(abs, base);
+  const std::uint32_t file = model.files.Add(display, abs);
+
+  auto where = [&](const YAML::Mark& mark) {
+    if (mark.line < 0) return display;
+    return display + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  };
+  auto loc = [&](const YAML::Node& node) {
+    Location l;
+    const YAML::Mark mark = node.Mark();
+    if (mark.line < 0) return l;
+    l.file = file;
+    l.line = static_cast<std::uint32_t>(mark.line) + 1;
+    l.column = static_cast<std::uint32_t>(mark.column) + 1;
+    l.end_line = l.line;
+    l.end_column = l.column + static_cast<std::uint32_t>(
+                                  std::max<std::size_t>(node.IsScalar() ? node.Scalar().size() : 1, 1));
+    return l;
+  };
+  auto find = [](const YAML::Node& map, const char* key) -> std::pair<YAML::Node, YAML::Node> {
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key) return {it->first, it->second};
+    return {};
+  };
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(StripBom(content)));
+  } catch (const YAML::Exception& e) {
+    errors.push_back(where(e.mark) + ": YAML syntax error: " + e.msg);
+    return errors;
+  }
+  if (!root.IsMap()) {
+    errors.push_back(display + ": an egress policy is a mapping with an 'egress:' list");
+    return errors;
+  }
+  auto [egress_key, egress] = find(root, "egress");
+  if (!egress_key) {
+    errors.push_back(where(root.Mark()) + ": the policy has no 'egress:' list");
+    return errors;
+  }
+  if (!egress.IsSequence()) {
+    errors.push_back(where(egress_key.Mark()) +
+                     ": 'egress' must be a list of {namespaces: REGEX, hosts: [HOST...]}");
+    return errors;
+  }
+  EgressPolicy policy;
+  policy.file = file;
+  for (std::size_t i = 0; i < egress.size(); ++i) {
+    const YAML::Node item = egress[i];
+    const std::string item_name = "egress[" + std::to_string(i) + "]";
+    if (!item.IsMap()) {
+      errors.push_back(where(item.Mark()) + ": " + item_name +
+                       " must be a mapping {namespaces: REGEX, hosts: [HOST...]}");
+      continue;
+    }
+    EgressPolicyEntry entry;
+    entry.loc = loc(item);
+    auto [ns_key, ns] = find(item, "namespaces");
+    auto [hosts_key, hosts] = find(item, "hosts");
+    for (auto it = item.begin(); it != item.end(); ++it) {
+      const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+      if (key != "namespaces" && key != "hosts")
+        errors.push_back(where(it->first.Mark()) + ": unknown key '" + key + "' in " + item_name +
+                         " (expected namespaces and hosts)");
+    }
+    if (!ns_key || !ns.IsScalar() || ns.Scalar().empty()) {
+      errors.push_back(where(ns_key ? ns.Mark() : item.Mark()) + ": " + item_name +
+                       ".namespaces must be a non-empty RE2 pattern string, e.g. \"payments|checkout\"");
+    } else {
+      entry.namespaces = {ns.Scalar(), loc(ns)};
+    }
+    if (!hosts_key || !hosts.IsSequence()) {
+      errors.push_back(where(hosts_key ? hosts.Mark() : item.Mark()) + ": " + item_name +
+                       ".hosts must be a list of host patterns, e.g. [\"api.stripe.com\", \"*.debian.org\"]");
+    } else {
+      for (std::size_t h = 0; h < hosts.size(); ++h) {
+        if (!hosts[h].IsScalar()) {
+          errors.push_back(where(hosts[h].Mark()) + ": " + item_name + ".hosts[" +
+                           std::to_string(h) + "] must be a string");
+          continue;
+        }
+        entry.hosts.push_back({hosts[h].Scalar(), loc(hosts[h])});
+      }
+    }
+    policy.entries.push_back(std::move(entry));
+  }
+  if (errors.empty()) model.egress_policy = std::move(policy);
+  return errors;
+}
+
 }  // namespace meshlint
