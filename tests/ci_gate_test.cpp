@@ -490,3 +490,39 @@ TEST(CiExamples, UseOnlyRealOptions) {
 
 }  // namespace
 }  // namespace meshlint
+
+namespace meshlint {
+namespace {
+
+// Suppressed findings are accepted: no exit status 1 in any format, no
+// annotation, no Code Quality issue, no baseline entry.
+TEST(Suppressed, NeitherGateNorAnnotationNorBaseline) {
+  TempDir dir;
+  dir.Write("mesh.yaml",
+            "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n"
+            "  name: demo\n  namespace: istio-system\nspec:\n  meshConfig:\n"
+            "    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n");
+  dir.Write("ns.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: runners\n  annotations:\n"
+            "    ignore.meshlint.io/namespace-without-sidecar: \"CI runners; the gateway limits "
+            "them\"\n");
+  CommandResult shown = RunMeshlint({"lint", ".", "--show-suppressed", "--no-config"}, dir.str());
+  ASSERT_NE(shown.out.find("[namespace-without-sidecar]"), std::string::npos)
+      << shown.out << shown.err;  // the finding exists, suppressed
+  for (const std::string& format : kFormats) {
+    CommandResult r =
+        RunMeshlint({"lint", ".", "--no-config", "--fail-on", "note", "-f", format}, dir.str());
+    EXPECT_EQ(r.status, 0) << format << "\n" << r.out << r.err;
+  }
+  EXPECT_EQ(RunMeshlint({"lint", ".", "--no-config", "-f", "github"}, dir.str()).out, "");
+  EXPECT_EQ(RunMeshlint({"lint", ".", "--no-config", "-f", "gitlab"}, dir.str()).out, "[]\n");
+  CommandResult r = RunMeshlint({"lint", ".", "--no-config", "--write-baseline", "base.json"},
+                                dir.str());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(dir.Read("base.json").find("namespace-without-sidecar"), std::string::npos);
+  EXPECT_NE(r.err.find("1 suppressed"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("  namespace-without-sidecar"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace meshlint

@@ -187,6 +187,7 @@ int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Findi
   ctx.baselined = baselined;
   ctx.baseline_stale = stale;
   ctx.baseline_file = plan.baseline;
+  ctx.show_suppressed = plan.show_suppressed;
 
   if (plan.output.empty()) {
     WriteReport(plan.format, out, ctx);
@@ -211,7 +212,7 @@ int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Findi
 bool FailsGate(const ReportPlan& plan, std::span<const Finding> reported) {
   if (!plan.fail_on) return false;
   for (const Finding& f : reported)
-    if (f.severity >= *plan.fail_on) return true;
+    if (!f.suppression && f.severity >= *plan.fail_on) return true;
   return false;
 }
 

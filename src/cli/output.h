@@ -32,6 +32,7 @@ struct ReportPlan {
   std::string write_baseline;  // --write-baseline FILE, "" for none
   std::string automation_id;
   bool quiet = false;
+  bool show_suppressed = false;  // text: list suppressed findings too
 };
 
 // Checks the options and reads the baseline, before any input is loaded, so
@@ -47,8 +48,9 @@ int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Findi
                std::chrono::steady_clock::time_point started, std::ostream& out,
                std::ostream& err);
 
-// Whether the reported (not baselined) findings fail the run under
-// --fail-on. The one place that decides exit status 1, whatever the format.
+// Whether the reported findings fail the run under --fail-on: a finding that
+// is neither baselined nor suppressed, at or above the threshold. The one
+// place that decides exit status 1, whatever the format.
 bool FailsGate(const ReportPlan& plan, std::span<const Finding> reported);
 
 }  // namespace meshlint

@@ -9,12 +9,16 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <iostream>
 #include <iterator>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "loader/config_file.h"
 #include "loader/text.h"
 
 namespace meshlint {
@@ -641,9 +645,16 @@ class DocReader {
   TextSpan span_;
 };
 
-// Loads all documents of one file's text.
+// Gives the FileTable index of a `# Source:` path of rendered Helm output,
+// registering it on first use.
+using SourceFileFn = std::function<std::uint32_t(const std::string& source_path)>;
+
+// Loads all documents of one file's text. With `source_file`, documents that
+// `helm template` marked with `# Source: <template>` are attributed to that
+// template: their lines count from the comment (the line after it is 1).
 void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
-                 const LoadOptions& options, FileResult& out) {
+                 const LoadOptions& options, FileResult& out,
+                 const SourceFileFn* source_file = nullptr) {
   ++out.stats.files;
   if (auto bad = FindBinary(text)) {
     out.problems.push_back(
@@ -651,7 +662,16 @@ void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
     return;
   }
   text = StripBom(text);
-  for (const DocumentChunk& chunk : SplitDocuments(text, is_json)) {
+  const std::uint32_t input_file = file;
+  for (DocumentChunk chunk : SplitDocuments(text, is_json)) {
+    file = input_file;
+    if (source_file && !is_json) {
+      if (auto source = FindHelmSource(chunk.text)) {
+        file = (*source_file)(source->path);
+        chunk.text.remove_prefix(source->offset);
+        chunk.first_line = 0;  // the comment is line 0 of its template's document
+      }
+    }
     TextSpan span;
     span.file = file;
     span.text = chunk.text;
@@ -669,8 +689,11 @@ void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
       root = YAML::Load(std::string(chunk.text));
     } catch (const YAML::Exception& e) {
       ++out.stats.documents;
-      Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
+      // Helm documents count lines from their `# Source:` comment (line 0).
+      const std::uint32_t start = std::max<std::uint32_t>(chunk.first_line, 1);
+      Location loc{file, start, 1, start, 2};
       if (e.mark.line >= 0) loc = ParseErrorLocation(span, e.mark);
+      if (loc.line == 0) loc = Location{file, start, 1, start, 2};
       std::string message = "YAML syntax error: " + e.msg;
       if (auto tmpl = FindTemplateMarker(chunk.text)) {
         message = std::string(kTemplateMessage) + "; YAML parser says: " + e.msg;
@@ -761,6 +784,10 @@ struct InputFile {
   bool is_stdin = false;
   bool is_json = false;
   std::string preloaded;  // stdin content
+  // Rendered output streamed in (stdin, `<(helm template ...)`): Helm's
+  // `# Source:` comments name the files. A regular file is shown as itself,
+  // since that is the file a user can open and fix.
+  bool rendered = false;
   std::string skip_reason;  // non-empty: report instead of reading
 };
 
@@ -802,7 +829,7 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
       if (name == ".git" || name == "node_modules") it.disable_recursion_pending();
       continue;
     }
-    if (!HasManifestExtension(entry.path())) continue;
+    if (!HasManifestExtension(entry.path()) || name == kConfigFileName) continue;
     InputFile f;
     f.absolute = fs::absolute(entry.path()).lexically_normal().string();
     f.display = DisplayPath(f.absolute, base);
@@ -830,7 +857,14 @@ void LoadText(std::string_view text, const std::string& display_name, const Load
               MeshModel& model) {
   std::uint32_t id = model.files.Add(display_name, display_name);
   FileResult r;
-  LoadContent(text, id, display_name.ends_with(".json"), options, r);
+  std::map<std::string, std::uint32_t> sources;
+  SourceFileFn source_file = [&](const std::string& path) {
+    auto [it, fresh] = sources.emplace(path, 0);
+    if (fresh) it->second = model.files.Add(path, path);
+    return it->second;
+  };
+  LoadContent(text, id, display_name.ends_with(".json"), options, r,
+              display_name == "<stdin>" ? &source_file : nullptr);
   Merge(r, model);
 }
 
@@ -850,6 +884,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       InputFile f;
       f.display = f.absolute = "<stdin>";
       f.is_stdin = true;
+      f.rendered = true;
       std::ostringstream buffer;
       buffer << std::cin.rdbuf();
       f.preloaded = buffer.str();
@@ -873,6 +908,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     f.absolute = fs::absolute(p).lexically_normal().string();
     // A pipe (`<(helm template ...)`) is shown as named, not as ../../dev/fd/63.
     f.display = fs::is_regular_file(st) ? DisplayPath(f.absolute, base) : arg;
+    f.rendered = !fs::is_regular_file(st);
     f.is_json = p.extension() == ".json";
     std::ifstream probe(p, std::ios::binary);
     if (!probe) {
@@ -891,8 +927,42 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     inputs = std::move(unique);
   }
 
+  // The project's include/exclude globs.
+  if (!options.include.empty() || !options.exclude.empty()) {
+    const fs::path glob_base = options.glob_base.empty() ? base : fs::path(options.glob_base);
+    std::vector<InputFile> kept;
+    for (auto& f : inputs) {
+      if (!f.is_stdin) {
+        fs::path rel = fs::path(f.absolute).lexically_relative(glob_base);
+        if (!rel.empty() && *rel.begin() != "..") {
+          const std::string path = rel.generic_string();
+          auto matches = [&](const std::vector<std::string>& globs) {
+            return std::any_of(globs.begin(), globs.end(),
+                               [&](const std::string& g) { return GlobMatch(g, path); });
+          };
+          if (!options.include.empty() && !matches(options.include)) continue;
+          if (matches(options.exclude)) continue;
+        }
+      }
+      kept.push_back(std::move(f));
+    }
+    inputs = std::move(kept);
+  }
+
   std::vector<std::uint32_t> ids;
   for (const auto& f : inputs) ids.push_back(model.files.Add(f.display, f.absolute));
+
+  // Helm `# Source:` templates become files of their own; loading threads
+  // register them here, in any order (reports sort by path).
+  std::mutex sources_mutex;
+  std::map<std::string, std::uint32_t> sources;
+  SourceFileFn source_file = [&](const std::string& path) {
+    std::lock_guard lock(sources_mutex);
+    auto [it, fresh] = sources.emplace(path, 0);
+    if (fresh)
+      it->second = model.files.Add(path, (base / path).lexically_normal().string());
+    return it->second;
+  };
 
   std::vector<FileResult> results(inputs.size());
   auto load_one = [&](std::size_t i) {
@@ -912,7 +982,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, error, {}, ""});
       return;
     }
-    LoadContent(content, ids[i], f.is_json, options, r);
+    LoadContent(content, ids[i], f.is_json, options, r, f.rendered ? &source_file : nullptr);
   };
 
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -949,12 +1019,17 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
 
 std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
                                           MeshModel& model) {
-  std::vector<std::string> errors;
   std::string content, error;
-  if (!ReadFile(path, content, error)) {
-    errors.push_back(path + ": " + error);
-    return errors;
-  }
+  if (!ReadFile(path, content, error)) return {path + ": " + error};
+  return LoadEgressPolicyText(StripBom(content), 1, path, options, model);
+}
+
+std::vector<std::string> LoadEgressPolicyText(std::string_view content, std::uint32_t first_line,
+                                              const std::string& path, const LoadOptions& options,
+                                              MeshModel& model) {
+  std::vector<std::string> errors;
+  // yaml-cpp counts lines of `content` from 0; the file's line is this more.
+  const int line_offset = static_cast<int>(std::max<std::uint32_t>(first_line, 1)) - 1;
   const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
   const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
   const std::string display = DisplayPath(abs, base);
@@ -962,14 +1037,15 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
 
   auto where = [&](const YAML::Mark& mark) {
     if (mark.line < 0) return display;
-    return display + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+    return display + ":" + std::to_string(mark.line + line_offset + 1) + ":" +
+           std::to_string(mark.column + 1);
   };
   auto loc = [&](const YAML::Node& node) {
     Location l;
     const YAML::Mark mark = node.Mark();
     if (mark.line < 0) return l;
     l.file = file;
-    l.line = static_cast<std::uint32_t>(mark.line) + 1;
+    l.line = static_cast<std::uint32_t>(mark.line + line_offset) + 1;
     l.column = static_cast<std::uint32_t>(mark.column) + 1;
     l.end_line = l.line;
     l.end_column = l.column + static_cast<std::uint32_t>(
@@ -984,7 +1060,7 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
 
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(StripBom(content)));
+    root = YAML::Load(std::string(content));
   } catch (const YAML::Exception& e) {
     errors.push_back(where(e.mark) + ": YAML syntax error: " + e.msg);
     return errors;

@@ -22,6 +22,14 @@ struct LoadOptions {
   // Parallel file loading; 0 means the machine's cores. Output does not depend
   // on it.
   unsigned jobs = 0;
+
+  // Path globs (loader/text.h GlobMatch) over paths relative to `glob_base`
+  // (the project config's directory). With `include` set, only matching files
+  // are read; files matching `exclude` never are. Files outside `glob_base`
+  // and stdin are not filtered.
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::string glob_base;
 };
 
 // A problem with the command line's inputs themselves (a path that does not
@@ -39,7 +47,8 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
                                    const LoadOptions& options, MeshModel& model);
 
 // Loads one in-memory text as if it were a file named `display_name` (tests,
-// stdin). Does not finalize the model.
+// stdin). Named "<stdin>", Helm's `# Source:` comments attribute documents to
+// their templates, as for stdin. Does not finalize the model.
 void LoadText(std::string_view text, const std::string& display_name,
               const LoadOptions& options, MeshModel& model);
 
@@ -49,5 +58,12 @@ void LoadText(std::string_view text, const std::string& display_name,
 // egress::CompilePolicy, not here.
 std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
                                           MeshModel& model);
+
+// The same for a policy written inside another file (the project config's
+// `egressPolicy:` mapping): `text` is that file's text from line `first_line`
+// on, columns unchanged, so positions point into `path`.
+std::vector<std::string> LoadEgressPolicyText(std::string_view text, std::uint32_t first_line,
+                                              const std::string& path, const LoadOptions& options,
+                                              MeshModel& model);
 
 }  // namespace meshlint

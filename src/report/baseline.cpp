@@ -25,6 +25,9 @@ void WriteBaseline(std::ostream& out, const ReportContext& ctx) {
   entries.reserve(ctx.findings.size());
   for (std::size_t i = 0; i < ctx.findings.size(); ++i) {
     const Finding& f = ctx.findings[i];
+    // Suppressed findings are accepted where they are suppressed; recording
+    // them too would keep them hidden once the suppression is removed.
+    if (f.suppression) continue;
     entries.push_back({std::string(f.rule_id), f.diag.object.FullyQualifiedName(), f.diag.field,
                        report_detail::RootRelativePath(ctx, f.diag.loc), f.diag.message,
                        fingerprints[i]});

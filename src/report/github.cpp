@@ -56,7 +56,8 @@ void WriteGithub(std::ostream& out, const ReportContext& ctx) {
   // GitHub shows only a limited number of annotations per step and job, so
   // the most severe come first; within a severity, report order.
   std::vector<const Finding*> order;
-  for (const Finding& f : ctx.findings) order.push_back(&f);
+  for (const Finding& f : ctx.findings)
+    if (!f.suppression) order.push_back(&f);  // accepted: no annotation
   std::stable_sort(order.begin(), order.end(),
                    [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
   for (const Finding* fp : order) {

@@ -39,6 +39,7 @@ void WriteGitlab(std::ostream& out, const ReportContext& ctx) {
   Json issues = Json::array();
   for (std::size_t i = 0; i < ctx.findings.size(); ++i) {
     const Finding& f = ctx.findings[i];
+    if (f.suppression) continue;  // GitLab has no notion of an accepted issue
     std::string path = report_detail::RootRelativePath(ctx, f.diag.loc);
     // GitLab requires a path; a finding about the whole run has none.
     if (path.empty()) path.push_back('.');

@@ -37,7 +37,12 @@ struct ReportContext {
   // Baseline entries that no longer occur (summary: time to refresh it).
   std::size_t baseline_stale = 0;
   std::string baseline_file{};  // "" when no baseline is in use
+  // Text output: print suppressed findings too (they are always counted).
+  bool show_suppressed = false;
 };
+
+// "inSource" or "external", as SARIF and the JSON output name them.
+std::string_view SuppressionKindName(Suppression::Kind kind);
 
 // `path:line:col: severity [rule-id] message`, one line per finding.
 void WriteText(std::ostream& out, const ReportContext& ctx);

@@ -33,32 +33,48 @@ std::string Fingerprint(const Finding& finding) {
   return buf;
 }
 
+std::string_view SuppressionKindName(Suppression::Kind kind) {
+  return kind == Suppression::Kind::kInSource ? "inSource" : "external";
+}
+
 void WriteText(std::ostream& out, const ReportContext& ctx) {
   for (const Finding& f : ctx.findings) {
+    if (f.suppression && !ctx.show_suppressed) continue;
     const Location& loc = f.diag.loc;
     if (loc.valid() && loc.file < ctx.model.files.size())
       out << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line << ':'
           << loc.column << ": ";
-    out << SeverityName(f.severity) << " [" << f.rule_id << "] " << TerminalSafe(f.diag.message)
-        << '\n';
+    out << SeverityName(f.severity) << " [" << f.rule_id << "] " << TerminalSafe(f.diag.message);
+    if (f.suppression)
+      out << " [suppressed " << (f.suppression->kind == Suppression::Kind::kInSource
+                                     ? "by annotation"
+                                     : "by config")
+          << ": " << TerminalSafe(f.suppression->justification) << "]";
+    out << '\n';
   }
 }
 
 void WriteSummary(std::ostream& out, const ReportContext& ctx) {
   std::array<std::size_t, 3> by{};
-  for (const Finding& f : ctx.findings) ++by[static_cast<int>(f.severity)];
+  std::size_t suppressed = 0;
+  for (const Finding& f : ctx.findings) {
+    if (f.suppression) ++suppressed;
+    else ++by[static_cast<int>(f.severity)];
+  }
+  const std::size_t active = ctx.findings.size() - suppressed;
   const LoadStats& s = ctx.model.stats;
   auto plural = [](std::size_t n, std::string_view word) {
     return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
   };
   out << "meshlint: ";
-  if (ctx.findings.empty()) {
+  if (active == 0) {
     out << (ctx.baseline_file.empty() ? "no findings" : "no new findings");
   } else {
-    out << plural(ctx.findings.size(), ctx.baseline_file.empty() ? "finding" : "new finding")
-        << " (" << plural(by[2], "error") << ", " << plural(by[1], "warning") << ", "
+    out << plural(active, ctx.baseline_file.empty() ? "finding" : "new finding") << " ("
+        << plural(by[2], "error") << ", " << plural(by[1], "warning") << ", "
         << plural(by[0], "note") << ")";
   }
+  if (suppressed) out << ", " << suppressed << " suppressed,";
   out << " in " << plural(s.files, "file") << ", " << plural(s.objects, "object");
   if (s.skipped_non_kubernetes)
     out << ", " << s.skipped_non_kubernetes << " non-Kubernetes document"
@@ -73,6 +89,7 @@ void WriteSummary(std::ostream& out, const ReportContext& ctx) {
   };
   std::vector<RuleCount> rules;
   for (const Finding& f : ctx.findings) {
+    if (f.suppression) continue;  // accepted: counted above, not to fix
     auto it = std::find_if(rules.begin(), rules.end(), [&](const RuleCount& r) {
       return r.id == f.rule_id && r.severity == f.severity;
     });
