@@ -420,6 +420,26 @@ TEST(BaselineCli, NotWrittenFromAPartialRun) {
   EXPECT_EQ(r.err, "meshlint: --baseline names a file a report is written to\n(run 'meshlint --help')\n");
 }
 
+TEST(BaselineCli, WithContextOnlyTheNamedFilesCount) {
+  TempDir dir;
+  WriteHoles(dir);
+  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "base.json"}, dir.str()).status, 0);
+  // Pre-commit style: the baseline applies, and entries for other files are
+  // not reported as gone.
+  CommandResult r = RunMeshlint(
+      {"lint", "--no-config", "--context", ".", "apps/se.yaml", "--baseline", "base.json"},
+      dir.str());
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.find("no longer occur"), std::string::npos) << r.err;
+  r = RunMeshlint({"lint", "--context", ".", "apps/se.yaml", "--write-baseline", "b2.json"},
+                  dir.str());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "meshlint: --write-baseline records the whole run; it cannot be combined with "
+            "--context\n(run 'meshlint --help')\n");
+}
+
 TEST(BaselineCli, BrokenBaselineIsAUsageError) {
   TempDir dir;
   WriteHoles(dir);

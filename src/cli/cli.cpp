@@ -144,6 +144,13 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   LintSettings settings = BuildLintSettings(vm, named);
   report.fail_on = settings.fail_on;  // the config may set it; the flag wins there
   report.show_suppressed = settings.show_suppressed;
+  if (settings.context_mode) {
+    // --context reports only the named files: a baseline of that would drop
+    // every other accepted finding, and entries elsewhere are not "gone".
+    if (!report.write_baseline.empty())
+      throw UsageError("--write-baseline records the whole run; it cannot be combined with --context");
+    report.count_stale = false;
+  }
   RunOptions& run = settings.run;
   ParseSeverities(vm, run);
 

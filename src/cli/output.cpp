@@ -174,7 +174,7 @@ int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Findi
       kept.push_back(std::move(findings[i]));
       kept_fps.push_back(std::move(fingerprints[i]));
     }
-    stale = plan.baseline_fingerprints.size() - matched.size();
+    if (plan.count_stale) stale = plan.baseline_fingerprints.size() - matched.size();
     findings = std::move(kept);
     fingerprints = std::move(kept_fps);
   }

@@ -33,6 +33,9 @@ struct ReportPlan {
   std::string automation_id;
   bool quiet = false;
   bool show_suppressed = false;  // text: list suppressed findings too
+  // Whether baseline entries that match nothing are counted (not when only
+  // part of the findings is reported, as with --context).
+  bool count_stale = true;
 };
 
 // Checks the options and reads the baseline, before any input is loaded, so
