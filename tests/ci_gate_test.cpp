@@ -19,29 +19,13 @@ using testing::CommandResult;
 using testing::ReadFileText;
 using testing::RunMeshlint;
 
-// A scratch directory of manifests, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    path_ = fs::temp_directory_path() /
-            ("meshlint-cigate-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  void Write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path_ / name).parent_path());
-    std::ofstream(path_ / name, std::ios::binary) << text;
-  }
-  void Remove(const std::string& name) const { fs::remove(path_ / name); }
-  std::string Read(const std::string& name) const { return ReadFileText((path_ / name).string()); }
-  bool Exists(const std::string& name) const { return fs::exists(path_ / name); }
-  std::string str() const { return path_.string(); }
+using testing::TempDir;
 
- private:
-  fs::path path_;
-};
+std::string ReadIn(const TempDir& dir, const std::string& name) {
+  return ReadFileText((dir.path() / name).string());
+}
+bool ExistsIn(const TempDir& dir, const std::string& name) { return fs::exists(dir.path() / name); }
+void RemoveIn(const TempDir& dir, const std::string& name) { fs::remove(dir.path() / name); }
 
 constexpr const char* kMesh =
     "apiVersion: install.istio.io/v1alpha1\n"
@@ -179,7 +163,7 @@ TEST(ExitStatus, UsageErrorsAreTwo) {
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err, message + "(run 'meshlint --help')\n");
   }
-  EXPECT_FALSE(dir.Exists("a.out"));
+  EXPECT_FALSE(ExistsIn(dir, "a.out"));
 }
 
 TEST(SeverityOverride, ChangesLevelExitAndEveryFormat) {
@@ -250,19 +234,19 @@ TEST(Outputs, SeveralReportsInOneRun) {
                   dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, alone["text"]);  // stdout: the text report only
-  EXPECT_EQ(dir.Read("out/meshlint.sarif"), alone["sarif"]);
-  EXPECT_EQ(dir.Read("gl-code-quality.json"), alone["gitlab"]);
-  EXPECT_EQ(dir.Read("gh.txt"), alone["github"]);
-  EXPECT_EQ(dir.Read("m.json"), alone["json"]);
-  EXPECT_FALSE(dir.Exists("out/meshlint.sarif.meshlint-tmp"));
+  EXPECT_EQ(ReadIn(dir, "out/meshlint.sarif"), alone["sarif"]);
+  EXPECT_EQ(ReadIn(dir, "gl-code-quality.json"), alone["gitlab"]);
+  EXPECT_EQ(ReadIn(dir, "gh.txt"), alone["github"]);
+  EXPECT_EQ(ReadIn(dir, "m.json"), alone["json"]);
+  EXPECT_FALSE(ExistsIn(dir, "out/meshlint.sarif.meshlint-tmp"));
 
   // --output moves the --format report off stdout.
   r = RunMeshlint({"lint", "mesh.yaml", "apps", "-f", "sarif", "-o", "main.sarif", "--report", "text=t.txt"},
                   dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(dir.Read("main.sarif"), alone["sarif"]);
-  EXPECT_EQ(dir.Read("t.txt"), alone["text"]);
+  EXPECT_EQ(ReadIn(dir, "main.sarif"), alone["sarif"]);
+  EXPECT_EQ(ReadIn(dir, "t.txt"), alone["text"]);
 }
 
 TEST(Outputs, MachineOutputNeverMixedWithMessages) {
@@ -306,7 +290,7 @@ TEST(BaselineCli, AdoptThenOnlyNewFindingsCount) {
   CommandResult write = RunMeshlint({"lint", ".", "--write-baseline", "base.json"}, dir.str());
   EXPECT_EQ(write.status, 0) << write.err;  // adopting is not a failure
   EXPECT_FALSE(write.out.empty());          // the report still lists them
-  const std::string baseline = dir.Read("base.json");
+  const std::string baseline = ReadIn(dir, "base.json");
   ASSERT_NE(baseline.find("\"rule\": \"serviceentry-exported-to-all\""), std::string::npos);
   ASSERT_NE(baseline.find("\"object\": \"apps/ServiceEntry/debian\""), std::string::npos);
 
@@ -326,7 +310,7 @@ TEST(BaselineCli, AdoptThenOnlyNewFindingsCount) {
 
   // Edits that move lines and files do not bring them back.
   dir.Write("mesh.yaml", "# The mesh\n# (installed by hand)\n\n" + std::string(kMesh));
-  dir.Remove("apps/se.yaml");
+  RemoveIn(dir, "apps/se.yaml");
   dir.Write("moved/all.yaml", "---\n# moved here\n" + OpenSe("debian", "apps"));
   CommandResult moved = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
   EXPECT_EQ(moved.status, 0) << moved.out;
@@ -371,7 +355,7 @@ TEST(BaselineCli, RefreshDropsFixedAndAddsNew) {
       {"lint", ".", "--baseline", "base.json", "--write-baseline", "base.json"}, dir.str());
   EXPECT_EQ(refresh.status, 0);
   EXPECT_NE(refresh.out.find("ServiceEntry 'pypi'"), std::string::npos);  // reported once more
-  const std::string text = dir.Read("base.json");
+  const std::string text = ReadIn(dir, "base.json");
   EXPECT_EQ(text.find("apps/ServiceEntry/debian"), std::string::npos) << text;
   EXPECT_NE(text.find("apps/ServiceEntry/pypi"), std::string::npos) << text;
   CommandResult after = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
@@ -387,11 +371,11 @@ TEST(BaselineCli, RewritingIsStableAndSorted) {
   ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "one.json"}, dir.str()).status, 0);
   // Reordered documents and shifted lines: the same file, byte for byte
   // (messages aside, nothing in it depends on positions).
-  dir.Remove("z.yaml");
-  dir.Remove("a.yaml");
+  RemoveIn(dir, "z.yaml");
+  RemoveIn(dir, "a.yaml");
   dir.Write("both.yaml", "\n\n" + OpenSe("alpha", "web") + "---\n" + OpenSe("zeta", "apps"));
   ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "two.json"}, dir.str()).status, 0);
-  std::string one = dir.Read("one.json"), two = dir.Read("two.json");
+  std::string one = ReadIn(dir, "one.json"), two = ReadIn(dir, "two.json");
   auto strip_files = [](std::string s) {
     std::string out;
     for (const std::string& line : Lines(s))
@@ -409,7 +393,7 @@ TEST(BaselineCli, NotWrittenFromAPartialRun) {
   CommandResult r =
       RunMeshlint({"lint", ".", "missing.yaml", "--write-baseline", "base.json"}, dir.str());
   EXPECT_EQ(r.status, 2);
-  EXPECT_FALSE(dir.Exists("base.json"));
+  EXPECT_FALSE(ExistsIn(dir, "base.json"));
   EXPECT_NE(r.err.find("meshlint: baseline base.json not written: an input could not be read\n"),
             std::string::npos)
       << r.err;
@@ -539,7 +523,7 @@ TEST(Suppressed, NeitherGateNorAnnotationNorBaseline) {
   CommandResult r = RunMeshlint({"lint", ".", "--no-config", "--write-baseline", "base.json"},
                                 dir.str());
   EXPECT_EQ(r.status, 0);
-  EXPECT_EQ(dir.Read("base.json").find("namespace-without-sidecar"), std::string::npos);
+  EXPECT_EQ(ReadIn(dir, "base.json").find("namespace-without-sidecar"), std::string::npos);
   EXPECT_NE(r.err.find("1 suppressed"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("  namespace-without-sidecar"), std::string::npos) << r.err;
 }
