@@ -200,8 +200,12 @@ int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Findi
     ok = WriteFile(plan.output, [&](std::ostream& o) { WriteReport(plan.format, o, ctx); }, err) &&
          ok;
   }
-  for (const auto& [format, file] : plan.reports)
-    ok = WriteFile(file, [&](std::ostream& o) { WriteReport(format, o, ctx); }, err) && ok;
+  // Not a structured binding: clang before 16 cannot capture one in a lambda,
+  // and the sanitizer/fuzz build (ci/test-sanitize) uses clang.
+  for (const auto& report : plan.reports) {
+    const auto& format = report.first;
+    ok = WriteFile(report.second, [&](std::ostream& o) { WriteReport(format, o, ctx); }, err) && ok;
+  }
   if (!plan.quiet) WriteSummary(err, ctx);
 
   if (!ok || !input_errors.empty()) return kExitUsage;
