@@ -48,7 +48,11 @@ po::options_description LintOptions() {
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
-      "jobs,j", po::value<unsigned>()->default_value(0), "files loaded in parallel (0: all cores)")(
+      "jobs,j", po::value<unsigned>()->default_value(0),
+      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
+      "full-parse",
+      "parse every document with the YAML parser, not only those the rules read "
+      "(slower; the findings are the same)")(
       "quiet,q", "no summary line on stderr");
   return o;
 }
@@ -114,6 +118,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   load.default_namespace = vm["default-namespace"].as<std::string>();
   if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
   load.jobs = vm["jobs"].as<unsigned>();
+  load.full_parse = vm.count("full-parse") > 0;
   std::vector<std::string> paths;
   if (vm.count("path")) paths = vm["path"].as<std::vector<std::string>>();
 

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "loader/scan.h"
 #include "loader/text.h"
 
 namespace meshlint {
@@ -62,6 +63,24 @@ bool IsIstioNetworking(std::string_view api_version) {
          api_version == "networking.istio.io/v1beta1" || api_version == "networking.istio.io/v1";
 }
 
+// Where a node yaml-cpp marks at (line, column) — 0-based, within span.text —
+// lies in the file; a scalar's `value` gives the span its width. Shared by
+// the parser path and the scanner path so both place findings identically.
+Location MarkLocation(const TextSpan& span, std::uint32_t line, std::uint32_t column,
+                      const std::string* value) {
+  Location loc;
+  loc.file = span.file;
+  loc.line = span.first_line + line;
+  loc.column = span.column_offset + column + 1;
+  loc.end_line = loc.line;
+  loc.end_column = loc.column + 1;
+  if (value) {
+    std::uint32_t width = ScalarWidth(span.Line(line), column, *value);
+    loc.end_column = loc.column + std::max<std::uint32_t>(width, 1);
+  }
+  return loc;
+}
+
 // Everything one file yields; files load in parallel and are merged in order.
 struct FileResult {
   std::vector<NamespaceObject> namespaces;
@@ -72,6 +91,23 @@ struct FileResult {
   std::vector<LoadProblem> problems;
   LoadStats stats;
 };
+
+// Runs fn(0) ... fn(n - 1) on up to `jobs` threads.
+template <typename Fn>
+void ParallelFor(std::size_t n, unsigned jobs, Fn fn) {
+  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, n));
+  if (jobs <= 1) {
+    for (std::size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < jobs; ++t)
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < n; i = next++) fn(i);
+    });
+  for (auto& th : pool) th.join();
+}
 
 template <typename T>
 void Append(std::vector<T>& to, std::vector<T>& from) {
@@ -169,19 +205,9 @@ class DocReader {
     const YAML::Mark mark = node.Mark();
     if (span_.collapse_to.valid()) return span_.collapse_to;
     if (mark.line < 0) return Location{file_, span_.first_line, span_.column_offset + 1, 0, 0};
-    Location loc;
-    loc.file = file_;
-    loc.line = span_.first_line + static_cast<std::uint32_t>(mark.line);
-    loc.column = span_.column_offset + static_cast<std::uint32_t>(mark.column) + 1;
-    loc.end_line = loc.line;
-    loc.end_column = loc.column + 1;
-    if (node.IsScalar()) {
-      std::uint32_t width =
-          ScalarWidth(span_.Line(static_cast<std::uint32_t>(mark.line)),
-                      static_cast<std::size_t>(mark.column), node.Scalar());
-      loc.end_column = loc.column + std::max<std::uint32_t>(width, 1);
-    }
-    return loc;
+    return MarkLocation(span_, static_cast<std::uint32_t>(mark.line),
+                        static_cast<std::uint32_t>(mark.column),
+                        node.IsScalar() ? &node.Scalar() : nullptr);
   }
 
  private:
@@ -564,55 +590,126 @@ class DocReader {
   TextSpan span_;
 };
 
-// Loads all documents of one file's text.
-void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
-                 const LoadOptions& options, FileResult& out) {
+// Kinds the model reads beyond their identity, in any apiVersion: their
+// documents are always parsed. (ConfigMaps are parsed when named like the
+// mesh config; List kinds too.)
+bool ModelReadsKind(std::string_view kind) {
+  return kind == "Namespace" || kind == "ServiceEntry" || kind == "Sidecar" ||
+         kind == "IstioOperator" || kind == "List" || (kind.size() > 4 && kind.ends_with("List"));
+}
+
+// Records a document the scanner read, exactly as DocReader would after a
+// full parse, when it is one the model keeps only the identity of. Returns
+// false when the document must be parsed after all. Keep in step with
+// DocReader::Object and ReadMetadata; the scan/parse equivalence tests guard
+// it.
+bool RecordScanned(const DocumentHeader& h, const TextSpan& span, const LoadOptions& options,
+                   FileResult& out) {
+  if (!h.api_version.found && !h.kind.found) {
+    ++out.stats.documents;
+    ++out.stats.skipped_non_kubernetes;
+    return true;
+  }
+  if (!h.api_version.found || !h.kind.found || h.api_version.null || h.kind.null ||
+      h.kind.value.empty())
+    return false;
+  if (IsLocalToolConfig(h.api_version.value, h.kind.value)) {
+    ++out.stats.documents;
+    ++out.stats.skipped_non_kubernetes;
+    return true;
+  }
+  if (ModelReadsKind(h.kind.value)) return false;
+  if (!h.has_metadata || !h.name.found || h.name.null) return false;
+  if (h.kind.value == "ConfigMap" &&
+      (h.name.value == "istio" || StartsWith(h.name.value, "istio-")))
+    return false;
+  ObjectMeta meta;
+  meta.api_version = h.api_version.value;
+  meta.ref.kind = h.kind.value;
+  meta.loc = MarkLocation(span, h.kind.line, h.kind.column, &h.kind.value);
+  meta.ref.name = h.name.value;
+  meta.name_loc = MarkLocation(span, h.name.line, h.name.column, &h.name.value);
+  if (IsClusterScoped(meta.ref.kind)) {
+    // no namespace
+  } else if (h.ns.found && !h.ns.null) {
+    meta.ref.ns = h.ns.value;
+    meta.ns_loc = MarkLocation(span, h.ns.line, h.ns.column, &h.ns.value);
+  } else {
+    meta.ref.ns = options.default_namespace;
+    meta.ns_defaulted = true;
+  }
+  ++out.stats.documents;
+  ++out.stats.objects;
+  out.others.push_back(std::move(meta));
+  return true;
+}
+
+// Loads one document. Its yaml-cpp tree lives only inside this call.
+void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions& options,
+               FileResult& out) {
+  TextSpan span;
+  span.file = file;
+  span.text = chunk.text;
+  span.first_line = chunk.first_line;
+  if (auto deep = FindExcessiveNesting(chunk.text)) {
+    ++out.stats.documents;
+    Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
+    loc.end_line = loc.line;
+    loc.end_column = loc.column + 1;
+    out.problems.push_back({loc, deep->message, {}, ""});
+    return;
+  }
+  if (!options.full_parse) {
+    if (auto header = ScanDocument(chunk.text); header && RecordScanned(*header, span, options, out))
+      return;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(chunk.text));
+  } catch (const YAML::Exception& e) {
+    ++out.stats.documents;
+    Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
+    if (e.mark.line >= 0) {
+      loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
+      loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
+      loc.end_line = loc.line;
+      loc.end_column = loc.column + 1;
+    }
+    std::string message = "YAML syntax error: " + e.msg;
+    if (auto tmpl = FindTemplateMarker(chunk.text)) {
+      message = "Helm/Go template syntax ('{{') found: render it first (helm template ... | "
+                "meshlint lint -); YAML parser says: " + e.msg;
+      loc.line = chunk.first_line + tmpl->line - 1;
+      loc.column = tmpl->column;
+      loc.end_line = loc.line;
+      loc.end_column = loc.column + 2;
+    }
+    out.problems.push_back({loc, message, {}, ""});
+    return;
+  }
+  DocReader(out, options, file, span).Document(root);
+}
+
+// Checks a file's text as a whole and cuts it into documents; false (with the
+// problem recorded) when it is no manifest at all.
+bool SplitContent(std::string_view text, std::uint32_t file, bool is_json, FileResult& out,
+                  std::vector<DocumentChunk>& chunks) {
   ++out.stats.files;
   if (auto bad = FindBinary(text)) {
     out.problems.push_back(
         {Location{file, bad->line, bad->column, bad->line, bad->column + 1}, bad->message, {}, ""});
-    return;
+    return false;
   }
-  text = StripBom(text);
-  for (const DocumentChunk& chunk : SplitDocuments(text, is_json)) {
-    TextSpan span;
-    span.file = file;
-    span.text = chunk.text;
-    span.first_line = chunk.first_line;
-    if (auto deep = FindExcessiveNesting(chunk.text)) {
-      ++out.stats.documents;
-      Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
-      loc.end_line = loc.line;
-      loc.end_column = loc.column + 1;
-      out.problems.push_back({loc, deep->message, {}, ""});
-      continue;
-    }
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(chunk.text));
-    } catch (const YAML::Exception& e) {
-      ++out.stats.documents;
-      Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
-      if (e.mark.line >= 0) {
-        loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
-        loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
-        loc.end_line = loc.line;
-        loc.end_column = loc.column + 1;
-      }
-      std::string message = "YAML syntax error: " + e.msg;
-      if (auto tmpl = FindTemplateMarker(chunk.text)) {
-        message = "Helm/Go template syntax ('{{') found: render it first (helm template ... | "
-                  "meshlint lint -); YAML parser says: " + e.msg;
-        loc.line = chunk.first_line + tmpl->line - 1;
-        loc.column = tmpl->column;
-        loc.end_line = loc.line;
-        loc.end_column = loc.column + 2;
-      }
-      out.problems.push_back({loc, message, {}, ""});
-      continue;
-    }
-    DocReader(out, options, file, span).Document(root);
-  }
+  chunks = SplitDocuments(StripBom(text), is_json);
+  return true;
+}
+
+// Loads all documents of one file's text.
+void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
+                 const LoadOptions& options, FileResult& out) {
+  std::vector<DocumentChunk> chunks;
+  if (!SplitContent(text, file, is_json, out, chunks)) return;
+  for (const DocumentChunk& chunk : chunks) LoadChunk(chunk, file, options, out);
 }
 
 // A --mesh-config file: a bare MeshConfig, an IstioOperator, the ConfigMap,
@@ -820,41 +917,79 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
   std::vector<std::uint32_t> ids;
   for (const auto& f : inputs) ids.push_back(model.files.Add(f.display, f.absolute));
 
-  std::vector<FileResult> results(inputs.size());
-  auto load_one = [&](std::size_t i) {
+  const unsigned jobs =
+      options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+  // Reads input i; false (with the problem in r) when it cannot be read.
+  auto read = [&](std::size_t i, std::string& content, FileResult& r) {
     InputFile& f = inputs[i];
-    FileResult& r = results[i];
-    if (!f.skip_reason.empty()) {
-      ++r.stats.files;
-      r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, f.skip_reason, {}, ""});
-      return;
-    }
-    std::string content;
     std::string error;
-    if (f.is_stdin) {
-      content = std::move(f.preloaded);
-    } else if (!ReadFile(f.absolute, content, error)) {
-      ++r.stats.files;
-      r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, error, {}, ""});
-      return;
+    if (f.skip_reason.empty()) {
+      if (f.is_stdin) {
+        content = std::move(f.preloaded);
+        return true;
+      }
+      if (ReadFile(f.absolute, content, error)) return true;
     }
-    LoadContent(content, ids[i], f.is_json, options, r);
+    ++r.stats.files;
+    r.problems.push_back(
+        {Location{ids[i], 1, 1, 1, 1}, f.skip_reason.empty() ? error : f.skip_reason, {}, ""});
+    return false;
   };
 
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(inputs.size(), 1)));
-  if (jobs <= 1) {
-    for (std::size_t i = 0; i < inputs.size(); ++i) load_one(i);
-  } else {
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < jobs; ++t)
-      pool.emplace_back([&] {
-        for (std::size_t i = next++; i < inputs.size(); i = next++) load_one(i);
+  // Small files are the unit of parallel work. A big file (a rendered bundle)
+  // is cut into batches of documents instead, so it does not keep one core
+  // busy while the others idle. Either way every unit's result is merged in
+  // input order, so the model does not depend on `jobs`; and only the files
+  // being worked on are held in memory.
+  constexpr std::uintmax_t kBigFile = 1u << 20;
+  constexpr std::size_t kBatchBytes = 256u << 10;
+  auto is_big = [&](std::size_t i) {
+    const InputFile& f = inputs[i];
+    if (!f.skip_reason.empty()) return false;
+    if (f.is_stdin) return f.preloaded.size() > kBigFile;
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(f.absolute, ec);
+    return !ec && size > kBigFile;
+  };
+  std::size_t i = 0;
+  while (i < inputs.size()) {
+    if (!is_big(i)) {
+      std::size_t j = i + 1;
+      while (j < inputs.size() && !is_big(j)) ++j;
+      std::vector<FileResult> results(j - i);
+      ParallelFor(j - i, jobs, [&](std::size_t k) {
+        std::string content;
+        if (read(i + k, content, results[k]))
+          LoadContent(content, ids[i + k], inputs[i + k].is_json, options, results[k]);
       });
-    for (auto& th : pool) th.join();
+      for (auto& r : results) Merge(r, model);
+      i = j;
+      continue;
+    }
+    FileResult head;
+    std::string content;
+    std::vector<DocumentChunk> chunks;
+    if (read(i, content, head) && SplitContent(content, ids[i], inputs[i].is_json, head, chunks)) {
+      std::vector<std::pair<std::size_t, std::size_t>> batches;  // [first, last) chunks
+      for (std::size_t c = 0; c < chunks.size();) {
+        std::size_t e = c, bytes = 0;
+        while (e < chunks.size() && (e == c || bytes < kBatchBytes)) bytes += chunks[e++].text.size();
+        batches.emplace_back(c, e);
+        c = e;
+      }
+      std::vector<FileResult> results(batches.size());
+      ParallelFor(batches.size(), jobs, [&](std::size_t b) {
+        for (std::size_t c = batches[b].first; c < batches[b].second; ++c)
+          LoadChunk(chunks[c], ids[i], options, results[b]);
+      });
+      Merge(head, model);
+      for (auto& r : results) Merge(r, model);
+    } else {
+      Merge(head, model);
+    }
+    ++i;
   }
-  for (auto& r : results) Merge(r, model);
 
   if (!options.mesh_config_file.empty()) {
     fs::path p(options.mesh_config_file);
