@@ -749,7 +749,7 @@ void LoadMeshConfigFile(std::string_view text, std::uint32_t file, const LoadOpt
     source.object = ObjectRef{"MeshConfig", "", "mesh-config"};
     for (auto it = root.begin(); it != root.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == "meshConfig") {
-        mc = it->second;
+        mc.reset(it->second);  // operator= would overwrite root itself
         source.loc = reader.Loc(it->first);
         source.description = "--mesh-config (Helm values meshConfig)";
       }
@@ -895,7 +895,8 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     // type (`<(helm template ...)` is a pipe).
     InputFile f;
     f.absolute = fs::absolute(p).lexically_normal().string();
-    f.display = DisplayPath(f.absolute, base);
+    // A pipe (`<(helm template ...)`) is shown as named, not as ../../dev/fd/63.
+    f.display = fs::is_regular_file(st) ? DisplayPath(f.absolute, base) : arg;
     f.is_json = p.extension() == ".json";
     std::ifstream probe(p, std::ios::binary);
     if (!probe) {

@@ -1,0 +1,123 @@
+// Every rule's doc.md follows the one format that `meshlint explain`, the
+// SARIF rule help and the README all rely on, and its Example and Fix say
+// what the rule really does: the Example fires the rule, the Fix does not.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rule.h"
+#include "test_util.h"
+
+namespace meshlint {
+namespace {
+
+using testing::RunMeshlint;
+using testing::SourceDir;
+
+std::vector<std::string> Lines(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    out.emplace_back(text.substr(pos, eol - pos));
+    pos = eol + 1;
+  }
+  return out;
+}
+
+// The lines of one `## Heading` section, up to the next `## ` heading.
+std::vector<std::string> Section(const std::vector<std::string>& lines, std::string_view heading) {
+  std::vector<std::string> out;
+  bool in = false;
+  for (const std::string& line : lines) {
+    if (line.starts_with("## ")) {
+      if (in) break;
+      in = line == heading;
+      continue;
+    }
+    if (in) out.push_back(line);
+  }
+  return out;
+}
+
+// The text of the first ```yaml block among `lines`, or "" if there is none.
+std::string FirstYamlBlock(const std::vector<std::string>& lines) {
+  std::string out;
+  bool in = false;
+  for (const std::string& line : lines) {
+    if (!in && line == "```yaml") {
+      in = true;
+      continue;
+    }
+    if (in && line == "```") return out;
+    if (in) out += line + "\n";
+  }
+  return "";
+}
+
+bool HasText(const std::vector<std::string>& lines) {
+  for (const std::string& line : lines)
+    if (!line.empty()) return true;
+  return false;
+}
+
+TEST(RuleDocFormat, EveryDocHasTitleParagraphAndSectionsInOrder) {
+  ASSERT_FALSE(AllRules().empty());
+  for (const RuleInfo& rule : AllRules()) {
+    SCOPED_TRACE("rules/" + std::string(rule.id) + "/doc.md");
+    // The embedded doc is what users see; it must be the file's text.
+    const std::string file = testing::ReadFileText(SourceDir() + "/rules/" +
+                                                   std::string(rule.id) + "/doc.md");
+    EXPECT_EQ(file, rule.doc) << "embedded doc is stale: rebuild";
+    const std::vector<std::string> lines = Lines(rule.doc);
+    ASSERT_GE(lines.size(), 3u);
+    EXPECT_EQ(lines[0], "# " + std::string(rule.id)) << "the title must be the rule id";
+    EXPECT_EQ(lines[1], "") << "a blank line must follow the title";
+    // The first paragraph becomes SARIF fullDescription: real prose.
+    EXPECT_FALSE(lines[2].empty() || lines[2].starts_with("#"))
+        << "the first paragraph (what the rule flags) must follow the title";
+    EXPECT_EQ(rule.doc.find("TBD"), std::string_view::npos) << "placeholder text left in";
+
+    std::vector<std::string> headings;
+    for (const std::string& line : lines)
+      if (line.starts_with("## ")) headings.push_back(line);
+    const std::vector<std::string> required = {"## Why it matters", "## Example", "## Fix"};
+    ASSERT_GE(headings.size(), required.size());
+    for (std::size_t i = 0; i < required.size(); ++i) EXPECT_EQ(headings[i], required[i]);
+    for (std::size_t i = required.size(); i < headings.size(); ++i)
+      EXPECT_EQ(headings[i], "## Options / notes") << "only one optional section";
+
+    for (const std::string& h : required) EXPECT_TRUE(HasText(Section(lines, h))) << h;
+    EXPECT_NE(FirstYamlBlock(Section(lines, "## Example")), "") << "Example needs a ```yaml block";
+    EXPECT_NE(FirstYamlBlock(Section(lines, "## Fix")), "") << "Fix needs a ```yaml block";
+  }
+}
+
+// Lints one YAML text from stdin and tells whether `rule` reported anything.
+bool Fires(std::string_view rule, const std::string& yaml, std::string& output) {
+  auto r = RunMeshlint({"lint", "-", "--quiet", "--fail-on", "never"}, SourceDir(), yaml);
+  output = r.out + r.err;
+  EXPECT_EQ(r.status, 0) << output;
+  return r.out.find(" [" + std::string(rule) + "] ") != std::string::npos;
+}
+
+TEST(RuleDocFormat, ExampleFiresAndFixDoesNot) {
+  for (const RuleInfo& rule : AllRules()) {
+    SCOPED_TRACE("rules/" + std::string(rule.id) + "/doc.md");
+    const std::vector<std::string> lines = Lines(rule.doc);
+    const std::string example = FirstYamlBlock(Section(lines, "## Example"));
+    const std::string fix = FirstYamlBlock(Section(lines, "## Fix"));
+    ASSERT_NE(example, "");
+    ASSERT_NE(fix, "");
+    std::string output;
+    EXPECT_TRUE(Fires(rule.id, example, output)) << "the Example does not fire the rule:\n"
+                                                 << output;
+    EXPECT_FALSE(Fires(rule.id, fix, output)) << "the Fix still fires the rule:\n" << output;
+  }
+}
+
+}  // namespace
+}  // namespace meshlint
