@@ -129,9 +129,10 @@ void Merge(FileResult& r, MeshModel& model) {
 }
 
 // A key and its value inside a mapping.
-struct Field {
-  YAML::Node key;
-  YAML::Node value;
+template <typename Node>
+struct FieldT {
+  Node key;
+  Node value;
   bool found = false;
   bool present() const { return found && !value.IsNull(); }
 };
@@ -141,13 +142,17 @@ struct Field {
 struct Unusable {};
 
 // Reads one parsed document (or the YAML embedded in a ConfigMap) into a
-// FileResult, translating yaml-cpp marks into file positions.
-class DocReader {
+// FileResult, translating yaml-cpp marks into file positions. Node is
+// YAML::Node, or LiteNode for a tree the scanner built (same interface).
+template <typename Node>
+class DocReaderT {
  public:
-  DocReader(FileResult& out, const LoadOptions& options, std::uint32_t file, TextSpan span)
+  using Field = FieldT<Node>;
+
+  DocReaderT(FileResult& out, const LoadOptions& options, std::uint32_t file, TextSpan span)
       : out_(out), options_(options), file_(file), span_(span) {}
 
-  void Document(const YAML::Node& root) {
+  void Document(const Node& root) {
     ++out_.stats.documents;
     if (!root || root.IsNull()) {
       ++out_.stats.empty_documents;
@@ -165,7 +170,7 @@ class DocReader {
 
   // Mesh settings from a MeshConfig mapping (IstioOperator spec.meshConfig,
   // ConfigMap data.mesh, a --mesh-config file).
-  void MeshConfig(const YAML::Node& mc, MeshConfigSource source, const ObjectRef& ref,
+  void MeshConfig(const Node& mc, MeshConfigSource source, const ObjectRef& ref,
                   const std::string& path) {
     try {
       if (!mc.IsMap()) {
@@ -201,8 +206,8 @@ class DocReader {
     }
   }
 
-  Location Loc(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
+  Location Loc(const Node& node) const {
+    const auto mark = node.Mark();
     if (span_.collapse_to.valid()) return span_.collapse_to;
     if (mark.line < 0) return Location{file_, span_.first_line, span_.column_offset + 1, 0, 0};
     return MarkLocation(span_, static_cast<std::uint32_t>(mark.line),
@@ -215,7 +220,7 @@ class DocReader {
     out_.problems.push_back(LoadProblem{loc, std::move(message), ref, std::move(field)});
   }
 
-  Field Get(const YAML::Node& map, std::string_view name, const ObjectRef& ref,
+  Field Get(const Node& map, std::string_view name, const ObjectRef& ref,
             const std::string& path) {
     Field field;
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -238,7 +243,7 @@ class DocReader {
     return path.empty() ? std::string(name) : path + "." + std::string(name);
   }
 
-  static const char* ShapeName(const YAML::Node& node) {
+  static const char* ShapeName(const Node& node) {
     if (node.IsMap()) return "a mapping";
     if (node.IsSequence()) return "a list";
     if (node.IsNull()) return "empty";
@@ -271,7 +276,7 @@ class DocReader {
       throw Unusable{};
     }
     for (std::size_t i = 0; i < f.value.size(); ++i) {
-      const YAML::Node item = f.value[i];
+      const Node item = f.value[i];
       if (!item.IsScalar()) {
         std::string item_path = path + "[" + std::to_string(i) + "]";
         Problem(Loc(item), item_path + " must be a string, not " + ShapeName(item), ref,
@@ -283,7 +288,7 @@ class DocReader {
     return out;
   }
 
-  void Object(const YAML::Node& node, const std::string& where) {
+  void Object(const Node& node, const std::string& where) {
     ObjectRef none;
     Field api, kind;
     try {
@@ -330,7 +335,7 @@ class DocReader {
             return;
           }
           for (std::size_t i = 0; i < items.value.size(); ++i) {
-            const YAML::Node item = items.value[i];
+            const Node item = items.value[i];
             std::string item_where = Join(where, "items[" + std::to_string(i) + "]");
             if (!item.IsMap()) {
               Problem(Loc(item), item_where + " must be a mapping (an object)", none, item_where);
@@ -382,7 +387,7 @@ class DocReader {
     }
   }
 
-  void ReadMetadata(const YAML::Node& node, ObjectMeta& meta, const std::string& where) {
+  void ReadMetadata(const Node& node, ObjectMeta& meta, const std::string& where) {
     const ObjectRef& ref = meta.ref;
     Field md = Get(node, "metadata", ref, where);
     if (!md.found || md.value.IsNull()) {
@@ -432,7 +437,7 @@ class DocReader {
     }
   }
 
-  void ReadLabels(const YAML::Node& node, NamespaceObject& ns, const std::string& where) {
+  void ReadLabels(const Node& node, NamespaceObject& ns, const std::string& where) {
     Field md = Get(node, "metadata", ns.meta.ref, where);
     Field labels = Get(md.value, "labels", ns.meta.ref, Join(where, "metadata"));
     if (!labels.present()) return;
@@ -443,13 +448,13 @@ class DocReader {
     }
   }
 
-  Field Spec(const YAML::Node& node, const ObjectRef& ref, const std::string& where) {
+  Field Spec(const Node& node, const ObjectRef& ref, const std::string& where) {
     Field spec = Get(node, "spec", ref, where);
     if (spec.found) RequireMap(spec, ref, Join(where, "spec"));
     return spec;
   }
 
-  void ReadServiceEntry(const YAML::Node& node, ObjectMeta meta, const std::string& where) {
+  void ReadServiceEntry(const Node& node, ObjectMeta meta, const std::string& where) {
     ServiceEntry se;
     se.meta = std::move(meta);
     const ObjectRef& ref = se.meta.ref;
@@ -474,7 +479,7 @@ class DocReader {
     out_.service_entries.push_back(std::move(se));
   }
 
-  void ReadSidecar(const YAML::Node& node, ObjectMeta meta, const std::string& where) {
+  void ReadSidecar(const Node& node, ObjectMeta meta, const std::string& where) {
     Sidecar sc;
     sc.meta = std::move(meta);
     const ObjectRef& ref = sc.meta.ref;
@@ -495,7 +500,7 @@ class DocReader {
           throw Unusable{};
         }
         for (std::size_t i = 0; i < f.value.size(); ++i) {
-          const YAML::Node listener = f.value[i];
+          const Node listener = f.value[i];
           const std::string lp = sp + ".egress[" + std::to_string(i) + "]";
           if (!listener.IsMap()) {
             Problem(Loc(listener), lp + " must be a mapping", ref, lp);
@@ -529,7 +534,7 @@ class DocReader {
     out_.sidecars.push_back(std::move(sc));
   }
 
-  void ReadIstioOperator(const YAML::Node& node, const ObjectMeta& meta, const std::string& where) {
+  void ReadIstioOperator(const Node& node, const ObjectMeta& meta, const std::string& where) {
     Field spec = Spec(node, meta.ref, where);
     if (!spec.present()) return;
     Field mc = Get(spec.value, "meshConfig", meta.ref, Join(where, "spec"));
@@ -544,7 +549,7 @@ class DocReader {
 
   // ConfigMap `istio` (or `istio-<revision>`) holds the mesh config as YAML
   // inside the string `data.mesh`.
-  void ReadMeshConfigMap(const YAML::Node& node, const ObjectMeta& meta, const std::string& where) {
+  void ReadMeshConfigMap(const Node& node, const ObjectMeta& meta, const std::string& where) {
     if (meta.ref.name != "istio" && !StartsWith(meta.ref.name, "istio-")) return;
     Field data = Get(node, "data", meta.ref, where);
     if (!data.present() || !data.value.IsMap()) return;
@@ -560,13 +565,13 @@ class DocReader {
     // Map positions inside the string back into the file: a literal block
     // scalar (`mesh: |`) keeps its lines, shifted by its indentation. Other
     // styles point at the value itself.
-    const YAML::Mark mark = mesh.value.Mark();
+    const auto mark = mesh.value.Mark();
     TextSpan inner =
         span_.collapse_to.valid() || mark.line < 0
             ? TextSpan{file_, text.value, 1, 0, text.loc}
             : EmbeddedSpan(span_, static_cast<std::uint32_t>(mark.line),
                            static_cast<std::size_t>(mark.column), text.value, text.loc);
-    DocReader reader(out_, options_, file_, inner);
+    DocReaderT<YAML::Node> reader(out_, options_, file_, inner);
     YAML::Node mc;
     try {
       mc = YAML::Load(text.value);
@@ -589,6 +594,8 @@ class DocReader {
   std::uint32_t file_;
   TextSpan span_;
 };
+
+using DocReader = DocReaderT<YAML::Node>;
 
 // Kinds the model reads beyond their identity, in any apiVersion: their
 // documents are always parsed. (ConfigMaps are parsed when named like the
@@ -644,6 +651,30 @@ bool RecordScanned(const DocumentHeader& h, const TextSpan& span, const LoadOpti
   return true;
 }
 
+// Reads a document the scanner accepted from the scanner's own tree, with
+// the same DocReader code as a parsed one. When that reports any problem, the
+// result is dropped and false returned, so that every problem — and where it
+// points — comes from yaml-cpp.
+bool LoadFromTree(const TextSpan& span, const LoadOptions& options, FileResult& out) {
+  thread_local LiteTree tree;
+  if (!ScanDocument(span.text, &tree)) return false;
+  const std::size_t sizes[] = {out.namespaces.size(), out.service_entries.size(),
+                               out.sidecars.size(),   out.others.size(),
+                               out.mesh_sources.size(), out.problems.size()};
+  const LoadStats stats = out.stats;
+  DocReaderT<LiteNode>(out, options, span.file, span).Document(LiteNode(&tree, 0));
+  if (out.problems.size() == sizes[5]) return true;
+  auto truncate = [](auto& v, std::size_t n) { v.erase(v.begin() + static_cast<std::ptrdiff_t>(n), v.end()); };
+  truncate(out.namespaces, sizes[0]);
+  truncate(out.service_entries, sizes[1]);
+  truncate(out.sidecars, sizes[2]);
+  truncate(out.others, sizes[3]);
+  truncate(out.mesh_sources, sizes[4]);
+  truncate(out.problems, sizes[5]);
+  out.stats = stats;
+  return false;
+}
+
 // Loads one document. Its yaml-cpp tree lives only inside this call.
 void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions& options,
                FileResult& out) {
@@ -660,7 +691,8 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
     return;
   }
   if (!options.full_parse) {
-    if (auto header = ScanDocument(chunk.text); header && RecordScanned(*header, span, options, out))
+    auto header = ScanDocument(chunk.text);
+    if (header && (RecordScanned(*header, span, options, out) || LoadFromTree(span, options, out)))
       return;
   }
   YAML::Node root;

@@ -18,7 +18,10 @@ struct Level {
   bool seq;
   bool indentless;  // a list written at its parent key's own indentation
   Where where;
+  std::uint32_t node;  // in the LiteTree, when one is built
 };
+
+using Type = LiteTree::Type;
 
 bool IsKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -49,7 +52,7 @@ bool RestIsBlank(std::string_view line, std::size_t i) {
 
 class Scanner {
  public:
-  explicit Scanner(std::string_view text) : text_(text) {}
+  Scanner(std::string_view text, LiteTree* tree) : text_(text), tree_(tree) {}
 
   std::optional<DocumentHeader> Run() {
     // Control characters, tabs, CR and anything beyond ASCII (line breaks
@@ -64,6 +67,7 @@ class Scanner {
     while (pos < text_.size()) {
       std::size_t eol = text_.find('\n', pos);
       if (eol == std::string_view::npos) eol = text_.size();
+      line_ = line_no;
       if (!Line(text_.substr(pos, eol - pos), line_no)) return std::nullopt;
       pos = eol + 1;
       ++line_no;
@@ -109,6 +113,7 @@ class Scanner {
         pending_indent_ = static_cast<int>(col);
         pending_where_ = Where::kOther;
         pending_field_ = nullptr;
+        pending_parent_ = stack_.back().node;
         return true;
       }
       return Node(line, line_no, c, true);
@@ -121,7 +126,8 @@ class Scanner {
         if (k - col > 256) return false;  // long implicit keys are errors in YAML
         if (after_dash) {
           // `- key: value` opens a mapping inside the list entry.
-          stack_.push_back(Level{static_cast<int>(col), false, false, Where::kOther});
+          const std::uint32_t map = NewNode(Type::kMap, col, stack_.back().node);
+          stack_.push_back(Level{static_cast<int>(col), false, false, Where::kOther, map});
         } else if (!Place(static_cast<int>(col), false)) {
           return false;
         }
@@ -129,7 +135,17 @@ class Scanner {
       }
     }
     if (!after_dash) return false;  // a scalar line: multi-line scalar or error
-    return Value(line, line_no, col, nullptr);
+    return Value(line, line_no, col, nullptr, stack_.back().node);
+  }
+
+  // Adds a node (when building a tree) as the next child of `parent`.
+  std::uint32_t NewNode(Type type, std::size_t column, std::uint32_t parent,
+                        std::string scalar = {}) {
+    if (!tree_) return 0;
+    const std::uint32_t n = tree_->Add(type, line_, static_cast<std::uint32_t>(column));
+    tree_->nodes[n].scalar = std::move(scalar);
+    if (n != 0) tree_->nodes[parent].kids.push_back(n);
+    return n;
   }
 
   // Checks that an entry (list item or key) at `indent` fits the structure
@@ -137,7 +153,7 @@ class Scanner {
   bool Place(int indent, bool seq) {
     if (stack_.empty()) {
       if (indent != 0 || seq || pending_ != Pending::kNone) return false;
-      stack_.push_back(Level{0, false, false, Where::kRoot});
+      stack_.push_back(Level{0, false, false, Where::kRoot, NewNode(Type::kMap, 0, 0)});
       return true;
     }
     if (pending_ != Pending::kNone) {
@@ -147,7 +163,9 @@ class Scanner {
         if (pending_field_ || (seq && pending_where_ != Where::kOther)) return false;
         if (pending_where_ == Where::kMetadata) header_.has_metadata = true;
         if (pending_where_ == Where::kAnnotations) header_.has_annotations = true;
-        stack_.push_back(Level{indent, seq, indentless, pending_where_});
+        const std::uint32_t node =
+            NewNode(seq ? Type::kSequence : Type::kMap, static_cast<std::size_t>(indent), pending_parent_);
+        stack_.push_back(Level{indent, seq, indentless, pending_where_, node});
         pending_ = Pending::kNone;
         return true;
       }
@@ -164,6 +182,7 @@ class Scanner {
   bool ResolvePendingNull() {
     if (pending_where_ == Where::kMetadata) return false;  // "metadata is required"
     if (pending_field_) pending_field_->null = true;
+    NewNode(Type::kNull, 0, pending_parent_);
     pending_ = Pending::kNone;
     return true;
   }
@@ -198,6 +217,8 @@ class Scanner {
       if (field->found) return false;
       field->found = true;
     }
+    const std::uint32_t map = stack_.back().node;
+    NewNode(Type::kScalar, key_col, map, std::string(key));
     std::size_t c = after_colon;
     while (c < line.size() && line[c] == ' ') ++c;
     if (c == line.size() || line[c] == '#') {
@@ -205,19 +226,20 @@ class Scanner {
       pending_indent_ = static_cast<int>(key_col);
       pending_where_ = child;
       pending_field_ = field;
+      pending_parent_ = map;
       return true;
     }
     if (child == Where::kMetadata) return false;  // metadata must be a mapping
     if (child == Where::kAnnotations) {
       ScannedScalar v;
-      if (!Value(line, line_no, c, &v)) return false;
+      if (!Value(line, line_no, c, &v, map)) return false;
       return v.null;  // `annotations: ~` is as good as none
     }
     if (line[c] == '|' || line[c] == '>') {
-      if (field) return false;
+      if (field || tree_) return false;
       return BlockScalar(line, c, static_cast<int>(key_col));
     }
-    return Value(line, line_no, c, field);
+    return Value(line, line_no, c, field, map);
   }
 
   bool BlockScalar(std::string_view line, std::size_t c, int parent_indent) {
@@ -231,7 +253,10 @@ class Scanner {
   }
 
   // A scalar value at `c` running to the end of the line.
-  bool Value(std::string_view line, std::uint32_t line_no, std::size_t c, ScannedScalar* out) {
+  bool Value(std::string_view line, std::uint32_t line_no, std::size_t c, ScannedScalar* field,
+             std::uint32_t parent) {
+    ScannedScalar local;
+    ScannedScalar* out = field ? field : tree_ ? &local : nullptr;
     const char first = line[c];
     std::string value;
     std::size_t end;
@@ -289,6 +314,7 @@ class Scanner {
       out->value = std::move(value);
       out->line = line_no;
       out->column = static_cast<std::uint32_t>(c);
+      if (tree_) NewNode(out->null ? Type::kNull : Type::kScalar, c, parent, out->value);
     }
     return true;
   }
@@ -300,6 +326,9 @@ class Scanner {
   int pending_indent_ = 0;
   Where pending_where_ = Where::kOther;
   ScannedScalar* pending_field_ = nullptr;
+  std::uint32_t pending_parent_ = 0;
+  LiteTree* tree_;
+  std::uint32_t line_ = 0;
   bool seen_metadata_ = false;
   bool seen_annotations_ = false;
   bool in_block_ = false;
@@ -309,6 +338,9 @@ class Scanner {
 
 }  // namespace
 
-std::optional<DocumentHeader> ScanDocument(std::string_view text) { return Scanner(text).Run(); }
+std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree) {
+  if (tree) tree->nodes.clear();
+  return Scanner(text, tree).Run();
+}
 
 }  // namespace meshlint
