@@ -70,6 +70,32 @@ TEST(ScanDocument, NoKubernetesIdentity) {
   EXPECT_FALSE(h->kind.found);
 }
 
+TEST(ScanDocument, OneLineFlowListsAndEmptyMappings) {
+  LiteTree tree;
+  const auto h = ScanDocument(
+      "kind: A\nmetadata:\n  name: a\n  annotations: {}\nargs: [\"--x\", 'y', z w , ~]\nres: {}\n",
+      &tree);
+  ASSERT_TRUE(h);
+  const LiteNode root(&tree, 0);
+  ASSERT_TRUE(root.IsMap());
+  ASSERT_EQ(root.size(), 4u);
+  auto it = root.begin();
+  ++it;
+  ++it;
+  EXPECT_EQ(it->first.Scalar(), "args");
+  const LiteNode args = it->second;
+  ASSERT_TRUE(args.IsSequence());
+  ASSERT_EQ(args.size(), 4u);
+  EXPECT_EQ(args[0].Scalar(), "--x");
+  EXPECT_EQ(args[0].Mark().column, 7);
+  EXPECT_EQ(args[1].Scalar(), "y");
+  EXPECT_EQ(args[2].Scalar(), "z w");
+  EXPECT_TRUE(args[3].IsNull());
+  ++it;
+  EXPECT_TRUE(it->second.IsMap());
+  EXPECT_EQ(it->second.size(), 0u);
+}
+
 TEST(ScanDocument, IndentlessListsAndNestedEntries) {
   EXPECT_TRUE(ScanDocument("a:\n- x: 1\n  y: 2\n-   z: 3\n    w: 4\nb: 1\n"));
   EXPECT_TRUE(ScanDocument("a:\n  - 1\n  -\n    k: v\nb:\n"));
@@ -81,7 +107,13 @@ TEST(ScanDocument, IndentlessListsAndNestedEntries) {
 TEST(ScanDocument, DeclinesWhatItCannotProve) {
   const char* cases[] = {
       "kind: A\nmetadata: {name: x}\n",             // flow mapping
-      "kind: A\nlist: [a, b]\n",                     // flow sequence
+      "kind: A\nlist: [a, [b]]\n",                  // nested flow
+      "kind: A\nlist: [a: b]\n",                    // flow pair
+      "kind: A\nlist: [a,\n  b]\n",                 // flow list over lines
+      "kind: A\nlist: [a, ]\n",                     // trailing comma
+      "kind: A\nlist: [a] b\n",                     // text after the list
+      "kind: A\nx: {a: 1}\n",                       // non-empty flow mapping
+      "kind: [A]\n",                                // a read field as a list
       "kind: A\nx: &anchor 1\ny: *anchor\n",         // anchor, alias
       "kind: !!str A\n",                             // tag
       "\"kind\": A\n",                               // quoted key

@@ -231,6 +231,7 @@ class Scanner {
     }
     if (child == Where::kMetadata) return false;  // metadata must be a mapping
     if (child == Where::kAnnotations) {
+      if (line[c] == '{') return Value(line, line_no, c, nullptr, map);  // `{}`: none
       ScannedScalar v;
       if (!Value(line, line_no, c, &v, map)) return false;
       return v.null;  // `annotations: ~` is as good as none
@@ -252,62 +253,110 @@ class Scanner {
     return true;
   }
 
-  // A scalar value at `c` running to the end of the line.
-  bool Value(std::string_view line, std::uint32_t line_no, std::size_t c, ScannedScalar* field,
-             std::uint32_t parent) {
-    ScannedScalar local;
-    ScannedScalar* out = field ? field : tree_ ? &local : nullptr;
+  // One scalar token at `c`: quoted (on this line) or plain. In a flow list
+  // a plain scalar ends at `,` or `]` and holds only plain characters. Sets
+  // `end` one past the token (a plain scalar's trailing spaces included).
+  bool Scalar(std::string_view line, std::size_t c, bool flow, bool want, std::string& value,
+              bool& quoted, std::size_t& end) {
     const char first = line[c];
-    std::string value;
-    std::size_t end;
-    bool quoted = true;
+    quoted = first == '"' || first == '\'';
     if (first == '"') {
       std::size_t i = c + 1;
       for (; i < line.size() && line[i] != '"'; ++i) {
         if (line[i] != '\\') continue;
-        if (out || i + 1 >= line.size()) return false;
+        if (want || i + 1 >= line.size()) return false;
         const char e = line[++i];
         if (std::string_view("0abtnvfre \"/\\N_LP").find(e) == std::string_view::npos) return false;
       }
       if (i >= line.size()) return false;  // continues on the next line
-      if (out) value.assign(line.substr(c + 1, i - c - 1));
+      if (want) value.assign(line.substr(c + 1, i - c - 1));
       end = i + 1;
-    } else if (first == '\'') {
+      return true;
+    }
+    if (first == '\'') {
       std::size_t i = c + 1;
       for (;;) {
         if (i >= line.size()) return false;
         if (line[i] == '\'') {
           if (i + 1 < line.size() && line[i + 1] == '\'') {
-            if (out) value += '\'';
+            if (want) value += '\'';
             i += 2;
             continue;
           }
           break;
         }
-        if (out) value += line[i];
+        if (want) value += line[i];
         ++i;
       }
       end = i + 1;
-    } else {
-      quoted = false;
-      if (!(IsPlainStart(first) ||
-            (first == '-' && c + 1 < line.size() && line[c + 1] != ' ')))
-        return false;
-      std::size_t i = c;
-      std::size_t last = c;  // one past the last non-space character
-      for (; i < line.size(); ++i) {
-        const char ch = line[i];
-        if (ch == ' ') {
-          if (i + 1 < line.size() && line[i + 1] == '#') break;
-          continue;
-        }
+      return true;
+    }
+    if (!(IsPlainStart(first) || (first == '-' && c + 1 < line.size() && line[c + 1] != ' ')))
+      return false;
+    std::size_t i = c;
+    std::size_t last = c;  // one past the last non-space character
+    for (; i < line.size(); ++i) {
+      const char ch = line[i];
+      if (ch == ' ') {
+        if (i + 1 < line.size() && line[i + 1] == '#') break;
+        continue;
+      }
+      if (flow) {
+        if (ch == ',' || ch == ']') break;
+        // yaml-cpp's flow scanner treats more characters as indicators than
+        // the block one; accept only the unremarkable.
+        if (!IsPlainStart(ch) && ch != '-') return false;
+      } else {
         if (ch == ':' && (i + 1 == line.size() || line[i + 1] == ' ')) return false;
         if (ch == '[' || ch == ']' || ch == '{' || ch == '}') return false;
-        last = i + 1;
       }
-      if (out) value.assign(line.substr(c, last - c));
-      end = i;
+      last = i + 1;
     }
+    if (want) value.assign(line.substr(c, last - c));
+    end = i;
+    return true;
+  }
+
+  // A value at `c` running to the end of the line: a scalar, a one-line flow
+  // list of scalars, or `{}`.
+  bool Value(std::string_view line, std::uint32_t line_no, std::size_t c, ScannedScalar* field,
+             std::uint32_t parent) {
+    if (line[c] == '{') {
+      if (field || c + 1 >= line.size() || line[c + 1] != '}' || !RestIsBlank(line, c + 2))
+        return false;
+      NewNode(Type::kMap, c, parent);
+      return true;
+    }
+    if (line[c] == '[') {
+      if (field) return false;
+      const std::uint32_t seq = NewNode(Type::kSequence, c, parent);
+      std::size_t i = c + 1;
+      while (i < line.size() && line[i] == ' ') ++i;
+      if (i < line.size() && line[i] == ']') return RestIsBlank(line, i + 1);
+      for (;;) {
+        if (i >= line.size()) return false;
+        std::string value;
+        bool quoted;
+        std::size_t end;
+        if (!Scalar(line, i, true, tree_ != nullptr, value, quoted, end)) return false;
+        if (tree_) {
+          const bool null = !quoted && IsNullPlain(value);
+          NewNode(null ? Type::kNull : Type::kScalar, i, seq, std::move(value));
+        }
+        while (end < line.size() && line[end] == ' ') ++end;
+        if (end >= line.size()) return false;
+        if (line[end] == ']') return RestIsBlank(line, end + 1);
+        if (line[end] != ',') return false;
+        i = end + 1;
+        while (i < line.size() && line[i] == ' ') ++i;
+      }
+    }
+    ScannedScalar local;
+    ScannedScalar* out = field ? field : tree_ ? &local : nullptr;
+    std::string value;
+    bool quoted;
+    std::size_t end;
+    if (!Scalar(line, c, false, out != nullptr, value, quoted, end)) return false;
     if (!RestIsBlank(line, end)) return false;
     if (out) {
       out->null = !quoted && IsNullPlain(value);
