@@ -321,6 +321,16 @@ TEST(ScanEquivalence, MutatedDocuments) {
   EXPECT_GT(variants, 15000u);
 }
 
+TEST(ScanEquivalence, ExcessiveNestingStillReported) {
+  const std::string head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: |\n";
+  for (const std::string& text :
+       {head + "    " + std::string(1200, '[') + "\n", head + std::string(2100, ' ') + "x\n"}) {
+    const std::string scan = LoadOne(text, false);
+    EXPECT_EQ(scan, LoadOne(text, true));
+    EXPECT_NE(scan.find("problem "), std::string::npos) << scan;
+  }
+}
+
 TEST(ParallelLoading, SameModelForAnyJobCount) {
   std::vector<fs::path> dirs;
   const fs::path fixtures = fs::path(testing::SourceDir()) / "fixtures";

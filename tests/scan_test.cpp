@@ -157,5 +157,14 @@ TEST(ScanDocument, DeclinesWhatItCannotProve) {
   for (const char* text : cases) EXPECT_FALSE(ScanDocument(text)) << text;
 }
 
+// What FindExcessiveNesting objects to goes to the parser path, which checks.
+TEST(ScanDocument, DeclinesDeepIndentationAndManyBrackets) {
+  const std::string block = "kind: A\ndata: |\n";
+  EXPECT_TRUE(ScanDocument(block + std::string(1000, ' ') + "x\n"));
+  EXPECT_FALSE(ScanDocument(block + std::string(1001, ' ') + "x\n"));
+  EXPECT_TRUE(ScanDocument(block + "  " + std::string(500, '[') + "\n"));
+  EXPECT_FALSE(ScanDocument(block + "  " + std::string(501, '{') + "\n"));
+}
+
 }  // namespace
 }  // namespace meshlint

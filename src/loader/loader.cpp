@@ -682,6 +682,13 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
   span.file = file;
   span.text = chunk.text;
   span.first_line = chunk.first_line;
+  // The scanner declines every document FindExcessiveNesting could object
+  // to, so that check is needed only on the way to yaml-cpp.
+  if (!options.full_parse) {
+    auto header = ScanDocument(chunk.text);
+    if (header && (RecordScanned(*header, span, options, out) || LoadFromTree(span, options, out)))
+      return;
+  }
   if (auto deep = FindExcessiveNesting(chunk.text)) {
     ++out.stats.documents;
     Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
@@ -689,11 +696,6 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
     loc.end_column = loc.column + 1;
     out.problems.push_back({loc, deep->message, {}, ""});
     return;
-  }
-  if (!options.full_parse) {
-    auto header = ScanDocument(chunk.text);
-    if (header && (RecordScanned(*header, span, options, out) || LoadFromTree(span, options, out)))
-      return;
   }
   YAML::Node root;
   try {

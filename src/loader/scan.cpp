@@ -52,16 +52,27 @@ bool RestIsBlank(std::string_view line, std::size_t i) {
 
 class Scanner {
  public:
+  // Well below FindExcessiveNesting's limits (2000 columns, 1000 brackets).
+  static constexpr std::size_t kMaxIndent = 1000;
+  static constexpr std::size_t kMaxBrackets = 500;
+
   Scanner(std::string_view text, LiteTree* tree) : text_(text), tree_(tree) {}
 
   std::optional<DocumentHeader> Run() {
     // Control characters, tabs, CR and anything beyond ASCII (line breaks
     // other than \n among them) leave the scanner unsure of the positions
-    // yaml-cpp would report.
+    // yaml-cpp would report. Branch-free, so the compiler vectorises it.
+    unsigned bad = 0;
+    std::size_t brackets = 0;
     for (char ch : text_) {
-      auto c = static_cast<unsigned char>(ch);
-      if ((c < 0x20 && c != '\n') || c >= 0x7F) return std::nullopt;
+      const auto c = static_cast<unsigned char>(ch);
+      bad |= static_cast<unsigned>((c < 0x20) & (c != '\n')) | static_cast<unsigned>(c >= 0x7F);
+      brackets += static_cast<std::size_t>((c == '[') | (c == '{'));
     }
+    // Documents that FindExcessiveNesting could object to (deep indentation,
+    // many brackets) are left to the parser path, which runs that check; so
+    // the loader need not run it on the documents accepted here.
+    if (bad || brackets > kMaxBrackets) return std::nullopt;
     std::size_t pos = 0;
     std::uint32_t line_no = 0;
     while (pos < text_.size()) {
@@ -83,6 +94,7 @@ class Scanner {
     std::size_t indent = 0;
     while (indent < line.size() && line[indent] == ' ') ++indent;
     const bool blank = indent == line.size();
+    if (!blank && indent > kMaxIndent) return false;
     if (in_block_) {
       if (blank) {
         // Spaces before the first content line could make yaml-cpp pick an
