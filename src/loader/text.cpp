@@ -204,20 +204,20 @@ std::uint32_t ScalarWidth(std::string_view line, std::size_t column, const std::
 }
 
 std::uint32_t TextSpan::LineCount() const {
-  Line(0);
-  return static_cast<std::uint32_t>(starts_.size());
+  Line(UINT32_MAX - 1);
+  return static_cast<std::uint32_t>(starts_.size() - 1);
 }
 
 std::string_view TextSpan::Line(std::uint32_t i) const {
-  if (starts_.empty()) {
-    starts_.push_back(0);
-    for (std::size_t p = 0; p < text.size(); ++p)
-      if (text[p] == '\n') starts_.push_back(p + 1);
+  // Line starts are found only as far as asked: positions lie near the top of
+  // most documents. The last entry is text.size() + 1 once the end is found.
+  if (starts_.empty()) starts_.push_back(0);
+  while (starts_.size() <= static_cast<std::size_t>(i) + 1 && starts_.back() <= text.size()) {
+    const std::size_t eol = text.find('\n', starts_.back());
+    starts_.push_back(eol == std::string_view::npos ? text.size() + 1 : eol + 1);
   }
-  if (i >= starts_.size()) return {};
-  std::size_t begin = starts_[i];
-  std::size_t end = i + 1 < starts_.size() ? starts_[i + 1] - 1 : text.size();
-  return text.substr(begin, end - begin);
+  if (static_cast<std::size_t>(i) + 1 >= starts_.size()) return {};
+  return text.substr(starts_[i], starts_[i + 1] - 1 - starts_[i]);
 }
 
 TextSpan EmbeddedSpan(const TextSpan& outer, std::uint32_t line, std::size_t column,
