@@ -990,8 +990,11 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
   std::size_t i = 0;
   while (i < inputs.size()) {
     if (!is_big(i)) {
+      // A bounded group, so that finished results move into the model (and
+      // their vectors are freed) while the rest still loads.
+      const std::size_t group = std::max<std::size_t>(32, 8 * std::size_t{jobs});
       std::size_t j = i + 1;
-      while (j < inputs.size() && !is_big(j)) ++j;
+      while (j < inputs.size() && j - i < group && !is_big(j)) ++j;
       std::vector<FileResult> results(j - i);
       ParallelFor(j - i, jobs, [&](std::size_t k) {
         std::string content;
