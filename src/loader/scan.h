@@ -58,6 +58,7 @@ class LiteTree {
 class LiteNode {
  public:
   struct Position {  // as YAML::Mark: 0-based line and column
+    int pos = 0;  // byte offset: not tracked; line and column identify a node
     int line = -1;
     int column = -1;
   };
@@ -72,7 +73,7 @@ class LiteNode {
   const std::string& Scalar() const { return rec().scalar; }
   Position Mark() const {
     if (!tree_) return {};
-    return {static_cast<int>(rec().line), static_cast<int>(rec().column)};
+    return {0, static_cast<int>(rec().line), static_cast<int>(rec().column)};
   }
   std::size_t size() const {
     if (IsSequence()) return rec().kids.size();
