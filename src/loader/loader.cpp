@@ -655,9 +655,8 @@ bool RecordScanned(const DocumentHeader& h, const TextSpan& span, const LoadOpti
 // the same DocReader code as a parsed one. When that reports any problem, the
 // result is dropped and false returned, so that every problem — and where it
 // points — comes from yaml-cpp.
-bool LoadFromTree(const TextSpan& span, const LoadOptions& options, FileResult& out) {
-  thread_local LiteTree tree;
-  if (!ScanDocument(span.text, &tree)) return false;
+bool LoadFromTree(const LiteTree& tree, const TextSpan& span, const LoadOptions& options,
+                  FileResult& out) {
   const std::size_t sizes[] = {out.namespaces.size(), out.service_entries.size(),
                                out.sidecars.size(),   out.others.size(),
                                out.mesh_sources.size(), out.problems.size()};
@@ -675,6 +674,18 @@ bool LoadFromTree(const TextSpan& span, const LoadOptions& options, FileResult& 
   return false;
 }
 
+// Whether the first top-level `kind:` line names a kind the model reads in
+// full, so that the scan should build its tree at once. Only a guess, found
+// near the top of most documents: a wrong one costs a second scan or an
+// unused tree, never a different result.
+bool LikelyReadInFull(std::string_view text) {
+  std::size_t at = text.starts_with("kind: ") ? 0 : text.find("\nkind: ");
+  if (at == std::string_view::npos) return false;
+  std::string_view kind = text.substr(at + (at == 0 ? 6 : 7));
+  kind = kind.substr(0, kind.find_first_of(" \n#"));
+  return ModelReadsKind(kind);
+}
+
 // Loads one document. Its yaml-cpp tree lives only inside this call.
 void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions& options,
                FileResult& out) {
@@ -685,8 +696,12 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
   // The scanner declines every document FindExcessiveNesting could object
   // to, so that check is needed only on the way to yaml-cpp.
   if (!options.full_parse) {
-    auto header = ScanDocument(chunk.text);
-    if (header && (RecordScanned(*header, span, options, out) || LoadFromTree(span, options, out)))
+    thread_local LiteTree tree;
+    const bool with_tree = LikelyReadInFull(chunk.text);
+    auto header = ScanDocument(chunk.text, with_tree ? &tree : nullptr);
+    if (header && RecordScanned(*header, span, options, out)) return;
+    if (header && (with_tree || ScanDocument(chunk.text, &tree)) &&
+        LoadFromTree(tree, span, options, out))
       return;
   }
   if (auto deep = FindExcessiveNesting(chunk.text)) {
