@@ -25,6 +25,11 @@ constexpr std::string_view DocFor(std::string_view id) {
 }
 
 constexpr std::array kRules = {
+    RuleInfo{"egress-not-allowed", Severity::kError,
+             "With an egress policy (--policy), a namespace can reach an external host the "
+             "policy does not allow it.",
+             rules::CheckEgressNotAllowed, DocFor("egress-not-allowed"), "security,egress,policy",
+             "very-high", "8.0"},
     RuleInfo{"invalid-manifest", Severity::kError,
              "A file or document that cannot be used: YAML syntax errors, templates, binary "
              "files, wrong field types.",
@@ -39,6 +44,11 @@ constexpr std::array kRules = {
              "(ALLOW_ANY, unset, or no mesh config found).",
              rules::CheckMeshOutboundAllowAny, DocFor("mesh-outbound-allow-any"),
              "security,egress", "very-high", "8.0"},
+    RuleInfo{"multiple-default-sidecars", Severity::kError,
+             "More than one Sidecar without workloadSelector in a namespace: Istio's behaviour "
+             "is undefined.",
+             rules::CheckMultipleDefaultSidecars, DocFor("multiple-default-sidecars"),
+             "correctness,egress", "very-high", ""},
     RuleInfo{"namespace-without-sidecar", Severity::kWarning,
              "A namespace in the sidecar mesh that no default Sidecar limits, so its proxies "
              "import every service exported to it.",
@@ -48,6 +58,25 @@ constexpr std::array kRules = {
              "A ServiceEntry visible to every namespace, so every namespace can reach its hosts.",
              rules::CheckServiceEntryExportedToAll, DocFor("serviceentry-exported-to-all"),
              "security,egress", "very-high", "6.5"},
+    RuleInfo{"serviceentry-exportto-invalid", Severity::kError,
+             "A ServiceEntry exportTo value Istio rejects: '*' or '~' not alone, duplicates, or "
+             "a malformed namespace name.",
+             rules::CheckServiceEntryExportToInvalid, DocFor("serviceentry-exportto-invalid"),
+             "correctness,egress", "very-high", ""},
+    RuleInfo{"sidecar-egress-unresolved-host", Severity::kWarning,
+             "A Sidecar egress host naming a host that no service visible to its namespace "
+             "provides, so it imports nothing.",
+             rules::CheckSidecarEgressUnresolvedHost, DocFor("sidecar-egress-unresolved-host"),
+             "correctness,egress", "high", ""},
+    RuleInfo{"sidecar-egress-wildcard", Severity::kWarning,
+             "A Sidecar egress host whose namespace part is '*', importing from every namespace.",
+             rules::CheckSidecarEgressWildcard, DocFor("sidecar-egress-wildcard"),
+             "security,egress", "very-high", "5.0"},
+    RuleInfo{"sidecar-outbound-allow-any", Severity::kWarning,
+             "A Sidecar whose outboundTrafficPolicy is ALLOW_ANY re-opens egress to any host for "
+             "its workloads.",
+             rules::CheckSidecarOutboundAllowAny, DocFor("sidecar-outbound-allow-any"),
+             "security,egress", "very-high", "7.0"},
 };
 
 }  // namespace

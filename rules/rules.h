@@ -6,10 +6,16 @@
 
 namespace meshlint::rules {
 
+void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink);
 void CheckInvalidManifest(const MeshModel& model, FindingSink& sink);
 void CheckMeshConfigConflict(const MeshModel& model, FindingSink& sink);
 void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink);
+void CheckMultipleDefaultSidecars(const MeshModel& model, FindingSink& sink);
 void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink);
 void CheckServiceEntryExportedToAll(const MeshModel& model, FindingSink& sink);
+void CheckServiceEntryExportToInvalid(const MeshModel& model, FindingSink& sink);
+void CheckSidecarEgressUnresolvedHost(const MeshModel& model, FindingSink& sink);
+void CheckSidecarEgressWildcard(const MeshModel& model, FindingSink& sink);
+void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink);
 
 }  // namespace meshlint::rules

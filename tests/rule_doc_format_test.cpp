@@ -3,6 +3,9 @@
 // what the rule really does: the Example fires the rule, the Fix does not.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,9 +99,35 @@ TEST(RuleDocFormat, EveryDocHasTitleParagraphAndSectionsInOrder) {
   }
 }
 
+// The Example's egress policy, for rules that need one: a ```yaml block of
+// the Example section that starts with "egress:" ("" when there is none).
+std::string PolicyBlock(const std::vector<std::string>& lines) {
+  std::vector<std::string> rest = lines;
+  for (std::string block = FirstYamlBlock(rest); !block.empty(); block = FirstYamlBlock(rest)) {
+    if (block.starts_with("egress:")) return block;
+    // Drop everything up to the end of this block and look further.
+    auto open = std::find(rest.begin(), rest.end(), "```yaml");
+    auto close = std::find(open + 1, rest.end(), "```");
+    rest.erase(rest.begin(), close == rest.end() ? rest.end() : close + 1);
+  }
+  return "";
+}
+
 // Lints one YAML text from stdin and tells whether `rule` reported anything.
-bool Fires(std::string_view rule, const std::string& yaml, std::string& output) {
-  auto r = RunMeshlint({"lint", "-", "--quiet", "--fail-on", "never"}, SourceDir(), yaml);
+bool Fires(std::string_view rule, const std::string& yaml, std::string& output,
+           const std::string& policy = "") {
+  std::vector<std::string> args = {"lint", "-", "--quiet", "--fail-on", "never"};
+  std::string policy_file;
+  if (!policy.empty()) {
+    policy_file = (std::filesystem::temp_directory_path() /
+                   ("meshlint-doc-policy-" + std::string(rule) + ".yaml"))
+                      .string();
+    std::ofstream(policy_file, std::ios::binary | std::ios::trunc) << policy;
+    args.push_back("--policy");
+    args.push_back(policy_file);
+  }
+  auto r = RunMeshlint(args, SourceDir(), yaml);
+  if (!policy_file.empty()) std::filesystem::remove(policy_file);
   output = r.out + r.err;
   EXPECT_EQ(r.status, 0) << output;
   return r.out.find(" [" + std::string(rule) + "] ") != std::string::npos;
@@ -112,10 +141,12 @@ TEST(RuleDocFormat, ExampleFiresAndFixDoesNot) {
     const std::string fix = FirstYamlBlock(Section(lines, "## Fix"));
     ASSERT_NE(example, "");
     ASSERT_NE(fix, "");
+    const std::string policy = PolicyBlock(Section(lines, "## Example"));
     std::string output;
-    EXPECT_TRUE(Fires(rule.id, example, output)) << "the Example does not fire the rule:\n"
-                                                 << output;
-    EXPECT_FALSE(Fires(rule.id, fix, output)) << "the Fix still fires the rule:\n" << output;
+    EXPECT_TRUE(Fires(rule.id, example, output, policy)) << "the Example does not fire the rule:\n"
+                                                         << output;
+    EXPECT_FALSE(Fires(rule.id, fix, output, policy)) << "the Fix still fires the rule:\n"
+                                                      << output;
   }
 }
 

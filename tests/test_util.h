@@ -1,6 +1,7 @@
 // Helpers shared by the tests: load YAML from strings, run the CLI binary.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,22 @@ CommandResult RunMeshlint(const std::vector<std::string>& args, const std::strin
                           const std::string& input = "");
 
 std::string SourceDir();
+
+// A scratch directory, removed with everything in it when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  // Writes `text` to `name` (parent directories created); returns the full path.
+  std::string Write(const std::string& name, const std::string& text) const;
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
 std::string ReadFileText(const std::string& path);
 
 }  // namespace meshlint::testing

@@ -7,8 +7,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "egress/egress.h"
 #include "engine/runner.h"
 #include "loader/loader.h"
+#include "report/egress_report.h"
 #include "report/report.h"
 
 namespace meshlint {
@@ -21,13 +23,15 @@ constexpr const char* kUsage =
     "\n"
     "Usage:\n"
     "  meshlint lint [PATH...] [options]   lint manifests (files, directories, - for stdin)\n"
+    "  meshlint egress [PATH...] [options] which namespaces reach which external hosts;\n"
+    "                                      --from NS --to HOST explains one answer\n"
     "  meshlint rules [--format F]         list the rules\n"
     "  meshlint explain RULE               print a rule's documentation\n"
     "  meshlint --version | --help\n"
     "\n"
     "Run 'meshlint lint --help' for the lint options.\n"
     "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage error\n"
-    "or unreadable path.\n";
+    "or unreadable path. egress --from/--to: 0 reachable, 1 not reachable.\n";
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -51,10 +55,34 @@ po::options_description LintOptions() {
       "jobs,j", po::value<unsigned>()->default_value(0),
       "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
       "full-parse",
-      "parse every document with the YAML parser, not only those the rules read "
+      "parse every document with the YAML parser, not only those the scanner cannot read "
       "(slower; the findings are the same)")(
       "quiet,q", "no summary line on stderr");
+  o.add_options()("policy", po::value<std::string>(),
+                  "egress policy FILE: enables egress-not-allowed (README: Egress audit)");
   return o;
+}
+
+// --policy FILE: loaded into the model and compiled. A policy that cannot be
+// used stops the run (exit 2): checking against half a policy would mislead.
+std::shared_ptr<const egress::CompiledPolicy> LoadPolicyOption(const po::variables_map& vm,
+                                                               const LoadOptions& load,
+                                                               MeshModel& model, std::ostream& err,
+                                                               bool& failed) {
+  failed = false;
+  if (!vm.count("policy")) return nullptr;
+  std::vector<std::string> problems = LoadEgressPolicy(vm["policy"].as<std::string>(), load, model);
+  std::shared_ptr<const egress::CompiledPolicy> compiled;
+  if (problems.empty()) {
+    std::vector<egress::PolicyError> errors;
+    compiled = egress::CompilePolicy(*model.egress_policy, errors);
+    for (const auto& e : errors)
+      problems.push_back(model.files.display(e.loc.file) + ":" + std::to_string(e.loc.line) + ":" +
+                         std::to_string(e.loc.column) + ": " + e.message);
+  }
+  for (const std::string& p : problems) err << "meshlint: " << TerminalSafe(p) << '\n';
+  failed = !problems.empty();
+  return failed ? nullptr : compiled;
 }
 
 const RuleInfo& RequireRule(const std::string& id) {
@@ -124,6 +152,9 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
   MeshModel model;
   std::vector<InputError> input_errors = LoadInputs(paths, load, model);
+  bool policy_failed = false;
+  LoadPolicyOption(vm, load, model, err, policy_failed);
+  if (policy_failed) return kExitUsage;
   std::vector<std::string> notifications;
   for (const InputError& e : input_errors) {
     err << "meshlint: " << TerminalSafe(e.path) << ": " << e.message << '\n';
@@ -160,6 +191,107 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   for (const Finding& f : findings)
     if (f.severity >= *threshold) return kExitFindings;
   return kExitClean;
+}
+
+// meshlint egress: the reachability report, or one --from/--to question.
+int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description o("egress options");
+  o.add_options()("help,h", "show this help")(
+      "format,f", po::value<std::string>()->default_value("text"), "text | json")(
+      "output,o", po::value<std::string>(), "write the report to FILE instead of stdout")(
+      "from", po::value<std::string>(), "NAMESPACE: explain whether it reaches --to")(
+      "to", po::value<std::string>(), "HOST: the external host to explain (with --from)")(
+      "policy", po::value<std::string>(), "egress policy FILE: mark disallowed pairs")(
+      "expand", "list every host under every namespace (no host groups)")(
+      "default-namespace", po::value<std::string>()->default_value("default"),
+      "namespace of objects that name none (as `kubectl apply` without -n)")(
+      "mesh-config", po::value<std::string>(),
+      "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
+      "jobs,j", po::value<unsigned>()->default_value(0),
+      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
+      "full-parse",
+      "parse every document with the YAML parser, not only those the scanner cannot read "
+      "(slower; the result is the same)");
+  po::options_description hidden;
+  hidden.add_options()("path", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(o).add(hidden);
+  po::positional_options_description positional;
+  positional.add("path", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    out << "Usage: meshlint egress [PATH...] [options]\n"
+           "       meshlint egress [PATH...] --from NAMESPACE --to HOST\n\n"
+           "Reports, per namespace, the outbound mode, the Sidecar that applies and the\n"
+           "external hosts it can reach with the ServiceEntry that provides each. With\n"
+           "--from/--to: the chain of reasons for one answer; exit 0 reachable, 1 not.\n"
+           "Without: exit 0, or 1 when --policy is given and some pair violates it.\n\n"
+        << o;
+    return kExitClean;
+  }
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "text" && format != "json")
+    throw UsageError("--format must be text or json for egress, got '" + format + "'");
+  if (vm.count("from") != vm.count("to"))
+    throw UsageError("--from and --to go together: meshlint egress --from NAMESPACE --to HOST");
+  if (vm.count("from") &&
+      (vm["from"].as<std::string>().empty() || vm["to"].as<std::string>().empty()))
+    throw UsageError("--from and --to need a namespace and a host name");
+
+  LoadOptions load;
+  load.default_namespace = vm["default-namespace"].as<std::string>();
+  if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
+  load.jobs = vm["jobs"].as<unsigned>();
+  load.full_parse = vm.count("full-parse") > 0;
+  std::vector<std::string> paths;
+  if (vm.count("path")) paths = vm["path"].as<std::vector<std::string>>();
+  MeshModel model;
+  std::vector<InputError> input_errors = LoadInputs(paths, load, model);
+  for (const InputError& e : input_errors)
+    err << "meshlint: " << TerminalSafe(e.path) << ": " << e.message << '\n';
+  if (!input_errors.empty()) return kExitUsage;
+  bool policy_failed = false;
+  auto policy = LoadPolicyOption(vm, load, model, err, policy_failed);
+  if (policy_failed) return kExitUsage;
+  if (!model.problems.empty())
+    err << "meshlint: " << model.problems.size()
+        << " input problem(s) ignored here; run 'meshlint lint' to see them\n";
+
+  std::ofstream file;
+  std::ostream* sink = &out;
+  if (vm.count("output")) {
+    const std::string path = vm["output"].as<std::string>();
+    file.open(path, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << "meshlint: cannot write " << path << ": " << std::strerror(errno) << '\n';
+      return kExitUsage;
+    }
+    sink = &file;
+  }
+  egress::EgressAnalysis analysis(model);
+  int status = kExitClean;
+  if (vm.count("from")) {
+    egress::Explanation ex =
+        analysis.Explain(vm["from"].as<std::string>(), vm["to"].as<std::string>());
+    if (format == "json") WriteExplanationJson(*sink, model, ex, policy.get());
+    else WriteExplanationText(*sink, model, ex, policy.get());
+    status = ex.reachable ? kExitClean : kExitFindings;
+  } else {
+    EgressReportOptions options;
+    options.expand = vm.count("expand") != 0;
+    options.policy = policy.get();
+    if (format == "json") WriteEgressJson(*sink, analysis, options);
+    else WriteEgressText(*sink, analysis, options);
+    if (policy && CountPolicyViolations(analysis, *policy) > 0) status = kExitFindings;
+  }
+  sink->flush();
+  if (!*sink) {
+    err << "meshlint: error writing the report\n";
+    return kExitUsage;
+  }
+  return status;
 }
 
 int Rules(const std::vector<std::string>& args, std::ostream& out) {
@@ -208,6 +340,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       return kExitClean;
     }
     if (command == "lint") return Lint(rest, out, err);
+    if (command == "egress") return Egress(rest, out, err);
     if (command == "rules") return Rules(rest, out);
     if (command == "explain") return Explain(rest, out);
     throw UsageError("unknown command '" + command + "'");

@@ -31,6 +31,9 @@ struct Diagnostic {
   // with the rule and object it identifies the finding across edits.
   std::string field;
   std::vector<RelatedLocation> related;
+  // The check cannot be sure (e.g. the object may be defined outside the
+  // inputs): the finding is reported one severity level below the rule's.
+  bool uncertain = false;
 };
 
 struct Finding {

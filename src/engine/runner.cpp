@@ -43,7 +43,10 @@ class CollectingSink : public FindingSink {
   CollectingSink(const RuleInfo& rule, Severity severity, std::vector<Finding>& out)
       : rule_(rule), severity_(severity), out_(out) {}
   void Report(Diagnostic diag) override {
-    out_.push_back(Finding{rule_.id, severity_, std::move(diag)});
+    Severity severity = severity_;
+    if (diag.uncertain && severity != Severity::kNote)
+      severity = static_cast<Severity>(static_cast<int>(severity) - 1);
+    out_.push_back(Finding{rule_.id, severity, std::move(diag)});
   }
 
  private:

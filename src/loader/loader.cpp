@@ -128,6 +128,38 @@ void Merge(FileResult& r, MeshModel& model) {
   model.stats.empty_documents += r.stats.empty_documents;
 }
 
+constexpr const char* kTemplateMessage =
+    "Helm/Go template syntax ('{{') found: render it first (helm template ... | meshlint lint -)";
+
+// Where a YAML syntax error in `span` is. yaml-cpp reports "... not found"
+// at the end of the input, a line after the document (the next `---`, or
+// past the end of the file); such errors point at the end of the document's
+// last non-blank line instead.
+Location ParseErrorLocation(const TextSpan& span, const YAML::Mark& mark) {
+  auto line = static_cast<std::uint32_t>(mark.line);
+  auto column = static_cast<std::uint32_t>(mark.column);
+  auto content = [&](std::uint32_t i) {
+    std::string_view text = span.Line(i);
+    std::size_t first = text.find_first_not_of(" \t\r");
+    return first == std::string_view::npos || text[first] == '#' ? std::string_view{} : text;
+  };
+  if (line >= span.LineCount() || content(line).empty()) {
+    for (std::uint32_t i = std::min(line, span.LineCount()); i-- > 0;) {
+      std::string_view text = content(i);
+      if (text.empty()) continue;
+      line = i;
+      column = static_cast<std::uint32_t>(text.find_last_not_of(" \t\r"));
+      break;
+    }
+  }
+  Location loc;
+  loc.file = span.file;
+  loc.line = loc.end_line = span.first_line + line;
+  loc.column = span.column_offset + column + 1;
+  loc.end_column = loc.column + 1;
+  return loc;
+}
+
 // A key and its value inside a mapping.
 template <typename Node>
 struct FieldT {
@@ -135,6 +167,17 @@ struct FieldT {
   Node value;
   bool found = false;
   bool present() const { return found && !value.IsNull(); }
+
+  FieldT() = default;
+  FieldT(const FieldT&) = default;
+  // YAML::Node's operator= writes through to the node it already refers to
+  // (changing the parsed document); reset() only rebinds the handle.
+  FieldT& operator=(const FieldT& other) {
+    key.reset(other.key);
+    value.reset(other.value);
+    found = other.found;
+    return *this;
+  }
 };
 
 // Raised inside one object when a field the model needs has the wrong shape;
@@ -217,6 +260,15 @@ class DocReaderT {
 
  private:
   void Problem(Location loc, std::string message, const ObjectRef& ref, std::string field) {
+    // `name: {{ .Release.Name }}` is valid YAML (a flow mapping), so a Helm
+    // template may parse and only fail here: say what it really is.
+    if (!span_.collapse_to.valid() && loc.file == file_ && loc.line >= span_.first_line &&
+        loc.column > span_.column_offset) {
+      std::string_view line = span_.Line(loc.line - span_.first_line);
+      std::size_t col = loc.column - span_.column_offset - 1;
+      if (col < line.size() && line.substr(col).starts_with("{{"))
+        message = std::string(kTemplateMessage) + " (" + message + ")";
+    }
     out_.problems.push_back(LoadProblem{loc, std::move(message), ref, std::move(field)});
   }
 
@@ -300,6 +352,11 @@ class DocReaderT {
     if (!api.found && !kind.found) {
       // Helm values, tool configuration, anything that is not a Kubernetes
       // object: not ours to judge.
+      ++out_.stats.skipped_non_kubernetes;
+      return;
+    }
+    if (api.found && !kind.found && IsHelmChartFile(node, api)) {
+      // Helm's Chart.yaml: apiVersion v1/v2 with name and version, no kind.
       ++out_.stats.skipped_non_kubernetes;
       return;
     }
@@ -387,9 +444,31 @@ class DocReaderT {
     }
   }
 
+  static bool IsHelmChartFile(const Node& node, const Field& api) {
+    if (!api.value.IsScalar() || (api.value.Scalar() != "v1" && api.value.Scalar() != "v2"))
+      return false;
+    bool name = false, version = false;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      name = name || it->first.Scalar() == "name";
+      version = version || it->first.Scalar() == "version";
+    }
+    return name && version;
+  }
+
   void ReadMetadata(const Node& node, ObjectMeta& meta, const std::string& where) {
     const ObjectRef& ref = meta.ref;
+    // An IstioOperator is istioctl's install input, which needs neither a
+    // name nor a namespace (`istioctl install -f iop.yaml`); istioctl stores
+    // it as "installed-state" in the Istio namespace. Not a broken object.
+    const bool install_input = meta.ref.kind == "IstioOperator";
     Field md = Get(node, "metadata", ref, where);
+    if (install_input && (!md.found || md.value.IsNull())) {
+      meta.ref.name = "installed-state";
+      meta.ref.ns = "istio-system";
+      meta.ns_defaulted = true;
+      return;
+    }
     if (!md.found || md.value.IsNull()) {
       Problem(meta.loc, meta.ref.kind + " has no metadata (metadata.name is required)", ref,
               Join(where, "metadata"));
@@ -404,13 +483,16 @@ class DocReaderT {
     const std::string mpath = Join(where, "metadata");
     Field name = Get(md.value, "name", ref, mpath);
     if (!name.present()) name = Get(md.value, "generateName", ref, mpath);
-    if (!name.present()) {
+    if (!name.present() && install_input) {
+      meta.ref.name = "installed-state";
+    } else if (!name.present()) {
       Problem(Loc(md.key), meta.ref.kind + " has no metadata.name", ref, mpath + ".name");
       throw Unusable{};
+    } else {
+      auto n = Scalar(name, ref, mpath + ".name");
+      meta.ref.name = n.value;
+      meta.name_loc = n.loc;
     }
-    auto n = Scalar(name, ref, mpath + ".name");
-    meta.ref.name = n.value;
-    meta.name_loc = n.loc;
 
     Field ns = Get(md.value, "namespace", ref, mpath);
     if (IsClusterScoped(meta.ref.kind)) {
@@ -420,7 +502,7 @@ class DocReaderT {
       meta.ref.ns = v.value;
       meta.ns_loc = v.loc;
     } else {
-      meta.ref.ns = options_.default_namespace;
+      meta.ref.ns = install_input ? "istio-system" : options_.default_namespace;
       meta.ns_defaulted = true;
     }
 
@@ -577,12 +659,7 @@ class DocReaderT {
       mc = YAML::Load(text.value);
     } catch (const YAML::Exception& e) {
       Location loc = text.loc;
-      if (!inner.collapse_to.valid() && e.mark.line >= 0) {
-        loc.line = inner.first_line + static_cast<std::uint32_t>(e.mark.line);
-        loc.column = inner.column_offset + static_cast<std::uint32_t>(e.mark.column) + 1;
-        loc.end_line = loc.line;
-        loc.end_column = loc.column + 1;
-      }
+      if (!inner.collapse_to.valid() && e.mark.line >= 0) loc = ParseErrorLocation(inner, e.mark);
       Problem(loc, "YAML syntax error in data.mesh: " + e.msg, meta.ref, Join(where, "data.mesh"));
       return;
     }
@@ -718,16 +795,10 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
   } catch (const YAML::Exception& e) {
     ++out.stats.documents;
     Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
-    if (e.mark.line >= 0) {
-      loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
-      loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
-      loc.end_line = loc.line;
-      loc.end_column = loc.column + 1;
-    }
+    if (e.mark.line >= 0) loc = ParseErrorLocation(span, e.mark);
     std::string message = "YAML syntax error: " + e.msg;
     if (auto tmpl = FindTemplateMarker(chunk.text)) {
-      message = "Helm/Go template syntax ('{{') found: render it first (helm template ... | "
-                "meshlint lint -); YAML parser says: " + e.msg;
+      message = std::string(kTemplateMessage) + "; YAML parser says: " + e.msg;
       loc.line = chunk.first_line + tmpl->line - 1;
       loc.column = tmpl->column;
       loc.end_line = loc.line;
@@ -798,7 +869,9 @@ void LoadMeshConfigFile(std::string_view text, std::uint32_t file, const LoadOpt
     source.object = ObjectRef{"MeshConfig", "", "mesh-config"};
     for (auto it = root.begin(); it != root.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == "meshConfig") {
-        mc.reset(it->second);  // operator= would overwrite root itself
+        // reset(), not =: assigning would overwrite `root` itself while it is
+        // being iterated (a crash on every Helm values file).
+        mc.reset(it->second);
         source.loc = reader.Loc(it->first);
         source.description = "--mesh-config (Helm values meshConfig)";
       }
@@ -1058,6 +1131,107 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     }
   }
   model.Finalize();
+  return errors;
+}
+
+std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
+                                          MeshModel& model) {
+  std::vector<std::string> errors;
+  std::string content, error;
+  if (!ReadFile(path, content, error)) {
+    errors.push_back(path + ": " + error);
+    return errors;
+  }
+  const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
+  const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
+  const std::string display = DisplayPath(abs, base);
+  const std::uint32_t file = model.files.Add(display, abs);
+
+  auto where = [&](const YAML::Mark& mark) {
+    if (mark.line < 0) return display;
+    return display + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  };
+  auto loc = [&](const YAML::Node& node) {
+    Location l;
+    const YAML::Mark mark = node.Mark();
+    if (mark.line < 0) return l;
+    l.file = file;
+    l.line = static_cast<std::uint32_t>(mark.line) + 1;
+    l.column = static_cast<std::uint32_t>(mark.column) + 1;
+    l.end_line = l.line;
+    l.end_column = l.column + static_cast<std::uint32_t>(
+                                  std::max<std::size_t>(node.IsScalar() ? node.Scalar().size() : 1, 1));
+    return l;
+  };
+  auto find = [](const YAML::Node& map, const char* key) -> std::pair<YAML::Node, YAML::Node> {
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key) return {it->first, it->second};
+    return {};
+  };
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(StripBom(content)));
+  } catch (const YAML::Exception& e) {
+    errors.push_back(where(e.mark) + ": YAML syntax error: " + e.msg);
+    return errors;
+  }
+  if (!root.IsMap()) {
+    errors.push_back(display + ": an egress policy is a mapping with an 'egress:' list");
+    return errors;
+  }
+  auto [egress_key, egress] = find(root, "egress");
+  if (!egress_key) {
+    errors.push_back(where(root.Mark()) + ": the policy has no 'egress:' list");
+    return errors;
+  }
+  if (!egress.IsSequence()) {
+    errors.push_back(where(egress_key.Mark()) +
+                     ": 'egress' must be a list of {namespaces: REGEX, hosts: [HOST...]}");
+    return errors;
+  }
+  EgressPolicy policy;
+  policy.file = file;
+  for (std::size_t i = 0; i < egress.size(); ++i) {
+    const YAML::Node item = egress[i];
+    const std::string item_name = "egress[" + std::to_string(i) + "]";
+    if (!item.IsMap()) {
+      errors.push_back(where(item.Mark()) + ": " + item_name +
+                       " must be a mapping {namespaces: REGEX, hosts: [HOST...]}");
+      continue;
+    }
+    EgressPolicyEntry entry;
+    entry.loc = loc(item);
+    auto [ns_key, ns] = find(item, "namespaces");
+    auto [hosts_key, hosts] = find(item, "hosts");
+    for (auto it = item.begin(); it != item.end(); ++it) {
+      const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+      if (key != "namespaces" && key != "hosts")
+        errors.push_back(where(it->first.Mark()) + ": unknown key '" + key + "' in " + item_name +
+                         " (expected namespaces and hosts)");
+    }
+    if (!ns_key || !ns.IsScalar() || ns.Scalar().empty()) {
+      errors.push_back(where(ns_key ? ns.Mark() : item.Mark()) + ": " + item_name +
+                       ".namespaces must be a non-empty RE2 pattern string, e.g. \"payments|checkout\"");
+    } else {
+      entry.namespaces = {ns.Scalar(), loc(ns)};
+    }
+    if (!hosts_key || !hosts.IsSequence()) {
+      errors.push_back(where(hosts_key ? hosts.Mark() : item.Mark()) + ": " + item_name +
+                       ".hosts must be a list of host patterns, e.g. [\"api.stripe.com\", \"*.debian.org\"]");
+    } else {
+      for (std::size_t h = 0; h < hosts.size(); ++h) {
+        if (!hosts[h].IsScalar()) {
+          errors.push_back(where(hosts[h].Mark()) + ": " + item_name + ".hosts[" +
+                           std::to_string(h) + "] must be a string");
+          continue;
+        }
+        entry.hosts.push_back({hosts[h].Scalar(), loc(hosts[h])});
+      }
+    }
+    policy.entries.push_back(std::move(entry));
+  }
+  if (errors.empty()) model.egress_policy = std::move(policy);
   return errors;
 }
 

@@ -47,4 +47,11 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
 void LoadText(std::string_view text, const std::string& display_name,
               const LoadOptions& options, MeshModel& model);
 
+// Reads an egress policy file (`--policy FILE`) into model.egress_policy and
+// adds the file to model.files. Returns what makes it unusable, each as
+// "path:line:col: message" (empty: loaded). Pattern syntax is checked by
+// egress::CompilePolicy, not here.
+std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
+                                          MeshModel& model);
+
 }  // namespace meshlint

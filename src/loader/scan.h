@@ -65,6 +65,9 @@ class LiteNode {
   LiteNode() = default;
   LiteNode(const LiteTree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
 
+  // Rebinds the handle (as YAML::Node::reset; a LiteNode never writes through).
+  void reset(const LiteNode& other) { *this = other; }
+
   bool operator!() const { return tree_ == nullptr; }
   bool IsNull() const { return !tree_ || rec().type == LiteTree::Type::kNull; }
   bool IsScalar() const { return tree_ && rec().type == LiteTree::Type::kScalar; }

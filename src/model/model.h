@@ -138,6 +138,19 @@ struct NamespaceInfo {
   std::vector<std::size_t> service_entries;
 };
 
+// An egress policy file (--policy): which namespaces may reach which external
+// hosts. Read by the loader; patterns are compiled and checked in src/egress.
+struct EgressPolicyEntry {
+  Located<std::string> namespaces;  // RE2, matched against the whole name
+  std::vector<Located<std::string>> hosts;  // "api.example.com", "*.example.com", "*"
+  Location loc;  // the entry itself (its first key)
+};
+
+struct EgressPolicy {
+  std::uint32_t file = 0;  // index into MeshModel::files
+  std::vector<EgressPolicyEntry> entries;
+};
+
 struct LoadStats {
   std::size_t files = 0;
   std::size_t documents = 0;
@@ -156,6 +169,7 @@ class MeshModel {
   std::vector<MeshConfigSource> mesh_sources;
   std::vector<LoadProblem> problems;
   LoadStats stats;
+  std::optional<EgressPolicy> egress_policy;  // --policy FILE, when given
 
   // Derived by Finalize(); read-only afterwards.
   MeshSettings mesh;

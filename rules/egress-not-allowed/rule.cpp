@@ -1,0 +1,114 @@
+// egress-not-allowed: with an egress policy (--policy FILE), a namespace can
+// reach a host the policy does not allow it. The finding sits on what grants
+// the access: the ServiceEntry host, or the Sidecar / mesh config that sets
+// ALLOW_ANY.
+#include <map>
+
+#include "egress/egress.h"
+#include "rules/common.h"
+#include "rules/rules.h"
+
+namespace meshlint::rules {
+
+namespace {
+
+std::string RowName(const egress::Scope& s) {
+  if (!s.workload_scoped) return s.ns;
+  return "the workloads of Sidecar " + s.ns + "/" + s.sidecar->meta.ref.name;
+}
+
+// "Namespace a", "a, b and the workloads of Sidecar c/x", "9022 namespaces (a,
+// b, c, d, e and 9017 more)".
+std::string Subject(const std::vector<std::string>& rows) {
+  bool workloads = false;
+  for (const std::string& r : rows) workloads |= r.starts_with("the workloads of ");
+  std::string list = ListForMessage(rows);
+  if (rows.size() == 1)
+    return workloads ? "The" + list.substr(3) : "Namespace " + list;
+  if (rows.size() <= 5) return "Namespaces " + list;
+  return std::to_string(rows.size()) +
+         (workloads ? " namespaces and workload-scoped Sidecars (" : " namespaces (") + list + ")";
+}
+
+}  // namespace
+
+void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
+  if (!model.egress_policy) return;
+  std::vector<egress::PolicyError> errors;
+  auto policy = egress::CompilePolicy(*model.egress_policy, errors);
+  const Location policy_loc{model.egress_policy->file, 1, 1, 1, 2};
+  const egress::EgressAnalysis analysis(model);
+
+  // Per granting host (SE, host index): the rows it lets through. Rows whose
+  // policy entries and shared import list are equal share one verdict.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::string>> by_host;
+  std::map<const void*, std::pair<Location, std::vector<std::string>>> allow_any;  // by anchor
+  std::map<std::pair<const void*, std::vector<std::uint32_t>>, std::vector<egress::HostRef>> cache;
+
+  for (const egress::Scope& s : analysis.scopes()) {
+    const std::vector<std::uint32_t> entries = policy->EntriesFor(s.ns);
+    const std::string row = RowName(s);
+    if (AllowsAny(s.mode) && !policy->AnyHostWith(entries)) {
+      const void* key = s.mode_source == egress::ModeSource::kSidecar
+                            ? static_cast<const void*>(s.sidecar)
+                            : static_cast<const void*>(&model.mesh);
+      allow_any[key].second.push_back(row);
+    }
+    auto [it, fresh] = cache.try_emplace({s.shared.get(), entries});
+    if (fresh)
+      for (const egress::HostRef& h : *s.shared)
+        if (!policy->AllowsWith(entries, analysis.HostName(h))) it->second.push_back(h);
+    for (const egress::HostRef& h : it->second) by_host[{h.se, h.host}].push_back(row);
+    for (const egress::HostRef& h : s.own)
+      if (!policy->AllowsWith(entries, analysis.HostName(h))) by_host[{h.se, h.host}].push_back(row);
+  }
+
+  for (const auto& [key, rows] : by_host) {
+    const ServiceEntry& se = model.service_entries[key.first];
+    const auto& host = se.hosts[key.second];
+    Diagnostic d;
+    d.loc = host.loc;
+    d.object = se.meta.ref;
+    d.field = "spec.hosts[" + std::to_string(key.second) + "]";
+    d.message = Subject(rows) + " can reach " + host.value + " through ServiceEntry " +
+                se.meta.ref.ns + "/" + se.meta.ref.name +
+                ", which the egress policy does not allow. Narrow its exportTo or the importing "
+                "Sidecar's egress hosts, or allow the pair in the policy.";
+    d.related.push_back({policy_loc, "the egress policy"});
+    sink.Report(std::move(d));
+  }
+
+  for (auto& [key, value] : allow_any) {
+    auto& rows = value.second;
+    Diagnostic d;
+    std::string granted_by;
+    if (key != static_cast<const void*>(&model.mesh)) {
+      const Sidecar* sc = static_cast<const Sidecar*>(key);
+      d.loc = sc->outbound_mode_loc.valid() ? sc->outbound_mode_loc : sc->outbound_key;
+      d.object = sc->meta.ref;
+      d.field = "spec.outboundTrafficPolicy.mode";
+      granted_by = "Sidecar " + sc->meta.ref.ns + "/" + sc->meta.ref.name + " sets ALLOW_ANY";
+    } else if (model.mesh.outbound_from) {
+      const MeshConfigSource& src = model.mesh_sources[*model.mesh.outbound_from];
+      d.loc = src.outbound_mode->loc;
+      d.object = src.object;
+      d.field = "meshConfig.outboundTrafficPolicy.mode";
+      granted_by = "the mesh config (" + src.description + ") sets " +
+                   std::string(OutboundModeName(model.mesh.outbound_mode));
+    } else {
+      const MeshConfigSource* src = model.mesh_sources.empty() ? nullptr : &model.mesh_sources.front();
+      d.loc = src ? (src->outbound_key.valid() ? src->outbound_key : src->loc) : Location{0, 1, 1, 1, 2};
+      d.object = src ? src->object : ObjectRef{"MeshConfig", "", "mesh-config"};
+      d.field = "meshConfig.outboundTrafficPolicy.mode";
+      granted_by = "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
+    }
+    const std::string them = rows.size() == 1 ? "it" : "them";
+    d.message = Subject(rows) + " can reach any external host because " + granted_by +
+                ", but the egress policy does not allow \"*\" for " + them +
+                ". Use REGISTRY_ONLY, or allow \"*\" for " + them + " in the policy.";
+    d.related.push_back({policy_loc, "the egress policy"});
+    sink.Report(std::move(d));
+  }
+}
+
+}  // namespace meshlint::rules

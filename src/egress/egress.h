@@ -1,0 +1,215 @@
+// Egress reachability: which external hosts each namespace (and each
+// workload-scoped Sidecar) can reach, and why. One analysis, computed from the
+// model, feeds the egress rules, `meshlint egress` and its --from/--to
+// explanation. Semantics: shared/guide/istio-semantics.md, and Istio's own
+// SidecarScope (an egress entry imports a service when the entry's namespace
+// part names the service's namespace or is `*`, and the service's hostname is
+// a subset of the entry's dnsName).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/model.h"
+
+namespace meshlint::egress {
+
+// ---- Host names, as Istio compares them (pkg/config/host) ----
+
+// "*" or "*.suffix".
+bool IsWildcardHost(std::string_view host);
+// Istio's Name.SubsetOf: `host` is covered by `pattern`. A wildcard host is a
+// subset only of a wildcard at least as wide ("*.a.example.com" ⊆
+// "*.example.com"); a concrete host of an equal name or a covering wildcard.
+bool HostSubsetOf(std::string_view host, std::string_view pattern);
+
+// A Sidecar egress host entry "namespace/dnsName".
+struct EgressEntry {
+  std::string_view ns;   // ".", "*", "~" or a namespace name
+  std::string_view dns;  // FQDN, "*.suffix" or "*"
+};
+// Nullopt when the entry has no "/" or an empty part (Istio rejects such
+// entries; they import nothing).
+std::optional<EgressEntry> SplitEgressHost(std::string_view entry);
+
+// Does `entry`, in a Sidecar applied to namespace `config_ns`, import a service
+// with hostname `host` that lives in namespace `service_ns`?
+bool EntryImports(const EgressEntry& entry, std::string_view config_ns,
+                  std::string_view service_ns, std::string_view host);
+
+// ---- The analysis ----
+
+// One external host reachable through the registry: hosts[host] of
+// model.service_entries[se].
+struct HostRef {
+  std::uint32_t se = 0;
+  std::uint32_t host = 0;
+  friend bool operator==(const HostRef&, const HostRef&) = default;
+};
+
+// Where a row's outbound mode comes from.
+enum class ModeSource {
+  kIstioDefault,  // no mesh config sets it: Istio's default ALLOW_ANY
+  kMesh,          // the mesh config (model.mesh.outbound_from)
+  kSidecar,       // the applicable Sidecar's outboundTrafficPolicy
+};
+
+// One row of the report: the workloads of a namespace that no workload-scoped
+// Sidecar selects, or the workloads one workload-scoped Sidecar selects.
+struct Scope {
+  std::string ns;
+  const Sidecar* sidecar = nullptr;  // the applicable Sidecar; null: none
+  bool workload_scoped = false;
+  bool namespace_known = true;  // false: asked about a namespace no input names
+  OutboundMode mode = OutboundMode::kAllowAny;
+  ModeSource mode_source = ModeSource::kIstioDefault;
+  // Hosts imported from ServiceEntries exported to every namespace; rows with
+  // the same import filter share one list.
+  std::shared_ptr<const std::vector<HostRef>> shared;
+  // Hosts imported from ServiceEntries exported to this namespace by name
+  // (or by "." / the mesh default), and "."-imports of shared ones.
+  std::vector<HostRef> own;
+};
+
+// Why a host is (not) reachable: each link points at the manifest line that
+// decides it.
+struct Reason {
+  Location loc;
+  std::string text;
+};
+
+struct Explanation {
+  std::string ns;
+  std::string host;
+  bool reachable = false;
+  bool via_registry = false;  // reachable through a ServiceEntry (either mode)
+  Scope scope;
+  std::vector<Reason> chain;    // the reasons, in the order a person checks them
+  std::vector<Reason> changes;  // what to change to flip the answer
+  // Workload-scoped Sidecars of the namespace, which answer for their own
+  // workloads: one line each.
+  std::vector<Reason> workload_notes;
+};
+
+class EgressAnalysis {
+ public:
+  explicit EgressAnalysis(const MeshModel& model);
+
+  const MeshModel& model() const { return model_; }
+
+  // Namespace rows in name order; each is followed by the rows of its
+  // workload-scoped Sidecars (input order).
+  const std::vector<Scope>& scopes() const { return scopes_; }
+
+  // Hosts that many rows reach together, so reports list them once: the
+  // imports from ServiceEntries exported to every namespace, one group per
+  // distinct import filter that at least two namespace rows share (e.g. every
+  // namespace without a restricting Sidecar). Sorted by host name.
+  struct HostGroup {
+    std::vector<HostRef> hosts;
+    std::size_t namespaces = 0;  // namespace rows that reach it
+    bool unfiltered = false;     // every host exported to all namespaces
+  };
+  const std::vector<HostGroup>& groups() const { return groups_; }
+  // The group a row reaches (nullopt: its shared imports are its own).
+  std::optional<std::size_t> GroupOf(const Scope& scope) const;
+
+  // Every host a row reaches through the registry, sorted by host name, each
+  // host once (the ServiceEntry in the row's own namespace wins, else the
+  // first by namespace/name, as Istio prefers the config namespace).
+  std::vector<HostRef> Reachable(const Scope& scope) const;
+  // The same without the hosts of its group.
+  std::vector<HostRef> ReachableBeyondGroup(const Scope& scope) const;
+
+  // The row for a namespace's default workloads, also for a namespace that no
+  // input names (what a new namespace would get).
+  Scope NamespaceScope(std::string_view ns) const;
+
+  // Is `host` (a concrete name, or a wildcard) reachable from `ns`, and why.
+  Explanation Explain(std::string_view ns, std::string_view host) const;
+
+  // Is hosts[h.host] of SE h.se exported to ns, and which Sidecar entry (index
+  // into sidecar->egress_hosts) imports it (nullopt: none; -1: no Sidecar or a
+  // Sidecar without egress hosts imports everything)?
+  std::optional<int> ImportingEntry(const Sidecar* sidecar, std::string_view config_ns,
+                                    const ServiceEntry& se, std::string_view host) const;
+
+  // Does `se` count as an external registry entry here (MESH_EXTERNAL or no
+  // location, with hosts)?
+  bool Counts(const ServiceEntry& se) const { return se.IsExternal() && !se.hosts.empty(); }
+
+  const std::string& HostName(const HostRef& h) const {
+    return model_.service_entries[h.se].hosts[h.host].value;
+  }
+
+ private:
+  Scope MakeScope(std::string_view ns, const Sidecar* sidecar, bool workload_scoped) const;
+  std::shared_ptr<const std::vector<HostRef>> SharedFor(const Sidecar* sidecar) const;
+  std::vector<HostRef> Dedup(std::vector<HostRef> hosts, std::string_view ns) const;
+
+  const MeshModel& model_;
+  std::vector<Scope> scopes_;
+  std::vector<HostGroup> groups_;
+  std::unordered_map<const std::vector<HostRef>*, std::size_t> group_of_;
+
+  // ServiceEntries exported to every namespace, and to named namespaces.
+  std::vector<std::uint32_t> to_all_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> to_ns_;
+  // Hosts of the exported-to-all ones, and indexes over them.
+  std::shared_ptr<const std::vector<HostRef>> all_shared_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> shared_by_ns_;    // → positions
+  std::unordered_map<std::string, std::vector<std::uint32_t>> shared_by_host_;  // → positions
+  // Import filters computed once per Sidecar (they do not depend on the
+  // namespace except through "." entries, handled per row).
+  mutable std::unordered_map<const Sidecar*, std::shared_ptr<const std::vector<HostRef>>>
+      shared_cache_;
+};
+
+// ---- Egress policy (--policy FILE) ----
+
+class CompiledPolicy;
+
+struct PolicyError {
+  Location loc;
+  std::string message;
+};
+
+// Compiles the loaded policy's patterns. Errors (invalid RE2 syntax, malformed
+// host patterns) come back with the location of the offending value.
+std::shared_ptr<const CompiledPolicy> CompilePolicy(const EgressPolicy& policy,
+                                                    std::vector<PolicyError>& errors);
+
+// Checks a host pattern of the policy: "*", "*.suffix" or a DNS name. Returns
+// the problem, or an empty string when it is valid.
+std::string CheckHostPattern(std::string_view pattern);
+
+class CompiledPolicy {
+ public:
+  // Some entry matches the namespace and allows `host` (Istio's SubsetOf: a
+  // wildcard host must be covered by an equal or wider wildcard).
+  bool Allows(std::string_view ns, std::string_view host) const;
+  // Some entry matching the namespace allows "*" (any host): needed by
+  // ALLOW_ANY namespaces.
+  bool AllowsAnyHost(std::string_view ns) const;
+  // The same in two steps, for many hosts of one namespace: the entries whose
+  // namespace pattern matches, then the host check against those.
+  std::vector<std::uint32_t> EntriesFor(std::string_view ns) const;
+  bool AllowsWith(const std::vector<std::uint32_t>& entries, std::string_view host) const;
+  bool AnyHostWith(const std::vector<std::uint32_t>& entries) const;
+
+  struct Entry;
+  ~CompiledPolicy();
+  CompiledPolicy();
+
+ private:
+  friend std::shared_ptr<const CompiledPolicy> CompilePolicy(const EgressPolicy&,
+                                                             std::vector<PolicyError>&);
+  std::vector<std::unique_ptr<Entry>> entries_;
+};
+
+}  // namespace meshlint::egress

@@ -1,0 +1,461 @@
+// The egress analysis (src/egress): host matching as Istio does it, the
+// per-namespace reachability rows, the common group, explanations, the policy,
+// and the `meshlint egress` command's outputs and exit statuses.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "egress/egress.h"
+#include "test_util.h"
+
+namespace meshlint::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using egress::EgressAnalysis;
+using egress::HostSubsetOf;
+
+const char* kMeshRegistryOnly = R"(apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata:
+  name: installed-state
+  namespace: istio-system
+spec:
+  meshConfig:
+    outboundTrafficPolicy:
+      mode: REGISTRY_ONLY
+)";
+
+std::string Se(const std::string& ns, const std::string& name, const std::string& hosts,
+               const std::string& export_to = "", const std::string& location = "MESH_EXTERNAL") {
+  std::string out = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: " +
+                    name + "\n  namespace: " + ns + "\nspec:\n  hosts: " + hosts + "\n";
+  if (!export_to.empty()) out += "  exportTo: " + export_to + "\n";
+  out += "  location: " + location + "\n";
+  return out;
+}
+
+std::string Sc(const std::string& ns, const std::string& name, const std::string& hosts,
+               const std::string& extra = "") {
+  std::string out = "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: " + name +
+                    "\n  namespace: " + ns + "\nspec:\n";
+  if (!hosts.empty()) out += "  egress:\n  - hosts: " + hosts + "\n";
+  return out + extra;
+}
+
+std::string Ns(const std::string& name) {
+  return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
+}
+
+// "host<-ns/se" of every host a namespace's row reaches.
+std::vector<std::string> Reach(const EgressAnalysis& a, const std::string& ns) {
+  std::vector<std::string> out;
+  for (const egress::Scope& s : a.scopes()) {
+    if (s.ns != ns || s.workload_scoped) continue;
+    for (const egress::HostRef& h : a.Reachable(s)) {
+      const auto& ref = a.model().service_entries[h.se].meta.ref;
+      out.push_back(a.HostName(h) + "<-" + ref.ns + "/" + ref.name);
+    }
+  }
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+TEST(HostMatching, FollowsIstioSubsetOf) {
+  EXPECT_TRUE(HostSubsetOf("api.example.com", "api.example.com"));
+  EXPECT_TRUE(HostSubsetOf("api.example.com", "*.example.com"));
+  EXPECT_TRUE(HostSubsetOf("api.example.com", "*"));
+  EXPECT_FALSE(HostSubsetOf("example.com", "*.example.com"));
+  EXPECT_FALSE(HostSubsetOf("api.example.com", "*.other.com"));
+  // A wildcard service host is imported only by a wildcard at least as wide.
+  EXPECT_FALSE(HostSubsetOf("*.example.com", "api.example.com"));
+  EXPECT_TRUE(HostSubsetOf("*.example.com", "*.example.com"));
+  EXPECT_TRUE(HostSubsetOf("*.a.example.com", "*.example.com"));
+  EXPECT_FALSE(HostSubsetOf("*.example.com", "*.a.example.com"));
+  EXPECT_TRUE(HostSubsetOf("*.example.com", "*"));
+}
+
+TEST(EgressEntries, NamespacePartAndDot) {
+  auto e = egress::SplitEgressHost("./*");
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(egress::EntryImports(*e, "newguy", "newguy", "x.example.com"));
+  EXPECT_FALSE(egress::EntryImports(*e, "newguy", "default", "x.example.com"));
+  EXPECT_FALSE(egress::EntryImports(*egress::SplitEgressHost("~/*"), "n", "n", "a.com"));
+  EXPECT_TRUE(egress::EntryImports(*egress::SplitEgressHost("*/a.com"), "n", "other", "a.com"));
+  EXPECT_FALSE(egress::SplitEgressHost("no-slash"));
+}
+
+TEST(EgressAnalysis, SeAndSidecarAsInTheWriteUp) {
+  // Exported everywhere; newguy's Sidecar imports only one of its hosts.
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"se.yaml", Se("default", "debian-org", "[security.debian.org, deb.debian.org]")},
+                      {"sc.yaml", Sc("newguy", "default", R"(["./*", "default/deb.debian.org"])")}});
+  EgressAnalysis a(m);
+  EXPECT_EQ(Reach(a, "default"),
+            (V{"deb.debian.org<-default/debian-org", "security.debian.org<-default/debian-org"}));
+  EXPECT_EQ(Reach(a, "newguy"), (V{"deb.debian.org<-default/debian-org"}));
+  // default and istio-system import the same: one group of both hosts;
+  // newguy's Sidecar filter is its own.
+  ASSERT_EQ(a.groups().size(), 1u);
+  EXPECT_EQ(a.groups()[0].hosts.size(), 2u);
+  EXPECT_EQ(a.groups()[0].namespaces, 2u);
+  EXPECT_FALSE(a.GroupOf(a.NamespaceScope("newguy")));
+}
+
+TEST(EgressAnalysis, ExportToDotOnlyOwnNamespaceAndSidecarCannotImportIt) {
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"se.yaml", Se("default", "debian-org", "[deb.debian.org]", R"(["."])")},
+                      {"sc.yaml", Sc("newguy", "default", R"(["default/deb.debian.org"])")}});
+  EgressAnalysis a(m);
+  EXPECT_EQ(Reach(a, "default"), (V{"deb.debian.org<-default/debian-org"}));
+  EXPECT_EQ(Reach(a, "newguy"), V{});
+  EXPECT_TRUE(a.groups().empty());
+  auto ex = a.Explain("newguy", "deb.debian.org");
+  EXPECT_FALSE(ex.reachable);
+}
+
+TEST(EgressAnalysis, ExportToNamedNamespaceExcludesOwn) {
+  auto m = LoadFiles({{"se.yaml", Se("default", "x", "[a.example.com]", R"(["newguy"])")},
+                      {"ns.yaml", Ns("newguy")}});
+  EgressAnalysis a(m);
+  EXPECT_EQ(Reach(a, "default"), V{});
+  EXPECT_EQ(Reach(a, "newguy"), (V{"a.example.com<-default/x"}));
+}
+
+TEST(EgressAnalysis, MeshDefaultExportToDot) {
+  auto m = LoadFiles({{"istio.yaml", std::string(kMeshRegistryOnly) +
+                                         "    defaultServiceExportTo: [\".\"]\n"},
+                      {"se.yaml", Se("default", "x", "[a.example.com]")},
+                      {"ns.yaml", Ns("newguy")}});
+  EgressAnalysis a(m);
+  EXPECT_EQ(Reach(a, "default"), (V{"a.example.com<-default/x"}));
+  EXPECT_EQ(Reach(a, "newguy"), V{});
+}
+
+TEST(EgressAnalysis, MeshInternalIsNotExternal) {
+  auto m = LoadFiles({{"se.yaml", Se("default", "db", "[db.internal]", "", "MESH_INTERNAL")}});
+  EgressAnalysis a(m);
+  EXPECT_EQ(Reach(a, "default"), V{});
+}
+
+TEST(EgressAnalysis, RootNamespaceDefaultDotMeansTheWorkloadsNamespace) {
+  // In the root default, "./*" is each namespace's own; "default/..." names one.
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"a.yaml", Se("team-a", "a", "[a.example.com]", R"(["*"])")},
+                      {"b.yaml", Se("team-b", "b", "[b.example.com]", R"(["*"])")},
+                      {"sc.yaml", Sc("istio-system", "default", R"(["./*"])")}});
+  EgressAnalysis a(m);
+  EXPECT_EQ(Reach(a, "team-a"), (V{"a.example.com<-team-a/a"}));
+  EXPECT_EQ(Reach(a, "team-b"), (V{"b.example.com<-team-b/b"}));
+  EXPECT_EQ(Reach(a, "istio-system"), V{});
+  // A namespace with its own default ignores the root's.
+  auto m2 = LoadFiles({{"a.yaml", Se("team-a", "a", "[a.example.com]", R"(["*"])")},
+                       {"root.yaml", Sc("istio-system", "default", R"(["./*"])")},
+                       {"own.yaml", Sc("team-b", "default", R"(["team-a/*"])")}});
+  EgressAnalysis a2(m2);
+  EXPECT_EQ(Reach(a2, "team-b"), (V{"a.example.com<-team-a/a"}));
+}
+
+TEST(EgressAnalysis, SidecarWithoutEgressImportsEverything) {
+  auto m = LoadFiles({{"se.yaml", Se("default", "x", "[a.example.com]")},
+                      {"sc.yaml", Sc("newguy", "default", "", "  outboundTrafficPolicy: {}\n")}});
+  EgressAnalysis a(m);
+  EXPECT_EQ(Reach(a, "newguy"), (V{"a.example.com<-default/x"}));
+  const egress::Scope s = a.NamespaceScope("newguy");
+  // outboundTrafficPolicy: {} is REGISTRY_ONLY, set by the Sidecar.
+  EXPECT_EQ(s.mode, OutboundMode::kRegistryOnly);
+  EXPECT_EQ(s.mode_source, egress::ModeSource::kSidecar);
+}
+
+TEST(EgressAnalysis, WildcardsOnBothSides) {
+  auto m = LoadFiles({{"wild.yaml", Se("default", "wild", R"(["*.example.com"])")},
+                      {"api.yaml", Se("default", "api", "[api.other.com]")},
+                      {"n1.yaml", Sc("n1", "default", R"(["default/api.example.com"])")},
+                      {"n2.yaml", Sc("n2", "default", R"(["*/*.example.com"])")},
+                      {"n3.yaml", Sc("n3", "default", R"(["default/*.com"])")}});
+  EgressAnalysis a(m);
+  // A specific entry does not import a wildcard ServiceEntry host.
+  EXPECT_EQ(Reach(a, "n1"), V{});
+  EXPECT_EQ(Reach(a, "n2"), (V{"*.example.com<-default/wild"}));
+  EXPECT_EQ(Reach(a, "n3"), (V{"*.example.com<-default/wild", "api.other.com<-default/api"}));
+  // A concrete host asked about is covered by the wildcard ServiceEntry.
+  EXPECT_TRUE(a.Explain("n2", "www.example.com").via_registry);
+  EXPECT_FALSE(a.Explain("n1", "api.example.com").via_registry);
+}
+
+TEST(EgressAnalysis, WorkloadScopedSidecarsAreTheirOwnRows) {
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"se.yaml", Se("default", "x", "[a.example.com]")},
+                      {"sc.yaml", Sc("newguy", "default", R"(["./*"])") + "---\n" +
+                                      Sc("newguy", "debian", R"(["default/a.example.com"])",
+                                         "  workloadSelector:\n    labels: {app: debian}\n")}});
+  EgressAnalysis a(m);
+  std::vector<std::string> rows;
+  for (const auto& s : a.scopes())
+    rows.push_back(s.ns + (s.workload_scoped ? "/" + s.sidecar->meta.ref.name : "") + ":" +
+                   std::to_string(a.Reachable(s).size()));
+  EXPECT_EQ(rows, (V{"default:1", "istio-system:1", "newguy:0", "newguy/debian:1"}));
+  auto ex = a.Explain("newguy", "a.example.com");
+  EXPECT_FALSE(ex.reachable);
+  ASSERT_EQ(ex.workload_notes.size(), 1u);
+  EXPECT_NE(ex.workload_notes[0].text.find("a.example.com is reachable"), std::string::npos)
+      << ex.workload_notes[0].text;
+}
+
+TEST(EgressAnalysis, ExplanationLinksPointAtTheDecidingLines) {
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"se.yaml", Se("default", "debian-org", "[deb.debian.org]")},
+                      {"sc.yaml", Sc("newguy", "default", R"(["./*", "default/deb.debian.org"])")}});
+  EgressAnalysis a(m);
+  auto ex = a.Explain("newguy", "deb.debian.org");
+  EXPECT_TRUE(ex.reachable);
+  EXPECT_TRUE(ex.via_registry);
+  std::vector<std::string> at;
+  for (const auto& r : ex.chain)
+    at.push_back(r.loc.valid() ? m.files.display(r.loc.file) + ":" + std::to_string(r.loc.line) : "-");
+  // Mode (mesh), the ServiceEntry host, its export (the object: no exportTo),
+  // the Sidecar entry that imports it.
+  EXPECT_EQ(at, (V{"istio.yaml:9", "se.yaml:7", "se.yaml:4", "sc.yaml:8"}));
+  ASSERT_FALSE(ex.changes.empty());
+  EXPECT_EQ(ex.changes[0].text,
+            "Remove egress host \"default/deb.debian.org\" from Sidecar newguy/default.");
+}
+
+TEST(EgressAnalysis, AllowAnyReachesAnythingAndSaysHowToClose) {
+  auto m = LoadFiles({{"ns.yaml", Ns("newguy")}});
+  EgressAnalysis a(m);
+  auto ex = a.Explain("newguy", "example.org");
+  EXPECT_TRUE(ex.reachable);
+  EXPECT_FALSE(ex.via_registry);
+  ASSERT_EQ(ex.changes.size(), 1u);
+  EXPECT_NE(ex.changes[0].text.find("REGISTRY_ONLY"), std::string::npos);
+}
+
+TEST(EgressAnalysis, ScaleShapeIsIndexedNotPairwise) {
+  // 300 namespaces, each with a private ServiceEntry, plus 20 exported to all:
+  // every row has its own host and the 20 common ones.
+  std::string text;
+  for (int i = 0; i < 300; ++i)
+    text += Se("ns" + std::to_string(i), "own", "[h" + std::to_string(i) + ".example.com]", R"(["."])") +
+            "---\n";
+  for (int i = 0; i < 20; ++i)
+    text += Se("shared", "s" + std::to_string(i), "[s" + std::to_string(i) + ".example.com]") + "---\n";
+  auto m = LoadFiles({{"all.yaml", text}});
+  EgressAnalysis a(m);
+  ASSERT_EQ(a.groups().size(), 1u);
+  EXPECT_EQ(a.groups()[0].hosts.size(), 20u);
+  EXPECT_EQ(a.groups()[0].namespaces, 301u);
+  for (const auto& s : a.scopes()) {
+    if (s.ns == "shared") continue;
+    EXPECT_EQ(a.ReachableBeyondGroup(s).size(), 1u) << s.ns;
+  }
+}
+
+TEST(EgressAnalysis, RootDefaultChangesSayTheyAffectEveryNamespace) {
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"se.yaml", Se("default", "debian-org", "[deb.debian.org]")},
+                      {"root.yaml", Sc("istio-system", "default", R"(["./*"])")},
+                      {"ns.yaml", Ns("newguy")}});
+  EgressAnalysis a(m);
+  auto ex = a.Explain("newguy", "deb.debian.org");
+  EXPECT_FALSE(ex.reachable);
+  ASSERT_EQ(ex.changes.size(), 1u);
+  EXPECT_EQ(ex.changes[0].text,
+            "Add \"default/deb.debian.org\" to the egress hosts of Sidecar istio-system/default (it "
+            "applies to every namespace without a default Sidecar of its own; to change only "
+            "newguy, give newguy its own).");
+  // The ServiceEntry's own namespace imports it through "./*".
+  EXPECT_TRUE(a.Explain("default", "deb.debian.org").reachable);
+}
+
+TEST(EgressAnalysis, SidecarAllowAnyOverridesARegistryOnlyMesh) {
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"sc.yaml", Sc("newguy", "default", R"(["./*"])",
+                                     "  outboundTrafficPolicy:\n    mode: ALLOW_ANY\n")}});
+  EgressAnalysis a(m);
+  auto ex = a.Explain("newguy", "example.org");
+  EXPECT_TRUE(ex.reachable);
+  EXPECT_EQ(ex.scope.mode_source, egress::ModeSource::kSidecar);
+  ASSERT_FALSE(ex.changes.empty());
+  EXPECT_EQ(ex.changes[0].text,
+            "Set outboundTrafficPolicy.mode to REGISTRY_ONLY in Sidecar newguy/default (or remove "
+            "its outboundTrafficPolicy: the mesh is REGISTRY_ONLY).");
+  EXPECT_EQ(m.files.display(ex.changes[0].loc.file) + ":" + std::to_string(ex.changes[0].loc.line),
+            "sc.yaml:10");
+}
+
+// ---- The policy ----
+
+TEST(EgressPolicy, HostPatterns) {
+  EXPECT_EQ(egress::CheckHostPattern("*"), "");
+  EXPECT_EQ(egress::CheckHostPattern("*.debian.org"), "");
+  EXPECT_EQ(egress::CheckHostPattern("api.stripe.com"), "");
+  EXPECT_NE(egress::CheckHostPattern("api.*.com"), "");
+  EXPECT_NE(egress::CheckHostPattern("*debian.org"), "");
+  EXPECT_NE(egress::CheckHostPattern("API.stripe.com"), "");
+  EXPECT_NE(egress::CheckHostPattern("a..b"), "");
+  EXPECT_NE(egress::CheckHostPattern(""), "");
+}
+
+class PolicyCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("meshlint-policy-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                        "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_ / "mesh");
+    Write("mesh/istio.yaml", kMeshRegistryOnly);
+    Write("mesh/se.yaml", Se("default", "debian-org", "[deb.debian.org]"));
+    Write("mesh/ns.yaml", Ns("newguy") + "---\n" + Ns("payments"));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+  fs::path dir_;
+};
+
+TEST_F(PolicyCli, InvalidRegexIsAnErrorWithFileLine) {
+  Write("policy.yaml", "egress:\n- namespaces: \"pay(ments\"\n  hosts: [\"*.debian.org\"]\n");
+  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.rfind("meshlint: policy.yaml:2:15: invalid namespace pattern \"pay(ments\": ", 0), 0u)
+      << r.err;
+  r = RunMeshlint({"egress", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  EXPECT_EQ(r.status, 2);
+}
+
+TEST_F(PolicyCli, InvalidHostPatternIsAnErrorWithFileLine) {
+  Write("policy.yaml", "egress:\n- namespaces: \".*\"\n  hosts: [\"deb.*.org\"]\n");
+  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "meshlint: policy.yaml:3:11: invalid host pattern \"deb.*.org\": '*' is only allowed "
+            "as the whole leftmost label (\"*.example.com\")\n");
+}
+
+TEST_F(PolicyCli, MalformedPolicyShapeIsAnError) {
+  Write("policy.yaml", "egress:\n- namespaces: [a, b]\n  hosts: \"x.com\"\n");
+  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("policy.yaml:2:15: egress[0].namespaces must be a non-empty RE2 pattern"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("policy.yaml:3:10: egress[0].hosts must be a list"), std::string::npos) << r.err;
+}
+
+TEST_F(PolicyCli, NamespacePatternMatchesTheWholeName) {
+  // "pay" must not match "payments": RE2 full match.
+  Write("policy.yaml", "egress:\n- namespaces: \"pay|default|istio-system|newguy\"\n  hosts: [\"*.debian.org\"]\n");
+  auto r = RunMeshlint({"egress", "mesh", "--policy", "policy.yaml", "--from", "payments", "--to",
+                        "deb.debian.org", "--format", "json"},
+                       dir_.string());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("\"allowedByPolicy\": false"), std::string::npos) << r.out;
+  r = RunMeshlint({"egress", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("NOT ALLOWED by policy for payments"), std::string::npos) << r.out;
+}
+
+TEST_F(PolicyCli, ViolationsShowInSarif) {
+  Write("policy.yaml", "egress:\n- namespaces: \"default\"\n  hosts: [\"*.debian.org\"]\n");
+  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif"}, dir_.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("\"ruleId\": \"egress-not-allowed\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"uri\": \"mesh/se.yaml\""), std::string::npos);
+  // Without --policy the rule is silent.
+  r = RunMeshlint({"lint", "mesh", "--format", "sarif"}, dir_.string());
+  EXPECT_EQ(r.out.find("\"ruleId\": \"egress-not-allowed\""), std::string::npos);
+}
+
+TEST_F(PolicyCli, ViolationSarifPassesTheMultitool) {
+  const char* tool = std::getenv("MESHLINT_SARIF_MULTITOOL");
+  if (!tool || !fs::exists(tool)) GTEST_SKIP() << "MESHLINT_SARIF_MULTITOOL not set (ci/test sets it)";
+  Write("policy.yaml", "egress:\n- namespaces: \"default\"\n  hosts: [\"*.debian.org\"]\n");
+  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif", "--output",
+                        "out.sarif"},
+                       dir_.string());
+  ASSERT_EQ(r.status, 1) << r.err;
+  const std::string cmd = "'" + std::string(tool) + "' validate --rule-kind 'Sarif;Gh' -o '" +
+                          (dir_ / "report.sarif").string() + "' '" + (dir_ / "out.sarif").string() +
+                          "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string report = ReadFileText((dir_ / "report.sarif").string());
+  EXPECT_NE(report.find("\"results\": []"), std::string::npos) << report;
+}
+
+TEST_F(PolicyCli, EgressJsonShape) {
+  auto r = RunMeshlint({"egress", "mesh", "--format", "json", "--expand"}, dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find(R"({
+      "name": "newguy",
+      "outboundTrafficPolicy": "REGISTRY_ONLY",
+      "outboundTrafficPolicySource": "mesh",
+      "sidecar": null,
+      "hostGroup": null,
+      "external": [
+        {
+          "host": "deb.debian.org",
+          "serviceEntry": "default/debian-org"
+        }
+      ],)"),
+            std::string::npos)
+      << r.out;
+  // Grouped (the default): the shared host is listed once.
+  r = RunMeshlint({"egress", "mesh", "--format", "json"}, dir_.string());
+  EXPECT_NE(r.out.find(R"("hostGroups": [
+    {
+      "group": 1,
+      "namespaces": 4,
+      "external": [
+        {
+          "host": "deb.debian.org",
+          "serviceEntry": "default/debian-org"
+        }
+      ]
+    }
+  ],)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(R"("hostGroup": 1,
+      "external": [],
+      "workloadSidecars": [])"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(PolicyCli, ExplanationJson) {
+  auto r = RunMeshlint({"egress", "mesh", "--from", "newguy", "--to", "deb.debian.org", "--format",
+                        "json"},
+                       dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind(R"({
+  "from": "newguy",
+  "to": "deb.debian.org",
+  "reachable": true,
+  "viaRegistry": true,
+  "outboundTrafficPolicy": "REGISTRY_ONLY",
+  "sidecar": null,
+  "reasons": [
+    {
+      "text": "Outbound mode is REGISTRY_ONLY, set by the mesh config (IstioOperator istio-system/installed-state): only hosts in the service registry (ServiceEntries) pass.",
+      "file": "mesh/istio.yaml",
+      "line": 9,
+      "column": 13
+    },)", 0), 0u) << r.out;
+  r = RunMeshlint({"egress", "mesh", "--from", "newguy", "--to", "example.org"}, dir_.string());
+  EXPECT_EQ(r.status, 1);
+}
+
+TEST_F(PolicyCli, FromWithoutToIsAUsageError) {
+  auto r = RunMeshlint({"egress", "mesh", "--from", "newguy"}, dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--from and --to go together"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace meshlint::testing
