@@ -344,6 +344,26 @@ TEST(ParallelLoading, SameModelForAnyJobCount) {
   }
 }
 
+// The flags as users give them: same report with --full-parse and any -j.
+TEST(ParallelLoading, CliOutputIndependentOfFlags) {
+  const fs::path fixtures = fs::path(testing::SourceDir()) / "fixtures";
+  const fs::path dir = fs::is_directory(CorpusDir()) ? CorpusDir() : fixtures;
+  if (!fs::is_directory(dir)) GTEST_SKIP() << "neither fixtures/ nor the shared corpus is present";
+  for (const std::string command : {"lint", "egress"}) {
+    const auto base = testing::RunMeshlint({command, ".", "-j1"}, dir.string());
+    ASSERT_LT(base.status, 2) << base.err;
+    ASSERT_FALSE(base.out.empty());
+    for (const auto& flags : std::vector<std::vector<std::string>>{{"-j4"}, {"--full-parse"},
+                                                                   {"--full-parse", "-j3"}}) {
+      std::vector<std::string> args = {command, "."};
+      args.insert(args.end(), flags.begin(), flags.end());
+      const auto other = testing::RunMeshlint(args, dir.string());
+      EXPECT_EQ(other.status, base.status) << command << " " << flags.back();
+      EXPECT_EQ(other.out, base.out) << command << " " << flags.back();
+    }
+  }
+}
+
 // A file above the size where documents are loaded in batches across threads.
 TEST(ParallelLoading, BigFileBatchesMergeInOrder) {
   const fs::path dir = fs::temp_directory_path() / ("meshlint-bigfile-" + std::to_string(::getpid()));

@@ -142,10 +142,12 @@ std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(const Side
   if (ImportsAll(sidecar)) return all_shared_;
   if (auto it = shared_cache_.find(sidecar); it != shared_cache_.end()) return it->second;
   const std::vector<HostRef>& all = *all_shared_;
-  std::vector<char> marked(all.size(), 0);
+  // Positions picked, sorted at the end: a flag per shared host would cost
+  // every Sidecar the size of the whole mesh (quadratic on big meshes).
+  std::vector<std::uint32_t> picked;
   auto mark_where = [&](const std::vector<std::uint32_t>& positions, auto pred) {
     for (std::uint32_t p : positions)
-      if (pred(all[p])) marked[p] = 1;
+      if (pred(all[p])) picked.push_back(p);
   };
   static const std::vector<std::uint32_t> kNone;
   auto find = [](const auto& map, const std::string& k) -> const std::vector<std::uint32_t>& {
@@ -160,7 +162,7 @@ std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(const Side
     if (entry->ns == "*") {
       if (IsWildcardHost(dns)) {
         for (std::size_t p = 0; p < all.size(); ++p)
-          if (HostSubsetOf(HostName(all[p]), dns)) marked[p] = 1;
+          if (HostSubsetOf(HostName(all[p]), dns)) picked.push_back(static_cast<std::uint32_t>(p));
       } else {
         mark_where(find(shared_by_host_, dns), [](const HostRef&) { return true; });
       }
@@ -176,9 +178,11 @@ std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(const Side
       });
     }
   }
+  std::sort(picked.begin(), picked.end());
+  picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
   auto out = std::make_shared<std::vector<HostRef>>();
-  for (std::size_t p = 0; p < all.size(); ++p)
-    if (marked[p]) out->push_back(all[p]);
+  out->reserve(picked.size());
+  for (std::uint32_t p : picked) out->push_back(all[p]);
   shared_cache_.emplace(sidecar, out);
   return out;
 }

@@ -886,13 +886,28 @@ bool ReadFile(const fs::path& path, std::string& content, std::string& error) {
     error = "cannot open: " + std::string(std::strerror(errno));
     return false;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // A regular file is read straight into a string of its size: going through
+  // a stringstream would hold it twice (a rendered bundle can be 100 MB).
+  std::error_code ec;
+  const std::uintmax_t size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
+  content.clear();
+  if (!ec && size > 0) {
+    content.resize(static_cast<std::size_t>(size));
+    in.read(content.data(), static_cast<std::streamsize>(size));
+    content.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) {
+      error = "cannot read: " + std::string(std::strerror(errno));
+      return false;
+    }
+    if (!in) return true;  // shorter than it was a moment ago: what is there
+  }
+  std::ostringstream rest;  // pipes, and whatever a file gained meanwhile
+  rest << in.rdbuf();
   if (in.bad()) {
     error = "cannot read: " + std::string(std::strerror(errno));
     return false;
   }
-  content = buffer.str();
+  content += rest.str();
   return true;
 }
 
