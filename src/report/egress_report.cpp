@@ -264,7 +264,7 @@ Json Position(const MeshModel& model, const Location& loc) {
 }
 
 Json ScopeJson(const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& hosts,
-               std::optional<std::size_t> group, PolicyView& policy, bool workload) {
+               PolicyView& policy, bool workload) {
   Json j;
   if (workload) {
     j["sidecar"] = Qualified(s.sidecar->meta.ref);
@@ -275,7 +275,6 @@ Json ScopeJson(const EgressAnalysis& a, const Scope& s, const std::vector<HostRe
   j["outboundTrafficPolicy"] = AllowsAny(s.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
   j["outboundTrafficPolicySource"] = SourceName(s.mode_source);
   if (!workload) j["sidecar"] = s.sidecar ? Json(Qualified(s.sidecar->meta.ref)) : Json(nullptr);
-  j["hostGroup"] = group ? Json(*group + 1) : Json(nullptr);
   j["external"] = HostList(a, hosts, policy, s.ns);
   if (policy.active() && AllowsAny(s.mode)) j["anyHostAllowed"] = policy.AllowsAnyHost(s.ns);
   return j;
@@ -294,27 +293,15 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
                       : Json(nullptr);
   mesh["rootNamespace"] = model.mesh.root_namespace;
   doc["mesh"] = std::move(mesh);
-  Json groups = Json::array();
-  if (!o.expand) {
-    for (std::size_t g = 0; g < a.groups().size(); ++g) {
-      Json list = Json::array();
-      for (const HostRef& h : a.groups()[g].hosts)
-        list.push_back({{"host", a.HostName(h)},
-                        {"serviceEntry", Qualified(model.service_entries[h.se].meta.ref)}});
-      groups.push_back({{"group", g + 1},
-                        {"namespaces", a.groups()[g].namespaces},
-                        {"external", std::move(list)}});
-    }
-  }
-  doc["hostGroups"] = std::move(groups);
   Json namespaces = Json::array();
   const auto& scopes = a.scopes();
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     const Scope& s = scopes[i];
     if (s.workload_scoped) continue;
+    // JSON is an interface: `external` always lists every reachable registry
+    // host (host groups only shorten the text report).
     auto row = [&](const Scope& r, bool workload) {
-      const auto g = o.expand ? std::nullopt : a.GroupOf(r);
-      return ScopeJson(a, r, g ? a.ReachableBeyondGroup(r) : a.Reachable(r), g, policy, workload);
+      return ScopeJson(a, r, a.Reachable(r), policy, workload);
     };
     Json j = row(s, false);
     Json workloads = Json::array();
