@@ -117,6 +117,10 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
     g.hosts = Dedup(*s.shared, "");
     g.namespaces = it->second;
     g.unfiltered = s.shared == all_shared_;
+    std::unordered_set<std::string_view> names;
+    names.reserve(g.hosts.size());
+    for (const HostRef& h : g.hosts) names.insert(HostName(h));
+    group_names_.push_back(std::move(names));
     groups_.push_back(std::move(g));
   }
 }
@@ -262,15 +266,10 @@ std::vector<HostRef> EgressAnalysis::Reachable(const Scope& scope) const {
 std::vector<HostRef> EgressAnalysis::ReachableBeyondGroup(const Scope& scope) const {
   const auto group = GroupOf(scope);
   if (!group) return Reachable(scope);
-  const std::vector<HostRef>& in_group = groups_[*group].hosts;
+  const auto& in_group = group_names_[*group];
   std::vector<HostRef> out;
-  for (const HostRef& h : Dedup(scope.own, scope.ns)) {
-    auto it = std::lower_bound(in_group.begin(), in_group.end(), h,
-                               [&](const HostRef& a, const HostRef& b) {
-                                 return HostName(a) < HostName(b);
-                               });
-    if (it == in_group.end() || HostName(*it) != HostName(h)) out.push_back(h);
-  }
+  for (const HostRef& h : Dedup(scope.own, scope.ns))
+    if (!in_group.count(HostName(h))) out.push_back(h);
   return out;
 }
 

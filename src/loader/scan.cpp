@@ -152,10 +152,10 @@ class Scanner {
 
   // Adds a node (when building a tree) as the next child of `parent`.
   std::uint32_t NewNode(Type type, std::size_t column, std::uint32_t parent,
-                        std::string scalar = {}) {
+                        std::string_view scalar = {}) {
     if (!tree_) return 0;
     const std::uint32_t n = tree_->Add(type, line_, static_cast<std::uint32_t>(column));
-    tree_->nodes[n].scalar = std::move(scalar);
+    tree_->nodes[n].scalar.assign(scalar);
     if (n != 0) tree_->nodes[parent].kids.push_back(n);
     return n;
   }
@@ -230,7 +230,7 @@ class Scanner {
       field->found = true;
     }
     const std::uint32_t map = stack_.back().node;
-    NewNode(Type::kScalar, key_col, map, std::string(key));
+    NewNode(Type::kScalar, key_col, map, key);
     std::size_t c = after_colon;
     while (c < line.size() && line[c] == ' ') ++c;
     if (c == line.size() || line[c] == '#') {
@@ -353,7 +353,7 @@ class Scanner {
         if (!Scalar(line, i, true, tree_ != nullptr, value, quoted, end)) return false;
         if (tree_) {
           const bool null = !quoted && IsNullPlain(value);
-          NewNode(null ? Type::kNull : Type::kScalar, i, seq, std::move(value));
+          NewNode(null ? Type::kNull : Type::kScalar, i, seq, value);
         }
         while (end < line.size() && line[end] == ' ') ++end;
         if (end >= line.size()) return false;
@@ -400,7 +400,7 @@ class Scanner {
 }  // namespace
 
 std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree) {
-  if (tree) tree->nodes.clear();
+  if (tree) tree->Clear();
   return Scanner(text, tree).Run();
 }
 

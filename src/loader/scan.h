@@ -48,10 +48,23 @@ class LiteTree {
     std::string scalar;
     std::vector<std::uint32_t> kids;  // a map's are key, value, key, value...
   };
-  std::vector<Rec> nodes;  // nodes[0] is the root
+  // nodes[0] is the root; only the first `used` are the current document's.
+  // The others are kept from earlier documents with their strings' and
+  // lists' memory, so reading one document after another does not go back
+  // to the allocator for every node.
+  std::vector<Rec> nodes;
+  std::size_t used = 0;
+
+  void Clear() { used = 0; }
   std::uint32_t Add(Type type, std::uint32_t line, std::uint32_t column) {
-    nodes.push_back(Rec{type, line, column, {}, {}});
-    return static_cast<std::uint32_t>(nodes.size() - 1);
+    if (used == nodes.size()) nodes.emplace_back();
+    Rec& r = nodes[used];
+    r.type = type;
+    r.line = line;
+    r.column = column;
+    r.scalar.clear();
+    r.kids.clear();
+    return static_cast<std::uint32_t>(used++);
   }
 };
 
