@@ -30,6 +30,11 @@ constexpr std::array kRules = {
              "policy does not allow it.",
              rules::CheckEgressNotAllowed, DocFor("egress-not-allowed"), "security,egress,policy",
              "very-high", "8.0"},
+    RuleInfo{"inline-suppression-ignored", Severity::kWarning,
+             "An ignore.meshlint.io/ annotation while in-manifest suppressions are disabled "
+             "(--no-inline-suppressions, inlineSuppressions: false): it suppresses nothing.",
+             rules::ReportedBySuppressionPass, DocFor("inline-suppression-ignored"), "suppressions",
+             "very-high", ""},
     RuleInfo{"invalid-manifest", Severity::kError,
              "A file or document that cannot be used: YAML syntax errors, templates, binary "
              "files, wrong field types.",
@@ -77,6 +82,20 @@ constexpr std::array kRules = {
              "its workloads.",
              rules::CheckSidecarOutboundAllowAny, DocFor("sidecar-outbound-allow-any"),
              "security,egress", "very-high", "7.0"},
+    RuleInfo{"suppression-expired", Severity::kWarning,
+             "A suppression in .meshlint.yaml whose expires date has passed: its findings are "
+             "reported again.",
+             rules::ReportedBySuppressionPass, DocFor("suppression-expired"), "suppressions",
+             "very-high", ""},
+    RuleInfo{"suppression-unknown-rule", Severity::kWarning,
+             "An ignore.meshlint.io/ annotation naming a rule that does not exist: it "
+             "suppresses nothing.",
+             rules::ReportedBySuppressionPass, DocFor("suppression-unknown-rule"), "suppressions",
+             "very-high", ""},
+    RuleInfo{"suppression-without-reason", Severity::kWarning,
+             "An ignore.meshlint.io/ annotation with an empty reason: it suppresses nothing.",
+             rules::ReportedBySuppressionPass, DocFor("suppression-without-reason"), "suppressions",
+             "very-high", ""},
 };
 
 }  // namespace

@@ -18,4 +18,10 @@ void CheckSidecarEgressUnresolvedHost(const MeshModel& model, FindingSink& sink)
 void CheckSidecarEgressWildcard(const MeshModel& model, FindingSink& sink);
 void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink);
 
+// The check of the rules about suppressions (inline-suppression-ignored,
+// suppression-*): it reports nothing, because their findings depend on the
+// run's configuration, not only on the model; engine/suppress.cpp reports
+// them after the other rules ran.
+void ReportedBySuppressionPass(const MeshModel& model, FindingSink& sink);
+
 }  // namespace meshlint::rules

@@ -228,7 +228,8 @@ TEST(CliFormats, JsonExactShape) {
       },
       "field": "spec.exportTo[0]",
       "fingerprint": "0906970568a2c4ef",
-      "related": []
+      "related": [],
+      "suppressed": null
     }
   ],
   "summary": {
@@ -238,7 +239,8 @@ TEST(CliFormats, JsonExactShape) {
     "skippedDocuments": 0,
     "errors": 0,
     "warnings": 1,
-    "notes": 0
+    "notes": 0,
+    "suppressed": 0
   }
 }
 )");

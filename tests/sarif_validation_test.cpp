@@ -62,7 +62,7 @@ std::string SarifOf(const TempDir& dir, const std::string& name, std::vector<std
 #define REQUIRE_MULTITOOL()                                                                   \
   if (Multitool().empty() || !fs::exists(Multitool()))                                        \
   GTEST_SKIP() << "SARIF Multitool not found: set MESHLINT_SARIF_MULTITOOL or run ci/setup " \
-                  "--with-node (installs it into .tools/)"
+                  "--for-tests (installs it into .tools/)"
 
 TEST(SarifValidation, RealisticRunsAreClean) {
   REQUIRE_MULTITOOL();

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/settings.h"
 #include "egress/egress.h"
 #include "engine/runner.h"
 #include "loader/loader.h"
@@ -60,18 +61,29 @@ po::options_description LintOptions() {
       "quiet,q", "no summary line on stderr");
   o.add_options()("policy", po::value<std::string>(),
                   "egress policy FILE: enables egress-not-allowed (README: Egress audit)");
+  AddSettingsOptions(o);  // config, suppressions, --context: cli/settings.cpp
   return o;
 }
 
-// --policy FILE: loaded into the model and compiled. A policy that cannot be
-// used stops the run (exit 2): checking against half a policy would mislead.
-std::shared_ptr<const egress::CompiledPolicy> LoadPolicyOption(const po::variables_map& vm,
-                                                               const LoadOptions& load,
-                                                               MeshModel& model, std::ostream& err,
-                                                               bool& failed) {
+// --policy FILE, else the project config's egressPolicy (a path or inline):
+// loaded into the model and compiled. A policy that cannot be used stops the
+// run (exit 2): checking against half a policy would mislead.
+std::shared_ptr<const egress::CompiledPolicy> LoadPolicyOption(
+    const po::variables_map& vm, const LintSettings& settings, const LoadOptions& load,
+    MeshModel& model, std::ostream& err, bool& failed) {
   failed = false;
-  if (!vm.count("policy")) return nullptr;
-  std::vector<std::string> problems = LoadEgressPolicy(vm["policy"].as<std::string>(), load, model);
+  std::vector<std::string> problems;
+  if (vm.count("policy")) {
+    problems = LoadEgressPolicy(vm["policy"].as<std::string>(), load, model);
+  } else if (const auto& configured = settings.egress_policy) {
+    if (!configured->is_inline())
+      problems = LoadEgressPolicy(configured->path, load, model);
+    else
+      problems = LoadEgressPolicyText(configured->inline_text, configured->inline_first_line,
+                                      settings.config->path, load, model);
+  } else {
+    return nullptr;
+  }
   std::shared_ptr<const egress::CompiledPolicy> compiled;
   if (problems.empty()) {
     std::vector<egress::PolicyError> errors;
@@ -135,25 +147,23 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   const std::string format = vm["format"].as<std::string>();
   if (format != "text" && format != "json" && format != "sarif")
     throw UsageError("--format must be text, json or sarif, got '" + format + "'");
-  const std::string fail_on = vm["fail-on"].as<std::string>();
-  std::optional<Severity> threshold = ParseSeverity(fail_on);
-  if (!threshold && fail_on != "never")
-    throw UsageError("--fail-on must be error, warning, note or never, got '" + fail_on + "'");
-  RunOptions run;
+  std::vector<std::string> named;
+  if (vm.count("path")) named = vm["path"].as<std::vector<std::string>>();
+  // .meshlint.yaml and the flags; flags win.
+  LintSettings settings = BuildLintSettings(vm, named);
+  RunOptions& run = settings.run;
   ParseSeverities(vm, run);
 
-  LoadOptions load;
-  load.default_namespace = vm["default-namespace"].as<std::string>();
-  if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
+  LoadOptions& load = settings.load;
   load.jobs = vm["jobs"].as<unsigned>();
   load.full_parse = vm.count("full-parse") > 0;
-  std::vector<std::string> paths;
-  if (vm.count("path")) paths = vm["path"].as<std::vector<std::string>>();
+  const std::vector<std::string>& paths = settings.paths;
 
   MeshModel model;
   std::vector<InputError> input_errors = LoadInputs(paths, load, model);
+  AttachConfig(settings, model);
   bool policy_failed = false;
-  LoadPolicyOption(vm, load, model, err, policy_failed);
+  LoadPolicyOption(vm, settings, load, model, err, policy_failed);
   if (policy_failed) return kExitUsage;
   std::vector<std::string> notifications;
   for (const InputError& e : input_errors) {
@@ -161,10 +171,12 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     notifications.push_back(e.path + ": " + e.message);
   }
   std::vector<Finding> findings = RunRules(model, run);
+  FinishFindings(settings, model, findings);  // suppressions, --context scope
 
   ReportContext ctx{model, findings, std::filesystem::current_path().string(), notifications,
                     std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - started)};
+  ctx.show_suppressed = settings.show_suppressed;
   std::ofstream file;
   std::ostream* sink = &out;
   if (vm.count("output")) {
@@ -187,10 +199,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (!vm.count("quiet")) WriteSummary(err, ctx);
 
   if (!input_errors.empty()) return kExitUsage;
-  if (!threshold) return kExitClean;
-  for (const Finding& f : findings)
-    if (f.severity >= *threshold) return kExitFindings;
-  return kExitClean;
+  return FailsGate(settings, findings) ? kExitFindings : kExitClean;
 }
 
 // meshlint egress: the reachability report, or one --from/--to question.
@@ -212,6 +221,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
       "full-parse",
       "parse every document with the YAML parser, not only those the scanner cannot read "
       "(slower; the result is the same)");
+  AddConfigOptions(o);  // the project config: cli/settings.cpp
   po::options_description hidden;
   hidden.add_options()("path", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -240,20 +250,22 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
       (vm["from"].as<std::string>().empty() || vm["to"].as<std::string>().empty()))
     throw UsageError("--from and --to need a namespace and a host name");
 
-  LoadOptions load;
-  load.default_namespace = vm["default-namespace"].as<std::string>();
-  if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
+  std::vector<std::string> named;
+  if (vm.count("path")) named = vm["path"].as<std::vector<std::string>>();
+  // The project config applies as for lint (namespaces, mesh config, globs,
+  // egressPolicy); flags win.
+  LintSettings settings = BuildLintSettings(vm, named);
+  LoadOptions& load = settings.load;
   load.jobs = vm["jobs"].as<unsigned>();
   load.full_parse = vm.count("full-parse") > 0;
-  std::vector<std::string> paths;
-  if (vm.count("path")) paths = vm["path"].as<std::vector<std::string>>();
   MeshModel model;
-  std::vector<InputError> input_errors = LoadInputs(paths, load, model);
+  std::vector<InputError> input_errors = LoadInputs(settings.paths, load, model);
+  AttachConfig(settings, model);
   for (const InputError& e : input_errors)
     err << "meshlint: " << TerminalSafe(e.path) << ": " << e.message << '\n';
   if (!input_errors.empty()) return kExitUsage;
   bool policy_failed = false;
-  auto policy = LoadPolicyOption(vm, load, model, err, policy_failed);
+  auto policy = LoadPolicyOption(vm, settings, load, model, err, policy_failed);
   if (policy_failed) return kExitUsage;
   if (!model.problems.empty())
     err << "meshlint: " << model.problems.size()
@@ -348,6 +360,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
   } catch (const po::error& e) {
     err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
+  } catch (const SettingsError& e) {
+    if (e.usage) err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
+    else err << e.what();
   }
   return kExitUsage;
 }

@@ -36,10 +36,22 @@ struct Diagnostic {
   bool uncertain = false;
 };
 
+// Why a finding is accepted: an annotation on the object (in source) or an
+// entry of the project config (external), with the recorded reason.
+struct Suppression {
+  enum class Kind { kInSource, kExternal };
+  Kind kind = Kind::kInSource;
+  std::string justification;
+  Location loc;  // the annotation key, or the config entry
+};
+
 struct Finding {
   std::string_view rule_id;
   Severity severity = Severity::kWarning;
   Diagnostic diag;
+  // Set when the finding is suppressed: it is still reported (SARIF, JSON,
+  // counts) but never fails the run.
+  std::optional<Suppression> suppression;
 
   // rule + object + field: stable when lines move or files are renamed.
   std::string StableKey() const;

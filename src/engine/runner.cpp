@@ -46,7 +46,7 @@ class CollectingSink : public FindingSink {
     Severity severity = severity_;
     if (diag.uncertain && severity != Severity::kNote)
       severity = static_cast<Severity>(static_cast<int>(severity) - 1);
-    out_.push_back(Finding{rule_.id, severity, std::move(diag)});
+    out_.push_back(Finding{rule_.id, severity, std::move(diag), std::nullopt});
   }
 
  private:
@@ -65,6 +65,11 @@ std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options)
     CollectingSink sink(rule, *severity, findings);
     rule.check(model, sink);
   }
+  SortFindings(model, findings);
+  return findings;
+}
+
+void SortFindings(const MeshModel& model, std::vector<Finding>& findings) {
   static const std::string kNoFile;
   auto key = [&](const Finding& f) {
     const std::string& path =
@@ -74,7 +79,6 @@ std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options)
   };
   std::stable_sort(findings.begin(), findings.end(),
                    [&](const Finding& a, const Finding& b) { return key(a) < key(b); });
-  return findings;
 }
 
 }  // namespace meshlint

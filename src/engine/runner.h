@@ -21,6 +21,9 @@ struct RunOptions {
 // Findings of every enabled rule, sorted by file, line, column, rule, message.
 std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options);
 
+// Sorts findings into report order: file, line, column, rule, message.
+void SortFindings(const MeshModel& model, std::vector<Finding>& findings);
+
 // The severity a rule runs at under `options` (nullopt: off).
 std::optional<Severity> EffectiveSeverity(const RuleInfo& rule, const RunOptions& options);
 

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <iostream>
 #include <iterator>
 #include <set>
@@ -16,6 +18,7 @@
 #include <thread>
 
 #include "loader/scan.h"
+#include "loader/config_file.h"
 #include "loader/text.h"
 
 namespace meshlint {
@@ -794,8 +797,11 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
     root = YAML::Load(std::string(chunk.text));
   } catch (const YAML::Exception& e) {
     ++out.stats.documents;
-    Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
+    // Helm documents count lines from their `# Source:` comment (line 0).
+    const std::uint32_t start = std::max<std::uint32_t>(chunk.first_line, 1);
+    Location loc{file, start, 1, start, 2};
     if (e.mark.line >= 0) loc = ParseErrorLocation(span, e.mark);
+    if (loc.line == 0) loc = Location{file, start, 1, start, 2};
     std::string message = "YAML syntax error: " + e.msg;
     if (auto tmpl = FindTemplateMarker(chunk.text)) {
       message = std::string(kTemplateMessage) + "; YAML parser says: " + e.msg;
@@ -824,12 +830,35 @@ bool SplitContent(std::string_view text, std::uint32_t file, bool is_json, FileR
   return true;
 }
 
+// Gives the FileTable index of a `# Source:` path of rendered Helm output,
+// registering it on first use.
+using SourceFileFn = std::function<std::uint32_t(const std::string& source_path)>;
+
+// The file a document belongs to. With `source_file`, a document that `helm
+// template` marked with `# Source: <template>` is attributed to that
+// template: its lines count from the comment (the line after it is 1).
+std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_json,
+                              const SourceFileFn* source_file) {
+  if (source_file && !is_json) {
+    if (auto source = FindHelmSource(chunk.text)) {
+      chunk.text.remove_prefix(source->offset);
+      chunk.first_line = 0;  // the comment is line 0 of its template's document
+      return (*source_file)(source->path);
+    }
+  }
+  return file;
+}
+
 // Loads all documents of one file's text.
 void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
-                 const LoadOptions& options, FileResult& out) {
+                 const LoadOptions& options, FileResult& out,
+                 const SourceFileFn* source_file = nullptr) {
   std::vector<DocumentChunk> chunks;
   if (!SplitContent(text, file, is_json, out, chunks)) return;
-  for (const DocumentChunk& chunk : chunks) LoadChunk(chunk, file, options, out);
+  for (DocumentChunk chunk : chunks) {
+    const std::uint32_t doc_file = AttributeSource(chunk, file, is_json, source_file);
+    LoadChunk(chunk, doc_file, options, out);
+  }
 }
 
 // A --mesh-config file: a bare MeshConfig, an IstioOperator, the ConfigMap,
@@ -922,6 +951,10 @@ struct InputFile {
   bool is_stdin = false;
   bool is_json = false;
   std::string preloaded;  // stdin content
+  // Rendered output streamed in (stdin, `<(helm template ...)`): Helm's
+  // `# Source:` comments name the files. A regular file is shown as itself,
+  // since that is the file a user can open and fix.
+  bool rendered = false;
   std::string skip_reason;  // non-empty: report instead of reading
 };
 
@@ -963,7 +996,7 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
       if (name == ".git" || name == "node_modules") it.disable_recursion_pending();
       continue;
     }
-    if (!HasManifestExtension(entry.path())) continue;
+    if (!HasManifestExtension(entry.path()) || name == kConfigFileName) continue;
     InputFile f;
     f.absolute = fs::absolute(entry.path()).lexically_normal().string();
     f.display = DisplayPath(f.absolute, base);
@@ -991,7 +1024,14 @@ void LoadText(std::string_view text, const std::string& display_name, const Load
               MeshModel& model) {
   std::uint32_t id = model.files.Add(display_name, display_name);
   FileResult r;
-  LoadContent(text, id, display_name.ends_with(".json"), options, r);
+  std::map<std::string, std::uint32_t> sources;
+  SourceFileFn source_file = [&](const std::string& path) {
+    auto [it, fresh] = sources.emplace(path, 0);
+    if (fresh) it->second = model.files.Add(path, path);
+    return it->second;
+  };
+  LoadContent(text, id, display_name.ends_with(".json"), options, r,
+              display_name == "<stdin>" ? &source_file : nullptr);
   Merge(r, model);
 }
 
@@ -1011,6 +1051,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       InputFile f;
       f.display = f.absolute = "<stdin>";
       f.is_stdin = true;
+      f.rendered = true;
       std::ostringstream buffer;
       buffer << std::cin.rdbuf();
       f.preloaded = buffer.str();
@@ -1034,6 +1075,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     f.absolute = fs::absolute(p).lexically_normal().string();
     // A pipe (`<(helm template ...)`) is shown as named, not as ../../dev/fd/63.
     f.display = fs::is_regular_file(st) ? DisplayPath(f.absolute, base) : arg;
+    f.rendered = !fs::is_regular_file(st);
     f.is_json = p.extension() == ".json";
     std::ifstream probe(p, std::ios::binary);
     if (!probe) {
@@ -1052,11 +1094,45 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     inputs = std::move(unique);
   }
 
+  // The project's include/exclude globs.
+  if (!options.include.empty() || !options.exclude.empty()) {
+    const fs::path glob_base = options.glob_base.empty() ? base : fs::path(options.glob_base);
+    std::vector<InputFile> kept;
+    for (auto& f : inputs) {
+      if (!f.is_stdin) {
+        fs::path rel = fs::path(f.absolute).lexically_relative(glob_base);
+        if (!rel.empty() && *rel.begin() != "..") {
+          const std::string path = rel.generic_string();
+          auto matches = [&](const std::vector<std::string>& globs) {
+            return std::any_of(globs.begin(), globs.end(),
+                               [&](const std::string& g) { return GlobMatch(g, path); });
+          };
+          if (!options.include.empty() && !matches(options.include)) continue;
+          if (matches(options.exclude)) continue;
+        }
+      }
+      kept.push_back(std::move(f));
+    }
+    inputs = std::move(kept);
+  }
+
   std::vector<std::uint32_t> ids;
   for (const auto& f : inputs) ids.push_back(model.files.Add(f.display, f.absolute));
 
   const unsigned jobs =
       options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+  // Helm `# Source:` templates become files of their own. They are
+  // registered while a rendered stream is cut into documents, in document
+  // order, before its documents load in parallel: file indices, and so the
+  // output, do not depend on the threads.
+  std::map<std::string, std::uint32_t> sources;
+  SourceFileFn source_file = [&](const std::string& path) {
+    auto [it, fresh] = sources.emplace(path, 0);
+    if (fresh)
+      it->second = model.files.Add(path, (base / path).lexically_normal().string());
+    return it->second;
+  };
 
   // Reads input i; false (with the problem in r) when it cannot be read.
   auto read = [&](std::size_t i, std::string& content, FileResult& r) {
@@ -1085,6 +1161,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
   auto is_big = [&](std::size_t i) {
     const InputFile& f = inputs[i];
     if (!f.skip_reason.empty()) return false;
+    if (f.rendered) return true;  // its `# Source:` files are registered in order
     if (f.is_stdin) return f.preloaded.size() > kBigFile;
     std::error_code ec;
     const std::uintmax_t size = fs::file_size(f.absolute, ec);
@@ -1112,6 +1189,10 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     std::string content;
     std::vector<DocumentChunk> chunks;
     if (read(i, content, head) && SplitContent(content, ids[i], inputs[i].is_json, head, chunks)) {
+      std::vector<std::uint32_t> files(chunks.size());
+      for (std::size_t c = 0; c < chunks.size(); ++c)
+        files[c] = AttributeSource(chunks[c], ids[i], inputs[i].is_json,
+                                   inputs[i].rendered ? &source_file : nullptr);
       std::vector<std::pair<std::size_t, std::size_t>> batches;  // [first, last) chunks
       for (std::size_t c = 0; c < chunks.size();) {
         std::size_t e = c, bytes = 0;
@@ -1122,7 +1203,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       std::vector<FileResult> results(batches.size());
       ParallelFor(batches.size(), jobs, [&](std::size_t b) {
         for (std::size_t c = batches[b].first; c < batches[b].second; ++c)
-          LoadChunk(chunks[c], ids[i], options, results[b]);
+          LoadChunk(chunks[c], files[c], options, results[b]);
       });
       Merge(head, model);
       for (auto& r : results) Merge(r, model);
@@ -1151,12 +1232,17 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
 
 std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
                                           MeshModel& model) {
-  std::vector<std::string> errors;
   std::string content, error;
-  if (!ReadFile(path, content, error)) {
-    errors.push_back(path + ": " + error);
-    return errors;
-  }
+  if (!ReadFile(path, content, error)) return {path + ": " + error};
+  return LoadEgressPolicyText(StripBom(content), 1, path, options, model);
+}
+
+std::vector<std::string> LoadEgressPolicyText(std::string_view content, std::uint32_t first_line,
+                                              const std::string& path, const LoadOptions& options,
+                                              MeshModel& model) {
+  std::vector<std::string> errors;
+  // yaml-cpp counts lines of `content` from 0; the file's line is this more.
+  const int line_offset = static_cast<int>(std::max<std::uint32_t>(first_line, 1)) - 1;
   const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
   const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
   const std::string display = DisplayPath(abs, base);
@@ -1164,14 +1250,15 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
 
   auto where = [&](const YAML::Mark& mark) {
     if (mark.line < 0) return display;
-    return display + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+    return display + ":" + std::to_string(mark.line + line_offset + 1) + ":" +
+           std::to_string(mark.column + 1);
   };
   auto loc = [&](const YAML::Node& node) {
     Location l;
     const YAML::Mark mark = node.Mark();
     if (mark.line < 0) return l;
     l.file = file;
-    l.line = static_cast<std::uint32_t>(mark.line) + 1;
+    l.line = static_cast<std::uint32_t>(mark.line + line_offset) + 1;
     l.column = static_cast<std::uint32_t>(mark.column) + 1;
     l.end_line = l.line;
     l.end_column = l.column + static_cast<std::uint32_t>(
@@ -1186,7 +1273,7 @@ std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOpt
 
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(StripBom(content)));
+    root = YAML::Load(std::string(content));
   } catch (const YAML::Exception& e) {
     errors.push_back(where(e.mark) + ": YAML syntax error: " + e.msg);
     return errors;

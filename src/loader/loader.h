@@ -26,6 +26,14 @@ struct LoadOptions {
   // look inside (Deployments, ConfigMaps, CRDs...) are read by a cheap scanner
   // when it can prove they are well-formed; the model is the same either way.
   bool full_parse = false;
+
+  // Path globs (loader/text.h GlobMatch) over paths relative to `glob_base`
+  // (the project config's directory). With `include` set, only matching files
+  // are read; files matching `exclude` never are. Files outside `glob_base`
+  // and stdin are not filtered.
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::string glob_base;
 };
 
 // A problem with the command line's inputs themselves (a path that does not
@@ -43,7 +51,8 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
                                    const LoadOptions& options, MeshModel& model);
 
 // Loads one in-memory text as if it were a file named `display_name` (tests,
-// stdin). Does not finalize the model.
+// stdin). Named "<stdin>", Helm's `# Source:` comments attribute documents to
+// their templates, as for stdin. Does not finalize the model.
 void LoadText(std::string_view text, const std::string& display_name,
               const LoadOptions& options, MeshModel& model);
 
@@ -53,5 +62,12 @@ void LoadText(std::string_view text, const std::string& display_name,
 // egress::CompilePolicy, not here.
 std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
                                           MeshModel& model);
+
+// The same for a policy written inside another file (the project config's
+// `egressPolicy:` mapping): `text` is that file's text from line `first_line`
+// on, columns unchanged, so positions point into `path`.
+std::vector<std::string> LoadEgressPolicyText(std::string_view text, std::uint32_t first_line,
+                                              const std::string& path, const LoadOptions& options,
+                                              MeshModel& model);
 
 }  // namespace meshlint

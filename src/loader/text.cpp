@@ -265,3 +265,111 @@ TextSpan EmbeddedSpan(const TextSpan& outer, std::uint32_t line, std::size_t col
 }
 
 }  // namespace meshlint
+
+namespace meshlint {
+
+namespace {
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    std::size_t slash = path.find('/', pos);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.push_back(path.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  return out;
+}
+
+// One segment against `*` and `?`: the classic greedy match that backtracks to
+// the last star only, linear in practice.
+bool SegmentMatch(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool MatchFrom(const std::vector<std::string_view>& pat, std::size_t pi,
+               const std::vector<std::string_view>& path, std::size_t si, std::size_t path_end) {
+  if (pi == pat.size()) return si == path_end;
+  if (pat[pi] == "**") {
+    for (std::size_t k = si; k <= path_end; ++k)
+      if (MatchFrom(pat, pi + 1, path, k, path_end)) return true;
+    return false;
+  }
+  return si < path_end && SegmentMatch(pat[pi], path[si]) &&
+         MatchFrom(pat, pi + 1, path, si + 1, path_end);
+}
+
+}  // namespace
+
+bool GlobMatch(std::string_view pattern, std::string_view path) {
+  while (pattern.size() > 1 && pattern.back() == '/') pattern.remove_suffix(1);
+  const auto pat = Segments(pattern);
+  const auto segs = Segments(path);
+  // The path itself, or one of the directories it lies in.
+  for (std::size_t end = segs.size(); end >= 1; --end)
+    if (MatchFrom(pat, 0, segs, 0, end)) return true;
+  return false;
+}
+
+std::optional<HelmSource> FindHelmSource(std::string_view chunk) {
+  constexpr std::string_view kPrefix = "# Source: ";
+  std::size_t pos = 0;
+  for (std::uint32_t line = 0; pos < chunk.size(); ++line) {
+    std::size_t eol = chunk.find('\n', pos);
+    if (eol == std::string_view::npos) eol = chunk.size();
+    std::string_view text = chunk.substr(pos, eol - pos);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (text.substr(0, kPrefix.size()) == kPrefix) {
+      std::string_view path = text.substr(kPrefix.size());
+      while (!path.empty() && (path.back() == ' ' || path.back() == '\t')) path.remove_suffix(1);
+      if (path.empty()) return std::nullopt;
+      return HelmSource{std::string(path), line, pos};
+    }
+    const std::size_t first = text.find_first_not_of(" \t");
+    const bool skippable = first == std::string_view::npos || text[first] == '#' ||
+                           (line == 0 && IsMarker(text, "---") &&
+                            text.find_first_not_of(" \t", 3) == std::string_view::npos);
+    if (!skippable) return std::nullopt;
+    pos = eol + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> GlobProblem(std::string_view pattern) {
+  if (pattern.empty()) return "an empty glob matches nothing";
+  if (pattern.front() == '/')
+    return "globs are relative to the config file's directory: drop the leading '/'";
+  for (char c : std::string_view("[]{}\\"))
+    if (pattern.find(c) != std::string_view::npos)
+      return std::string("'") + c + "' is not supported in globs (only *, ? and **)";
+  std::string_view trimmed = pattern;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
+  for (std::string_view seg : Segments(trimmed)) {
+    if (seg.empty()) return "a glob must not contain '//'";
+    if (seg == "." || seg == "..")
+      return "'.' and '..' segments are not supported: write the path from the config "
+             "file's directory";
+    if (seg != "**" && seg.find("**") != std::string_view::npos)
+      return "'**' must be a whole path segment (a/**/b.yaml), not part of one";
+  }
+  return std::nullopt;
+}
+
+}  // namespace meshlint

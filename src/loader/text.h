@@ -68,4 +68,24 @@ struct TextSpan {
 TextSpan EmbeddedSpan(const TextSpan& outer, std::uint32_t line, std::size_t column,
                       std::string_view value, Location fallback);
 
+// The `# Source: <chart>/templates/<file>.yaml` comment that `helm template`
+// writes before each rendered document, when it precedes the document's
+// content (only `---`, blank and comment lines may come before it).
+struct HelmSource {
+  std::string path;
+  std::uint32_t line = 0;  // 0-based line of the comment within the chunk
+  std::size_t offset = 0;  // byte offset of that line within the chunk
+};
+std::optional<HelmSource> FindHelmSource(std::string_view chunk);
+
+// Path globs of the config's include/exclude lists, matched against a path
+// relative to the config file's directory, '/'-separated: `*` is any run of
+// characters but '/', `?` one character but '/', a whole segment `**` any
+// number of segments (none included). A pattern that matches a directory
+// matches everything below it (`vendor` covers vendor/a/b.yaml).
+bool GlobMatch(std::string_view pattern, std::string_view path);
+// Why `pattern` is not a glob meshlint understands (so that it is never taken
+// literally by surprise), or nullopt.
+std::optional<std::string> GlobProblem(std::string_view pattern);
+
 }  // namespace meshlint

@@ -221,7 +221,9 @@ bool MeshModel::IsSystemNamespace(std::string_view ns) const {
   static constexpr std::array<std::string_view, 4> kSystem = {
       "kube-system", "kube-public", "kube-node-lease", "istio-system"};
   return ns == mesh.root_namespace ||
-         std::find(kSystem.begin(), kSystem.end(), ns) != kSystem.end();
+         std::find(kSystem.begin(), kSystem.end(), ns) != kSystem.end() ||
+         std::find(extra_system_namespaces.begin(), extra_system_namespaces.end(), ns) !=
+             extra_system_namespaces.end();
 }
 
 }  // namespace meshlint

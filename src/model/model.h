@@ -169,14 +169,17 @@ class MeshModel {
   std::vector<MeshConfigSource> mesh_sources;
   std::vector<LoadProblem> problems;
   LoadStats stats;
+  // System namespaces named by the project config, besides the built-in ones.
+  std::vector<std::string> extra_system_namespaces;
   std::optional<EgressPolicy> egress_policy;  // --policy FILE, when given
 
   // Derived by Finalize(); read-only afterwards.
   MeshSettings mesh;
   std::vector<MeshConflict> mesh_conflicts;
 
-  // Builds the namespace index and resolves the mesh settings. Call once after
-  // loading, before any query below.
+  // Builds the namespace index and resolves the mesh settings. Call after
+  // loading, before any query below; calling it again after adding settings
+  // sources recomputes everything.
   void Finalize();
 
   // Namespaces in name order.

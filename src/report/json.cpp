@@ -50,8 +50,10 @@ Json Position(const MeshModel& model, const Location& loc) {
 void WriteJson(std::ostream& out, const ReportContext& ctx) {
   Json findings = Json::array();
   std::array<std::size_t, 3> by{};
+  std::size_t suppressed = 0;
   for (const Finding& f : ctx.findings) {
-    ++by[static_cast<int>(f.severity)];
+    if (f.suppression) ++suppressed;
+    else ++by[static_cast<int>(f.severity)];
     Json j;
     j["rule"] = f.rule_id;
     j["severity"] = SeverityName(f.severity);
@@ -73,6 +75,11 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
       related.push_back(std::move(rj));
     }
     j["related"] = std::move(related);
+    if (f.suppression)
+      j["suppressed"] = {{"kind", SuppressionKindName(f.suppression->kind)},
+                         {"justification", f.suppression->justification}};
+    else
+      j["suppressed"] = nullptr;
     findings.push_back(std::move(j));
   }
   const LoadStats& s = ctx.model.stats;
@@ -86,7 +93,8 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
                     {"skippedDocuments", s.skipped_non_kubernetes},
                     {"errors", by[2]},
                     {"warnings", by[1]},
-                    {"notes", by[0]}};
+                    {"notes", by[0]},
+                    {"suppressed", suppressed}};
   out << report_detail::Dump(doc, 2) << '\n';
 }
 

@@ -24,7 +24,12 @@ struct ReportContext {
   // Problems that are not findings (unreadable paths): SARIF notifications.
   std::span<const std::string> notifications;
   std::chrono::milliseconds elapsed{0};
+  // Text output: print suppressed findings too (they are always counted).
+  bool show_suppressed = false;
 };
+
+// "inSource" or "external", as SARIF and the JSON output name them.
+std::string_view SuppressionKindName(Suppression::Kind kind);
 
 // `path:line:col: severity [rule-id] message`, one line per finding.
 void WriteText(std::ostream& out, const ReportContext& ctx);

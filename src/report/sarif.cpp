@@ -140,6 +140,9 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
       }
       if (!related.empty()) res["relatedLocations"] = std::move(related);
     }
+    if (f.suppression)
+      res["suppressions"] = Json::array({{{"kind", SuppressionKindName(f.suppression->kind)},
+                                          {"justification", f.suppression->justification}}});
     results.push_back(std::move(res));
   }
 

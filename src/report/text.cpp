@@ -32,31 +32,47 @@ std::string Fingerprint(const Finding& finding) {
   return buf;
 }
 
+std::string_view SuppressionKindName(Suppression::Kind kind) {
+  return kind == Suppression::Kind::kInSource ? "inSource" : "external";
+}
+
 void WriteText(std::ostream& out, const ReportContext& ctx) {
   for (const Finding& f : ctx.findings) {
+    if (f.suppression && !ctx.show_suppressed) continue;
     const Location& loc = f.diag.loc;
     if (loc.valid() && loc.file < ctx.model.files.size())
       out << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line << ':'
           << loc.column << ": ";
-    out << SeverityName(f.severity) << " [" << f.rule_id << "] " << TerminalSafe(f.diag.message)
-        << '\n';
+    out << SeverityName(f.severity) << " [" << f.rule_id << "] " << TerminalSafe(f.diag.message);
+    if (f.suppression)
+      out << " [suppressed " << (f.suppression->kind == Suppression::Kind::kInSource
+                                     ? "by annotation"
+                                     : "by config")
+          << ": " << TerminalSafe(f.suppression->justification) << "]";
+    out << '\n';
   }
 }
 
 void WriteSummary(std::ostream& out, const ReportContext& ctx) {
   std::array<std::size_t, 3> by{};
-  for (const Finding& f : ctx.findings) ++by[static_cast<int>(f.severity)];
+  std::size_t suppressed = 0;
+  for (const Finding& f : ctx.findings) {
+    if (f.suppression) ++suppressed;
+    else ++by[static_cast<int>(f.severity)];
+  }
+  const std::size_t active = ctx.findings.size() - suppressed;
   const LoadStats& s = ctx.model.stats;
   auto plural = [](std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
   out << "meshlint: ";
-  if (ctx.findings.empty()) {
+  if (active == 0) {
     out << "no findings";
   } else {
-    out << plural(ctx.findings.size(), "finding") << " (" << plural(by[2], "error") << ", "
+    out << plural(active, "finding") << " (" << plural(by[2], "error") << ", "
         << plural(by[1], "warning") << ", " << plural(by[0], "note") << ")";
   }
+  if (suppressed) out << ", " << suppressed << " suppressed,";
   out << " in " << plural(s.files, "file") << ", " << plural(s.objects, "object");
   if (s.skipped_non_kubernetes)
     out << ", " << s.skipped_non_kubernetes << " non-Kubernetes document"

@@ -1,0 +1,459 @@
+#include "loader/config_file.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "loader/text.h"
+
+namespace meshlint {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kTopLevelKeys[] = {
+    "defaultNamespace", "egressPolicy", "exclude",    "failOn",
+    "include",          "inlineSuppressions", "meshConfig", "rootNamespace",
+    "rules",            "suppressions", "systemNamespaces"};
+constexpr std::string_view kSuppressionKeys[] = {"expires", "object", "reason", "rule"};
+
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown key 'rule' (did you mean 'rules'?; known keys: ...)"
+template <std::size_t N>
+std::string UnknownKey(std::string_view where, const std::string& key,
+                       const std::string_view (&known)[N]) {
+  std::string message = "unknown key '" + key + "'" + std::string(where);
+  std::string_view best;
+  std::size_t best_distance = 3;  // suggest only near misses
+  for (std::string_view k : known) {
+    std::size_t d = EditDistance(key, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  if (!best.empty()) message += ": did you mean '" + std::string(best) + "'?";
+  message += " (known keys:";
+  for (std::string_view k : known) message += " " + std::string(k);
+  return message + ")";
+}
+
+const char* ShapeName(const YAML::Node& node) {
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "empty";
+  return "a string";
+}
+
+// Kubernetes namespace names are DNS-1123 labels.
+bool IsNamespaceName(std::string_view s) {
+  if (s.empty() || s.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-'; });
+}
+
+class ConfigReader {
+ public:
+  ConfigReader(std::string_view text, ProjectConfig& out) : out_(out) {
+    span_.text = text;
+  }
+
+  std::vector<ConfigError> Read() {
+    std::vector<YAML::Node> docs;
+    try {
+      docs = YAML::LoadAll(std::string(span_.text));
+    } catch (const YAML::Exception& e) {
+      Error(e.mark.line >= 0 ? static_cast<std::uint32_t>(e.mark.line) + 1 : 1,
+            e.mark.column >= 0 ? static_cast<std::uint32_t>(e.mark.column) + 1 : 1,
+            "YAML syntax error: " + e.msg);
+      return std::move(errors_);
+    }
+    if (docs.size() > 1) {
+      Error(docs[1], "the config file must hold one YAML document, not " +
+                         std::to_string(docs.size()));
+      return std::move(errors_);
+    }
+    if (docs.empty() || docs[0].IsNull()) return {};  // an empty file: all defaults
+    const YAML::Node& root = docs[0];
+    if (!root.IsMap()) {
+      Error(root, std::string("the config file must be a mapping of settings, not ") +
+                      ShapeName(root));
+      return std::move(errors_);
+    }
+    std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+    if (!UniqueEntries(root, entries, "")) return std::move(errors_);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const auto& [key, value] = entries[i];
+      key_.emplace(key);  // not operator=, which rebinds the old node in yaml-cpp
+      const std::string name = key.Scalar();
+      if (name == "rules") Rules(value);
+      else if (name == "suppressions") Suppressions(value);
+      else if (name == "include") Globs(value, "include", out_.include);
+      else if (name == "exclude") Globs(value, "exclude", out_.exclude);
+      else if (name == "defaultNamespace") out_.default_namespace = Namespace(value, name);
+      else if (name == "rootNamespace") out_.root_namespace = Namespace(value, name);
+      else if (name == "systemNamespaces") SystemNamespaces(value);
+      else if (name == "meshConfig") out_.mesh_config = ExistingPath(value, name);
+      else if (name == "egressPolicy")
+        EgressPolicy(value, i + 1 < entries.size() ? entries[i + 1].first.Mark().line : -1);
+      else if (name == "failOn") FailOn(value);
+      else if (name == "inlineSuppressions") InlineSuppressions(value);
+      else Error(key, UnknownKey("", name, kTopLevelKeys));
+    }
+    return std::move(errors_);
+  }
+
+ private:
+  Location Loc(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    Location loc;
+    if (mark.line < 0) return Location{0, 1, 1, 1, 2};
+    loc.line = static_cast<std::uint32_t>(mark.line) + 1;
+    loc.column = static_cast<std::uint32_t>(mark.column) + 1;
+    loc.end_line = loc.line;
+    loc.end_column = loc.column + 1;
+    if (node.IsScalar())
+      loc.end_column = loc.column + std::max<std::uint32_t>(
+                                        ScalarWidth(span_.Line(loc.line - 1), mark.column,
+                                                    node.Scalar()),
+                                        1);
+    return loc;
+  }
+
+  void Error(std::uint32_t line, std::uint32_t column, std::string message) {
+    errors_.push_back({line, column, std::move(message)});
+  }
+  void Error(const YAML::Node& at, std::string message) {
+    // An empty value has no position of its own (yaml-cpp marks the next
+    // token): point at its key.
+    Location loc = Loc(at.IsNull() && key_ ? *key_ : at);
+    Error(loc.line, loc.column, std::move(message));
+  }
+
+  // The mapping's entries in order; keys must be distinct strings.
+  bool UniqueEntries(const YAML::Node& map, std::vector<std::pair<YAML::Node, YAML::Node>>& out,
+                     const std::string& where) {
+    std::map<std::string, std::uint32_t> seen;
+    bool ok = true;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        Error(it->first, "keys" + where + " must be strings, not " + ShapeName(it->first));
+        ok = false;
+        continue;
+      }
+      auto [pos, fresh] = seen.emplace(it->first.Scalar(), Loc(it->first).line);
+      if (!fresh) {
+        Error(it->first, "duplicate key '" + it->first.Scalar() + "'" + where +
+                             " (first at line " + std::to_string(pos->second) + ")");
+        ok = false;
+        continue;
+      }
+      out.emplace_back(it->first, it->second);
+    }
+    return ok;
+  }
+
+  std::optional<Located<std::string>> String(const YAML::Node& value, const std::string& what) {
+    if (!value.IsScalar()) {
+      Error(value, what + " must be a string, not " + ShapeName(value));
+      return std::nullopt;
+    }
+    return Located<std::string>{value.Scalar(), Loc(value)};
+  }
+
+  std::vector<YAML::Node> List(const YAML::Node& value, const std::string& what) {
+    std::vector<YAML::Node> out;
+    if (!value.IsSequence()) {
+      Error(value, what + " must be a list, not " + ShapeName(value));
+      return out;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) out.push_back(value[i]);
+    return out;
+  }
+
+  void Rules(const YAML::Node& value) {
+    if (!value.IsMap()) {
+      Error(value, std::string("rules must be a mapping of rule id to off, note, warning or "
+                               "error, not ") +
+                       ShapeName(value));
+      return;
+    }
+    std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+    UniqueEntries(value, entries, " in rules");
+    for (const auto& [key, level] : entries) {
+      key_.emplace(key);  // not operator=, which rebinds the old node in yaml-cpp
+      auto text = String(level, "rules." + key.Scalar());
+      if (!text) continue;
+      Located<std::optional<Severity>> setting{std::nullopt, text->loc};
+      if (text->value == "note") setting.value = Severity::kNote;
+      else if (text->value == "warning") setting.value = Severity::kWarning;
+      else if (text->value == "error") setting.value = Severity::kError;
+      else if (text->value != "off") {
+        Error(level, "rules." + key.Scalar() + " must be off, note, warning or error, not '" +
+                         text->value + "'");
+        continue;
+      }
+      // The rule id's position, so that an unknown id is reported where it
+      // is written; the level's span is not needed after this point.
+      setting.loc = Loc(key);
+      out_.rules[key.Scalar()] = setting;
+    }
+  }
+
+  void Suppressions(const YAML::Node& value) {
+    std::size_t i = 0;
+    for (const YAML::Node& item : List(value, "suppressions")) {
+      const std::string where = "suppressions[" + std::to_string(i++) + "]";
+      if (!item.IsMap()) {
+        Error(item, where + " must be a mapping with rule, object, reason and optional "
+                            "expires, not " + ShapeName(item));
+        continue;
+      }
+      ConfigSuppression s;
+      s.loc = Loc(item);
+      bool ok = true, has_rule = false, has_reason = false;
+      std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+      ok = UniqueEntries(item, entries, " in " + where);
+      for (const auto& [key, v] : entries) {
+        key_.emplace(key);  // not operator=, which rebinds the old node in yaml-cpp
+        const std::string name = key.Scalar();
+        const std::string what = where + "." + name;
+        if (name == "rule") {
+          auto r = String(v, what);
+          if (r && r->value.empty()) {
+            Error(v, what + " must name a rule");
+            r.reset();
+          }
+          has_rule = true;
+          if (r) s.rule = *r;
+          else ok = false;
+        } else if (name == "object") {
+          auto o = String(v, what);
+          if (o) s.object = *o;
+          else ok = false;
+        } else if (name == "reason") {
+          auto r = String(v, what);
+          if (r && r->value.find_first_not_of(" \t\r\n") == std::string::npos) {
+            Error(v, what + " must say why the finding is acceptable; an empty reason "
+                            "suppresses nothing");
+            r.reset();
+          }
+          has_reason = true;
+          if (r) s.reason = *r;
+          else ok = false;
+        } else if (name == "expires") {
+          auto e = String(v, what);
+          std::optional<std::chrono::year_month_day> date;
+          if (e) date = ParseIsoDate(e->value);
+          if (e && !date)
+            Error(v, what + " must be a date written YYYY-MM-DD, not '" + e->value + "'");
+          if (date) s.expires = Located<std::chrono::year_month_day>{*date, e->loc};
+          else ok = false;
+        } else {
+          Error(key, UnknownKey(" in " + where, name, kSuppressionKeys));
+          ok = false;
+        }
+      }
+      if (!has_rule) {
+        Error(item, where + " has no 'rule'");
+        ok = false;
+      }
+      if (!has_reason) {
+        Error(item, where + " has no 'reason': every suppression records why");
+        ok = false;
+      }
+      if (ok) out_.suppressions.push_back(std::move(s));
+    }
+  }
+
+  void Globs(const YAML::Node& value, const std::string& name,
+             std::vector<Located<std::string>>& out) {
+    std::size_t i = 0;
+    for (const YAML::Node& item : List(value, name)) {
+      const std::string what = name + "[" + std::to_string(i++) + "]";
+      auto glob = String(item, what);
+      if (!glob) continue;
+      if (auto problem = GlobProblem(glob->value)) {
+        Error(item, what + " '" + glob->value + "': " + *problem);
+        continue;
+      }
+      out.push_back(*glob);
+    }
+  }
+
+  std::optional<Located<std::string>> Namespace(const YAML::Node& value, const std::string& what) {
+    auto ns = String(value, what);
+    if (ns && !IsNamespaceName(ns->value)) {
+      Error(value, what + " '" + ns->value +
+                       "' is not a namespace name (lowercase letters, digits and '-', at most "
+                       "63, starting and ending with a letter or digit)");
+      return std::nullopt;
+    }
+    return ns;
+  }
+
+  void SystemNamespaces(const YAML::Node& value) {
+    std::size_t i = 0;
+    for (const YAML::Node& item : List(value, "systemNamespaces"))
+      if (auto ns = Namespace(item, "systemNamespaces[" + std::to_string(i++) + "]"))
+        out_.system_namespaces.push_back(*ns);
+  }
+
+  std::string Resolve(const std::string& path) const {
+    fs::path p(path);
+    if (p.is_relative()) p = fs::path(out_.dir) / p;
+    return p.lexically_normal().string();
+  }
+
+  std::optional<Located<std::string>> ExistingPath(const YAML::Node& value,
+                                                   const std::string& what) {
+    auto path = String(value, what);
+    if (!path) return std::nullopt;
+    if (path->value.empty()) {
+      Error(value, what + " must name a file");
+      return std::nullopt;
+    }
+    std::string resolved = Resolve(path->value);
+    std::error_code ec;
+    if (!fs::is_regular_file(resolved, ec)) {
+      Error(value, what + " '" + path->value + "': no such file (paths are relative to the "
+                          "config file's directory)");
+      return std::nullopt;
+    }
+    path->value = resolved;
+    return path;
+  }
+
+  void EgressPolicy(const YAML::Node& value, int next_key_line) {
+    if (value.IsScalar()) {
+      if (auto path = ExistingPath(value, "egressPolicy"))
+        out_.egress_policy = EgressPolicySetting{path->loc, path->value, "", 0};
+      return;
+    }
+    if (!value.IsMap()) {
+      Error(value, std::string("egressPolicy must be a file path or the policy itself (a "
+                               "mapping with 'egress:'), not ") +
+                       ShapeName(value));
+      return;
+    }
+    // Keep the inline policy's text as written so that the policy reader can
+    // report its own errors at the right line and column of this file.
+    EgressPolicySetting setting;
+    setting.loc = Loc(value);
+    const std::uint32_t first = static_cast<std::uint32_t>(value.Mark().line);
+    std::uint32_t end =
+        next_key_line >= 0 ? static_cast<std::uint32_t>(next_key_line) : span_.LineCount();
+    if (end > first + 1 && span_.Line(end - 1).empty()) --end;  // after the final line break
+    for (std::uint32_t l = first; l < end; ++l) {
+      std::string line(span_.Line(l));
+      if (l == first)  // blank out `egressPolicy:` before a flow mapping
+        line.replace(0, std::min<std::size_t>(value.Mark().column, line.size()),
+                     std::min<std::size_t>(value.Mark().column, line.size()), ' ');
+      setting.inline_text += line + "\n";
+    }
+    setting.inline_first_line = first + 1;
+    out_.egress_policy = std::move(setting);
+  }
+
+  void FailOn(const YAML::Node& value) {
+    auto text = String(value, "failOn");
+    if (!text) return;
+    Located<std::optional<Severity>> setting{std::nullopt, text->loc};
+    if (text->value == "note") setting.value = Severity::kNote;
+    else if (text->value == "warning") setting.value = Severity::kWarning;
+    else if (text->value == "error") setting.value = Severity::kError;
+    else if (text->value != "never") {
+      Error(value, "failOn must be error, warning, note or never, not '" + text->value + "'");
+      return;
+    }
+    out_.fail_on = setting;
+  }
+
+  void InlineSuppressions(const YAML::Node& value) {
+    auto text = String(value, "inlineSuppressions");
+    if (!text) return;
+    if (text->value != "true" && text->value != "false") {
+      Error(value, "inlineSuppressions must be true or false, not '" + text->value + "'");
+      return;
+    }
+    out_.inline_suppressions = Located<bool>{text->value == "true", text->loc};
+  }
+
+  ProjectConfig& out_;
+  TextSpan span_;
+  std::optional<YAML::Node> key_;  // the key whose value is being read
+  std::vector<ConfigError> errors_;
+};
+
+}  // namespace
+
+std::optional<std::string> FindConfigFile(const std::string& start) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start, ec).lexically_normal();
+  if (ec) return std::nullopt;
+  if (dir.has_filename() == false && dir.has_parent_path()) dir = dir.parent_path();
+  // Find the repository root first: outside a repository only `start` counts.
+  fs::path root = dir;
+  bool in_repo = false;
+  for (fs::path d = dir;; d = d.parent_path()) {
+    if (fs::exists(d / ".git", ec)) {
+      root = d;
+      in_repo = true;
+      break;
+    }
+    if (d == d.parent_path()) break;
+  }
+  for (fs::path d = dir;; d = d.parent_path()) {
+    fs::path candidate = d / kConfigFileName;
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    if (!in_repo || d == root || d == d.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
+std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& path,
+                                     ProjectConfig& out) {
+  out.path = fs::absolute(path).lexically_normal().string();
+  out.dir = fs::path(out.path).parent_path().string();
+  if (out.display.empty()) out.display = path;
+  if (auto bad = FindBinary(text)) return {{bad->line, bad->column, bad->message}};
+  text = StripBom(text);
+  // The parser recurses: nesting no config needs would exhaust the stack.
+  if (auto deep = FindExcessiveNesting(text)) return {{deep->line, deep->column, deep->message}};
+  return ConfigReader(text, out).Read();
+}
+
+std::vector<ConfigError> ReadConfigFile(const std::string& path, const std::string& display,
+                                        ProjectConfig& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {{0, 0, "cannot open: " + std::string(std::strerror(errno))}};
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  out.display = display;
+  return ParseConfig(buffer.str(), path, out);
+}
+
+}  // namespace meshlint

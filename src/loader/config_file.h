@@ -1,0 +1,33 @@
+// Finding and reading .meshlint.yaml. YAML parsing stays in the loader layer;
+// the result is plain data (engine/config.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/config.h"
+
+namespace meshlint {
+
+inline constexpr const char* kConfigFileName = ".meshlint.yaml";
+
+// The config file that applies in directory `start`: `start/.meshlint.yaml`,
+// else the nearest parent's, up to and including the repository root (the
+// first directory, going up, that holds `.git`). Outside a repository only
+// `start` itself is searched, so a stray file in a home directory never
+// changes a run.
+std::optional<std::string> FindConfigFile(const std::string& start);
+
+// Reads the file at `path` into `out` (path, dir and display are set here;
+// `display` is how messages name it). Every unknown key, wrong type and bad
+// value is an error; none is skipped.
+std::vector<ConfigError> ReadConfigFile(const std::string& path, const std::string& display,
+                                        ProjectConfig& out);
+
+// The same on a text, as if it were the file at `path` (tests).
+std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& path,
+                                     ProjectConfig& out);
+
+}  // namespace meshlint
