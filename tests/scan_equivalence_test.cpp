@@ -364,6 +364,30 @@ TEST(ParallelLoading, CliOutputIndependentOfFlags) {
   }
 }
 
+// Rendered Helm output on stdin, big enough to load in batches: its
+// `# Source:` templates become files in document order, whatever -j.
+TEST(ParallelLoading, BigRenderedStreamIsDeterministic) {
+  std::string rendered;
+  for (int i = 0; rendered.size() < (3u << 20); ++i) {
+    rendered += "---\n# Source: chart/templates/t" + std::to_string(i % 40) + ".yaml\n";
+    if (i % 2)
+      rendered += "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se" +
+                  std::to_string(i) + "\n  namespace: ns" + std::to_string(i % 7) +
+                  "\nspec:\n  hosts:\n  - h" + std::to_string(i) + ".example.com\n";
+    else
+      rendered += "apiVersion: v1\nkind: Service\nmetadata:\n  name: s" + std::to_string(i) +
+                  "\n  namespace: ns" + std::to_string(i % 11) + "\n";
+  }
+  const fs::path dir = fs::temp_directory_path();
+  const auto one = testing::RunMeshlint({"lint", "-", "-j1", "--format", "json"}, dir.string(), rendered);
+  ASSERT_LT(one.status, 2) << one.err;
+  EXPECT_NE(one.out.find("chart/templates/t39.yaml"), std::string::npos);
+  for (const char* jobs : {"-j2", "-j4"}) {
+    const auto other = testing::RunMeshlint({"lint", "-", jobs, "--format", "json"}, dir.string(), rendered);
+    EXPECT_EQ(other.out, one.out) << jobs;
+  }
+}
+
 // A file above the size where documents are loaded in batches across threads.
 TEST(ParallelLoading, BigFileBatchesMergeInOrder) {
   const fs::path dir = fs::temp_directory_path() / ("meshlint-bigfile-" + std::to_string(::getpid()));
