@@ -318,7 +318,7 @@ TEST(ScanEquivalence, MutatedDocuments) {
       }
     }
   }
-  EXPECT_GT(variants, 15000u);
+  EXPECT_GT(variants, 30000u);
 }
 
 TEST(ScanEquivalence, ExcessiveNestingStillReported) {
