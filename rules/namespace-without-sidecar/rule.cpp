@@ -2,6 +2,7 @@
 // limited by no Sidecar, neither its own default nor the root namespace's, so
 // they import every service exported to them: the second hole of the write-up.
 #include <map>
+#include <vector>
 
 #include "rules/common.h"
 #include "rules/rules.h"
@@ -35,22 +36,32 @@ void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
   // External hosts each namespace imports without a Sidecar: those exported
   // to all, plus those exported to it by name or by ".". One pass over the
   // ServiceEntries, not one per namespace.
+  // The ServiceEntries themselves are kept too: the first few become related
+  // locations, the objects that grant the namespace its hosts.
   std::size_t to_all = 0;
+  std::vector<const ServiceEntry*> granting_all;
   std::map<std::string, std::size_t, std::less<>> to_some;
+  std::map<std::string, std::vector<const ServiceEntry*>, std::less<>> granting_some;
   for (const ServiceEntry& se : model.service_entries) {
     if (!se.IsExternal()) continue;
     if (model.IsExportedToAll(se)) {
       to_all += se.hosts.size();
+      granting_all.push_back(&se);
       continue;
     }
+    auto add = [&](const std::string& ns) {
+      to_some[ns] += se.hosts.size();
+      auto& list = granting_some[ns];
+      if (list.empty() || list.back() != &se) list.push_back(&se);
+    };
     if (se.export_to.empty()) {
       for (const auto& ns : model.mesh.default_service_export_to)
-        to_some[ns == "." ? se.meta.ref.ns : ns] += se.hosts.size();
+        add(ns == "." ? se.meta.ref.ns : ns);
     } else {
-      for (const auto& ns : se.export_to)
-        to_some[ns.value == "." ? se.meta.ref.ns : ns.value] += se.hosts.size();
+      for (const auto& ns : se.export_to) add(ns.value == "." ? se.meta.ref.ns : ns.value);
     }
   }
+  constexpr std::size_t kRelatedGrants = 5;
 
   for (const NamespaceInfo& info : model.namespace_index()) {
     if (!InSidecarMesh(model, info)) continue;
@@ -81,6 +92,16 @@ void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
                                                                   : model.sidecars[i].meta.anchor(),
                            "workload-scoped Sidecar: applies only to the workloads it selects"});
     }
+    // The ServiceEntries that grant hosts here, exported by name first (they
+    // are about this namespace), then to all; a few, the count is in the message.
+    std::vector<const ServiceEntry*> grants;
+    if (auto it = granting_some.find(info.name); it != granting_some.end()) grants = it->second;
+    grants.insert(grants.end(), granting_all.begin(), granting_all.end());
+    if (grants.size() > kRelatedGrants) grants.resize(kRelatedGrants);
+    for (const ServiceEntry* se : grants)
+      if (se->meta.anchor() != d.loc)  // not the place the finding already points at
+        d.related.push_back({se->meta.anchor(), "ServiceEntry '" + se->meta.ref.name +
+                                                  "' adds its hosts to this namespace's registry"});
     d.message = subject + " has no default Sidecar";
     if (!scoped.empty())
       d.message += " (only workload-scoped ones: " + ListForMessage(scoped) + ")";

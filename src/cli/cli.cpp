@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/output.h"
 #include "cli/settings.h"
 #include "egress/egress.h"
 #include "engine/runner.h"
@@ -41,10 +42,6 @@ struct UsageError : std::runtime_error {
 po::options_description LintOptions() {
   po::options_description o("lint options");
   o.add_options()("help,h", "show this help")(
-      "format,f", po::value<std::string>()->default_value("text"), "text | json | sarif")(
-      "output,o", po::value<std::string>(), "write the report to FILE instead of stdout")(
-      "fail-on", po::value<std::string>()->default_value("warning"),
-      "lowest severity that makes the exit status 1: error | warning | note | never")(
       "severity", po::value<std::vector<std::string>>()->composing(),
       "RULE=LEVEL: run RULE at LEVEL (error | warning | note | off); repeatable")(
       "disable", po::value<std::vector<std::string>>()->composing(),
@@ -57,11 +54,11 @@ po::options_description LintOptions() {
       "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
       "full-parse",
       "parse every document with the YAML parser, not only those the scanner cannot read "
-      "(slower; the findings are the same)")(
-      "quiet,q", "no summary line on stderr");
+      "(slower; the findings are the same)");
   o.add_options()("policy", po::value<std::string>(),
                   "egress policy FILE: enables egress-not-allowed (README: Egress audit)");
   AddSettingsOptions(o);  // config, suppressions, --context: cli/settings.cpp
+  o.add(ReportOptions());  // formats, reports, baselines, --fail-on: cli/output.cpp
   return o;
 }
 
@@ -144,13 +141,20 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     return kExitClean;
   }
 
-  const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json" && format != "sarif")
-    throw UsageError("--format must be text, json or sarif, got '" + format + "'");
+  ReportPlan report = ParseReportOptions(vm);
   std::vector<std::string> named;
   if (vm.count("path")) named = vm["path"].as<std::vector<std::string>>();
   // .meshlint.yaml and the flags; flags win.
   LintSettings settings = BuildLintSettings(vm, named);
+  report.fail_on = settings.fail_on;  // the config may set it; the flag wins there
+  report.show_suppressed = settings.show_suppressed;
+  if (settings.context_mode) {
+    // --context reports only the named files: a baseline of that would drop
+    // every other accepted finding, and entries elsewhere are not "gone".
+    if (!report.write_baseline.empty())
+      throw UsageError("--write-baseline records the whole run; it cannot be combined with --context");
+    report.count_stale = false;
+  }
   RunOptions& run = settings.run;
   ParseSeverities(vm, run);
 
@@ -172,34 +176,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   }
   std::vector<Finding> findings = RunRules(model, run);
   FinishFindings(settings, model, findings);  // suppressions, --context scope
-
-  ReportContext ctx{model, findings, std::filesystem::current_path().string(), notifications,
-                    std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - started)};
-  ctx.show_suppressed = settings.show_suppressed;
-  std::ofstream file;
-  std::ostream* sink = &out;
-  if (vm.count("output")) {
-    const std::string path = vm["output"].as<std::string>();
-    file.open(path, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      err << "meshlint: cannot write " << path << ": " << std::strerror(errno) << '\n';
-      return kExitUsage;
-    }
-    sink = &file;
-  }
-  if (format == "json") WriteJson(*sink, ctx);
-  else if (format == "sarif") WriteSarif(*sink, ctx);
-  else WriteText(*sink, ctx);
-  sink->flush();
-  if (!*sink) {
-    err << "meshlint: error writing the report\n";
-    return kExitUsage;
-  }
-  if (!vm.count("quiet")) WriteSummary(err, ctx);
-
-  if (!input_errors.empty()) return kExitUsage;
-  return FailsGate(settings, findings) ? kExitFindings : kExitClean;
+  return FinishLint(report, model, std::move(findings), notifications, started, out, err);
 }
 
 // meshlint egress: the reachability report, or one --from/--to question.

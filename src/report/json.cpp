@@ -51,7 +51,9 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
   Json findings = Json::array();
   std::array<std::size_t, 3> by{};
   std::size_t suppressed = 0;
-  for (const Finding& f : ctx.findings) {
+  const std::vector<std::string> fingerprints = report_detail::FingerprintsOf(ctx);
+  for (std::size_t i = 0; i < ctx.findings.size(); ++i) {
+    const Finding& f = ctx.findings[i];
     if (f.suppression) ++suppressed;
     else ++by[static_cast<int>(f.severity)];
     Json j;
@@ -67,7 +69,7 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
                      {"name", f.diag.object.name}};
     }
     j["field"] = f.diag.field;
-    j["fingerprint"] = Fingerprint(f);
+    j["fingerprint"] = fingerprints[i];
     Json related = Json::array();
     for (const RelatedLocation& r : f.diag.related) {
       Json rj = Position(ctx.model, r.loc);
@@ -95,6 +97,8 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
                     {"warnings", by[1]},
                     {"notes", by[0]},
                     {"suppressed", suppressed}};
+  // Only with --baseline, so the common shape stays as documented.
+  if (!ctx.baseline_file.empty()) doc["summary"]["baselined"] = ctx.baselined;
   out << report_detail::Dump(doc, 2) << '\n';
 }
 

@@ -19,3 +19,15 @@ std::string Dump(const Json& j, int indent);
 std::string DocFirstParagraph(std::string_view doc);
 
 }  // namespace meshlint::report_detail
+
+namespace meshlint::report_detail {
+
+// ctx.fingerprints when the caller computed them, else computed here.
+std::vector<std::string> FingerprintsOf(const ReportContext& ctx);
+
+// The path of `loc`'s file relative to ctx.source_root (the repository root
+// in CI), '/'-separated; the absolute path when the file lies outside it; ""
+// when `loc` has no file.
+std::string RootRelativePath(const ReportContext& ctx, const Location& loc);
+
+}  // namespace meshlint::report_detail

@@ -5,6 +5,8 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/finding.h"
 #include "engine/rule.h"
@@ -24,6 +26,17 @@ struct ReportContext {
   // Problems that are not findings (unreadable paths): SARIF notifications.
   std::span<const std::string> notifications;
   std::chrono::milliseconds elapsed{0};
+  // One per finding (ComputeFingerprints), when the caller already has them;
+  // empty: each writer computes them. Baseline filtering keeps the numbering
+  // of the full run, so the caller passes them along with the kept findings.
+  std::span<const std::string> fingerprints{};
+  // SARIF runs[0].automationDetails.id ("" leaves it out).
+  std::string automation_id{};
+  // Findings left out because the baseline holds them (summary, SARIF).
+  std::size_t baselined = 0;
+  // Baseline entries that no longer occur (summary: time to refresh it).
+  std::size_t baseline_stale = 0;
+  std::string baseline_file{};  // "" when no baseline is in use
   // Text output: print suppressed findings too (they are always counted).
   bool show_suppressed = false;
 };
@@ -37,8 +50,18 @@ void WriteText(std::ostream& out, const ReportContext& ctx);
 void WriteJson(std::ostream& out, const ReportContext& ctx);
 // SARIF 2.1.0 as GitHub code scanning ingests it.
 void WriteSarif(std::ostream& out, const ReportContext& ctx);
-// One line for people: counts by severity, files and objects, time.
+// GitHub Actions workflow commands (::error file=...::message), one a line.
+void WriteGithub(std::ostream& out, const ReportContext& ctx);
+// GitLab Code Quality report (a JSON array).
+void WriteGitlab(std::ostream& out, const ReportContext& ctx);
+// For people, on stderr: counts by severity and by rule, files and objects,
+// time, and what the baseline hid.
 void WriteSummary(std::ostream& out, const ReportContext& ctx);
+
+// The report formats `--format` and `--report` accept, for usage messages.
+inline constexpr const char* kReportFormats = "text | json | sarif | github | gitlab";
+// Writes `format` (one of kReportFormats); false for an unknown name.
+bool WriteReport(std::string_view format, std::ostream& out, const ReportContext& ctx);
 
 // Rule listings for `meshlint rules`.
 void WriteRulesText(std::ostream& out);
@@ -51,5 +74,24 @@ std::string TerminalSafe(std::string_view text);
 
 // A stable opaque digest of a finding's identity (rule + object + field).
 std::string Fingerprint(const Finding& finding);
+
+// The identity a fingerprint digests: rule + object + field; for findings
+// about no object (a file that does not parse) the file's display path
+// stands in for the object. Never a line number, so it survives edits above.
+std::string FingerprintKey(const MeshModel& model, const Finding& finding);
+// The fingerprint of every finding, in order: the digest of FingerprintKey,
+// plus ":N" on the Nth finding (N >= 2) with an identical key, so each is
+// unique within a run. SARIF, JSON, GitLab and baselines all use these.
+std::vector<std::string> ComputeFingerprints(const MeshModel& model,
+                                             std::span<const Finding> findings);
+
+// Baselines: the findings a team has accepted, by fingerprint (README,
+// "Baselines"). A JSON file sorted by rule, object and field, one finding per
+// entry with its message, so that it reads and diffs well.
+void WriteBaseline(std::ostream& out, const ReportContext& ctx);
+// The fingerprints a baseline holds. Returns false and sets `error` when the
+// text is not a meshlint baseline.
+bool ReadBaseline(std::string_view text, std::vector<std::string>& fingerprints,
+                  std::string& error);
 
 }  // namespace meshlint

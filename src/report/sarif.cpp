@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -39,6 +40,10 @@ std::string PercentEncode(std::string_view path) {
   return out;
 }
 
+// GitHub code scanning's limits per run and per result.
+constexpr std::size_t kMaxResults = 25000;
+constexpr std::size_t kMaxRelated = 1000;
+
 std::string_view LevelName(Severity s) {
   switch (s) {
     case Severity::kError: return "error";
@@ -48,6 +53,34 @@ std::string_view LevelName(Severity s) {
   return "warning";
 }
 
+// help.text is read where markdown is not rendered: the doc without heading
+// marks and code fences, code indented instead.
+std::string PlainText(std::string_view doc) {
+  std::string out;
+  bool in_code = false;
+  std::size_t pos = 0;
+  while (pos < doc.size()) {
+    std::size_t eol = doc.find('\n', pos);
+    if (eol == std::string_view::npos) eol = doc.size();
+    std::string_view line = doc.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line.starts_with("```")) {
+      in_code = !in_code;
+      continue;
+    }
+    if (in_code) {
+      out += "    ";
+    } else if (line.starts_with('#')) {
+      while (line.starts_with('#')) line.remove_prefix(1);
+      if (line.starts_with(' ')) line.remove_prefix(1);
+    }
+    out += line;
+    out += '\n';
+  }
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 Json RuleDescriptor(const RuleInfo& r) {
   Json j;
   j["id"] = r.id;
@@ -55,7 +88,11 @@ Json RuleDescriptor(const RuleInfo& r) {
   j["shortDescription"] = {{"text", r.summary}};
   std::string full = report_detail::DocFirstParagraph(r.doc);
   j["fullDescription"] = {{"text", full.empty() ? std::string(r.summary) : full}};
-  j["help"] = {{"text", r.doc}, {"markdown", r.doc}};
+  if (r.doc.empty()) {
+    j["help"] = {{"text", r.summary}, {"markdown", r.summary}};
+  } else {
+    j["help"] = {{"text", PlainText(r.doc)}, {"markdown", r.doc}};
+  }
   j["helpUri"] = std::string(kToolUri) + "/blob/main/rules/" + std::string(r.id) + "/doc.md";
   j["defaultConfiguration"] = {{"level", LevelName(r.default_severity)}};
   Json tags = Json::array();
@@ -106,37 +143,51 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
   }
 
   LocationWriter where(ctx.model, ctx.source_root);
-  std::map<std::string, int> seen_keys;
+  const std::vector<std::string> fingerprints = report_detail::FingerprintsOf(ctx);
+  // GitHub rejects a run with more than kMaxResults results: keep the most
+  // severe, in report order, and say what was left out.
+  std::vector<std::size_t> kept(ctx.findings.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) kept[i] = i;
+  std::size_t omitted = 0;
+  if (kept.size() > kMaxResults) {
+    std::stable_sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) {
+      return ctx.findings[a].severity > ctx.findings[b].severity;
+    });
+    omitted = kept.size() - kMaxResults;
+    kept.resize(kMaxResults);
+    std::sort(kept.begin(), kept.end());
+  }
   Json results = Json::array();
-  for (const Finding& f : ctx.findings) {
+  for (std::size_t i : kept) {
+    const Finding& f = ctx.findings[i];
     Json res;
     res["ruleId"] = f.rule_id;
     res["ruleIndex"] = rule_index[f.rule_id];
     res["level"] = LevelName(f.severity);
     res["message"] = {{"text", f.diag.message}};
     Json location;
-    if (f.diag.loc.valid()) location["physicalLocation"] = where.Physical(f.diag.loc);
+    if (f.diag.loc.valid() && f.diag.loc.file < ctx.model.files.size())
+      location["physicalLocation"] = where.Physical(f.diag.loc);
     if (!f.diag.object.empty()) {
       location["logicalLocations"] = Json::array(
           {{{"name", f.diag.object.name},
             {"fullyQualifiedName", f.diag.object.FullyQualifiedName()},
             {"kind", "resource"}}});
     }
-    res["locations"] = Json::array({location});
-    // Identical keys (two findings on one field) get an occurrence number so
-    // each fingerprint stays unique.
-    std::string fp = Fingerprint(f);
-    int n = ++seen_keys[fp];
-    if (n > 1) fp += ":" + std::to_string(n);
-    res["partialFingerprints"] = {{"meshlint/v1", fp}};
+    // An empty location object is worse than none (the guide: no empty
+    // objects); a finding always has one or the other in practice.
+    if (!location.empty()) res["locations"] = Json::array({location});
+    res["partialFingerprints"] = {{"meshlint/v1", fingerprints[i]}};
+    if (!ctx.baseline_file.empty()) res["baselineState"] = "new";
     if (!f.diag.related.empty()) {
       Json related = Json::array();
       int id = 1;
       for (const RelatedLocation& r : f.diag.related) {
-        if (!r.loc.valid()) continue;
-        related.push_back({{"id", id++},
-                           {"physicalLocation", where.Physical(r.loc)},
-                           {"message", {{"text", r.message}}}});
+        if (!r.loc.valid() || r.loc.file >= ctx.model.files.size()) continue;
+        if (related.size() == kMaxRelated) break;  // GitHub's limit per result
+        Json rel = {{"id", id++}, {"physicalLocation", where.Physical(r.loc)}};
+        if (!r.message.empty()) rel["message"] = {{"text", r.message}};
+        related.push_back(std::move(rel));
       }
       if (!related.empty()) res["relatedLocations"] = std::move(related);
     }
@@ -146,13 +197,46 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
     results.push_back(std::move(res));
   }
 
-  Json invocation = {{"executionSuccessful", true}};
-  if (!ctx.notifications.empty()) {
-    Json notes = Json::array();
-    for (const std::string& n : ctx.notifications)
-      notes.push_back({{"level", "error"}, {"message", {{"text", n}}}});
-    invocation["toolExecutionNotifications"] = std::move(notes);
+  // Problems that are not findings. Unusable inputs mean the run did not
+  // check what it was asked to: the execution did not succeed (exit 2).
+  Json notes = Json::array();
+  for (const std::string& n : ctx.notifications) {
+    std::string text = n;
+    if (!text.empty() && text.back() != '.') text += '.';
+    notes.push_back({{"level", "error"},
+                     {"descriptor", {{"id", "input-error"}}},
+                     {"message", {{"text", text}}}});
   }
+  if (const std::size_t skipped = ctx.model.stats.skipped_non_kubernetes) {
+    notes.push_back(
+        {{"level", "note"},
+         {"descriptor", {{"id", "skipped-documents"}}},
+         {"message",
+          {{"text", std::to_string(skipped) + " YAML document" + (skipped == 1 ? " has" : "s have") +
+                        " no apiVersion and kind and " + (skipped == 1 ? "was" : "were") +
+                        " skipped as not Kubernetes objects."}}}});
+  }
+  if (omitted) {
+    notes.push_back(
+        {{"level", "warning"},
+         {"descriptor", {{"id", "results-omitted"}}},
+         {"message",
+          {{"text", std::to_string(omitted) + " of " + std::to_string(ctx.findings.size()) +
+                        " findings are left out of this SARIF log, which GitHub accepts with at "
+                        "most " + std::to_string(kMaxResults) +
+                        " results; the least severe were dropped. Use a baseline or the JSON "
+                        "output for the full list."}}}});
+  }
+  if (ctx.baselined) {
+    notes.push_back(
+        {{"level", "note"},
+         {"descriptor", {{"id", "baselined-findings"}}},
+         {"message",
+          {{"text", std::to_string(ctx.baselined) + " finding" + (ctx.baselined == 1 ? " is" : "s are") +
+                        " in the baseline " + ctx.baseline_file + " and not reported."}}}});
+  }
+  Json invocation = {{"executionSuccessful", ctx.notifications.empty()}};
+  if (!notes.empty()) invocation["toolExecutionNotifications"] = std::move(notes);
 
   std::string root_uri = "file://" + PercentEncode(ctx.source_root);
   if (root_uri.back() != '/') root_uri += '/';
@@ -162,6 +246,7 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
                    {"semanticVersion", kToolVersion},
                    {"informationUri", kToolUri},
                    {"rules", std::move(rules)}}}};
+  if (!ctx.automation_id.empty()) run["automationDetails"] = {{"id", ctx.automation_id}};
   run["invocations"] = Json::array({invocation});
   run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", root_uri}}}};
   run["results"] = std::move(results);

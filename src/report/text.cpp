@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -62,15 +63,16 @@ void WriteSummary(std::ostream& out, const ReportContext& ctx) {
   }
   const std::size_t active = ctx.findings.size() - suppressed;
   const LoadStats& s = ctx.model.stats;
-  auto plural = [](std::size_t n, const char* word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  auto plural = [](std::size_t n, std::string_view word) {
+    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
   };
   out << "meshlint: ";
   if (active == 0) {
-    out << "no findings";
+    out << (ctx.baseline_file.empty() ? "no findings" : "no new findings");
   } else {
-    out << plural(active, "finding") << " (" << plural(by[2], "error") << ", "
-        << plural(by[1], "warning") << ", " << plural(by[0], "note") << ")";
+    out << plural(active, ctx.baseline_file.empty() ? "finding" : "new finding") << " ("
+        << plural(by[2], "error") << ", " << plural(by[1], "warning") << ", "
+        << plural(by[0], "note") << ")";
   }
   if (suppressed) out << ", " << suppressed << " suppressed,";
   out << " in " << plural(s.files, "file") << ", " << plural(s.objects, "object");
@@ -78,6 +80,45 @@ void WriteSummary(std::ostream& out, const ReportContext& ctx) {
     out << ", " << s.skipped_non_kubernetes << " non-Kubernetes document"
         << (s.skipped_non_kubernetes == 1 ? "" : "s") << " skipped";
   out << " (" << ctx.elapsed.count() << " ms)\n";
+
+  // By rule, most severe first, then most frequent: what to fix first.
+  struct RuleCount {
+    std::string_view id;
+    Severity severity;
+    std::size_t count;
+  };
+  std::vector<RuleCount> rules;
+  for (const Finding& f : ctx.findings) {
+    if (f.suppression) continue;  // accepted: counted above, not to fix
+    auto it = std::find_if(rules.begin(), rules.end(), [&](const RuleCount& r) {
+      return r.id == f.rule_id && r.severity == f.severity;
+    });
+    if (it == rules.end()) rules.push_back({f.rule_id, f.severity, 1});
+    else ++it->count;
+  }
+  std::sort(rules.begin(), rules.end(), [](const RuleCount& a, const RuleCount& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.count != b.count) return a.count > b.count;
+    return a.id < b.id;
+  });
+  std::size_t width = 0;
+  for (const RuleCount& r : rules) width = std::max(width, r.id.size());
+  for (const RuleCount& r : rules) {
+    std::string id(r.id);
+    id.resize(width, ' ');
+    out << "  " << id << "  " << plural(r.count, SeverityName(r.severity)) << '\n';
+  }
+
+  if (!ctx.baseline_file.empty()) {
+    out << "meshlint: " << plural(ctx.baselined, "finding") << " in the baseline "
+        << TerminalSafe(ctx.baseline_file) << " not reported";
+    if (ctx.baseline_stale)
+      out << "; " << ctx.baseline_stale
+          << (ctx.baseline_stale == 1 ? " baseline entry no longer occurs"
+                                      : " baseline entries no longer occur")
+          << " (refresh it with --write-baseline)";
+    out << '\n';
+  }
 }
 
 void WriteRulesText(std::ostream& out) {

@@ -1,0 +1,219 @@
+#include "cli/output.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "report/report.h"
+
+namespace meshlint {
+namespace po = boost::program_options;
+
+namespace {
+
+bool KnownFormat(std::string_view f) {
+  return f == "text" || f == "json" || f == "sarif" || f == "github" || f == "gitlab";
+}
+
+// Same file named twice (or once for two reports) would interleave them.
+std::string SameFileKey(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  if (!ec) p = std::filesystem::weakly_canonical(p, ec);
+  return ec ? path : p.string();
+}
+
+// Writes through a temporary file and renames it into place, so a reader (or
+// an upload step) never sees half a report.
+bool WriteFile(const std::string& path, const std::function<void(std::ostream&)>& write,
+               std::ostream& err) {
+  const std::string tmp = path + ".meshlint-tmp";
+  {
+    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << "meshlint: cannot write " << TerminalSafe(path) << ": " << std::strerror(errno)
+          << '\n';
+      return false;
+    }
+    write(file);
+    file.flush();
+    if (!file) {
+      err << "meshlint: error writing " << TerminalSafe(path) << '\n';
+      std::filesystem::remove(tmp);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    err << "meshlint: cannot write " << TerminalSafe(path) << ": " << ec.message() << '\n';
+    std::filesystem::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+po::options_description ReportOptions() {
+  po::options_description o("output options");
+  o.add_options()(
+      "format,f", po::value<std::string>()->default_value("text"),
+      "report format on stdout: text | json | sarif | github | gitlab")(
+      "output,o", po::value<std::string>(), "write the --format report to FILE instead of stdout")(
+      "report", po::value<std::vector<std::string>>()->composing(),
+      "FORMAT=FILE: also write a FORMAT report to FILE (e.g. sarif=meshlint.sarif); repeatable")(
+      "fail-on", po::value<std::string>()->default_value("warning"),
+      "lowest severity that makes the exit status 1: error | warning | note | never")(
+      "baseline", po::value<std::string>(),
+      "report only findings not recorded in the baseline FILE; the exit status follows them")(
+      "write-baseline", po::value<std::string>(),
+      "record every finding of this run in FILE as the accepted baseline (exit status 0 "
+      "unless an input is unreadable)")(
+      "automation-id", po::value<std::string>(),
+      "SARIF automationDetails.id, e.g. meshlint/egress/ (one per analysis uploaded for a "
+      "commit)")("quiet,q", "no summary on stderr");
+  return o;
+}
+
+ReportPlan ParseReportOptions(const po::variables_map& vm) {
+  ReportPlan plan;
+  plan.format = vm["format"].as<std::string>();
+  if (!KnownFormat(plan.format))
+    throw po::error("--format must be one of " + std::string(kReportFormats) + ", got '" +
+                    plan.format + "'");
+  if (vm.count("output")) plan.output = vm["output"].as<std::string>();
+
+  std::set<std::string> files;
+  if (!plan.output.empty()) files.insert(SameFileKey(plan.output));
+  if (vm.count("report")) {
+    for (const std::string& spec : vm["report"].as<std::vector<std::string>>()) {
+      const auto eq = spec.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+        throw po::error("--report takes FORMAT=FILE (e.g. sarif=meshlint.sarif), got '" + spec +
+                        "'");
+      std::string format = spec.substr(0, eq), file = spec.substr(eq + 1);
+      if (!KnownFormat(format))
+        throw po::error("--report format must be one of " + std::string(kReportFormats) +
+                        ", got '" + format + "'");
+      if (file == "-")
+        throw po::error("--report writes to a file; use --format for stdout");
+      if (!files.insert(SameFileKey(file)).second)
+        throw po::error("two reports would be written to " + file);
+      plan.reports.emplace_back(std::move(format), std::move(file));
+    }
+  }
+
+  const std::string fail_on = vm["fail-on"].as<std::string>();
+  plan.fail_on = ParseSeverity(fail_on);
+  if (!plan.fail_on && fail_on != "never")
+    throw po::error("--fail-on must be error, warning, note or never, got '" + fail_on + "'");
+
+  if (vm.count("automation-id")) plan.automation_id = vm["automation-id"].as<std::string>();
+  plan.quiet = vm.count("quiet") != 0;
+
+  if (vm.count("write-baseline")) {
+    plan.write_baseline = vm["write-baseline"].as<std::string>();
+    if (files.count(SameFileKey(plan.write_baseline)))
+      throw po::error("--write-baseline names a file another report is written to");
+  }
+  if (vm.count("baseline")) {
+    plan.baseline = vm["baseline"].as<std::string>();
+    if (files.count(SameFileKey(plan.baseline)))
+      throw po::error("--baseline names a file a report is written to");
+    std::ifstream in(plan.baseline, std::ios::binary);
+    if (!in)
+      throw po::error("cannot read baseline " + plan.baseline + ": " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::vector<std::string> fingerprints;
+    std::string error;
+    if (!ReadBaseline(text.str(), fingerprints, error))
+      throw po::error("baseline " + plan.baseline + ": " + error);
+    plan.baseline_fingerprints.insert(fingerprints.begin(), fingerprints.end());
+  }
+  return plan;
+}
+
+int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Finding> findings,
+               std::span<const std::string> input_errors,
+               std::chrono::steady_clock::time_point started, std::ostream& out,
+               std::ostream& err) {
+  const std::string root = std::filesystem::current_path().string();
+  // Fingerprints of the full run: a baselined finding keeps its number, so
+  // the findings after it keep theirs too.
+  std::vector<std::string> fingerprints = ComputeFingerprints(model, findings);
+  bool ok = true;
+
+  if (!plan.write_baseline.empty() && !input_errors.empty()) {
+    // A baseline of a partial run would accept less than the repository has.
+    err << "meshlint: baseline " << TerminalSafe(plan.write_baseline)
+        << " not written: an input could not be read\n";
+  } else if (!plan.write_baseline.empty()) {
+    ReportContext all{model, findings, root, input_errors};
+    all.fingerprints = fingerprints;
+    ok = WriteFile(plan.write_baseline, [&](std::ostream& o) { WriteBaseline(o, all); }, err) && ok;
+  }
+
+  std::size_t baselined = 0, stale = 0;
+  if (!plan.baseline.empty()) {
+    std::vector<Finding> kept;
+    std::vector<std::string> kept_fps;
+    std::set<std::string> matched;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      if (plan.baseline_fingerprints.count(fingerprints[i])) {
+        matched.insert(fingerprints[i]);
+        ++baselined;
+        continue;
+      }
+      kept.push_back(std::move(findings[i]));
+      kept_fps.push_back(std::move(fingerprints[i]));
+    }
+    if (plan.count_stale) stale = plan.baseline_fingerprints.size() - matched.size();
+    findings = std::move(kept);
+    fingerprints = std::move(kept_fps);
+  }
+
+  ReportContext ctx{model, findings, root, input_errors,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)};
+  ctx.fingerprints = fingerprints;
+  ctx.automation_id = plan.automation_id;
+  ctx.baselined = baselined;
+  ctx.baseline_stale = stale;
+  ctx.baseline_file = plan.baseline;
+  ctx.show_suppressed = plan.show_suppressed;
+
+  if (plan.output.empty()) {
+    WriteReport(plan.format, out, ctx);
+    out.flush();
+    if (!out) {
+      err << "meshlint: error writing the report to stdout\n";
+      ok = false;
+    }
+  } else {
+    ok = WriteFile(plan.output, [&](std::ostream& o) { WriteReport(plan.format, o, ctx); }, err) &&
+         ok;
+  }
+  for (const auto& [format, file] : plan.reports)
+    ok = WriteFile(file, [&](std::ostream& o) { WriteReport(format, o, ctx); }, err) && ok;
+  if (!plan.quiet) WriteSummary(err, ctx);
+
+  if (!ok || !input_errors.empty()) return kExitUsage;
+  if (!plan.write_baseline.empty()) return kExitClean;
+  return FailsGate(plan, findings) ? kExitFindings : kExitClean;
+}
+
+bool FailsGate(const ReportPlan& plan, std::span<const Finding> reported) {
+  if (!plan.fail_on) return false;
+  for (const Finding& f : reported)
+    if (!f.suppression && f.severity >= *plan.fail_on) return true;
+  return false;
+}
+
+}  // namespace meshlint

@@ -1,0 +1,80 @@
+// Finding identities shared by every machine-readable format and baselines,
+// and the one switch over format names.
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "report/json_common.h"
+
+namespace meshlint {
+
+namespace {
+
+// FNV-1a, 64 bits: stable across platforms and releases, unlike std::hash.
+std::string Digest(std::string_view key) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
+
+std::string FingerprintKey(const MeshModel& model, const Finding& finding) {
+  if (!finding.diag.object.empty()) return finding.StableKey();
+  // No object to name (a document that does not parse): the file is the
+  // identity. Its path is the one users see, relative to the working directory.
+  std::string key(finding.rule_id);
+  key += "|file:";
+  const Location& loc = finding.diag.loc;
+  if (loc.valid() && loc.file < model.files.size()) key += model.files.display(loc.file);
+  key += '|';
+  key += finding.diag.field;
+  return key;
+}
+
+std::vector<std::string> ComputeFingerprints(const MeshModel& model,
+                                             std::span<const Finding> findings) {
+  std::vector<std::string> out;
+  out.reserve(findings.size());
+  std::map<std::string, int> seen;
+  for (const Finding& f : findings) {
+    std::string fp = Digest(FingerprintKey(model, f));
+    const int n = ++seen[fp];
+    if (n > 1) fp += ":" + std::to_string(n);
+    out.push_back(std::move(fp));
+  }
+  return out;
+}
+
+std::vector<std::string> report_detail::FingerprintsOf(const ReportContext& ctx) {
+  if (ctx.fingerprints.size() == ctx.findings.size())
+    return {ctx.fingerprints.begin(), ctx.fingerprints.end()};
+  return ComputeFingerprints(ctx.model, ctx.findings);
+}
+
+std::string report_detail::RootRelativePath(const ReportContext& ctx, const Location& loc) {
+  if (!loc.valid() || loc.file >= ctx.model.files.size()) return "";
+  const std::string& abs = ctx.model.files.absolute(loc.file);
+  if (abs == "<stdin>") return "stdin";
+  const std::filesystem::path rel =
+      std::filesystem::path(abs).lexically_relative(ctx.source_root);
+  if (!rel.empty() && *rel.begin() != "..") return rel.generic_string();
+  return abs;
+}
+
+bool WriteReport(std::string_view format, std::ostream& out, const ReportContext& ctx) {
+  if (format == "text") WriteText(out, ctx);
+  else if (format == "json") WriteJson(out, ctx);
+  else if (format == "sarif") WriteSarif(out, ctx);
+  else if (format == "github") WriteGithub(out, ctx);
+  else if (format == "gitlab") WriteGitlab(out, ctx);
+  else return false;
+  return true;
+}
+
+}  // namespace meshlint
