@@ -1,6 +1,7 @@
 // namespace-without-sidecar: a namespace in the sidecar mesh whose proxies are
 // limited by no Sidecar, neither its own default nor the root namespace's, so
 // they import every service exported to them: the second hole of the write-up.
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -94,10 +95,15 @@ void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
     }
     // The ServiceEntries that grant hosts here, exported by name first (they
     // are about this namespace), then to all; a few, the count is in the message.
+    // Only the first few are copied: copying every exported-to-all
+    // ServiceEntry for every namespace would grow with their product.
     std::vector<const ServiceEntry*> grants;
-    if (auto it = granting_some.find(info.name); it != granting_some.end()) grants = it->second;
-    grants.insert(grants.end(), granting_all.begin(), granting_all.end());
-    if (grants.size() > kRelatedGrants) grants.resize(kRelatedGrants);
+    if (auto it = granting_some.find(info.name); it != granting_some.end())
+      grants.assign(it->second.begin(),
+                    it->second.begin() + static_cast<std::ptrdiff_t>(
+                                             std::min(it->second.size(), kRelatedGrants)));
+    for (std::size_t k = 0; grants.size() < kRelatedGrants && k < granting_all.size(); ++k)
+      grants.push_back(granting_all[k]);
     for (const ServiceEntry* se : grants)
       if (se->meta.anchor() != d.loc)  // not the place the finding already points at
         d.related.push_back({se->meta.anchor(), "ServiceEntry '" + se->meta.ref.name +

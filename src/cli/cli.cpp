@@ -50,7 +50,11 @@ po::options_description LintOptions() {
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
-      "jobs,j", po::value<unsigned>()->default_value(0), "files loaded in parallel (0: all cores)");
+      "jobs,j", po::value<unsigned>()->default_value(0),
+      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
+      "full-parse",
+      "parse every document with the YAML parser, not only those the scanner cannot read "
+      "(slower; the findings are the same)");
   o.add_options()("policy", po::value<std::string>(),
                   "egress policy FILE: enables egress-not-allowed (README: Egress audit)");
   AddSettingsOptions(o);  // config, suppressions, --context: cli/settings.cpp
@@ -156,6 +160,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
   LoadOptions& load = settings.load;
   load.jobs = vm["jobs"].as<unsigned>();
+  load.full_parse = vm.count("full-parse") > 0;
   const std::vector<std::string>& paths = settings.paths;
 
   MeshModel model;
@@ -188,7 +193,11 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
-      "jobs,j", po::value<unsigned>()->default_value(0), "files loaded in parallel (0: all cores)");
+      "jobs,j", po::value<unsigned>()->default_value(0),
+      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
+      "full-parse",
+      "parse every document with the YAML parser, not only those the scanner cannot read "
+      "(slower; the result is the same)");
   AddConfigOptions(o);  // the project config: cli/settings.cpp
   po::options_description hidden;
   hidden.add_options()("path", po::value<std::vector<std::string>>());
@@ -225,6 +234,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   LintSettings settings = BuildLintSettings(vm, named);
   LoadOptions& load = settings.load;
   load.jobs = vm["jobs"].as<unsigned>();
+  load.full_parse = vm.count("full-parse") > 0;
   MeshModel model;
   std::vector<InputError> input_errors = LoadInputs(settings.paths, load, model);
   AttachConfig(settings, model);

@@ -117,6 +117,10 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
     g.hosts = Dedup(*s.shared, "");
     g.namespaces = it->second;
     g.unfiltered = s.shared == all_shared_;
+    std::unordered_set<std::string_view> names;
+    names.reserve(g.hosts.size());
+    for (const HostRef& h : g.hosts) names.insert(HostName(h));
+    group_names_.push_back(std::move(names));
     groups_.push_back(std::move(g));
   }
 }
@@ -142,10 +146,12 @@ std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(const Side
   if (ImportsAll(sidecar)) return all_shared_;
   if (auto it = shared_cache_.find(sidecar); it != shared_cache_.end()) return it->second;
   const std::vector<HostRef>& all = *all_shared_;
-  std::vector<char> marked(all.size(), 0);
+  // Positions picked, sorted at the end: a flag per shared host would cost
+  // every Sidecar the size of the whole mesh (quadratic on big meshes).
+  std::vector<std::uint32_t> picked;
   auto mark_where = [&](const std::vector<std::uint32_t>& positions, auto pred) {
     for (std::uint32_t p : positions)
-      if (pred(all[p])) marked[p] = 1;
+      if (pred(all[p])) picked.push_back(p);
   };
   static const std::vector<std::uint32_t> kNone;
   auto find = [](const auto& map, const std::string& k) -> const std::vector<std::uint32_t>& {
@@ -160,7 +166,7 @@ std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(const Side
     if (entry->ns == "*") {
       if (IsWildcardHost(dns)) {
         for (std::size_t p = 0; p < all.size(); ++p)
-          if (HostSubsetOf(HostName(all[p]), dns)) marked[p] = 1;
+          if (HostSubsetOf(HostName(all[p]), dns)) picked.push_back(static_cast<std::uint32_t>(p));
       } else {
         mark_where(find(shared_by_host_, dns), [](const HostRef&) { return true; });
       }
@@ -176,9 +182,11 @@ std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(const Side
       });
     }
   }
+  std::sort(picked.begin(), picked.end());
+  picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
   auto out = std::make_shared<std::vector<HostRef>>();
-  for (std::size_t p = 0; p < all.size(); ++p)
-    if (marked[p]) out->push_back(all[p]);
+  out->reserve(picked.size());
+  for (std::uint32_t p : picked) out->push_back(all[p]);
   shared_cache_.emplace(sidecar, out);
   return out;
 }
@@ -258,15 +266,10 @@ std::vector<HostRef> EgressAnalysis::Reachable(const Scope& scope) const {
 std::vector<HostRef> EgressAnalysis::ReachableBeyondGroup(const Scope& scope) const {
   const auto group = GroupOf(scope);
   if (!group) return Reachable(scope);
-  const std::vector<HostRef>& in_group = groups_[*group].hosts;
+  const auto& in_group = group_names_[*group];
   std::vector<HostRef> out;
-  for (const HostRef& h : Dedup(scope.own, scope.ns)) {
-    auto it = std::lower_bound(in_group.begin(), in_group.end(), h,
-                               [&](const HostRef& a, const HostRef& b) {
-                                 return HostName(a) < HostName(b);
-                               });
-    if (it == in_group.end() || HostName(*it) != HostName(h)) out.push_back(h);
-  }
+  for (const HostRef& h : Dedup(scope.own, scope.ns))
+    if (!in_group.count(HostName(h))) out.push_back(h);
   return out;
 }
 

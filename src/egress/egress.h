@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/model.h"
@@ -155,6 +156,10 @@ class EgressAnalysis {
   const MeshModel& model_;
   std::vector<Scope> scopes_;
   std::vector<HostGroup> groups_;
+  // Each group's host names, so that a row's own hosts are checked against
+  // its group in constant time (a binary search over a group of the whole
+  // mesh's exported-to-all hosts grows with the mesh).
+  std::vector<std::unordered_set<std::string_view>> group_names_;
   std::unordered_map<const std::vector<HostRef>*, std::size_t> group_of_;
 
   // ServiceEntries exported to every namespace, and to named namespaces.

@@ -12,7 +12,6 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <iostream>
 #include <iterator>
 #include <set>
@@ -20,6 +19,7 @@
 #include <thread>
 #include <tuple>
 
+#include "loader/scan.h"
 #include "loader/config_file.h"
 #include "loader/text.h"
 
@@ -68,6 +68,24 @@ bool IsIstioNetworking(std::string_view api_version) {
          api_version == "networking.istio.io/v1beta1" || api_version == "networking.istio.io/v1";
 }
 
+// Where a node yaml-cpp marks at (line, column) — 0-based, within span.text —
+// lies in the file; a scalar's `value` gives the span its width. Shared by
+// the parser path and the scanner path so both place findings identically.
+Location MarkLocation(const TextSpan& span, std::uint32_t line, std::uint32_t column,
+                      const std::string* value) {
+  Location loc;
+  loc.file = span.file;
+  loc.line = span.first_line + line;
+  loc.column = span.column_offset + column + 1;
+  loc.end_line = loc.line;
+  loc.end_column = loc.column + 1;
+  if (value) {
+    std::uint32_t width = ScalarWidth(span.Line(line), column, *value);
+    loc.end_column = loc.column + std::max<std::uint32_t>(width, 1);
+  }
+  return loc;
+}
+
 // Everything one file yields; files load in parallel and are merged in order.
 struct FileResult {
   std::vector<NamespaceObject> namespaces;
@@ -78,6 +96,23 @@ struct FileResult {
   std::vector<LoadProblem> problems;
   LoadStats stats;
 };
+
+// Runs fn(0) ... fn(n - 1) on up to `jobs` threads.
+template <typename Fn>
+void ParallelFor(std::size_t n, unsigned jobs, Fn fn) {
+  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, n));
+  if (jobs <= 1) {
+    for (std::size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < jobs; ++t)
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < n; i = next++) fn(i);
+    });
+  for (auto& th : pool) th.join();
+}
 
 template <typename T>
 void Append(std::vector<T>& to, std::vector<T>& from) {
@@ -131,17 +166,18 @@ Location ParseErrorLocation(const TextSpan& span, const YAML::Mark& mark) {
 }
 
 // A key and its value inside a mapping.
-struct Field {
-  YAML::Node key;
-  YAML::Node value;
+template <typename Node>
+struct FieldT {
+  Node key;
+  Node value;
   bool found = false;
   bool present() const { return found && !value.IsNull(); }
 
-  Field() = default;
-  Field(const Field&) = default;
+  FieldT() = default;
+  FieldT(const FieldT&) = default;
   // YAML::Node's operator= writes through to the node it already refers to
   // (changing the parsed document); reset() only rebinds the handle.
-  Field& operator=(const Field& other) {
+  FieldT& operator=(const FieldT& other) {
     key.reset(other.key);
     value.reset(other.value);
     found = other.found;
@@ -175,14 +211,18 @@ constexpr int kMaxListDepth = 16;
 constexpr std::size_t kMaxDocumentBytes = std::size_t{32} << 20;
 
 // Reads one parsed document (or the YAML embedded in a ConfigMap) into a
-// FileResult, translating yaml-cpp marks into file positions.
-class DocReader {
+// FileResult, translating yaml-cpp marks into file positions. Node is
+// YAML::Node, or LiteNode for a tree the scanner built (same interface).
+template <typename Node>
+class DocReaderT {
  public:
-  DocReader(FileResult& out, const LoadOptions& options, std::uint32_t file, TextSpan span,
-            WorkBudget& budget)
+  using Field = FieldT<Node>;
+
+  DocReaderT(FileResult& out, const LoadOptions& options, std::uint32_t file, TextSpan span,
+             WorkBudget& budget)
       : out_(out), options_(options), file_(file), span_(span), budget_(budget) {}
 
-  void Document(const YAML::Node& root) {
+  void Document(const Node& root) {
     ++out_.stats.documents;
     if (!root || root.IsNull()) {
       ++out_.stats.empty_documents;
@@ -202,7 +242,7 @@ class DocReader {
     }
   }
 
-  void ReportExhausted(const YAML::Node& root) {
+  void ReportExhausted(const Node& root) {
     Problem(Loc(root),
             "YAML aliases (*name) expand this document far beyond its size (an alias bomb): "
             "the rest of it is not read",
@@ -211,7 +251,7 @@ class DocReader {
 
   // Mesh settings from a MeshConfig mapping (IstioOperator spec.meshConfig,
   // ConfigMap data.mesh, a --mesh-config file).
-  void MeshConfig(const YAML::Node& mc, MeshConfigSource source, const ObjectRef& ref,
+  void MeshConfig(const Node& mc, MeshConfigSource source, const ObjectRef& ref,
                   const std::string& path) {
     try {
       Charge(64);
@@ -248,25 +288,15 @@ class DocReader {
     }
   }
 
-  Location Loc(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
+  Location Loc(const Node& node) const {
+    const auto mark = node.Mark();
     // ScalarWidth below compares up to the value's length.
     if (node.IsScalar()) Charge(node.Scalar().size());
     if (span_.collapse_to.valid()) return span_.collapse_to;
     if (mark.line < 0) return Location{file_, span_.first_line, span_.column_offset + 1, 0, 0};
-    Location loc;
-    loc.file = file_;
-    loc.line = span_.first_line + static_cast<std::uint32_t>(mark.line);
-    loc.column = span_.column_offset + static_cast<std::uint32_t>(mark.column) + 1;
-    loc.end_line = loc.line;
-    loc.end_column = loc.column + 1;
-    if (node.IsScalar()) {
-      std::uint32_t width =
-          ScalarWidth(span_.Line(static_cast<std::uint32_t>(mark.line)),
-                      static_cast<std::size_t>(mark.column), node.Scalar());
-      loc.end_column = loc.column + std::max<std::uint32_t>(width, 1);
-    }
-    return loc;
+    return MarkLocation(span_, static_cast<std::uint32_t>(mark.line),
+                        static_cast<std::uint32_t>(mark.column),
+                        node.IsScalar() ? &node.Scalar() : nullptr);
   }
 
  private:
@@ -291,7 +321,7 @@ class DocReader {
     out_.problems.push_back(LoadProblem{loc, std::move(message), ref, std::move(field)});
   }
 
-  Field Get(const YAML::Node& map, std::string_view name, const ObjectRef& ref,
+  Field Get(const Node& map, std::string_view name, const ObjectRef& ref,
             const std::string& path) {
     Field field;
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -315,7 +345,7 @@ class DocReader {
     return path.empty() ? std::string(name) : path + "." + std::string(name);
   }
 
-  static const char* ShapeName(const YAML::Node& node) {
+  static const char* ShapeName(const Node& node) {
     if (node.IsMap()) return "a mapping";
     if (node.IsSequence()) return "a list";
     if (node.IsNull()) return "empty";
@@ -349,7 +379,7 @@ class DocReader {
       throw Unusable{};
     }
     for (std::size_t i = 0; i < f.value.size(); ++i) {
-      const YAML::Node item = f.value[i];
+      const Node item = f.value[i];
       if (!item.IsScalar()) {
         std::string item_path = path + "[" + std::to_string(i) + "]";
         Problem(Loc(item), item_path + " must be a string, not " + ShapeName(item), ref,
@@ -362,7 +392,7 @@ class DocReader {
     return out;
   }
 
-  void Object(const YAML::Node& node, const std::string& where, int list_depth) {
+  void Object(const Node& node, const std::string& where, int list_depth) {
     Charge(64);
     ObjectRef none;
     Field api, kind;
@@ -438,7 +468,7 @@ class DocReader {
           std::string first_repeat;
           Location repeat_loc;
           for (std::size_t i = 0; i < items.value.size(); ++i) {
-            const YAML::Node item = items.value[i];
+            const Node item = items.value[i];
             std::string item_where = Join(where, "items[" + std::to_string(i) + "]");
             if (!item.IsMap()) {
               Problem(Loc(item), item_where + " must be a mapping (an object)", none, item_where);
@@ -509,7 +539,7 @@ class DocReader {
     }
   }
 
-  static bool IsHelmChartFile(const YAML::Node& node, const Field& api) {
+  static bool IsHelmChartFile(const Node& node, const Field& api) {
     if (!api.value.IsScalar() || (api.value.Scalar() != "v1" && api.value.Scalar() != "v2"))
       return false;
     bool name = false, version = false;
@@ -521,7 +551,7 @@ class DocReader {
     return name && version;
   }
 
-  void ReadMetadata(const YAML::Node& node, ObjectMeta& meta, const std::string& where) {
+  void ReadMetadata(const Node& node, ObjectMeta& meta, const std::string& where) {
     const ObjectRef& ref = meta.ref;
     // An IstioOperator is istioctl's install input, which needs neither a
     // name nor a namespace (`istioctl install -f iop.yaml`); istioctl stores
@@ -586,26 +616,25 @@ class DocReader {
     }
   }
 
-  void ReadLabels(const YAML::Node& node, NamespaceObject& ns, const std::string& where) {
+  void ReadLabels(const Node& node, NamespaceObject& ns, const std::string& where) {
     Field md = Get(node, "metadata", ns.meta.ref, where);
     Field labels = Get(md.value, "labels", ns.meta.ref, Join(where, "metadata"));
     if (!labels.present()) return;
     RequireMap(labels, ns.meta.ref, Join(where, "metadata.labels"));
     for (auto it = labels.value.begin(); it != labels.value.end(); ++it) {
-      if (it->first.IsScalar() && it->second.IsScalar()) {
+      if (it->first.IsScalar() && it->second.IsScalar())
         Charge(it->first.Scalar().size() + it->second.Scalar().size() + 1);
         ns.labels[it->first.Scalar()] = it->second.Scalar();
-      }
     }
   }
 
-  Field Spec(const YAML::Node& node, const ObjectRef& ref, const std::string& where) {
+  Field Spec(const Node& node, const ObjectRef& ref, const std::string& where) {
     Field spec = Get(node, "spec", ref, where);
     if (spec.found) RequireMap(spec, ref, Join(where, "spec"));
     return spec;
   }
 
-  void ReadServiceEntry(const YAML::Node& node, ObjectMeta meta, const std::string& where) {
+  void ReadServiceEntry(const Node& node, ObjectMeta meta, const std::string& where) {
     ServiceEntry se;
     se.meta = std::move(meta);
     const ObjectRef& ref = se.meta.ref;
@@ -630,7 +659,7 @@ class DocReader {
     out_.service_entries.push_back(std::move(se));
   }
 
-  void ReadSidecar(const YAML::Node& node, ObjectMeta meta, const std::string& where) {
+  void ReadSidecar(const Node& node, ObjectMeta meta, const std::string& where) {
     Sidecar sc;
     sc.meta = std::move(meta);
     const ObjectRef& ref = sc.meta.ref;
@@ -651,7 +680,7 @@ class DocReader {
           throw Unusable{};
         }
         for (std::size_t i = 0; i < f.value.size(); ++i) {
-          const YAML::Node listener = f.value[i];
+          const Node listener = f.value[i];
           const std::string lp = sp + ".egress[" + std::to_string(i) + "]";
           if (!listener.IsMap()) {
             Problem(Loc(listener), lp + " must be a mapping", ref, lp);
@@ -685,7 +714,7 @@ class DocReader {
     out_.sidecars.push_back(std::move(sc));
   }
 
-  void ReadIstioOperator(const YAML::Node& node, const ObjectMeta& meta, const std::string& where) {
+  void ReadIstioOperator(const Node& node, const ObjectMeta& meta, const std::string& where) {
     Field spec = Spec(node, meta.ref, where);
     if (!spec.present()) return;
     Field mc = Get(spec.value, "meshConfig", meta.ref, Join(where, "spec"));
@@ -700,7 +729,7 @@ class DocReader {
 
   // ConfigMap `istio` (or `istio-<revision>`) holds the mesh config as YAML
   // inside the string `data.mesh`.
-  void ReadMeshConfigMap(const YAML::Node& node, const ObjectMeta& meta, const std::string& where) {
+  void ReadMeshConfigMap(const Node& node, const ObjectMeta& meta, const std::string& where) {
     if (meta.ref.name != "istio" && !StartsWith(meta.ref.name, "istio-")) return;
     Field data = Get(node, "data", meta.ref, where);
     if (!data.present() || !data.value.IsMap()) return;
@@ -723,13 +752,13 @@ class DocReader {
     // Map positions inside the string back into the file: a literal block
     // scalar (`mesh: |`) keeps its lines, shifted by its indentation. Other
     // styles point at the value itself.
-    const YAML::Mark mark = mesh.value.Mark();
+    const auto mark = mesh.value.Mark();
     TextSpan inner =
         span_.collapse_to.valid() || mark.line < 0
             ? TextSpan{file_, text.value, 1, 0, text.loc}
             : EmbeddedSpan(span_, static_cast<std::uint32_t>(mark.line),
                            static_cast<std::size_t>(mark.column), text.value, text.loc);
-    DocReader reader(out_, options_, file_, inner, budget_);
+    DocReaderT<YAML::Node> reader(out_, options_, file_, inner, budget_);
     YAML::Node mc;
     try {
       mc = YAML::Load(text.value);
@@ -745,8 +774,8 @@ class DocReader {
   // Records a node as read; false when it was already (an alias of it).
   // Distinct nodes start at distinct places, and yaml-cpp gives an alias the
   // mark of the node it names.
-  bool Visit(const YAML::Node& node) {
-    const YAML::Mark m = node.Mark();
+  bool Visit(const Node& node) {
+    const auto m = node.Mark();
     return visited_.insert({m.pos, m.line, m.column}).second;
   }
 
@@ -758,100 +787,224 @@ class DocReader {
   std::set<std::tuple<int, int, int>> visited_;
 };
 
+using DocReader = DocReaderT<YAML::Node>;
+
 WorkBudget BudgetFor(std::string_view text) {
   return WorkBudget{kBudgetBase + kBudgetPerByte * text.size()};
+}
+
+// Kinds the model reads beyond their identity, in any apiVersion: their
+// documents are always parsed. (ConfigMaps are parsed when named like the
+// mesh config; List kinds too.)
+bool ModelReadsKind(std::string_view kind) {
+  return kind == "Namespace" || kind == "ServiceEntry" || kind == "Sidecar" ||
+         kind == "IstioOperator" || kind == "List" || (kind.size() > 4 && kind.ends_with("List"));
+}
+
+// Records a document the scanner read, exactly as DocReader would after a
+// full parse, when it is one the model keeps only the identity of. Returns
+// false when the document must be parsed after all. Keep in step with
+// DocReader::Object and ReadMetadata; the scan/parse equivalence tests guard
+// it.
+bool RecordScanned(const DocumentHeader& h, const TextSpan& span, const LoadOptions& options,
+                   FileResult& out) {
+  if (!h.api_version.found && !h.kind.found) {
+    ++out.stats.documents;
+    ++out.stats.skipped_non_kubernetes;
+    return true;
+  }
+  if (!h.api_version.found || !h.kind.found || h.api_version.null || h.kind.null ||
+      h.kind.value.empty())
+    return false;
+  if (IsLocalToolConfig(h.api_version.value, h.kind.value)) {
+    ++out.stats.documents;
+    ++out.stats.skipped_non_kubernetes;
+    return true;
+  }
+  if (ModelReadsKind(h.kind.value)) return false;
+  if (!h.has_metadata || !h.name.found || h.name.null) return false;
+  if (h.kind.value == "ConfigMap" &&
+      (h.name.value == "istio" || StartsWith(h.name.value, "istio-")))
+    return false;
+  ObjectMeta meta;
+  meta.api_version = h.api_version.value;
+  meta.ref.kind = h.kind.value;
+  meta.loc = MarkLocation(span, h.kind.line, h.kind.column, &h.kind.value);
+  meta.ref.name = h.name.value;
+  meta.name_loc = MarkLocation(span, h.name.line, h.name.column, &h.name.value);
+  if (IsClusterScoped(meta.ref.kind)) {
+    // no namespace
+  } else if (h.ns.found && !h.ns.null) {
+    meta.ref.ns = h.ns.value;
+    meta.ns_loc = MarkLocation(span, h.ns.line, h.ns.column, &h.ns.value);
+  } else {
+    meta.ref.ns = options.default_namespace;
+    meta.ns_defaulted = true;
+  }
+  ++out.stats.documents;
+  ++out.stats.objects;
+  out.others.push_back(std::move(meta));
+  return true;
+}
+
+// Reads a document the scanner accepted from the scanner's own tree, with
+// the same DocReader code as a parsed one. When that reports any problem, the
+// result is dropped and false returned, so that every problem — and where it
+// points — comes from yaml-cpp.
+bool LoadFromTree(const LiteTree& tree, const TextSpan& span, const LoadOptions& options,
+                  FileResult& out) {
+  const std::size_t sizes[] = {out.namespaces.size(), out.service_entries.size(),
+                               out.sidecars.size(),   out.others.size(),
+                               out.mesh_sources.size(), out.problems.size()};
+  const LoadStats stats = out.stats;
+  WorkBudget budget = BudgetFor(span.text);
+  DocReaderT<LiteNode>(out, options, span.file, span, budget).Document(LiteNode(&tree, 0));
+  if (out.problems.size() == sizes[5]) return true;
+  auto truncate = [](auto& v, std::size_t n) { v.erase(v.begin() + static_cast<std::ptrdiff_t>(n), v.end()); };
+  truncate(out.namespaces, sizes[0]);
+  truncate(out.service_entries, sizes[1]);
+  truncate(out.sidecars, sizes[2]);
+  truncate(out.others, sizes[3]);
+  truncate(out.mesh_sources, sizes[4]);
+  truncate(out.problems, sizes[5]);
+  out.stats = stats;
+  return false;
+}
+
+// Whether the first top-level `kind:` line names a kind the model reads in
+// full, so that the scan should build its tree at once. Only a guess, found
+// near the top of most documents: a wrong one costs a second scan or an
+// unused tree, never a different result.
+bool LikelyReadInFull(std::string_view text) {
+  std::size_t at = text.starts_with("kind: ") ? 0 : text.find("\nkind: ");
+  if (at == std::string_view::npos) return false;
+  std::string_view kind = text.substr(at + (at == 0 ? 6 : 7));
+  kind = kind.substr(0, kind.find_first_of(" \n#"));
+  return ModelReadsKind(kind);
+}
+
+// Loads one document. Its yaml-cpp tree lives only inside this call.
+void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions& options,
+               FileResult& out) {
+  TextSpan span;
+  span.file = file;
+  span.text = chunk.text;
+  span.first_line = chunk.first_line;
+  if (chunk.text.size() > kMaxDocumentBytes) {
+    ++out.stats.documents;
+    const std::uint32_t start = std::max<std::uint32_t>(chunk.first_line, 1);
+    out.problems.push_back(
+        {Location{file, start, 1, start, 2},
+         "YAML document of " + std::to_string(chunk.text.size() >> 20) +
+             " MiB is larger than the " + std::to_string(kMaxDocumentBytes >> 20) +
+             " MiB meshlint parses (Kubernetes objects are at most a few MiB): not parsed; "
+             "split it into one document per object",
+         {}, ""});
+    return;
+  }
+  // The scanner declines every document FindExcessiveNesting could object
+  // to, so that check is needed only on the way to yaml-cpp.
+  if (!options.full_parse) {
+    thread_local LiteTree tree;
+    const bool with_tree = LikelyReadInFull(chunk.text);
+    auto header = ScanDocument(chunk.text, with_tree ? &tree : nullptr);
+    if (header && RecordScanned(*header, span, options, out)) return;
+    if (header && (with_tree || ScanDocument(chunk.text, &tree)) &&
+        LoadFromTree(tree, span, options, out))
+      return;
+  }
+  if (auto deep = FindExcessiveNesting(chunk.text)) {
+    ++out.stats.documents;
+    Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
+    loc.end_line = loc.line;
+    loc.end_column = loc.column + 1;
+    out.problems.push_back({loc, deep->message, {}, ""});
+    return;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(chunk.text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own guard (block nesting such as `- - - - ...`).
+    ++out.stats.documents;
+    const std::uint32_t start = std::max<std::uint32_t>(chunk.first_line, 1);
+    Location loc{file, start, 1, start, 2};
+    if (e.mark.line >= 0) {
+      loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
+      loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
+      loc.end_line = loc.line;
+      loc.end_column = loc.column + 1;
+    }
+    out.problems.push_back(
+        {loc,
+         "collections nested " + std::to_string(e.depth()) +
+             " deep: nesting too deep to be a manifest, not parsed",
+         {}, ""});
+    return;
+  } catch (const YAML::Exception& e) {
+    ++out.stats.documents;
+    // Helm documents count lines from their `# Source:` comment (line 0).
+    const std::uint32_t start = std::max<std::uint32_t>(chunk.first_line, 1);
+    Location loc{file, start, 1, start, 2};
+    if (e.mark.line >= 0) loc = ParseErrorLocation(span, e.mark);
+    if (loc.line == 0) loc = Location{file, start, 1, start, 2};
+    std::string message = "YAML syntax error: " + e.msg;
+    if (auto tmpl = FindTemplateMarker(chunk.text)) {
+      message = std::string(kTemplateMessage) + "; YAML parser says: " + e.msg;
+      loc.line = chunk.first_line + tmpl->line - 1;
+      loc.column = tmpl->column;
+      loc.end_line = loc.line;
+      loc.end_column = loc.column + 2;
+    }
+    out.problems.push_back({loc, message, {}, ""});
+    return;
+  }
+  WorkBudget budget = BudgetFor(chunk.text);
+  DocReader(out, options, file, span, budget).Document(root);
+}
+
+// Checks a file's text as a whole and cuts it into documents; false (with the
+// problem recorded) when it is no manifest at all.
+bool SplitContent(std::string_view text, std::uint32_t file, bool is_json, FileResult& out,
+                  std::vector<DocumentChunk>& chunks) {
+  ++out.stats.files;
+  if (auto bad = FindBinary(text)) {
+    out.problems.push_back(
+        {Location{file, bad->line, bad->column, bad->line, bad->column + 1}, bad->message, {}, ""});
+    return false;
+  }
+  chunks = SplitDocuments(StripBom(text), is_json);
+  return true;
 }
 
 // Gives the FileTable index of a `# Source:` path of rendered Helm output,
 // registering it on first use.
 using SourceFileFn = std::function<std::uint32_t(const std::string& source_path)>;
 
-// Loads all documents of one file's text. With `source_file`, documents that
-// `helm template` marked with `# Source: <template>` are attributed to that
-// template: their lines count from the comment (the line after it is 1).
+// The file a document belongs to. With `source_file`, a document that `helm
+// template` marked with `# Source: <template>` is attributed to that
+// template: its lines count from the comment (the line after it is 1).
+std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_json,
+                              const SourceFileFn* source_file) {
+  if (source_file && !is_json) {
+    if (auto source = FindHelmSource(chunk.text)) {
+      chunk.text.remove_prefix(source->offset);
+      chunk.first_line = 0;  // the comment is line 0 of its template's document
+      return (*source_file)(source->path);
+    }
+  }
+  return file;
+}
+
+// Loads all documents of one file's text.
 void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
                  const LoadOptions& options, FileResult& out,
                  const SourceFileFn* source_file = nullptr) {
-  ++out.stats.files;
-  if (auto bad = FindBinary(text)) {
-    out.problems.push_back(
-        {Location{file, bad->line, bad->column, bad->line, bad->column + 1}, bad->message, {}, ""});
-    return;
-  }
-  text = StripBom(text);
-  const std::uint32_t input_file = file;
-  for (DocumentChunk chunk : SplitDocuments(text, is_json)) {
-    file = input_file;
-    if (source_file && !is_json) {
-      if (auto source = FindHelmSource(chunk.text)) {
-        file = (*source_file)(source->path);
-        chunk.text.remove_prefix(source->offset);
-        chunk.first_line = 0;  // the comment is line 0 of its template's document
-      }
-    }
-    TextSpan span;
-    span.file = file;
-    span.text = chunk.text;
-    span.first_line = chunk.first_line;
-    if (chunk.text.size() > kMaxDocumentBytes) {
-      ++out.stats.documents;
-      Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
-      out.problems.push_back(
-          {loc,
-           "YAML document of " + std::to_string(chunk.text.size() >> 20) +
-               " MiB is larger than the " + std::to_string(kMaxDocumentBytes >> 20) +
-               " MiB meshlint parses (Kubernetes objects are at most a few MiB): not parsed; "
-               "split it into one document per object",
-           {}, ""});
-      continue;
-    }
-    if (auto deep = FindExcessiveNesting(chunk.text)) {
-      ++out.stats.documents;
-      Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
-      loc.end_line = loc.line;
-      loc.end_column = loc.column + 1;
-      out.problems.push_back({loc, deep->message, {}, ""});
-      continue;
-    }
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(chunk.text));
-    } catch (const YAML::DeepRecursion& e) {
-      // yaml-cpp's own guard (block nesting such as `- - - - ...`).
-      ++out.stats.documents;
-      Location loc{file, chunk.first_line, 1, chunk.first_line, 2};
-      if (e.mark.line >= 0) {
-        loc.line = chunk.first_line + static_cast<std::uint32_t>(e.mark.line);
-        loc.column = static_cast<std::uint32_t>(e.mark.column) + 1;
-        loc.end_line = loc.line;
-        loc.end_column = loc.column + 1;
-      }
-      out.problems.push_back(
-          {loc,
-           "collections nested " + std::to_string(e.depth()) +
-               " deep: nesting too deep to be a manifest, not parsed",
-           {}, ""});
-      continue;
-    } catch (const YAML::Exception& e) {
-      ++out.stats.documents;
-      // Helm documents count lines from their `# Source:` comment (line 0).
-      const std::uint32_t start = std::max<std::uint32_t>(chunk.first_line, 1);
-      Location loc{file, start, 1, start, 2};
-      if (e.mark.line >= 0) loc = ParseErrorLocation(span, e.mark);
-      if (loc.line == 0) loc = Location{file, start, 1, start, 2};
-      std::string message = "YAML syntax error: " + e.msg;
-      if (auto tmpl = FindTemplateMarker(chunk.text)) {
-        message = std::string(kTemplateMessage) + "; YAML parser says: " + e.msg;
-        loc.line = chunk.first_line + tmpl->line - 1;
-        loc.column = tmpl->column;
-        loc.end_line = loc.line;
-        loc.end_column = loc.column + 2;
-      }
-      out.problems.push_back({loc, message, {}, ""});
-      continue;
-    }
-    WorkBudget budget = BudgetFor(chunk.text);
-    DocReader(out, options, file, span, budget).Document(root);
+  std::vector<DocumentChunk> chunks;
+  if (!SplitContent(text, file, is_json, out, chunks)) return;
+  for (DocumentChunk chunk : chunks) {
+    const std::uint32_t doc_file = AttributeSource(chunk, file, is_json, source_file);
+    LoadChunk(chunk, doc_file, options, out);
   }
 }
 
@@ -1148,53 +1301,99 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
   std::vector<std::uint32_t> ids;
   for (const auto& f : inputs) ids.push_back(model.files.Add(f.display, f.absolute));
 
-  // Helm `# Source:` templates become files of their own; loading threads
-  // register them here, in any order (reports sort by path).
-  std::mutex sources_mutex;
+  const unsigned jobs =
+      options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+  // Helm `# Source:` templates become files of their own. They are
+  // registered while a rendered stream is cut into documents, in document
+  // order, before its documents load in parallel: file indices, and so the
+  // output, do not depend on the threads.
   std::map<std::string, std::uint32_t> sources;
   SourceFileFn source_file = [&](const std::string& path) {
-    std::lock_guard lock(sources_mutex);
     auto [it, fresh] = sources.emplace(path, 0);
     if (fresh)
       it->second = model.files.Add(path, (base / path).lexically_normal().string());
     return it->second;
   };
 
-  std::vector<FileResult> results(inputs.size());
-  auto load_one = [&](std::size_t i) {
+  // Reads input i; false (with the problem in r) when it cannot be read.
+  auto read = [&](std::size_t i, std::string& content, FileResult& r) {
     InputFile& f = inputs[i];
-    FileResult& r = results[i];
-    if (!f.skip_reason.empty()) {
-      ++r.stats.files;
-      r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, f.skip_reason, {}, ""});
-      return;
-    }
-    std::string content;
     std::string error;
-    if (f.is_stdin) {
-      content = std::move(f.preloaded);
-    } else if (!ReadFile(f.absolute, content, error)) {
-      ++r.stats.files;
-      r.problems.push_back({Location{ids[i], 1, 1, 1, 1}, error, {}, ""});
-      return;
+    if (f.skip_reason.empty()) {
+      if (f.is_stdin) {
+        content = std::move(f.preloaded);
+        return true;
+      }
+      if (ReadFile(f.absolute, content, error)) return true;
     }
-    LoadContent(content, ids[i], f.is_json, options, r, f.rendered ? &source_file : nullptr);
+    ++r.stats.files;
+    r.problems.push_back(
+        {Location{ids[i], 1, 1, 1, 1}, f.skip_reason.empty() ? error : f.skip_reason, {}, ""});
+    return false;
   };
 
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(inputs.size(), 1)));
-  if (jobs <= 1) {
-    for (std::size_t i = 0; i < inputs.size(); ++i) load_one(i);
-  } else {
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < jobs; ++t)
-      pool.emplace_back([&] {
-        for (std::size_t i = next++; i < inputs.size(); i = next++) load_one(i);
+  // Small files are the unit of parallel work. A big file (a rendered bundle)
+  // is cut into batches of documents instead, so it does not keep one core
+  // busy while the others idle. Either way every unit's result is merged in
+  // input order, so the model does not depend on `jobs`; and only the files
+  // being worked on are held in memory.
+  constexpr std::uintmax_t kBigFile = 1u << 20;
+  constexpr std::size_t kBatchBytes = 256u << 10;
+  auto is_big = [&](std::size_t i) {
+    const InputFile& f = inputs[i];
+    if (!f.skip_reason.empty()) return false;
+    if (f.rendered) return true;  // its `# Source:` files are registered in order
+    if (f.is_stdin) return f.preloaded.size() > kBigFile;
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(f.absolute, ec);
+    return !ec && size > kBigFile;
+  };
+  std::size_t i = 0;
+  while (i < inputs.size()) {
+    if (!is_big(i)) {
+      // A bounded group, so that finished results move into the model (and
+      // their vectors are freed) while the rest still loads.
+      const std::size_t group = std::max<std::size_t>(32, 8 * std::size_t{jobs});
+      std::size_t j = i + 1;
+      while (j < inputs.size() && j - i < group && !is_big(j)) ++j;
+      std::vector<FileResult> results(j - i);
+      ParallelFor(j - i, jobs, [&](std::size_t k) {
+        std::string content;
+        if (read(i + k, content, results[k]))
+          LoadContent(content, ids[i + k], inputs[i + k].is_json, options, results[k]);
       });
-    for (auto& th : pool) th.join();
+      for (auto& r : results) Merge(r, model);
+      i = j;
+      continue;
+    }
+    FileResult head;
+    std::string content;
+    std::vector<DocumentChunk> chunks;
+    if (read(i, content, head) && SplitContent(content, ids[i], inputs[i].is_json, head, chunks)) {
+      std::vector<std::uint32_t> files(chunks.size());
+      for (std::size_t c = 0; c < chunks.size(); ++c)
+        files[c] = AttributeSource(chunks[c], ids[i], inputs[i].is_json,
+                                   inputs[i].rendered ? &source_file : nullptr);
+      std::vector<std::pair<std::size_t, std::size_t>> batches;  // [first, last) chunks
+      for (std::size_t c = 0; c < chunks.size();) {
+        std::size_t e = c, bytes = 0;
+        while (e < chunks.size() && (e == c || bytes < kBatchBytes)) bytes += chunks[e++].text.size();
+        batches.emplace_back(c, e);
+        c = e;
+      }
+      std::vector<FileResult> results(batches.size());
+      ParallelFor(batches.size(), jobs, [&](std::size_t b) {
+        for (std::size_t c = batches[b].first; c < batches[b].second; ++c)
+          LoadChunk(chunks[c], files[c], options, results[b]);
+      });
+      Merge(head, model);
+      for (auto& r : results) Merge(r, model);
+    } else {
+      Merge(head, model);
+    }
+    ++i;
   }
-  for (auto& r : results) Merge(r, model);
 
   if (!options.mesh_config_file.empty()) {
     fs::path p(options.mesh_config_file);

@@ -19,9 +19,13 @@ struct LoadOptions {
   // Display paths are made relative to this directory (the working directory
   // when empty).
   std::string base_dir;
-  // Parallel file loading; 0 means the machine's cores. Output does not depend
-  // on it.
+  // Parallel loading (files, and batches of documents of big files); 0 means
+  // the machine's cores. Output does not depend on it.
   unsigned jobs = 0;
+  // Parse every document with yaml-cpp. By default, documents the rules never
+  // look inside (Deployments, ConfigMaps, CRDs...) are read by a cheap scanner
+  // when it can prove they are well-formed; the model is the same either way.
+  bool full_parse = false;
 
   // Path globs (loader/text.h GlobMatch) over paths relative to `glob_base`
   // (the project config's directory). With `include` set, only matching files

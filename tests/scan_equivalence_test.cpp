@@ -1,0 +1,413 @@
+// The scanner is an optimisation only: loading with it (the default) and with
+// --full-parse must give the same model and the same findings, byte for byte,
+// on the fixtures, the shared corpus, and thousands of mutated documents. And
+// the model must not depend on the number of loading threads.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "test_util.h"
+
+namespace meshlint {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string L(const Location& l) {
+  return std::to_string(l.file) + ":" + std::to_string(l.line) + ":" + std::to_string(l.column) +
+         "-" + std::to_string(l.end_line) + ":" + std::to_string(l.end_column);
+}
+
+void DumpMeta(std::ostream& o, const ObjectMeta& m) {
+  o << m.api_version << '|' << m.ref.FullyQualifiedName() << '|' << m.ns_defaulted << '|'
+    << L(m.loc) << '|' << L(m.name_loc) << '|' << L(m.ns_loc);
+  for (const auto& [k, v] : m.meshlint_annotations) o << '|' << k << '=' << v.value << '@' << L(v.loc);
+}
+
+void DumpList(std::ostream& o, const std::vector<Located<std::string>>& values) {
+  o << '[';
+  for (const auto& v : values) o << v.value << '@' << L(v.loc) << ',';
+  o << ']';
+}
+
+// Everything the loader produced and every finding, one line each.
+std::string Dump(const MeshModel& m) {
+  std::ostringstream o;
+  for (std::size_t i = 0; i < m.files.size(); ++i) o << "file " << m.files.display(i) << '\n';
+  for (const auto& ns : m.namespaces) {
+    o << "ns ";
+    DumpMeta(o, ns.meta);
+    for (const auto& [k, v] : ns.labels) o << '|' << k << '=' << v;
+    o << '\n';
+  }
+  for (const auto& se : m.service_entries) {
+    o << "se ";
+    DumpMeta(o, se.meta);
+    DumpList(o, se.hosts);
+    o << L(se.hosts_key) << '|' << se.export_to_set;
+    DumpList(o, se.export_to);
+    o << L(se.export_to_key) << '|' << se.location.value << '@' << L(se.location.loc) << '|'
+      << se.has_workload_selector << '\n';
+  }
+  for (const auto& sc : m.sidecars) {
+    o << "sc ";
+    DumpMeta(o, sc.meta);
+    o << '|' << sc.has_selector << L(sc.selector_loc) << '|' << sc.egress_set << L(sc.egress_key);
+    DumpList(o, sc.egress_hosts);
+    o << sc.outbound_set << L(sc.outbound_key) << OutboundModeName(sc.outbound_mode)
+      << L(sc.outbound_mode_loc) << '\n';
+  }
+  for (const auto& other : m.others) {
+    o << "obj ";
+    DumpMeta(o, other);
+    o << '\n';
+  }
+  for (const auto& s : m.mesh_sources) {
+    o << "mesh " << static_cast<int>(s.origin) << '|' << s.description << '|'
+      << s.object.FullyQualifiedName() << '|' << L(s.loc) << '|'
+      << (s.root_namespace ? s.root_namespace->value + "@" + L(s.root_namespace->loc) : "-") << '|';
+    if (s.default_service_export_to) DumpList(o, *s.default_service_export_to);
+    o << L(s.default_service_export_to_key) << '|' << L(s.outbound_key) << '|'
+      << (s.outbound_mode ? std::string(OutboundModeName(s.outbound_mode->value)) + "@" +
+                                L(s.outbound_mode->loc)
+                          : "-")
+      << '\n';
+  }
+  for (const auto& p : m.problems)
+    o << "problem " << L(p.loc) << '|' << p.message << '|' << p.object.FullyQualifiedName() << '|'
+      << p.field << '\n';
+  o << "stats " << m.stats.files << ' ' << m.stats.documents << ' ' << m.stats.objects << ' '
+    << m.stats.skipped_non_kubernetes << ' ' << m.stats.empty_documents << '\n';
+  for (const Finding& f : RunRules(m, {}))
+    o << "finding " << f.rule_id << '|' << L(f.diag.loc) << '|' << f.diag.message << '\n';
+  return o.str();
+}
+
+// The first line where two dumps differ, for a readable failure.
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  for (int n = 1;; ++n) {
+    bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
+    if (ea && eb) return "(none)";
+    if (ea || eb || la != lb)
+      return "line " + std::to_string(n) + ":\n  scan: " + (ea ? "<end>" : la) +
+             "\n  full: " + (eb ? "<end>" : lb);
+  }
+}
+
+std::string LoadDir(const fs::path& dir, bool full_parse, unsigned jobs) {
+  LoadOptions options;
+  options.full_parse = full_parse;
+  options.jobs = jobs;
+  options.base_dir = dir.string();
+  MeshModel model;
+  auto errors = LoadInputs({dir.string()}, options, model);
+  EXPECT_TRUE(errors.empty()) << dir;
+  return Dump(model);
+}
+
+std::string LoadOne(const std::string& text, bool full_parse) {
+  LoadOptions options;
+  options.full_parse = full_parse;
+  return Dump(testing::LoadFiles({{"doc.yaml", text}}, options));
+}
+
+// Every directory holding manifests directly, so each fixture case loads on
+// its own as the golden tests run it.
+std::vector<fs::path> ManifestDirs(const fs::path& root) {
+  std::vector<fs::path> out;
+  if (!fs::is_directory(root)) return out;
+  out.push_back(root);
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_directory()) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void ExpectScanMatchesFullParse(const fs::path& dir) {
+  const std::string scan = LoadDir(dir, false, 0);
+  const std::string full = LoadDir(dir, true, 0);
+  EXPECT_EQ(scan, full) << dir << ": " << FirstDifference(scan, full);
+}
+
+fs::path CorpusDir() { return fs::path(testing::SourceDir()) / ".." / "shared" / "corpus"; }
+
+TEST(ScanEquivalence, Fixtures) {
+  const fs::path fixtures = fs::path(testing::SourceDir()) / "fixtures";
+  if (!fs::is_directory(fixtures)) GTEST_SKIP() << "no fixtures/ directory yet";
+  for (const fs::path& dir : ManifestDirs(fixtures)) ExpectScanMatchesFullParse(dir);
+}
+
+TEST(ScanEquivalence, SharedCorpus) {
+  const fs::path corpus = CorpusDir();
+  if (!fs::is_directory(corpus))
+    GTEST_SKIP() << "shared corpus not found at " << corpus << " (it is not part of the repository)";
+  ExpectScanMatchesFullParse(corpus);
+  for (const fs::path& dir : ManifestDirs(corpus / "istio" / "samples")) ExpectScanMatchesFullParse(dir);
+}
+
+// Documents like those of a platform repository, and awkward ones.
+const char* const kSeeds[] = {
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata:\n"
+    "  name: web\n"
+    "  namespace: shop\n"
+    "  labels:\n"
+    "    app: web\n"
+    "  annotations:\n"
+    "    deployment.kubernetes.io/revision: \"3\"\n"
+    "spec:\n"
+    "  replicas: 2\n"
+    "  template:\n"
+    "    spec:\n"
+    "      containers:\n"
+    "      - name: web\n"
+    "        image: registry.example.com/shop/web:1.2.3\n"
+    "        args:\n"
+    "        - --port=8080\n"
+    "        env:\n"
+    "        - name: JAVA_OPTS\n"
+    "          value: -Xmx512m\n",
+
+    "---\n"
+    "apiVersion: v1\n"
+    "kind: ConfigMap\n"
+    "metadata:\n"
+    "  name: app-config\n"
+    "data:\n"
+    "  application.properties: |\n"
+    "    a.b=c\n"
+    "    # not a comment\n"
+    "\n"
+    "    d: e\n"
+    "  log-level: info\n"
+    "  flags: 'a,b'\n",
+
+    "apiVersion: v1\n"
+    "kind: ConfigMap\n"
+    "metadata:\n"
+    "  name: istio\n"
+    "  namespace: istio-system\n"
+    "data:\n"
+    "  mesh: |\n"
+    "    outboundTrafficPolicy:\n"
+    "      mode: REGISTRY_ONLY\n",
+
+    "apiVersion: networking.istio.io/v1\n"
+    "kind: ServiceEntry\n"
+    "metadata:\n"
+    "  name: ext\n"
+    "  namespace: shop\n"
+    "spec:\n"
+    "  hosts:\n"
+    "  - api.example.com\n"
+    "  exportTo:\n"
+    "  - \".\"\n"
+    "  location: MESH_EXTERNAL\n",
+
+    "apiVersion: networking.istio.io/v1\n"
+    "kind: Sidecar\n"
+    "metadata:\n"
+    "  name: default\n"
+    "  namespace: shop\n"
+    "spec:\n"
+    "  egress:\n"
+    "  - hosts:\n"
+    "    - \"./*\"\n",
+
+    "apiVersion: v1\n"
+    "kind: Namespace\n"
+    "metadata:\n"
+    "  name: shop\n"
+    "  labels:\n"
+    "    istio-injection: enabled\n",
+
+    "apiVersion: rbac.authorization.k8s.io/v1\n"
+    "kind: ClusterRole\n"
+    "metadata:\n"
+    "  name: reader\n"
+    "  namespace: ignored\n"
+    "rules:\n"
+    "- apiGroups:\n"
+    "  - \"\"\n"
+    "  resources: [pods]\n",
+
+    "apiVersion: v1\n"
+    "kind: Service\n"
+    "metadata:\n"
+    "  name: 'svc'\n"
+    "  namespace:\n"
+    "  annotations:\n"
+    "    ignore.meshlint.io/serviceentry-exported-to-all: reviewed\n"
+    "spec:\n"
+    "  ports:\n"
+    "  - port: 80  # http\n",
+
+    "replicaCount: 3\n"
+    "image:\n"
+    "  repository: nginx\n"
+    "meshConfig:\n"
+    "  outboundTrafficPolicy:\n"
+    "    mode: ALLOW_ANY\n",
+
+    "apiVersion: v1\n"
+    "kind: List\n"
+    "items:\n"
+    "- apiVersion: v1\n"
+    "  kind: Service\n"
+    "  metadata:\n"
+    "    name: a\n",
+
+    "apiVersion: networking.istio.io/v1beta1\n"
+    "kind: ServiceEntry\n"
+    "metadata: \n"
+    "  name: \"flow\"\n"
+    "  annotations: {}\n"
+    "spec:\n"
+    "  hosts: [\"*.example.org\", plain.example.com]\n"
+    "  exportTo: ['.', other]\n"
+    "  ports:\n"
+    "  - {}\n"
+    "  resolution: ~\n",
+
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata:\n"
+    "  name: flow\n"
+    "spec:\n"
+    "  template:\n"
+    "    spec:\n"
+    "      containers:\n"
+    "      - args: [\"--a=1\", -b, c d]\n"
+    "        resources: {}\n"
+    "        command: []\n",
+
+    "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+    "kind: Kustomization\n"
+    "resources:\n"
+    "- a.yaml\n",
+};
+
+// Deterministic edits at many places of each seed: most make the document
+// invalid or move it out of the scanner's subset, some keep it valid with a
+// different meaning. Either way both paths must agree.
+TEST(ScanEquivalence, MutatedDocuments) {
+  const std::string inserts[] = {":", " ", "  ", "-", "- ", "#", " #", "\"", "'", "|", ">",
+                                 "{", "[", "&a ", "*a", "!", "\t", "\n", "? ", "~", "\\", ": x",
+                                 "\n  ", "\n- ", "null", "---\n", "%"};
+  std::size_t variants = 0;
+  for (const char* seed : kSeeds) {
+    const std::string text = seed;
+    ASSERT_EQ(LoadOne(text, false), LoadOne(text, true)) << text;
+    for (std::size_t pos = 0; pos <= text.size(); ++pos) {
+      std::vector<std::string> mutated;
+      for (const std::string& ins : inserts)
+        if ((pos + ins.size()) % 2 == 0) mutated.push_back(text.substr(0, pos) + ins + text.substr(pos));
+      if (pos < text.size()) mutated.push_back(text.substr(0, pos) + text.substr(pos + 1));
+      for (const std::string& m : mutated) {
+        ++variants;
+        const std::string scan = LoadOne(m, false);
+        const std::string full = LoadOne(m, true);
+        ASSERT_EQ(scan, full) << "document:\n" << m << "\n" << FirstDifference(scan, full);
+      }
+    }
+  }
+  EXPECT_GT(variants, 30000u);
+}
+
+TEST(ScanEquivalence, ExcessiveNestingStillReported) {
+  const std::string head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: |\n";
+  for (const std::string& text :
+       {head + "    " + std::string(1200, '[') + "\n", head + std::string(2100, ' ') + "x\n"}) {
+    const std::string scan = LoadOne(text, false);
+    EXPECT_EQ(scan, LoadOne(text, true));
+    EXPECT_NE(scan.find("problem "), std::string::npos) << scan;
+  }
+}
+
+TEST(ParallelLoading, SameModelForAnyJobCount) {
+  std::vector<fs::path> dirs;
+  const fs::path fixtures = fs::path(testing::SourceDir()) / "fixtures";
+  if (fs::is_directory(fixtures)) dirs.push_back(fixtures);
+  if (fs::is_directory(CorpusDir())) dirs.push_back(CorpusDir());
+  if (dirs.empty()) GTEST_SKIP() << "neither fixtures/ nor the shared corpus is present";
+  for (const fs::path& dir : dirs) {
+    const std::string one = LoadDir(dir, false, 1);
+    EXPECT_EQ(one, LoadDir(dir, false, 4)) << dir;
+    EXPECT_EQ(one, LoadDir(dir, false, 3)) << dir;
+  }
+}
+
+// The flags as users give them: same report with --full-parse and any -j.
+TEST(ParallelLoading, CliOutputIndependentOfFlags) {
+  const fs::path fixtures = fs::path(testing::SourceDir()) / "fixtures";
+  const fs::path dir = fs::is_directory(CorpusDir()) ? CorpusDir() : fixtures;
+  if (!fs::is_directory(dir)) GTEST_SKIP() << "neither fixtures/ nor the shared corpus is present";
+  for (const std::string command : {"lint", "egress"}) {
+    const auto base = testing::RunMeshlint({command, ".", "-j1"}, dir.string());
+    ASSERT_LT(base.status, 2) << base.err;
+    ASSERT_FALSE(base.out.empty());
+    for (const auto& flags : std::vector<std::vector<std::string>>{{"-j4"}, {"--full-parse"},
+                                                                   {"--full-parse", "-j3"}}) {
+      std::vector<std::string> args = {command, "."};
+      args.insert(args.end(), flags.begin(), flags.end());
+      const auto other = testing::RunMeshlint(args, dir.string());
+      EXPECT_EQ(other.status, base.status) << command << " " << flags.back();
+      EXPECT_EQ(other.out, base.out) << command << " " << flags.back();
+    }
+  }
+}
+
+// Rendered Helm output on stdin, big enough to load in batches: its
+// `# Source:` templates become files in document order, whatever -j.
+TEST(ParallelLoading, BigRenderedStreamIsDeterministic) {
+  std::string rendered;
+  for (int i = 0; rendered.size() < (3u << 20); ++i) {
+    rendered += "---\n# Source: chart/templates/t" + std::to_string(i % 40) + ".yaml\n";
+    if (i % 2)
+      rendered += "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se" +
+                  std::to_string(i) + "\n  namespace: ns" + std::to_string(i % 7) +
+                  "\nspec:\n  hosts:\n  - h" + std::to_string(i) + ".example.com\n";
+    else
+      rendered += "apiVersion: v1\nkind: Service\nmetadata:\n  name: s" + std::to_string(i) +
+                  "\n  namespace: ns" + std::to_string(i % 11) + "\n";
+  }
+  const fs::path dir = fs::temp_directory_path();
+  const auto one = testing::RunMeshlint({"lint", "-", "-j1", "--format", "json"}, dir.string(), rendered);
+  ASSERT_LT(one.status, 2) << one.err;
+  EXPECT_NE(one.out.find("chart/templates/t39.yaml"), std::string::npos);
+  for (const char* jobs : {"-j2", "-j4"}) {
+    const auto other = testing::RunMeshlint({"lint", "-", jobs, "--format", "json"}, dir.string(), rendered);
+    EXPECT_EQ(other.out, one.out) << jobs;
+  }
+}
+
+// A file above the size where documents are loaded in batches across threads.
+TEST(ParallelLoading, BigFileBatchesMergeInOrder) {
+  const fs::path dir = fs::temp_directory_path() / ("meshlint-bigfile-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream out(dir / "bundle.yaml");
+    for (int i = 0; out.tellp() < (3 << 20); ++i) {
+      out << "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se" << i
+          << "\n  namespace: ns" << i % 97 << "\nspec:\n  hosts:\n  - h" << i << ".example.com\n";
+      out << "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s" << i << "\n  namespace: ns"
+          << i % 89 << "\n";
+      if (i % 1000 == 7) out << "---\nkind: Broken\n  bad: indentation\n";
+    }
+  }
+  const std::string one = LoadDir(dir, false, 1);
+  EXPECT_EQ(one, LoadDir(dir, false, 4));
+  EXPECT_EQ(one, LoadDir(dir, true, 2));
+  EXPECT_NE(one.find("problem "), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace meshlint

@@ -1,0 +1,170 @@
+// The cheap document scanner: what it reads, and every case where it must
+// decline and leave the document to yaml-cpp.
+#include "loader/scan.h"
+
+#include <gtest/gtest.h>
+
+namespace meshlint {
+namespace {
+
+TEST(ScanDocument, ReadsIdentityAndPositions) {
+  const auto h = ScanDocument(
+      "---\n"
+      "apiVersion: apps/v1\n"
+      "kind: Deployment  # a comment\n"
+      "metadata:\n"
+      "  name: 'web''s'\n"
+      "  namespace: \"shop\"\n"
+      "  labels:\n"
+      "    app: web\n"
+      "  annotations:\n"
+      "    a.example.com/x: \"1\"\n"
+      "spec:\n"
+      "  template:\n"
+      "    metadata:\n"
+      "      name: inner\n"
+      "  containers:\n"
+      "  - name: web\n"
+      "    args:\n"
+      "    - --port=8080\n"
+      "    script: |\n"
+      "      echo: {not: yaml}\n"
+      "\n"
+      "      # still the script\n"
+      "ports:\n"
+      "- 80\n");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->api_version.value, "apps/v1");
+  EXPECT_EQ(h->api_version.line, 1u);
+  EXPECT_EQ(h->api_version.column, 12u);
+  EXPECT_EQ(h->kind.value, "Deployment");
+  EXPECT_EQ(h->kind.line, 2u);
+  EXPECT_TRUE(h->has_metadata);
+  EXPECT_EQ(h->name.value, "web's");
+  EXPECT_EQ(h->name.line, 4u);
+  EXPECT_EQ(h->name.column, 8u);
+  EXPECT_EQ(h->ns.value, "shop");
+  EXPECT_EQ(h->ns.column, 13u);
+  EXPECT_TRUE(h->has_annotations);
+  EXPECT_FALSE(h->generate_name.found);
+}
+
+TEST(ScanDocument, NullValues) {
+  const auto h = ScanDocument("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace: ~\n");
+  ASSERT_TRUE(h);
+  EXPECT_TRUE(h->ns.found);
+  EXPECT_TRUE(h->ns.null);
+  const auto empty = ScanDocument("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace:\n");
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->ns.null);
+  const auto quoted = ScanDocument("apiVersion: v1\nkind: Service\nmetadata:\n  name: \"null\"\n");
+  ASSERT_TRUE(quoted);
+  EXPECT_FALSE(quoted->name.null);
+  EXPECT_EQ(quoted->name.value, "null");
+}
+
+TEST(ScanDocument, NoKubernetesIdentity) {
+  const auto h = ScanDocument("replicaCount: 2\nimage:\n  tag: latest\n");
+  ASSERT_TRUE(h);
+  EXPECT_FALSE(h->api_version.found);
+  EXPECT_FALSE(h->kind.found);
+}
+
+TEST(ScanDocument, OneLineFlowListsAndEmptyMappings) {
+  LiteTree tree;
+  const auto h = ScanDocument(
+      "kind: A\nmetadata:\n  name: a\n  annotations: {}\nargs: [\"--x\", 'y', z w , ~]\nres: {}\n",
+      &tree);
+  ASSERT_TRUE(h);
+  const LiteNode root(&tree, 0);
+  ASSERT_TRUE(root.IsMap());
+  ASSERT_EQ(root.size(), 4u);
+  auto it = root.begin();
+  ++it;
+  ++it;
+  EXPECT_EQ(it->first.Scalar(), "args");
+  const LiteNode args = it->second;
+  ASSERT_TRUE(args.IsSequence());
+  ASSERT_EQ(args.size(), 4u);
+  EXPECT_EQ(args[0].Scalar(), "--x");
+  EXPECT_EQ(args[0].Mark().column, 7);
+  EXPECT_EQ(args[1].Scalar(), "y");
+  EXPECT_EQ(args[2].Scalar(), "z w");
+  EXPECT_TRUE(args[3].IsNull());
+  ++it;
+  EXPECT_TRUE(it->second.IsMap());
+  EXPECT_EQ(it->second.size(), 0u);
+}
+
+TEST(ScanDocument, IndentlessListsAndNestedEntries) {
+  EXPECT_TRUE(ScanDocument("a:\n- x: 1\n  y: 2\n-   z: 3\n    w: 4\nb: 1\n"));
+  EXPECT_TRUE(ScanDocument("a:\n  - 1\n  -\n    k: v\nb:\n"));
+}
+
+// Each of these must be left to the parser: either the YAML is outside the
+// subset the scanner verifies, or it is broken, or the loader reports
+// something about it.
+TEST(ScanDocument, DeclinesWhatItCannotProve) {
+  const char* cases[] = {
+      "kind: A\nmetadata: {name: x}\n",             // flow mapping
+      "kind: A\nlist: [a, [b]]\n",                  // nested flow
+      "kind: A\nlist: [a: b]\n",                    // flow pair
+      "kind: A\nlist: [a,\n  b]\n",                 // flow list over lines
+      "kind: A\nlist: [a, ]\n",                     // trailing comma
+      "kind: A\nlist: [a] b\n",                     // text after the list
+      "kind: A\nx: {a: 1}\n",                       // non-empty flow mapping
+      "kind: [A]\n",                                // a read field as a list
+      "kind: A\nx: &anchor 1\ny: *anchor\n",         // anchor, alias
+      "kind: !!str A\n",                             // tag
+      "\"kind\": A\n",                               // quoted key
+      "? kind\n: A\n",                               // complex key
+      "kind: A\nx: one\n  two\n",                    // multi-line plain scalar
+      "kind: A\nx: \"one\n  two\"\n",                // multi-line quoted scalar
+      "kind: A\nx:\n\t- 1\n",                        // tab
+      "kind: A\r\nx: 1\r\n",                         // CR
+      "kind: A\nx: caf\xC3\xA9\n",                   // non-ASCII
+      "%YAML 1.2\n---\nkind: A\n",                   // directive
+      "kind: A\nkind: B\n",                          // duplicate key the loader reads
+      "kind: A\nmetadata:\n  name: a\n  name: b\n",  // duplicate metadata.name
+      "kind: A\nmetadata:\n- name: a\n",             // metadata not a mapping
+      "kind: A\nmetadata:\n",                        // metadata empty
+      "kind: A\nmetadata: x\n",                      // metadata a scalar
+      "kind: A\nmetadata:\n  name: |\n    a\n",      // name a block scalar
+      "kind: A\nmetadata:\n  name:\n    x: 1\n",     // name a mapping
+      "kind: A\nmetadata:\n  name: a\n  annotations:\n    ignore.meshlint.io/r: x\n",
+      "kind: A\nmetadata:\n  name: \"a\\tb\"\n",      // escape in a read field
+      "kind: A\nx: \"bad \\q escape\"\n",            // invalid escape
+      "kind: A\nx: a: b\n",                          // `: ` inside a plain scalar
+      "kind: A\nx: 'open\n",                         // unterminated quote
+      "kind: A\nx: \"a\" b\n",                       // text after a quoted scalar
+      "kind: A\n  y: 1\n",                           // bad indentation
+      "kind: A\nx:\n    a: 1\n  b: 2\n",             // dedent to no level
+      "kind: A\nx: |2\n   text\n",                   // explicit block indentation
+      "kind: A\nx: |\n    a\n  b\n",                 // block scalar then a stray line
+      "kind: A\nx: |\n     \n  a\n",                 // spaces before block content
+      "- a\n- b\n",                                  // a list, not a mapping
+      "  kind: A\n",                                 // indented root
+      "just a scalar\n",
+      "# only a comment\n",
+      "---\n",
+      "--- !tag\nkind: A\n",
+      "kind: A\nx: @at\n",
+      "kind: A\nx: `tick\n",
+      "kind: A\nx:y: 1\n",
+      "kind: A\n<<: {a: 1}\n",
+      "kind: A\nx: a {b}\n",
+  };
+  for (const char* text : cases) EXPECT_FALSE(ScanDocument(text)) << text;
+}
+
+// What FindExcessiveNesting objects to goes to the parser path, which checks.
+TEST(ScanDocument, DeclinesDeepIndentationAndManyBrackets) {
+  const std::string block = "kind: A\ndata: |\n";
+  EXPECT_TRUE(ScanDocument(block + std::string(1000, ' ') + "x\n"));
+  EXPECT_FALSE(ScanDocument(block + std::string(1001, ' ') + "x\n"));
+  EXPECT_TRUE(ScanDocument(block + "  " + std::string(500, '[') + "\n"));
+  EXPECT_FALSE(ScanDocument(block + "  " + std::string(501, '{') + "\n"));
+}
+
+}  // namespace
+}  // namespace meshlint

@@ -1,0 +1,55 @@
+// The loader's text helpers after their speed-ups: FindBinary skips ASCII
+// eight bytes at a time and works positions out afterwards; TextSpan::Line
+// finds line starts only as far as asked. Positions must not change.
+#include <gtest/gtest.h>
+
+#include "loader/text.h"
+
+namespace meshlint {
+namespace {
+
+TEST(FindBinaryFast, PositionsAfterLongAsciiRuns) {
+  const std::string text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  x: ab" + std::string(1, '\0') + "c\n";
+  auto issue = FindBinary(text);
+  ASSERT_TRUE(issue);
+  EXPECT_EQ(issue->line, 4u);
+  EXPECT_EQ(issue->column, 8u);
+  EXPECT_EQ(issue->message, "binary file (NUL byte): not a YAML or JSON manifest");
+
+  auto bad = FindBinary("0123456789abcdef\nname: caf\xC3\n");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->line, 2u);
+  EXPECT_EQ(bad->column, 10u);
+  EXPECT_EQ(bad->message, "invalid UTF-8: YAML and JSON manifests must be UTF-8 text");
+
+  auto first = FindBinary(std::string(1, '\0'));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->line, 1u);
+  EXPECT_EQ(first->column, 1u);
+
+  EXPECT_FALSE(FindBinary("name: caf\xC3\xA9 \xE2\x82\xAC and a long ASCII tail after it\n"));
+  EXPECT_FALSE(FindBinary(""));
+}
+
+TEST(TextSpanLines, LazyLineStarts) {
+  TextSpan span;
+  span.text = "a\nbb\n\nccc";
+  EXPECT_EQ(span.Line(1), "bb");
+  EXPECT_EQ(span.Line(0), "a");
+  EXPECT_EQ(span.Line(3), "ccc");
+  EXPECT_EQ(span.Line(2), "");
+  EXPECT_EQ(span.Line(4), "");
+  EXPECT_EQ(span.LineCount(), 4u);
+
+  TextSpan trailing;
+  trailing.text = "a\n";
+  EXPECT_EQ(trailing.LineCount(), 2u);
+  EXPECT_EQ(trailing.Line(1), "");
+
+  TextSpan empty;
+  EXPECT_EQ(empty.LineCount(), 1u);
+  EXPECT_EQ(empty.Line(0), "");
+}
+
+}  // namespace
+}  // namespace meshlint
