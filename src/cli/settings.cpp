@@ -200,11 +200,4 @@ void FinishFindings(const LintSettings& s, const MeshModel& model, std::vector<F
   });
 }
 
-bool FailsGate(const LintSettings& s, const std::vector<Finding>& findings) {
-  if (!s.fail_on) return false;
-  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
-    return !f.suppression && f.severity >= *s.fail_on;
-  });
-}
-
 }  // namespace meshlint

@@ -73,7 +73,4 @@ void AttachConfig(LintSettings& settings, MeshModel& model);
 void FinishFindings(const LintSettings& settings, const MeshModel& model,
                     std::vector<Finding>& findings);
 
-// Whether the run fails: an unsuppressed finding at or above the threshold.
-bool FailsGate(const LintSettings& settings, const std::vector<Finding>& findings);
-
 }  // namespace meshlint

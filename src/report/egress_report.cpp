@@ -282,18 +282,36 @@ Json ScopeJson(const EgressAnalysis& a, const Scope& s, const std::vector<HostRe
 
 }  // namespace
 
+namespace {
+
+// `text` (a dumped JSON value) shifted right by `spaces`, as it would appear
+// nested that deep in one document. JSON strings hold no raw line breaks.
+std::string Nested(const std::string& text, int spaces) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out.append(static_cast<std::size_t>(spaces), ' ');
+  }
+  return out;
+}
+
+}  // namespace
+
 void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressReportOptions& o) {
   const MeshModel& model = a.model();
   PolicyView policy(a, o.policy);
-  Json doc;
   Json mesh;
   mesh["outboundTrafficPolicy"] = AllowsAny(model.mesh.outbound_mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
   mesh["setAt"] = model.mesh.outbound_from
                       ? Position(model, model.mesh_sources[*model.mesh.outbound_from].outbound_mode->loc)
                       : Json(nullptr);
   mesh["rootNamespace"] = model.mesh.root_namespace;
-  doc["mesh"] = std::move(mesh);
-  Json namespaces = Json::array();
+  // Streamed one namespace at a time: the document lists every reachable host
+  // of every namespace (millions of entries in a large mesh), and building it
+  // whole in memory would cost gigabytes. The bytes are those of one dump.
+  out << "{\n  \"mesh\": " << Nested(report_detail::Dump(mesh, 2), 2) << ",\n  \"namespaces\": [";
+  bool first = true;
   const auto& scopes = a.scopes();
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     const Scope& s = scopes[i];
@@ -308,10 +326,10 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
     for (std::size_t k = i + 1; k < scopes.size() && scopes[k].workload_scoped; ++k)
       workloads.push_back(row(scopes[k], true));
     j["workloadSidecars"] = std::move(workloads);
-    namespaces.push_back(std::move(j));
+    out << (first ? "\n    " : ",\n    ") << Nested(report_detail::Dump(j, 2), 4);
+    first = false;
   }
-  doc["namespaces"] = std::move(namespaces);
-  out << report_detail::Dump(doc, 2) << '\n';
+  out << (first ? "]" : "\n  ]") << "\n}\n";
 }
 
 void WriteExplanationText(std::ostream& out, const MeshModel& model, const egress::Explanation& ex,
