@@ -121,9 +121,9 @@ void ParseSeverities(const po::variables_map& vm, RunOptions& run) {
       run.severity[std::string(RequireRule(id).id)] = std::nullopt;
 }
 
-int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const auto started = std::chrono::steady_clock::now();
-  po::options_description options = LintOptions();
+// Parses `options` plus any number of positional PATHs (stored as "path").
+po::variables_map ParseWithPaths(const std::vector<std::string>& args,
+                                 const po::options_description& options) {
   po::options_description hidden;
   hidden.add_options()("path", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -133,6 +133,13 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
   po::notify(vm);
+  return vm;
+}
+
+int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const auto started = std::chrono::steady_clock::now();
+  po::options_description options = LintOptions();
+  po::variables_map vm = ParseWithPaths(args, options);
   if (vm.count("help")) {
     out << "Usage: meshlint lint [PATH...] [options]\n\n"
            "Lints Kubernetes/Istio manifests: files, directories (walked for .yaml, .yml,\n"
@@ -199,15 +206,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
       "parse every document with the YAML parser, not only those the scanner cannot read "
       "(slower; the result is the same)");
   AddConfigOptions(o);  // the project config: cli/settings.cpp
-  po::options_description hidden;
-  hidden.add_options()("path", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(o).add(hidden);
-  po::positional_options_description positional;
-  positional.add("path", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
+  po::variables_map vm = ParseWithPaths(args, o);
   if (vm.count("help")) {
     out << "Usage: meshlint egress [PATH...] [options]\n"
            "       meshlint egress [PATH...] --from NAMESPACE --to HOST\n\n"
