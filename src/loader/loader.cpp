@@ -1094,7 +1094,8 @@ struct InputFile {
   std::string absolute;
   bool is_stdin = false;
   bool is_json = false;
-  std::string preloaded;  // stdin content
+  std::string preloaded;  // stdin or pipe content
+  bool from_pipe = false;  // preloaded holds a pipe's content
   // Rendered output streamed in (stdin, `<(helm template ...)`): Helm's
   // `# Source:` comments name the files. A regular file is shown as itself,
   // since that is the file a user can open and fix.
@@ -1259,8 +1260,17 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     f.display = fs::is_regular_file(st) ? DisplayPath(f.absolute, base) : arg;
     f.rendered = !fs::is_regular_file(st);
     f.is_json = p.extension() == ".json";
-    std::ifstream probe(p, std::ios::binary);
-    if (!probe) {
+    if (f.rendered) {
+      // A pipe is read now, through the one open: opened and closed here to
+      // probe it, then opened again, its writer could be gone (the second
+      // open then waits forever).
+      std::string error;
+      if (!ReadFile(p, f.preloaded, error)) {
+        errors.push_back({arg, error});
+        continue;
+      }
+      f.from_pipe = true;
+    } else if (std::ifstream probe(p, std::ios::binary); !probe) {
       errors.push_back({arg, "cannot open: " + std::string(std::strerror(errno))});
       continue;
     }
@@ -1321,7 +1331,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     InputFile& f = inputs[i];
     std::string error;
     if (f.skip_reason.empty()) {
-      if (f.is_stdin) {
+      if (f.is_stdin || f.from_pipe) {
         content = std::move(f.preloaded);
         return true;
       }
