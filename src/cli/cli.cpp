@@ -39,13 +39,9 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-po::options_description LintOptions() {
-  po::options_description o("lint options");
-  o.add_options()("help,h", "show this help")(
-      "severity", po::value<std::vector<std::string>>()->composing(),
-      "RULE=LEVEL: run RULE at LEVEL (error | warning | note | off); repeatable")(
-      "disable", po::value<std::vector<std::string>>()->composing(),
-      "turn RULE off; repeatable")(
+// How inputs are loaded: the same for lint and egress.
+void AddLoadOptions(po::options_description& o) {
+  o.add_options()(
       "default-namespace", po::value<std::string>()->default_value("default"),
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
@@ -55,6 +51,16 @@ po::options_description LintOptions() {
       "full-parse",
       "parse every document with the YAML parser, not only those the scanner cannot read "
       "(slower; the findings are the same)");
+}
+
+po::options_description LintOptions() {
+  po::options_description o("lint options");
+  o.add_options()("help,h", "show this help")(
+      "severity", po::value<std::vector<std::string>>()->composing(),
+      "RULE=LEVEL: run RULE at LEVEL (error | warning | note | off); repeatable")(
+      "disable", po::value<std::vector<std::string>>()->composing(),
+      "turn RULE off; repeatable");
+  AddLoadOptions(o);
   o.add_options()("policy", po::value<std::string>(),
                   "egress policy FILE: enables egress-not-allowed (README: Egress audit)");
   AddSettingsOptions(o);  // config, suppressions, --context: cli/settings.cpp
@@ -195,16 +201,8 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
       "from", po::value<std::string>(), "NAMESPACE: explain whether it reaches --to")(
       "to", po::value<std::string>(), "HOST: the external host to explain (with --from)")(
       "policy", po::value<std::string>(), "egress policy FILE: mark disallowed pairs")(
-      "expand", "list every host under every namespace (no host groups)")(
-      "default-namespace", po::value<std::string>()->default_value("default"),
-      "namespace of objects that name none (as `kubectl apply` without -n)")(
-      "mesh-config", po::value<std::string>(),
-      "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
-      "jobs,j", po::value<unsigned>()->default_value(0),
-      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
-      "full-parse",
-      "parse every document with the YAML parser, not only those the scanner cannot read "
-      "(slower; the result is the same)");
+      "expand", "list every host under every namespace (no host groups)");
+  AddLoadOptions(o);
   AddConfigOptions(o);  // the project config: cli/settings.cpp
   po::variables_map vm = ParseWithPaths(args, o);
   if (vm.count("help")) {
