@@ -100,6 +100,7 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
       d.loc = src ? (src->outbound_key.valid() ? src->outbound_key : src->loc) : Location{0, 1, 1, 1, 2};
       d.object = src ? src->object : ObjectRef{"MeshConfig", "", "mesh-config"};
       d.field = "meshConfig.outboundTrafficPolicy.mode";
+      d.project_level = src == nullptr;
       granted_by = "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
     }
     const std::string them = rows.size() == 1 ? "it" : "them";

@@ -35,6 +35,7 @@ void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
     if (model.files.size() == 0) return;
     // Nothing to point at but the input itself.
     d.loc = Location{0, 1, 1, 1, 1};
+    d.project_level = true;
     d.object = ObjectRef{"MeshConfig", "", "mesh-config"};
     d.message =
         "No mesh config was found (IstioOperator spec.meshConfig, ConfigMap istio data.mesh, "

@@ -188,12 +188,7 @@ void FinishFindings(const LintSettings& s, const MeshModel& model, std::vector<F
   std::erase_if(findings, [&](const Finding& f) {
     const Location& loc = f.diag.loc;
     if (!loc.valid() || loc.file >= model.files.size()) return true;
-    // A finding about some object pinned to an empty span at 1:1 points at no
-    // field (the "no mesh config found" finding sits on the first input):
-    // it is about the project, not about the named file.
-    if (loc.line == 1 && loc.column == 1 && loc.end_line <= 1 && loc.end_column <= 1 &&
-        !f.diag.object.empty())
-      return true;
+    if (f.diag.project_level) return true;  // about the project, not the named file
     const std::string& abs = model.files.absolute(loc.file);
     return std::none_of(s.report_only.begin(), s.report_only.end(),
                         [&](const std::string& named) { return Within(abs, named); });

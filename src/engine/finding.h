@@ -34,6 +34,10 @@ struct Diagnostic {
   // The check cannot be sure (e.g. the object may be defined outside the
   // inputs): the finding is reported one severity level below the rule's.
   bool uncertain = false;
+  // About the project as a whole (no mesh config anywhere), not about a place
+  // in one file: `loc` is only where reports that need a file show it, and
+  // `lint --context` (findings of the named files only) leaves it out.
+  bool project_level = false;
 };
 
 // Why a finding is accepted: an annotation on the object (in source) or an

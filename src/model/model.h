@@ -12,19 +12,10 @@
 #include <vector>
 
 #include "model/location.h"
+#include "model/object_ref.h"
+#include "model/problem.h"
 
 namespace meshlint {
-
-// Identity of a Kubernetes object as findings name it.
-struct ObjectRef {
-  std::string kind;
-  std::string ns;  // empty for cluster-scoped objects
-  std::string name;
-
-  // "<namespace>/<Kind>/<name>", or "<Kind>/<name>" when cluster-scoped.
-  std::string FullyQualifiedName() const;
-  bool empty() const { return kind.empty() && name.empty(); }
-};
 
 // What every loaded object has.
 struct ObjectMeta {
@@ -121,12 +112,7 @@ struct MeshConflict {
 
 // A file or document that could not be used. Becomes an `invalid-manifest`
 // finding.
-struct LoadProblem {
-  Location loc;
-  std::string message;
-  ObjectRef object;  // when the problem is inside an identifiable object
-  std::string field;  // the offending field's path, e.g. "spec.exportTo"
-};
+using LoadProblem = Problem;
 
 // Everything known about one namespace.
 struct NamespaceInfo {
