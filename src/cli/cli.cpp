@@ -112,14 +112,12 @@ void ParseSeverities(const po::variables_map& vm, RunOptions& run) {
       auto eq = spec.find('=');
       if (eq == std::string::npos) throw UsageError("--severity takes RULE=LEVEL, got '" + spec + "'");
       const RuleInfo& rule = RequireRule(spec.substr(0, eq));
-      std::string level = spec.substr(eq + 1);
-      if (level == "off") {
-        run.severity[std::string(rule.id)] = std::nullopt;
-      } else if (auto s = ParseSeverity(level)) {
-        run.severity[std::string(rule.id)] = *s;
-      } else {
-        throw UsageError("--severity level must be error, warning, note or off, got '" + level + "'");
-      }
+      const std::string level = spec.substr(eq + 1);
+      const auto parsed = ParseRuleLevel(level);
+      if (!parsed.known)
+        throw UsageError("--severity level must be " + std::string(kRuleLevelWords) + ", got '" +
+                         level + "'");
+      run.severity[std::string(rule.id)] = parsed.severity;
     }
   }
   if (vm.count("disable"))

@@ -110,9 +110,10 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
   }
 
   const std::string fail_on = vm["fail-on"].as<std::string>();
-  plan.fail_on = ParseSeverity(fail_on);
-  if (!plan.fail_on && fail_on != "never")
-    throw po::error("--fail-on must be error, warning, note or never, got '" + fail_on + "'");
+  const auto parsed = ParseFailOn(fail_on);
+  if (!parsed.known)
+    throw po::error("--fail-on must be " + std::string(kFailOnWords) + ", got '" + fail_on + "'");
+  plan.fail_on = parsed.severity;
 
   if (vm.count("automation-id")) plan.automation_id = vm["automation-id"].as<std::string>();
   plan.quiet = vm.count("quiet") != 0;

@@ -30,9 +30,8 @@ std::string FormatErrors(const ProjectConfig& config, const std::vector<ConfigEr
 }
 
 std::optional<Severity> ParseThreshold(const std::string& text, const char* what) {
-  if (text == "never") return std::nullopt;
-  if (auto s = ParseSeverity(text)) return s;
-  Usage(std::string(what) + " must be error, warning, note or never, got '" + text + "'");
+  if (const SeverityWord parsed = ParseFailOn(text); parsed.known) return parsed.severity;
+  Usage(std::string(what) + " must be " + std::string(kFailOnWords) + ", got '" + text + "'");
 }
 
 // Set on the command line, not just its default. Options a command does not

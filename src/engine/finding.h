@@ -1,4 +1,4 @@
-// What a rule reports, and the severities findings carry.
+// What a rule reports (severities: engine/severity.h).
 #pragma once
 
 #include <optional>
@@ -6,14 +6,11 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/severity.h"
 #include "model/location.h"
 #include "model/model.h"
 
 namespace meshlint {
-
-enum class Severity { kNote = 0, kWarning = 1, kError = 2 };
-std::string_view SeverityName(Severity s);
-std::optional<Severity> ParseSeverity(std::string_view text);
 
 // Another place involved in a finding ("the ServiceEntry that grants it").
 struct RelatedLocation {

@@ -5,22 +5,6 @@
 
 namespace meshlint {
 
-std::string_view SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kNote: return "note";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
-  }
-  return "warning";
-}
-
-std::optional<Severity> ParseSeverity(std::string_view text) {
-  if (text == "note") return Severity::kNote;
-  if (text == "warning") return Severity::kWarning;
-  if (text == "error") return Severity::kError;
-  return std::nullopt;
-}
-
 std::string Finding::StableKey() const {
   std::string key(rule_id);
   key += '|';
@@ -43,9 +27,7 @@ class CollectingSink : public FindingSink {
   CollectingSink(const RuleInfo& rule, Severity severity, std::vector<Finding>& out)
       : rule_(rule), severity_(severity), out_(out) {}
   void Report(Diagnostic diag) override {
-    Severity severity = severity_;
-    if (diag.uncertain && severity != Severity::kNote)
-      severity = static_cast<Severity>(static_cast<int>(severity) - 1);
+    const Severity severity = diag.uncertain ? Lowered(severity_) : severity_;
     out_.push_back(Finding{rule_.id, severity, std::move(diag), std::nullopt});
   }
 

@@ -223,15 +223,13 @@ class ConfigReader {
       key_.emplace(key);  // not operator=, which rebinds the old node in yaml-cpp
       auto text = String(level, "rules." + key.Scalar());
       if (!text) continue;
-      Located<std::optional<Severity>> setting{std::nullopt, text->loc};
-      if (text->value == "note") setting.value = Severity::kNote;
-      else if (text->value == "warning") setting.value = Severity::kWarning;
-      else if (text->value == "error") setting.value = Severity::kError;
-      else if (text->value != "off") {
+      const auto parsed = ParseRuleLevel(text->value);
+      if (!parsed.known) {
         Error(level, "rules." + key.Scalar() + " must be off, note, warning or error, not '" +
                          text->value + "'");
         continue;
       }
+      Located<std::optional<Severity>> setting{parsed.severity, text->loc};
       // The rule id's position, so that an unknown id is reported where it
       // is written; the level's span is not needed after this point.
       setting.loc = Loc(key);
@@ -397,15 +395,12 @@ class ConfigReader {
   void FailOn(const YAML::Node& value) {
     auto text = String(value, "failOn");
     if (!text) return;
-    Located<std::optional<Severity>> setting{std::nullopt, text->loc};
-    if (text->value == "note") setting.value = Severity::kNote;
-    else if (text->value == "warning") setting.value = Severity::kWarning;
-    else if (text->value == "error") setting.value = Severity::kError;
-    else if (text->value != "never") {
-      Error(value, "failOn must be error, warning, note or never, not '" + text->value + "'");
+    const auto parsed = ParseFailOn(text->value);
+    if (!parsed.known) {
+      Error(value, "failOn must be " + std::string(kFailOnWords) + ", not '" + text->value + "'");
       return;
     }
-    out_.fail_on = setting;
+    out_.fail_on = Located<std::optional<Severity>>{parsed.severity, text->loc};
   }
 
   void InlineSuppressions(const YAML::Node& value) {

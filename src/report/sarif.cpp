@@ -44,14 +44,8 @@ std::string PercentEncode(std::string_view path) {
 constexpr std::size_t kMaxResults = 25000;
 constexpr std::size_t kMaxRelated = 1000;
 
-std::string_view LevelName(Severity s) {
-  switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
-  }
-  return "warning";
-}
+// SARIF's result levels use meshlint's severity words.
+constexpr std::string_view LevelName(Severity s) { return SeverityName(s); }
 
 // help.text is read where markdown is not rendered: the doc without heading
 // marks and code fences, code indented instead.

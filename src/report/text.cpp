@@ -110,8 +110,9 @@ void WriteSummary(std::ostream& out, const ReportContext& ctx) {
     out << (ctx.baseline_file.empty() ? "no findings" : "no new findings");
   } else {
     out << plural(active, ctx.baseline_file.empty() ? "finding" : "new finding") << " ("
-        << plural(by[2], "error") << ", " << plural(by[1], "warning") << ", "
-        << plural(by[0], "note") << ")";
+        << plural(by[2], SeverityName(Severity::kError)) << ", "
+        << plural(by[1], SeverityName(Severity::kWarning)) << ", "
+        << plural(by[0], SeverityName(Severity::kNote)) << ")";
   }
   if (suppressed) out << ", " << suppressed << " suppressed,";
   out << " in " << plural(s.files, "file") << ", " << plural(s.objects, "object");
