@@ -82,14 +82,11 @@ std::vector<std::string> Suppress(const std::string& manifests, const std::strin
   EXPECT_TRUE(ValidateConfig(config).empty());
   RunOptions run;
   std::vector<Finding> findings = RunRules(model, run);
-  SuppressOptions options;
-  options.config = &config;
-  options.config_file = 7;
-  options.inline_enabled = inline_enabled;
-  options.today = today;
-  ApplySuppressions(model, run, options, findings);
+  RunRunPhase(RunContext{model, &config, 7, inline_enabled, today}, run, findings);
   for (const Finding& f : findings)
-    if (f.rule_id == "suppression-expired") EXPECT_EQ(f.diag.loc.file, 7u);
+    if (f.rule_id == "suppression-expired") {
+      EXPECT_EQ(f.diag.loc.file, 7u);
+    }
   return Describe(findings);
 }
 

@@ -174,12 +174,9 @@ void AttachConfig(LintSettings& s, MeshModel& model) {
 }
 
 void FinishFindings(const LintSettings& s, const MeshModel& model, std::vector<Finding>& findings) {
-  SuppressOptions options;
-  options.config = s.config ? &*s.config : nullptr;
-  options.config_file = s.config_file;
-  options.inline_enabled = s.inline_suppressions;
-  options.today = s.today;
-  ApplySuppressions(model, s.run, options, findings);
+  const RunContext run{model, s.config ? &*s.config : nullptr, s.config_file,
+                       s.inline_suppressions, s.today};
+  RunRunPhase(run, s.run, findings);
 
   if (!s.context_mode) return;
   // Only what the named files contain: context that was not named (another

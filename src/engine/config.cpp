@@ -3,7 +3,6 @@
 #include <re2/re2.h>
 
 #include "engine/rule.h"
-#include "engine/suppress.h"
 
 namespace meshlint {
 
@@ -24,7 +23,7 @@ std::vector<ConfigError> ValidateConfig(const ProjectConfig& config) {
   for (const ConfigSuppression& s : config.suppressions) {
     if (!FindRule(s.rule.value)) {
       UnknownRule(s.rule, "suppression rule", errors);
-    } else if (IsSuppressionRule(s.rule.value)) {
+    } else if (FindRule(s.rule.value)->phase == Phase::kRun) {
       errors.push_back({s.rule.loc.line, s.rule.loc.column,
                         "suppression rule '" + s.rule.value +
                             "' reports on suppressions and cannot be suppressed; turn it off "

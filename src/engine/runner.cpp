@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "engine/suppress.h"
+
 namespace meshlint {
 
 std::string Finding::StableKey() const {
@@ -42,6 +44,7 @@ class CollectingSink : public FindingSink {
 std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options) {
   std::vector<Finding> findings;
   for (const RuleInfo& rule : AllRules()) {
+    if (rule.phase != Phase::kModel) continue;
     auto severity = EffectiveSeverity(rule, options);
     if (!severity) continue;
     CollectingSink sink(rule, *severity, findings);
@@ -49,6 +52,19 @@ std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options)
   }
   SortFindings(model, findings);
   return findings;
+}
+
+void RunRunPhase(const RunContext& run, const RunOptions& options, std::vector<Finding>& findings) {
+  ApplySuppressions(run, findings);
+  const std::size_t before = findings.size();
+  for (const RuleInfo& rule : AllRules()) {
+    if (rule.phase != Phase::kRun) continue;
+    auto severity = EffectiveSeverity(rule, options);
+    if (!severity) continue;
+    CollectingSink sink(rule, *severity, findings);
+    rule.run_check(run, sink);
+  }
+  if (findings.size() != before) SortFindings(run.model, findings);
 }
 
 void SortFindings(const MeshModel& model, std::vector<Finding>& findings) {

@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <sstream>
 
 #include "report/json_common.h"
 
@@ -90,10 +89,9 @@ Json RuleDescriptor(const RuleInfo& r) {
   j["helpUri"] = std::string(kToolUri) + "/blob/main/rules/" + std::string(r.id) + "/doc.md";
   j["defaultConfiguration"] = {{"level", LevelName(r.default_severity)}};
   Json tags = Json::array();
-  std::stringstream ss{std::string(r.tags)};
-  for (std::string tag; std::getline(ss, tag, ',');) tags.push_back(tag);
-  Json props = {{"tags", tags}, {"precision", r.precision}};
-  if (!r.security_severity.empty()) props["security-severity"] = r.security_severity;
+  for (std::string_view tag : r.tags) tags.push_back(tag);
+  Json props = {{"tags", tags}, {"precision", PrecisionName(r.precision)}};
+  if (r.security_severity) props["security-severity"] = SecuritySeverityText(*r.security_severity);
   j["properties"] = std::move(props);
   return j;
 }
