@@ -183,7 +183,7 @@ void FinishFindings(const LintSettings& s, const MeshModel& model, std::vector<F
   // file's problems, mesh-wide findings without a position) stays silent.
   std::erase_if(findings, [&](const Finding& f) {
     const Location& loc = f.diag.loc;
-    if (!loc.valid() || loc.file >= model.files.size()) return true;
+    if (!HasPosition(model.files, loc)) return true;
     if (f.diag.project_level) return true;  // about the project, not the named file
     const std::string& abs = model.files.absolute(loc.file);
     return std::none_of(s.report_only.begin(), s.report_only.end(),

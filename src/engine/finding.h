@@ -37,6 +37,13 @@ struct Diagnostic {
   bool project_level = false;
 };
 
+// Whether `loc` points into one of the run's files: reports show a position
+// only then. A project-level finding has one too (its anchor), and every
+// report shows it there like any other finding.
+inline bool HasPosition(const FileTable& files, const Location& loc) {
+  return loc.valid() && loc.file < files.size();
+}
+
 // Why a finding is accepted: an annotation on the object (in source) or an
 // entry of the project config (external), with the recorded reason.
 struct Suppression {

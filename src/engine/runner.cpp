@@ -71,8 +71,7 @@ void SortFindings(const MeshModel& model, std::vector<Finding>& findings) {
   static const std::string kNoFile;
   auto key = [&](const Finding& f) {
     const std::string& path =
-        f.diag.loc.valid() && f.diag.loc.file < model.files.size() ? model.files.display(f.diag.loc.file)
-                                                                  : kNoFile;
+        HasPosition(model.files, f.diag.loc) ? model.files.display(f.diag.loc.file) : kNoFile;
     return std::tie(path, f.diag.loc.line, f.diag.loc.column, f.rule_id, f.diag.message);
   };
   std::stable_sort(findings.begin(), findings.end(),

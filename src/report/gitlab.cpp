@@ -35,7 +35,7 @@ void WriteGitlab(std::ostream& out, const ReportContext& ctx) {
     const Finding& f = ctx.findings[i];
     if (f.suppression) continue;  // GitLab has no notion of an accepted issue
     std::string path = report_detail::RootRelativePath(ctx, f.diag.loc);
-    // GitLab requires a path; a finding about the whole run has none.
+    // GitLab requires a path: a finding without a position gets the root.
     if (path.empty()) path.push_back('.');
     Json issue;
     issue["description"] = f.diag.message;

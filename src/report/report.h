@@ -1,4 +1,11 @@
 // Renders findings. The only code that touches nlohmann_json.
+//
+// Every writer shows a finding at its location when HasPosition() says it
+// has one. Project-level findings (Diagnostic::project_level: "no mesh config
+// anywhere") are no exception: their location is the anchor their rule
+// chose, because GitHub, GitLab and code scanning all need a file. Only
+// selecting findings by file (lint --context) looks at the flag; no writer
+// infers anything from a location's coordinates.
 #pragma once
 
 #include <chrono>

@@ -80,7 +80,7 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
   for (const Finding& f : ctx.findings) {
     if (f.suppression && !ctx.show_suppressed) continue;
     const Location& loc = f.diag.loc;
-    if (loc.valid() && loc.file < ctx.model.files.size())
+    if (HasPosition(ctx.model.files, loc))
       out << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line << ':'
           << loc.column << ": ";
     out << SeverityName(f.severity) << " [" << f.rule_id << "] " << TerminalSafe(f.diag.message);
