@@ -22,7 +22,8 @@ std::vector<std::string> Errors(const std::string& text, ProjectConfig* out = nu
   if (errors.empty()) errors = ValidateConfig(config);
   std::vector<std::string> lines;
   for (const ConfigError& e : errors)
-    lines.push_back(std::to_string(e.line) + ":" + std::to_string(e.column) + ": " + e.message);
+    lines.push_back(std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column) + ": " +
+                    e.message);
   if (out) *out = std::move(config);
   return lines;
 }

@@ -160,7 +160,7 @@ class ConfigReader {
   }
 
   void Error(std::uint32_t line, std::uint32_t column, std::string message) {
-    errors_.push_back({line, column, std::move(message)});
+    errors_.push_back({Location{0, line, column, 0, 0}, std::move(message), {}, ""});
   }
   void Error(const YAML::Node& at, std::string message) {
     // An empty value has no position of its own (yaml-cpp marks the next
@@ -450,17 +450,18 @@ std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& p
   out.path = fs::absolute(path).lexically_normal().string();
   out.dir = fs::path(out.path).parent_path().string();
   if (out.display.empty()) out.display = path;
-  if (auto bad = FindBinary(text)) return {{bad->line, bad->column, bad->message}};
+  if (auto bad = FindBinary(text)) return {{Location{0, bad->line, bad->column, 0, 0}, bad->message, {}, ""}};
   text = StripBom(text);
   // The parser recurses: nesting no config needs would exhaust the stack.
-  if (auto deep = FindExcessiveNesting(text)) return {{deep->line, deep->column, deep->message}};
+  if (auto deep = FindExcessiveNesting(text))
+    return {{Location{0, deep->line, deep->column, 0, 0}, deep->message, {}, ""}};
   return ConfigReader(text, out).Read();
 }
 
 std::vector<ConfigError> ReadConfigFile(const std::string& path, const std::string& display,
                                         ProjectConfig& out) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return {{0, 0, "cannot open: " + std::string(std::strerror(errno))}};
+  if (!in) return {{Location{}, "cannot open: " + std::string(std::strerror(errno)), {}, ""}};
   std::ostringstream buffer;
   buffer << in.rdbuf();
   out.display = display;

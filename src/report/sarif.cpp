@@ -189,8 +189,8 @@ Json Notification(std::string_view level, std::string_view id, const std::string
 // what it was asked to: the execution did not succeed (exit 2).
 Json Notifications(const ReportContext& ctx, std::size_t omitted) {
   Json notes = Json::array();
-  for (const std::string& n : ctx.notifications) {
-    std::string text = n;
+  for (const Problem& p : ctx.problems) {
+    std::string text = ProblemText(ctx.model.files, p);
     if (!text.empty() && text.back() != '.') text += '.';
     notes.push_back(Notification("error", "input-error", text));
   }
@@ -238,7 +238,7 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
     results.push_back(Result(ctx, f, rule_index[f.rule_id], fingerprints[i], where));
   }
 
-  Json invocation = {{"executionSuccessful", ctx.notifications.empty()}};
+  Json invocation = {{"executionSuccessful", ctx.problems.empty()}};
   if (Json notes = Notifications(ctx, omitted); !notes.empty())
     invocation["toolExecutionNotifications"] = std::move(notes);
 

@@ -60,6 +60,18 @@ std::string TerminalSafe(std::string_view text) {
   return out;
 }
 
+std::string ProblemText(const FileTable& files, const Problem& problem) {
+  const Location& loc = problem.loc;
+  if (loc.file >= files.size()) return problem.message;
+  std::string text = files.display(loc.file);
+  if (loc.line) text += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+  return text + ": " + problem.message;
+}
+
+void WriteProblem(std::ostream& err, const FileTable& files, const Problem& problem) {
+  err << "meshlint: " << TerminalSafe(ProblemText(files, problem)) << '\n';
+}
+
 std::string Fingerprint(const Finding& finding) {
   // FNV-1a, 64 bits: stable across platforms and releases, unlike std::hash.
   std::uint64_t h = 1469598103934665603ULL;
