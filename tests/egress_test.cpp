@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "egress/egress.h"
+#include "semantics/istio.h"
 #include "test_util.h"
 
 namespace meshlint::testing {
@@ -16,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using egress::EgressAnalysis;
-using egress::HostSubsetOf;
+using istio::HostSubsetOf;
 
 const char* kMeshRegistryOnly = R"(apiVersion: install.istio.io/v1alpha1
 kind: IstioOperator
@@ -80,13 +81,13 @@ TEST(HostMatching, FollowsIstioSubsetOf) {
 }
 
 TEST(EgressEntries, NamespacePartAndDot) {
-  auto e = egress::SplitEgressHost("./*");
+  auto e = istio::SplitEgressHost("./*");
   ASSERT_TRUE(e);
-  EXPECT_TRUE(egress::EntryImports(*e, "newguy", "newguy", "x.example.com"));
-  EXPECT_FALSE(egress::EntryImports(*e, "newguy", "default", "x.example.com"));
-  EXPECT_FALSE(egress::EntryImports(*egress::SplitEgressHost("~/*"), "n", "n", "a.com"));
-  EXPECT_TRUE(egress::EntryImports(*egress::SplitEgressHost("*/a.com"), "n", "other", "a.com"));
-  EXPECT_FALSE(egress::SplitEgressHost("no-slash"));
+  EXPECT_TRUE(istio::EntryImports(*e, "newguy", "newguy", "x.example.com"));
+  EXPECT_FALSE(istio::EntryImports(*e, "newguy", "default", "x.example.com"));
+  EXPECT_FALSE(istio::EntryImports(*istio::SplitEgressHost("~/*"), "n", "n", "a.com"));
+  EXPECT_TRUE(istio::EntryImports(*istio::SplitEgressHost("*/a.com"), "n", "other", "a.com"));
+  EXPECT_FALSE(istio::SplitEgressHost("no-slash"));
 }
 
 TEST(EgressAnalysis, SeAndSidecarAsInTheWriteUp) {
@@ -168,7 +169,7 @@ TEST(EgressAnalysis, SidecarWithoutEgressImportsEverything) {
   const egress::Scope s = a.NamespaceScope("newguy");
   // outboundTrafficPolicy: {} is REGISTRY_ONLY, set by the Sidecar.
   EXPECT_EQ(s.mode, OutboundMode::kRegistryOnly);
-  EXPECT_EQ(s.mode_source, egress::ModeSource::kSidecar);
+  EXPECT_EQ(s.mode_source, istio::ModeOrigin::kSidecar);
 }
 
 TEST(EgressAnalysis, WildcardsOnBothSides) {
@@ -279,7 +280,7 @@ TEST(EgressAnalysis, SidecarAllowAnyOverridesARegistryOnlyMesh) {
   EgressAnalysis a(m);
   auto ex = a.Explain("newguy", "example.org");
   EXPECT_TRUE(ex.reachable);
-  EXPECT_EQ(ex.scope.mode_source, egress::ModeSource::kSidecar);
+  EXPECT_EQ(ex.scope.mode_source, istio::ModeOrigin::kSidecar);
   ASSERT_FALSE(ex.changes.empty());
   EXPECT_EQ(ex.changes[0].text,
             "Set outboundTrafficPolicy.mode to REGISTRY_ONLY in Sidecar newguy/default (or remove "

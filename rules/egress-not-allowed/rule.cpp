@@ -49,7 +49,7 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
     const std::vector<std::uint32_t> entries = policy->EntriesFor(s.ns);
     const std::string row = RowName(s);
     if (AllowsAny(s.mode) && !policy->AnyHostWith(entries)) {
-      const void* key = s.mode_source == egress::ModeSource::kSidecar
+      const void* key = s.mode_source == istio::ModeOrigin::kSidecar
                             ? static_cast<const void*>(s.sidecar)
                             : static_cast<const void*>(&model.mesh);
       allow_any[key].second.push_back(row);

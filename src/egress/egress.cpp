@@ -5,43 +5,12 @@
 
 namespace meshlint::egress {
 
-bool IsWildcardHost(std::string_view host) { return !host.empty() && host.front() == '*'; }
-
-bool HostSubsetOf(std::string_view host, std::string_view pattern) {
-  const bool host_wild = IsWildcardHost(host);
-  const bool pattern_wild = IsWildcardHost(pattern);
-  if (host_wild) {
-    if (!pattern_wild || host.size() < pattern.size()) return false;
-    return host.substr(1).ends_with(pattern.substr(1));
-  }
-  if (pattern_wild) return host.ends_with(pattern.substr(1));
-  return host == pattern;
-}
-
-std::optional<EgressEntry> SplitEgressHost(std::string_view entry) {
-  const auto slash = entry.find('/');
-  // Istio's validation rejects entries without both parts; they import nothing.
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == entry.size()) return std::nullopt;
-  return EgressEntry{entry.substr(0, slash), entry.substr(slash + 1)};
-}
-
-bool EntryImports(const EgressEntry& entry, std::string_view config_ns, std::string_view service_ns,
-                  std::string_view host) {
-  if (entry.ns == "~") return false;
-  if (entry.ns != "*") {
-    const std::string_view ns = entry.ns == "." ? config_ns : entry.ns;
-    if (ns != service_ns) return false;
-  }
-  return HostSubsetOf(host, entry.dns);
-}
+using istio::EntryImports;
+using istio::HostSubsetOf;
+using istio::IsWildcardHost;
+using istio::SplitEgressHost;
 
 namespace {
-
-bool ImportsAll(const Sidecar* sidecar) {
-  // No Sidecar, or one without egress hosts: Istio builds the catch-all
-  // listener "*/*".
-  return sidecar == nullptr || sidecar->egress_hosts.empty();
-}
 
 bool RefLess(const HostRef& a, const HostRef& b) {
   return std::tie(a.se, a.host) < std::tie(b.se, b.host);
@@ -70,13 +39,8 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
   for (std::uint32_t i = 0; i < model.service_entries.size(); ++i) {
     const ServiceEntry& se = model.service_entries[i];
     if (!Counts(se)) continue;
-    std::vector<std::string_view> values;
-    if (!se.export_to.empty()) {
-      for (const auto& v : se.export_to) values.push_back(v.value);
-    } else {
-      for (const auto& v : model.mesh.default_service_export_to) values.push_back(v);
-    }
-    if (std::find(values.begin(), values.end(), "*") != values.end()) {
+    const istio::Export exported = istio::EffectiveExport(model, se);
+    if (exported.scope == istio::ExportScope::kAll) {
       to_all_.push_back(i);
       for (std::uint32_t h = 0; h < se.hosts.size(); ++h) {
         const auto pos = static_cast<std::uint32_t>(shared->size());
@@ -86,13 +50,7 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
       }
       continue;
     }
-    std::vector<std::string_view> targets;
-    for (std::string_view v : values) {
-      if (v == "~") continue;
-      std::string_view ns = v == "." ? std::string_view(se.meta.ref.ns) : v;
-      if (std::find(targets.begin(), targets.end(), ns) == targets.end()) targets.push_back(ns);
-    }
-    for (std::string_view ns : targets) to_ns_[std::string(ns)].push_back(i);
+    for (std::string_view ns : exported.namespaces) to_ns_[std::string(ns)].push_back(i);
   }
   all_shared_ = std::move(shared);
 
@@ -131,55 +89,35 @@ std::optional<std::size_t> EgressAnalysis::GroupOf(const Scope& scope) const {
   return it->second;
 }
 
-std::optional<int> EgressAnalysis::ImportingEntry(const Sidecar* sidecar, std::string_view config_ns,
-                                                  const ServiceEntry& se,
-                                                  std::string_view host) const {
-  if (ImportsAll(sidecar)) return -1;
-  for (std::size_t i = 0; i < sidecar->egress_hosts.size(); ++i) {
-    auto entry = SplitEgressHost(sidecar->egress_hosts[i].value);
-    if (entry && EntryImports(*entry, config_ns, se.meta.ref.ns, host)) return static_cast<int>(i);
-  }
-  return std::nullopt;
-}
-
 std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(const Sidecar* sidecar) const {
-  if (ImportsAll(sidecar)) return all_shared_;
+  if (istio::ImportsEverything(sidecar)) return all_shared_;
   if (auto it = shared_cache_.find(sidecar); it != shared_cache_.end()) return it->second;
   const std::vector<HostRef>& all = *all_shared_;
   // Positions picked, sorted at the end: a flag per shared host would cost
   // every Sidecar the size of the whole mesh (quadratic on big meshes).
   std::vector<std::uint32_t> picked;
-  auto mark_where = [&](const std::vector<std::uint32_t>& positions, auto pred) {
-    for (std::uint32_t p : positions)
-      if (pred(all[p])) picked.push_back(p);
-  };
   static const std::vector<std::uint32_t> kNone;
-  auto find = [](const auto& map, const std::string& k) -> const std::vector<std::uint32_t>& {
-    auto it = map.find(k);
+  auto find = [](const auto& map, std::string_view k) -> const std::vector<std::uint32_t>& {
+    auto it = map.find(std::string(k));
     return it == map.end() ? kNone : it->second;
+  };
+  // The indexes only narrow the candidates; EntryImports decides.
+  auto pick = [&](const istio::EgressEntry& entry, std::uint32_t p) {
+    const HostRef& h = all[p];
+    if (EntryImports(entry, sidecar->meta.ref.ns, model_.service_entries[h.se].meta.ref.ns,
+                     HostName(h)))
+      picked.push_back(p);
   };
   for (const auto& written : sidecar->egress_hosts) {
     auto entry = SplitEgressHost(written.value);
     // "." depends on the namespace the Sidecar is applied to: per row.
     if (!entry || entry->ns == "." || entry->ns == "~") continue;
-    const std::string dns(entry->dns);
-    if (entry->ns == "*") {
-      if (IsWildcardHost(dns)) {
-        for (std::size_t p = 0; p < all.size(); ++p)
-          if (HostSubsetOf(HostName(all[p]), dns)) picked.push_back(static_cast<std::uint32_t>(p));
-      } else {
-        mark_where(find(shared_by_host_, dns), [](const HostRef&) { return true; });
-      }
-      continue;
-    }
-    const std::string ns(entry->ns);
-    if (IsWildcardHost(dns)) {
-      mark_where(find(shared_by_ns_, ns),
-                 [&](const HostRef& h) { return HostSubsetOf(HostName(h), dns); });
+    if (!IsWildcardHost(entry->dns)) {
+      for (std::uint32_t p : find(shared_by_host_, entry->dns)) pick(*entry, p);
+    } else if (entry->ns == "*") {
+      for (std::size_t p = 0; p < all.size(); ++p) pick(*entry, static_cast<std::uint32_t>(p));
     } else {
-      mark_where(find(shared_by_host_, dns), [&](const HostRef& h) {
-        return model_.service_entries[h.se].meta.ref.ns == ns;
-      });
+      for (std::uint32_t p : find(shared_by_ns_, entry->ns)) pick(*entry, p);
     }
   }
   std::sort(picked.begin(), picked.end());
@@ -198,25 +136,22 @@ Scope EgressAnalysis::MakeScope(std::string_view ns, const Sidecar* sidecar,
   s.sidecar = sidecar;
   s.workload_scoped = workload_scoped;
   s.namespace_known = model_.FindNamespace(ns) != nullptr;
-  if (sidecar && sidecar->outbound_set) {
-    s.mode = sidecar->outbound_mode;
-    s.mode_source = ModeSource::kSidecar;
-  } else {
-    s.mode = model_.mesh.outbound_mode;
-    s.mode_source = model_.mesh.outbound_from ? ModeSource::kMesh : ModeSource::kIstioDefault;
-  }
+  const istio::OutboundDecision outbound = istio::EffectiveOutbound(model_, sidecar);
+  s.mode = outbound.mode;
+  s.mode_source = outbound.origin;
   s.shared = SharedFor(sidecar);
 
   if (auto it = to_ns_.find(s.ns); it != to_ns_.end()) {
     for (std::uint32_t i : it->second) {
       const ServiceEntry& se = model_.service_entries[i];
       for (std::uint32_t h = 0; h < se.hosts.size(); ++h)
-        if (ImportingEntry(sidecar, ns, se, se.hosts[h].value)) s.own.push_back({i, h});
+        if (istio::SidecarImport(sidecar, ns, se.meta.ref.ns, se.hosts[h].value).imports())
+          s.own.push_back({i, h});
     }
   }
   // "./..." entries import the row's own exported-to-all ServiceEntries.
-  if (!ImportsAll(sidecar)) {
-    std::vector<EgressEntry> dots;
+  if (!istio::ImportsEverything(sidecar)) {
+    std::vector<istio::EgressEntry> dots;
     for (const auto& written : sidecar->egress_hosts)
       if (auto e = SplitEgressHost(written.value); e && e->ns == ".") dots.push_back(*e);
     auto it = shared_by_ns_.find(s.ns);
@@ -224,7 +159,7 @@ Scope EgressAnalysis::MakeScope(std::string_view ns, const Sidecar* sidecar,
       for (std::uint32_t p : it->second) {
         const HostRef& h = (*all_shared_)[p];
         if (std::binary_search(s.shared->begin(), s.shared->end(), h, RefLess)) continue;
-        for (const EgressEntry& e : dots)
+        for (const istio::EgressEntry& e : dots)
           if (EntryImports(e, ns, ns, HostName(h))) {
             s.own.push_back(h);
             break;
@@ -236,7 +171,7 @@ Scope EgressAnalysis::MakeScope(std::string_view ns, const Sidecar* sidecar,
 }
 
 Scope EgressAnalysis::NamespaceScope(std::string_view ns) const {
-  return MakeScope(ns, model_.ApplicableSidecar(ns), false);
+  return MakeScope(ns, istio::ApplicableSidecar(model_, ns).sidecar, false);
 }
 
 std::vector<HostRef> EgressAnalysis::Dedup(std::vector<HostRef> hosts, std::string_view ns) const {
@@ -285,6 +220,16 @@ struct Candidate {
   bool reaches() const { return exported && entry.has_value(); }
 };
 
+// nullopt: not imported; -1: imported by the catch-all; else the entry.
+std::optional<int> EntryIndex(const istio::Import& import) {
+  switch (import.kind) {
+    case istio::ImportKind::kNone: return std::nullopt;
+    case istio::ImportKind::kAll: return -1;
+    case istio::ImportKind::kEntry: return static_cast<int>(import.entry);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) const {
@@ -301,7 +246,7 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
     ex.chain.push_back({{}, "No input names namespace " + ex.ns +
                                 "; the answer is what a new namespace of that name would get."});
 
-  if (const auto defaults = model_.DefaultSidecars(ns); defaults.size() > 1)
+  if (const auto defaults = istio::DefaultSidecars(model_, ns); defaults.size() > 1)
     ex.chain.push_back({defaults[1]->meta.anchor(),
                         "Namespace " + ex.ns + " has " + std::to_string(defaults.size()) +
                             " Sidecars without workloadSelector: Istio's choice is undefined (it "
@@ -316,7 +261,7 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
                 : ": only hosts in the service registry (ServiceEntries) pass.";
   Reason mode_reason;
   switch (scope.mode_source) {
-    case ModeSource::kSidecar:
+    case istio::ModeOrigin::kSidecar:
       mode_reason.loc = sc->outbound_mode_loc.valid() ? sc->outbound_mode_loc : sc->outbound_key;
       mode_reason.text = sc->outbound_mode_loc.valid()
                              ? "Outbound mode is " + mode + ", set by " + sc_name + mode_effect
@@ -324,14 +269,14 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
                                    " has outboundTrafficPolicy without a mode, which Istio reads as "
                                    "REGISTRY_ONLY (the enum's zero value)" + mode_effect;
       break;
-    case ModeSource::kMesh: {
+    case istio::ModeOrigin::kMesh: {
       const MeshConfigSource& src = model_.mesh_sources[*model_.mesh.outbound_from];
       mode_reason.loc = src.outbound_mode->loc;
       mode_reason.text = "Outbound mode is " + mode + ", set by the mesh config (" +
                          src.description + ")" + mode_effect;
       break;
     }
-    case ModeSource::kIstioDefault:
+    case istio::ModeOrigin::kIstioDefault:
       if (!model_.mesh_sources.empty()) {
         // A mesh config exists but leaves the mode unset: point at it.
         const MeshConfigSource& src = model_.mesh_sources.front();
@@ -362,8 +307,8 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
       Candidate c;
       c.se = i;
       c.host = h;
-      c.exported = model_.IsExportedTo(se, ns);
-      c.entry = ImportingEntry(sc, ns, se, se.hosts[h].value);
+      c.exported = istio::IsExportedTo(model_, se, ns);
+      c.entry = EntryIndex(istio::SidecarImport(sc, ns, se.meta.ref.ns, se.hosts[h].value));
       candidates.push_back(c);
       break;
     }
@@ -470,16 +415,16 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
   // 3. What would flip the answer.
   auto mode_change = [&]() -> Reason {
     switch (scope.mode_source) {
-      case ModeSource::kSidecar:
+      case istio::ModeOrigin::kSidecar:
         return {sc->outbound_mode_loc.valid() ? sc->outbound_mode_loc : sc->outbound_key,
                 "Set outboundTrafficPolicy.mode to REGISTRY_ONLY in " + sc_name +
                     (AllowsAny(model_.mesh.outbound_mode)
                          ? std::string(".")
                          : " (or remove its outboundTrafficPolicy: the mesh is REGISTRY_ONLY).")};
-      case ModeSource::kMesh:
+      case istio::ModeOrigin::kMesh:
         return {model_.mesh_sources[*model_.mesh.outbound_from].outbound_mode->loc,
                 "Set meshConfig.outboundTrafficPolicy.mode to REGISTRY_ONLY."};
-      case ModeSource::kIstioDefault:
+      case istio::ModeOrigin::kIstioDefault:
         break;
     }
     return {{}, "Set meshConfig.outboundTrafficPolicy.mode: REGISTRY_ONLY in the mesh config "
@@ -575,7 +520,8 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
       bool reach = AllowsAny(w.mode);
       for (const Candidate& c : candidates) {
         const ServiceEntry& se = model_.service_entries[c.se];
-        if (c.exported && ImportingEntry(&ws, ns, se, se.hosts[c.host].value)) reach = true;
+        if (c.exported && istio::SidecarImport(&ws, ns, se.meta.ref.ns, se.hosts[c.host].value).imports())
+          reach = true;
       }
       ex.workload_notes.push_back(
           {ws.selector_loc.valid() ? ws.selector_loc : ws.meta.anchor(),

@@ -1,10 +1,10 @@
 // Egress reachability: which external hosts each namespace (and each
 // workload-scoped Sidecar) can reach, and why. One analysis, computed from the
 // model, feeds the egress rules, `meshlint egress` and its --from/--to
-// explanation. Semantics: shared/guide/istio-semantics.md, and Istio's own
-// SidecarScope (an egress entry imports a service when the entry's namespace
-// part names the service's namespace or is `*`, and the service's hostname is
-// a subset of the entry's dnsName).
+// explanation. What Istio makes of each object (exportTo, Sidecar imports,
+// the applicable Sidecar, the outbound mode) comes from src/semantics; this
+// module indexes those answers so that a mesh of many namespaces is not
+// compared pairwise.
 #pragma once
 
 #include <cstdint>
@@ -17,31 +17,9 @@
 #include <vector>
 
 #include "model/model.h"
+#include "semantics/istio.h"
 
 namespace meshlint::egress {
-
-// ---- Host names, as Istio compares them (pkg/config/host) ----
-
-// "*" or "*.suffix".
-bool IsWildcardHost(std::string_view host);
-// Istio's Name.SubsetOf: `host` is covered by `pattern`. A wildcard host is a
-// subset only of a wildcard at least as wide ("*.a.example.com" ⊆
-// "*.example.com"); a concrete host of an equal name or a covering wildcard.
-bool HostSubsetOf(std::string_view host, std::string_view pattern);
-
-// A Sidecar egress host entry "namespace/dnsName".
-struct EgressEntry {
-  std::string_view ns;   // ".", "*", "~" or a namespace name
-  std::string_view dns;  // FQDN, "*.suffix" or "*"
-};
-// Nullopt when the entry has no "/" or an empty part (Istio rejects such
-// entries; they import nothing).
-std::optional<EgressEntry> SplitEgressHost(std::string_view entry);
-
-// Does `entry`, in a Sidecar applied to namespace `config_ns`, import a service
-// with hostname `host` that lives in namespace `service_ns`?
-bool EntryImports(const EgressEntry& entry, std::string_view config_ns,
-                  std::string_view service_ns, std::string_view host);
 
 // ---- The analysis ----
 
@@ -53,13 +31,6 @@ struct HostRef {
   friend bool operator==(const HostRef&, const HostRef&) = default;
 };
 
-// Where a row's outbound mode comes from.
-enum class ModeSource {
-  kIstioDefault,  // no mesh config sets it: Istio's default ALLOW_ANY
-  kMesh,          // the mesh config (model.mesh.outbound_from)
-  kSidecar,       // the applicable Sidecar's outboundTrafficPolicy
-};
-
 // One row of the report: the workloads of a namespace that no workload-scoped
 // Sidecar selects, or the workloads one workload-scoped Sidecar selects.
 struct Scope {
@@ -68,7 +39,7 @@ struct Scope {
   bool workload_scoped = false;
   bool namespace_known = true;  // false: asked about a namespace no input names
   OutboundMode mode = OutboundMode::kAllowAny;
-  ModeSource mode_source = ModeSource::kIstioDefault;
+  istio::ModeOrigin mode_source = istio::ModeOrigin::kIstioDefault;
   // Hosts imported from ServiceEntries exported to every namespace; rows with
   // the same import filter share one list.
   std::shared_ptr<const std::vector<HostRef>> shared;
@@ -133,12 +104,6 @@ class EgressAnalysis {
 
   // Is `host` (a concrete name, or a wildcard) reachable from `ns`, and why.
   Explanation Explain(std::string_view ns, std::string_view host) const;
-
-  // Is hosts[h.host] of SE h.se exported to ns, and which Sidecar entry (index
-  // into sidecar->egress_hosts) imports it (nullopt: none; -1: no Sidecar or a
-  // Sidecar without egress hosts imports everything)?
-  std::optional<int> ImportingEntry(const Sidecar* sidecar, std::string_view config_ns,
-                                    const ServiceEntry& se, std::string_view host) const;
 
   // Does `se` count as an external registry entry here (MESH_EXTERNAL or no
   // location, with hosts)?

@@ -12,7 +12,7 @@ namespace meshlint {
 using report_detail::Json;
 using egress::EgressAnalysis;
 using egress::HostRef;
-using egress::ModeSource;
+using istio::ModeOrigin;
 using egress::Scope;
 
 namespace {
@@ -29,16 +29,13 @@ std::string At(const MeshModel& model, const Location& loc) {
 std::string ModeText(const MeshModel& model, const Scope& s) {
   std::string out(OutboundModeName(s.mode));
   switch (s.mode_source) {
-    case ModeSource::kSidecar: {
-      const Location& loc =
-          s.sidecar->outbound_mode_loc.valid() ? s.sidecar->outbound_mode_loc : s.sidecar->outbound_key;
-      out += " (set by the Sidecar, " + At(model, loc) + ")";
+    case ModeOrigin::kSidecar:
+      out += " (set by the Sidecar, " + At(model, istio::EffectiveOutbound(model, s.sidecar).loc) + ")";
       break;
-    }
-    case ModeSource::kMesh:
+    case ModeOrigin::kMesh:
       out += " (mesh config)";
       break;
-    case ModeSource::kIstioDefault:
+    case ModeOrigin::kIstioDefault:
       out += " (Istio default: no mesh config sets it)";
       break;
   }
@@ -54,11 +51,11 @@ std::string SidecarText(const MeshModel& model, const Scope& s) {
   return out;
 }
 
-const char* SourceName(ModeSource s) {
+const char* SourceName(ModeOrigin s) {
   switch (s) {
-    case ModeSource::kSidecar: return "sidecar";
-    case ModeSource::kMesh: return "mesh";
-    case ModeSource::kIstioDefault: return "istio-default";
+    case ModeOrigin::kSidecar: return "sidecar";
+    case ModeOrigin::kMesh: return "mesh";
+    case ModeOrigin::kIstioDefault: return "istio-default";
   }
   return "mesh";
 }
@@ -148,10 +145,11 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
     return o.expand ? std::nullopt : a.GroupOf(s);
   };
 
-  out << "Mesh outbound mode: " << OutboundModeName(model.mesh.outbound_mode);
-  if (model.mesh.outbound_from) {
-    const MeshConfigSource& src = model.mesh_sources[*model.mesh.outbound_from];
-    out << " (" << TerminalSafe(src.description) << ", " << At(model, src.outbound_mode->loc) << ")";
+  const istio::OutboundDecision mesh = istio::MeshOutbound(model);
+  out << "Mesh outbound mode: " << OutboundModeName(mesh.mode);
+  if (mesh.origin == ModeOrigin::kMesh) {
+    out << " (" << TerminalSafe(model.mesh_sources[*mesh.mesh_source].description) << ", "
+        << At(model, mesh.loc) << ")";
   } else {
     out << " (Istio's default: no mesh config in the inputs sets it)";
   }
@@ -302,10 +300,10 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
   const MeshModel& model = a.model();
   PolicyView policy(a, o.policy);
   Json mesh;
-  mesh["outboundTrafficPolicy"] = AllowsAny(model.mesh.outbound_mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
-  mesh["setAt"] = model.mesh.outbound_from
-                      ? Position(model, model.mesh_sources[*model.mesh.outbound_from].outbound_mode->loc)
-                      : Json(nullptr);
+  const istio::OutboundDecision outbound = istio::MeshOutbound(model);
+  mesh["outboundTrafficPolicy"] = AllowsAny(outbound.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
+  mesh["setAt"] =
+      outbound.origin == ModeOrigin::kMesh ? Position(model, outbound.loc) : Json(nullptr);
   mesh["rootNamespace"] = model.mesh.root_namespace;
   // Streamed one namespace at a time: the document lists every reachable host
   // of every namespace (millions of entries in a large mesh), and building it
