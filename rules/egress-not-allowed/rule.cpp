@@ -7,6 +7,7 @@
 #include "egress/egress.h"
 #include "rules/common.h"
 #include "rules/rules.h"
+#include "semantics/istio.h"
 
 namespace meshlint::rules {
 
@@ -28,6 +29,41 @@ std::string Subject(const std::vector<std::string>& rows) {
   if (rows.size() <= 5) return "Namespaces " + list;
   return std::to_string(rows.size()) +
          (workloads ? " namespaces and workload-scoped Sidecars (" : " namespaces (") + list + ")";
+}
+
+// Rows that may reach any host, against a policy that does not allow "*" for
+// them: the finding sits on what sets ALLOW_ANY.
+Diagnostic AllowAnyFinding(const MeshModel& model, const istio::OutboundDecision& mode,
+                           const std::vector<std::string>& rows) {
+  Diagnostic d;
+  d.loc = mode.loc;
+  std::string granted_by;
+  if (mode.origin == istio::ModeOrigin::kSidecar) {
+    d.object = mode.sidecar->meta.ref;
+    d.field = "spec.outboundTrafficPolicy.mode";
+    granted_by = "Sidecar " + mode.sidecar->meta.ref.ns + "/" + mode.sidecar->meta.ref.name +
+                 " sets ALLOW_ANY";
+  } else {
+    d.field = "meshConfig.outboundTrafficPolicy.mode";
+    const MeshConfigSource* src = mode.mesh_source ? &model.mesh_sources[*mode.mesh_source] : nullptr;
+    if (mode.origin == istio::ModeOrigin::kMesh) {
+      granted_by = "the mesh config (" + src->description + ") sets " +
+                   std::string(OutboundModeName(mode.mode));
+    } else {
+      granted_by = "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
+    }
+    d.object = src ? src->object : ObjectRef{"MeshConfig", "", "mesh-config"};
+    if (!src) {
+      // No mesh config at all: the finding is about the project.
+      d.loc = Location{0, 1, 1, 1, 2};
+      d.project_level = true;
+    }
+  }
+  const std::string them = rows.size() == 1 ? "it" : "them";
+  d.message = Subject(rows) + " can reach any external host because " + granted_by +
+              ", but the egress policy does not allow \"*\" for " + them +
+              ". Use REGISTRY_ONLY, or allow \"*\" for " + them + " in the policy.";
+  return d;
 }
 
 }  // namespace
@@ -79,34 +115,10 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
   }
 
   for (auto& [key, value] : allow_any) {
-    auto& rows = value.second;
-    Diagnostic d;
-    std::string granted_by;
-    if (key != static_cast<const void*>(&model.mesh)) {
-      const Sidecar* sc = static_cast<const Sidecar*>(key);
-      d.loc = sc->outbound_mode_loc.valid() ? sc->outbound_mode_loc : sc->outbound_key;
-      d.object = sc->meta.ref;
-      d.field = "spec.outboundTrafficPolicy.mode";
-      granted_by = "Sidecar " + sc->meta.ref.ns + "/" + sc->meta.ref.name + " sets ALLOW_ANY";
-    } else if (model.mesh.outbound_from) {
-      const MeshConfigSource& src = model.mesh_sources[*model.mesh.outbound_from];
-      d.loc = src.outbound_mode->loc;
-      d.object = src.object;
-      d.field = "meshConfig.outboundTrafficPolicy.mode";
-      granted_by = "the mesh config (" + src.description + ") sets " +
-                   std::string(OutboundModeName(model.mesh.outbound_mode));
-    } else {
-      const MeshConfigSource* src = model.mesh_sources.empty() ? nullptr : &model.mesh_sources.front();
-      d.loc = src ? (src->outbound_key.valid() ? src->outbound_key : src->loc) : Location{0, 1, 1, 1, 2};
-      d.object = src ? src->object : ObjectRef{"MeshConfig", "", "mesh-config"};
-      d.field = "meshConfig.outboundTrafficPolicy.mode";
-      d.project_level = src == nullptr;
-      granted_by = "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
-    }
-    const std::string them = rows.size() == 1 ? "it" : "them";
-    d.message = Subject(rows) + " can reach any external host because " + granted_by +
-                ", but the egress policy does not allow \"*\" for " + them +
-                ". Use REGISTRY_ONLY, or allow \"*\" for " + them + " in the policy.";
+    const Sidecar* sc = key == static_cast<const void*>(&model.mesh)
+                            ? nullptr
+                            : static_cast<const Sidecar*>(key);
+    Diagnostic d = AllowAnyFinding(model, istio::EffectiveOutbound(model, sc), value.second);
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }

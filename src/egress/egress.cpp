@@ -277,10 +277,10 @@ Explanation EgressAnalysis::Explain(std::string_view ns, std::string_view host) 
       break;
     }
     case istio::ModeOrigin::kIstioDefault:
-      if (!model_.mesh_sources.empty()) {
+      if (const istio::OutboundDecision mesh = istio::MeshOutbound(model_); mesh.mesh_source) {
         // A mesh config exists but leaves the mode unset: point at it.
-        const MeshConfigSource& src = model_.mesh_sources.front();
-        mode_reason.loc = src.outbound_key.valid() ? src.outbound_key : src.loc;
+        const MeshConfigSource& src = model_.mesh_sources[*mesh.mesh_source];
+        mode_reason.loc = mesh.loc;
         mode_reason.text = "Outbound mode is ALLOW_ANY: the mesh config (" + src.description +
                            ") does not set outboundTrafficPolicy.mode, and Istio's default is "
                            "ALLOW_ANY" + mode_effect;
