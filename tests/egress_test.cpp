@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "egress/egress.h"
+#include "report/egress_report.h"
 #include "semantics/istio.h"
 #include "test_util.h"
 
@@ -203,8 +204,10 @@ TEST(EgressAnalysis, WorkloadScopedSidecarsAreTheirOwnRows) {
   auto ex = a.Explain("newguy", "a.example.com");
   EXPECT_FALSE(ex.reachable);
   ASSERT_EQ(ex.workload_notes.size(), 1u);
-  EXPECT_NE(ex.workload_notes[0].text.find("a.example.com is reachable"), std::string::npos)
-      << ex.workload_notes[0].text;
+  const std::string note = RenderExplanation(m, ex).workload_notes[0].text;
+  EXPECT_NE(note.find("a.example.com is reachable"), std::string::npos) << note;
+  EXPECT_EQ(ex.workload_notes[0].kind, egress::StepKind::kWorkloadSidecar);
+  EXPECT_TRUE(ex.workload_notes[0].reachable);
 }
 
 TEST(EgressAnalysis, ExplanationLinksPointAtTheDecidingLines) {
@@ -221,8 +224,17 @@ TEST(EgressAnalysis, ExplanationLinksPointAtTheDecidingLines) {
   // Mode (mesh), the ServiceEntry host, its export (the object: no exportTo),
   // the Sidecar entry that imports it.
   EXPECT_EQ(at, (V{"istio.yaml:9", "se.yaml:7", "se.yaml:4", "sc.yaml:8"}));
+  // The same links as data: what each step is about.
+  using K = egress::StepKind;
+  std::vector<K> kinds;
+  for (const auto& r : ex.chain) kinds.push_back(r.kind);
+  EXPECT_EQ(kinds, (std::vector<K>{K::kModeByMesh, K::kListed, K::kExportMeshDefault,
+                                   K::kSidecarImportsThrough}));
+  EXPECT_EQ(ex.chain[3].egress_host, 1u);
+  EXPECT_TRUE(ex.chain[2].included);
   ASSERT_FALSE(ex.changes.empty());
-  EXPECT_EQ(ex.changes[0].text,
+  EXPECT_EQ(ex.changes[0].kind, K::kRemoveEgressHost);
+  EXPECT_EQ(RenderExplanation(m, ex).changes[0].text,
             "Remove egress host \"default/deb.debian.org\" from Sidecar newguy/default.");
 }
 
@@ -233,7 +245,7 @@ TEST(EgressAnalysis, AllowAnyReachesAnythingAndSaysHowToClose) {
   EXPECT_TRUE(ex.reachable);
   EXPECT_FALSE(ex.via_registry);
   ASSERT_EQ(ex.changes.size(), 1u);
-  EXPECT_NE(ex.changes[0].text.find("REGISTRY_ONLY"), std::string::npos);
+  EXPECT_NE(RenderExplanation(m, ex).changes[0].text.find("REGISTRY_ONLY"), std::string::npos);
 }
 
 TEST(EgressAnalysis, ScaleShapeIsIndexedNotPairwise) {
@@ -265,7 +277,7 @@ TEST(EgressAnalysis, RootDefaultChangesSayTheyAffectEveryNamespace) {
   auto ex = a.Explain("newguy", "deb.debian.org");
   EXPECT_FALSE(ex.reachable);
   ASSERT_EQ(ex.changes.size(), 1u);
-  EXPECT_EQ(ex.changes[0].text,
+  EXPECT_EQ(RenderExplanation(m, ex).changes[0].text,
             "Add \"default/deb.debian.org\" to the egress hosts of Sidecar istio-system/default (it "
             "applies to every namespace without a default Sidecar of its own; to change only "
             "newguy, give newguy its own).");
@@ -282,7 +294,7 @@ TEST(EgressAnalysis, SidecarAllowAnyOverridesARegistryOnlyMesh) {
   EXPECT_TRUE(ex.reachable);
   EXPECT_EQ(ex.scope.mode_source, istio::ModeOrigin::kSidecar);
   ASSERT_FALSE(ex.changes.empty());
-  EXPECT_EQ(ex.changes[0].text,
+  EXPECT_EQ(RenderExplanation(m, ex).changes[0].text,
             "Set outboundTrafficPolicy.mode to REGISTRY_ONLY in Sidecar newguy/default (or remove "
             "its outboundTrafficPolicy: the mesh is REGISTRY_ONLY).");
   EXPECT_EQ(m.files.display(ex.changes[0].loc.file) + ":" + std::to_string(ex.changes[0].loc.line),
