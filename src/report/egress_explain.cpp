@@ -1,5 +1,6 @@
 // The sentences of `meshlint egress --from/--to`: one per step of the
 // explanation (src/egress/explain.cpp decides the steps), as text or JSON.
+#include "report/egress_common.h"
 #include "report/egress_report.h"
 #include "report/json_common.h"
 #include "report/report.h"
@@ -9,13 +10,14 @@ namespace meshlint {
 using egress::Explanation;
 using egress::Step;
 using egress::StepKind;
+using egress_detail::At;
+using egress_detail::Position;
+using egress_detail::Qualified;
 using report_detail::Json;
 
 namespace {
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string Qualified(const ObjectRef& ref) { return ref.ns + "/" + ref.name; }
 
 // ["a", "b", ... 3 more]
 std::string JoinQuoted(const std::vector<Located<std::string>>& values, std::size_t max = 6) {
@@ -235,17 +237,6 @@ std::string WorkloadText(const Names& n, const Step& s) {
          " applies instead to the workloads it selects: for them " + n.ex.host + " is " +
          (s.reachable ? "reachable" : "not reachable") + " (mode " +
          std::string(OutboundModeName(s.mode)) + ").";
-}
-
-std::string At(const MeshModel& model, const Location& loc) {
-  if (!loc.valid() || loc.file >= model.files.size()) return "";
-  return TerminalSafe(model.files.display(loc.file)) + ":" + std::to_string(loc.line) + ":" +
-         std::to_string(loc.column);
-}
-
-Json Position(const MeshModel& model, const Location& loc) {
-  if (!loc.valid() || loc.file >= model.files.size()) return nullptr;
-  return {{"file", model.files.display(loc.file)}, {"line", loc.line}, {"column", loc.column}};
 }
 
 }  // namespace

@@ -4,11 +4,15 @@
 #include <map>
 #include <sstream>
 
+#include "report/egress_common.h"
 #include "report/json_common.h"
 #include "report/report.h"
 
 namespace meshlint {
 
+using egress_detail::At;
+using egress_detail::Position;
+using egress_detail::Qualified;
 using report_detail::Json;
 using egress::EgressAnalysis;
 using egress::HostRef;
@@ -16,14 +20,6 @@ using istio::ModeOrigin;
 using egress::Scope;
 
 namespace {
-
-std::string Qualified(const ObjectRef& ref) { return ref.ns + "/" + ref.name; }
-
-std::string At(const MeshModel& model, const Location& loc) {
-  if (!loc.valid() || loc.file >= model.files.size()) return "";
-  return TerminalSafe(model.files.display(loc.file)) + ":" + std::to_string(loc.line) + ":" +
-         std::to_string(loc.column);
-}
 
 // "REGISTRY_ONLY (mesh config, istio.yaml:9:13)"
 std::string ModeText(const MeshModel& model, const Scope& s) {
@@ -125,6 +121,33 @@ void WrapNames(std::ostream& out, const std::vector<std::string>& names, const s
   if (line.size() > indent.size()) out << line << '\n';
 }
 
+// Host groups: listed once, referred to by the namespaces that reach them.
+void WriteHostGroups(std::ostream& out, const EgressAnalysis& a, PolicyView& policy) {
+  std::vector<std::map<std::size_t, std::vector<std::string>>> denied(a.groups().size());
+  if (policy.active()) {
+    for (const Scope& s : a.scopes()) {
+      auto g = a.GroupOf(s);
+      if (!g) continue;
+      const std::string name =
+          s.workload_scoped ? s.ns + "/" + s.sidecar->meta.ref.name + " workloads" : s.ns;
+      const auto& hosts = a.groups()[*g].hosts;
+      for (std::size_t k = 0; k < hosts.size(); ++k)
+        if (!policy.Allows(s.ns, hosts[k])) denied[*g][k].push_back(name);
+    }
+  }
+  for (std::size_t g = 0; g < a.groups().size(); ++g) {
+    const auto& group = a.groups()[g];
+    out << "\nHost group " << g + 1 << ": " << group.hosts.size() << " host"
+        << (group.hosts.size() == 1 ? "" : "s") << " exported to every namespace, reached by "
+        << group.namespaces << " namespaces"
+        << (group.unfiltered ? "" : " through the same Sidecar egress hosts") << ":\n";
+    std::vector<std::string> marks(group.hosts.size());
+    for (const auto& [k, names] : denied[g])
+      marks[k] = "NOT ALLOWED by policy for " + NameList(names, 5);
+    HostTable(out, a, group.hosts, "  ", marks);
+  }
+}
+
 }  // namespace
 
 std::size_t CountPolicyViolations(const EgressAnalysis& a, const egress::CompiledPolicy& policy) {
@@ -160,32 +183,7 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
   out << namespaces << " namespace" << (namespaces == 1 ? "" : "s") << ", " << workload_rows
       << " workload-scoped Sidecar" << (workload_rows == 1 ? "" : "s") << "\n";
 
-  // Host groups: listed once, referred to by the namespaces that reach them.
-  if (!o.expand) {
-    std::vector<std::map<std::size_t, std::vector<std::string>>> denied(a.groups().size());
-    if (policy.active()) {
-      for (const Scope& s : a.scopes()) {
-        auto g = a.GroupOf(s);
-        if (!g) continue;
-        const std::string name =
-            s.workload_scoped ? s.ns + "/" + s.sidecar->meta.ref.name + " workloads" : s.ns;
-        const auto& hosts = a.groups()[*g].hosts;
-        for (std::size_t k = 0; k < hosts.size(); ++k)
-          if (!policy.Allows(s.ns, hosts[k])) denied[*g][k].push_back(name);
-      }
-    }
-    for (std::size_t g = 0; g < a.groups().size(); ++g) {
-      const auto& group = a.groups()[g];
-      out << "\nHost group " << g + 1 << ": " << group.hosts.size() << " host"
-          << (group.hosts.size() == 1 ? "" : "s") << " exported to every namespace, reached by "
-          << group.namespaces << " namespaces"
-          << (group.unfiltered ? "" : " through the same Sidecar egress hosts") << ":\n";
-      std::vector<std::string> marks(group.hosts.size());
-      for (const auto& [k, names] : denied[g])
-        marks[k] = "NOT ALLOWED by policy for " + NameList(names, 5);
-      HostTable(out, a, group.hosts, "  ", marks);
-    }
-  }
+  if (!o.expand) WriteHostGroups(out, a, policy);
 
   // Each namespace's block (its row and its workload-scoped Sidecars' rows) is
   // rendered without the namespace's name; namespaces with identical blocks
@@ -254,11 +252,6 @@ Json HostList(const EgressAnalysis& a, const std::vector<HostRef>& hosts, Policy
     list.push_back(std::move(j));
   }
   return list;
-}
-
-Json Position(const MeshModel& model, const Location& loc) {
-  if (!loc.valid() || loc.file >= model.files.size()) return nullptr;
-  return {{"file", model.files.display(loc.file)}, {"line", loc.line}, {"column", loc.column}};
 }
 
 Json ScopeJson(const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& hosts,
