@@ -31,6 +31,20 @@ std::string Subject(const std::vector<std::string>& rows) {
          (workloads ? " namespaces and workload-scoped Sidecars (" : " namespaces (") + list + ")";
 }
 
+// Rows that reach hosts[host] of `se`, which the policy does not allow them.
+Diagnostic HostFinding(const ServiceEntry& se, std::uint32_t host,
+                       const std::vector<std::string>& rows) {
+  Diagnostic d;
+  d.loc = se.hosts[host].loc;
+  d.object = se.meta.ref;
+  d.field = "spec.hosts[" + std::to_string(host) + "]";
+  d.message = Subject(rows) + " can reach " + se.hosts[host].value + " through ServiceEntry " +
+              se.meta.ref.ns + "/" + se.meta.ref.name +
+              ", which the egress policy does not allow. Narrow its exportTo or the importing "
+              "Sidecar's egress hosts, or allow the pair in the policy.";
+  return d;
+}
+
 // Rows that may reach any host, against a policy that does not allow "*" for
 // them: the finding sits on what sets ALLOW_ANY.
 Diagnostic AllowAnyFinding(const MeshModel& model, const istio::OutboundDecision& mode,
@@ -78,18 +92,15 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
   // Per granting host (SE, host index): the rows it lets through. Rows whose
   // policy entries and shared import list are equal share one verdict.
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::string>> by_host;
-  std::map<const void*, std::pair<Location, std::vector<std::string>>> allow_any;  // by anchor
+  // Rows that reach any host, by the Sidecar that sets their mode (null: the mesh).
+  std::map<const Sidecar*, std::vector<std::string>> allow_any;
   std::map<std::pair<const void*, std::vector<std::uint32_t>>, std::vector<egress::HostRef>> cache;
 
   for (const egress::Scope& s : analysis.scopes()) {
     const std::vector<std::uint32_t> entries = policy->EntriesFor(s.ns);
     const std::string row = RowName(s);
-    if (AllowsAny(s.mode) && !policy->AnyHostWith(entries)) {
-      const void* key = s.mode_source == istio::ModeOrigin::kSidecar
-                            ? static_cast<const void*>(s.sidecar)
-                            : static_cast<const void*>(&model.mesh);
-      allow_any[key].second.push_back(row);
-    }
+    if (AllowsAny(s.mode) && !policy->AnyHostWith(entries))
+      allow_any[s.mode_source == istio::ModeOrigin::kSidecar ? s.sidecar : nullptr].push_back(row);
     auto [it, fresh] = cache.try_emplace({s.shared.get(), entries});
     if (fresh)
       for (const egress::HostRef& h : *s.shared)
@@ -100,25 +111,12 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
   }
 
   for (const auto& [key, rows] : by_host) {
-    const ServiceEntry& se = model.service_entries[key.first];
-    const auto& host = se.hosts[key.second];
-    Diagnostic d;
-    d.loc = host.loc;
-    d.object = se.meta.ref;
-    d.field = "spec.hosts[" + std::to_string(key.second) + "]";
-    d.message = Subject(rows) + " can reach " + host.value + " through ServiceEntry " +
-                se.meta.ref.ns + "/" + se.meta.ref.name +
-                ", which the egress policy does not allow. Narrow its exportTo or the importing "
-                "Sidecar's egress hosts, or allow the pair in the policy.";
+    Diagnostic d = HostFinding(model.service_entries[key.first], key.second, rows);
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }
-
-  for (auto& [key, value] : allow_any) {
-    const Sidecar* sc = key == static_cast<const void*>(&model.mesh)
-                            ? nullptr
-                            : static_cast<const Sidecar*>(key);
-    Diagnostic d = AllowAnyFinding(model, istio::EffectiveOutbound(model, sc), value.second);
+  for (const auto& [sidecar, rows] : allow_any) {
+    Diagnostic d = AllowAnyFinding(model, istio::EffectiveOutbound(model, sidecar), rows);
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }
