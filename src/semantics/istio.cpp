@@ -127,7 +127,8 @@ Export EffectiveExport(const MeshModel& model, const ServiceEntry& se) {
 bool IsExportedTo(const MeshModel& model, const ServiceEntry& se, std::string_view ns) {
   return AnyExportValue(model, se, [&](std::string_view v) {
     if (v == "~") return false;
-    return v == "*" || v == ns || (v == "." && se.meta.ref.ns == ns);
+    if (v == ".") return se.meta.ref.ns == ns;
+    return v == "*" || v == ns;
   });
 }
 
