@@ -51,7 +51,7 @@ std::uint32_t AttachConfig(const ProjectConfig& config, MeshModel& model) {
   const std::uint32_t file = model.files.Add(config.display, config.path);
   if (const auto& root = config.root_namespace) {
     MeshConfigSource source;
-    source.origin = MeshConfigSource::Origin::kCommandLine;
+    source.origin = MeshConfigSource::Origin::kProjectConfig;
     source.description = config.display + " rootNamespace";
     source.object = ObjectRef{"MeshConfig", "", config.display};
     source.loc = root->loc;
