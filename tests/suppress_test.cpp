@@ -226,7 +226,7 @@ TEST(SuppressCli, ExpiredSuppressionFailsAndSaysSo) {
   TempDir dir;
   dir.Write("mesh.yaml", kMesh);
   dir.Write(".meshlint.yaml", kConfig);
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "2027-04-01"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "2027-04-01"}, dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out,
             ".meshlint.yaml:5:12: warning [suppression-expired] Suppression of "
@@ -239,7 +239,7 @@ TEST(SuppressCli, ExpiredSuppressionFailsAndSaysSo) {
             "it.\n");
   // MESHLINT_TODAY does the same as --today.
   ::setenv("MESHLINT_TODAY", "2027-04-01", 1);
-  CommandResult env = RunMeshlint({"lint", "."}, dir.str());
+  CommandResult env = RunInProcess({"lint", "."}, dir.str());
   ::unsetenv("MESHLINT_TODAY");
   EXPECT_EQ(env.out, r.out);
   EXPECT_EQ(env.status, 1);
@@ -260,11 +260,11 @@ TEST(SuppressCli, NoInlineSuppressionsFlagAndConfigKey) {
       "inlineSuppressions: false). Fix the finding, or ask for a suppression in the project's "
       ".meshlint.yaml.\n";
   dir.Write(".meshlint.yaml", std::string(kConfig) + "inlineSuppressions: false\n");
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "2027-01-01"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "2027-01-01"}, dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, expected);
   dir.Write(".meshlint.yaml", kConfig);
-  r = RunMeshlint({"lint", ".", "--today", "2027-01-01", "--no-inline-suppressions"}, dir.str());
+  r = RunInProcess({"lint", ".", "--today", "2027-01-01", "--no-inline-suppressions"}, dir.str());
   EXPECT_EQ(r.out, expected);
 }
 
@@ -272,7 +272,7 @@ TEST(SuppressCli, JsonCarriesTheSuppression) {
   TempDir dir;
   dir.Write("mesh.yaml", kMesh);
   dir.Write(".meshlint.yaml", kConfig);
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "2027-01-01", "-f", "json"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "2027-01-01", "-f", "json"}, dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("      \"suppressed\": {\n"
                        "        \"kind\": \"inSource\",\n"
@@ -293,7 +293,7 @@ TEST(SuppressCli, SarifCarriesTheSuppressionAndValidates) {
   TempDir dir;
   dir.Write("mesh.yaml", kMesh);
   dir.Write(".meshlint.yaml", kConfig);
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "2027-01-01", "-f", "sarif"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "2027-01-01", "-f", "sarif"}, dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("          \"suppressions\": [\n"
                        "            {\n"
@@ -337,7 +337,7 @@ TEST(SuppressCli, TheDocumentedExampleConfigWorksVerbatim) {
             "  object: \"build-.*/Sidecar/.*\"           # RE2 over <namespace>/<Kind>/<name>\n"
             "  reason: \"CI runners pull from every mirror\"\n"
             "  expires: 2027-03-31                     # optional\n");
-  CommandResult r = RunMeshlint({"lint", "sc.yaml", "--today", "2027-03-31", "-q",
+  CommandResult r = RunInProcess({"lint", "sc.yaml", "--today", "2027-03-31", "-q",
                                  "--disable", "mesh-outbound-allow-any", "--show-suppressed"},
                                 dir.str());
   EXPECT_EQ(r.status, 0) << r.err;
@@ -357,7 +357,7 @@ TEST(SuppressCli, SuppressionRulesCanBeTurnedOff) {
   dir.Write(".meshlint.yaml",
             "rules:\n  suppression-unknown-rule: off\n  mesh-outbound-allow-any: off\n"
             "  namespace-without-sidecar: off\n");
-  CommandResult r = RunMeshlint({"lint", "."}, dir.str());
+  CommandResult r = RunInProcess({"lint", "."}, dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "");
 }

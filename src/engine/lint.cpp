@@ -158,9 +158,14 @@ LintRequest RequestFromConfig(const ProjectConfig* config) {
 
 LintResult LoadForLint(const LintRequest& request) {
   LintResult r;
-  for (InputError& e : LoadInputs(request.paths, request.load, r.model))
-    r.input_problems.push_back(
-        FileProblem(r.model.files, e.path, AbsoluteOr(e.path), std::move(e.message)));
+  for (const auto& [name, text] : request.texts) LoadText(text, name, request.load, r.model);
+  if (request.texts.empty() || !request.paths.empty()) {
+    for (InputError& e : LoadInputs(request.paths, request.load, r.model))
+      r.input_problems.push_back(
+          FileProblem(r.model.files, e.path, AbsoluteOr(e.path), std::move(e.message)));
+  } else {
+    r.model.Finalize();
+  }
   if (request.config) r.config_file = AttachConfig(*request.config, r.model);
   if (request.policy) LoadPolicy(*request.policy, request.load, r);
   return r;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/config.h"
@@ -70,8 +71,12 @@ struct PolicySource {
 
 struct LintRequest {
   // Files, directories (walked for .yaml, .yml, .json) or "-" for stdin;
-  // empty: the working directory.
+  // empty (and no texts): the working directory.
   std::vector<std::string> paths;
+  // In-memory inputs (an editor's buffers, tests): display name → text, each
+  // loaded as a file of that name, before `paths`. With texts only, no path
+  // is read (not even load.mesh_config_file).
+  std::vector<std::pair<std::string, std::string>> texts;
   LoadOptions load;
   // Per-rule severities (nullopt: off); rules not named keep their default.
   RunOptions run;

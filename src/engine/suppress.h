@@ -47,7 +47,7 @@ void ForEachSuppressionAnnotation(const MeshModel& model, Fn fn) {
   for (const auto& o : model.others) each(o);
 }
 
-// A finding about one annotation: at its value, on its object, with the
+// A finding about one annotation: where it is written, on its object, with the
 // annotation as the field.
 Diagnostic AnnotationDiagnostic(const ObjectMeta& meta, const std::string& key,
                                 const Located<std::string>& value);
