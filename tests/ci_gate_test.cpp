@@ -1,6 +1,7 @@
-// The CI gate end to end through the binary: exit statuses that do not depend
-// on the format, severity overrides, several reports in one run, the summary
-// on stderr, and baselines.
+// The CI gate end to end: exit statuses that do not depend on the format,
+// severity overrides, several reports in one run, the summary on stderr, and
+// baselines. In process (RunInProcess), except where files and streams of
+// the real binary are the point (RunMeshlint).
 #include <gtest/gtest.h>
 
 #include <filesystem>

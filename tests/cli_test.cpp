@@ -1,5 +1,7 @@
-// End-to-end: the real binary, its exit status, what goes to stdout and stderr,
-// and the exact shape of each report format.
+// The command line end to end: exit statuses, what goes to stdout and stderr,
+// and the exact shape of each report format. Most cases run the CLI in
+// process (RunInProcess); those about the process itself (exit status, real
+// stdin and streams, report files) run the binary (RunMeshlint).
 #include <gtest/gtest.h>
 
 #include "engine/rule.h"
