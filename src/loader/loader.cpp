@@ -87,15 +87,7 @@ Location MarkLocation(const TextSpan& span, std::uint32_t line, std::uint32_t co
 }
 
 // Everything one file yields; files load in parallel and are merged in order.
-struct FileResult {
-  std::vector<NamespaceObject> namespaces;
-  std::vector<ServiceEntry> service_entries;
-  std::vector<Sidecar> sidecars;
-  std::vector<ObjectMeta> others;
-  std::vector<MeshConfigSource> mesh_sources;
-  std::vector<LoadProblem> problems;
-  LoadStats stats;
-};
+using FileResult = Objects;
 
 // Runs fn(0) ... fn(n - 1) on up to `jobs` threads.
 template <typename Fn>
@@ -119,19 +111,7 @@ void Append(std::vector<T>& to, std::vector<T>& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 
-void Merge(FileResult& r, MeshModel& model) {
-  Append(model.namespaces, r.namespaces);
-  Append(model.service_entries, r.service_entries);
-  Append(model.sidecars, r.sidecars);
-  Append(model.others, r.others);
-  Append(model.mesh_sources, r.mesh_sources);
-  Append(model.problems, r.problems);
-  model.stats.files += r.stats.files;
-  model.stats.documents += r.stats.documents;
-  model.stats.objects += r.stats.objects;
-  model.stats.skipped_non_kubernetes += r.stats.skipped_non_kubernetes;
-  model.stats.empty_documents += r.stats.empty_documents;
-}
+void Merge(FileResult& r, MeshModel& model) { model.Append(std::move(r)); }
 
 constexpr const char* kTemplateMessage =
     "Helm/Go template syntax ('{{') found: render it first (helm template ... | meshlint lint -)";
@@ -853,21 +833,12 @@ bool RecordScanned(const DocumentHeader& h, const TextSpan& span, const LoadOpti
 // points — comes from yaml-cpp.
 bool LoadFromTree(const LiteTree& tree, const TextSpan& span, const LoadOptions& options,
                   FileResult& out) {
-  const std::size_t sizes[] = {out.namespaces.size(), out.service_entries.size(),
-                               out.sidecars.size(),   out.others.size(),
-                               out.mesh_sources.size(), out.problems.size()};
-  const LoadStats stats = out.stats;
+  const Objects::Marker before = out.Mark();
+  const std::size_t problems = out.problems.size();
   WorkBudget budget = BudgetFor(span.text);
   DocReaderT<LiteNode>(out, options, span.file, span, budget).Document(LiteNode(&tree, 0));
-  if (out.problems.size() == sizes[5]) return true;
-  auto truncate = [](auto& v, std::size_t n) { v.erase(v.begin() + static_cast<std::ptrdiff_t>(n), v.end()); };
-  truncate(out.namespaces, sizes[0]);
-  truncate(out.service_entries, sizes[1]);
-  truncate(out.sidecars, sizes[2]);
-  truncate(out.others, sizes[3]);
-  truncate(out.mesh_sources, sizes[4]);
-  truncate(out.problems, sizes[5]);
-  out.stats = stats;
+  if (out.problems.size() == problems) return true;
+  out.Truncate(before);
   return false;
 }
 
