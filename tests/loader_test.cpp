@@ -378,6 +378,25 @@ TEST(LoaderDocuments, ClusterScopedKindsHaveNoNamespace) {
   EXPECT_EQ(m.namespace_index()[0].name, "ns1");
 }
 
+TEST(LoaderDocuments, NamespaceLabelsKeepOnlyStringPairs) {
+  // A label whose key or value is a list or mapping is no label: Kubernetes
+  // rejects it, and it must not turn into an empty-string label here. An
+  // empty value is the empty string, as the API server reads it.
+  const std::string text =
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels:\n"
+      "    istio-injection: enabled\n    nested: {a: b}\n    listed: [x]\n"
+      "    ? [complex]\n    : key\n    istio.io/rev:\n";
+  for (bool full_parse : {false, true}) {
+    LoadOptions options;
+    options.full_parse = full_parse;
+    auto m = LoadFiles({{"ns.yaml", text}}, options);
+    ASSERT_EQ(m.namespaces.size(), 1u);
+    EXPECT_EQ(m.namespaces[0].labels,
+              (std::map<std::string, std::string>{{"istio-injection", "enabled"}, {"istio.io/rev", ""}}))
+        << "full_parse " << full_parse;
+  }
+}
+
 TEST(LoaderDocuments, DuplicateKeyMakesTheObjectUnusable) {
   auto m = LoadFiles({{"d.yaml",
                        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"

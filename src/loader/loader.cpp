@@ -602,9 +602,12 @@ class DocReaderT {
     if (!labels.present()) return;
     RequireMap(labels, ns.meta.ref, Join(where, "metadata.labels"));
     for (auto it = labels.value.begin(); it != labels.value.end(); ++it) {
-      if (it->first.IsScalar() && it->second.IsScalar())
-        Charge(it->first.Scalar().size() + it->second.Scalar().size() + 1);
-        ns.labels[it->first.Scalar()] = it->second.Scalar();
+      // A list or mapping is no label (Kubernetes rejects it); an empty
+      // value is the empty string, as the API server reads it.
+      if (!it->first.IsScalar() || !(it->second.IsScalar() || it->second.IsNull())) continue;
+      const std::string value = it->second.IsScalar() ? it->second.Scalar() : std::string();
+      Charge(it->first.Scalar().size() + value.size() + 1);
+      ns.labels[it->first.Scalar()] = value;
     }
   }
 
