@@ -665,5 +665,32 @@ TEST(LoaderMeshConfigFile, BareMeshConfigAndIstioOperator) {
   }
 }
 
+// ---------------------------------------------------------------- egress policy
+
+std::vector<std::string> PolicyProblems(const std::string& text) {
+  MeshModel m;
+  std::vector<std::string> out;
+  for (const Problem& p : LoadEgressPolicyText(text, 1, "policy.yaml", {}, m))
+    out.push_back(std::to_string(p.loc.line) + ":" + std::to_string(p.loc.column) + " " +
+                  p.message);
+  return out;
+}
+
+TEST(LoaderEgressPolicy, MissingKeysPointAtWhereTheyBelong) {
+  // A key that is not written has no position of its own: the problem points
+  // at the entry (or the document) that lacks it, not at the file as a whole.
+  EXPECT_EQ(PolicyProblems("egress:\n- hosts: [a.com]\n- namespaces: x\n"),
+            (std::vector<std::string>{
+                "2:3 egress[0].namespaces must be a non-empty RE2 pattern string, e.g. "
+                "\"payments|checkout\"",
+                "3:3 egress[1].hosts must be a list of host patterns, e.g. [\"api.stripe.com\", "
+                "\"*.debian.org\"]"}));
+  EXPECT_EQ(PolicyProblems("rules: []\n"),
+            (std::vector<std::string>{"1:1 the policy has no 'egress:' list"}));
+  EXPECT_EQ(PolicyProblems("egress: {}\n"),
+            (std::vector<std::string>{
+                "1:1 'egress' must be a list of {namespaces: REGEX, hosts: [HOST...]}"}));
+}
+
 }  // namespace
 }  // namespace meshlint

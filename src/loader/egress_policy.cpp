@@ -34,9 +34,9 @@ class PolicyReader {
     }
     problems_.push_back({l, std::move(message), {}, ""});
   }
-  // A missing key has no node, so no place of its own.
-  void At(const Field& f, std::string message) {
-    At(f.found ? f.value.Mark() : LiteNode::Position{}, std::move(message));
+  // A missing key has no place of its own: the mapping that lacks it.
+  void At(const Field& f, const LiteNode& map, std::string message) {
+    At(f.found ? f.value.Mark() : map.Mark(), std::move(message));
   }
 
   // Where a value of the policy is, for the findings that cite it.
@@ -101,7 +101,7 @@ bool PolicyReader::Entry(const LiteNode& item, std::size_t i, EgressPolicy& poli
                                " (expected namespaces and hosts)");
   }
   if (!ns.found || !ns.value.IsScalar() || ns.value.Scalar().empty()) {
-    At(ns, item_name +
+    At(ns, item, item_name +
                ".namespaces must be a non-empty RE2 pattern string, e.g. \"payments|checkout\"");
   } else if (!Charge(ns.value.Scalar().size())) {
     At(ns.value.Mark(), kAliasBomb);
@@ -114,10 +114,10 @@ bool PolicyReader::Entry(const LiteNode& item, std::size_t i, EgressPolicy& poli
   return true;
 }
 
-bool PolicyReader::Hosts(const LiteNode&, const Field& hosts, const std::string& item_name,
+bool PolicyReader::Hosts(const LiteNode& item, const Field& hosts, const std::string& item_name,
                          EgressPolicyEntry& entry) {
   if (!hosts.found || !hosts.value.IsSequence()) {
-    At(hosts, item_name + ".hosts must be a list of host patterns, e.g. [\"api.stripe.com\", "
+    At(hosts, item, item_name + ".hosts must be a list of host patterns, e.g. [\"api.stripe.com\", "
                           "\"*.debian.org\"]");
     return true;
   }
@@ -208,9 +208,12 @@ std::vector<Problem> LoadEgressPolicyText(std::string_view content, std::uint32_
     return std::move(reader.problems());
   }
   const Field egress = Find(root, "egress");
-  if (!egress.found || !egress.value.IsSequence()) {
-    reader.At(egress.found ? egress.key.Mark() : LiteNode::Position{},
-              "'egress' must be a list of {namespaces: REGEX, hosts: [HOST...]}");
+  if (!egress.found) {
+    reader.At(root.Mark(), "the policy has no 'egress:' list");
+    return std::move(reader.problems());
+  }
+  if (!egress.value.IsSequence()) {
+    reader.At(egress.key.Mark(), "'egress' must be a list of {namespaces: REGEX, hosts: [HOST...]}");
     return std::move(reader.problems());
   }
   EgressPolicy policy;
