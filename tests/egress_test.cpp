@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "egress/egress.h"
+#include "report/egress_report.h"
+#include "semantics/istio.h"
 #include "test_util.h"
 
 namespace meshlint::testing {
@@ -16,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using egress::EgressAnalysis;
-using egress::HostSubsetOf;
+using istio::HostSubsetOf;
 
 const char* kMeshRegistryOnly = R"(apiVersion: install.istio.io/v1alpha1
 kind: IstioOperator
@@ -80,13 +82,13 @@ TEST(HostMatching, FollowsIstioSubsetOf) {
 }
 
 TEST(EgressEntries, NamespacePartAndDot) {
-  auto e = egress::SplitEgressHost("./*");
+  auto e = istio::SplitEgressHost("./*");
   ASSERT_TRUE(e);
-  EXPECT_TRUE(egress::EntryImports(*e, "newguy", "newguy", "x.example.com"));
-  EXPECT_FALSE(egress::EntryImports(*e, "newguy", "default", "x.example.com"));
-  EXPECT_FALSE(egress::EntryImports(*egress::SplitEgressHost("~/*"), "n", "n", "a.com"));
-  EXPECT_TRUE(egress::EntryImports(*egress::SplitEgressHost("*/a.com"), "n", "other", "a.com"));
-  EXPECT_FALSE(egress::SplitEgressHost("no-slash"));
+  EXPECT_TRUE(istio::EntryImports(*e, "newguy", "newguy", "x.example.com"));
+  EXPECT_FALSE(istio::EntryImports(*e, "newguy", "default", "x.example.com"));
+  EXPECT_FALSE(istio::EntryImports(*istio::SplitEgressHost("~/*"), "n", "n", "a.com"));
+  EXPECT_TRUE(istio::EntryImports(*istio::SplitEgressHost("*/a.com"), "n", "other", "a.com"));
+  EXPECT_FALSE(istio::SplitEgressHost("no-slash"));
 }
 
 TEST(EgressAnalysis, SeAndSidecarAsInTheWriteUp) {
@@ -168,7 +170,7 @@ TEST(EgressAnalysis, SidecarWithoutEgressImportsEverything) {
   const egress::Scope s = a.NamespaceScope("newguy");
   // outboundTrafficPolicy: {} is REGISTRY_ONLY, set by the Sidecar.
   EXPECT_EQ(s.mode, OutboundMode::kRegistryOnly);
-  EXPECT_EQ(s.mode_source, egress::ModeSource::kSidecar);
+  EXPECT_EQ(s.mode_source, istio::ModeOrigin::kSidecar);
 }
 
 TEST(EgressAnalysis, WildcardsOnBothSides) {
@@ -202,8 +204,10 @@ TEST(EgressAnalysis, WorkloadScopedSidecarsAreTheirOwnRows) {
   auto ex = a.Explain("newguy", "a.example.com");
   EXPECT_FALSE(ex.reachable);
   ASSERT_EQ(ex.workload_notes.size(), 1u);
-  EXPECT_NE(ex.workload_notes[0].text.find("a.example.com is reachable"), std::string::npos)
-      << ex.workload_notes[0].text;
+  const std::string note = RenderExplanation(m, ex).workload_notes[0].text;
+  EXPECT_NE(note.find("a.example.com is reachable"), std::string::npos) << note;
+  EXPECT_EQ(ex.workload_notes[0].kind, egress::StepKind::kWorkloadSidecar);
+  EXPECT_TRUE(ex.workload_notes[0].reachable);
 }
 
 TEST(EgressAnalysis, ExplanationLinksPointAtTheDecidingLines) {
@@ -220,8 +224,17 @@ TEST(EgressAnalysis, ExplanationLinksPointAtTheDecidingLines) {
   // Mode (mesh), the ServiceEntry host, its export (the object: no exportTo),
   // the Sidecar entry that imports it.
   EXPECT_EQ(at, (V{"istio.yaml:9", "se.yaml:7", "se.yaml:4", "sc.yaml:8"}));
+  // The same links as data: what each step is about.
+  using K = egress::StepKind;
+  std::vector<K> kinds;
+  for (const auto& r : ex.chain) kinds.push_back(r.kind);
+  EXPECT_EQ(kinds, (std::vector<K>{K::kModeByMesh, K::kListed, K::kExportMeshDefault,
+                                   K::kSidecarImportsThrough}));
+  EXPECT_EQ(ex.chain[3].egress_host, 1u);
+  EXPECT_TRUE(ex.chain[2].included);
   ASSERT_FALSE(ex.changes.empty());
-  EXPECT_EQ(ex.changes[0].text,
+  EXPECT_EQ(ex.changes[0].kind, K::kRemoveEgressHost);
+  EXPECT_EQ(RenderExplanation(m, ex).changes[0].text,
             "Remove egress host \"default/deb.debian.org\" from Sidecar newguy/default.");
 }
 
@@ -232,7 +245,7 @@ TEST(EgressAnalysis, AllowAnyReachesAnythingAndSaysHowToClose) {
   EXPECT_TRUE(ex.reachable);
   EXPECT_FALSE(ex.via_registry);
   ASSERT_EQ(ex.changes.size(), 1u);
-  EXPECT_NE(ex.changes[0].text.find("REGISTRY_ONLY"), std::string::npos);
+  EXPECT_NE(RenderExplanation(m, ex).changes[0].text.find("REGISTRY_ONLY"), std::string::npos);
 }
 
 TEST(EgressAnalysis, ScaleShapeIsIndexedNotPairwise) {
@@ -264,7 +277,7 @@ TEST(EgressAnalysis, RootDefaultChangesSayTheyAffectEveryNamespace) {
   auto ex = a.Explain("newguy", "deb.debian.org");
   EXPECT_FALSE(ex.reachable);
   ASSERT_EQ(ex.changes.size(), 1u);
-  EXPECT_EQ(ex.changes[0].text,
+  EXPECT_EQ(RenderExplanation(m, ex).changes[0].text,
             "Add \"default/deb.debian.org\" to the egress hosts of Sidecar istio-system/default (it "
             "applies to every namespace without a default Sidecar of its own; to change only "
             "newguy, give newguy its own).");
@@ -279,9 +292,9 @@ TEST(EgressAnalysis, SidecarAllowAnyOverridesARegistryOnlyMesh) {
   EgressAnalysis a(m);
   auto ex = a.Explain("newguy", "example.org");
   EXPECT_TRUE(ex.reachable);
-  EXPECT_EQ(ex.scope.mode_source, egress::ModeSource::kSidecar);
+  EXPECT_EQ(ex.scope.mode_source, istio::ModeOrigin::kSidecar);
   ASSERT_FALSE(ex.changes.empty());
-  EXPECT_EQ(ex.changes[0].text,
+  EXPECT_EQ(RenderExplanation(m, ex).changes[0].text,
             "Set outboundTrafficPolicy.mode to REGISTRY_ONLY in Sidecar newguy/default (or remove "
             "its outboundTrafficPolicy: the mesh is REGISTRY_ONLY).");
   EXPECT_EQ(m.files.display(ex.changes[0].loc.file) + ":" + std::to_string(ex.changes[0].loc.line),

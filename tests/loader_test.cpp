@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "loader/text.h"
+#include "semantics/istio.h"
 #include "test_util.h"
 
 namespace meshlint {
@@ -625,7 +626,7 @@ TEST(LoaderMeshConfigFile, HelmValues) {
   EXPECT_EQ(Span(s.outbound_mode->loc), "5:11-5:24");
   EXPECT_EQ(m.mesh.outbound_mode, OutboundMode::kRegistryOnly);
   EXPECT_EQ(m.mesh.default_service_export_to, std::vector<std::string>{"."});
-  EXPECT_FALSE(m.IsExportedToAll(m.service_entries.at(0)));
+  EXPECT_FALSE(istio::IsExportedToAll(m, m.service_entries.at(0)));
 }
 
 TEST(LoaderMeshConfigFile, BareMeshConfigAndIstioOperator) {

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "semantics/istio.h"
 #include "test_util.h"
 
 namespace meshlint {
@@ -39,25 +40,25 @@ TEST(ModelExportTo, ExplicitValues) {
                                       Se("named", "a", "[newguy]") + Se("none", "a", "[\"~\"]") +
                                       Se("two", "a", "[b, .]")}});
   ASSERT_TRUE(m.problems.empty());
-  EXPECT_TRUE(m.IsExportedTo(Find(m, "star"), "anything"));
-  EXPECT_TRUE(m.IsExportedToAll(Find(m, "star")));
+  EXPECT_TRUE(istio::IsExportedTo(m, Find(m, "star"), "anything"));
+  EXPECT_TRUE(istio::IsExportedToAll(m, Find(m, "star")));
 
-  EXPECT_TRUE(m.IsExportedTo(Find(m, "dot"), "a"));
-  EXPECT_FALSE(m.IsExportedTo(Find(m, "dot"), "newguy"));
-  EXPECT_FALSE(m.IsExportedToAll(Find(m, "dot")));
+  EXPECT_TRUE(istio::IsExportedTo(m, Find(m, "dot"), "a"));
+  EXPECT_FALSE(istio::IsExportedTo(m, Find(m, "dot"), "newguy"));
+  EXPECT_FALSE(istio::IsExportedToAll(m, Find(m, "dot")));
 
   // A named namespace: not even the ServiceEntry's own.
-  EXPECT_TRUE(m.IsExportedTo(Find(m, "named"), "newguy"));
-  EXPECT_FALSE(m.IsExportedTo(Find(m, "named"), "a"));
-  EXPECT_FALSE(m.IsExportedToAll(Find(m, "named")));
+  EXPECT_TRUE(istio::IsExportedTo(m, Find(m, "named"), "newguy"));
+  EXPECT_FALSE(istio::IsExportedTo(m, Find(m, "named"), "a"));
+  EXPECT_FALSE(istio::IsExportedToAll(m, Find(m, "named")));
 
-  EXPECT_FALSE(m.IsExportedTo(Find(m, "none"), "a"));
-  EXPECT_FALSE(m.IsExportedToAll(Find(m, "none")));
+  EXPECT_FALSE(istio::IsExportedTo(m, Find(m, "none"), "a"));
+  EXPECT_FALSE(istio::IsExportedToAll(m, Find(m, "none")));
 
-  EXPECT_TRUE(m.IsExportedTo(Find(m, "two"), "a"));
-  EXPECT_TRUE(m.IsExportedTo(Find(m, "two"), "b"));
-  EXPECT_FALSE(m.IsExportedTo(Find(m, "two"), "c"));
-  EXPECT_FALSE(m.IsExportedToAll(Find(m, "two")));
+  EXPECT_TRUE(istio::IsExportedTo(m, Find(m, "two"), "a"));
+  EXPECT_TRUE(istio::IsExportedTo(m, Find(m, "two"), "b"));
+  EXPECT_FALSE(istio::IsExportedTo(m, Find(m, "two"), "c"));
+  EXPECT_FALSE(istio::IsExportedToAll(m, Find(m, "two")));
 }
 
 TEST(ModelExportTo, MissingOrEmptyUsesIstiosDefaultStar) {
@@ -65,8 +66,8 @@ TEST(ModelExportTo, MissingOrEmptyUsesIstiosDefaultStar) {
   EXPECT_EQ(m.mesh.default_service_export_to, std::vector<std::string>{"*"});
   EXPECT_FALSE(m.mesh.default_export_from);
   for (const char* name : {"missing", "empty"}) {
-    EXPECT_TRUE(m.IsExportedToAll(Find(m, name))) << name;
-    EXPECT_TRUE(m.IsExportedTo(Find(m, name), "newguy")) << name;
+    EXPECT_TRUE(istio::IsExportedToAll(m, Find(m, name))) << name;
+    EXPECT_TRUE(istio::IsExportedTo(m, Find(m, name), "newguy")) << name;
   }
 }
 
@@ -76,26 +77,26 @@ TEST(ModelExportTo, MeshDefaultDotKeepsServiceEntriesHome) {
   EXPECT_EQ(m.mesh.default_service_export_to, std::vector<std::string>{"."});
   ASSERT_TRUE(m.mesh.default_export_from);
   for (const char* name : {"missing", "empty"}) {
-    EXPECT_FALSE(m.IsExportedToAll(Find(m, name))) << name;
-    EXPECT_TRUE(m.IsExportedTo(Find(m, name), "a")) << name;
-    EXPECT_FALSE(m.IsExportedTo(Find(m, name), "newguy")) << name;
+    EXPECT_FALSE(istio::IsExportedToAll(m, Find(m, name))) << name;
+    EXPECT_TRUE(istio::IsExportedTo(m, Find(m, name), "a")) << name;
+    EXPECT_FALSE(istio::IsExportedTo(m, Find(m, name), "newguy")) << name;
   }
   // An explicit exportTo is not affected by the mesh default.
-  EXPECT_TRUE(m.IsExportedToAll(Find(m, "star")));
+  EXPECT_TRUE(istio::IsExportedToAll(m, Find(m, "star")));
 }
 
 TEST(ModelExportTo, MeshDefaultNamedNamespaceAndEmptyList) {
   auto named = LoadFiles({{"mesh.yaml", ConfigMap("    defaultServiceExportTo: [shared]\n")},
                           {"se.yaml", Se("missing", "a", "")}});
-  EXPECT_TRUE(named.IsExportedTo(Find(named, "missing"), "shared"));
-  EXPECT_FALSE(named.IsExportedTo(Find(named, "missing"), "a"));
-  EXPECT_FALSE(named.IsExportedToAll(Find(named, "missing")));
+  EXPECT_TRUE(istio::IsExportedTo(named, Find(named, "missing"), "shared"));
+  EXPECT_FALSE(istio::IsExportedTo(named, Find(named, "missing"), "a"));
+  EXPECT_FALSE(istio::IsExportedToAll(named, Find(named, "missing")));
 
   // An empty mesh default is Istio's default, "*".
   auto empty = LoadFiles({{"mesh.yaml", Operator("    defaultServiceExportTo: []\n")},
                           {"se.yaml", Se("missing", "a", "")}});
   EXPECT_EQ(empty.mesh.default_service_export_to, std::vector<std::string>{"*"});
-  EXPECT_TRUE(empty.IsExportedToAll(Find(empty, "missing")));
+  EXPECT_TRUE(istio::IsExportedToAll(empty, Find(empty, "missing")));
 }
 
 // ------------------------------------------------------------ Sidecars
@@ -110,25 +111,25 @@ std::string SidecarYaml(const std::string& name, const std::string& ns, bool sel
 TEST(ModelSidecar, OwnDefaultWins) {
   auto m = LoadFiles({{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("own", "a", false) +
                                       SidecarYaml("root", "istio-system", false)}});
-  const Sidecar* sc = m.ApplicableSidecar("a");
+  const Sidecar* sc = istio::ApplicableSidecar(m, "a").sidecar;
   ASSERT_NE(sc, nullptr);
   EXPECT_EQ(sc->meta.ref.name, "own");
-  ASSERT_EQ(m.DefaultSidecars("a").size(), 1u);
+  ASSERT_EQ(istio::DefaultSidecars(m, "a").size(), 1u);
 }
 
 TEST(ModelSidecar, RootDefaultWhenNoOwn) {
   auto m = LoadFiles({{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("root", "istio-system", false)}});
-  const Sidecar* sc = m.ApplicableSidecar("a");
+  const Sidecar* sc = istio::ApplicableSidecar(m, "a").sidecar;
   ASSERT_NE(sc, nullptr);
   EXPECT_EQ(sc->meta.ref.FullyQualifiedName(), "istio-system/Sidecar/root");
-  ASSERT_NE(m.ApplicableSidecar("never-seen"), nullptr);
-  EXPECT_TRUE(m.DefaultSidecars("a").empty());
+  ASSERT_NE(istio::ApplicableSidecar(m, "never-seen").sidecar, nullptr);
+  EXPECT_TRUE(istio::DefaultSidecars(m, "a").empty());
 }
 
 TEST(ModelSidecar, NoneWhenOnlySelectors) {
   auto m = LoadFiles({{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("gw", "istio-system", true)}});
-  EXPECT_EQ(m.ApplicableSidecar("a"), nullptr);
-  EXPECT_EQ(m.ApplicableSidecar("b"), nullptr);
+  EXPECT_EQ(istio::ApplicableSidecar(m, "a").sidecar, nullptr);
+  EXPECT_EQ(istio::ApplicableSidecar(m, "b").sidecar, nullptr);
 }
 
 TEST(ModelSidecar, CustomRootNamespace) {
@@ -136,16 +137,16 @@ TEST(ModelSidecar, CustomRootNamespace) {
                       {"sc.yaml", SidecarYaml("old-root", "istio-system", false) +
                                       SidecarYaml("root", "istio-config", false)}});
   EXPECT_EQ(m.mesh.root_namespace, "istio-config");
-  ASSERT_NE(m.ApplicableSidecar("a"), nullptr);
-  EXPECT_EQ(m.ApplicableSidecar("a")->meta.ref.name, "root");
-  EXPECT_TRUE(m.IsSystemNamespace("istio-config"));
-  EXPECT_TRUE(m.IsSystemNamespace("istio-system"));
+  ASSERT_NE(istio::ApplicableSidecar(m, "a").sidecar, nullptr);
+  EXPECT_EQ(istio::ApplicableSidecar(m, "a").sidecar->meta.ref.name, "root");
+  EXPECT_TRUE(istio::IsSystemNamespace(m, "istio-config"));
+  EXPECT_TRUE(istio::IsSystemNamespace(m, "istio-system"));
 }
 
 TEST(ModelSidecar, SeveralDefaultsFirstInInputOrder) {
   auto m = LoadFiles({{"a.yaml", SidecarYaml("first", "a", false)}, {"b.yaml", SidecarYaml("second", "a", false)}});
-  EXPECT_EQ(m.DefaultSidecars("a").size(), 2u);
-  EXPECT_EQ(m.ApplicableSidecar("a")->meta.ref.name, "first");
+  EXPECT_EQ(istio::DefaultSidecars(m, "a").size(), 2u);
+  EXPECT_EQ(istio::ApplicableSidecar(m, "a").sidecar->meta.ref.name, "first");
 }
 
 TEST(ModelNamespaces, IndexSystemNamespacesAndFirstObject) {
@@ -165,8 +166,8 @@ TEST(ModelNamespaces, IndexSystemNamespacesAndFirstObject) {
   ASSERT_NE(empty, nullptr);
   EXPECT_FALSE(empty->first_object_loc.valid());
   for (const char* ns : {"kube-system", "kube-public", "kube-node-lease", "istio-system"})
-    EXPECT_TRUE(m.IsSystemNamespace(ns)) << ns;
-  EXPECT_FALSE(m.IsSystemNamespace("default"));
+    EXPECT_TRUE(istio::IsSystemNamespace(m, ns)) << ns;
+  EXPECT_FALSE(istio::IsSystemNamespace(m, "default"));
 }
 
 // ------------------------------------------------------------ mesh settings

@@ -7,6 +7,7 @@
 #include "egress/egress.h"
 #include "rules/common.h"
 #include "rules/rules.h"
+#include "semantics/istio.h"
 
 namespace meshlint::rules {
 
@@ -30,6 +31,55 @@ std::string Subject(const std::vector<std::string>& rows) {
          (workloads ? " namespaces and workload-scoped Sidecars (" : " namespaces (") + list + ")";
 }
 
+// Rows that reach hosts[host] of `se`, which the policy does not allow them.
+Diagnostic HostFinding(const ServiceEntry& se, std::uint32_t host,
+                       const std::vector<std::string>& rows) {
+  Diagnostic d;
+  d.loc = se.hosts[host].loc;
+  d.object = se.meta.ref;
+  d.field = "spec.hosts[" + std::to_string(host) + "]";
+  d.message = Subject(rows) + " can reach " + se.hosts[host].value + " through ServiceEntry " +
+              se.meta.ref.ns + "/" + se.meta.ref.name +
+              ", which the egress policy does not allow. Narrow its exportTo or the importing "
+              "Sidecar's egress hosts, or allow the pair in the policy.";
+  return d;
+}
+
+// Rows that may reach any host, against a policy that does not allow "*" for
+// them: the finding sits on what sets ALLOW_ANY.
+Diagnostic AllowAnyFinding(const MeshModel& model, const istio::OutboundDecision& mode,
+                           const std::vector<std::string>& rows) {
+  Diagnostic d;
+  d.loc = mode.loc;
+  std::string granted_by;
+  if (mode.origin == istio::ModeOrigin::kSidecar) {
+    d.object = mode.sidecar->meta.ref;
+    d.field = "spec.outboundTrafficPolicy.mode";
+    granted_by = "Sidecar " + mode.sidecar->meta.ref.ns + "/" + mode.sidecar->meta.ref.name +
+                 " sets ALLOW_ANY";
+  } else {
+    d.field = "meshConfig.outboundTrafficPolicy.mode";
+    const MeshConfigSource* src = mode.mesh_source ? &model.mesh_sources[*mode.mesh_source] : nullptr;
+    if (mode.origin == istio::ModeOrigin::kMesh) {
+      granted_by = "the mesh config (" + src->description + ") sets " +
+                   std::string(OutboundModeName(mode.mode));
+    } else {
+      granted_by = "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
+    }
+    d.object = src ? src->object : ObjectRef{"MeshConfig", "", "mesh-config"};
+    if (!src) {
+      // No mesh config at all: the finding is about the project.
+      d.loc = Location{0, 1, 1, 1, 2};
+      d.project_level = true;
+    }
+  }
+  const std::string them = rows.size() == 1 ? "it" : "them";
+  d.message = Subject(rows) + " can reach any external host because " + granted_by +
+              ", but the egress policy does not allow \"*\" for " + them +
+              ". Use REGISTRY_ONLY, or allow \"*\" for " + them + " in the policy.";
+  return d;
+}
+
 }  // namespace
 
 void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
@@ -42,18 +92,15 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
   // Per granting host (SE, host index): the rows it lets through. Rows whose
   // policy entries and shared import list are equal share one verdict.
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::string>> by_host;
-  std::map<const void*, std::pair<Location, std::vector<std::string>>> allow_any;  // by anchor
+  // Rows that reach any host, by the Sidecar that sets their mode (null: the mesh).
+  std::map<const Sidecar*, std::vector<std::string>> allow_any;
   std::map<std::pair<const void*, std::vector<std::uint32_t>>, std::vector<egress::HostRef>> cache;
 
   for (const egress::Scope& s : analysis.scopes()) {
     const std::vector<std::uint32_t> entries = policy->EntriesFor(s.ns);
     const std::string row = RowName(s);
-    if (AllowsAny(s.mode) && !policy->AnyHostWith(entries)) {
-      const void* key = s.mode_source == egress::ModeSource::kSidecar
-                            ? static_cast<const void*>(s.sidecar)
-                            : static_cast<const void*>(&model.mesh);
-      allow_any[key].second.push_back(row);
-    }
+    if (AllowsAny(s.mode) && !policy->AnyHostWith(entries))
+      allow_any[s.mode_source == istio::ModeOrigin::kSidecar ? s.sidecar : nullptr].push_back(row);
     auto [it, fresh] = cache.try_emplace({s.shared.get(), entries});
     if (fresh)
       for (const egress::HostRef& h : *s.shared)
@@ -64,49 +111,12 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
   }
 
   for (const auto& [key, rows] : by_host) {
-    const ServiceEntry& se = model.service_entries[key.first];
-    const auto& host = se.hosts[key.second];
-    Diagnostic d;
-    d.loc = host.loc;
-    d.object = se.meta.ref;
-    d.field = "spec.hosts[" + std::to_string(key.second) + "]";
-    d.message = Subject(rows) + " can reach " + host.value + " through ServiceEntry " +
-                se.meta.ref.ns + "/" + se.meta.ref.name +
-                ", which the egress policy does not allow. Narrow its exportTo or the importing "
-                "Sidecar's egress hosts, or allow the pair in the policy.";
+    Diagnostic d = HostFinding(model.service_entries[key.first], key.second, rows);
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }
-
-  for (auto& [key, value] : allow_any) {
-    auto& rows = value.second;
-    Diagnostic d;
-    std::string granted_by;
-    if (key != static_cast<const void*>(&model.mesh)) {
-      const Sidecar* sc = static_cast<const Sidecar*>(key);
-      d.loc = sc->outbound_mode_loc.valid() ? sc->outbound_mode_loc : sc->outbound_key;
-      d.object = sc->meta.ref;
-      d.field = "spec.outboundTrafficPolicy.mode";
-      granted_by = "Sidecar " + sc->meta.ref.ns + "/" + sc->meta.ref.name + " sets ALLOW_ANY";
-    } else if (model.mesh.outbound_from) {
-      const MeshConfigSource& src = model.mesh_sources[*model.mesh.outbound_from];
-      d.loc = src.outbound_mode->loc;
-      d.object = src.object;
-      d.field = "meshConfig.outboundTrafficPolicy.mode";
-      granted_by = "the mesh config (" + src.description + ") sets " +
-                   std::string(OutboundModeName(model.mesh.outbound_mode));
-    } else {
-      const MeshConfigSource* src = model.mesh_sources.empty() ? nullptr : &model.mesh_sources.front();
-      d.loc = src ? (src->outbound_key.valid() ? src->outbound_key : src->loc) : Location{0, 1, 1, 1, 2};
-      d.object = src ? src->object : ObjectRef{"MeshConfig", "", "mesh-config"};
-      d.field = "meshConfig.outboundTrafficPolicy.mode";
-      d.project_level = src == nullptr;
-      granted_by = "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
-    }
-    const std::string them = rows.size() == 1 ? "it" : "them";
-    d.message = Subject(rows) + " can reach any external host because " + granted_by +
-                ", but the egress policy does not allow \"*\" for " + them +
-                ". Use REGISTRY_ONLY, or allow \"*\" for " + them + " in the policy.";
+  for (const auto& [sidecar, rows] : allow_any) {
+    Diagnostic d = AllowAnyFinding(model, istio::EffectiveOutbound(model, sidecar), rows);
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }

@@ -1,6 +1,7 @@
 // mesh-outbound-allow-any: the mesh lets traffic to unknown hosts through, so
 // neither ServiceEntries nor Sidecar egress lists restrict anything.
 #include "rules/rules.h"
+#include "semantics/istio.h"
 
 namespace meshlint::rules {
 
@@ -11,26 +12,24 @@ constexpr const char* kFix = " Set meshConfig.outboundTrafficPolicy.mode to REGI
 }  // namespace
 
 void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
-  if (!AllowsAny(model.mesh.outbound_mode)) return;
+  const istio::OutboundDecision mesh = istio::MeshOutbound(model);
+  if (!AllowsAny(mesh.mode)) return;
   Diagnostic d;
   d.field = "meshConfig.outboundTrafficPolicy.mode";
-  const std::string mode(OutboundModeName(model.mesh.outbound_mode));
-  if (model.mesh.outbound_from) {
-    const MeshConfigSource& src = model.mesh_sources[*model.mesh.outbound_from];
-    d.loc = src.outbound_mode->loc;
+  const std::string mode(OutboundModeName(mesh.mode));
+  if (mesh.mesh_source) {
+    // Set by a source, or left unset: point at the source that decides (or,
+    // unset, the one whose setting would).
+    const MeshConfigSource& src = model.mesh_sources[*mesh.mesh_source];
+    d.loc = mesh.loc;
     d.object = src.object;
-    d.message = "The mesh's outboundTrafficPolicy.mode is " + mode + " (" + src.description +
-                "): every sidecar passes traffic to any external host, registered or not." + kFix;
-  } else if (!model.mesh_sources.empty()) {
-    // Sources exist but none sets the mode: point at the one that would.
-    const MeshConfigSource* src = &model.mesh_sources.front();
-    for (const auto& s : model.mesh_sources)
-      if (s.outbound_key.valid()) src = &s;
-    d.loc = src->outbound_key.valid() ? src->outbound_key : src->loc;
-    d.object = src->object;
-    d.message = "The mesh config (" + src->description +
-                ") does not set outboundTrafficPolicy.mode, so Istio uses ALLOW_ANY: every "
-                "sidecar passes traffic to any external host." + kFix;
+    d.message = mesh.origin == istio::ModeOrigin::kMesh
+                    ? "The mesh's outboundTrafficPolicy.mode is " + mode + " (" + src.description +
+                          "): every sidecar passes traffic to any external host, registered or "
+                          "not." + kFix
+                    : "The mesh config (" + src.description +
+                          ") does not set outboundTrafficPolicy.mode, so Istio uses ALLOW_ANY: "
+                          "every sidecar passes traffic to any external host." + kFix;
   } else {
     if (model.files.size() == 0) return;
     // Nothing to point at but the input itself.

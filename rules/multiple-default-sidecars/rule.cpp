@@ -3,12 +3,13 @@
 // the egress a namespace gets depends on creation order.
 #include "rules/common.h"
 #include "rules/rules.h"
+#include "semantics/istio.h"
 
 namespace meshlint::rules {
 
 void CheckMultipleDefaultSidecars(const MeshModel& model, FindingSink& sink) {
   for (const NamespaceInfo& info : model.namespace_index()) {
-    std::vector<const Sidecar*> defaults = model.DefaultSidecars(info.name);
+    std::vector<const Sidecar*> defaults = istio::DefaultSidecars(model, info.name);
     if (defaults.size() < 2) continue;
     for (const Sidecar* sc : defaults) {
       std::vector<std::string> others;

@@ -2,12 +2,14 @@
 // every namespace can reach its hosts. The first hole of the seed write-up.
 #include "rules/common.h"
 #include "rules/rules.h"
+#include "semantics/istio.h"
 
 namespace meshlint::rules {
 
 void CheckServiceEntryExportedToAll(const MeshModel& model, FindingSink& sink) {
   for (const ServiceEntry& se : model.service_entries) {
-    if (!model.IsExportedToAll(se)) continue;
+    const istio::Export exported = istio::EffectiveExport(model, se);
+    if (exported.scope != istio::ExportScope::kAll) continue;
     std::vector<std::string> hosts;
     for (const auto& h : se.hosts) hosts.push_back(h.value);
     const std::string what = "ServiceEntry '" + se.meta.ref.name + "' exports " +
@@ -15,7 +17,7 @@ void CheckServiceEntryExportedToAll(const MeshModel& model, FindingSink& sink) {
                              " to every namespace";
     Diagnostic d;
     d.object = se.meta.ref;
-    if (!se.export_to.empty()) {
+    if (exported.origin == istio::ExportOrigin::kExportTo) {
       for (std::size_t i = 0; i < se.export_to.size(); ++i) {
         if (se.export_to[i].value != "*") continue;
         d.loc = se.export_to[i].loc;
@@ -31,11 +33,8 @@ void CheckServiceEntryExportedToAll(const MeshModel& model, FindingSink& sink) {
       d.message = what + ": " + why +
                   " and the mesh default (defaultServiceExportTo) is \"*\". Add exportTo: "
                   "[\".\"] or the namespaces that need it.";
-      if (model.mesh.default_export_from) {
-        const auto& src = model.mesh_sources[*model.mesh.default_export_from];
-        d.related.push_back({src.default_service_export_to_key,
-                             "the mesh default defaultServiceExportTo is set here"});
-      }
+      if (exported.origin == istio::ExportOrigin::kMeshDefault)
+        d.related.push_back({exported.loc, "the mesh default defaultServiceExportTo is set here"});
     }
     sink.Report(std::move(d));
   }

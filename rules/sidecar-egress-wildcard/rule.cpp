@@ -1,8 +1,8 @@
 // sidecar-egress-wildcard: an egress host "*/..." imports from every
 // namespace, so anything any team exports (ServiceEntries included) lands in
 // these proxies.
-#include "egress/egress.h"
 #include "rules/rules.h"
+#include "semantics/istio.h"
 
 namespace meshlint::rules {
 
@@ -10,7 +10,7 @@ void CheckSidecarEgressWildcard(const MeshModel& model, FindingSink& sink) {
   for (const Sidecar& sc : model.sidecars) {
     for (std::size_t i = 0; i < sc.egress_hosts.size(); ++i) {
       const auto& host = sc.egress_hosts[i];
-      auto entry = egress::SplitEgressHost(host.value);
+      auto entry = istio::SplitEgressHost(host.value);
       if (!entry || entry->ns != "*") continue;
       Diagnostic d;
       d.loc = host.loc;

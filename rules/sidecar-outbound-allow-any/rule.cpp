@@ -2,21 +2,24 @@
 // ALLOW_ANY lets its workloads reach any external host, whatever the mesh says.
 #include "rules/common.h"
 #include "rules/rules.h"
+#include "semantics/istio.h"
 
 namespace meshlint::rules {
 
 void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
-  const bool mesh_registry_only = !AllowsAny(model.mesh.outbound_mode);
+  const istio::OutboundDecision mesh = istio::MeshOutbound(model);
+  const bool mesh_registry_only = !AllowsAny(mesh.mode);
   for (const Sidecar& sc : model.sidecars) {
-    if (!sc.outbound_set || !AllowsAny(sc.outbound_mode)) continue;
+    const istio::OutboundDecision own = istio::EffectiveOutbound(model, &sc);
+    if (own.origin != istio::ModeOrigin::kSidecar || !AllowsAny(own.mode)) continue;
     Diagnostic d;
-    d.loc = sc.outbound_mode_loc.valid() ? sc.outbound_mode_loc : sc.outbound_key;
+    d.loc = own.loc;
     d.object = sc.meta.ref;
     d.field = "spec.outboundTrafficPolicy.mode";
     std::string scope;
     if (sc.has_selector)
       scope = "the workloads it selects in " + sc.meta.ref.ns;
-    else if (sc.meta.ref.ns == model.mesh.root_namespace)
+    else if (istio::IsRootDefault(model, sc))
       scope = "every namespace without a Sidecar of its own (it is the root namespace default)";
     else
       scope = "every workload of namespace " + sc.meta.ref.ns;
@@ -25,9 +28,8 @@ void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
                 (mesh_registry_only ? ", although the mesh is REGISTRY_ONLY" : "") +
                 ". Set the mode to REGISTRY_ONLY (or remove outboundTrafficPolicy to inherit the "
                 "mesh's) and register the hosts it needs with ServiceEntries.";
-    if (mesh_registry_only && model.mesh.outbound_from)
-      d.related.push_back({model.mesh_sources[*model.mesh.outbound_from].outbound_mode->loc,
-                           "the mesh is REGISTRY_ONLY here"});
+    if (mesh_registry_only && mesh.origin == istio::ModeOrigin::kMesh)
+      d.related.push_back({mesh.loc, "the mesh is REGISTRY_ONLY here"});
     sink.Report(std::move(d));
   }
 }

@@ -160,7 +160,7 @@ void AttachConfig(LintSettings& s, MeshModel& model) {
   s.config_file = model.files.Add(s.config->display, s.config->path);
   if (const auto& root = s.config->root_namespace) {
     MeshConfigSource source;
-    source.origin = MeshConfigSource::Origin::kCommandLine;
+    source.origin = MeshConfigSource::Origin::kProjectConfig;
     source.description = s.config->display + " rootNamespace";
     source.object = ObjectRef{"MeshConfig", "", s.config->display};
     source.loc = root->loc;

@@ -1,10 +1,10 @@
 // Egress reachability: which external hosts each namespace (and each
 // workload-scoped Sidecar) can reach, and why. One analysis, computed from the
 // model, feeds the egress rules, `meshlint egress` and its --from/--to
-// explanation. Semantics: shared/guide/istio-semantics.md, and Istio's own
-// SidecarScope (an egress entry imports a service when the entry's namespace
-// part names the service's namespace or is `*`, and the service's hostname is
-// a subset of the entry's dnsName).
+// explanation. What Istio makes of each object (exportTo, Sidecar imports,
+// the applicable Sidecar, the outbound mode) comes from src/semantics; this
+// module indexes those answers so that a mesh of many namespaces is not
+// compared pairwise.
 #pragma once
 
 #include <cstdint>
@@ -17,31 +17,9 @@
 #include <vector>
 
 #include "model/model.h"
+#include "semantics/istio.h"
 
 namespace meshlint::egress {
-
-// ---- Host names, as Istio compares them (pkg/config/host) ----
-
-// "*" or "*.suffix".
-bool IsWildcardHost(std::string_view host);
-// Istio's Name.SubsetOf: `host` is covered by `pattern`. A wildcard host is a
-// subset only of a wildcard at least as wide ("*.a.example.com" ⊆
-// "*.example.com"); a concrete host of an equal name or a covering wildcard.
-bool HostSubsetOf(std::string_view host, std::string_view pattern);
-
-// A Sidecar egress host entry "namespace/dnsName".
-struct EgressEntry {
-  std::string_view ns;   // ".", "*", "~" or a namespace name
-  std::string_view dns;  // FQDN, "*.suffix" or "*"
-};
-// Nullopt when the entry has no "/" or an empty part (Istio rejects such
-// entries; they import nothing).
-std::optional<EgressEntry> SplitEgressHost(std::string_view entry);
-
-// Does `entry`, in a Sidecar applied to namespace `config_ns`, import a service
-// with hostname `host` that lives in namespace `service_ns`?
-bool EntryImports(const EgressEntry& entry, std::string_view config_ns,
-                  std::string_view service_ns, std::string_view host);
 
 // ---- The analysis ----
 
@@ -53,13 +31,6 @@ struct HostRef {
   friend bool operator==(const HostRef&, const HostRef&) = default;
 };
 
-// Where a row's outbound mode comes from.
-enum class ModeSource {
-  kIstioDefault,  // no mesh config sets it: Istio's default ALLOW_ANY
-  kMesh,          // the mesh config (model.mesh.outbound_from)
-  kSidecar,       // the applicable Sidecar's outboundTrafficPolicy
-};
-
 // One row of the report: the workloads of a namespace that no workload-scoped
 // Sidecar selects, or the workloads one workload-scoped Sidecar selects.
 struct Scope {
@@ -68,7 +39,7 @@ struct Scope {
   bool workload_scoped = false;
   bool namespace_known = true;  // false: asked about a namespace no input names
   OutboundMode mode = OutboundMode::kAllowAny;
-  ModeSource mode_source = ModeSource::kIstioDefault;
+  istio::ModeOrigin mode_source = istio::ModeOrigin::kIstioDefault;
   // Hosts imported from ServiceEntries exported to every namespace; rows with
   // the same import filter share one list.
   std::shared_ptr<const std::vector<HostRef>> shared;
@@ -77,11 +48,68 @@ struct Scope {
   std::vector<HostRef> own;
 };
 
-// Why a host is (not) reachable: each link points at the manifest line that
-// decides it.
-struct Reason {
-  Location loc;
-  std::string text;
+// ---- --from/--to: why a host is (not) reachable, as data ----
+// Each step names what decides one link and points at the manifest line that
+// decides it; src/report/egress_report.h renders the sentences.
+
+enum class StepKind {
+  // The chain, in the order a person checks it.
+  kNamespaceUnknown,       // no input names the namespace
+  kSeveralDefaults,        // `count` default Sidecars; `sidecar`: the one used
+  kModeBySidecar,          // `sidecar` sets `mode`
+  kModeBySidecarUnset,     // `sidecar` has outboundTrafficPolicy without a mode
+  kModeByMesh,             // `mesh_source` sets `mode`
+  kModeMeshUnset,          // `mesh_source` leaves it unset: Istio's default
+  kModeNoMeshConfig,       // no mesh config: Istio's default
+  kNotInRegistry,          // no ServiceEntry lists the host
+  kMeshInternal,           // `service_entry` lists it as MESH_INTERNAL
+  kListed,                 // `service_entry`'s hosts[`host`] lists or covers it
+  kExportToList,           // its exportTo includes the namespace (`included`) or not
+  kExportMeshDefault,      // no or empty exportTo: the mesh default does, or not
+  kNoSidecar,              // no Sidecar applies: it imports everything exported
+  kSidecarImportsAll,      // `sidecar` has no egress hosts
+  kSidecarImportsThrough,  // `sidecar`'s egress_hosts[`egress_host`] imports it
+  kSidecarDoesNotImport,   // none of `sidecar`'s egress hosts selects it
+  kImportsButNotExported,  // egress_hosts[`egress_host`] selects it, not exported here
+  kMoreServiceEntries,     // `count` more ServiceEntries list the host
+  // Changes that flip the answer.
+  kSetSidecarMode,     // REGISTRY_ONLY in `sidecar`; `mode`: the mesh's
+  kSetMeshMode,        // REGISTRY_ONLY at `mesh_source`
+  kAddMeshMode,        // no source sets the mode: add it
+  kAddDefaultSidecar,  // one that does not select `service_entry`'s host
+  kGiveEgressHosts,    // `sidecar` has none: give it some that do not select it
+  kRemoveEgressHost,   // remove `sidecar`'s egress_hosts[`egress_host`]
+  kReplaceEgressHost,  // the entry is a wildcard: replace it
+  kNarrowExport,       // export `service_entry` only where needed
+  kRemoveHost,         // remove hosts[`host`] from `service_entry`
+  kAddServiceEntry,    // no ServiceEntry lists the host: add one
+  kAddToExport,        // add the namespace to `service_entry`'s exportTo
+  kAddEgressHost,      // add the host to `sidecar`'s egress hosts
+  // The namespace's workload-scoped Sidecars, which answer for their workloads.
+  kWorkloadSidecar,    // `sidecar` in `mode`: the host `reachable` for them or not
+};
+
+// How a change relates to the one before it.
+enum class Relation {
+  kNone,
+  kAlternative,  // another way to the same end ("Or ...")
+  kAlsoNeeded,   // needed besides the change before it ("Then also ...")
+};
+
+struct Step {
+  StepKind kind = StepKind::kNamespaceUnknown;
+  Location loc;  // invalid: nothing in the inputs to point at
+  const ServiceEntry* service_entry = nullptr;
+  std::uint32_t host = 0;                  // index into service_entry->hosts
+  const Sidecar* sidecar = nullptr;
+  std::optional<std::size_t> egress_host;  // index into sidecar->egress_hosts
+  std::optional<std::size_t> mesh_source;  // index into MeshModel::mesh_sources
+  OutboundMode mode = OutboundMode::kAllowAny;
+  std::size_t count = 0;
+  bool included = false;     // kExport*: the export includes the namespace
+  bool reachable = false;    // kWorkloadSidecar
+  bool import_too = false;   // kAddServiceEntry, kAddToExport: the Sidecar must import it too
+  Relation relation = Relation::kNone;
 };
 
 struct Explanation {
@@ -90,11 +118,10 @@ struct Explanation {
   bool reachable = false;
   bool via_registry = false;  // reachable through a ServiceEntry (either mode)
   Scope scope;
-  std::vector<Reason> chain;    // the reasons, in the order a person checks them
-  std::vector<Reason> changes;  // what to change to flip the answer
-  // Workload-scoped Sidecars of the namespace, which answer for their own
-  // workloads: one line each.
-  std::vector<Reason> workload_notes;
+  istio::SidecarOrigin sidecar_origin = istio::SidecarOrigin::kNone;  // of scope.sidecar
+  std::vector<Step> chain;    // why, in the order a person checks it
+  std::vector<Step> changes;  // what to change to flip the answer
+  std::vector<Step> workload_notes;  // one per workload-scoped Sidecar of the namespace
 };
 
 class EgressAnalysis {
@@ -133,12 +160,6 @@ class EgressAnalysis {
 
   // Is `host` (a concrete name, or a wildcard) reachable from `ns`, and why.
   Explanation Explain(std::string_view ns, std::string_view host) const;
-
-  // Is hosts[h.host] of SE h.se exported to ns, and which Sidecar entry (index
-  // into sidecar->egress_hosts) imports it (nullopt: none; -1: no Sidecar or a
-  // Sidecar without egress hosts imports everything)?
-  std::optional<int> ImportingEntry(const Sidecar* sidecar, std::string_view config_ns,
-                                    const ServiceEntry& se, std::string_view host) const;
 
   // Does `se` count as an external registry entry here (MESH_EXTERNAL or no
   // location, with hosts)?

@@ -84,7 +84,7 @@ bool CompiledPolicy::AllowsWith(const std::vector<std::uint32_t>& entries,
                                 std::string_view host) const {
   for (std::uint32_t i : entries)
     for (const std::string& pattern : entries_[i]->hosts)
-      if (HostSubsetOf(host, pattern)) return true;
+      if (istio::HostSubsetOf(host, pattern)) return true;
   return false;
 }
 

@@ -1,7 +1,6 @@
 #include "model/model.h"
 
 #include <algorithm>
-#include <array>
 #include <tuple>
 #include <type_traits>
 
@@ -50,6 +49,7 @@ int Precedence(MeshConfigSource::Origin origin) {
   // What the user names explicitly wins; the ConfigMap is what istiod reads;
   // an IstioOperator is what generates that ConfigMap.
   switch (origin) {
+    case MeshConfigSource::Origin::kProjectConfig:  // before the others: inserted first
     case MeshConfigSource::Origin::kCommandLine: return 0;
     case MeshConfigSource::Origin::kConfigMap: return 1;
     case MeshConfigSource::Origin::kIstioOperator: return 2;
@@ -118,6 +118,12 @@ void MeshModel::ResolveMeshSettings() {
       [](const auto& s) { return std::string(OutboundModeName(s.outbound_mode->value)); },
       [](const auto& s) { return s.outbound_mode->loc; }, mesh.outbound_from);
   if (mesh.outbound_from) mesh.outbound_mode = mesh_sources[*mesh.outbound_from].outbound_mode->value;
+  if (!mesh.outbound_from)
+    for (std::size_t idx : order)
+      if (mesh_sources[idx].origin != MeshConfigSource::Origin::kProjectConfig) {
+        mesh.outbound_unset_at = idx;
+        break;
+      }
 }
 
 NamespaceInfo& MeshModel::Touch(const std::string& ns, const ObjectMeta& meta) {
@@ -172,69 +178,6 @@ void MeshModel::BuildNamespaceIndex() {
 const NamespaceInfo* MeshModel::FindNamespace(std::string_view name) const {
   auto it = index_by_name_.find(name);
   return it == index_by_name_.end() ? nullptr : &index_[it->second];
-}
-
-namespace {
-
-template <typename Values, typename Get>
-bool ExportListIncludes(const Values& values, Get get, std::string_view own_ns,
-                        std::string_view ns) {
-  for (const auto& v : values) {
-    std::string_view value = get(v);
-    if (value == "*") return true;
-    if (value == "." && own_ns == ns) return true;
-    if (value == ns) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-bool MeshModel::IsExportedTo(const ServiceEntry& se, std::string_view ns) const {
-  if (!se.export_to.empty())
-    return ExportListIncludes(
-        se.export_to, [](const auto& v) -> std::string_view { return v.value; }, se.meta.ref.ns,
-        ns);
-  return ExportListIncludes(
-      mesh.default_service_export_to, [](const auto& v) -> std::string_view { return v; },
-      se.meta.ref.ns, ns);
-}
-
-bool MeshModel::IsExportedToAll(const ServiceEntry& se) const {
-  auto star = [](const auto& v) { return v == "*"; };
-  if (!se.export_to.empty())
-    return std::any_of(se.export_to.begin(), se.export_to.end(),
-                       [&](const auto& v) { return star(v.value); });
-  return std::any_of(mesh.default_service_export_to.begin(),
-                     mesh.default_service_export_to.end(), star);
-}
-
-std::vector<const Sidecar*> MeshModel::DefaultSidecars(std::string_view ns) const {
-  std::vector<const Sidecar*> out;
-  const NamespaceInfo* info = FindNamespace(ns);
-  if (!info) return out;
-  for (std::size_t i : info->sidecars)
-    if (!sidecars[i].has_selector) out.push_back(&sidecars[i]);
-  return out;
-}
-
-const Sidecar* MeshModel::ApplicableSidecar(std::string_view ns) const {
-  // Istio uses the oldest when there are several; manifests carry no creation
-  // time, so the first in input order stands in for it.
-  auto own = DefaultSidecars(ns);
-  if (!own.empty()) return own.front();
-  auto root = DefaultSidecars(mesh.root_namespace);
-  if (!root.empty()) return root.front();
-  return nullptr;
-}
-
-bool MeshModel::IsSystemNamespace(std::string_view ns) const {
-  static constexpr std::array<std::string_view, 4> kSystem = {
-      "kube-system", "kube-public", "kube-node-lease", "istio-system"};
-  return ns == mesh.root_namespace ||
-         std::find(kSystem.begin(), kSystem.end(), ns) != kSystem.end() ||
-         std::find(extra_system_namespaces.begin(), extra_system_namespaces.end(), ns) !=
-             extra_system_namespaces.end();
 }
 
 }  // namespace meshlint

@@ -28,6 +28,9 @@ struct MeshSettings {
   std::optional<std::size_t> root_namespace_from;
   std::optional<std::size_t> default_export_from;
   std::optional<std::size_t> outbound_from;
+  // No source sets the outbound mode: the one that would decide it if it did
+  // (the highest-precedence source that can hold a mode), nullopt when none.
+  std::optional<std::size_t> outbound_unset_at;
 };
 
 // Two sources that set the same mesh field to different values.
@@ -90,20 +93,8 @@ class MeshModel : public Objects {
   const std::vector<NamespaceInfo>& namespace_index() const { return index_; }
   const NamespaceInfo* FindNamespace(std::string_view name) const;
 
-  // Is `se` visible in namespace `ns` (exportTo, or the mesh default)?
-  bool IsExportedTo(const ServiceEntry& se, std::string_view ns) const;
-  // Is `se` visible in every namespace of the mesh?
-  bool IsExportedToAll(const ServiceEntry& se) const;
-
-  // The selector-less Sidecars of `ns` (more than one is an error).
-  std::vector<const Sidecar*> DefaultSidecars(std::string_view ns) const;
-  // The Sidecar that governs workloads of `ns` not selected by a workload
-  // Sidecar: the namespace's own default, else the root namespace's default,
-  // else null (the proxy imports everything exported to it).
-  const Sidecar* ApplicableSidecar(std::string_view ns) const;
-
-  // System namespaces never count as part of the sidecar mesh.
-  bool IsSystemNamespace(std::string_view ns) const;
+  // What Istio makes of the objects (exportTo, the applicable Sidecar, system
+  // namespaces, ...) is answered by src/semantics/istio.h, not here.
 
  private:
   void ResolveMeshSettings();

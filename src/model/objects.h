@@ -81,7 +81,9 @@ struct Sidecar {
 
 // One place where mesh-wide settings were found.
 struct MeshConfigSource {
-  enum class Origin { kCommandLine, kConfigMap, kIstioOperator };
+  // kProjectConfig: the project config's rootNamespace, which carries no
+  // other mesh setting.
+  enum class Origin { kCommandLine, kConfigMap, kIstioOperator, kProjectConfig };
   Origin origin = Origin::kIstioOperator;
   std::string description;  // "IstioOperator istio-system/demo", "--mesh-config"
   ObjectRef object;         // the object holding it (kind MeshConfig for a bare file)

@@ -4,41 +4,34 @@
 #include <map>
 #include <sstream>
 
+#include "report/egress_common.h"
 #include "report/json_common.h"
 #include "report/report.h"
 
 namespace meshlint {
 
+using egress_detail::At;
+using egress_detail::Position;
+using egress_detail::Qualified;
 using report_detail::Json;
 using egress::EgressAnalysis;
 using egress::HostRef;
-using egress::ModeSource;
+using istio::ModeOrigin;
 using egress::Scope;
 
 namespace {
-
-std::string Qualified(const ObjectRef& ref) { return ref.ns + "/" + ref.name; }
-
-std::string At(const MeshModel& model, const Location& loc) {
-  if (!loc.valid() || loc.file >= model.files.size()) return "";
-  return TerminalSafe(model.files.display(loc.file)) + ":" + std::to_string(loc.line) + ":" +
-         std::to_string(loc.column);
-}
 
 // "REGISTRY_ONLY (mesh config, istio.yaml:9:13)"
 std::string ModeText(const MeshModel& model, const Scope& s) {
   std::string out(OutboundModeName(s.mode));
   switch (s.mode_source) {
-    case ModeSource::kSidecar: {
-      const Location& loc =
-          s.sidecar->outbound_mode_loc.valid() ? s.sidecar->outbound_mode_loc : s.sidecar->outbound_key;
-      out += " (set by the Sidecar, " + At(model, loc) + ")";
+    case ModeOrigin::kSidecar:
+      out += " (set by the Sidecar, " + At(model, istio::EffectiveOutbound(model, s.sidecar).loc) + ")";
       break;
-    }
-    case ModeSource::kMesh:
+    case ModeOrigin::kMesh:
       out += " (mesh config)";
       break;
-    case ModeSource::kIstioDefault:
+    case ModeOrigin::kIstioDefault:
       out += " (Istio default: no mesh config sets it)";
       break;
   }
@@ -54,11 +47,11 @@ std::string SidecarText(const MeshModel& model, const Scope& s) {
   return out;
 }
 
-const char* SourceName(ModeSource s) {
+const char* SourceName(ModeOrigin s) {
   switch (s) {
-    case ModeSource::kSidecar: return "sidecar";
-    case ModeSource::kMesh: return "mesh";
-    case ModeSource::kIstioDefault: return "istio-default";
+    case ModeOrigin::kSidecar: return "sidecar";
+    case ModeOrigin::kMesh: return "mesh";
+    case ModeOrigin::kIstioDefault: return "istio-default";
   }
   return "mesh";
 }
@@ -128,6 +121,33 @@ void WrapNames(std::ostream& out, const std::vector<std::string>& names, const s
   if (line.size() > indent.size()) out << line << '\n';
 }
 
+// Host groups: listed once, referred to by the namespaces that reach them.
+void WriteHostGroups(std::ostream& out, const EgressAnalysis& a, PolicyView& policy) {
+  std::vector<std::map<std::size_t, std::vector<std::string>>> denied(a.groups().size());
+  if (policy.active()) {
+    for (const Scope& s : a.scopes()) {
+      auto g = a.GroupOf(s);
+      if (!g) continue;
+      const std::string name =
+          s.workload_scoped ? s.ns + "/" + s.sidecar->meta.ref.name + " workloads" : s.ns;
+      const auto& hosts = a.groups()[*g].hosts;
+      for (std::size_t k = 0; k < hosts.size(); ++k)
+        if (!policy.Allows(s.ns, hosts[k])) denied[*g][k].push_back(name);
+    }
+  }
+  for (std::size_t g = 0; g < a.groups().size(); ++g) {
+    const auto& group = a.groups()[g];
+    out << "\nHost group " << g + 1 << ": " << group.hosts.size() << " host"
+        << (group.hosts.size() == 1 ? "" : "s") << " exported to every namespace, reached by "
+        << group.namespaces << " namespaces"
+        << (group.unfiltered ? "" : " through the same Sidecar egress hosts") << ":\n";
+    std::vector<std::string> marks(group.hosts.size());
+    for (const auto& [k, names] : denied[g])
+      marks[k] = "NOT ALLOWED by policy for " + NameList(names, 5);
+    HostTable(out, a, group.hosts, "  ", marks);
+  }
+}
+
 }  // namespace
 
 std::size_t CountPolicyViolations(const EgressAnalysis& a, const egress::CompiledPolicy& policy) {
@@ -148,10 +168,11 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
     return o.expand ? std::nullopt : a.GroupOf(s);
   };
 
-  out << "Mesh outbound mode: " << OutboundModeName(model.mesh.outbound_mode);
-  if (model.mesh.outbound_from) {
-    const MeshConfigSource& src = model.mesh_sources[*model.mesh.outbound_from];
-    out << " (" << TerminalSafe(src.description) << ", " << At(model, src.outbound_mode->loc) << ")";
+  const istio::OutboundDecision mesh = istio::MeshOutbound(model);
+  out << "Mesh outbound mode: " << OutboundModeName(mesh.mode);
+  if (mesh.origin == ModeOrigin::kMesh) {
+    out << " (" << TerminalSafe(model.mesh_sources[*mesh.mesh_source].description) << ", "
+        << At(model, mesh.loc) << ")";
   } else {
     out << " (Istio's default: no mesh config in the inputs sets it)";
   }
@@ -162,32 +183,7 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
   out << namespaces << " namespace" << (namespaces == 1 ? "" : "s") << ", " << workload_rows
       << " workload-scoped Sidecar" << (workload_rows == 1 ? "" : "s") << "\n";
 
-  // Host groups: listed once, referred to by the namespaces that reach them.
-  if (!o.expand) {
-    std::vector<std::map<std::size_t, std::vector<std::string>>> denied(a.groups().size());
-    if (policy.active()) {
-      for (const Scope& s : a.scopes()) {
-        auto g = a.GroupOf(s);
-        if (!g) continue;
-        const std::string name =
-            s.workload_scoped ? s.ns + "/" + s.sidecar->meta.ref.name + " workloads" : s.ns;
-        const auto& hosts = a.groups()[*g].hosts;
-        for (std::size_t k = 0; k < hosts.size(); ++k)
-          if (!policy.Allows(s.ns, hosts[k])) denied[*g][k].push_back(name);
-      }
-    }
-    for (std::size_t g = 0; g < a.groups().size(); ++g) {
-      const auto& group = a.groups()[g];
-      out << "\nHost group " << g + 1 << ": " << group.hosts.size() << " host"
-          << (group.hosts.size() == 1 ? "" : "s") << " exported to every namespace, reached by "
-          << group.namespaces << " namespaces"
-          << (group.unfiltered ? "" : " through the same Sidecar egress hosts") << ":\n";
-      std::vector<std::string> marks(group.hosts.size());
-      for (const auto& [k, names] : denied[g])
-        marks[k] = "NOT ALLOWED by policy for " + NameList(names, 5);
-      HostTable(out, a, group.hosts, "  ", marks);
-    }
-  }
+  if (!o.expand) WriteHostGroups(out, a, policy);
 
   // Each namespace's block (its row and its workload-scoped Sidecars' rows) is
   // rendered without the namespace's name; namespaces with identical blocks
@@ -258,11 +254,6 @@ Json HostList(const EgressAnalysis& a, const std::vector<HostRef>& hosts, Policy
   return list;
 }
 
-Json Position(const MeshModel& model, const Location& loc) {
-  if (!loc.valid() || loc.file >= model.files.size()) return nullptr;
-  return {{"file", model.files.display(loc.file)}, {"line", loc.line}, {"column", loc.column}};
-}
-
 Json ScopeJson(const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& hosts,
                PolicyView& policy, bool workload) {
   Json j;
@@ -302,10 +293,10 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
   const MeshModel& model = a.model();
   PolicyView policy(a, o.policy);
   Json mesh;
-  mesh["outboundTrafficPolicy"] = AllowsAny(model.mesh.outbound_mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
-  mesh["setAt"] = model.mesh.outbound_from
-                      ? Position(model, model.mesh_sources[*model.mesh.outbound_from].outbound_mode->loc)
-                      : Json(nullptr);
+  const istio::OutboundDecision outbound = istio::MeshOutbound(model);
+  mesh["outboundTrafficPolicy"] = AllowsAny(outbound.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
+  mesh["setAt"] =
+      outbound.origin == ModeOrigin::kMesh ? Position(model, outbound.loc) : Json(nullptr);
   mesh["rootNamespace"] = model.mesh.root_namespace;
   // Streamed one namespace at a time: the document lists every reachable host
   // of every namespace (millions of entries in a large mesh), and building it
@@ -330,67 +321,6 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
     first = false;
   }
   out << (first ? "]" : "\n  ]") << "\n}\n";
-}
-
-void WriteExplanationText(std::ostream& out, const MeshModel& model, const egress::Explanation& ex,
-                          const egress::CompiledPolicy* policy) {
-  const std::string host = TerminalSafe(ex.host), ns = TerminalSafe(ex.ns);
-  if (ex.reachable) {
-    out << host << " is reachable from namespace " << ns << ".\n";
-  } else {
-    out << host << " is NOT reachable from namespace " << ns
-        << ": its sidecars send the request to the BlackHoleCluster (HTTP clients get 502 Bad "
-           "Gateway).\n";
-  }
-  auto lines = [&](const std::vector<egress::Reason>& reasons, bool numbered) {
-    for (std::size_t i = 0; i < reasons.size(); ++i) {
-      out << "  " << (numbered ? std::to_string(i + 1) + ". " : std::string("- "));
-      const std::string at = At(model, reasons[i].loc);
-      if (!at.empty()) out << at << ": ";
-      out << TerminalSafe(reasons[i].text) << '\n';
-    }
-  };
-  out << "\nWhy:\n";
-  lines(ex.chain, true);
-  if (!ex.workload_notes.empty()) {
-    out << "\nWorkload-scoped Sidecars:\n";
-    lines(ex.workload_notes, false);
-  }
-  if (policy) {
-    const bool allowed = policy->Allows(ex.ns, ex.host);
-    out << "\nPolicy: the egress policy " << (allowed ? "allows" : "does NOT allow") << " " << host
-        << " for " << ns << ".\n";
-  }
-  out << "\nTo make it " << (ex.reachable ? "unreachable" : "reachable") << ":\n";
-  lines(ex.changes, false);
-}
-
-void WriteExplanationJson(std::ostream& out, const MeshModel& model, const egress::Explanation& ex,
-                          const egress::CompiledPolicy* policy) {
-  auto reasons = [&](const std::vector<egress::Reason>& list) {
-    Json arr = Json::array();
-    for (const auto& r : list) {
-      Json j = {{"text", r.text}};
-      Json pos = Position(model, r.loc);
-      j["file"] = pos.is_null() ? Json(nullptr) : pos["file"];
-      j["line"] = pos.is_null() ? Json(nullptr) : pos["line"];
-      j["column"] = pos.is_null() ? Json(nullptr) : pos["column"];
-      arr.push_back(std::move(j));
-    }
-    return arr;
-  };
-  Json doc;
-  doc["from"] = ex.ns;
-  doc["to"] = ex.host;
-  doc["reachable"] = ex.reachable;
-  doc["viaRegistry"] = ex.via_registry;
-  doc["outboundTrafficPolicy"] = AllowsAny(ex.scope.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
-  doc["sidecar"] = ex.scope.sidecar ? Json(Qualified(ex.scope.sidecar->meta.ref)) : Json(nullptr);
-  doc["reasons"] = reasons(ex.chain);
-  doc["workloadSidecars"] = reasons(ex.workload_notes);
-  doc["changes"] = reasons(ex.changes);
-  if (policy) doc["allowedByPolicy"] = policy->Allows(ex.ns, ex.host);
-  out << report_detail::Dump(doc, 2) << '\n';
 }
 
 }  // namespace meshlint

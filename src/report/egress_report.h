@@ -4,6 +4,8 @@
 #pragma once
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "egress/egress.h"
 
@@ -26,6 +28,19 @@ void WriteEgressJson(std::ostream& out, const egress::EgressAnalysis& analysis,
 // policy does not allow "*" for.
 std::size_t CountPolicyViolations(const egress::EgressAnalysis& analysis,
                                   const egress::CompiledPolicy& policy);
+
+// One sentence of an explanation and the line it points at.
+struct ExplainLine {
+  Location loc;
+  std::string text;
+};
+struct RenderedExplanation {
+  std::vector<ExplainLine> chain;
+  std::vector<ExplainLine> changes;
+  std::vector<ExplainLine> workload_notes;
+};
+// The sentences of each step of `ex` (not yet made terminal-safe).
+RenderedExplanation RenderExplanation(const MeshModel& model, const egress::Explanation& ex);
 
 void WriteExplanationText(std::ostream& out, const MeshModel& model,
                           const egress::Explanation& ex, const egress::CompiledPolicy* policy);
