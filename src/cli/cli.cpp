@@ -75,7 +75,7 @@ std::shared_ptr<const egress::CompiledPolicy> LoadPolicyOption(
     const po::variables_map& vm, const LintSettings& settings, const LoadOptions& load,
     MeshModel& model, std::ostream& err, bool& failed) {
   failed = false;
-  std::vector<std::string> problems;
+  std::vector<Problem> problems;
   if (vm.count("policy")) {
     problems = LoadEgressPolicy(vm["policy"].as<std::string>(), load, model);
   } else if (const auto& configured = settings.egress_policy) {
@@ -91,11 +91,14 @@ std::shared_ptr<const egress::CompiledPolicy> LoadPolicyOption(
   if (problems.empty()) {
     std::vector<egress::PolicyError> errors;
     compiled = egress::CompilePolicy(*model.egress_policy, errors);
-    for (const auto& e : errors)
-      problems.push_back(model.files.display(e.loc.file) + ":" + std::to_string(e.loc.line) + ":" +
-                         std::to_string(e.loc.column) + ": " + e.message);
+    for (const auto& e : errors) problems.push_back({e.loc, e.message, {}, ""});
   }
-  for (const std::string& p : problems) err << "meshlint: " << TerminalSafe(p) << '\n';
+  for (const Problem& p : problems) {
+    std::string where = model.files.display(p.loc.file);
+    if (p.loc.line)
+      where += ":" + std::to_string(p.loc.line) + ":" + std::to_string(p.loc.column);
+    err << "meshlint: " << TerminalSafe(where + ": " + p.message) << '\n';
+  }
   failed = !problems.empty();
   return failed ? nullptr : compiled;
 }

@@ -25,15 +25,6 @@ std::string Describe(const ObjectRef& ref) {
   return ref.kind + " '" + (ref.ns.empty() ? ref.name : ref.ns + "/" + ref.name) + "'";
 }
 
-// Every object's metadata, whatever its kind.
-template <typename Fn>
-void ForEachMeta(const MeshModel& model, Fn fn) {
-  for (const auto& o : model.namespaces) fn(o.meta);
-  for (const auto& o : model.service_entries) fn(o.meta);
-  for (const auto& o : model.sidecars) fn(o.meta);
-  for (const auto& o : model.others) fn(o);
-}
-
 class Reporter {
  public:
   Reporter(const RunOptions& run, std::vector<Finding>& out) : run_(run), out_(out) {}
@@ -88,7 +79,7 @@ void ApplySuppressions(const MeshModel& model, const RunOptions& run,
   // annotation), and findings about the ones that cannot work.
   std::map<std::string, std::map<std::string, const Located<std::string>*, std::less<>>>
       inline_by_object;
-  ForEachMeta(model, [&](const ObjectMeta& meta) {
+  model.ForEachMeta([&](const ObjectMeta& meta) {
     for (const auto& [key, value] : meta.meshlint_annotations) {
       const std::string rule_id = key.substr(kSuppressionAnnotationPrefix.size());
       Diagnostic d;
