@@ -379,6 +379,25 @@ TEST(LoaderDocuments, ClusterScopedKindsHaveNoNamespace) {
   EXPECT_EQ(m.namespace_index()[0].name, "ns1");
 }
 
+TEST(LoaderDocuments, NamespaceLabelsKeepOnlyStringPairs) {
+  // A label whose key or value is a list or mapping is no label: Kubernetes
+  // rejects it, and it must not turn into an empty-string label here. An
+  // empty value is the empty string, as the API server reads it.
+  const std::string text =
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels:\n"
+      "    istio-injection: enabled\n    nested: {a: b}\n    listed: [x]\n"
+      "    ? [complex]\n    : key\n    istio.io/rev:\n";
+  for (bool full_parse : {false, true}) {
+    LoadOptions options;
+    options.full_parse = full_parse;
+    auto m = LoadFiles({{"ns.yaml", text}}, options);
+    ASSERT_EQ(m.namespaces.size(), 1u);
+    EXPECT_EQ(m.namespaces[0].labels,
+              (std::map<std::string, std::string>{{"istio-injection", "enabled"}, {"istio.io/rev", ""}}))
+        << "full_parse " << full_parse;
+  }
+}
+
 TEST(LoaderDocuments, DuplicateKeyMakesTheObjectUnusable) {
   auto m = LoadFiles({{"d.yaml",
                        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
@@ -645,6 +664,33 @@ TEST(LoaderMeshConfigFile, BareMeshConfigAndIstioOperator) {
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_EQ(errors[0].path, options.mesh_config_file);
   }
+}
+
+// ---------------------------------------------------------------- egress policy
+
+std::vector<std::string> PolicyProblems(const std::string& text) {
+  MeshModel m;
+  std::vector<std::string> out;
+  for (const Problem& p : LoadEgressPolicyText(text, 1, "policy.yaml", {}, m))
+    out.push_back(std::to_string(p.loc.line) + ":" + std::to_string(p.loc.column) + " " +
+                  p.message);
+  return out;
+}
+
+TEST(LoaderEgressPolicy, MissingKeysPointAtWhereTheyBelong) {
+  // A key that is not written has no position of its own: the problem points
+  // at the entry (or the document) that lacks it, not at the file as a whole.
+  EXPECT_EQ(PolicyProblems("egress:\n- hosts: [a.com]\n- namespaces: x\n"),
+            (std::vector<std::string>{
+                "2:3 egress[0].namespaces must be a non-empty RE2 pattern string, e.g. "
+                "\"payments|checkout\"",
+                "3:3 egress[1].hosts must be a list of host patterns, e.g. [\"api.stripe.com\", "
+                "\"*.debian.org\"]"}));
+  EXPECT_EQ(PolicyProblems("rules: []\n"),
+            (std::vector<std::string>{"1:1 the policy has no 'egress:' list"}));
+  EXPECT_EQ(PolicyProblems("egress: {}\n"),
+            (std::vector<std::string>{
+                "1:1 'egress' must be a list of {namespaces: REGEX, hosts: [HOST...]}"}));
 }
 
 }  // namespace

@@ -34,52 +34,64 @@ void DumpList(std::ostream& o, const std::vector<Located<std::string>>& values) 
   o << ']';
 }
 
+// One line per object; an overload per kind of Objects (a kind without one
+// does not compile).
+void DumpItem(std::ostream& o, const NamespaceObject& ns) {
+  o << "ns ";
+  DumpMeta(o, ns.meta);
+  for (const auto& [k, v] : ns.labels) o << '|' << k << '=' << v;
+}
+
+void DumpItem(std::ostream& o, const ServiceEntry& se) {
+  o << "se ";
+  DumpMeta(o, se.meta);
+  DumpList(o, se.hosts);
+  o << L(se.hosts_key) << '|' << se.export_to_set;
+  DumpList(o, se.export_to);
+  o << L(se.export_to_key) << '|' << se.location.value << '@' << L(se.location.loc) << '|'
+    << se.has_workload_selector;
+}
+
+void DumpItem(std::ostream& o, const Sidecar& sc) {
+  o << "sc ";
+  DumpMeta(o, sc.meta);
+  o << '|' << sc.has_selector << L(sc.selector_loc) << '|' << sc.egress_set << L(sc.egress_key);
+  DumpList(o, sc.egress_hosts);
+  o << sc.outbound_set << L(sc.outbound_key) << OutboundModeName(sc.outbound_mode)
+    << L(sc.outbound_mode_loc);
+}
+
+void DumpItem(std::ostream& o, const ObjectMeta& other) {
+  o << "obj ";
+  DumpMeta(o, other);
+}
+
+void DumpItem(std::ostream& o, const MeshConfigSource& s) {
+  o << "mesh " << static_cast<int>(s.origin) << '|' << s.description << '|'
+    << s.object.FullyQualifiedName() << '|' << L(s.loc) << '|'
+    << (s.root_namespace ? s.root_namespace->value + "@" + L(s.root_namespace->loc) : "-") << '|';
+  if (s.default_service_export_to) DumpList(o, *s.default_service_export_to);
+  o << L(s.default_service_export_to_key) << '|' << L(s.outbound_key) << '|'
+    << (s.outbound_mode ? std::string(OutboundModeName(s.outbound_mode->value)) + "@" +
+                              L(s.outbound_mode->loc)
+                        : "-");
+}
+
+void DumpItem(std::ostream& o, const Problem& p) {
+  o << "problem " << L(p.loc) << '|' << p.message << '|' << p.object.FullyQualifiedName() << '|'
+    << p.field;
+}
+
 // Everything the loader produced and every finding, one line each.
 std::string Dump(const MeshModel& m) {
   std::ostringstream o;
   for (std::size_t i = 0; i < m.files.size(); ++i) o << "file " << m.files.display(i) << '\n';
-  for (const auto& ns : m.namespaces) {
-    o << "ns ";
-    DumpMeta(o, ns.meta);
-    for (const auto& [k, v] : ns.labels) o << '|' << k << '=' << v;
-    o << '\n';
-  }
-  for (const auto& se : m.service_entries) {
-    o << "se ";
-    DumpMeta(o, se.meta);
-    DumpList(o, se.hosts);
-    o << L(se.hosts_key) << '|' << se.export_to_set;
-    DumpList(o, se.export_to);
-    o << L(se.export_to_key) << '|' << se.location.value << '@' << L(se.location.loc) << '|'
-      << se.has_workload_selector << '\n';
-  }
-  for (const auto& sc : m.sidecars) {
-    o << "sc ";
-    DumpMeta(o, sc.meta);
-    o << '|' << sc.has_selector << L(sc.selector_loc) << '|' << sc.egress_set << L(sc.egress_key);
-    DumpList(o, sc.egress_hosts);
-    o << sc.outbound_set << L(sc.outbound_key) << OutboundModeName(sc.outbound_mode)
-      << L(sc.outbound_mode_loc) << '\n';
-  }
-  for (const auto& other : m.others) {
-    o << "obj ";
-    DumpMeta(o, other);
-    o << '\n';
-  }
-  for (const auto& s : m.mesh_sources) {
-    o << "mesh " << static_cast<int>(s.origin) << '|' << s.description << '|'
-      << s.object.FullyQualifiedName() << '|' << L(s.loc) << '|'
-      << (s.root_namespace ? s.root_namespace->value + "@" + L(s.root_namespace->loc) : "-") << '|';
-    if (s.default_service_export_to) DumpList(o, *s.default_service_export_to);
-    o << L(s.default_service_export_to_key) << '|' << L(s.outbound_key) << '|'
-      << (s.outbound_mode ? std::string(OutboundModeName(s.outbound_mode->value)) + "@" +
-                                L(s.outbound_mode->loc)
-                          : "-")
-      << '\n';
-  }
-  for (const auto& p : m.problems)
-    o << "problem " << L(p.loc) << '|' << p.message << '|' << p.object.FullyQualifiedName() << '|'
-      << p.field << '\n';
+  ForEachCollection(static_cast<const Objects&>(m), [&](const auto& items) {
+    for (const auto& item : items) {
+      DumpItem(o, item);
+      o << '\n';
+    }
+  });
   o << "stats " << m.stats.files << ' ' << m.stats.documents << ' ' << m.stats.objects << ' '
     << m.stats.skipped_non_kubernetes << ' ' << m.stats.empty_documents << '\n';
   for (const Finding& f : RunRules(m, {}))

@@ -96,6 +96,45 @@ TEST(ScanDocument, OneLineFlowListsAndEmptyMappings) {
   EXPECT_EQ(it->second.size(), 0u);
 }
 
+TEST(ScanDocument, HeaderTreeHoldsOnlyWhatTheScannerTracks) {
+  const auto h = ScanDocument(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    a: b\n"
+      "  annotations:\n    team: x\nspec:\n  replicas: 2\n");
+  ASSERT_TRUE(h);
+  LiteTree tree;
+  BuildHeaderTree(*h, tree);
+  const LiteNode root = LiteNode::Root(tree);
+  ASSERT_TRUE(root.IsMap());
+  EXPECT_TRUE(root.IsPartial());
+  EXPECT_TRUE(root.Holds("apiVersion") && root.Holds("kind") && root.Holds("metadata"));
+  EXPECT_FALSE(root.Holds("spec"));  // written, but not tracked: a reader must not see "absent"
+  ASSERT_EQ(root.size(), 3u);
+  auto it = root.begin();
+  EXPECT_EQ(it->second.Scalar(), "apps/v1");
+  EXPECT_EQ(it->second.Mark().line, 0);
+  EXPECT_EQ(it->second.Mark().column, 12);
+  ++it;
+  ++it;
+  const LiteNode md = it->second;
+  EXPECT_TRUE(md.IsPartial());
+  EXPECT_TRUE(md.Holds("name") && md.Holds("namespace") && md.Holds("annotations"));
+  EXPECT_FALSE(md.Holds("labels"));
+  ASSERT_EQ(md.size(), 2u);  // name and annotations; no namespace is written
+  auto m = md.begin();
+  EXPECT_EQ(m->second.Scalar(), "web");
+  ++m;
+  EXPECT_EQ(m->first.Scalar(), "annotations");
+  // Only the annotations meshlint keeps are known (there are none, or the
+  // scanner would have declined); any other would need the whole tree.
+  EXPECT_TRUE(m->second.HoldsPrefix("ignore.meshlint.io/"));
+  EXPECT_FALSE(m->second.HoldsPrefix("team"));
+  EXPECT_EQ(m->second.size(), 0u);
+  // A complete tree holds everything.
+  ASSERT_TRUE(ScanDocument("kind: A\nspec: {}\n", &tree));
+  EXPECT_FALSE(LiteNode::Root(tree).IsPartial());
+  EXPECT_TRUE(LiteNode::Root(tree).Holds("spec"));
+}
+
 TEST(ScanDocument, IndentlessListsAndNestedEntries) {
   EXPECT_TRUE(ScanDocument("a:\n- x: 1\n  y: 2\n-   z: 3\n    w: 4\nb: 1\n"));
   EXPECT_TRUE(ScanDocument("a:\n  - 1\n  -\n    k: v\nb:\n"));

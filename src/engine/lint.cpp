@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <limits>
 
 #include "egress/egress.h"
 #include "loader/config_file.h"
@@ -12,10 +11,6 @@ namespace meshlint {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The loader still words policy problems whole (path and position in the
-// text); they name no file of the table, so they are shown as written.
-constexpr std::uint32_t kNoFile = std::numeric_limits<std::uint32_t>::max();
 
 std::string Relative(const fs::path& absolute) {
   fs::path rel = absolute.lexically_relative(fs::current_path());
@@ -69,12 +64,10 @@ std::uint32_t AttachConfig(const ProjectConfig& config, MeshModel& model) {
 // The policy into the model, then compiled. Problems of the file come first;
 // its patterns are checked only when it could be read.
 void LoadPolicy(const PolicySource& source, const LoadOptions& load, LintResult& r) {
-  const std::vector<std::string> problems =
+  r.policy_problems =
       source.is_inline
           ? LoadEgressPolicyText(source.inline_text, source.first_line, source.path, load, r.model)
           : LoadEgressPolicy(source.path, load, r.model);
-  for (const std::string& text : problems)
-    r.policy_problems.push_back(Problem{Location{kNoFile, 0, 0, 0, 0}, text, {}, ""});
   if (!r.policy_problems.empty()) return;
   std::vector<egress::PolicyError> errors;
   auto compiled = egress::CompilePolicy(*r.model.egress_policy, errors);

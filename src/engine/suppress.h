@@ -38,13 +38,9 @@ AnnotationUse ClassifyAnnotation(std::string_view key, std::string_view reason,
 // every object, in model order.
 template <typename Fn>
 void ForEachSuppressionAnnotation(const MeshModel& model, Fn fn) {
-  auto each = [&](const ObjectMeta& meta) {
+  model.ForEachMeta([&](const ObjectMeta& meta) {
     for (const auto& [key, value] : meta.meshlint_annotations) fn(meta, key, value);
-  };
-  for (const auto& o : model.namespaces) each(o.meta);
-  for (const auto& o : model.service_entries) each(o.meta);
-  for (const auto& o : model.sidecars) each(o.meta);
-  for (const auto& o : model.others) each(o);
+  });
 }
 
 // A finding about one annotation: where it is written, on its object, with the

@@ -1,4 +1,5 @@
-// Files and stdin → documents → MeshModel. The only code that touches yaml-cpp.
+// Files and stdin → documents → MeshModel: the loader's public face. The
+// loader is the only code that touches yaml-cpp.
 #pragma once
 
 #include <string>
@@ -62,17 +63,17 @@ void LoadMeshConfigText(std::string_view text, const std::string& display_name,
                         const LoadOptions& options, MeshModel& model);
 
 // Reads an egress policy file (`--policy FILE`) into model.egress_policy and
-// adds the file to model.files. Returns what makes it unusable, each as
-// "path:line:col: message" (empty: loaded). Pattern syntax is checked by
-// egress::CompilePolicy, not here.
-std::vector<std::string> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
-                                          MeshModel& model);
+// adds the file to model.files. Returns what makes it unusable, each located
+// in model.files (loc.line 0: the file as a whole); empty: loaded. Pattern
+// syntax is checked by egress::CompilePolicy, not here.
+std::vector<Problem> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
+                                      MeshModel& model);
 
 // The same for a policy written inside another file (the project config's
 // `egressPolicy:` mapping): `text` is that file's text from line `first_line`
 // on, columns unchanged, so positions point into `path`.
-std::vector<std::string> LoadEgressPolicyText(std::string_view text, std::uint32_t first_line,
-                                              const std::string& path, const LoadOptions& options,
-                                              MeshModel& model);
+std::vector<Problem> LoadEgressPolicyText(std::string_view text, std::uint32_t first_line,
+                                          const std::string& path, const LoadOptions& options,
+                                          MeshModel& model);
 
 }  // namespace meshlint

@@ -23,6 +23,45 @@ struct Level {
 
 using Type = LiteTree::Type;
 
+// The keys the scanner records, mapping by mapping. A partial tree
+// (BuildHeaderTree) holds exactly these, so PartialMapHolds answers from the
+// same table: what the scanner records and what a reader may ask of a
+// partial tree cannot drift apart.
+struct TrackedKey {
+  Where where;
+  std::string_view key;
+  ScannedScalar DocumentHeader::*field;  // a single-line scalar, or
+  Where child;                           // a mapping (else kOther)
+};
+constexpr TrackedKey kTracked[] = {
+    {Where::kRoot, "apiVersion", &DocumentHeader::api_version, Where::kOther},
+    {Where::kRoot, "kind", &DocumentHeader::kind, Where::kOther},
+    {Where::kRoot, "metadata", nullptr, Where::kMetadata},
+    {Where::kMetadata, "name", &DocumentHeader::name, Where::kOther},
+    {Where::kMetadata, "generateName", &DocumentHeader::generate_name, Where::kOther},
+    {Where::kMetadata, "namespace", &DocumentHeader::ns, Where::kOther},
+    {Where::kMetadata, "annotations", nullptr, Where::kAnnotations},
+};
+// Annotations with this prefix make the scanner decline the document, so an
+// accepted one has none of them.
+constexpr std::string_view kDeclinedAnnotations = "ignore.meshlint.io/";
+
+const TrackedKey* FindTracked(Where where, std::string_view key) {
+  for (const TrackedKey& t : kTracked)
+    if (t.where == where && t.key == key) return &t;
+  return nullptr;
+}
+
+Where WhereOf(LiteTree::Partial partial) {
+  switch (partial) {
+    case LiteTree::Partial::kRoot: return Where::kRoot;
+    case LiteTree::Partial::kMetadata: return Where::kMetadata;
+    case LiteTree::Partial::kAnnotations: return Where::kAnnotations;
+    case LiteTree::Partial::kNo: break;
+  }
+  return Where::kOther;
+}
+
 bool IsKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '-' || c == '.' || c == '/';
@@ -154,7 +193,8 @@ class Scanner {
   std::uint32_t NewNode(Type type, std::size_t column, std::uint32_t parent,
                         std::string_view scalar = {}) {
     if (!tree_) return 0;
-    const std::uint32_t n = tree_->Add(type, line_, static_cast<std::uint32_t>(column));
+    const std::uint32_t n =
+        tree_->Add(type, static_cast<int>(line_), static_cast<int>(column));
     tree_->nodes[n].scalar.assign(scalar);
     if (n != 0) tree_->nodes[parent].kids.push_back(n);
     return n;
@@ -200,24 +240,15 @@ class Scanner {
   }
 
   ScannedScalar* Field(Where where, std::string_view key, Where& child) {
-    child = Where::kOther;
-    if (where == Where::kRoot) {
-      if (key == "apiVersion") return &header_.api_version;
-      if (key == "kind") return &header_.kind;
-      if (key == "metadata") child = Where::kMetadata;
-    } else if (where == Where::kMetadata) {
-      if (key == "name") return &header_.name;
-      if (key == "generateName") return &header_.generate_name;
-      if (key == "namespace") return &header_.ns;
-      if (key == "annotations") child = Where::kAnnotations;
-    }
-    return nullptr;
+    const TrackedKey* t = FindTracked(where, key);
+    child = t ? t->child : Where::kOther;
+    return t && t->field ? &(header_.*(t->field)) : nullptr;
   }
 
   bool KeyValue(std::string_view line, std::uint32_t line_no, std::size_t key_col,
                 std::string_view key, std::size_t after_colon) {
     const Where where = stack_.back().where;
-    if (where == Where::kAnnotations && key.substr(0, 19) == "ignore.meshlint.io/") return false;
+    if (where == Where::kAnnotations && key.starts_with(kDeclinedAnnotations)) return false;
     Where child;
     ScannedScalar* field = Field(where, key, child);
     if (child != Where::kOther) {
@@ -399,9 +430,56 @@ class Scanner {
 
 }  // namespace
 
+bool PartialMapHolds(LiteTree::Partial partial, std::string_view key) {
+  return FindTracked(WhereOf(partial), key) != nullptr;
+}
+
+bool PartialMapHoldsPrefix(LiteTree::Partial partial, std::string_view prefix) {
+  return partial == LiteTree::Partial::kAnnotations && prefix == kDeclinedAnnotations;
+}
+
 std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree) {
   if (tree) tree->Clear();
   return Scanner(text, tree).Run();
+}
+
+void BuildHeaderTree(const DocumentHeader& header, LiteTree& tree) {
+  tree.Clear();
+  // Keys and mappings get no position: a reader needs one only to report a
+  // problem, and a problem sends the document to yaml-cpp anyway.
+  auto map = [&](LiteTree::Partial partial) {
+    const std::uint32_t n = tree.Add(Type::kMap, -1, -1);
+    tree.nodes[n].partial = partial;
+    return n;
+  };
+  const std::uint32_t root = map(LiteTree::Partial::kRoot);
+  std::uint32_t metadata = 0;
+  for (Where where : {Where::kRoot, Where::kMetadata}) {
+    const std::uint32_t parent = where == Where::kRoot ? root : metadata;
+    if (where == Where::kMetadata && metadata == 0) break;
+    for (const TrackedKey& t : kTracked) {
+      if (t.where != where) continue;
+      const bool present = t.field ? (header.*(t.field)).found
+                           : t.child == Where::kMetadata ? header.has_metadata
+                                                         : header.has_annotations;
+      if (!present) continue;
+      const std::uint32_t key = tree.Add(Type::kScalar, -1, -1);
+      tree.nodes[key].scalar.assign(t.key);
+      std::uint32_t value;
+      if (t.field) {
+        const ScannedScalar& v = header.*(t.field);
+        value = tree.Add(v.null ? Type::kNull : Type::kScalar, static_cast<int>(v.line),
+                         static_cast<int>(v.column));
+        tree.nodes[value].scalar = v.value;
+      } else if (t.child == Where::kMetadata) {
+        value = metadata = map(LiteTree::Partial::kMetadata);
+      } else {
+        value = map(LiteTree::Partial::kAnnotations);
+      }
+      tree.nodes[parent].kids.push_back(key);
+      tree.nodes[parent].kids.push_back(value);
+    }
+  }
 }
 
 }  // namespace meshlint

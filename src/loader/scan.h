@@ -1,7 +1,8 @@
 // A cheap reader for the documents no rule looks inside (Deployments,
 // ConfigMaps, CRDs...): it finds apiVersion, kind and the metadata the model
-// keeps without building a yaml-cpp tree, which is most of the loading time of
-// a large repository. No yaml-cpp here; testable on strings.
+// keeps without yaml-cpp, which is most of the loading time of a large
+// repository; for the few kinds read in full it builds the whole tree. No
+// yaml-cpp here; testable on strings.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "loader/tree.h"
 
 namespace meshlint {
 
@@ -35,116 +38,6 @@ struct DocumentHeader {
   bool has_annotations = false;
 };
 
-// A document tree built by the scanner, for the few kinds the model reads in
-// full (ServiceEntry, Sidecar, Namespace). LiteNode offers the part of
-// YAML::Node's interface the loader uses, so one extraction code serves both.
-class LiteTree {
- public:
-  enum class Type : std::uint8_t { kNull, kScalar, kSequence, kMap };
-  struct Rec {
-    Type type = Type::kNull;
-    std::uint32_t line = 0;
-    std::uint32_t column = 0;
-    std::string scalar;
-    std::vector<std::uint32_t> kids;  // a map's are key, value, key, value...
-  };
-  // nodes[0] is the root; only the first `used` are the current document's.
-  // The others are kept from earlier documents with their strings' and
-  // lists' memory, so reading one document after another does not go back
-  // to the allocator for every node.
-  std::vector<Rec> nodes;
-  std::size_t used = 0;
-
-  void Clear() { used = 0; }
-  std::uint32_t Add(Type type, std::uint32_t line, std::uint32_t column) {
-    if (used == nodes.size()) nodes.emplace_back();
-    Rec& r = nodes[used];
-    r.type = type;
-    r.line = line;
-    r.column = column;
-    r.scalar.clear();
-    r.kids.clear();
-    return static_cast<std::uint32_t>(used++);
-  }
-};
-
-class LiteNode {
- public:
-  struct Position {  // as YAML::Mark: 0-based line and column
-    int pos = 0;  // byte offset: not tracked; line and column identify a node
-    int line = -1;
-    int column = -1;
-  };
-  LiteNode() = default;
-  LiteNode(const LiteTree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
-
-  // Rebinds the handle (as YAML::Node::reset; a LiteNode never writes through).
-  void reset(const LiteNode& other) { *this = other; }
-
-  bool operator!() const { return tree_ == nullptr; }
-  bool IsNull() const { return !tree_ || rec().type == LiteTree::Type::kNull; }
-  bool IsScalar() const { return tree_ && rec().type == LiteTree::Type::kScalar; }
-  bool IsSequence() const { return tree_ && rec().type == LiteTree::Type::kSequence; }
-  bool IsMap() const { return tree_ && rec().type == LiteTree::Type::kMap; }
-  const std::string& Scalar() const { return rec().scalar; }
-  Position Mark() const {
-    if (!tree_) return {};
-    return {0, static_cast<int>(rec().line), static_cast<int>(rec().column)};
-  }
-  std::size_t size() const {
-    if (IsSequence()) return rec().kids.size();
-    if (IsMap()) return rec().kids.size() / 2;
-    return 0;
-  }
-  // The i-th entry of a sequence (as the loader uses it; not a map lookup).
-  LiteNode operator[](std::size_t i) const {
-    if (!IsSequence() || i >= rec().kids.size()) return {};
-    return LiteNode(tree_, rec().kids[i]);
-  }
-
-  // Iterates a map's key/value pairs; nothing for other nodes.
-  class Iterator;
-  Iterator begin() const;
-  Iterator end() const;
-
- private:
-  const LiteTree::Rec& rec() const { return tree_->nodes[index_]; }
-  const LiteTree* tree_ = nullptr;
-  std::uint32_t index_ = 0;
-};
-
-class LiteNode::Iterator {
- public:
-  struct Entry {
-    LiteNode first, second;
-  };
-  Iterator(const LiteNode& map, std::size_t i) : map_(map), i_(i) { Load(); }
-  const Entry* operator->() const { return &entry_; }
-  const Entry& operator*() const { return entry_; }
-  Iterator& operator++() {
-    i_ += 2;
-    Load();
-    return *this;
-  }
-  bool operator!=(const Iterator& o) const { return i_ != o.i_; }
-  bool operator==(const Iterator& o) const { return i_ == o.i_; }
-
- private:
-  void Load() {
-    if (map_.IsMap() && i_ + 1 < map_.rec().kids.size())
-      entry_ = {LiteNode(map_.tree_, map_.rec().kids[i_]),
-                LiteNode(map_.tree_, map_.rec().kids[i_ + 1])};
-  }
-  LiteNode map_;
-  std::size_t i_;
-  Entry entry_;
-};
-
-inline LiteNode::Iterator LiteNode::begin() const { return Iterator(*this, 0); }
-inline LiteNode::Iterator LiteNode::end() const {
-  return Iterator(*this, IsMap() ? rec().kids.size() : 0);
-}
-
 // Reads `text` (one document as SplitDocuments cuts it) when — and only when —
 // it is certain that yaml-cpp would parse it without error into a mapping and
 // read the same values: every line must belong to a conservative block-style
@@ -160,5 +53,10 @@ inline LiteNode::Iterator LiteNode::end() const {
 // block scalars and escapes in double-quoted scalars, whose values it does not
 // decode.
 std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree = nullptr);
+
+// Builds the partial tree of a scanned header: the identity it tracked, in
+// mappings marked partial, so that a reader learns what the header says and
+// is told when it asks for more.
+void BuildHeaderTree(const DocumentHeader& header, LiteTree& tree);
 
 }  // namespace meshlint

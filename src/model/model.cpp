@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <type_traits>
 
 namespace meshlint {
 
@@ -146,16 +147,26 @@ NamespaceInfo& MeshModel::Touch(const std::string& ns, const ObjectMeta& meta) {
 void MeshModel::BuildNamespaceIndex() {
   index_.clear();
   index_by_name_.clear();
-  for (std::size_t i = 0; i < namespaces.size(); ++i) {
-    NamespaceInfo& info = Touch(namespaces[i].meta.ref.name, namespaces[i].meta);
-    if (!info.manifest) info.manifest = i;
-  }
-  for (std::size_t i = 0; i < service_entries.size(); ++i)
-    Touch(service_entries[i].meta.ref.ns, service_entries[i].meta).service_entries.push_back(i);
-  for (std::size_t i = 0; i < sidecars.size(); ++i)
-    Touch(sidecars[i].meta.ref.ns, sidecars[i].meta).sidecars.push_back(i);
-  for (const ObjectMeta& meta : others)
-    if (!meta.ref.ns.empty()) Touch(meta.ref.ns, meta);
+  // Every object of every kind makes its namespace known; the kinds that
+  // NamespaceInfo indexes are also listed there.
+  ForEachCollection(static_cast<const Objects&>(*this), [&](const auto& items) {
+    using T = typename std::decay_t<decltype(items)>::value_type;
+    if constexpr (HasMeta<T>) {
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const ObjectMeta& meta = MetaOf(items[i]);
+        if constexpr (std::is_same_v<T, NamespaceObject>) {
+          NamespaceInfo& info = Touch(meta.ref.name, meta);
+          if (!info.manifest) info.manifest = i;
+        } else if constexpr (std::is_same_v<T, ServiceEntry>) {
+          Touch(meta.ref.ns, meta).service_entries.push_back(i);
+        } else if constexpr (std::is_same_v<T, Sidecar>) {
+          Touch(meta.ref.ns, meta).sidecars.push_back(i);
+        } else if (!meta.ref.ns.empty()) {
+          Touch(meta.ref.ns, meta);
+        }
+      }
+    }
+  });
 
   // Name order, and an index that follows it.
   std::sort(index_.begin(), index_.end(),

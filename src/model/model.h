@@ -13,81 +13,10 @@
 
 #include "model/location.h"
 #include "model/object_ref.h"
+#include "model/objects.h"
 #include "model/problem.h"
 
 namespace meshlint {
-
-// What every loaded object has.
-struct ObjectMeta {
-  std::string api_version;
-  ObjectRef ref;
-  bool ns_defaulted = false;  // no metadata.namespace: placed in the default
-  Location loc;               // the `kind:` value, or the document start
-  Location name_loc;          // the metadata.name value
-  Location ns_loc;            // the metadata.namespace value, when written
-  // Annotations under ignore.meshlint.io/ only (suppressions); others are not
-  // kept, to keep the model small.
-  std::vector<std::pair<std::string, Located<std::string>>> meshlint_annotations;
-
-  // Where a finding about the object as a whole should point.
-  const Location& anchor() const { return name_loc.valid() ? name_loc : loc; }
-};
-
-struct NamespaceObject {
-  ObjectMeta meta;
-  std::map<std::string, std::string> labels;
-};
-
-struct ServiceEntry {
-  ObjectMeta meta;
-  std::vector<Located<std::string>> hosts;
-  Location hosts_key;  // the `hosts:` key
-  bool export_to_set = false;  // `exportTo` written (possibly as [])
-  std::vector<Located<std::string>> export_to;
-  Location export_to_key;
-  Located<std::string> location;  // MESH_EXTERNAL, MESH_INTERNAL or ""
-  bool has_workload_selector = false;
-
-  // MESH_EXTERNAL or unset: the hosts are outside the mesh.
-  bool IsExternal() const { return location.value != "MESH_INTERNAL"; }
-};
-
-enum class OutboundMode { kRegistryOnly, kAllowAny, kAllowAnyDynamicDns };
-std::string_view OutboundModeName(OutboundMode mode);
-std::optional<OutboundMode> ParseOutboundMode(std::string_view text);
-inline bool AllowsAny(OutboundMode m) { return m != OutboundMode::kRegistryOnly; }
-
-struct Sidecar {
-  ObjectMeta meta;
-  bool has_selector = false;
-  Location selector_loc;
-  bool egress_set = false;  // `egress:` written
-  Location egress_key;
-  // Every `hosts` entry of every egress listener, in order.
-  std::vector<Located<std::string>> egress_hosts;
-  // `outboundTrafficPolicy` written; a policy without `mode` is REGISTRY_ONLY
-  // (the enum's zero value), not "inherit".
-  bool outbound_set = false;
-  Location outbound_key;
-  OutboundMode outbound_mode = OutboundMode::kRegistryOnly;
-  Location outbound_mode_loc;  // the `mode:` value, when written
-};
-
-// One place where mesh-wide settings were found.
-struct MeshConfigSource {
-  // kProjectConfig: the project config's rootNamespace, which carries no
-  // other mesh setting.
-  enum class Origin { kCommandLine, kConfigMap, kIstioOperator, kProjectConfig };
-  Origin origin = Origin::kIstioOperator;
-  std::string description;  // "IstioOperator istio-system/demo", "--mesh-config"
-  ObjectRef object;         // the object holding it (kind MeshConfig for a bare file)
-  Location loc;             // the meshConfig/data.mesh key, or the document
-  std::optional<Located<std::string>> root_namespace;
-  std::optional<std::vector<Located<std::string>>> default_service_export_to;
-  Location default_service_export_to_key;
-  Location outbound_key;  // `outboundTrafficPolicy:` key, when written
-  std::optional<Located<OutboundMode>> outbound_mode;
-};
 
 // Effective mesh-wide settings after all sources were weighed.
 struct MeshSettings {
@@ -142,24 +71,11 @@ struct EgressPolicy {
   std::vector<EgressPolicyEntry> entries;
 };
 
-struct LoadStats {
-  std::size_t files = 0;
-  std::size_t documents = 0;
-  std::size_t objects = 0;
-  std::size_t skipped_non_kubernetes = 0;  // mappings without apiVersion/kind
-  std::size_t empty_documents = 0;
-};
-
-class MeshModel {
+// The loaded objects (Objects: namespaces, service_entries, sidecars,
+// others, mesh_sources, problems, stats) and what is derived from them.
+class MeshModel : public Objects {
  public:
   FileTable files;
-  std::vector<NamespaceObject> namespaces;
-  std::vector<ServiceEntry> service_entries;
-  std::vector<Sidecar> sidecars;
-  std::vector<ObjectMeta> others;  // every other object, generically
-  std::vector<MeshConfigSource> mesh_sources;
-  std::vector<LoadProblem> problems;
-  LoadStats stats;
   // System namespaces named by the project config, besides the built-in ones.
   std::vector<std::string> extra_system_namespaces;
   std::optional<EgressPolicy> egress_policy;  // --policy FILE, when given

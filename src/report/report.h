@@ -77,8 +77,9 @@ void WriteRulesText(std::ostream& out);
 void WriteRulesMarkdown(std::ostream& out);
 void WriteRulesJson(std::ostream& out);
 
-// "path:line:col: message" ("path: message" for a whole file; the message
-// alone when it names no file of `files`). Unescaped: JSON and SARIF quote it.
+// "path:line:col: message" ("path: message" for a whole file, loc.line 0;
+// the message alone when loc.file is not in `files`). Unescaped: JSON and
+// SARIF quote it.
 std::string ProblemText(const FileTable& files, const Problem& problem);
 // "meshlint: <ProblemText>" on a line of its own, safe for a terminal: how
 // every problem that stops or spoils a run is told on stderr.

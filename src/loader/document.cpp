@@ -1,0 +1,206 @@
+#include "loader/document.h"
+
+#include <algorithm>
+
+#include "loader/node_reader.h"
+#include "loader/object_reader.h"
+#include "loader/scan.h"
+#include "loader/yaml_tree.h"
+
+namespace meshlint {
+
+namespace {
+
+// A thread's tree grown past this many nodes (a huge document) is given back
+// to the allocator after use rather than kept for the next document.
+constexpr std::size_t kKeptTreeNodes = std::size_t{1} << 16;
+
+enum class TreeRead { kRead, kNeedsFullTree, kRejected };
+
+// Reads a document's tree into `out`. A tree from the scanner must read
+// without a problem: when it reports any (or is partial and the object needs
+// more), what it added is rolled back, so that every problem — and where it
+// points — comes from yaml-cpp.
+TreeRead ReadTree(const LiteTree& tree, const TextSpan& span, const LoadOptions& options,
+                  bool scanned, Objects& out) {
+  const Objects::Marker before = out.Mark();
+  const std::size_t problems = out.problems.size();
+  WorkBudget budget = BudgetFor(span.text);
+  NodeReader reader(out, options, span, budget);
+  try {
+    ReadDocument(reader, LiteNode::Root(tree));
+  } catch (const NeedsFullTree&) {
+    out.Truncate(before);
+    return TreeRead::kNeedsFullTree;
+  }
+  if (!scanned || out.problems.size() == problems) return TreeRead::kRead;
+  out.Truncate(before);
+  return TreeRead::kRejected;
+}
+
+// Whether the first top-level `kind:` line names a kind the model reads in
+// full, so that the scan should build its tree at once. Only a guess, found
+// near the top of most documents: a wrong one costs a second scan or an
+// unused tree, never a different result.
+bool LikelyReadInFull(std::string_view text) {
+  std::size_t at = text.starts_with("kind: ") ? 0 : text.find("\nkind: ");
+  if (at == std::string_view::npos) return false;
+  std::string_view kind = text.substr(at + (at == 0 ? 6 : 7));
+  kind = kind.substr(0, kind.find_first_of(" \n#"));
+  return KindLikelyReadInFull(kind);
+}
+
+// The scanner's fast path: true when it read the document.
+bool LoadScanned(const DocumentChunk& chunk, const TextSpan& span, const LoadOptions& options,
+                 LiteTree& tree, Objects& out) {
+  const bool full = LikelyReadInFull(chunk.text);
+  auto header = ScanDocument(chunk.text, full ? &tree : nullptr);
+  if (!header) return false;
+  if (!full) BuildHeaderTree(*header, tree);
+  TreeRead read = ReadTree(tree, span, options, true, out);
+  if (read == TreeRead::kNeedsFullTree && !full && ScanDocument(chunk.text, &tree))
+    read = ReadTree(tree, span, options, true, out);
+  return read == TreeRead::kRead;
+}
+
+Location DocumentStart(std::uint32_t file, const DocumentChunk& chunk) {
+  // Helm documents count lines from their `# Source:` comment (line 0).
+  const std::uint32_t start = std::max<std::uint32_t>(chunk.first_line, 1);
+  return Location{file, start, 1, start, 2};
+}
+
+// What yaml-cpp could not parse, as a problem.
+Problem ParseProblem(const YamlError& e, const DocumentChunk& chunk, const TextSpan& span) {
+  if (e.depth > 0) {
+    // yaml-cpp's own guard (block nesting such as `- - - - ...`).
+    Location loc = DocumentStart(span.file, chunk);
+    if (e.line >= 0) {
+      loc.line = chunk.first_line + static_cast<std::uint32_t>(e.line);
+      loc.column = static_cast<std::uint32_t>(e.column) + 1;
+      loc.end_line = loc.line;
+      loc.end_column = loc.column + 1;
+    }
+    return {loc,
+            "collections nested " + std::to_string(e.depth) +
+                " deep: nesting too deep to be a manifest, not parsed",
+            {},
+            ""};
+  }
+  Location loc = DocumentStart(span.file, chunk);
+  if (e.line >= 0) loc = ParseErrorLocation(span, e.line, e.column);
+  if (loc.line == 0) loc = DocumentStart(span.file, chunk);
+  std::string message = "YAML syntax error: " + e.message;
+  if (auto tmpl = FindTemplateMarker(chunk.text)) {
+    message = std::string(kTemplateMessage) + "; YAML parser says: " + e.message;
+    loc.line = chunk.first_line + tmpl->line - 1;
+    loc.column = tmpl->column;
+    loc.end_line = loc.line;
+    loc.end_column = loc.column + 2;
+  }
+  return {loc, message, {}, ""};
+}
+
+}  // namespace
+
+Location ParseErrorLocation(const TextSpan& span, int mark_line, int mark_column) {
+  auto line = static_cast<std::uint32_t>(mark_line);
+  auto column = static_cast<std::uint32_t>(mark_column);
+  auto content = [&](std::uint32_t i) {
+    std::string_view text = span.Line(i);
+    std::size_t first = text.find_first_not_of(" \t\r");
+    return first == std::string_view::npos || text[first] == '#' ? std::string_view{} : text;
+  };
+  if (line >= span.LineCount() || content(line).empty()) {
+    for (std::uint32_t i = std::min(line, span.LineCount()); i-- > 0;) {
+      std::string_view text = content(i);
+      if (text.empty()) continue;
+      line = i;
+      column = static_cast<std::uint32_t>(text.find_last_not_of(" \t\r"));
+      break;
+    }
+  }
+  Location loc;
+  loc.file = span.file;
+  loc.line = loc.end_line = span.first_line + line;
+  loc.column = span.column_offset + column + 1;
+  loc.end_column = loc.column + 1;
+  return loc;
+}
+
+void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions& options,
+               Objects& out) {
+  TextSpan span;
+  span.file = file;
+  span.text = chunk.text;
+  span.first_line = chunk.first_line;
+  if (chunk.text.size() > kMaxDocumentBytes) {
+    ++out.stats.documents;
+    out.problems.push_back(
+        {DocumentStart(file, chunk),
+         "YAML document of " + std::to_string(chunk.text.size() >> 20) +
+             " MiB is larger than the " + std::to_string(kMaxDocumentBytes >> 20) +
+             " MiB meshlint parses (Kubernetes objects are at most a few MiB): not parsed; "
+             "split it into one document per object",
+         {}, ""});
+    return;
+  }
+  thread_local LiteTree tree;
+  struct Shrink {  // after the document, whichever way it ends
+    ~Shrink() {
+      if (tree.nodes.size() > kKeptTreeNodes) tree = LiteTree{};
+    }
+  } shrink;
+  // The scanner declines every document FindExcessiveNesting could object
+  // to, so that check is needed only on the way to yaml-cpp.
+  if (!options.full_parse && LoadScanned(chunk, span, options, tree, out)) return;
+  if (auto deep = FindExcessiveNesting(chunk.text)) {
+    ++out.stats.documents;
+    Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
+    loc.end_line = loc.line;
+    loc.end_column = loc.column + 1;
+    out.problems.push_back({loc, deep->message, {}, ""});
+    return;
+  }
+  if (auto error = ParseYaml(chunk.text, tree)) {
+    ++out.stats.documents;
+    out.problems.push_back(ParseProblem(*error, chunk, span));
+    return;
+  }
+  ReadTree(tree, span, options, false, out);
+}
+
+bool SplitContent(std::string_view text, std::uint32_t file, bool is_json, Objects& out,
+                  std::vector<DocumentChunk>& chunks) {
+  ++out.stats.files;
+  if (auto bad = FindBinary(text)) {
+    out.problems.push_back(
+        {Location{file, bad->line, bad->column, bad->line, bad->column + 1}, bad->message, {}, ""});
+    return false;
+  }
+  chunks = SplitDocuments(StripBom(text), is_json);
+  return true;
+}
+
+std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_json,
+                              const SourceFileFn* source_file) {
+  if (source_file && !is_json) {
+    if (auto source = FindHelmSource(chunk.text)) {
+      chunk.text.remove_prefix(source->offset);
+      chunk.first_line = 0;  // the comment is line 0 of its template's document
+      return (*source_file)(source->path);
+    }
+  }
+  return file;
+}
+
+void LoadContent(std::string_view text, std::uint32_t file, bool is_json,
+                 const LoadOptions& options, Objects& out, const SourceFileFn* source_file) {
+  std::vector<DocumentChunk> chunks;
+  if (!SplitContent(text, file, is_json, out, chunks)) return;
+  for (DocumentChunk chunk : chunks) {
+    const std::uint32_t doc_file = AttributeSource(chunk, file, is_json, source_file);
+    LoadChunk(chunk, doc_file, options, out);
+  }
+}
+
+}  // namespace meshlint

@@ -1,0 +1,183 @@
+#include "loader/mesh_config.h"
+
+#include <utility>
+
+#include "loader/document.h"
+#include "loader/object_reader.h"
+#include "loader/yaml_tree.h"
+
+namespace meshlint {
+
+namespace {
+
+void ReadOutboundMode(NodeReader& r, const Field& f, MeshConfigSource& source,
+                      const ObjectRef& ref, const std::string& path) {
+  source.outbound_key = r.Loc(f.key);
+  r.RequireMap(f, ref, path + ".outboundTrafficPolicy");
+  Field m = r.Get(f.value, "mode", ref, path);
+  if (!m.present()) return;
+  auto mode = r.Scalar(m, ref, path + ".outboundTrafficPolicy.mode");
+  auto parsed = ParseOutboundMode(mode.value);
+  if (!parsed) {
+    r.Problem(mode.loc,
+              "outboundTrafficPolicy.mode '" + mode.value +
+                  "' is not one of REGISTRY_ONLY, ALLOW_ANY, ALLOW_ANY_DYNAMIC_DNS",
+              ref, path + ".outboundTrafficPolicy.mode");
+    throw Unusable{};
+  }
+  source.outbound_mode = Located<OutboundMode>{*parsed, mode.loc};
+}
+
+}  // namespace
+
+void ReadMeshConfig(NodeReader& r, const LiteNode& mc, MeshConfigSource source,
+                    const ObjectRef& ref, const std::string& path) {
+  try {
+    r.Charge(64);
+    if (!mc.IsMap()) {
+      if (!mc.IsNull()) r.Problem(r.Loc(mc), "mesh config must be a mapping", ref, path);
+      r.out().mesh_sources.push_back(std::move(source));
+      return;
+    }
+    if (Field f = r.Get(mc, "rootNamespace", ref, path); f.present())
+      source.root_namespace = r.Scalar(f, ref, path + ".rootNamespace");
+    if (Field f = r.Get(mc, "defaultServiceExportTo", ref, path); f.present()) {
+      source.default_service_export_to = r.ScalarList(f, ref, path + ".defaultServiceExportTo");
+      source.default_service_export_to_key = r.Loc(f.key);
+    }
+    if (Field f = r.Get(mc, "outboundTrafficPolicy", ref, path); f.present())
+      ReadOutboundMode(r, f, source, ref, path);
+    r.out().mesh_sources.push_back(std::move(source));
+  } catch (const Unusable&) {
+    // Reported; the source is not used.
+  }
+}
+
+bool IsMeshConfigMapName(const ObjectMeta& meta) {
+  return meta.ref.name == "istio" || meta.ref.name.starts_with("istio-");
+}
+
+void ReadIstioOperator(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                       const std::string& where) {
+  Field spec = r.Spec(node, meta.ref, where);
+  if (spec.present()) {
+    Field mc = r.Get(spec.value, "meshConfig", meta.ref, NodeReader::Join(where, "spec"));
+    if (mc.found) {
+      MeshConfigSource source;
+      source.origin = MeshConfigSource::Origin::kIstioOperator;
+      source.description = "IstioOperator " + Qualified(meta.ref);
+      source.object = meta.ref;
+      source.loc = r.Loc(mc.key);
+      ReadMeshConfig(r, mc.value, std::move(source), meta.ref,
+                     NodeReader::Join(where, "spec.meshConfig"));
+    }
+  }
+  r.out().others.push_back(std::move(meta));
+}
+
+namespace {
+
+// ConfigMap `istio` (or `istio-<revision>`) holds the mesh config as YAML
+// inside the string `data.mesh`.
+void ReadConfigMapMesh(NodeReader& r, const LiteNode& node, const ObjectMeta& meta,
+                       const std::string& where) {
+  if (!IsMeshConfigMapName(meta)) return;
+  Field data = r.Get(node, "data", meta.ref, where);
+  if (!data.present() || !data.value.IsMap()) return;
+  Field mesh = r.Get(data.value, "mesh", meta.ref, NodeReader::Join(where, "data"));
+  if (!mesh.present()) return;
+  const std::string mesh_path = NodeReader::Join(where, "data.mesh");
+  auto text = r.Scalar(mesh, meta.ref, mesh_path);
+  // The embedded text meets yaml-cpp too: the same guards as a file. Its
+  // parse costs its size again.
+  r.Charge(text.value.size());
+  if (auto deep = FindExcessiveNesting(text.value)) {
+    r.Problem(text.loc, "data.mesh: " + deep->message, meta.ref, mesh_path);
+    return;
+  }
+  MeshConfigSource source;
+  source.origin = MeshConfigSource::Origin::kConfigMap;
+  source.description = "ConfigMap " + Qualified(meta.ref);
+  source.object = meta.ref;
+  source.loc = r.Loc(mesh.key);
+
+  // Map positions inside the string back into the file: a literal block
+  // scalar (`mesh: |`) keeps its lines, shifted by its indentation. Other
+  // styles point at the value itself.
+  const auto mark = mesh.value.Mark();
+  const TextSpan& span = r.span();
+  TextSpan inner =
+      span.collapse_to.valid() || mark.line < 0
+          ? TextSpan{span.file, text.value, 1, 0, text.loc}
+          : EmbeddedSpan(span, static_cast<std::uint32_t>(mark.line),
+                         static_cast<std::size_t>(mark.column), text.value, text.loc);
+  LiteTree tree;  // not the caller's: its tree is still being read
+  if (auto error = ParseYaml(text.value, tree)) {
+    Location loc = text.loc;
+    if (!inner.collapse_to.valid() && error->line >= 0)
+      loc = ParseErrorLocation(inner, error->line, error->column);
+    r.Problem(loc, "YAML syntax error in data.mesh: " + error->message, meta.ref, mesh_path);
+    return;
+  }
+  NodeReader reader(r.out(), r.options(), inner, r.budget());
+  ReadMeshConfig(reader, LiteNode::Root(tree), std::move(source), meta.ref, "data.mesh");
+}
+
+}  // namespace
+
+void ReadMeshConfigMap(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                       const std::string& where) {
+  ReadConfigMapMesh(r, node, meta, where);
+  r.out().others.push_back(std::move(meta));
+}
+
+void LoadMeshConfigContent(std::string_view text, std::uint32_t file, const LoadOptions& options,
+                           Objects& out) {
+  Objects scratch;  // objects in it are settings, not part of the mesh
+  LoadContent(text, file, false, options, scratch);
+  out.problems.insert(out.problems.end(), std::make_move_iterator(scratch.problems.begin()),
+                      std::make_move_iterator(scratch.problems.end()));
+  if (!scratch.mesh_sources.empty()) {
+    for (auto& source : scratch.mesh_sources) {
+      source.origin = MeshConfigSource::Origin::kCommandLine;
+      source.description = "--mesh-config " + source.description;
+      out.mesh_sources.push_back(std::move(source));
+    }
+    return;
+  }
+  if (!scratch.problems.empty()) return;
+  // No object holds settings: the documents themselves are MeshConfig, or
+  // Helm values with a `meshConfig:` key.
+  LiteTree tree;
+  for (const DocumentChunk& chunk : SplitDocuments(StripBom(text), false)) {
+    if (ParseYaml(chunk.text, tree)) continue;  // already reported by LoadContent
+    const LiteNode root = LiteNode::Root(tree);
+    if (!root.IsMap()) continue;
+    TextSpan span;
+    span.file = file;
+    span.text = chunk.text;
+    span.first_line = chunk.first_line;
+    WorkBudget budget = BudgetFor(chunk.text);
+    NodeReader reader(out, options, span, budget);
+    MeshConfigSource source;
+    source.origin = MeshConfigSource::Origin::kCommandLine;
+    LiteNode mc = root;
+    source.loc = reader.Loc(root);
+    source.description = "--mesh-config (MeshConfig)";
+    source.object = ObjectRef{"MeshConfig", "", "mesh-config"};
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == "meshConfig") {
+        mc = it->second;
+        source.loc = reader.Loc(it->first);
+        source.description = "--mesh-config (Helm values meshConfig)";
+      }
+    }
+    try {
+      ReadMeshConfig(reader, mc, std::move(source), ObjectRef{}, "");
+    } catch (const BudgetExhausted&) {
+      reader.ReportExhausted(root);
+    }
+  }
+}
+
+}  // namespace meshlint

@@ -1,0 +1,156 @@
+#include "loader/node_reader.h"
+
+#include <algorithm>
+
+namespace meshlint {
+
+namespace {
+
+constexpr std::size_t kBudgetPerByte = 8;
+constexpr std::size_t kBudgetBase = std::size_t{1} << 20;
+
+}  // namespace
+
+WorkBudget BudgetFor(std::string_view text) {
+  return WorkBudget{kBudgetBase + kBudgetPerByte * text.size()};
+}
+
+Location MarkLocation(const TextSpan& span, std::uint32_t line, std::uint32_t column,
+                      const std::string* value) {
+  Location loc;
+  loc.file = span.file;
+  loc.line = span.first_line + line;
+  loc.column = span.column_offset + column + 1;
+  loc.end_line = loc.line;
+  loc.end_column = loc.column + 1;
+  if (value) {
+    std::uint32_t width = ScalarWidth(span.Line(line), column, *value);
+    loc.end_column = loc.column + std::max<std::uint32_t>(width, 1);
+  }
+  return loc;
+}
+
+Location NodeReader::Loc(const LiteNode& node) const {
+  const auto mark = node.Mark();
+  // ScalarWidth below compares up to the value's length.
+  if (node.IsScalar()) Charge(node.Scalar().size());
+  if (span_.collapse_to.valid()) return span_.collapse_to;
+  if (mark.line < 0) return Location{span_.file, span_.first_line, span_.column_offset + 1, 0, 0};
+  return MarkLocation(span_, static_cast<std::uint32_t>(mark.line),
+                      static_cast<std::uint32_t>(mark.column),
+                      node.IsScalar() ? &node.Scalar() : nullptr);
+}
+
+void NodeReader::Charge(std::size_t work) const {
+  if (work >= budget_.left) {
+    budget_.left = 0;
+    throw BudgetExhausted{};
+  }
+  budget_.left -= work;
+}
+
+void NodeReader::Problem(Location loc, std::string message, const ObjectRef& ref,
+                         std::string field) {
+  // `name: {{ .Release.Name }}` is valid YAML (a flow mapping), so a Helm
+  // template may parse and only fail here: say what it really is.
+  if (!span_.collapse_to.valid() && loc.file == span_.file && loc.line >= span_.first_line &&
+      loc.column > span_.column_offset) {
+    std::string_view line = span_.Line(loc.line - span_.first_line);
+    std::size_t col = loc.column - span_.column_offset - 1;
+    if (col < line.size() && line.substr(col).starts_with("{{"))
+      message = std::string(kTemplateMessage) + " (" + message + ")";
+  }
+  out_.problems.push_back(meshlint::Problem{loc, std::move(message), ref, std::move(field)});
+}
+
+void NodeReader::ReportExhausted(const LiteNode& root) {
+  Problem(Loc(root),
+          "YAML aliases (*name) expand this document far beyond its size (an alias bomb): "
+          "the rest of it is not read",
+          {}, "");
+}
+
+Field NodeReader::Get(const LiteNode& map, std::string_view name, const ObjectRef& ref,
+                      const std::string& path) {
+  if (!map.Holds(name)) throw NeedsFullTree{};
+  Field field;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    Charge(1);
+    if (!it->first.IsScalar() || it->first.Scalar() != name) continue;
+    if (field.found) {
+      Problem(Loc(it->first),
+              "duplicate key '" + std::string(name) + "' (first at line " +
+                  std::to_string(Loc(field.key).line) + "); Kubernetes rejects this",
+              ref, Join(path, name));
+      throw Unusable{};
+    }
+    field.key = it->first;
+    field.value = it->second;
+    field.found = true;
+  }
+  return field;
+}
+
+void NodeReader::RequireWhole(const LiteNode& map) {
+  if (map.IsPartial()) throw NeedsFullTree{};
+}
+
+std::string NodeReader::Join(const std::string& path, std::string_view name) {
+  return path.empty() ? std::string(name) : path + "." + std::string(name);
+}
+
+const char* NodeReader::ShapeName(const LiteNode& node) {
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "empty";
+  return "a scalar";
+}
+
+void NodeReader::RequireMap(const Field& f, const ObjectRef& ref, const std::string& path) {
+  if (f.value.IsMap() || f.value.IsNull()) return;
+  Problem(Loc(f.value), path + " must be a mapping, not " + ShapeName(f.value), ref, path);
+  throw Unusable{};
+}
+
+Located<std::string> NodeReader::Scalar(const Field& f, const ObjectRef& ref,
+                                        const std::string& path) {
+  if (!f.value.IsScalar()) {
+    Problem(Loc(f.value), path + " must be a string, not " + ShapeName(f.value), ref, path);
+    throw Unusable{};
+  }
+  Charge(f.value.Scalar().size());
+  return {f.value.Scalar(), Loc(f.value)};
+}
+
+std::vector<Located<std::string>> NodeReader::ScalarList(const Field& f, const ObjectRef& ref,
+                                                         const std::string& path,
+                                                         const char* example) {
+  std::vector<Located<std::string>> out;
+  if (f.value.IsNull()) return out;
+  if (!f.value.IsSequence()) {
+    std::string message = path + " must be a list, not " + ShapeName(f.value);
+    if (example) message += std::string(" (write ") + example + ")";
+    Problem(Loc(f.value), message, ref, path);
+    throw Unusable{};
+  }
+  for (std::size_t i = 0; i < f.value.size(); ++i) {
+    const LiteNode item = f.value[i];
+    if (!item.IsScalar()) {
+      std::string item_path = path + "[" + std::to_string(i) + "]";
+      Problem(Loc(item), item_path + " must be a string, not " + ShapeName(item), ref,
+              item_path);
+      throw Unusable{};
+    }
+    Charge(item.Scalar().size() + 1);
+    out.push_back({item.Scalar(), Loc(item)});
+  }
+  return out;
+}
+
+Field NodeReader::Spec(const LiteNode& node, const ObjectRef& ref, const std::string& where) {
+  Field spec = Get(node, "spec", ref, where);
+  if (spec.found) RequireMap(spec, ref, Join(where, "spec"));
+  return spec;
+}
+
+}  // namespace meshlint

@@ -1,0 +1,110 @@
+// The primitives every reader of a document tree shares: looking a key up,
+// requiring a shape, taking a scalar or a list of them, each with the
+// problem (and its location in the file) when the shape is wrong, and a work
+// budget against YAML alias bombs. Loader-internal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loader/loader.h"
+#include "loader/text.h"
+#include "loader/tree.h"
+#include "model/objects.h"
+
+namespace meshlint {
+
+// What `helm template` input looks like to a YAML parser.
+inline constexpr const char* kTemplateMessage =
+    "Helm/Go template syntax ('{{') found: render it first (helm template ... | meshlint lint -)";
+
+// yaml-cpp keeps about twenty times a document's size in memory. No
+// Kubernetes object comes near this (the API server takes at most a few MiB),
+// so a larger document is reported instead of parsed.
+inline constexpr std::size_t kMaxDocumentBytes = std::size_t{32} << 20;
+
+// Raised inside one object when a field the model needs has the wrong shape;
+// the object is then not used, and the problem is reported.
+struct Unusable {};
+
+// Raised when a reader asks a partial tree (the scanner's identity-only
+// tree) something it does not hold: the document is read again from its
+// whole tree. Never reaches the user.
+struct NeedsFullTree {};
+
+// YAML aliases let a small document name one node many times (a "billion
+// laughs" bomb). A tree shares aliased nodes, but reading them would still
+// copy and scan each use. Every document gets a work budget linear in its
+// size: reading without aliases stays far below it, so only an alias bomb
+// exhausts it, and the rest of that document is then not used.
+struct WorkBudget {
+  std::size_t left = 0;
+};
+struct BudgetExhausted {};
+WorkBudget BudgetFor(std::string_view text);
+
+// Where a node marked at (line, column) — 0-based, within span.text — lies
+// in the file; a scalar's `value` gives the span its width.
+Location MarkLocation(const TextSpan& span, std::uint32_t line, std::uint32_t column,
+                      const std::string* value);
+
+// A key and its value inside a mapping.
+struct Field {
+  LiteNode key;
+  LiteNode value;
+  bool found = false;
+  bool present() const { return found && !value.IsNull(); }
+};
+
+// Reads the nodes of one tree whose text is `span`, into `out`.
+class NodeReader {
+ public:
+  NodeReader(Objects& out, const LoadOptions& options, TextSpan span, WorkBudget& budget)
+      : out_(out), options_(options), span_(std::move(span)), budget_(budget) {}
+
+  Objects& out() { return out_; }
+  const LoadOptions& options() const { return options_; }
+  const TextSpan& span() const { return span_; }
+  WorkBudget& budget() { return budget_; }
+
+  // Where `node` is in the file.
+  Location Loc(const LiteNode& node) const;
+  // Spends `work` of the budget; throws BudgetExhausted when it is gone.
+  void Charge(std::size_t work) const;
+  void Problem(Location loc, std::string message, const ObjectRef& ref, std::string field);
+  void ReportExhausted(const LiteNode& root);
+
+  // The entry `name` of `map` (a duplicate is a problem: Unusable).
+  Field Get(const LiteNode& map, std::string_view name, const ObjectRef& ref,
+            const std::string& path);
+  // Throws NeedsFullTree when `map` does not hold all its entries, before a
+  // reader goes through every one of them.
+  static void RequireWhole(const LiteNode& map);
+
+  void RequireMap(const Field& f, const ObjectRef& ref, const std::string& path);
+  Located<std::string> Scalar(const Field& f, const ObjectRef& ref, const std::string& path);
+  std::vector<Located<std::string>> ScalarList(const Field& f, const ObjectRef& ref,
+                                               const std::string& path,
+                                               const char* example = nullptr);
+  // `spec`, which must be a mapping when written.
+  Field Spec(const LiteNode& node, const ObjectRef& ref, const std::string& where);
+
+  // Records a node as read; false when it was already (an alias of it).
+  bool Visit(const LiteNode& node) { return visited_.insert(node.index()).second; }
+
+  static std::string Join(const std::string& path, std::string_view name);
+  static const char* ShapeName(const LiteNode& node);
+
+ private:
+  Objects& out_;
+  const LoadOptions& options_;
+  TextSpan span_;
+  WorkBudget& budget_;
+  std::set<std::uint32_t> visited_;
+};
+
+}  // namespace meshlint
