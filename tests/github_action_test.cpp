@@ -63,7 +63,8 @@ TEST(GithubAction, DeclaresTheInputsTheDocsName) {
               std::string::npos)
         << "docs/ci-integration.md does not describe the input " << input;
   }
-  EXPECT_NE(action.find("uses: actions/cache@v"), std::string::npos);
+  EXPECT_NE(action.find("uses: actions/cache/restore@v"), std::string::npos);
+  EXPECT_NE(action.find("uses: actions/cache/save@v"), std::string::npos);
   EXPECT_NE(action.find("uses: github/codeql-action/upload-sarif@v"), std::string::npos);
   // The example workflow uses the action rather than building by hand.
   const std::string workflow = ReadFileText(SourceDir() + "/ci/github-actions.yml");
