@@ -69,7 +69,7 @@ TEST(ConfigSchema, NamesTheLoadersKeysAndRules) {
   std::set<std::string> all, suppressible;
   for (const RuleInfo& rule : AllRules()) {
     all.insert(std::string(rule.id));
-    if (!IsSuppressionRule(rule.id)) suppressible.insert(std::string(rule.id));
+    if (rule.phase != Phase::kRun) suppressible.insert(std::string(rule.id));
   }
   EXPECT_EQ(Keys(schema["properties"]["rules"]["properties"]), all)
       << "add the rule to schema/meshlint-config.schema.json";
@@ -168,8 +168,10 @@ std::vector<std::string> LoaderErrors(const Config& c, const TempDir& dir) {
   // loads it: errors there stop the run just the same.
   if (out.empty() && config.egress_policy && config.egress_policy->path.empty()) {
     MeshModel model;
-    out = LoadEgressPolicyText(config.egress_policy->inline_text,
-                               config.egress_policy->inline_first_line, config.path, {}, model);
+    for (const Problem& p : LoadEgressPolicyText(config.egress_policy->inline_text,
+                                                 config.egress_policy->inline_first_line,
+                                                 config.path, {}, model))
+      out.push_back(p.message);
     if (out.empty() && model.egress_policy) {
       std::vector<egress::PolicyError> problems;
       egress::CompilePolicy(*model.egress_policy, problems);
