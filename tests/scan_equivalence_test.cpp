@@ -343,6 +343,28 @@ TEST(ScanEquivalence, ExcessiveNestingStillReported) {
   }
 }
 
+TEST(ScanEquivalence, DeepBlockNestingAgrees) {
+  // yaml-cpp stops at 500 nested nodes; one space of indentation per level
+  // stays within the scanner's 1000 columns up to 1000 levels. Either path
+  // must give the same answer at every depth around and past that limit.
+  auto nested = [](int depth, bool lists) {
+    std::string text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n";
+    for (int i = 0; i < depth; ++i)
+      text += std::string(static_cast<std::size_t>(2 + i), ' ') +
+              (lists ? std::string("-") : "k" + std::to_string(i) + ":") + "\n";
+    return text + std::string(static_cast<std::size_t>(2 + depth), ' ') + "v: 1\n";
+  };
+  for (int depth : {100, 396, 397, 398, 399, 400, 401, 495, 496, 497, 498, 499, 500, 501, 600, 997})
+    for (bool lists : {false, true}) {
+      const std::string text = nested(depth, lists);
+      const std::string scan = LoadOne(text, false);
+      EXPECT_EQ(scan, LoadOne(text, true))
+          << "depth " << depth << ": " << FirstDifference(scan, LoadOne(text, true));
+      EXPECT_EQ(scan.find("problem ") != std::string::npos, depth >= 497)
+          << "depth " << depth << "\n" << scan.substr(0, 2000);
+    }
+}
+
 TEST(ParallelLoading, SameModelForAnyJobCount) {
   std::vector<fs::path> dirs;
   const fs::path fixtures = fs::path(testing::SourceDir()) / "fixtures";
