@@ -103,6 +103,13 @@ std::shared_ptr<const egress::CompiledPolicy> LoadPolicyOption(
   return failed ? nullptr : compiled;
 }
 
+// What the loader decided about the inputs (a file read once though linked
+// twice): on stderr, never in the report.
+void PrintInputNotes(const MeshModel& model, std::ostream& err) {
+  for (const InputNote& n : model.input_notes)
+    err << "meshlint: note: " << TerminalSafe(n.path + ": " + n.message) << '\n';
+}
+
 const RuleInfo& RequireRule(const std::string& id) {
   const RuleInfo* rule = FindRule(id);
   if (!rule) throw UsageError("unknown rule '" + id + "' (see 'meshlint rules')");
@@ -181,6 +188,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
   MeshModel model;
   std::vector<InputError> input_errors = LoadInputs(paths, load, model);
+  PrintInputNotes(model, err);
   AttachConfig(settings, model);
   bool policy_failed = false;
   LoadPolicyOption(vm, settings, load, model, err, policy_failed);
@@ -237,6 +245,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   load.full_parse = vm.count("full-parse") > 0;
   MeshModel model;
   std::vector<InputError> input_errors = LoadInputs(settings.paths, load, model);
+  PrintInputNotes(model, err);
   AttachConfig(settings, model);
   for (const InputError& e : input_errors)
     err << "meshlint: " << TerminalSafe(e.path) << ": " << e.message << '\n';
