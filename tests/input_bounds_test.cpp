@@ -203,6 +203,20 @@ TEST(LoaderBounds, EveryFileTheLoaderReadsIsBounded) {
             "|larger than the 32 MiB meshlint reads (2048 MiB): not read");
 }
 
+TEST(LoaderBounds, BaselineIsReadBoundedToo) {
+  TempDir dir;
+  dir.Write("in/sidecar.yaml", kSidecar);
+  const std::string out = InChild([&] {
+    auto r = testing::RunMeshlint({"lint", "in", "--no-config", "--baseline", "/dev/zero"}, dir.str());
+    return std::to_string(r.status) + " " + r.err;
+  });
+  EXPECT_EQ(out.rfind("2 meshlint: cannot read baseline /dev/zero: not a regular file (FIFO, device "
+                      "or socket): not read\n",
+                      0),
+            0u)
+      << out;
+}
+
 // ------------------------------------------------------------- one file, one read
 
 TEST(LoaderInputs, FileReachedThroughALinkIsReadOnce) {
