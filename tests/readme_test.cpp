@@ -26,7 +26,7 @@ TEST(ReadmeRuleTable, MatchesRulesMarkdown) {
                                     << kBegin;
   ASSERT_EQ(readme.find(kBegin, end), std::string::npos) << "the rule table markers appear twice";
 
-  auto r = testing::RunMeshlint({"rules", "--format", "markdown"}, testing::SourceDir());
+  auto r = testing::RunInProcess({"rules", "--format", "markdown"}, testing::SourceDir());
   ASSERT_EQ(r.status, 0) << r.err;
   ASSERT_FALSE(r.out.empty());
   const std::string table = readme.substr(start, end - start);
