@@ -131,8 +131,11 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
     if (files.count(SameFileKey(plan.baseline)))
       throw po::error("--baseline names a file a report is written to");
     std::string text;
-    if (auto failed = ReadBounded(plan.baseline, {kMaxManifestFileBytes, false}, text))
-      throw po::error("cannot read baseline " + plan.baseline + ": " + *failed);
+    if (auto failed = ReadBounded(plan.baseline, {kMaxManifestFileBytes, false}, text)) {
+      std::string_view why = *failed;
+      if (why.starts_with("cannot open: ")) why.remove_prefix(13);  // said already
+      throw po::error("cannot read baseline " + plan.baseline + ": " + std::string(why));
+    }
     std::vector<std::string> fingerprints;
     std::string error;
     if (!ReadBaseline(text, fingerprints, error))

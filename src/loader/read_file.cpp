@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 
 namespace meshlint {
 
@@ -101,14 +102,24 @@ std::optional<Problem> ReadBounded(const std::string& path, std::uint32_t file,
 }
 
 std::optional<std::string> ReadStandardInput(const ReadLimits& limits, std::string& content) {
-  struct stat st;
-  std::size_t expected = 0;
-  if (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
-    if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes)
-      return TooLarge(limits, static_cast<std::uintmax_t>(st.st_size));
-    expected = static_cast<std::size_t>(st.st_size);
+  content.clear();
+  // Through std::cin's buffer, so that a caller that gave std::cin another
+  // one (an in-process run) is read from.
+  std::streambuf* in = std::cin.rdbuf();
+  if (!in) return std::nullopt;
+  char chunk[1 << 16];
+  for (;;) {
+    const std::size_t room = limits.max_bytes + 1 - content.size();
+    const std::streamsize n =
+        in->sgetn(chunk, static_cast<std::streamsize>(std::min(sizeof chunk, room)));
+    if (n <= 0) return std::nullopt;
+    content.append(chunk, static_cast<std::size_t>(n));
+    if (content.size() > limits.max_bytes) {
+      content.clear();
+      content.shrink_to_fit();
+      return TooLarge(limits, std::nullopt);
+    }
   }
-  return ReadDescriptor(STDIN_FILENO, limits, expected, content);
 }
 
 }  // namespace meshlint
