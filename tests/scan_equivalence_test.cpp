@@ -11,106 +11,14 @@
 #include <sstream>
 
 #include "test_util.h"
+#include "tests/model_dump.h"
 
 namespace meshlint {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string L(const Location& l) {
-  return std::to_string(l.file) + ":" + std::to_string(l.line) + ":" + std::to_string(l.column) +
-         "-" + std::to_string(l.end_line) + ":" + std::to_string(l.end_column);
-}
-
-void DumpMeta(std::ostream& o, const ObjectMeta& m) {
-  o << m.api_version << '|' << m.ref.FullyQualifiedName() << '|' << m.ns_defaulted << '|'
-    << L(m.loc) << '|' << L(m.name_loc) << '|' << L(m.ns_loc);
-  for (const auto& [k, v] : m.meshlint_annotations) o << '|' << k << '=' << v.value << '@' << L(v.loc);
-}
-
-void DumpList(std::ostream& o, const std::vector<Located<std::string>>& values) {
-  o << '[';
-  for (const auto& v : values) o << v.value << '@' << L(v.loc) << ',';
-  o << ']';
-}
-
-// One line per object; an overload per kind of Objects (a kind without one
-// does not compile).
-void DumpItem(std::ostream& o, const NamespaceObject& ns) {
-  o << "ns ";
-  DumpMeta(o, ns.meta);
-  for (const auto& [k, v] : ns.labels) o << '|' << k << '=' << v;
-}
-
-void DumpItem(std::ostream& o, const ServiceEntry& se) {
-  o << "se ";
-  DumpMeta(o, se.meta);
-  DumpList(o, se.hosts);
-  o << L(se.hosts_key) << '|' << se.export_to_set;
-  DumpList(o, se.export_to);
-  o << L(se.export_to_key) << '|' << se.location.value << '@' << L(se.location.loc) << '|'
-    << se.has_workload_selector;
-}
-
-void DumpItem(std::ostream& o, const Sidecar& sc) {
-  o << "sc ";
-  DumpMeta(o, sc.meta);
-  o << '|' << sc.has_selector << L(sc.selector_loc) << '|' << sc.egress_set << L(sc.egress_key);
-  DumpList(o, sc.egress_hosts);
-  o << sc.outbound_set << L(sc.outbound_key) << OutboundModeName(sc.outbound_mode)
-    << L(sc.outbound_mode_loc);
-}
-
-void DumpItem(std::ostream& o, const ObjectMeta& other) {
-  o << "obj ";
-  DumpMeta(o, other);
-}
-
-void DumpItem(std::ostream& o, const MeshConfigSource& s) {
-  o << "mesh " << static_cast<int>(s.origin) << '|' << s.description << '|'
-    << s.object.FullyQualifiedName() << '|' << L(s.loc) << '|'
-    << (s.root_namespace ? s.root_namespace->value + "@" + L(s.root_namespace->loc) : "-") << '|';
-  if (s.default_service_export_to) DumpList(o, *s.default_service_export_to);
-  o << L(s.default_service_export_to_key) << '|' << L(s.outbound_key) << '|'
-    << (s.outbound_mode ? std::string(OutboundModeName(s.outbound_mode->value)) + "@" +
-                              L(s.outbound_mode->loc)
-                        : "-");
-}
-
-void DumpItem(std::ostream& o, const Problem& p) {
-  o << "problem " << L(p.loc) << '|' << p.message << '|' << p.object.FullyQualifiedName() << '|'
-    << p.field;
-}
-
-// Everything the loader produced and every finding, one line each.
-std::string Dump(const MeshModel& m) {
-  std::ostringstream o;
-  for (std::size_t i = 0; i < m.files.size(); ++i) o << "file " << m.files.display(i) << '\n';
-  ForEachCollection(static_cast<const Objects&>(m), [&](const auto& items) {
-    for (const auto& item : items) {
-      DumpItem(o, item);
-      o << '\n';
-    }
-  });
-  o << "stats " << m.stats.files << ' ' << m.stats.documents << ' ' << m.stats.objects << ' '
-    << m.stats.skipped_non_kubernetes << ' ' << m.stats.empty_documents << '\n';
-  for (const Finding& f : RunRules(m, {}))
-    o << "finding " << f.rule_id << '|' << L(f.diag.loc) << '|' << f.diag.message << '\n';
-  return o.str();
-}
-
-// The first line where two dumps differ, for a readable failure.
-std::string FirstDifference(const std::string& a, const std::string& b) {
-  std::istringstream sa(a), sb(b);
-  std::string la, lb;
-  for (int n = 1;; ++n) {
-    bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
-    if (ea && eb) return "(none)";
-    if (ea || eb || la != lb)
-      return "line " + std::to_string(n) + ":\n  scan: " + (ea ? "<end>" : la) +
-             "\n  full: " + (eb ? "<end>" : lb);
-  }
-}
+using testing::Dump;
+using testing::FirstDifference;
 
 std::string LoadDir(const fs::path& dir, bool full_parse, unsigned jobs) {
   LoadOptions options;
@@ -300,6 +208,114 @@ const char* const kSeeds[] = {
     "        resources: {}\n"
     "        command: []\n",
 
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata: {name: web, namespace: shop}\n"
+    "spec:\n"
+    "  template:\n"
+    "    metadata:\n"
+    "      labels: {app: web, sidecar.istio.io/inject: \"false\"}\n"
+    "      annotations:\n"
+    "        traffic.sidecar.istio.io/excludeOutboundPorts: \"5432\"\n"
+    "        proxy.istio.io/config: '{proxyMetadata: {ISTIO_META_DNS_CAPTURE: \"true\"}}'\n"
+    "    spec:\n"
+    "      hostNetwork: true\n",
+
+    "apiVersion: batch/v1\n"
+    "kind: CronJob\n"
+    "metadata: {name: nightly}\n"
+    "spec:\n"
+    "  jobTemplate:\n"
+    "    spec:\n"
+    "      template:\n"
+    "        metadata:\n"
+    "          labels:\n"
+    "            app: nightly\n",
+
+    "apiVersion: networking.istio.io/v1\n"
+    "kind: ServiceEntry\n"
+    "metadata:\n"
+    "  name: db\n"
+    "  labels: {istio.io/rev: canary, team: x}\n"
+    "  creationTimestamp: \"2024-05-01T10:00:00Z\"\n"
+    "spec:\n"
+    "  hosts: [db.example.com]\n"
+    "  addresses: [10.0.0.1/32]\n"
+    "  ports:\n"
+    "  - {number: 5432, name: tcp, protocol: TCP, targetPort: 15432}\n"
+    "  resolution: STATIC\n"
+    "  endpoints:\n"
+    "  - address: 10.0.0.1\n"
+    "  workloadSelector:\n"
+    "    labels: {}\n",
+
+    "apiVersion: networking.istio.io/v1\n"
+    "kind: Sidecar\n"
+    "metadata: {name: s}\n"
+    "spec:\n"
+    "  workloadSelector: {labels: {app: web}}\n"
+    "  egress:\n"
+    "  - port: {number: 443, protocol: TLS, name: tls}\n"
+    "    bind: 127.0.0.1\n"
+    "    hosts: [\"*/api.example.com\"]\n"
+    "  - hosts: [\"./*\"]\n"
+    "  outboundTrafficPolicy:\n"
+    "    mode: ALLOW_ANY\n"
+    "    egressProxy: {host: proxy.example.com, port: {number: 3128}}\n",
+
+    "apiVersion: networking.istio.io/v1\n"
+    "kind: VirtualService\n"
+    "metadata: {name: vs, namespace: app}\n"
+    "spec:\n"
+    "  hosts: [edition.cnn.com]\n"
+    "  gateways: [mesh, istio-system/egress]\n"
+    "  exportTo: [\".\"]\n"
+    "  http:\n"
+    "  - match:\n"
+    "    - gateways: [mesh]\n"
+    "      port: 80\n"
+    "    route:\n"
+    "    - destination: {host: gw.istio-system.svc.cluster.local, port: {number: 80}}\n"
+    "    mirror: {host: m.example.com}\n"
+    "  tls:\n"
+    "  - match: [{sniHosts: [a.example.com], sourceNamespace: app}]\n"
+    "    route: [{destination: {host: a.example.com}}]\n",
+
+    "apiVersion: networking.istio.io/v1\n"
+    "kind: Gateway\n"
+    "metadata: {name: egress, namespace: istio-system}\n"
+    "spec:\n"
+    "  selector: {istio: egressgateway}\n"
+    "  servers:\n"
+    "  - port: {number: 443, name: tls, protocol: TLS}\n"
+    "    hosts: [\"*/edition.cnn.com\"]\n"
+    "    tls: {mode: PASSTHROUGH}\n",
+
+    "apiVersion: security.istio.io/v1\n"
+    "kind: AuthorizationPolicy\n"
+    "metadata: {name: allow, namespace: istio-system}\n"
+    "spec:\n"
+    "  selector:\n"
+    "    matchLabels: {istio: egressgateway}\n"
+    "  action: ALLOW\n"
+    "  rules:\n"
+    "  - from:\n"
+    "    - source: {namespaces: [team-a]}\n"
+    "    to:\n"
+    "    - operation: {hosts: [edition.cnn.com], ports: [\"443\"]}\n",
+
+    "apiVersion: v1\n"
+    "kind: Service\n"
+    "metadata:\n"
+    "  name: ledger\n"
+    "  annotations: {networking.istio.io/exportTo: \"., frontend\"}\n"
+    "spec:\n"
+    "  type: ExternalName\n"
+    "  externalName: ledger.example.com\n"
+    "  selector: {app: ledger}\n"
+    "  ports:\n"
+    "  - {name: http, port: 80, appProtocol: http, targetPort: web}\n",
+
     "apiVersion: kustomize.config.k8s.io/v1beta1\n"
     "kind: Kustomization\n"
     "resources:\n"
@@ -341,6 +357,28 @@ TEST(ScanEquivalence, ExcessiveNestingStillReported) {
     EXPECT_EQ(scan, LoadOne(text, true));
     EXPECT_NE(scan.find("problem "), std::string::npos) << scan;
   }
+}
+
+TEST(ScanEquivalence, DeepBlockNestingAgrees) {
+  // yaml-cpp stops at 500 nested nodes; one space of indentation per level
+  // stays within the scanner's 1000 columns up to 1000 levels. Either path
+  // must give the same answer at every depth around and past that limit.
+  auto nested = [](int depth, bool lists) {
+    std::string text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n";
+    for (int i = 0; i < depth; ++i)
+      text += std::string(static_cast<std::size_t>(2 + i), ' ') +
+              (lists ? std::string("-") : "k" + std::to_string(i) + ":") + "\n";
+    return text + std::string(static_cast<std::size_t>(2 + depth), ' ') + "v: 1\n";
+  };
+  for (int depth : {100, 396, 397, 398, 399, 400, 401, 495, 496, 497, 498, 499, 500, 501, 600, 997})
+    for (bool lists : {false, true}) {
+      const std::string text = nested(depth, lists);
+      const std::string scan = LoadOne(text, false);
+      EXPECT_EQ(scan, LoadOne(text, true))
+          << "depth " << depth << ": " << FirstDifference(scan, LoadOne(text, true));
+      EXPECT_EQ(scan.find("problem ") != std::string::npos, depth >= 497)
+          << "depth " << depth << "\n" << scan.substr(0, 2000);
+    }
 }
 
 TEST(ParallelLoading, SameModelForAnyJobCount) {
