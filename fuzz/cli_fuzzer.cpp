@@ -9,6 +9,7 @@
 // no '..'), stdin is /dev/null, and the repository is rebuilt before each
 // run (a report written over a manifest would make runs depend on order).
 // What the config names is held to the repository boundary by meshlint.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -112,7 +113,6 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     std::error_code ec;
     fs::remove_all(Repository(), ec);
   });
-  if (::chdir(Repository().c_str()) != 0) std::abort();
   return 0;
 }
 
@@ -124,8 +124,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::string& a : args) argv.push_back(a.c_str());
   std::cin.clear();
   std::ostringstream out, err;
+  // In the repository for the run only: libFuzzer's own paths (the corpus,
+  // -artifact_prefix) may be relative to where it started.
+  const int home = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (home < 0 || ::chdir(Repository().c_str()) != 0) std::abort();
   const int status =
       meshlint::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+  if (::fchdir(home) != 0) std::abort();
+  ::close(home);
   if (status < 0 || status > 2) std::abort();
   const std::string messages = err.str();
   if (status == 2 && messages.empty()) std::abort();  // a usage error says why
