@@ -5,6 +5,7 @@
 
 #include "egress/egress.h"
 #include "loader/config_file.h"
+#include "loader/repo_boundary.h"
 
 namespace meshlint {
 
@@ -104,6 +105,17 @@ ConfigResult LoadProjectConfig(const ConfigChoice& choice) {
     path = choice.file;
   } else if (choice.mode == ConfigChoice::Mode::kDiscover) {
     path = FindConfigFile(fs::current_path().string());
+    if (path) {
+      // Found in the tree, so it is the pull request's: a link there must
+      // not make meshlint read (and echo the lines of) a file outside it.
+      const fs::path abs = fs::absolute(*path).lexically_normal();
+      const std::string dir = abs.parent_path().string();
+      const RepositoryFile file = ResolveInRepository(kConfigFileName, dir, RepositoryRoot(dir));
+      if (!file.accepted()) {
+        r.problems.push_back(FileProblem(r.files, Relative(abs), abs.string(), file.refusal));
+        return r;
+      }
+    }
   }
   if (!path) return r;
 
