@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/file_output.h"
 #include "cli/settings.h"
 #include "loader/suggest.h"
 
@@ -25,7 +26,10 @@ bool UseColor(ColorWhen when, const std::ostream& out) {
   if (const char* no_color = std::getenv("NO_COLOR"); no_color && *no_color) return false;
   if (const char* term = std::getenv("TERM"); term && std::string_view(term) == "dumb")
     return false;
-  return &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+  int fd = -1;
+  if (&out == &std::cout) fd = STDOUT_FILENO;
+  else if (const auto* buf = dynamic_cast<const FdStreambuf*>(out.rdbuf())) fd = buf->fd();
+  return fd >= 0 && ::isatty(fd) == 1;
 }
 
 }  // namespace meshlint

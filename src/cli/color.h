@@ -14,8 +14,8 @@ enum class ColorWhen { kAuto, kAlways, kNever };
 // --color's value; UsageError (with a suggestion) for another word.
 ColorWhen ParseColorWhen(const std::string& value);
 
-// Whether to colour what is written to `out`: for auto, `out` must be the
-// process's stdout and that a terminal.
+// Whether to colour what is written to `out`: for auto, `out` must write to
+// a terminal (std::cout, or an FdStreambuf on one, as main() gives RunCli).
 bool UseColor(ColorWhen when, const std::ostream& out);
 
 }  // namespace meshlint
