@@ -205,11 +205,16 @@ TEST(Version, NamesCommitBuildAndLibraries) {
       "build:     [A-Za-z]+, [A-Za-z]+ [0-9.]+, (shared|static \\(only glibc shared\\))\n"
       "libraries: yaml-cpp [0-9.]+, RE2 [^,]+, Boost [0-9.]+, nlohmann_json [0-9.]+\n");
   EXPECT_TRUE(std::regex_match(r.out, layout)) << r.out;
-  // The commit is the checkout's, when it is one.
-  ShellResult head =
-      RunShell("git -C " + ShellQuote(SourceDir()) + " rev-parse --short=12 HEAD 2>/dev/null");
-  if (head.status == 0 && head.out.size() == 13) {
-    EXPECT_NE(r.out.find("commit:    " + head.out.substr(0, 12)), std::string::npos) << r.out;
+  // The commit is one of the checkout's, when it is one (the one built:
+  // ctest does not rebuild after a commit, so not necessarily HEAD).
+  std::smatch m;
+  if (RunShell("git -C " + ShellQuote(SourceDir()) + " rev-parse HEAD").status == 0 &&
+      std::regex_search(r.out, m, std::regex("commit:    ([0-9a-f]{12})"))) {
+    EXPECT_EQ(RunShell("git -C " + ShellQuote(SourceDir()) + " cat-file -e " +
+                       m[1].str() + "^{commit}")
+                  .status,
+              0)
+        << m[1];
   }
 }
 
