@@ -139,7 +139,8 @@ TEST(ExitStatus, UsageErrorsAreTwo) {
       {{"--format", "xml"},
        "meshlint: --format must be one of text | json | sarif | github | gitlab, got 'xml'\n"},
       {{"--fail-on", "warn"},
-       "meshlint: --fail-on must be error, warning, note or never, got 'warn'\n"},
+       "meshlint: --fail-on must be error, warning, note or never, got 'warn': did you mean "
+       "'warning'?\n"},
       {{"--report", "sarif"},
        "meshlint: --report takes FORMAT=FILE (e.g. sarif=meshlint.sarif), got 'sarif'\n"},
       {{"--report", "xml=out.xml"},
