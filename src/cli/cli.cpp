@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/egress_diff.h"
 #include "cli/output.h"
 #include "cli/settings.h"
 #include "egress/egress.h"
@@ -119,6 +120,7 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
     else WriteExplanationText(sink, r.model, ex, policy);
     return ex.reachable ? kExitClean : kExitFindings;
   }
+  if (format == "markdown" || format == "html") return WriteEgressPicture(format, analysis, sink);
   EgressReportOptions options;
   options.expand = vm.count("expand") != 0;
   options.policy = policy;
@@ -131,12 +133,14 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
 int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description o("egress options");
   o.add_options()("help,h", "show this help")(
-      "format,f", po::value<std::string>()->default_value("text"), "text | json")(
+      "format,f", po::value<std::string>()->default_value("text"),
+      "text | json | markdown (a pull-request comment) | html (one page with the graph)")(
       "output,o", po::value<std::string>(), "write the report to FILE instead of stdout")(
       "from", po::value<std::string>(), "NAMESPACE: explain whether it reaches --to")(
       "to", po::value<std::string>(), "HOST: the external host to explain (with --from)")(
       "policy", po::value<std::string>(), "egress policy FILE: mark disallowed pairs")(
       "expand", "list every host under every namespace (no host groups)");
+  AddEgressDiffOptions(o);  // --base: cli/egress_diff.cpp
   AddLoadOptions(o);
   AddConfigOptions(o);  // the project config: cli/settings.cpp
   po::variables_map vm = ParseWithPaths(args, o);
@@ -151,20 +155,25 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return kExitClean;
   }
   const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json")
-    throw UsageError("--format must be text or json for egress, got '" + format + "'");
+  if (format != "text" && format != "json" && format != "markdown" && format != "html")
+    throw UsageError("--format must be text, json, markdown or html for egress, got '" + format + "'");
+  if ((format == "markdown" || format == "html") && vm.count("from"))
+    throw UsageError("--from/--to explain in text or json; markdown and html draw the mesh");
   if (vm.count("from") != vm.count("to"))
     throw UsageError("--from and --to go together: meshlint egress --from NAMESPACE --to HOST");
   if (vm.count("from") &&
       (vm["from"].as<std::string>().empty() || vm["to"].as<std::string>().empty()))
     throw UsageError("--from and --to need a namespace and a host name");
+  if (vm.count("base") && vm.count("from"))
+    throw UsageError("--base compares whole meshes; it does not combine with --from/--to");
 
   // The project config applies as for lint (namespaces, mesh config, globs,
   // egressPolicy); flags win.
   std::optional<ConfigResult> project = LoadConfigOption(vm, err);
   if (!project) return kExitUsage;
-  const LintResult r = LoadForLint(
-      RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr));
+  const LintRequest request =
+      RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr);
+  const LintResult r = LoadForLint(request);
   PrintInputNotes(r.model, err);
   for (const Problem& p : r.input_problems) WriteProblem(err, r.model.files, p);
   if (!r.input_problems.empty()) return kExitUsage;
@@ -185,7 +194,8 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     sink = &file;
   }
-  const int status = WriteEgress(vm, r, *sink);
+  const int status =
+      vm.count("base") ? RunEgressDiff(vm, request, r, *sink, err) : WriteEgress(vm, r, *sink);
   sink->flush();
   if (!*sink) {
     err << "meshlint: error writing the report\n";
