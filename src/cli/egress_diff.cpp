@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "cli/cli.h"
@@ -202,25 +203,37 @@ void AddEgressDiffOptions(po::options_description& o) {
       "(opened, even if allowed) | never");
 }
 
-int RunEgressDiff(const po::variables_map& vm, const LintRequest& request, const LintResult& head,
-                  std::ostream& out, std::ostream& err) {
+// Everything a diff run computed, kept for writing (the analyses refer to
+// the models, so each lives here).
+struct EgressDiffRun {
+  DiffLabels labels;
+  std::optional<Severity> fail_on;
+  std::unique_ptr<GitBase> git_base;
+  LintResult base;
+  std::unique_ptr<egress::EgressAnalysis> base_analysis, head_analysis;
+  egress::EgressDiff diff;
+};
+
+EgressDiffRunPtr PrepareEgressDiff(const po::variables_map& vm, const LintRequest& request,
+                                   const LintResult& head, std::ostream& err) {
+  auto run = EgressDiffRunPtr(new EgressDiffRun);
   const std::string fail_word = vm["fail-on"].as<std::string>();
   const SeverityWord fail_on = ParseFailOn(fail_word);
   if (!fail_on.known)
     throw UsageError("--fail-on must be " + std::string(kFailOnWords) + ", got '" + fail_word + "'");
+  run->fail_on = fail_on.severity;
   const std::string base_arg = vm["base"].as<std::string>();
-  DiffLabels labels;
-  labels.base = base_arg;
+  run->labels.base = base_arg;
   std::error_code ec;
   // A directory of that name wins over a revision of that name.
-  std::unique_ptr<GitBase> git_base;
   if (!fs::is_directory(base_arg, ec)) {
-    git_base = ReadGitBase(request, base_arg, err);
-    labels.base_commit = git_base->commit;
+    run->git_base = ReadGitBase(request, base_arg, err);
+    run->labels.base_commit = run->git_base->commit;
   }
-  const LintResult base =
-      LoadForLint(git_base ? git_base->request
-                           : BaseRequest(request, fs::absolute(base_arg).lexically_normal()));
+  const GitBase* git_base = run->git_base.get();
+  run->base = LoadForLint(git_base ? git_base->request
+                                   : BaseRequest(request, fs::absolute(base_arg).lexically_normal()));
+  const LintResult& base = run->base;
   // A path the change adds has no base: an empty side, not an error.
   for (const Problem& p : base.input_problems)
     err << "meshlint: note: base: " << TerminalSafe(base.model.files.display(p.loc.file)) << ": "
@@ -232,17 +245,21 @@ int RunEgressDiff(const po::variables_map& vm, const LintRequest& request, const
       if (it == git_base->texts.end()) return std::nullopt;
       return *it->second;
     };
-
-  const egress::EgressAnalysis base_analysis(base.model), head_analysis(head.model);
-  const egress::EgressDiff diff = egress::DiffEgress({&base_analysis, base_texts},
-                                                     {&head_analysis, FileTexts(head.model)},
-                                                     head.policy.get());
-  const std::string format = vm["format"].as<std::string>();
-  if (format == "json") WriteEgressDiffJson(out, diff, labels);
-  else if (format == "markdown") WriteEgressDiffMarkdown(out, diff, labels);
-  else if (format == "html") WriteEgressDiffHtml(out, diff, labels);
-  else WriteEgressDiffText(out, diff, labels);
-  return Fails(diff, fail_on.severity) ? kExitFindings : kExitClean;
+  run->base_analysis = std::make_unique<egress::EgressAnalysis>(base.model);
+  run->head_analysis = std::make_unique<egress::EgressAnalysis>(head.model);
+  run->diff = egress::DiffEgress({run->base_analysis.get(), base_texts},
+                                 {run->head_analysis.get(), FileTexts(head.model)}, head.policy.get());
+  return run;
 }
+
+int WriteEgressDiff(const EgressDiffRun& run, const std::string& format, std::ostream& out) {
+  if (format == "json") WriteEgressDiffJson(out, run.diff, run.labels);
+  else if (format == "markdown") WriteEgressDiffMarkdown(out, run.diff, run.labels);
+  else if (format == "html") WriteEgressDiffHtml(out, run.diff, run.labels);
+  else WriteEgressDiffText(out, run.diff, run.labels);
+  return Fails(run.diff, run.fail_on) ? kExitFindings : kExitClean;
+}
+
+void EgressDiffRunDeleter::operator()(EgressDiffRun* run) const { delete run; }
 
 }  // namespace meshlint
