@@ -138,3 +138,30 @@ TEST(EgressHtml, RendersInHeadlessChromium) {
 
 }  // namespace
 }  // namespace meshlint::testing
+
+namespace meshlint::testing {
+namespace {
+
+// Without a base, a large mesh draws as a few grouped boxes: 300 namespaces
+// reaching the same 40 hosts are one box and one edge, and the table cell
+// names 30 of them and counts the rest.
+TEST(EgressMarkdown, LargeMeshPictureIsGrouped) {
+  std::vector<egress::Pair> pairs;
+  for (int n = 0; n < 300; ++n)
+    for (int h = 0; h < 40; ++h)
+      pairs.push_back({"ns-" + std::to_string(1000 + n), "", "host-" + std::to_string(h) + ".example.com", 0});
+  std::ostringstream out;
+  WriteEgressPictureMarkdown(out, pairs);
+  const std::string md = out.str();
+  EXPECT_LE(md.size(), 8000u) << md;
+  EXPECT_NE(md.find("### Egress: 300 sources reach 40 external destinations"), std::string::npos) << md;
+  EXPECT_NE(md.find("n0[\"300 sources: ns-1000, ns-1001, ns-1002, ...\"]"), std::string::npos) << md;
+  EXPECT_NE(md.find("n0 -->|\"12000 pairs\"| n1"), std::string::npos) << md;
+  EXPECT_NE(md.find("and 270 more |"), std::string::npos);
+  if (NodeModules().empty()) GTEST_SKIP() << "markdown tools missing (ci/setup --for-tests)";
+  const ShellResult check = CheckMarkdown(md);
+  EXPECT_EQ(check.status, 0) << check.out << check.err;
+}
+
+}  // namespace
+}  // namespace meshlint::testing

@@ -118,6 +118,16 @@ std::string Mermaid(const EgressGraph& g) {
   return out.str();
 }
 
+// A box's members for a table cell: the first 30, then a count, so one row
+// of a large mesh stays far below the comment's limit.
+std::string Names(const GraphNode& n) {
+  constexpr std::size_t kShown = 30;
+  std::string out;
+  for (std::size_t i = 0; i < n.members.size() && i < kShown; ++i) out += (i ? ", " : "") + Md(n.members[i]);
+  if (n.members.size() > kShown) out += " and " + std::to_string(n.members.size() - kShown) + " more";
+  return out;
+}
+
 std::string ChangeCell(const DiffEntry& e) {
   if (!e.explained) return "";
   std::string out;
@@ -223,13 +233,8 @@ void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<Pair>& pairs
     const std::string graph = "\n" + Mermaid(BuildGraph(edges, kMaxGraphEdges));
     if (out.size() + graph.size() + tail.size() + 1000 < limit) out += graph;
     std::vector<std::string> rows;
-    for (const GraphEdge& e : all.edges) {
-      std::string to;
-      for (const std::string& m : all.nodes[e.to].members) to += (to.empty() ? "" : ", ") + Md(m);
-      std::string from;
-      for (const std::string& m : all.nodes[e.from].members) from += (from.empty() ? "" : ", ") + Md(m);
-      rows.push_back("| " + from + " | " + to + " |\n");
-    }
+    for (const GraphEdge& e : all.edges)
+      rows.push_back("| " + Names(all.nodes[e.from]) + " | " + Names(all.nodes[e.to]) + " |\n");
     out += "\n| From | Reaches |\n| --- | --- |\n";
     FitRows(out, rows, tail, limit, "rows");
   } else {
