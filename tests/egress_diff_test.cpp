@@ -241,3 +241,43 @@ TEST(EgressDiff, PolicyDecidesWhichOpenedPairsFail) {
 
 }  // namespace
 }  // namespace meshlint::testing
+
+namespace meshlint::testing {
+namespace {
+
+// Switching the mesh to REGISTRY_ONLY closes "any host" and names the mesh
+// config as the change; removing a ServiceEntry closes its hosts and names
+// it as removed, at its place in the base.
+TEST(EgressDiff, ModeAndRemovalAreTheChanges) {
+  TempDir base, head;
+  const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n";
+  const std::string se =
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\n  namespace: a\n"
+      "spec:\n  hosts: [x.example.com]\n  location: MESH_EXTERNAL\n";
+  base.Write("ns.yaml", ns);
+  base.Write("se.yaml", se);
+  head.Write("ns.yaml", ns);
+  head.Write("mesh.yaml",
+             "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n"
+             "  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n"
+             "      mode: REGISTRY_ONLY\n");
+  const CommandResult r = RunInProcess({"egress", "--base", base.str(), "-f", "json"}, head.str());
+  EXPECT_EQ(r.status, 0) << r.err << r.out;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(Pairs(doc["opened"]), PairSet{});
+  EXPECT_EQ(Pairs(doc["closed"]), (PairSet{"a -> *", "a -> x.example.com"}));
+  const auto& any = doc["closed"][0];
+  ASSERT_EQ(any["changes"].size(), 1u) << any.dump(2);
+  EXPECT_EQ(any["changes"][0]["object"], "IstioOperator istio-system/istio");
+  EXPECT_EQ(any["changes"][0]["change"], "added");
+  const auto& host = doc["closed"][1]["changes"];
+  bool removed = false;
+  for (const auto& c : host)
+    if (c["object"] == "ServiceEntry a/x" && c["change"] == "removed" && c["side"] == "base" &&
+        c["file"] == "se.yaml" && c["line"] == 4)
+      removed = true;
+  EXPECT_TRUE(removed) << host.dump(2);
+}
+
+}  // namespace
+}  // namespace meshlint::testing
