@@ -355,7 +355,7 @@ TEST(CliCommands, Explain) {
 TEST(CliCommands, VersionAndHelp) {
   auto r = RunMeshlint({"--version"}, SourceDir());
   EXPECT_EQ(r.status, 0);
-  EXPECT_EQ(r.out, "meshlint 0.1.0\n");
+  EXPECT_EQ(r.out, "meshlint 0.1.0\nmodels Istio 1.24 to 1.31 (default 1.30)\n");
   for (const char* flag : {"--help", "-h", "help"}) {
     r = RunMeshlint({flag}, SourceDir());
     EXPECT_EQ(r.status, 0) << flag;

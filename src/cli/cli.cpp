@@ -236,7 +236,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       return kExitClean;
     }
     if (command == "--version" || command == "version") {
-      out << kToolName << ' ' << kToolVersion << '\n';
+      out << kToolName << ' ' << kToolVersion << "\nmodels Istio " << ModelledIstioVersions()
+          << " (default " << kDefaultIstioVersion.ToString() << ")\n";
       return kExitClean;
     }
     if (command == "lint") return Lint(rest, out, err);

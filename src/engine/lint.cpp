@@ -134,6 +134,9 @@ LintRequest RequestFromConfig(const ProjectConfig* config) {
   LoadOptions& load = request.load;
   if (config->default_namespace) load.default_namespace = config->default_namespace->value;
   if (config->mesh_config) load.mesh_config_file = config->mesh_config->value;
+  // Checked when the config was read.
+  if (config->istio_version)
+    if (auto v = IstioVersion::Parse(config->istio_version->value)) load.istio_version = *v;
   for (const auto& g : config->include) load.include.push_back(g.value);
   for (const auto& g : config->exclude) load.exclude.push_back(g.value);
   load.glob_base = config->dir;
@@ -157,6 +160,7 @@ LintResult LoadForLint(const LintRequest& request) {
       r.input_problems.push_back(
           FileProblem(r.model.files, e.path, AbsoluteOr(e.path), std::move(e.message)));
   } else {
+    r.model.istio_version = request.load.istio_version;
     r.model.Finalize();
   }
   if (request.config) r.config_file = AttachConfig(*request.config, r.model);
