@@ -62,6 +62,21 @@ constexpr auto kRules = WithDocs(std::array{
              .check = rules::CheckInvalidManifest,
              .tags = {"correctness"},
              .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "istio-validation-rejected",
+             .default_severity = Severity::kError,
+             .summary = "An object Istio's validation rejects (istiod's webhook or the CRD "
+                         "schema): kubectl apply fails and it never takes effect; meshlint "
+                         "leaves it out of the mesh.",
+             .check = rules::CheckIstioValidationRejected,
+             .tags = {"correctness"},
+             .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "istio-validation-warning",
+             .default_severity = Severity::kWarning,
+             .summary = "An object Istio admits with a validation warning: usually a mistake "
+                         "whose effect differs from what it says.",
+             .check = rules::CheckIstioValidationWarning,
+             .tags = {"correctness"},
+             .precision = Precision::kVeryHigh},
     RuleInfo{.id = "mesh-config-conflict",
              .default_severity = Severity::kWarning,
              .summary = "Two mesh config sources set the same field to different values.",

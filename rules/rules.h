@@ -9,6 +9,8 @@ namespace meshlint::rules {
 // Phase::kModel: pure functions of the model.
 void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink);
 void CheckInvalidManifest(const MeshModel& model, FindingSink& sink);
+void CheckIstioValidationRejected(const MeshModel& model, FindingSink& sink);
+void CheckIstioValidationWarning(const MeshModel& model, FindingSink& sink);
 void CheckMeshConfigConflict(const MeshModel& model, FindingSink& sink);
 void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink);
 void CheckMultipleDefaultSidecars(const MeshModel& model, FindingSink& sink);

@@ -356,6 +356,7 @@ TEST(CliCommands, VersionAndHelp) {
   auto r = RunMeshlint({"--version"}, SourceDir());
   EXPECT_EQ(r.status, 0);
   EXPECT_TRUE(r.out.starts_with("meshlint 0.1.0\ncommit:    ")) << r.out;  // cli_habits_test
+  EXPECT_NE(r.out.find("\nmodels:    Istio 1.24 to 1.31 (default 1.30)\n"), std::string::npos) << r.out;
   for (const char* flag : {"--help", "-h", "help"}) {
     r = RunMeshlint({flag}, SourceDir());
     EXPECT_EQ(r.status, 0) << flag;

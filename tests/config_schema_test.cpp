@@ -207,7 +207,9 @@ std::vector<Config> ValidConfigs() {
        "include: [\"manifests/**\"]\nexclude:\n- manifests/vendor\n- \"**/*-test.yaml\"\n"
        "defaultNamespace: apps\nrootNamespace: mesh-root\n"
        "systemNamespaces: [monitoring, cert-manager]\nmeshConfig: mesh/istio.yaml\n"
-       "egressPolicy: policy.yaml\nfailOn: error\ninlineSuppressions: false\n"},
+       "egressPolicy: policy.yaml\nfailOn: error\ninlineSuppressions: false\n"
+       "istioVersion: \"1.31\"\n"},
+      {"istio patch version", "istioVersion: \"1.24.3\"\n"},
       {"empty", ""},
       {"comments only", "# nothing to set yet\n"},
       {"inline policy",
@@ -283,6 +285,8 @@ TEST(ConfigSchema, RejectsWhatTheLoaderRejects) {
       {"failOn typo", "failOn: warnings\n"},
       {"inlineSuppressions yes", "inlineSuppressions: \"yes\"\n"},
       {"empty meshConfig", "meshConfig: \"\"\n"},
+      {"istioVersion not modelled", "istioVersion: \"1.22\"\n"},
+      {"istioVersion not a version", "istioVersion: \"latest\"\n"},
       {"meshConfig a list", "meshConfig: [mesh.yaml]\n"},
       {"policy without egress", "egressPolicy:\n  rules: []\n"},
       {"policy entry without hosts", "egressPolicy:\n  egress:\n  - namespaces: payments\n"},

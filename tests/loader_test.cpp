@@ -79,8 +79,9 @@ TEST(LoaderLocations, ServiceEntryWithoutExportToOrHosts) {
                        "  name: bare\n"
                        "spec:\n"
                        "  location: MESH_INTERNAL\n"}});
-  ASSERT_EQ(m.service_entries.size(), 1u);
-  const ServiceEntry& se = m.service_entries[0];
+  // No host: Istio's validation sets it aside, read as written.
+  ASSERT_EQ(m.rejected.service_entries.size(), 1u);
+  const ServiceEntry& se = m.rejected.service_entries[0];
   EXPECT_FALSE(se.export_to_set);
   EXPECT_TRUE(se.hosts.empty());
   EXPECT_EQ(Span(se.hosts_key), Span(se.meta.name_loc));  // nothing better to point at
@@ -107,8 +108,10 @@ TEST(LoaderLocations, SidecarFields) {
                        "  outboundTrafficPolicy:\n"                  // 14
                        "    mode: ALLOW_ANY\n"}});                   // 15
   ASSERT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
-  ASSERT_EQ(m.sidecars.size(), 1u);
-  const Sidecar& sc = m.sidecars[0];
+  // The listener without a port is not last: Istio's validation sets the
+  // Sidecar aside, read as written.
+  ASSERT_EQ(m.rejected.sidecars.size(), 1u);
+  const Sidecar& sc = m.rejected.sidecars[0];
   EXPECT_TRUE(sc.has_selector);
   EXPECT_EQ(sc.selector_loc.line, 7u);
   EXPECT_TRUE(sc.egress_set);

@@ -129,6 +129,7 @@ inline void DumpItem(std::ostream& o, const AuthorizationPolicy& ap) {
   DumpMeta(o, ap.meta);
   DumpConfig(o, ap.config);
   DumpSelector(o, ap.selector);
+  o << ap.target_ref_set;
   for (const auto& t : ap.target_refs)
     o << "|ref" << L(t.loc) << V(t.group) << V(t.kind) << V(t.name) << V(t.ns);
   o << '|' << V(ap.action) << ap.rules_set << L(ap.rules_key);
@@ -168,7 +169,7 @@ inline void DumpItem(std::ostream& o, const Sidecar& sc) {
   DumpMeta(o, sc.meta);
   o << '|' << sc.has_selector << L(sc.selector_loc) << '|' << sc.egress_set << L(sc.egress_key);
   DumpList(o, sc.egress_hosts);
-  o << sc.outbound_set << L(sc.outbound_key) << OutboundModeName(sc.outbound_mode)
+  o << sc.outbound_set << L(sc.outbound_key) << OutboundModeName(sc.outbound_mode) << sc.outbound_mode_text
     << L(sc.outbound_mode_loc);
   DumpConfig(o, sc.config);
   DumpSelector(o, sc.selector);

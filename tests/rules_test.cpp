@@ -31,7 +31,7 @@ TEST(RuleServiceEntryExportedToAll, ObjectFieldAndMeshDefaultRelated) {
                        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: a, namespace: x}\n"
                        "spec:\n  hosts: [a.com]\n---\n"
                        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: b, namespace: x}\n"
-                       "spec:\n  hosts: [b.com]\n  exportTo: [x, '*']\n"}});  // 12
+                       "spec:\n  hosts: [b.com]\n  exportTo: ['*']\n"}});  // 12
   auto f = Only(m, "serviceentry-exported-to-all");
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].diag.object.FullyQualifiedName(), "x/ServiceEntry/a");
@@ -39,17 +39,18 @@ TEST(RuleServiceEntryExportedToAll, ObjectFieldAndMeshDefaultRelated) {
   EXPECT_EQ(At(m, f[0].diag.loc), "se.yaml:5:3");  // hosts:, as there is no exportTo
   ASSERT_EQ(f[0].diag.related.size(), 1u);
   EXPECT_EQ(At(m, f[0].diag.related[0].loc), "mesh.yaml:6:5");
-  EXPECT_EQ(f[1].diag.field, "spec.exportTo[1]");
-  EXPECT_EQ(At(m, f[1].diag.loc), "se.yaml:12:17");
+  EXPECT_EQ(f[1].diag.field, "spec.exportTo[0]");
+  EXPECT_EQ(At(m, f[1].diag.loc), "se.yaml:12:14");
   EXPECT_TRUE(f[1].diag.related.empty());
-  EXPECT_EQ(f[1].StableKey(), "serviceentry-exported-to-all|x/ServiceEntry/b|spec.exportTo[1]");
+  EXPECT_EQ(f[1].StableKey(), "serviceentry-exported-to-all|x/ServiceEntry/b|spec.exportTo[0]");
 }
 
 TEST(RuleNamespaceWithoutSidecar, WorkloadSidecarsAreRelated) {
   auto m = LoadFiles({{"ns.yaml",
                        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
                        "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: one, namespace: shop}\n"
-                       "spec:\n  workloadSelector:\n    labels: {app: one}\n"}});  // 10
+                       "spec:\n  workloadSelector:\n    labels: {app: one}\n"  // 10
+                       "  egress:\n  - hosts: [\"./*\"]\n"}});
   auto f = Only(m, "namespace-without-sidecar");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].diag.object.FullyQualifiedName(), "Namespace/shop");

@@ -14,7 +14,8 @@ void CheckMeshConfigConflict(const MeshModel& model, FindingSink& sink) {
     d.loc = c.loser_loc;
     d.object = loser.object;
     d.field = "meshConfig." + c.field;
-    d.message = "Mesh config sources disagree on " + c.field + ": " + loser.description +
+    const std::string of = c.revision.empty() ? "" : " of revision " + c.revision;
+    d.message = "Mesh config sources" + of + " disagree on " + c.field + ": " + loser.description +
                 " sets " + c.loser_value + ", " + winner.description + " (" +
                 Where(model, c.winner_loc) + ") sets " + c.winner_value +
                 ". meshlint uses " + c.winner_value +

@@ -9,9 +9,30 @@ namespace {
 
 constexpr const char* kFix = " Set meshConfig.outboundTrafficPolicy.mode to REGISTRY_ONLY.";
 
+// Each other revision's istiod reads its own mesh config (ConfigMap
+// istio-<rev>): one that lets any host through is reported at its source.
+void CheckRevisions(const MeshModel& model, FindingSink& sink) {
+  for (std::string_view revision : model.Revisions()) {
+    if (revision.empty()) continue;
+    const MeshSettings& s = model.SettingsForRevision(revision);
+    if (!AllowsAny(s.outbound_mode) || !s.outbound_from) continue;
+    const MeshConfigSource& src = model.mesh_sources[*s.outbound_from];
+    Diagnostic d;
+    d.field = "meshConfig.outboundTrafficPolicy.mode";
+    d.loc = src.outbound_mode->loc;
+    d.object = src.object;
+    d.message = "The outboundTrafficPolicy.mode of revision " + std::string(revision) + " is " +
+                std::string(OutboundModeName(s.outbound_mode)) + " (" + src.description +
+                "): every sidecar that revision injects passes traffic to any external host, "
+                "registered or not." + kFix;
+    sink.Report(std::move(d));
+  }
+}
+
 }  // namespace
 
 void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
+  CheckRevisions(model, sink);
   const istio::OutboundDecision mesh = istio::MeshOutbound(model);
   if (!AllowsAny(mesh.mode)) return;
   Diagnostic d;
@@ -32,6 +53,8 @@ void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
                           "every sidecar passes traffic to any external host." + kFix;
   } else {
     if (model.stats.files == 0) return;  // nothing was read: nothing to judge
+    // Only revisioned control planes are configured: they are judged above.
+    if (model.Revisions().size() > 1) return;
     // Nothing to point at but the input itself.
     d.loc = Location{0, 1, 1, 1, 1};
     d.project_level = true;

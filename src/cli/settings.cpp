@@ -110,6 +110,9 @@ void AddLoadOptions(po::options_description& o) {
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
+      "istio-version", po::value<std::string>()->value_name("X.Y"),
+      "the Istio release whose validation and behaviour to model (default: istioVersion in "
+      "the config, else the newest GA release modelled)")(
       "jobs,j", po::value<std::string>()->value_name("N"),
       "files (and batches of documents of big files) loaded in parallel, 1 to 256 "
       "(default: one per core)")(
@@ -163,6 +166,11 @@ LintRequest RequestFromFlags(const po::variables_map& vm,
   LoadOptions& load = request.load;
   if (Given(vm, "default-namespace")) load.default_namespace = vm["default-namespace"].as<std::string>();
   if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
+  if (vm.count("istio-version")) {
+    const std::string text = vm["istio-version"].as<std::string>();
+    if (std::string e = IstioVersionProblem(text); !e.empty()) throw UsageError("--istio-version " + e);
+    load.istio_version = *IstioVersion::Parse(text);
+  }
   if (vm.count("no-inline-suppressions")) request.inline_suppressions = false;
   ApplyToday(vm, request);
   ApplyContext(vm, positional, request);

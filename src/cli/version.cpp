@@ -2,6 +2,7 @@
 
 #include "build_info.h"  // generated: cmake/Version.cmake
 #include "cli/help.h"
+#include "model/model.h"
 #include "report/report.h"
 
 namespace meshlint {
@@ -13,7 +14,9 @@ void WriteVersion(std::ostream& out) {
       << MESHLINT_LINKAGE << '\n'
       << "libraries: yaml-cpp " << MESHLINT_YAML_CPP_VERSION << ", RE2 " << MESHLINT_RE2_VERSION
       << ", Boost " << MESHLINT_BOOST_VERSION << ", nlohmann_json " << MESHLINT_JSON_VERSION
-      << '\n';
+      << '\n'
+      << "models:    Istio " << ModelledIstioVersions() << " (default "
+      << kDefaultIstioVersion.ToString() << ")\n";
 }
 
 }  // namespace meshlint

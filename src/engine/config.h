@@ -66,6 +66,9 @@ struct ProjectConfig {
   // failOn: error | warning | note | never (nullopt inside: never).
   std::optional<Located<std::optional<Severity>>> fail_on;
   std::optional<Located<bool>> inline_suppressions;
+  // istioVersion: "1.30" (MAJOR.MINOR[.PATCH]), checked against the releases
+  // meshlint models.
+  std::optional<Located<std::string>> istio_version;
 };
 
 // "2027-03-31" → a valid calendar date, else nullopt. Inline: the loader

@@ -146,6 +146,9 @@ LintRequest RequestFromConfig(const ProjectConfig* config) {
   LoadOptions& load = request.load;
   if (config->default_namespace) load.default_namespace = config->default_namespace->value;
   if (config->mesh_config) load.mesh_config_file = config->mesh_config->value;
+  // Checked when the config was read.
+  if (config->istio_version)
+    if (auto v = IstioVersion::Parse(config->istio_version->value)) load.istio_version = *v;
   for (const auto& g : config->include) load.include.push_back(g.value);
   for (const auto& g : config->exclude) load.exclude.push_back(g.value);
   load.glob_base = config->dir;
@@ -171,6 +174,7 @@ LintResult LoadForLint(const LintRequest& request) {
   } else {
     if (const auto& mesh = request.mesh_config_text)
       LoadMeshConfigText(mesh->second, mesh->first, request.load, r.model);
+    r.model.istio_version = request.load.istio_version;
     r.model.Finalize();
   }
   if (request.config) r.config_file = AttachConfig(*request.config, r.model);

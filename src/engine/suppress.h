@@ -35,12 +35,15 @@ AnnotationUse ClassifyAnnotation(std::string_view key, std::string_view reason,
                                  bool inline_enabled);
 
 // Calls fn(meta, key, value) for every ignore.meshlint.io/ annotation of
-// every object, in model order.
+// every object, in model order, then of the objects Istio's validation set
+// aside (their findings can be suppressed like any other).
 template <typename Fn>
 void ForEachSuppressionAnnotation(const MeshModel& model, Fn fn) {
-  model.ForEachMeta([&](const ObjectMeta& meta) {
+  auto each = [&](const ObjectMeta& meta) {
     for (const auto& [key, value] : meta.meshlint_annotations) fn(meta, key, value);
-  });
+  };
+  model.ForEachMeta(each);
+  model.rejected.ForEachMeta(each);
 }
 
 // A finding about one annotation: where it is written, on its object, with the

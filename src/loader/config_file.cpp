@@ -20,8 +20,8 @@ namespace {
 
 constexpr std::string_view kTopLevelKeys[] = {
     "defaultNamespace", "egressPolicy", "exclude",    "failOn",
-    "include",          "inlineSuppressions", "meshConfig", "rootNamespace",
-    "rules",            "suppressions", "systemNamespaces"};
+    "include",          "inlineSuppressions", "istioVersion", "meshConfig",
+    "rootNamespace",    "rules",            "suppressions", "systemNamespaces"};
 constexpr std::string_view kSuppressionKeys[] = {"expires", "object", "reason", "rule"};
 
 // "unknown key 'rule' (did you mean 'rules'?; known keys: ...)"
@@ -111,6 +111,7 @@ class ConfigReader {
         EgressPolicy(value, i + 1 < entries.size() ? entries[i + 1].first.Mark().line : -1);
       else if (name == "failOn") FailOn(value);
       else if (name == "inlineSuppressions") InlineSuppressions(value);
+      else if (name == "istioVersion") IstioVersionSetting(value);
       else Error(key, UnknownKey("", name, kTopLevelKeys));
     }
     return std::move(errors_);
@@ -301,6 +302,16 @@ class ConfigReader {
       return std::nullopt;
     }
     return ns;
+  }
+
+  void IstioVersionSetting(const YAML::Node& value) {
+    auto text = String(value, "istioVersion");
+    if (!text) return;
+    if (std::string e = IstioVersionProblem(text->value); !e.empty()) {
+      Error(value, "istioVersion " + e);
+      return;
+    }
+    out_.istio_version = text;
   }
 
   void SystemNamespaces(const YAML::Node& value) {

@@ -186,15 +186,13 @@ void ReadSidecarOutbound(NodeReader& r, const Field& f, const Path& sp, Sidecar&
   sc.outbound_key = r.Loc(f.key);
   if (Field m = Present(r, f.value, "mode", ref, op); m.found) {
     auto mode = r.Scalar(m, ref, op + ".mode");
+    // Values outside the Sidecar's enum are the validation's to reject
+    // (src/semantics/validation.h), as the API server does.
     auto parsed = ParseOutboundMode(mode.value);
-    if (!parsed || *parsed == OutboundMode::kAllowAnyDynamicDns) {
-      r.Problem(mode.loc,
-                "Sidecar outboundTrafficPolicy.mode '" + mode.value +
-                    "' is not one of REGISTRY_ONLY, ALLOW_ANY",
-                ref, op + ".mode");
-      throw Unusable{};
-    }
-    sc.outbound_mode = *parsed;
+    sc.outbound_mode = parsed && *parsed != OutboundMode::kAllowAnyDynamicDns
+                           ? *parsed
+                           : OutboundMode::kRegistryOnly;
+    sc.outbound_mode_text = mode.value;
     sc.outbound_mode_loc = mode.loc;
   }
   if (Field proxy = MapAt(r, f.value, "egressProxy", ref, op); proxy.found) {
@@ -223,7 +221,9 @@ void ReadSidecar(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const st
     if (Field f = r.Get(spec.value, "egress", ref, sp); f.found) ReadSidecarEgress(r, f, sp, sc);
     if (Field f = r.Get(spec.value, "outboundTrafficPolicy", ref, sp); f.present())
       ReadSidecarOutbound(r, f, sp, sc);
-    sc.ingress_set = Present(r, spec.value, "ingress", ref, sp).found;
+    // `ingress: []` is no listener, as protobuf reads it.
+    Field ingress = Present(r, spec.value, "ingress", ref, sp);
+    sc.ingress_set = ingress.found && (!ingress.value.IsSequence() || ingress.value.size() > 0);
     sc.inbound_connection_pool_set = Present(r, spec.value, "inboundConnectionPool", ref, sp).found;
   }
   r.out().sidecars.push_back(std::move(sc));
@@ -434,8 +434,10 @@ void ReadAuthorizationPolicy(NodeReader& r, const LiteNode& node, ObjectMeta& me
         r.StringMap(ml, ref, sp + ".selector.matchLabels", ap.selector.labels);
       }
     }
-    if (Field f = MapAt(r, spec.value, "targetRef", ref, sp); f.found)
+    if (Field f = MapAt(r, spec.value, "targetRef", ref, sp); f.found) {
+      ap.target_ref_set = true;
       ap.target_refs.push_back(ReadTargetRef(r, f.value, ref, sp + ".targetRef"));
+    }
     if (Field f = Present(r, spec.value, "targetRefs", ref, sp); f.found)
       r.EachMap(f, ref, sp + ".targetRefs", [&](const LiteNode& t, const Path& tp) {
         ap.target_refs.push_back(ReadTargetRef(r, t, ref, tp));

@@ -207,9 +207,18 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       std::uint32_t id = model.files.Add(DisplayPath(abs, base), abs);
       Objects r;
       LoadMeshConfigContent(content, id, options, r);
+      // A file that holds no settings (a Deployment, an empty file) is a
+      // mistake on the command line, not an empty MeshConfig.
+      if (r.mesh_sources.empty() && r.problems.empty())
+        errors.push_back({options.mesh_config_file,
+                          "holds no mesh config (a MeshConfig document, an IstioOperator with "
+                          "spec.meshConfig, a ConfigMap istio with data.mesh, istiod Helm values "
+                          "with meshConfig, or a HelmRelease, Argo CD Application or Sail Istio "
+                          "of the istiod chart)"});
       model.Append(std::move(r));
     }
   }
+  model.istio_version = options.istio_version;
   model.Finalize();
   return errors;
 }

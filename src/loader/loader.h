@@ -35,6 +35,9 @@ struct LoadOptions {
   std::vector<std::string> include;
   std::vector<std::string> exclude;
   std::string glob_base;
+  // The Istio release modelled (--istio-version, istioVersion): the model's
+  // validation and semantics follow it.
+  IstioVersion istio_version = kDefaultIstioVersion;
 };
 
 // A problem with the command line's inputs themselves (a path that does not

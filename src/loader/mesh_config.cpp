@@ -1,5 +1,6 @@
 #include "loader/mesh_config.h"
 
+#include <functional>
 #include <utility>
 
 #include "loader/document.h"
@@ -14,6 +15,9 @@ void ReadOutboundMode(NodeReader& r, const Field& f, MeshConfigSource& source,
                       const ObjectRef& ref, const std::string& path) {
   source.outbound_key = r.Loc(f.key);
   r.RequireMap(f, ref, path + ".outboundTrafficPolicy");
+  // Istio replaces the whole message (ApplyMeshConfig): a mapping without a
+  // mode is the enum's zero value, REGISTRY_ONLY, not the default ALLOW_ANY.
+  source.outbound_mode = Located<OutboundMode>{OutboundMode::kRegistryOnly, r.Loc(f.key)};
   Field m = r.Get(f.value, "mode", ref, path);
   if (!m.present()) return;
   auto mode = r.Scalar(m, ref, path + ".outboundTrafficPolicy.mode");
@@ -53,6 +57,60 @@ void ReadMeshConfig(NodeReader& r, const LiteNode& mc, MeshConfigSource source,
   }
 }
 
+std::optional<Located<std::string>> LenientScalar(NodeReader& r, const LiteNode& map,
+                                                  std::string_view key, const ObjectRef& ref,
+                                                  const std::string& path) {
+  if (!map.IsMap()) return std::nullopt;
+  Field f = r.Get(map, key, ref, path);
+  if (!f.present() || !f.value.IsScalar()) return std::nullopt;
+  return r.Scalar(f, ref, NodeReader::Join(path, key));
+}
+
+std::optional<Located<std::string>> ValuesIstioNamespace(NodeReader& r, const LiteNode& holder,
+                                                         const ObjectRef& ref,
+                                                         const std::string& path) {
+  if (!holder.IsMap()) return std::nullopt;
+  Field values = r.Get(holder, "values", ref, path);
+  if (!values.present() || !values.value.IsMap()) return std::nullopt;
+  const std::string vp = NodeReader::Join(path, "values");
+  Field global = r.Get(values.value, "global", ref, vp);
+  if (!global.present()) return std::nullopt;
+  return LenientScalar(r, global.value, "istioNamespace", ref, NodeReader::Join(vp, "global"));
+}
+
+void ReadEmbeddedYaml(NodeReader& r, const Field& f, const ObjectRef& ref, const std::string& path,
+                      std::string_view what,
+                      const std::function<void(NodeReader&, const LiteNode&)>& fn) {
+  auto text = r.Scalar(f, ref, path);
+  // The embedded text meets yaml-cpp too: the same guards as a file. Its
+  // parse costs its size again.
+  r.Charge(text.value.size());
+  if (auto deep = FindExcessiveNesting(text.value)) {
+    r.Problem(text.loc, std::string(what) + ": " + deep->message, ref, path);
+    return;
+  }
+  // Map positions inside the string back into the file: a literal block
+  // scalar (`mesh: |`) keeps its lines, shifted by its indentation. Other
+  // styles point at the value itself.
+  const auto mark = f.value.Mark();
+  const TextSpan& span = r.span();
+  TextSpan inner =
+      span.collapse_to.valid() || mark.line < 0
+          ? TextSpan{span.file, text.value, 1, 0, text.loc}
+          : EmbeddedSpan(span, static_cast<std::uint32_t>(mark.line),
+                         static_cast<std::size_t>(mark.column), text.value, text.loc);
+  LiteTree tree;  // not the caller's: its tree is still being read
+  if (auto error = ParseYaml(text.value, tree)) {
+    Location loc = text.loc;
+    if (!inner.collapse_to.valid() && error->line >= 0)
+      loc = ParseErrorLocation(inner, error->line, error->column);
+    r.Problem(loc, "YAML syntax error in " + std::string(what) + ": " + error->message, ref, path);
+    return;
+  }
+  NodeReader reader(r.out(), r.options(), inner, r.budget());
+  fn(reader, LiteNode::Root(tree));
+}
+
 bool IsMeshConfigMapName(const ObjectMeta& meta) {
   return meta.ref.name == "istio" || meta.ref.name.starts_with("istio-");
 }
@@ -68,6 +126,12 @@ void ReadIstioOperator(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       source.description = "IstioOperator " + Qualified(meta.ref);
       source.object = meta.ref;
       source.loc = r.Loc(mc.key);
+      const std::string sp = NodeReader::Join(where, "spec");
+      if (auto rev = LenientScalar(r, spec.value, "revision", meta.ref, sp))
+        source.revision = rev->value == "default" ? "" : rev->value;
+      // istioctl installs into spec.namespace, else values.global.istioNamespace.
+      source.istio_namespace = LenientScalar(r, spec.value, "namespace", meta.ref, sp);
+      if (!source.istio_namespace) source.istio_namespace = ValuesIstioNamespace(r, spec.value, meta.ref, sp);
       ReadMeshConfig(r, mc.value, std::move(source), meta.ref,
                      NodeReader::Join(where, "spec.meshConfig"));
     }
@@ -86,41 +150,17 @@ void ReadConfigMapMesh(NodeReader& r, const LiteNode& node, const ObjectMeta& me
   if (!data.present() || !data.value.IsMap()) return;
   Field mesh = r.Get(data.value, "mesh", meta.ref, NodeReader::Join(where, "data"));
   if (!mesh.present()) return;
-  const std::string mesh_path = NodeReader::Join(where, "data.mesh");
-  auto text = r.Scalar(mesh, meta.ref, mesh_path);
-  // The embedded text meets yaml-cpp too: the same guards as a file. Its
-  // parse costs its size again.
-  r.Charge(text.value.size());
-  if (auto deep = FindExcessiveNesting(text.value)) {
-    r.Problem(text.loc, "data.mesh: " + deep->message, meta.ref, mesh_path);
-    return;
-  }
   MeshConfigSource source;
   source.origin = MeshConfigSource::Origin::kConfigMap;
   source.description = "ConfigMap " + Qualified(meta.ref);
   source.object = meta.ref;
+  // getMeshConfigMapName: `istio` for the default revision, `istio-<rev>`.
+  if (meta.ref.name != "istio") source.revision = meta.ref.name.substr(6);
   source.loc = r.Loc(mesh.key);
-
-  // Map positions inside the string back into the file: a literal block
-  // scalar (`mesh: |`) keeps its lines, shifted by its indentation. Other
-  // styles point at the value itself.
-  const auto mark = mesh.value.Mark();
-  const TextSpan& span = r.span();
-  TextSpan inner =
-      span.collapse_to.valid() || mark.line < 0
-          ? TextSpan{span.file, text.value, 1, 0, text.loc}
-          : EmbeddedSpan(span, static_cast<std::uint32_t>(mark.line),
-                         static_cast<std::size_t>(mark.column), text.value, text.loc);
-  LiteTree tree;  // not the caller's: its tree is still being read
-  if (auto error = ParseYaml(text.value, tree)) {
-    Location loc = text.loc;
-    if (!inner.collapse_to.valid() && error->line >= 0)
-      loc = ParseErrorLocation(inner, error->line, error->column);
-    r.Problem(loc, "YAML syntax error in data.mesh: " + error->message, meta.ref, mesh_path);
-    return;
-  }
-  NodeReader reader(r.out(), r.options(), inner, r.budget());
-  ReadMeshConfig(reader, LiteNode::Root(tree), std::move(source), meta.ref, "data.mesh");
+  ReadEmbeddedYaml(r, mesh, meta.ref, NodeReader::Join(where, "data.mesh"), "data.mesh",
+                   [&](NodeReader& reader, const LiteNode& root) {
+                     ReadMeshConfig(reader, root, std::move(source), meta.ref, "data.mesh");
+                   });
 }
 
 }  // namespace
@@ -153,6 +193,12 @@ void LoadMeshConfigContent(std::string_view text, std::uint32_t file, const Load
     if (ParseYaml(chunk.text, tree)) continue;  // already reported by LoadContent
     const LiteNode root = LiteNode::Root(tree);
     if (!root.IsMap()) continue;
+    // An object of another kind (a Deployment) is no MeshConfig.
+    bool object = false;
+    for (auto it = root.begin(); it != root.end(); ++it)
+      object = object || (it->first.IsScalar() &&
+                          (it->first.Scalar() == "apiVersion" || it->first.Scalar() == "kind"));
+    if (object) continue;
     TextSpan span;
     span.file = file;
     span.text = chunk.text;

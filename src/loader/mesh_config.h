@@ -3,6 +3,8 @@
 // --mesh-config file). Loader-internal.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,33 @@ void ReadIstioOperator(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                        const std::string& where);
 void ReadMeshConfigMap(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                        const std::string& where);
+// Shared by the readers of install sources (install_values.cpp).
+// `key` of `map` when `map` is a mapping and the value a scalar; nothing (and
+// no problem) otherwise: these kinds are not ours to judge.
+std::optional<Located<std::string>> LenientScalar(NodeReader& r, const LiteNode& map,
+                                                  std::string_view key, const ObjectRef& ref,
+                                                  const std::string& path);
+// `holder`.values.global.istioNamespace, leniently.
+std::optional<Located<std::string>> ValuesIstioNamespace(NodeReader& r, const LiteNode& holder,
+                                                         const ObjectRef& ref,
+                                                         const std::string& path);
+// A YAML document inside the string value of `f` (ConfigMap data.mesh, Argo
+// CD helm.values), parsed and handed to fn with a reader whose locations
+// point into the file; syntax errors are problems named after `what`.
+void ReadEmbeddedYaml(NodeReader& r, const Field& f, const ObjectRef& ref, const std::string& path,
+                      std::string_view what,
+                      const std::function<void(NodeReader&, const LiteNode&)>& fn);
+
+// The readers of the istiod chart's values where GitOps tools and operators
+// hold them (Flux HelmRelease, Argo CD Application, Sail operator Istio):
+// entries of the kind table, keeping the object as a generic one.
+void ReadHelmRelease(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                     const std::string& where);
+void ReadArgoApplication(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                         const std::string& where);
+void ReadSailIstio(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                   const std::string& where);
+
 // The ConfigMaps that hold mesh settings: `istio` and `istio-<revision>`.
 bool IsMeshConfigMapName(const ObjectMeta& meta);
 

@@ -67,6 +67,10 @@ bool IsBatch(std::string_view api_version) { return api_version.starts_with("bat
 bool IsArgoRollouts(std::string_view api_version) {
   return api_version.starts_with("argoproj.io/");
 }
+bool IsFluxHelm(std::string_view api_version) {
+  return api_version.starts_with("helm.toolkit.fluxcd.io/");
+}
+bool IsSail(std::string_view api_version) { return api_version.starts_with("sailoperator.io/"); }
 bool Always(const ObjectMeta&) { return true; }
 
 void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
@@ -113,6 +117,9 @@ const KindReader kKindReaders[] = {
     {"CronJob", IsBatch, Always, ReadWorkload},
     {"Rollout", IsArgoRollouts, Always, ReadWorkload},
     {"IstioOperator", IsIstioInstall, Always, ReadIstioOperator},
+    {"HelmRelease", IsFluxHelm, Always, ReadHelmRelease},
+    {"Application", IsArgoRollouts, Always, ReadArgoApplication},
+    {"Istio", IsSail, Always, ReadSailIstio},
     {"ConfigMap", IsCoreV1, IsMeshConfigMapName, ReadMeshConfigMap},
 };
 

@@ -1,5 +1,7 @@
 #include "model/model.h"
 
+#include "semantics/validation.h"
+
 #include <algorithm>
 #include <tuple>
 #include <type_traits>
@@ -98,6 +100,19 @@ std::optional<IstioVersion> IstioVersion::Parse(std::string_view text) {
   return IstioVersion{parts[0], parts[1]};
 }
 
+std::string ModelledIstioVersions() {
+  return kOldestIstioVersion.ToString() + " to " + kNewestIstioVersion.ToString();
+}
+
+std::string IstioVersionProblem(std::string_view text) {
+  const std::optional<IstioVersion> v = IstioVersion::Parse(text);
+  const std::string quoted = "'" + std::string(text.substr(0, 40)) + "'";
+  if (!v) return quoted + " is not a version (MAJOR.MINOR, e.g. " + kDefaultIstioVersion.ToString() + ")";
+  if (!IsModelledIstioVersion(*v))
+    return quoted + " is not a release meshlint models (Istio " + ModelledIstioVersions() + ")";
+  return "";
+}
+
 namespace {
 
 template <typename Lookup>
@@ -140,94 +155,69 @@ bool Before(const Location& a, const Location& b) {
   return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
 }
 
-std::string JoinValues(const std::vector<Located<std::string>>& values) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ", ";
-    out += values[i].value;
-  }
-  return out + "]";
+}  // namespace
+
+void MeshModel::Finalize() {
+  RestoreRejected();
+  ResolveMeshSettings();
+  ApplyValidation();
+  BuildNamespaceIndex();
 }
 
-int Precedence(MeshConfigSource::Origin origin) {
-  // What the user names explicitly wins; the ConfigMap is what istiod reads;
-  // an IstioOperator is what generates that ConfigMap.
-  switch (origin) {
-    case MeshConfigSource::Origin::kProjectConfig:  // before the others: inserted first
-    case MeshConfigSource::Origin::kCommandLine: return 0;
-    case MeshConfigSource::Origin::kConfigMap: return 1;
-    case MeshConfigSource::Origin::kIstioOperator: return 2;
-  }
-  return 3;
+namespace {
+
+// Only the kinds with metadata can be rejected.
+template <typename T>
+void MarkRejected(T& object, bool rejected) {
+  if constexpr (requires { object.meta.rejected; }) object.meta.rejected = rejected;
+  else if constexpr (std::is_same_v<T, ObjectMeta>) object.rejected = rejected;
+}
+
+// fn(index, a's collection, b's collection) for each collection of two Objects.
+template <typename Fn>
+void ForEachCollectionPair(Objects& a, Objects& b, Fn fn) {
+  std::size_t i = 0;
+  std::apply([&](auto... member) { (fn(i++, a.*member, b.*member), ...); }, kObjectCollections);
 }
 
 }  // namespace
 
-void MeshModel::Finalize() {
-  ResolveMeshSettings();
-  BuildNamespaceIndex();
+void MeshModel::RestoreRejected() {
+  // Back where each stood, so that validating again (another version) starts
+  // from the inputs as loaded.
+  ForEachCollectionPair(*this, rejected, [&](std::size_t c, auto& kept, auto& aside) {
+    const std::vector<std::size_t>& at = rejected_at_[c];
+    for (std::size_t k = 0; k < aside.size() && k < at.size(); ++k) {
+      MarkRejected(aside[k], false);
+      kept.insert(kept.begin() + static_cast<std::ptrdiff_t>(at[k]), std::move(aside[k]));
+    }
+    aside.clear();
+  });
+  for (auto& at : rejected_at_) at.clear();
+  validation.clear();
 }
 
-void MeshModel::ResolveMeshSettings() {
-  mesh = MeshSettings{};
-  mesh_conflicts.clear();
-  std::vector<std::size_t> order(mesh_sources.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return Precedence(mesh_sources[a].origin) < Precedence(mesh_sources[b].origin);
-  });
-
-  // For each field: the first source (by precedence) that sets it decides;
-  // every later source that sets it differently is a conflict.
-  auto weigh = [&](const char* field, auto has, auto value, auto loc,
-                   std::optional<std::size_t>& from) {
-    for (std::size_t idx : order) {
-      const MeshConfigSource& s = mesh_sources[idx];
-      if (!has(s)) continue;
-      if (!from) {
-        from = idx;
-        continue;
-      }
-      const MeshConfigSource& w = mesh_sources[*from];
-      if (value(s) != value(w)) {
-        mesh_conflicts.push_back(
-            {field, *from, idx, loc(w), loc(s), value(w), value(s)});
+void MeshModel::ApplyValidation() {
+  istio::ValidationReport report = istio::ValidateObjects(*this, istio_version);
+  validation = std::move(report.messages);
+  ForEachCollectionPair(*this, rejected, [&](std::size_t c, auto& kept, auto& aside) {
+    const std::vector<std::size_t>& out = report.rejected[c];
+    if (out.empty()) return;
+    std::remove_reference_t<decltype(kept)> remaining;
+    remaining.reserve(kept.size() - out.size());
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      if (next < out.size() && out[next] == i) {
+        MarkRejected(kept[i], true);
+        aside.push_back(std::move(kept[i]));
+        ++next;
+      } else {
+        remaining.push_back(std::move(kept[i]));
       }
     }
-  };
-
-  weigh(
-      "rootNamespace", [](const auto& s) { return s.root_namespace.has_value(); },
-      [](const auto& s) { return s.root_namespace->value; },
-      [](const auto& s) { return s.root_namespace->loc; }, mesh.root_namespace_from);
-  if (mesh.root_namespace_from)
-    mesh.root_namespace = mesh_sources[*mesh.root_namespace_from].root_namespace->value;
-
-  weigh(
-      "defaultServiceExportTo",
-      [](const auto& s) { return s.default_service_export_to.has_value(); },
-      [](const auto& s) { return JoinValues(*s.default_service_export_to); },
-      [](const auto& s) { return s.default_service_export_to_key; },
-      mesh.default_export_from);
-  if (mesh.default_export_from) {
-    const auto& values = *mesh_sources[*mesh.default_export_from].default_service_export_to;
-    mesh.default_service_export_to.clear();
-    for (const auto& v : values) mesh.default_service_export_to.push_back(v.value);
-    // An empty list in MeshConfig means Istio's default, "*".
-    if (mesh.default_service_export_to.empty()) mesh.default_service_export_to = {"*"};
-  }
-
-  weigh(
-      "outboundTrafficPolicy.mode", [](const auto& s) { return s.outbound_mode.has_value(); },
-      [](const auto& s) { return std::string(OutboundModeName(s.outbound_mode->value)); },
-      [](const auto& s) { return s.outbound_mode->loc; }, mesh.outbound_from);
-  if (mesh.outbound_from) mesh.outbound_mode = mesh_sources[*mesh.outbound_from].outbound_mode->value;
-  if (!mesh.outbound_from)
-    for (std::size_t idx : order)
-      if (mesh_sources[idx].origin != MeshConfigSource::Origin::kProjectConfig) {
-        mesh.outbound_unset_at = idx;
-        break;
-      }
+    kept = std::move(remaining);
+    rejected_at_[c] = out;
+  });
 }
 
 NamespaceInfo& MeshModel::Touch(const std::string& ns, const ObjectMeta& meta) {
@@ -299,7 +289,7 @@ const MeshSettings& MeshModel::SettingsForRevision(std::string_view revision) co
   if (revision.empty() || revision == "default") return mesh;
   for (const MeshSettings& s : revision_settings_)
     if (s.revision == revision) return s;
-  return mesh;
+  return inherited_;
 }
 
 std::vector<std::string_view> MeshModel::Revisions() const {

@@ -3,7 +3,9 @@
 // loader, read (never changed) by the rules.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +40,10 @@ struct IstioVersion {
 inline constexpr IstioVersion kOldestIstioVersion{1, 24};
 inline constexpr IstioVersion kNewestIstioVersion{1, 31};
 inline constexpr IstioVersion kDefaultIstioVersion{1, 30};
+// Why `text` is no modelled release ("'1.22' is not ..."), "" when it is one.
+std::string IstioVersionProblem(std::string_view text);
+// "1.24 to 1.31".
+std::string ModelledIstioVersions();
 inline bool IsModelledIstioVersion(const IstioVersion& v) {
   return v.AtLeast(kOldestIstioVersion.major, kOldestIstioVersion.minor) &&
          kNewestIstioVersion.AtLeast(v.major, v.minor);
@@ -114,6 +120,11 @@ struct MeshSettings {
   // No source in the inputs is for this revision: the default revision's
   // settings stand in for it.
   bool inherited_from_default = false;
+  // The namespace this revision's istiod runs in (its install source's
+  // release namespace, spec.namespace or values.global.istioNamespace; else
+  // the default revision's; else istio-system): istiod reads its mesh
+  // ConfigMap there only.
+  std::string istio_namespace = "istio-system";
   std::string root_namespace = "istio-system";
   std::vector<std::string> default_service_export_to = {"*"};
   OutboundMode outbound_mode = OutboundMode::kAllowAny;
@@ -148,6 +159,7 @@ struct RevisionTag {
 
 // Two sources that set the same mesh field to different values.
 struct MeshConflict {
+  std::string revision;  // the revision whose sources disagree ("" default)
   std::string field;  // "outboundTrafficPolicy.mode"
   std::size_t winner = 0;  // source indices
   std::size_t loser = 0;
@@ -155,6 +167,25 @@ struct MeshConflict {
   Location loser_loc;
   std::string winner_value;
   std::string loser_value;
+};
+
+// What Istio's admission says about one object (src/semantics/validation.h):
+// an error means the API server refuses it (kubectl apply fails, istiod
+// never sees it); a warning is printed by kubectl and the object is stored.
+struct ValidationMessage {
+  enum class Level : std::uint8_t { kError, kWarning };
+  // Who says it: istiod's validating webhook (pkg/config/validation), or the
+  // API server itself, from the CRD's OpenAPI schema (enums, required fields).
+  enum class By : std::uint8_t { kWebhook, kSchema };
+  Level level = Level::kError;
+  By by = By::kWebhook;
+  ObjectRef object;
+  Location loc;        // the offending value, else its key, else the object
+  std::string field;   // "spec.hosts[0]"
+  std::string message;  // Istio's own words ("invalid host *")
+  // The Istio function (or "CRD schema") whose rule it is: "ValidateServiceEntry",
+  // "validateExportTo", "ValidateNamespaceSlashWildcardHostname"...
+  std::string_view check;
 };
 
 // A file or document that could not be used. Becomes an `invalid-manifest`
@@ -211,6 +242,17 @@ class MeshModel : public Objects {
   IstioVersion istio_version = kDefaultIstioVersion;
 
   // Derived by Finalize(); read-only afterwards.
+  // What Istio's validation says of every object, for istio_version, in
+  // kind order then input order.
+  std::vector<ValidationMessage> validation;
+  // The objects it rejects, set aside (input order kept): no rule, index or
+  // semantics function sees them, as istiod never does. Only the kinds Istio
+  // validates are ever here.
+  Objects rejected;
+  // Indices into mesh_sources of the ConfigMaps istiod does not read (named
+  // like the mesh config, outside the namespace of their revision's istiod):
+  // they set nothing.
+  std::vector<std::size_t> inert_mesh_sources;
   // The default revision's settings (SettingsForRevision("")).
   MeshSettings mesh;
   std::vector<MeshConflict> mesh_conflicts;
@@ -238,10 +280,17 @@ class MeshModel : public Objects {
 
  private:
   void ResolveMeshSettings();
+  MeshSettings ResolveRevision(const std::string& revision, const std::string& istio_ns,
+                               const std::vector<std::size_t>& order);
+  void ApplyValidation();
+  void RestoreRejected();
   void BuildNamespaceIndex();
   NamespaceInfo& Touch(const std::string& ns, const ObjectMeta& meta);
 
   std::vector<MeshSettings> revision_settings_;  // other than the default, by name
+  MeshSettings inherited_;  // the default's, for revisions without sources
+  // For each collection, where each object of `rejected` stood among its kind.
+  std::array<std::vector<std::size_t>, kObjectCollectionCount> rejected_at_;
   std::vector<NamespaceInfo> index_;
   std::map<std::string, std::size_t, std::less<>> index_by_name_;
 };

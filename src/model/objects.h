@@ -35,6 +35,11 @@ struct ObjectMeta {
   // Annotations under ignore.meshlint.io/ only (suppressions); others are not
   // kept, to keep the model small.
   std::vector<std::pair<std::string, Located<std::string>>> meshlint_annotations;
+  // Istio's admission refuses the object (set by MeshModel::Finalize). Such
+  // objects are moved to MeshModel::rejected: everything in the model's own
+  // collections is false here, so a reader of those needs no check; the flag
+  // is for code handed an ObjectMeta from either place.
+  bool rejected = false;
 
   // Where a finding about the object as a whole should point.
   const Location& anchor() const { return name_loc.valid() ? name_loc : loc; }
@@ -130,6 +135,10 @@ struct Sidecar {
   Location outbound_key;
   OutboundMode outbound_mode = OutboundMode::kRegistryOnly;
   Location outbound_mode_loc;  // the `mode:` value, when written
+  // The `mode:` value as written. A value the Sidecar enum does not hold
+  // (a typo, ALLOW_ANY_DYNAMIC_DNS) is refused by Istio: the validation
+  // rejects the Sidecar, and outbound_mode is then meaningless.
+  std::string outbound_mode_text;
   // outboundTrafficPolicy.egressProxy (ALLOW_ANY only).
   bool egress_proxy_set = false;
   Location egress_proxy_loc;
@@ -191,6 +200,7 @@ struct AuthorizationPolicy {
   ConfigMeta config;
   Selector selector;  // spec.selector.matchLabels
   std::vector<PolicyTargetRef> target_refs;  // targetRef and targetRefs
+  bool target_ref_set = false;               // the singular `targetRef` (the first entry)
   Located<std::string> action;  // ALLOW (default), DENY, AUDIT, CUSTOM
   bool rules_set = false;       // `rules:` written (even []): ALLOW with no rules matches nothing
   Location rules_key;
@@ -205,8 +215,21 @@ struct AuthorizationPolicy {
 struct MeshConfigSource {
   // kProjectConfig: the project config's rootNamespace, which carries no
   // other mesh setting.
-  enum class Origin { kCommandLine, kConfigMap, kIstioOperator, kProjectConfig };
+  // kInstallValues: the istiod chart's values as a GitOps tool or operator
+  // holds them (Flux HelmRelease, Argo CD Application, Sail operator Istio,
+  // an istiod values file): what generates the ConfigMap, like an
+  // IstioOperator.
+  enum class Origin { kCommandLine, kConfigMap, kIstioOperator, kProjectConfig, kInstallValues };
   Origin origin = Origin::kIstioOperator;
+  // The control-plane revision it configures: "" for the default one
+  // (ConfigMap `istio`, no `revision` value), else R (ConfigMap `istio-R`,
+  // values `revision: R`). Command-line and project-config sources apply to
+  // every revision.
+  std::string revision;
+  // The namespace the istiod it configures runs in, when the source says
+  // (values.global.istioNamespace, the release's target namespace): only a
+  // ConfigMap there is read by istiod.
+  std::optional<Located<std::string>> istio_namespace;
   std::string description;  // "IstioOperator istio-system/demo", "--mesh-config"
   ObjectRef object;         // the object holding it (kind MeshConfig for a bare file)
   Location loc;             // the meshConfig/data.mesh key, or the document
