@@ -1,6 +1,9 @@
 // The one list of rules, sorted by id. A rule exists when it is listed here;
-// tests check the list is sorted, every rule has a doc.md and fixtures.
+// the compiler checks the list is sorted and that every rule has a doc and
+// the check its phase needs; tests check every rule has fixtures.
+// `ci/new-rule ID` adds an entry (and the rule's files) in the right place.
 #include <array>
+#include <charconv>
 
 #include "rules/rules.h"
 
@@ -24,79 +27,167 @@ constexpr std::string_view DocFor(std::string_view id) {
   return {};
 }
 
-constexpr std::array kRules = {
-    RuleInfo{"egress-not-allowed", Severity::kError,
-             "With an egress policy (--policy), a namespace can reach an external host the "
-             "policy does not allow it.",
-             rules::CheckEgressNotAllowed, DocFor("egress-not-allowed"), "security,egress,policy",
-             "very-high", "8.0"},
-    RuleInfo{"inline-suppression-ignored", Severity::kWarning,
-             "An ignore.meshlint.io/ annotation while in-manifest suppressions are disabled "
-             "(--no-inline-suppressions, inlineSuppressions: false): it suppresses nothing.",
-             rules::ReportedBySuppressionPass, DocFor("inline-suppression-ignored"), "suppressions",
-             "very-high", ""},
-    RuleInfo{"invalid-manifest", Severity::kError,
-             "A file or document that cannot be used: YAML syntax errors, templates, binary "
-             "files, wrong field types.",
-             rules::CheckInvalidManifest, DocFor("invalid-manifest"), "correctness",
-             "very-high", ""},
-    RuleInfo{"mesh-config-conflict", Severity::kWarning,
-             "Two mesh config sources set the same field to different values.",
-             rules::CheckMeshConfigConflict, DocFor("mesh-config-conflict"),
-             "correctness,egress", "very-high", ""},
-    RuleInfo{"mesh-outbound-allow-any", Severity::kError,
-             "The mesh's outboundTrafficPolicy lets traffic to unregistered hosts through "
-             "(ALLOW_ANY, unset, or no mesh config found).",
-             rules::CheckMeshOutboundAllowAny, DocFor("mesh-outbound-allow-any"),
-             "security,egress", "very-high", "8.0"},
-    RuleInfo{"multiple-default-sidecars", Severity::kError,
-             "More than one Sidecar without workloadSelector in a namespace: Istio's behaviour "
-             "is undefined.",
-             rules::CheckMultipleDefaultSidecars, DocFor("multiple-default-sidecars"),
-             "correctness,egress", "very-high", ""},
-    RuleInfo{"namespace-without-sidecar", Severity::kWarning,
-             "A namespace in the sidecar mesh that no default Sidecar limits, so its proxies "
-             "import every service exported to it.",
-             rules::CheckNamespaceWithoutSidecar, DocFor("namespace-without-sidecar"),
-             "security,egress", "high", "5.0"},
-    RuleInfo{"serviceentry-exported-to-all", Severity::kWarning,
-             "A ServiceEntry visible to every namespace, so every namespace can reach its hosts.",
-             rules::CheckServiceEntryExportedToAll, DocFor("serviceentry-exported-to-all"),
-             "security,egress", "very-high", "6.5"},
-    RuleInfo{"serviceentry-exportto-invalid", Severity::kError,
-             "A ServiceEntry exportTo value Istio rejects: '*' or '~' not alone, duplicates, or "
-             "a malformed namespace name.",
-             rules::CheckServiceEntryExportToInvalid, DocFor("serviceentry-exportto-invalid"),
-             "correctness,egress", "very-high", ""},
-    RuleInfo{"sidecar-egress-unresolved-host", Severity::kWarning,
-             "A Sidecar egress host naming a host that no service visible to its namespace "
-             "provides, so it imports nothing.",
-             rules::CheckSidecarEgressUnresolvedHost, DocFor("sidecar-egress-unresolved-host"),
-             "correctness,egress", "high", ""},
-    RuleInfo{"sidecar-egress-wildcard", Severity::kWarning,
-             "A Sidecar egress host whose namespace part is '*', importing from every namespace.",
-             rules::CheckSidecarEgressWildcard, DocFor("sidecar-egress-wildcard"),
-             "security,egress", "very-high", "5.0"},
-    RuleInfo{"sidecar-outbound-allow-any", Severity::kWarning,
-             "A Sidecar whose outboundTrafficPolicy is ALLOW_ANY re-opens egress to any host for "
-             "its workloads.",
-             rules::CheckSidecarOutboundAllowAny, DocFor("sidecar-outbound-allow-any"),
-             "security,egress", "very-high", "7.0"},
-    RuleInfo{"suppression-expired", Severity::kWarning,
-             "A suppression in .meshlint.yaml whose expires date has passed: its findings are "
-             "reported again.",
-             rules::ReportedBySuppressionPass, DocFor("suppression-expired"), "suppressions",
-             "very-high", ""},
-    RuleInfo{"suppression-unknown-rule", Severity::kWarning,
-             "An ignore.meshlint.io/ annotation naming a rule that does not exist: it "
-             "suppresses nothing.",
-             rules::ReportedBySuppressionPass, DocFor("suppression-unknown-rule"), "suppressions",
-             "very-high", ""},
-    RuleInfo{"suppression-without-reason", Severity::kWarning,
-             "An ignore.meshlint.io/ annotation with an empty reason: it suppresses nothing.",
-             rules::ReportedBySuppressionPass, DocFor("suppression-without-reason"), "suppressions",
-             "very-high", ""},
-};
+template <std::size_t N>
+constexpr std::array<RuleInfo, N> WithDocs(std::array<RuleInfo, N> rules) {
+  for (RuleInfo& r : rules) r.doc = DocFor(r.id);
+  return rules;
+}
+
+// GCC before 13 warns about members a designated initializer leaves out, even
+// though they have defaults; leaving them out is the point here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+constexpr auto kRules = WithDocs(std::array{
+    RuleInfo{.id = "egress-not-allowed",
+             .default_severity = Severity::kError,
+             .summary = "With an egress policy (--policy), a namespace can reach an external host "
+                        "the policy does not allow it.",
+             .check = rules::CheckEgressNotAllowed,
+             .tags = {"security", "egress", "policy"},
+             .precision = Precision::kVeryHigh,
+             .security_severity = 8.0},
+    RuleInfo{.id = "inline-suppression-ignored",
+             .default_severity = Severity::kWarning,
+             .summary = "An ignore.meshlint.io/ annotation while in-manifest suppressions are "
+                        "disabled (--no-inline-suppressions, inlineSuppressions: false): it "
+                        "suppresses nothing.",
+             .phase = Phase::kRun,
+             .run_check = rules::CheckInlineSuppressionIgnored,
+             .tags = {"suppressions"},
+             .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "invalid-manifest",
+             .default_severity = Severity::kError,
+             .summary = "A file or document that cannot be used: YAML syntax errors, templates, "
+                        "binary files, wrong field types.",
+             .check = rules::CheckInvalidManifest,
+             .tags = {"correctness"},
+             .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "mesh-config-conflict",
+             .default_severity = Severity::kWarning,
+             .summary = "Two mesh config sources set the same field to different values.",
+             .check = rules::CheckMeshConfigConflict,
+             .tags = {"correctness", "egress"},
+             .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "mesh-outbound-allow-any",
+             .default_severity = Severity::kError,
+             .summary = "The mesh's outboundTrafficPolicy lets traffic to unregistered hosts "
+                        "through (ALLOW_ANY, unset, or no mesh config found).",
+             .check = rules::CheckMeshOutboundAllowAny,
+             .tags = {"security", "egress"},
+             .precision = Precision::kVeryHigh,
+             .security_severity = 8.0},
+    RuleInfo{.id = "multiple-default-sidecars",
+             .default_severity = Severity::kError,
+             .summary = "More than one Sidecar without workloadSelector in a namespace: Istio's "
+                        "behaviour is undefined.",
+             .check = rules::CheckMultipleDefaultSidecars,
+             .tags = {"correctness", "egress"},
+             .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "namespace-without-sidecar",
+             .default_severity = Severity::kWarning,
+             .summary = "A namespace in the sidecar mesh that no default Sidecar limits, so its "
+                        "proxies import every service exported to it.",
+             .check = rules::CheckNamespaceWithoutSidecar,
+             .tags = {"security", "egress"},
+             .precision = Precision::kHigh,
+             .security_severity = 5.0},
+    RuleInfo{.id = "serviceentry-exported-to-all",
+             .default_severity = Severity::kWarning,
+             .summary = "A ServiceEntry visible to every namespace, so every namespace can reach "
+                        "its hosts.",
+             .check = rules::CheckServiceEntryExportedToAll,
+             .tags = {"security", "egress"},
+             .precision = Precision::kVeryHigh,
+             .security_severity = 6.5},
+    RuleInfo{.id = "serviceentry-exportto-invalid",
+             .default_severity = Severity::kError,
+             .summary = "A ServiceEntry exportTo value Istio rejects: '*' or '~' not alone, "
+                        "duplicates, or a malformed namespace name.",
+             .check = rules::CheckServiceEntryExportToInvalid,
+             .tags = {"correctness", "egress"},
+             .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "sidecar-egress-unresolved-host",
+             .default_severity = Severity::kWarning,
+             .summary = "A Sidecar egress host naming a host that no service visible to its "
+                        "namespace provides, so it imports nothing.",
+             .check = rules::CheckSidecarEgressUnresolvedHost,
+             .tags = {"correctness", "egress"},
+             .precision = Precision::kHigh},
+    RuleInfo{.id = "sidecar-egress-wildcard",
+             .default_severity = Severity::kWarning,
+             .summary = "A Sidecar egress host whose namespace part is '*', importing from every "
+                        "namespace.",
+             .check = rules::CheckSidecarEgressWildcard,
+             .tags = {"security", "egress"},
+             .precision = Precision::kVeryHigh,
+             .security_severity = 5.0},
+    RuleInfo{.id = "sidecar-outbound-allow-any",
+             .default_severity = Severity::kWarning,
+             .summary = "A Sidecar whose outboundTrafficPolicy is ALLOW_ANY re-opens egress to "
+                        "any host for its workloads.",
+             .check = rules::CheckSidecarOutboundAllowAny,
+             .tags = {"security", "egress"},
+             .precision = Precision::kVeryHigh,
+             .security_severity = 7.0},
+    RuleInfo{.id = "suppression-expired",
+             .default_severity = Severity::kWarning,
+             .summary = "A suppression in .meshlint.yaml whose expires date has passed: its "
+                        "findings are reported again.",
+             .phase = Phase::kRun,
+             .run_check = rules::CheckSuppressionExpired,
+             .tags = {"suppressions"},
+             .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "suppression-unknown-rule",
+             .default_severity = Severity::kWarning,
+             .summary = "An ignore.meshlint.io/ annotation naming a rule that does not exist: it "
+                        "suppresses nothing.",
+             .phase = Phase::kRun,
+             .run_check = rules::CheckSuppressionUnknownRule,
+             .tags = {"suppressions"},
+             .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "suppression-without-reason",
+             .default_severity = Severity::kWarning,
+             .summary = "An ignore.meshlint.io/ annotation with an empty reason: it suppresses "
+                        "nothing.",
+             .phase = Phase::kRun,
+             .run_check = rules::CheckSuppressionWithoutReason,
+             .tags = {"suppressions"},
+             .precision = Precision::kVeryHigh},
+});
+#pragma GCC diagnostic pop
+
+// What the tests would find later, found by the compiler now.
+constexpr bool SortedAndUnique() {
+  for (std::size_t i = 1; i < kRules.size(); ++i)
+    if (!(kRules[i - 1].id < kRules[i].id)) return false;
+  return true;
+}
+constexpr bool EveryRuleHasADoc() {
+  for (const RuleInfo& r : kRules)
+    if (r.doc.empty()) return false;
+  return true;
+}
+constexpr bool ChecksMatchPhases() {
+  for (const RuleInfo& r : kRules) {
+    const bool model = r.phase == Phase::kModel;
+    if (model != (r.check != nullptr) || model == (r.run_check != nullptr)) return false;
+  }
+  return true;
+}
+constexpr bool SecuritySeveritiesInRange() {
+  for (const RuleInfo& r : kRules) {
+    if (!r.security_severity) continue;
+    const double tenths = *r.security_severity * 10;
+    if (*r.security_severity < 0 || *r.security_severity > 10 ||
+        tenths != static_cast<double>(static_cast<long>(tenths + 0.5)))
+      return false;
+  }
+  return true;
+}
+static_assert(SortedAndUnique(), "kRules must be sorted by id, each id once");
+static_assert(EveryRuleHasADoc(), "every rule needs rules/<id>/doc.md (re-run cmake if it exists)");
+static_assert(ChecksMatchPhases(), "a kModel rule sets .check, a kRun rule .run_check, not both");
+static_assert(SecuritySeveritiesInRange(), "security_severity is 0.0 to 10.0 in steps of 0.1");
 
 }  // namespace
 
@@ -106,6 +197,13 @@ const RuleInfo* FindRule(std::string_view id) {
   for (const RuleInfo& r : kRules)
     if (r.id == id) return &r;
   return nullptr;
+}
+
+std::string SecuritySeverityText(double value) {
+  char buf[16];
+  // to_chars: locale-independent, unlike printf.
+  const auto end = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 1).ptr;
+  return std::string(buf, end);
 }
 
 }  // namespace meshlint

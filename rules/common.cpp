@@ -19,6 +19,4 @@ std::string Where(const MeshModel& model, const Location& loc) {
   return model.files.display(loc.file) + ":" + std::to_string(loc.line);
 }
 
-void ReportedBySuppressionPass(const MeshModel&, FindingSink&) {}
-
 }  // namespace meshlint::rules

@@ -6,6 +6,7 @@
 
 namespace meshlint::rules {
 
+// Phase::kModel: pure functions of the model.
 void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink);
 void CheckInvalidManifest(const MeshModel& model, FindingSink& sink);
 void CheckMeshConfigConflict(const MeshModel& model, FindingSink& sink);
@@ -18,10 +19,11 @@ void CheckSidecarEgressUnresolvedHost(const MeshModel& model, FindingSink& sink)
 void CheckSidecarEgressWildcard(const MeshModel& model, FindingSink& sink);
 void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink);
 
-// The check of the rules about suppressions (inline-suppression-ignored,
-// suppression-*): it reports nothing, because their findings depend on the
-// run's configuration, not only on the model; engine/suppress.cpp reports
-// them after the other rules ran.
-void ReportedBySuppressionPass(const MeshModel& model, FindingSink& sink);
+// Phase::kRun: the rules about suppressions, whose findings depend on the
+// run's configuration (engine/suppress.h), not only on the model.
+void CheckInlineSuppressionIgnored(const RunContext& run, FindingSink& sink);
+void CheckSuppressionExpired(const RunContext& run, FindingSink& sink);
+void CheckSuppressionUnknownRule(const RunContext& run, FindingSink& sink);
+void CheckSuppressionWithoutReason(const RunContext& run, FindingSink& sink);
 
 }  // namespace meshlint::rules

@@ -1,6 +1,7 @@
-// The CI gate end to end through the binary: exit statuses that do not depend
-// on the format, severity overrides, several reports in one run, the summary
-// on stderr, and baselines.
+// The CI gate end to end: exit statuses that do not depend on the format,
+// severity overrides, several reports in one run, the summary on stderr, and
+// baselines. In process (RunInProcess), except where files and streams of
+// the real binary are the point (RunMeshlint).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -17,6 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CommandResult;
 using testing::ReadFileText;
+using testing::RunInProcess;
 using testing::RunMeshlint;
 
 using testing::TempDir;
@@ -92,7 +94,7 @@ TEST(ExitStatus, SameForEveryFormat) {
       {"error", 2}, {"warning", 1}, {"note", 0}, {"never", 3}};
   for (const Setup& setup : setups) {
     // The setup is what it claims: the text output's worst severity.
-    CommandResult text = RunMeshlint([&] {
+    CommandResult text = RunInProcess([&] {
       auto a = setup.args;
       a.insert(a.begin(), {"lint", "."});
       a.push_back("--fail-on=never");
@@ -109,7 +111,7 @@ TEST(ExitStatus, SameForEveryFormat) {
       for (const std::string& format : kFormats) {
         std::vector<std::string> args = {"lint", ".", "--format", format, "--fail-on", fail_on};
         args.insert(args.end(), setup.args.begin(), setup.args.end());
-        CommandResult r = RunMeshlint(args, dir.str());
+        CommandResult r = RunInProcess(args, dir.str());
         EXPECT_EQ(r.status, expected)
             << setup.name << " --fail-on " << fail_on << " --format " << format << "\n" << r.err;
       }
@@ -122,7 +124,7 @@ TEST(ExitStatus, UnreadableInputIsTwoInEveryFormat) {
   WriteHoles(dir);
   for (const std::string& format : kFormats) {
     CommandResult r =
-        RunMeshlint({"lint", ".", "missing.yaml", "--format", format, "--fail-on", "never"},
+        RunInProcess({"lint", ".", "missing.yaml", "--format", format, "--fail-on", "never"},
                     dir.str());
     EXPECT_EQ(r.status, 2) << format;
     EXPECT_EQ(r.err.rfind("meshlint: missing.yaml: no such file or directory\n", 0), 0u)
@@ -158,7 +160,7 @@ TEST(ExitStatus, UsageErrorsAreTwo) {
   for (const auto& [extra, message] : cases) {
     std::vector<std::string> args = {"lint", "."};
     args.insert(args.end(), extra.begin(), extra.end());
-    CommandResult r = RunMeshlint(args, dir.str());
+    CommandResult r = RunInProcess(args, dir.str());
     EXPECT_EQ(r.status, 2) << extra.back();
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err, message + "(run 'meshlint --help')\n");
@@ -169,40 +171,40 @@ TEST(ExitStatus, UsageErrorsAreTwo) {
 TEST(SeverityOverride, ChangesLevelExitAndEveryFormat) {
   TempDir dir;
   WriteHoles(dir);
-  CommandResult base = RunMeshlint({"lint", "."}, dir.str());
+  CommandResult base = RunInProcess({"lint", "."}, dir.str());
   ASSERT_EQ(base.status, 1);
   ASSERT_NE(base.out.find("mesh.yaml:9:13: error [mesh-outbound-allow-any] "), std::string::npos)
       << base.out;
 
   CommandResult note =
-      RunMeshlint({"lint", ".", "--severity", "mesh-outbound-allow-any=note", "--fail-on", "error"},
+      RunInProcess({"lint", ".", "--severity", "mesh-outbound-allow-any=note", "--fail-on", "error"},
                   dir.str());
   EXPECT_EQ(note.status, 0);  // the only error is now a note
   EXPECT_NE(note.out.find("mesh.yaml:9:13: note [mesh-outbound-allow-any] "), std::string::npos);
   EXPECT_EQ(note.out.find("error ["), std::string::npos);
 
-  CommandResult sarif = RunMeshlint(
+  CommandResult sarif = RunInProcess(
       {"lint", ".", "-f", "sarif", "--severity", "mesh-outbound-allow-any=note"}, dir.str());
   std::size_t index = 0;
   while (AllRules()[index].id != "mesh-outbound-allow-any") ++index;
   EXPECT_NE(sarif.out.find("\"ruleId\": \"mesh-outbound-allow-any\",\n          \"ruleIndex\": " +
                            std::to_string(index) + ",\n          \"level\": \"note\""),
             std::string::npos);
-  CommandResult github = RunMeshlint(
+  CommandResult github = RunInProcess(
       {"lint", ".", "-f", "github", "--severity", "mesh-outbound-allow-any=note"}, dir.str());
   EXPECT_NE(github.out.find("::notice file=mesh.yaml,line=9,"), std::string::npos) << github.out;
-  CommandResult gitlab = RunMeshlint(
+  CommandResult gitlab = RunInProcess(
       {"lint", ".", "-f", "gitlab", "--severity", "mesh-outbound-allow-any=note"}, dir.str());
   EXPECT_EQ(gitlab.out.find("\"critical\""), std::string::npos);
   EXPECT_NE(gitlab.out.find("\"severity\": \"info\""), std::string::npos);
 
   CommandResult off =
-      RunMeshlint({"lint", ".", "--severity", "mesh-outbound-allow-any=off"}, dir.str());
+      RunInProcess({"lint", ".", "--severity", "mesh-outbound-allow-any=off"}, dir.str());
   EXPECT_EQ(off.out.find("[mesh-outbound-allow-any]"), std::string::npos);
   EXPECT_NE(off.out.find("[serviceentry-exported-to-all]"), std::string::npos);
 
   // The last word wins, as with every repeatable option.
-  CommandResult twice = RunMeshlint({"lint", ".", "--severity", "mesh-outbound-allow-any=note",
+  CommandResult twice = RunInProcess({"lint", ".", "--severity", "mesh-outbound-allow-any=note",
                                      "--severity", "mesh-outbound-allow-any=error"},
                                     dir.str());
   EXPECT_NE(twice.out.find("error [mesh-outbound-allow-any]"), std::string::npos);
@@ -349,16 +351,16 @@ TEST(BaselineCli, AdoptThenOnlyNewFindingsCount) {
 TEST(BaselineCli, RefreshDropsFixedAndAddsNew) {
   TempDir dir;
   WriteHoles(dir);
-  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "base.json"}, dir.str()).status, 0);
+  ASSERT_EQ(RunInProcess({"lint", ".", "--write-baseline", "base.json"}, dir.str()).status, 0);
   dir.Write("apps/se.yaml", OpenSe("pypi", "apps"));  // debian fixed, pypi new
-  CommandResult refresh = RunMeshlint(
+  CommandResult refresh = RunInProcess(
       {"lint", ".", "--baseline", "base.json", "--write-baseline", "base.json"}, dir.str());
   EXPECT_EQ(refresh.status, 0);
   EXPECT_NE(refresh.out.find("ServiceEntry 'pypi'"), std::string::npos);  // reported once more
   const std::string text = ReadIn(dir, "base.json");
   EXPECT_EQ(text.find("apps/ServiceEntry/debian"), std::string::npos) << text;
   EXPECT_NE(text.find("apps/ServiceEntry/pypi"), std::string::npos) << text;
-  CommandResult after = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
+  CommandResult after = RunInProcess({"lint", ".", "--baseline", "base.json"}, dir.str());
   EXPECT_EQ(after.status, 0);
   EXPECT_EQ(after.out, "");
 }
@@ -368,13 +370,13 @@ TEST(BaselineCli, RewritingIsStableAndSorted) {
   WriteHoles(dir);
   dir.Write("z.yaml", OpenSe("zeta", "apps"));
   dir.Write("a.yaml", OpenSe("alpha", "web"));
-  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "one.json"}, dir.str()).status, 0);
+  ASSERT_EQ(RunInProcess({"lint", ".", "--write-baseline", "one.json"}, dir.str()).status, 0);
   // Reordered documents and shifted lines: the same file, byte for byte
   // (messages aside, nothing in it depends on positions).
   RemoveIn(dir, "z.yaml");
   RemoveIn(dir, "a.yaml");
   dir.Write("both.yaml", "\n\n" + OpenSe("alpha", "web") + "---\n" + OpenSe("zeta", "apps"));
-  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "two.json"}, dir.str()).status, 0);
+  ASSERT_EQ(RunInProcess({"lint", ".", "--write-baseline", "two.json"}, dir.str()).status, 0);
   std::string one = ReadIn(dir, "one.json"), two = ReadIn(dir, "two.json");
   auto strip_files = [](std::string s) {
     std::string out;
@@ -407,16 +409,16 @@ TEST(BaselineCli, NotWrittenFromAPartialRun) {
 TEST(BaselineCli, WithContextOnlyTheNamedFilesCount) {
   TempDir dir;
   WriteHoles(dir);
-  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "base.json"}, dir.str()).status, 0);
+  ASSERT_EQ(RunInProcess({"lint", ".", "--write-baseline", "base.json"}, dir.str()).status, 0);
   // Pre-commit style: the baseline applies, and entries for other files are
   // not reported as gone.
-  CommandResult r = RunMeshlint(
+  CommandResult r = RunInProcess(
       {"lint", "--no-config", "--context", ".", "apps/se.yaml", "--baseline", "base.json"},
       dir.str());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err.find("no longer occur"), std::string::npos) << r.err;
-  r = RunMeshlint({"lint", "--context", ".", "apps/se.yaml", "--write-baseline", "b2.json"},
+  r = RunInProcess({"lint", "--context", ".", "apps/se.yaml", "--write-baseline", "b2.json"},
                   dir.str());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
@@ -428,7 +430,7 @@ TEST(BaselineCli, BrokenBaselineIsAUsageError) {
   TempDir dir;
   WriteHoles(dir);
   dir.Write("base.json", "{\"runs\": []}");
-  CommandResult r = RunMeshlint({"lint", ".", "--baseline", "base.json"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--baseline", "base.json"}, dir.str());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
@@ -443,11 +445,11 @@ TEST(BaselineCli, AdoptedOnTheSharedCorpus) {
                  << " (it exists only on the team machine)";
   TempDir dir;
   const std::string root = fs::canonical(corpus).string();
-  CommandResult adopt = RunMeshlint({"lint", root, "--write-baseline", "base.json"}, dir.str());
+  CommandResult adopt = RunInProcess({"lint", root, "--write-baseline", "base.json"}, dir.str());
   ASSERT_EQ(adopt.status, 0) << adopt.err;
   ASSERT_GT(Lines(adopt.out).size(), 20u);  // the corpus has plenty to adopt
 
-  CommandResult second = RunMeshlint({"lint", root, "--baseline", "base.json"}, dir.str());
+  CommandResult second = RunInProcess({"lint", root, "--baseline", "base.json"}, dir.str());
   EXPECT_EQ(second.status, 0) << second.out;
   EXPECT_EQ(second.out, "");
 
@@ -456,7 +458,7 @@ TEST(BaselineCli, AdoptedOnTheSharedCorpus) {
   dir.Write("hole.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: newteam\n---\n" +
                              OpenSe("leak", "newteam"));
   CommandResult hole =
-      RunMeshlint({"lint", root, "hole.yaml", "--baseline", "base.json"}, dir.str());
+      RunInProcess({"lint", root, "hole.yaml", "--baseline", "base.json"}, dir.str());
   EXPECT_EQ(hole.status, 1);
   const auto lines = Lines(hole.out);
   ASSERT_FALSE(lines.empty());
@@ -475,7 +477,7 @@ namespace {
 // The CI examples must not drift from the binary: every option their
 // meshlint command lines use is one `meshlint lint` knows.
 TEST(CiExamples, UseOnlyRealOptions) {
-  const std::string help = testing::RunMeshlint({"lint", "--help"}, testing::SourceDir()).out;
+  const std::string help = testing::RunInProcess({"lint", "--help"}, testing::SourceDir()).out;
   ASSERT_NE(help.find("--report"), std::string::npos) << help;
   const std::regex option(R"(\s(--[a-z][a-z-]+))");
   for (const char* file : {"ci/github-actions.yml", "ci/gitlab-ci.yml"}) {
@@ -510,17 +512,17 @@ TEST(Suppressed, NeitherGateNorAnnotationNorBaseline) {
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: runners\n  annotations:\n"
             "    ignore.meshlint.io/namespace-without-sidecar: \"CI runners; the gateway limits "
             "them\"\n");
-  CommandResult shown = RunMeshlint({"lint", ".", "--show-suppressed", "--no-config"}, dir.str());
+  CommandResult shown = RunInProcess({"lint", ".", "--show-suppressed", "--no-config"}, dir.str());
   ASSERT_NE(shown.out.find("[namespace-without-sidecar]"), std::string::npos)
       << shown.out << shown.err;  // the finding exists, suppressed
   for (const std::string& format : kFormats) {
     CommandResult r =
-        RunMeshlint({"lint", ".", "--no-config", "--fail-on", "note", "-f", format}, dir.str());
+        RunInProcess({"lint", ".", "--no-config", "--fail-on", "note", "-f", format}, dir.str());
     EXPECT_EQ(r.status, 0) << format << "\n" << r.out << r.err;
   }
-  EXPECT_EQ(RunMeshlint({"lint", ".", "--no-config", "-f", "github"}, dir.str()).out, "");
-  EXPECT_EQ(RunMeshlint({"lint", ".", "--no-config", "-f", "gitlab"}, dir.str()).out, "[]\n");
-  CommandResult r = RunMeshlint({"lint", ".", "--no-config", "--write-baseline", "base.json"},
+  EXPECT_EQ(RunInProcess({"lint", ".", "--no-config", "-f", "github"}, dir.str()).out, "");
+  EXPECT_EQ(RunInProcess({"lint", ".", "--no-config", "-f", "gitlab"}, dir.str()).out, "[]\n");
+  CommandResult r = RunInProcess({"lint", ".", "--no-config", "--write-baseline", "base.json"},
                                 dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(ReadIn(dir, "base.json").find("namespace-without-sidecar"), std::string::npos);

@@ -1,5 +1,7 @@
-// End-to-end: the real binary, its exit status, what goes to stdout and stderr,
-// and the exact shape of each report format.
+// The command line end to end: exit statuses, what goes to stdout and stderr,
+// and the exact shape of each report format. Most cases run the CLI in
+// process (RunInProcess); those about the process itself (exit status, real
+// stdin and streams, report files) run the binary (RunMeshlint).
 #include <gtest/gtest.h>
 
 #include "engine/rule.h"
@@ -67,24 +69,24 @@ TEST(CliExit, FindingsAreOne) {
 
 TEST(CliExit, FailOn) {
   Meshes m;
-  EXPECT_EQ(RunMeshlint({"lint", ".", "--fail-on", "never"}, m.one()).status, 0);
-  EXPECT_EQ(RunMeshlint({"lint", ".", "--fail-on", "error"}, m.one()).status, 0);  // only a warning
-  EXPECT_EQ(RunMeshlint({"lint", ".", "--fail-on", "warning"}, m.one()).status, 1);
-  EXPECT_EQ(RunMeshlint({"lint", ".", "--fail-on", "note"}, m.one()).status, 1);
+  EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "never"}, m.one()).status, 0);
+  EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "error"}, m.one()).status, 0);  // only a warning
+  EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "warning"}, m.one()).status, 1);
+  EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "note"}, m.one()).status, 1);
   // A finding lowered to a note only fails at --fail-on note.
   const std::string as_note = "serviceentry-exported-to-all=note";
-  auto r = RunMeshlint({"lint", ".", "--severity", as_note}, m.one());
+  auto r = RunInProcess({"lint", ".", "--severity", as_note}, m.one());
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("se.yaml:8:14: note [serviceentry-exported-to-all]"), std::string::npos) << r.out;
-  EXPECT_EQ(RunMeshlint({"lint", ".", "--severity", as_note, "--fail-on", "note"}, m.one()).status, 1);
+  EXPECT_EQ(RunInProcess({"lint", ".", "--severity", as_note, "--fail-on", "note"}, m.one()).status, 1);
   // Raised to an error, it fails even at --fail-on error.
-  EXPECT_EQ(RunMeshlint({"lint", ".", "--severity", "serviceentry-exported-to-all=error", "--fail-on",
+  EXPECT_EQ(RunInProcess({"lint", ".", "--severity", "serviceentry-exported-to-all=error", "--fail-on",
                          "error"}, m.one()).status, 1);
   // Turned off, nothing is left.
-  r = RunMeshlint({"lint", ".", "--disable", "serviceentry-exported-to-all"}, m.one());
+  r = RunInProcess({"lint", ".", "--disable", "serviceentry-exported-to-all"}, m.one());
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "");
-  r = RunMeshlint({"lint", ".", "--severity", "serviceentry-exported-to-all=off"}, m.one());
+  r = RunInProcess({"lint", ".", "--severity", "serviceentry-exported-to-all=off"}, m.one());
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "");
 }
@@ -93,7 +95,7 @@ TEST(CliExit, InvalidManifestFails) {
   TempDir dir;
   dir.Write("mesh.yaml", kRegistryOnly);
   dir.Write("bad.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: nope\n");
-  auto r = RunMeshlint({"lint", "."}, dir.str());
+  auto r = RunInProcess({"lint", "."}, dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "bad.yaml:3:11: error [invalid-manifest] metadata must be a mapping, not a scalar\n");
 }
@@ -133,7 +135,7 @@ TEST(CliExit, MissingPathIsTwoButTheRestIsLinted) {
 
 TEST(CliInputs, NoArgumentMeansTheWorkingDirectory) {
   Meshes m;
-  auto r = RunMeshlint({"lint"}, m.one());
+  auto r = RunInProcess({"lint"}, m.one());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, kSeLine);
 }
@@ -148,9 +150,9 @@ TEST(CliInputs, Stdin) {
 TEST(CliInputs, ExplicitFilesAndDirectories) {
   Meshes m;
   // Relative display paths follow the working directory.
-  auto r = RunMeshlint({"lint", "one"}, m.dir.str());
+  auto r = RunInProcess({"lint", "one"}, m.dir.str());
   EXPECT_EQ(r.out, std::string("one/") + kSeLine);
-  r = RunMeshlint({"lint", "one/se.yaml", "one/mesh.yaml", "one/se.yaml"}, m.dir.str());
+  r = RunInProcess({"lint", "one/se.yaml", "one/mesh.yaml", "one/se.yaml"}, m.dir.str());
   EXPECT_EQ(r.out, std::string("one/") + kSeLine);  // named twice, read once
 }
 
@@ -180,7 +182,7 @@ TEST(CliInputs, DefaultNamespaceFlag) {
   dir.Write("se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\n"
             "spec:\n  hosts: [api.example.com]\n  exportTo: ['*']\n");
-  auto r = RunMeshlint({"lint", ".", "--default-namespace", "team-a", "--format", "json"}, dir.str());
+  auto r = RunInProcess({"lint", ".", "--default-namespace", "team-a", "--format", "json"}, dir.str());
   EXPECT_NE(r.out.find("\"namespace\": \"team-a\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Namespace 'team-a' (no Namespace manifest; known from ServiceEntry 'api')"),
             std::string::npos)
@@ -189,21 +191,21 @@ TEST(CliInputs, DefaultNamespaceFlag) {
 
 TEST(CliInputs, MissingMeshConfigFileIsTwo) {
   Meshes m;
-  auto r = RunMeshlint({"lint", ".", "--mesh-config", "nope.yaml"}, m.one());
+  auto r = RunInProcess({"lint", ".", "--mesh-config", "nope.yaml"}, m.one());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("nope.yaml"), std::string::npos) << r.err;
 }
 
 TEST(CliOutput, QuietDropsTheSummary) {
   Meshes m;
-  auto r = RunMeshlint({"lint", ".", "-q"}, m.one());
+  auto r = RunInProcess({"lint", ".", "-q"}, m.one());
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out, kSeLine);
 }
 
 TEST(CliFormats, JsonExactShape) {
   Meshes m;
-  auto r = RunMeshlint({"lint", ".", "--format", "json"}, m.one());
+  auto r = RunInProcess({"lint", ".", "--format", "json"}, m.one());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, R"({
   "schemaVersion": 1,
@@ -245,14 +247,14 @@ TEST(CliFormats, JsonExactShape) {
 }
 )");
   // Clean: an empty list, same exit rules.
-  r = RunMeshlint({"lint", ".", "--format", "json"}, m.clean());
+  r = RunInProcess({"lint", ".", "--format", "json"}, m.clean());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("\"findings\": [],"), std::string::npos) << r.out;
 }
 
 TEST(CliFormats, SarifShape) {
   Meshes m;
-  auto r = RunMeshlint({"lint", ".", "--format", "sarif"}, m.one());
+  auto r = RunInProcess({"lint", ".", "--format", "sarif"}, m.one());
   EXPECT_EQ(r.status, 1);
   // Nothing but the SARIF document on stdout.
   ASSERT_FALSE(r.out.empty());
@@ -310,7 +312,7 @@ TEST(CliFormats, SarifShape) {
   // %SRCROOT% is the working directory.
   EXPECT_NE(r.out.find("\"uri\": \"file://" + m.one() + "/\""), std::string::npos);
   // Clean runs still carry an empty results array.
-  r = RunMeshlint({"lint", ".", "--format", "sarif"}, m.clean());
+  r = RunInProcess({"lint", ".", "--format", "sarif"}, m.clean());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("\"results\": []"), std::string::npos);
 }
@@ -319,12 +321,12 @@ TEST(CliFormats, SarifNamesClusterScopedObjectsWithoutNamespace) {
   TempDir dir;
   dir.Write("mesh.yaml", kRegistryOnly);
   dir.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: newguy\n");
-  auto r = RunMeshlint({"lint", ".", "--format", "sarif"}, dir.str());
+  auto r = RunInProcess({"lint", ".", "--format", "sarif"}, dir.str());
   EXPECT_NE(r.out.find("\"fullyQualifiedName\": \"Namespace/newguy\""), std::string::npos) << r.out;
 }
 
 TEST(CliCommands, Rules) {
-  auto r = RunMeshlint({"rules"}, SourceDir());
+  auto r = RunInProcess({"rules"}, SourceDir());
   EXPECT_EQ(r.status, 0);
   std::size_t at = 0;
   for (const RuleInfo& rule : AllRules()) {
@@ -333,17 +335,17 @@ TEST(CliCommands, Rules) {
     at = pos;
   }
   EXPECT_EQ(static_cast<std::size_t>(std::count(r.out.begin(), r.out.end(), '\n')), AllRules().size());
-  r = RunMeshlint({"rules", "--format", "json"}, SourceDir());
+  r = RunInProcess({"rules", "--format", "json"}, SourceDir());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("\"id\": \"mesh-outbound-allow-any\""), std::string::npos);
-  r = RunMeshlint({"rules", "--format", "markdown"}, SourceDir());
+  r = RunInProcess({"rules", "--format", "markdown"}, SourceDir());
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("| rule |", 0), 0u);
 }
 
 TEST(CliCommands, Explain) {
   for (const RuleInfo& rule : AllRules()) {
-    auto r = RunMeshlint({"explain", std::string(rule.id)}, SourceDir());
+    auto r = RunInProcess({"explain", std::string(rule.id)}, SourceDir());
     EXPECT_EQ(r.status, 0);
     EXPECT_EQ(r.out, rule.doc);
     EXPECT_EQ(r.out, ReadFileText(SourceDir() + "/rules/" + std::string(rule.id) + "/doc.md"));

@@ -22,7 +22,8 @@ std::vector<std::string> Errors(const std::string& text, ProjectConfig* out = nu
   if (errors.empty()) errors = ValidateConfig(config);
   std::vector<std::string> lines;
   for (const ConfigError& e : errors)
-    lines.push_back(std::to_string(e.line) + ":" + std::to_string(e.column) + ": " + e.message);
+    lines.push_back(std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column) + ": " +
+                    e.message);
   if (out) *out = std::move(config);
   return lines;
 }
@@ -364,7 +365,7 @@ TEST(ConfigCli, FoundInAParentDirectoryOfTheRepository) {
   fs::create_directories(dir.path() / ".git");
   dir.Write(".meshlint.yaml", "colour: blue\n");
   dir.Write("k8s/ns.yaml", kNamespaceYaml);
-  CommandResult r = RunMeshlint({"lint", "."}, (dir.path() / "k8s").string());
+  CommandResult r = RunInProcess({"lint", "."}, (dir.path() / "k8s").string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.substr(0, 56), "meshlint: ../.meshlint.yaml:1:1: unknown key 'colour' (k");
 }
@@ -375,17 +376,17 @@ TEST(ConfigCli, ExplicitConfigAndNoConfig) {
   dir.Write(".meshlint.yaml", "colour: blue\n");
   dir.Write("ci/strict.yaml", "rules:\n  mesh-outbound-allow-any: off\n"
                               "  namespace-without-sidecar: error\n");
-  CommandResult r = RunMeshlint({"lint", "ns.yaml", "--config", "ci/strict.yaml", "-q"}, dir.str());
+  CommandResult r = RunInProcess({"lint", "ns.yaml", "--config", "ci/strict.yaml", "-q"}, dir.str());
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_EQ(r.out.substr(0, 52), "ns.yaml:4:9: error [namespace-without-sidecar] Names");
   EXPECT_EQ(r.out.find("mesh-outbound-allow-any"), std::string::npos);
 
-  r = RunMeshlint({"lint", "ns.yaml", "--no-config", "-q"}, dir.str());
+  r = RunInProcess({"lint", "ns.yaml", "--no-config", "-q"}, dir.str());
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.out.find("ns.yaml:1:1: error [mesh-outbound-allow-any]"), std::string::npos);
   EXPECT_NE(r.out.find("ns.yaml:4:9: warning [namespace-without-sidecar]"), std::string::npos);
 
-  r = RunMeshlint({"lint", ".", "--config", "nope.yaml"}, dir.str());
+  r = RunInProcess({"lint", ".", "--config", "nope.yaml"}, dir.str());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "meshlint: nope.yaml: no such config file\n");
 }
@@ -395,14 +396,14 @@ TEST(ConfigCli, FailOnFromConfigAndFlagsWin) {
   dir.Write("ns.yaml", kNamespaceYaml);
   dir.Write(".meshlint.yaml", "rules:\n  mesh-outbound-allow-any: off\nfailOn: error\n");
   // Only a warning remains: failOn error passes it.
-  CommandResult r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "-q"}, dir.str());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("[namespace-without-sidecar]"), std::string::npos);
   // The flag wins over the config.
-  r = RunMeshlint({"lint", ".", "-q", "--fail-on", "warning"}, dir.str());
+  r = RunInProcess({"lint", ".", "-q", "--fail-on", "warning"}, dir.str());
   EXPECT_EQ(r.status, 1);
   // --severity wins over rules:.
-  r = RunMeshlint({"lint", ".", "-q", "--severity", "mesh-outbound-allow-any=error"}, dir.str());
+  r = RunInProcess({"lint", ".", "-q", "--severity", "mesh-outbound-allow-any=error"}, dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("[mesh-outbound-allow-any]"), std::string::npos);
 }
@@ -413,9 +414,9 @@ TEST(ConfigCli, DefaultNamespaceAndItsFlag) {
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: debian\n"
             "spec:\n  hosts: [deb.debian.org]\n  exportTo: [\".\"]\n");
   dir.Write(".meshlint.yaml", "defaultNamespace: apps\nrules:\n  mesh-outbound-allow-any: off\n");
-  CommandResult r = RunMeshlint({"lint", ".", "-q", "-f", "json"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "-q", "-f", "json"}, dir.str());
   EXPECT_NE(r.out.find("Namespace 'apps' (no Namespace manifest"), std::string::npos) << r.out;
-  r = RunMeshlint({"lint", ".", "-q", "--default-namespace", "web"}, dir.str());
+  r = RunInProcess({"lint", ".", "-q", "--default-namespace", "web"}, dir.str());
   EXPECT_NE(r.out.find("Namespace 'web' (no Namespace manifest"), std::string::npos) << r.out;
 }
 
@@ -426,14 +427,14 @@ TEST(ConfigCli, RootNamespaceMakesItsSidecarTheDefault) {
             "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\n"
             "  namespace: mesh-root\nspec:\n  egress:\n  - hosts: [\"./*\"]\n");
   dir.Write(".meshlint.yaml", "rules:\n  mesh-outbound-allow-any: off\n");
-  CommandResult r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "-q"}, dir.str());
   // With istio-system as the root, mesh-root is an ordinary namespace and
   // team-a has no Sidecar.
   EXPECT_NE(r.out.find("ns.yaml:4:9: warning [namespace-without-sidecar] Namespace 'team-a'"),
             std::string::npos)
       << r.out;
   dir.Write(".meshlint.yaml", "rootNamespace: mesh-root\nrules:\n  mesh-outbound-allow-any: off\n");
-  r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  r = RunInProcess({"lint", ".", "-q"}, dir.str());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(r.out, "");
 }
@@ -445,7 +446,7 @@ TEST(ConfigCli, RootNamespaceDisagreeingWithTheMeshConfigIsAConflict) {
             "data:\n  mesh: |\n    rootNamespace: istio-config\n"
             "    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n");
   dir.Write(".meshlint.yaml", "rootNamespace: mesh-root\n");
-  CommandResult r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "-q"}, dir.str());
   EXPECT_EQ(r.out,
             "mesh.yaml:8:20: warning [mesh-config-conflict] Mesh config sources disagree on "
             "rootNamespace: ConfigMap istio-system/istio sets istio-config, .meshlint.yaml "
@@ -459,7 +460,7 @@ TEST(ConfigCli, SystemNamespacesAreLeftAlone) {
                            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n");
   dir.Write(".meshlint.yaml",
             "systemNamespaces: [monitoring]\nrules:\n  mesh-outbound-allow-any: off\n");
-  CommandResult r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "-q"}, dir.str());
   EXPECT_NE(r.out.find("Namespace 'team-a'"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("Namespace 'monitoring'"), std::string::npos) << r.out;
 }
@@ -473,7 +474,7 @@ TEST(ConfigCli, IncludeAndExcludeGlobs) {
   dir.Write(".meshlint.yaml",
             "include: [\"manifests/**\"]\nexclude: [manifests/vendor]\n"
             "rules:\n  mesh-outbound-allow-any: off\n");
-  CommandResult r = RunMeshlint({"lint", "."}, dir.str());
+  CommandResult r = RunInProcess({"lint", "."}, dir.str());
   EXPECT_EQ(r.out,
             "manifests/a/ns.yaml:4:9: warning [namespace-without-sidecar] Namespace 'team-a' has "
             "no default Sidecar and the root namespace istio-system has none to inherit: its "
@@ -481,7 +482,7 @@ TEST(ConfigCli, IncludeAndExcludeGlobs) {
             "egress hosts list only what it needs (e.g. \"./*\", \"istio-system/*\").\n");
   EXPECT_NE(r.err.find(" in 1 file, 1 object"), std::string::npos) << r.err;
   // Named files are filtered the same way (pre-commit names excluded files too).
-  r = RunMeshlint({"lint", "manifests/vendor/ns.yaml", "docs/example.yaml"}, dir.str());
+  r = RunInProcess({"lint", "manifests/vendor/ns.yaml", "docs/example.yaml"}, dir.str());
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.status, 0);
 }
@@ -493,11 +494,11 @@ TEST(ConfigCli, MeshConfigPathIsRelativeToTheConfigFile) {
   dir.Write("apps/ns.yaml", kNamespaceYaml);
   dir.Write(".meshlint.yaml",
             "meshConfig: istio/mesh.yaml\nrules:\n  namespace-without-sidecar: off\n");
-  CommandResult r = RunMeshlint({"lint", "."}, (dir.path() / "apps").string());
+  CommandResult r = RunInProcess({"lint", "."}, (dir.path() / "apps").string());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(r.out, "");
   // Without it the mesh is ALLOW_ANY.
-  r = RunMeshlint({"lint", ".", "--no-config"}, (dir.path() / "apps").string());
+  r = RunInProcess({"lint", ".", "--no-config"}, (dir.path() / "apps").string());
   EXPECT_NE(r.out.find("[mesh-outbound-allow-any]"), std::string::npos);
 }
 
@@ -505,7 +506,7 @@ TEST(ConfigCli, ConfigFileIsNotLintedAsAManifest) {
   TempDir dir;
   dir.Write("ns.yaml", kNamespaceYaml);
   dir.Write(".meshlint.yaml", "failOn: never\n");
-  CommandResult r = RunMeshlint({"lint", "."}, dir.str());
+  CommandResult r = RunInProcess({"lint", "."}, dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.err.find("in 1 file, 1 object ("), std::string::npos) << r.err;
 }
@@ -513,7 +514,7 @@ TEST(ConfigCli, ConfigFileIsNotLintedAsAManifest) {
 TEST(ConfigCli, TodayMustBeADate) {
   TempDir dir;
   dir.Write("ns.yaml", kNamespaceYaml);
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "tomorrow"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "tomorrow"}, dir.str());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "meshlint: --today must be a date written YYYY-MM-DD, got 'tomorrow'\n"
@@ -564,7 +565,7 @@ TEST(ConfigEgressPolicy, ByPathInlineAndOverriddenByTheFlag) {
   WriteEgressProject(dir);
   dir.Write("policy/egress.yaml", "egress:\n- namespaces: default\n  hosts: [\"*.debian.org\"]\n");
   dir.Write(".meshlint.yaml", "egressPolicy: policy/egress.yaml\n");
-  CommandResult r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "-q"}, dir.str());
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_EQ(EgressLines(r.out), kEgressFinding);
 
@@ -574,17 +575,17 @@ TEST(ConfigEgressPolicy, ByPathInlineAndOverriddenByTheFlag) {
             "  egress:\n"
             "  - namespaces: default\n"
             "    hosts: [\"*.debian.org\"]\n");
-  r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  r = RunInProcess({"lint", ".", "-q"}, dir.str());
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_EQ(EgressLines(r.out), kEgressFinding);
 
   // --policy wins over the config.
   dir.Write("allow-all.yaml", "egress:\n- namespaces: \".*\"\n  hosts: [\"*\"]\n");
-  r = RunMeshlint({"lint", ".", "-q", "--policy", "allow-all.yaml"}, dir.str());
+  r = RunInProcess({"lint", ".", "-q", "--policy", "allow-all.yaml"}, dir.str());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(EgressLines(r.out), "");
   // No policy: the rule has nothing to check.
-  r = RunMeshlint({"lint", ".", "-q", "--no-config"}, dir.str());
+  r = RunInProcess({"lint", ".", "-q", "--no-config"}, dir.str());
   EXPECT_EQ(EgressLines(r.out), "");
 }
 
@@ -597,7 +598,7 @@ TEST(ConfigEgressPolicy, ErrorsInAnInlinePolicyPointIntoTheConfig) {
             "  egress:\n"
             "  - namespaces: \"(default\"\n"
             "    hosts: [\"*.debian.org\"]\n");
-  CommandResult r = RunMeshlint({"lint", ".", "-q"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "-q"}, dir.str());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
@@ -610,16 +611,16 @@ TEST(ConfigEgressPolicy, TheEgressCommandUsesTheConfig) {
   WriteEgressProject(dir);
   dir.Write(".meshlint.yaml",
             "egressPolicy:\n  egress:\n  - namespaces: default\n    hosts: [\"*.debian.org\"]\n");
-  CommandResult r = RunMeshlint({"egress", "."}, dir.str());
+  CommandResult r = RunInProcess({"egress", "."}, dir.str());
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.out.find("NOT ALLOWED by policy for istio-system, newguy"), std::string::npos)
       << r.out;
-  r = RunMeshlint({"egress", ".", "--no-config"}, dir.str());
+  r = RunInProcess({"egress", ".", "--no-config"}, dir.str());
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.find("NOT ALLOWED"), std::string::npos) << r.out;
   // A broken config stops egress too.
   dir.Write(".meshlint.yaml", "egressPolicy: 7\n");
-  r = RunMeshlint({"egress", "."}, dir.str());
+  r = RunInProcess({"egress", "."}, dir.str());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "meshlint: .meshlint.yaml:1:15: egressPolicy '7': no such file (paths are relative "

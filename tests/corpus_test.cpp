@@ -57,13 +57,13 @@ void CheckRun(const CommandResult& r) {
 
 TEST(Corpus, LoadsWithOnlyTemplatesInvalid) {
   REQUIRE_CORPUS();
-  CheckRun(RunMeshlint({"lint", ".", "-q"}, CorpusDir()));
+  CheckRun(RunInProcess({"lint", ".", "-q"}, CorpusDir()));
 }
 
 TEST(Corpus, WithItsBareMeshConfig) {
   REQUIRE_CORPUS();
   // testdata/common/meshconfig.yaml is the form `istioctl analyze --meshConfigFile` takes.
-  auto r = RunMeshlint(
+  auto r = RunInProcess(
       {"lint", ".", "-q", "--mesh-config", "istio/pkg/config/analysis/analyzers/testdata/common/meshconfig.yaml"},
       CorpusDir());
   CheckRun(r);
@@ -72,7 +72,7 @@ TEST(Corpus, WithItsBareMeshConfig) {
 TEST(Corpus, EveryFormat) {
   REQUIRE_CORPUS();
   for (const char* format : {"json", "sarif"}) {
-    auto r = RunMeshlint({"lint", ".", "--format", format, "-q"}, CorpusDir());
+    auto r = RunInProcess({"lint", ".", "--format", format, "-q"}, CorpusDir());
     EXPECT_EQ(r.status, 1) << format << "\n" << r.err;
     EXPECT_EQ(r.err, "") << format;
     ASSERT_FALSE(r.out.empty()) << format;
@@ -90,7 +90,7 @@ TEST(Corpus, EachFileAlone) {
     const std::string ext = entry.path().extension().string();
     if (ext != ".yaml" && ext != ".yml" && ext != ".json") continue;
     ++files;
-    auto r = RunMeshlint({"lint", "-", "-q"}, CorpusDir(), ReadFileText(entry.path().string()));
+    auto r = RunInProcess({"lint", "-", "-q"}, CorpusDir(), ReadFileText(entry.path().string()));
     EXPECT_TRUE(r.status == 0 || r.status == 1) << entry.path() << " exit " << r.status << "\n" << r.err;
   }
   EXPECT_GT(files, 200);

@@ -54,7 +54,7 @@ TEST_P(SeedEgress, AnswersAsTheAuthorObserved) {
   for (const auto& [ns, reaches] : {std::pair<std::string, bool>{"default", s.default_reaches},
                                     std::pair<std::string, bool>{"newguy", s.newguy_reaches}}) {
     const CommandResult r =
-        RunMeshlint({"egress", ".", "--from", ns, "--to", "deb.debian.org"}, dir.string());
+        RunInProcess({"egress", ".", "--from", ns, "--to", "deb.debian.org"}, dir.string());
     EXPECT_EQ(r.status, reaches ? 0 : 1)
         << "step " << s.step << ", --from " << ns << ": the author observed "
         << (reaches ? "apt update working" : "502 Bad Gateway") << "\n" << r.out << r.err;
@@ -78,7 +78,7 @@ TEST_P(SeedEgress, ReportAsReviewed) {
   const Step& s = GetParam();
   const fs::path dir =
       fs::path(SourceDir()) / "fixtures" / "scenarios" / ("seed-egress-step-" + std::to_string(s.step));
-  const CommandResult r = RunMeshlint({"egress", "."}, dir.string());
+  const CommandResult r = RunInProcess({"egress", "."}, dir.string());
   EXPECT_EQ(r.status, 0) << r.err;
   const fs::path golden = dir / "egress-report.txt";
   if (Updating()) {

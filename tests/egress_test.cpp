@@ -333,18 +333,18 @@ class PolicyCli : public ::testing::Test {
 
 TEST_F(PolicyCli, InvalidRegexIsAnErrorWithFileLine) {
   Write("policy.yaml", "egress:\n- namespaces: \"pay(ments\"\n  hosts: [\"*.debian.org\"]\n");
-  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  auto r = RunInProcess({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err.rfind("meshlint: policy.yaml:2:15: invalid namespace pattern \"pay(ments\": ", 0), 0u)
       << r.err;
-  r = RunMeshlint({"egress", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  r = RunInProcess({"egress", "mesh", "--policy", "policy.yaml"}, dir_.string());
   EXPECT_EQ(r.status, 2);
 }
 
 TEST_F(PolicyCli, InvalidHostPatternIsAnErrorWithFileLine) {
   Write("policy.yaml", "egress:\n- namespaces: \".*\"\n  hosts: [\"deb.*.org\"]\n");
-  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  auto r = RunInProcess({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "meshlint: policy.yaml:3:11: invalid host pattern \"deb.*.org\": '*' is only allowed "
@@ -353,7 +353,7 @@ TEST_F(PolicyCli, InvalidHostPatternIsAnErrorWithFileLine) {
 
 TEST_F(PolicyCli, MalformedPolicyShapeIsAnError) {
   Write("policy.yaml", "egress:\n- namespaces: [a, b]\n  hosts: \"x.com\"\n");
-  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  auto r = RunInProcess({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("policy.yaml:2:15: egress[0].namespaces must be a non-empty RE2 pattern"),
             std::string::npos)
@@ -364,24 +364,24 @@ TEST_F(PolicyCli, MalformedPolicyShapeIsAnError) {
 TEST_F(PolicyCli, NamespacePatternMatchesTheWholeName) {
   // "pay" must not match "payments": RE2 full match.
   Write("policy.yaml", "egress:\n- namespaces: \"pay|default|istio-system|newguy\"\n  hosts: [\"*.debian.org\"]\n");
-  auto r = RunMeshlint({"egress", "mesh", "--policy", "policy.yaml", "--from", "payments", "--to",
+  auto r = RunInProcess({"egress", "mesh", "--policy", "policy.yaml", "--from", "payments", "--to",
                         "deb.debian.org", "--format", "json"},
                        dir_.string());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("\"allowedByPolicy\": false"), std::string::npos) << r.out;
-  r = RunMeshlint({"egress", "mesh", "--policy", "policy.yaml"}, dir_.string());
+  r = RunInProcess({"egress", "mesh", "--policy", "policy.yaml"}, dir_.string());
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("NOT ALLOWED by policy for payments"), std::string::npos) << r.out;
 }
 
 TEST_F(PolicyCli, ViolationsShowInSarif) {
   Write("policy.yaml", "egress:\n- namespaces: \"default\"\n  hosts: [\"*.debian.org\"]\n");
-  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif"}, dir_.string());
+  auto r = RunInProcess({"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif"}, dir_.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("\"ruleId\": \"egress-not-allowed\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"uri\": \"mesh/se.yaml\""), std::string::npos);
   // Without --policy the rule is silent.
-  r = RunMeshlint({"lint", "mesh", "--format", "sarif"}, dir_.string());
+  r = RunInProcess({"lint", "mesh", "--format", "sarif"}, dir_.string());
   EXPECT_EQ(r.out.find("\"ruleId\": \"egress-not-allowed\""), std::string::npos);
 }
 
@@ -407,7 +407,7 @@ TEST_F(PolicyCli, EgressJsonShape) {
   for (bool expand : {false, true}) {
     std::vector<std::string> args = {"egress", "mesh", "--format", "json"};
     if (expand) args.push_back("--expand");
-    auto r = RunMeshlint(args, dir_.string());
+    auto r = RunInProcess(args, dir_.string());
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find(R"({
       "name": "newguy",
@@ -427,7 +427,7 @@ TEST_F(PolicyCli, EgressJsonShape) {
 }
 
 TEST_F(PolicyCli, ExplanationJson) {
-  auto r = RunMeshlint({"egress", "mesh", "--from", "newguy", "--to", "deb.debian.org", "--format",
+  auto r = RunInProcess({"egress", "mesh", "--from", "newguy", "--to", "deb.debian.org", "--format",
                         "json"},
                        dir_.string());
   EXPECT_EQ(r.status, 0) << r.err;
@@ -445,12 +445,12 @@ TEST_F(PolicyCli, ExplanationJson) {
       "line": 9,
       "column": 13
     },)", 0), 0u) << r.out;
-  r = RunMeshlint({"egress", "mesh", "--from", "newguy", "--to", "example.org"}, dir_.string());
+  r = RunInProcess({"egress", "mesh", "--from", "newguy", "--to", "example.org"}, dir_.string());
   EXPECT_EQ(r.status, 1);
 }
 
 TEST_F(PolicyCli, FromWithoutToIsAUsageError) {
-  auto r = RunMeshlint({"egress", "mesh", "--from", "newguy"}, dir_.string());
+  auto r = RunInProcess({"egress", "mesh", "--from", "newguy"}, dir_.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--from and --to go together"), std::string::npos);
 }

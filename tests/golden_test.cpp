@@ -3,7 +3,8 @@
 //       exact text-format lines of that rule only (ok* cases: empty);
 //   fixtures/scenarios/<name>/        expected.txt with the full text output and
 //       expected-exit with the exit status.
-// Either may hold args.txt: extra arguments, one per line. The binary runs with
+// Either may hold args.txt: extra arguments, one per line. `meshlint lint`
+// runs in process (Lint() and the text writer, as the binary runs them) with
 // the case directory as working directory and `.` as the path.
 // MESHLINT_UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
 #include <gtest/gtest.h>
@@ -94,7 +95,7 @@ TEST_P(GoldenTest, Matches) {
   }
   std::vector<std::string> args = {"lint", ".", "--format", "text"};
   for (const std::string& a : ReadArgs(c.dir)) args.push_back(a);
-  const CommandResult r = RunMeshlint(args, c.dir.string());
+  const CommandResult r = RunInProcess(args, c.dir.string());
 
   std::vector<std::string> lines = SplitLines(r.out);
   if (!scenario) {

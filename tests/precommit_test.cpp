@@ -9,8 +9,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "loader/text.h"
+#include "shell_run.h"
 #include "test_util.h"
 
 namespace meshlint::testing {
@@ -222,6 +224,151 @@ TEST(PreCommitHook, ManifestForThePreCommitFramework) {
   EXPECT_TRUE((fs::status(SourceDir() + "/ci/pre-commit-hook").permissions() &
                fs::perms::owner_exec) != fs::perms::none)
       << "ci/pre-commit-hook must be executable";
+}
+
+// The pre-commit snippet of the docs, as a user pastes it: only `repo:` is
+// pointed at this checkout (no network here); `rev:` stays as written, so a
+// rev that does not exist fails this test.
+std::string DocumentedSnippet(const std::string& doc) {
+  const std::string text = ReadFileText(SourceDir() + "/" + doc);
+  const std::string open = "```yaml\nrepos:\n- repo: https://github.com/meshlint/meshlint\n";
+  const std::size_t begin = text.find(open);
+  if (begin == std::string::npos) return "";
+  const std::size_t end = text.find("```\n", begin + open.size());
+  return text.substr(begin + 8, end - begin - 8);
+}
+
+TEST(PreCommitHook, TheDocumentedSnippetRunsAsWritten) {
+  const std::string snippet = DocumentedSnippet("docs/ci-integration.md");
+  ASSERT_NE(snippet, "") << "docs/ci-integration.md lacks the pre-commit snippet";
+  EXPECT_EQ(DocumentedSnippet("README.md"), snippet) << "README.md and the docs disagree";
+  std::smatch rev;
+  ASSERT_TRUE(std::regex_search(snippet, rev, std::regex("\n  rev: ([0-9a-f]{40})\n")))
+      << "rev: must be a full commit SHA (or change this test for a tag):\n" << snippet;
+  if (RunShell("pre-commit --version").status != 0) GTEST_SKIP() << "pre-commit is not installed";
+  const std::string src = ShellQuote(SourceDir());
+  if (RunShell("git -C " + src + " rev-parse HEAD").status != 0)
+    GTEST_SKIP() << "the source directory is not a git repository";
+  if (RunShell("git -C " + src + " cat-file -e " + rev[1].str() + "^{commit}").status != 0) {
+    if (RunShell("git -C " + src + " rev-parse --is-shallow-repository").out == "true\n")
+      GTEST_SKIP() << "shallow clone: the documented rev " << rev[1] << " is not in it";
+    FAIL() << "the documented rev " << rev[1] << " is not a commit of this repository";
+  }
+  TempDir dir;
+  WriteProject(dir);
+  std::string config = snippet;
+  config.replace(config.find("https://github.com/meshlint/meshlint"),
+                 std::string("https://github.com/meshlint/meshlint").size(), SourceDir());
+  dir.Write("project/.pre-commit-config.yaml", config);
+  dir.Write("project/.meshlint.yaml", "rules:\n  mesh-outbound-allow-any: off\n");
+  ASSERT_EQ(RunShell("mv " + ShellQuote(dir.str() + "/apps") + " " +
+                     ShellQuote(dir.str() + "/project/"))
+                .status,
+            0);
+  const std::string in_project = "cd " + ShellQuote(dir.str() + "/project") + " && ";
+  ASSERT_EQ(RunShell(in_project + "git init -q . && git add apps/team-a/ns.yaml").status, 0);
+  const std::string run = in_project + "export PRE_COMMIT_HOME=" +
+                          ShellQuote(dir.str() + "/cache") + " MESHLINT=" +
+                          ShellQuote(MESHLINT_BINARY) + " && pre-commit run";
+  ShellResult r = RunShell(run);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;  // team-a's Sidecar is not staged but counts
+  EXPECT_NE(r.out.find("meshlint"), std::string::npos) << r.out;
+  ASSERT_EQ(RunShell(in_project + "git add apps/team-b/se.yaml").status, 0);
+  r = RunShell(run);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(kTeamBServiceEntry), std::string::npos) << r.out;
+}
+
+// A copy of the hook in a directory that looks like a meshlint checkout, and
+// a PATH with only the tools the hook needs (so no installed meshlint).
+struct FakeCheckout {
+  TempDir dir;
+  std::string hook, path;
+
+  FakeCheckout() {
+    WriteProject(dir);
+    ShellResult r = RunShell("cd " + ShellQuote(dir.str()) + " && git init -q . && git add apps");
+    EXPECT_EQ(r.status, 0) << r.err;
+    hook = dir.Write("meshlint-src/ci/pre-commit-hook",
+                     ReadFileText(SourceDir() + "/ci/pre-commit-hook"));
+    fs::permissions(hook, fs::perms::owner_all);
+    dir.Write("meshlint-src/CMakeLists.txt", "project(meshlint)\n");
+    dir.Write("meshlint-src/rules/README", "");
+    path = (dir.path() / "bin").string();
+    fs::create_directories(path);
+    for (const char* tool : {"bash", "git", "readlink", "dirname", "mktemp", "tail", "rm", "nproc",
+                             "cp", "mkdir", "cat", "env"}) {
+      ShellResult which = RunShell(std::string("command -v ") + tool);
+      if (which.status == 0)
+        fs::create_symlink(which.out.substr(0, which.out.size() - 1), fs::path(path) / tool);
+    }
+  }
+  // A stand-in for cmake: configure makes the build directory, --build puts
+  // the real binary there (or fails, when `works` is false).
+  std::string FakeCmake(bool works) const {
+    const std::string file = dir.Write(
+        works ? "cmake-ok" : "cmake-broken",
+        "#!/bin/bash\n"
+        "if [ \"$1\" = --build ]; then\n" +
+            std::string(works ? "  cp " + ShellQuote(MESHLINT_BINARY) + " \"$2/meshlint\"; exit 0\n"
+                              : "  echo 'yaml-cpp not found' >&2; exit 1\n") +
+            "fi\nwhile [ $# -gt 0 ]; do [ \"$1\" = -B ] && mkdir -p \"$2\"; shift; done\n");
+    fs::permissions(file, fs::perms::owner_all);
+    return file;
+  }
+  ShellResult Run(const std::string& env) const {
+    return RunShell("cd " + ShellQuote(dir.str()) + " && PATH=" + ShellQuote(path) + " " + env +
+                    " " + ShellQuote(hook) + " apps/team-b/se.yaml");
+  }
+};
+
+TEST(PreCommitHook, BuildsMeshlintOnceInItsOwnCheckout) {
+  if (RunShell("git --version").status != 0) GTEST_SKIP() << "git is not installed";
+  FakeCheckout c;
+  ShellResult r = c.Run("CMAKE=" + ShellQuote(c.FakeCmake(true)));
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(r.out, kTeamBServiceEntry);
+  const std::string built = c.dir.str() + "/meshlint-src/build-hook";
+  EXPECT_EQ(r.err.rfind("meshlint pre-commit hook: building meshlint once into " + built +
+                           " (this takes a few minutes)...\nmeshlint pre-commit hook: built " +
+                           built + "/meshlint\nmeshlint: 1 finding (",
+                       0),
+            0u)
+      << r.err;
+  // The next commit uses that build.
+  r = c.Run("CMAKE=/nonexistent");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, kTeamBServiceEntry);
+  EXPECT_EQ(r.err.rfind("meshlint: 1 finding (", 0), 0u) << r.err;
+}
+
+TEST(PreCommitHook, SaysWhatToDoWhenItCannotBuild) {
+  if (RunShell("git --version").status != 0) GTEST_SKIP() << "git is not installed";
+  FakeCheckout c;
+  const std::string src = c.dir.str() + "/meshlint-src";
+  ShellResult r = c.Run("CMAKE=/nonexistent");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "meshlint pre-commit hook: no meshlint binary found, and cmake is not installed to "
+            "build one.\nmeshlint pre-commit hook: Install the build dependencies "
+            "(Debian/Ubuntu: sudo " + src + "/ci/setup), or put\nmeshlint pre-commit hook: "
+            "meshlint on PATH, or set MESHLINT=/path/to/meshlint.\n");
+  r = c.Run("CMAKE=" + ShellQuote(c.FakeCmake(false)));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("yaml-cpp not found\nmeshlint pre-commit hook: building meshlint failed "
+                       "(the last lines are above).\n"),
+            std::string::npos)
+      << r.err;
+  // Outside a meshlint checkout (a copy in .git/hooks) it cannot build.
+  const std::string copy = c.dir.Write(".git/hooks/pre-commit", ReadFileText(c.hook));
+  fs::permissions(copy, fs::perms::owner_all);
+  r = RunShell("cd " + ShellQuote(c.dir.str()) + " && PATH=" + ShellQuote(c.path) + " " +
+               ShellQuote(copy));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "meshlint pre-commit hook: no meshlint found: set MESHLINT, put meshlint on PATH, or "
+            "build it into build/meshlint\n");
 }
 
 // ---------------------------------------------------------------- rendered input

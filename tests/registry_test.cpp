@@ -36,7 +36,9 @@ TEST(Registry, IdsAreUniqueSortedKebabCase) {
     }
     previous = r.id;
     EXPECT_EQ(FindRule(r.id), &r);
-    EXPECT_NE(r.check, nullptr) << r.id;
+    // The check its phase calls, and only that one.
+    EXPECT_EQ(r.check != nullptr, r.phase == Phase::kModel) << r.id;
+    EXPECT_EQ(r.run_check != nullptr, r.phase == Phase::kRun) << r.id;
     EXPECT_FALSE(r.summary.empty()) << r.id;
   }
   EXPECT_EQ(FindRule("no-such-rule"), nullptr);

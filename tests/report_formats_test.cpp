@@ -243,7 +243,7 @@ TEST(SarifRules, HelpFromDocsAndSecuritySeverity) {
               std::string::npos);
     EXPECT_NE(rule.find("\"precision\": \""), std::string::npos) << id;
     // Security rules carry a security-severity, so GitHub ranks their alerts.
-    const bool security = std::string(r.tags).find("security") != std::string::npos;
+    const bool security = r.tags.contains("security");
     EXPECT_EQ(rule.find("\"security-severity\": \"") != std::string::npos, security) << id;
   }
 }

@@ -3,71 +3,24 @@
 // what the rule really does: the Example fires the rule, the Fix does not.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engine/lint.h"
 #include "engine/rule.h"
+#include "loader/config_file.h"
+#include "report/report.h"
 #include "test_util.h"
 
 namespace meshlint {
 namespace {
 
-using testing::RunMeshlint;
 using testing::SourceDir;
 
-std::vector<std::string> Lines(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    out.emplace_back(text.substr(pos, eol - pos));
-    pos = eol + 1;
-  }
-  return out;
-}
-
-// The lines of one `## Heading` section, up to the next `## ` heading.
-std::vector<std::string> Section(const std::vector<std::string>& lines, std::string_view heading) {
-  std::vector<std::string> out;
-  bool in = false;
-  for (const std::string& line : lines) {
-    if (line.starts_with("## ")) {
-      if (in) break;
-      in = line == heading;
-      continue;
-    }
-    if (in) out.push_back(line);
-  }
-  return out;
-}
-
-// The text of the first ```yaml block among `lines`, or "" if there is none.
-std::string FirstYamlBlock(const std::vector<std::string>& lines) {
-  std::string out;
-  bool in = false;
-  for (const std::string& line : lines) {
-    if (!in && line == "```yaml") {
-      in = true;
-      continue;
-    }
-    if (in && line == "```") return out;
-    if (in) out += line + "\n";
-  }
-  return "";
-}
-
-bool HasText(const std::vector<std::string>& lines) {
-  for (const std::string& line : lines)
-    if (!line.empty()) return true;
-  return false;
-}
+using testing::DocSection;
+using testing::FirstYamlBlock;
 
 TEST(RuleDocFormat, EveryDocHasTitleParagraphAndSectionsInOrder) {
   ASSERT_FALSE(AllRules().empty());
@@ -77,27 +30,7 @@ TEST(RuleDocFormat, EveryDocHasTitleParagraphAndSectionsInOrder) {
     const std::string file = testing::ReadFileText(SourceDir() + "/rules/" +
                                                    std::string(rule.id) + "/doc.md");
     EXPECT_EQ(file, rule.doc) << "embedded doc is stale: rebuild";
-    const std::vector<std::string> lines = Lines(rule.doc);
-    ASSERT_GE(lines.size(), 3u);
-    EXPECT_EQ(lines[0], "# " + std::string(rule.id)) << "the title must be the rule id";
-    EXPECT_EQ(lines[1], "") << "a blank line must follow the title";
-    // The first paragraph becomes SARIF fullDescription: real prose.
-    EXPECT_FALSE(lines[2].empty() || lines[2].starts_with("#"))
-        << "the first paragraph (what the rule flags) must follow the title";
-    EXPECT_EQ(rule.doc.find("TBD"), std::string_view::npos) << "placeholder text left in";
-
-    std::vector<std::string> headings;
-    for (const std::string& line : lines)
-      if (line.starts_with("## ")) headings.push_back(line);
-    const std::vector<std::string> required = {"## Why it matters", "## Example", "## Fix"};
-    ASSERT_GE(headings.size(), required.size());
-    for (std::size_t i = 0; i < required.size(); ++i) EXPECT_EQ(headings[i], required[i]);
-    for (std::size_t i = required.size(); i < headings.size(); ++i)
-      EXPECT_EQ(headings[i], "## Options / notes") << "only one optional section";
-
-    for (const std::string& h : required) EXPECT_TRUE(HasText(Section(lines, h))) << h;
-    EXPECT_NE(FirstYamlBlock(Section(lines, "## Example")), "") << "Example needs a ```yaml block";
-    EXPECT_NE(FirstYamlBlock(Section(lines, "## Fix")), "") << "Fix needs a ```yaml block";
+    EXPECT_EQ(testing::RuleDocFormatProblems(rule.id, rule.doc), std::vector<std::string>{});
   }
 }
 
@@ -115,59 +48,63 @@ std::string PolicyBlock(const std::vector<std::string>& lines) {
   return "";
 }
 
-// Lints one YAML text from stdin and tells whether `rule` reported anything.
-bool Fires(std::string_view rule, const std::string& yaml, std::string& output,
-           const std::string& policy = "", const std::vector<std::string>& extra_args = {}) {
-  std::vector<std::string> args = {"lint", "-", "--quiet", "--fail-on", "never", "--no-config"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
-  std::string policy_file;
-  if (!policy.empty()) {
-    policy_file = (std::filesystem::temp_directory_path() /
-                   ("meshlint-doc-policy-" + std::string(rule) + ".yaml"))
-                      .string();
-    std::ofstream(policy_file, std::ios::binary | std::ios::trunc) << policy;
-    args.push_back("--policy");
-    args.push_back(policy_file);
-  }
-  auto r = RunMeshlint(args, SourceDir(), yaml);
-  if (!policy_file.empty()) std::filesystem::remove(policy_file);
-  output = r.out + r.err;
-  EXPECT_EQ(r.status, 0) << output;
-  return r.out.find(" [" + std::string(rule) + "] ") != std::string::npos;
+// Whether `rule` reported anything in `result`; `output` gets the findings
+// and problems, for failure messages.
+bool Reported(std::string_view rule, const LintResult& result, std::string& output) {
+  output = testing::TextReport(result);
+  for (const auto& problems : {&result.input_problems, &result.policy_problems})
+    for (const Problem& p : *problems) output += ProblemText(result.model.files, p) + "\n";
+  EXPECT_TRUE(result.input_problems.empty() && result.policy_problems.empty()) << output;
+  for (const Finding& f : result.findings)
+    if (f.rule_id == rule) return true;
+  return false;
 }
 
-// The rules about suppressions need more than a manifest on stdin: their
-// Example is linted as the doc says (a flag, or the block as .meshlint.yaml
-// next to a manifest it is about).
+// Lints one YAML text (as stdin would be) in process, with the Example's
+// egress policy when there is one, and tells whether `rule` reported anything.
+bool Fires(std::string_view rule, const std::string& yaml, std::string& output,
+           const std::string& policy = "", bool inline_suppressions = true) {
+  LintRequest request = RequestFromConfig(nullptr);
+  request.inline_suppressions = inline_suppressions;
+  if (!policy.empty()) {
+    PolicySource source;
+    source.path = "policy.yaml";
+    source.is_inline = true;
+    source.inline_text = policy;
+    request.policy = std::move(source);
+  }
+  return Reported(rule, testing::LintTexts({{"<stdin>", yaml}}, std::move(request)), output);
+}
+
+// The rules about suppressions need more than a manifest: their Example is
+// linted as the doc says (a flag, or the block as .meshlint.yaml next to a
+// manifest it is about, on the doc's day).
 bool FiresAsDocumented(std::string_view rule, const std::string& yaml, std::string& output,
                        const std::string& policy) {
-  if (rule == "inline-suppression-ignored")
-    return Fires(rule, yaml, output, policy, {"--no-inline-suppressions"});
+  if (rule == "inline-suppression-ignored") return Fires(rule, yaml, output, policy, false);
   if (rule != "suppression-expired") return Fires(rule, yaml, output, policy);
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() /
-                       ("meshlint-doc-example-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / ".meshlint.yaml", std::ios::binary) << yaml;
-  std::ofstream(dir / "ns.yaml", std::ios::binary)
-      << "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: build-runners\n";
-  auto r = RunMeshlint({"lint", ".", "--quiet", "--fail-on", "never", "--today", "2027-04-01"},
-                       dir.string());
-  fs::remove_all(dir);
-  output = r.out + r.err;
-  EXPECT_EQ(r.status, 0) << output;
-  return r.out.find(" [" + std::string(rule) + "] ") != std::string::npos;
+  ProjectConfig config;
+  std::vector<Problem> problems = ParseConfig(yaml, "/doc-example/.meshlint.yaml", config);
+  if (problems.empty()) problems = ValidateConfig(config);
+  EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems[0].message);
+  LintRequest request = RequestFromConfig(&config);
+  request.today = *ParseIsoDate("2027-04-01");
+  return Reported(rule,
+                  testing::LintTexts({{"ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n"
+                                                  "  name: build-runners\n"}},
+                                     std::move(request)),
+                  output);
 }
 
 TEST(RuleDocFormat, ExampleFiresAndFixDoesNot) {
   for (const RuleInfo& rule : AllRules()) {
     SCOPED_TRACE("rules/" + std::string(rule.id) + "/doc.md");
-    const std::vector<std::string> lines = Lines(rule.doc);
-    const std::string example = FirstYamlBlock(Section(lines, "## Example"));
-    const std::string fix = FirstYamlBlock(Section(lines, "## Fix"));
+    const std::vector<std::string> lines = testing::DocLines(rule.doc);
+    const std::string example = FirstYamlBlock(DocSection(lines, "## Example"));
+    const std::string fix = FirstYamlBlock(DocSection(lines, "## Fix"));
     ASSERT_NE(example, "");
     ASSERT_NE(fix, "");
-    const std::string policy = PolicyBlock(Section(lines, "## Example"));
+    const std::string policy = PolicyBlock(DocSection(lines, "## Example"));
     std::string output;
     EXPECT_TRUE(FiresAsDocumented(rule.id, example, output, policy))
         << "the Example does not fire the rule:\n" << output;

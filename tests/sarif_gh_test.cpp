@@ -20,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CommandResult;
 using testing::ReadFileText;
+using testing::RunInProcess;
 using testing::RunMeshlint;
 
 // MESHLINT_SARIF_MULTITOOL, else the copy ci/setup installs into .tools/.
@@ -184,14 +185,14 @@ TEST_F(SarifGh, SharedCorpusValidates) {
   if (!fs::is_directory(corpus))
     GTEST_SKIP() << "shared corpus not found at " << corpus.string()
                  << " (it exists only on the team machine)";
-  CommandResult plain = RunMeshlint({"lint", ".", "-f", "sarif"}, fs::canonical(corpus).string());
+  CommandResult plain = RunInProcess({"lint", ".", "-f", "sarif"}, fs::canonical(corpus).string());
   ASSERT_EQ(plain.status, 1);
   // With a baseline of half the corpus: the rest are new.
-  CommandResult adopt = RunMeshlint(
+  CommandResult adopt = RunInProcess(
       {"lint", "istio/samples", "--write-baseline", (dir_ / "base.json").string()},
       fs::canonical(corpus).string());
   ASSERT_EQ(adopt.status, 0);
-  CommandResult half = RunMeshlint(
+  CommandResult half = RunInProcess(
       {"lint", ".", "-f", "sarif", "--baseline", (dir_ / "base.json").string(), "--automation-id",
        "meshlint/corpus/"},
       fs::canonical(corpus).string());

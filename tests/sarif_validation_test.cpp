@@ -54,7 +54,7 @@ std::string SarifOf(const TempDir& dir, const std::string& name, std::vector<std
                     const std::string& cwd, const std::string& input = "") {
   args.insert(args.begin(), "lint");
   args.insert(args.end(), {"--format", "sarif", "-q"});
-  CommandResult r = RunMeshlint(args, cwd, input);
+  CommandResult r = RunInProcess(args, cwd, input);
   EXPECT_TRUE(r.status == 0 || r.status == 1 || r.status == 2) << name << "\n" << r.err;
   return dir.Write(name + ".sarif", r.out);
 }

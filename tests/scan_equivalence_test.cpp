@@ -362,14 +362,14 @@ TEST(ParallelLoading, CliOutputIndependentOfFlags) {
   const fs::path dir = fs::is_directory(CorpusDir()) ? CorpusDir() : fixtures;
   if (!fs::is_directory(dir)) GTEST_SKIP() << "neither fixtures/ nor the shared corpus is present";
   for (const std::string command : {"lint", "egress"}) {
-    const auto base = testing::RunMeshlint({command, ".", "-j1"}, dir.string());
+    const auto base = testing::RunInProcess({command, ".", "-j1"}, dir.string());
     ASSERT_LT(base.status, 2) << base.err;
     ASSERT_FALSE(base.out.empty());
     for (const auto& flags : std::vector<std::vector<std::string>>{{"-j4"}, {"--full-parse"},
                                                                    {"--full-parse", "-j3"}}) {
       std::vector<std::string> args = {command, "."};
       args.insert(args.end(), flags.begin(), flags.end());
-      const auto other = testing::RunMeshlint(args, dir.string());
+      const auto other = testing::RunInProcess(args, dir.string());
       EXPECT_EQ(other.status, base.status) << command << " " << flags.back();
       EXPECT_EQ(other.out, base.out) << command << " " << flags.back();
     }
@@ -391,11 +391,11 @@ TEST(ParallelLoading, BigRenderedStreamIsDeterministic) {
                   "\n  namespace: ns" + std::to_string(i % 11) + "\n";
   }
   const fs::path dir = fs::temp_directory_path();
-  const auto one = testing::RunMeshlint({"lint", "-", "-j1", "--format", "json"}, dir.string(), rendered);
+  const auto one = testing::RunInProcess({"lint", "-", "-j1", "--format", "json"}, dir.string(), rendered);
   ASSERT_LT(one.status, 2) << one.err;
   EXPECT_NE(one.out.find("chart/templates/t39.yaml"), std::string::npos);
   for (const char* jobs : {"-j2", "-j4"}) {
-    const auto other = testing::RunMeshlint({"lint", "-", jobs, "--format", "json"}, dir.string(), rendered);
+    const auto other = testing::RunInProcess({"lint", "-", jobs, "--format", "json"}, dir.string(), rendered);
     EXPECT_EQ(other.out, one.out) << jobs;
   }
 }

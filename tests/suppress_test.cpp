@@ -82,14 +82,11 @@ std::vector<std::string> Suppress(const std::string& manifests, const std::strin
   EXPECT_TRUE(ValidateConfig(config).empty());
   RunOptions run;
   std::vector<Finding> findings = RunRules(model, run);
-  SuppressOptions options;
-  options.config = &config;
-  options.config_file = 7;
-  options.inline_enabled = inline_enabled;
-  options.today = today;
-  ApplySuppressions(model, run, options, findings);
+  RunRunPhase(RunContext{model, &config, 7, inline_enabled, today}, run, findings);
   for (const Finding& f : findings)
-    if (f.rule_id == "suppression-expired") EXPECT_EQ(f.diag.loc.file, 7u);
+    if (f.rule_id == "suppression-expired") {
+      EXPECT_EQ(f.diag.loc.file, 7u);
+    }
   return Describe(findings);
 }
 
@@ -229,7 +226,7 @@ TEST(SuppressCli, ExpiredSuppressionFailsAndSaysSo) {
   TempDir dir;
   dir.Write("mesh.yaml", kMesh);
   dir.Write(".meshlint.yaml", kConfig);
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "2027-04-01"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "2027-04-01"}, dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out,
             ".meshlint.yaml:5:12: warning [suppression-expired] Suppression of "
@@ -242,7 +239,7 @@ TEST(SuppressCli, ExpiredSuppressionFailsAndSaysSo) {
             "it.\n");
   // MESHLINT_TODAY does the same as --today.
   ::setenv("MESHLINT_TODAY", "2027-04-01", 1);
-  CommandResult env = RunMeshlint({"lint", "."}, dir.str());
+  CommandResult env = RunInProcess({"lint", "."}, dir.str());
   ::unsetenv("MESHLINT_TODAY");
   EXPECT_EQ(env.out, r.out);
   EXPECT_EQ(env.status, 1);
@@ -263,11 +260,11 @@ TEST(SuppressCli, NoInlineSuppressionsFlagAndConfigKey) {
       "inlineSuppressions: false). Fix the finding, or ask for a suppression in the project's "
       ".meshlint.yaml.\n";
   dir.Write(".meshlint.yaml", std::string(kConfig) + "inlineSuppressions: false\n");
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "2027-01-01"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "2027-01-01"}, dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, expected);
   dir.Write(".meshlint.yaml", kConfig);
-  r = RunMeshlint({"lint", ".", "--today", "2027-01-01", "--no-inline-suppressions"}, dir.str());
+  r = RunInProcess({"lint", ".", "--today", "2027-01-01", "--no-inline-suppressions"}, dir.str());
   EXPECT_EQ(r.out, expected);
 }
 
@@ -275,7 +272,7 @@ TEST(SuppressCli, JsonCarriesTheSuppression) {
   TempDir dir;
   dir.Write("mesh.yaml", kMesh);
   dir.Write(".meshlint.yaml", kConfig);
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "2027-01-01", "-f", "json"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "2027-01-01", "-f", "json"}, dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("      \"suppressed\": {\n"
                        "        \"kind\": \"inSource\",\n"
@@ -296,7 +293,7 @@ TEST(SuppressCli, SarifCarriesTheSuppressionAndValidates) {
   TempDir dir;
   dir.Write("mesh.yaml", kMesh);
   dir.Write(".meshlint.yaml", kConfig);
-  CommandResult r = RunMeshlint({"lint", ".", "--today", "2027-01-01", "-f", "sarif"}, dir.str());
+  CommandResult r = RunInProcess({"lint", ".", "--today", "2027-01-01", "-f", "sarif"}, dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("          \"suppressions\": [\n"
                        "            {\n"
@@ -340,7 +337,7 @@ TEST(SuppressCli, TheDocumentedExampleConfigWorksVerbatim) {
             "  object: \"build-.*/Sidecar/.*\"           # RE2 over <namespace>/<Kind>/<name>\n"
             "  reason: \"CI runners pull from every mirror\"\n"
             "  expires: 2027-03-31                     # optional\n");
-  CommandResult r = RunMeshlint({"lint", "sc.yaml", "--today", "2027-03-31", "-q",
+  CommandResult r = RunInProcess({"lint", "sc.yaml", "--today", "2027-03-31", "-q",
                                  "--disable", "mesh-outbound-allow-any", "--show-suppressed"},
                                 dir.str());
   EXPECT_EQ(r.status, 0) << r.err;
@@ -360,7 +357,7 @@ TEST(SuppressCli, SuppressionRulesCanBeTurnedOff) {
   dir.Write(".meshlint.yaml",
             "rules:\n  suppression-unknown-rule: off\n  mesh-outbound-allow-any: off\n"
             "  namespace-without-sidecar: off\n");
-  CommandResult r = RunMeshlint({"lint", "."}, dir.str());
+  CommandResult r = RunInProcess({"lint", "."}, dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "");
 }

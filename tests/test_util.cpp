@@ -3,11 +3,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
+
+#include "cli/cli.h"
+#include "report/report.h"
 
 namespace meshlint::testing {
 
@@ -62,6 +67,46 @@ CommandResult RunMeshlint(const std::vector<std::string>& args, const std::strin
   return r;
 }
 
+CommandResult RunInProcess(const std::vector<std::string>& args, const std::string& cwd,
+                           const std::string& input) {
+  std::vector<const char*> argv = {"meshlint"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::istringstream in(input);
+  std::ostringstream out, err;
+  CommandResult r;
+  {
+    ScopedCwd here(cwd);
+    std::streambuf* previous = std::cin.rdbuf(in.rdbuf());
+    r.status = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    std::cin.rdbuf(previous);
+  }
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+ScopedCwd::ScopedCwd(const std::filesystem::path& dir) : previous_(std::filesystem::current_path()) {
+  std::filesystem::current_path(dir);
+}
+
+ScopedCwd::~ScopedCwd() {
+  std::error_code ec;
+  std::filesystem::current_path(previous_, ec);
+}
+
+LintResult LintTexts(const std::vector<std::pair<std::string, std::string>>& files,
+                     LintRequest request) {
+  request.texts = files;
+  request.paths.clear();
+  return Lint(request);
+}
+
+std::string TextReport(const LintResult& result) {
+  std::ostringstream out;
+  WriteText(out, ReportContext{result.model, result.findings, "/", result.input_problems});
+  return out.str();
+}
+
 std::string SourceDir() { return MESHLINT_SOURCE_DIR; }
 
 TempDir::TempDir() {
@@ -89,6 +134,81 @@ std::string ReadFileText(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::vector<std::string> DocLines(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    out.emplace_back(text.substr(pos, eol - pos));
+    pos = eol + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> DocSection(const std::vector<std::string>& lines,
+                                    std::string_view heading) {
+  std::vector<std::string> out;
+  bool in = false;
+  for (const std::string& line : lines) {
+    if (line.starts_with("## ")) {
+      if (in) break;
+      in = line == heading;
+      continue;
+    }
+    if (in) out.push_back(line);
+  }
+  return out;
+}
+
+std::string FirstYamlBlock(const std::vector<std::string>& lines) {
+  std::string out;
+  bool in = false;
+  for (const std::string& line : lines) {
+    if (!in && line == "```yaml") {
+      in = true;
+      continue;
+    }
+    if (in && line == "```") return out;
+    if (in) out += line + "\n";
+  }
+  return "";
+}
+
+std::vector<std::string> RuleDocFormatProblems(std::string_view id, std::string_view doc) {
+  std::vector<std::string> problems;
+  const std::vector<std::string> lines = DocLines(doc);
+  if (lines.size() < 3) return {"shorter than a title and a paragraph"};
+  if (lines[0] != "# " + std::string(id)) problems.push_back("the title must be the rule id");
+  if (!lines[1].empty()) problems.push_back("a blank line must follow the title");
+  // The first paragraph becomes SARIF fullDescription: real prose.
+  if (lines[2].empty() || lines[2].starts_with("#"))
+    problems.push_back("the first paragraph (what the rule flags) must follow the title");
+  if (doc.find("TBD") != std::string_view::npos) problems.push_back("placeholder text left in");
+
+  std::vector<std::string> headings;
+  for (const std::string& line : lines)
+    if (line.starts_with("## ")) headings.push_back(line);
+  const std::vector<std::string> required = {"## Why it matters", "## Example", "## Fix"};
+  for (std::size_t i = 0; i < headings.size(); ++i) {
+    if (i < required.size() && headings[i] != required[i])
+      problems.push_back("section " + std::to_string(i + 1) + " must be '" + required[i] + "'");
+    if (i >= required.size() && headings[i] != "## Options / notes")
+      problems.push_back("only one optional section, '## Options / notes', not '" + headings[i] +
+                         "'");
+  }
+  for (const std::string& h : required) {
+    const std::vector<std::string> section = DocSection(lines, h);
+    if (std::all_of(section.begin(), section.end(), [](const std::string& l) { return l.empty(); }))
+      problems.push_back("'" + h + "' is missing or empty");
+  }
+  if (FirstYamlBlock(DocSection(lines, "## Example")).empty())
+    problems.push_back("Example needs a ```yaml block");
+  if (FirstYamlBlock(DocSection(lines, "## Fix")).empty())
+    problems.push_back("Fix needs a ```yaml block");
+  return problems;
 }
 
 }  // namespace meshlint::testing

@@ -31,7 +31,7 @@ void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
                           ") does not set outboundTrafficPolicy.mode, so Istio uses ALLOW_ANY: "
                           "every sidecar passes traffic to any external host." + kFix;
   } else {
-    if (model.files.size() == 0) return;
+    if (model.stats.files == 0) return;  // nothing was read: nothing to judge
     // Nothing to point at but the input itself.
     d.loc = Location{0, 1, 1, 1, 1};
     d.project_level = true;

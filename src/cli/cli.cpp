@@ -1,17 +1,17 @@
 #include "cli/cli.h"
 
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <chrono>
-#include <filesystem>
+#include <cstring>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <optional>
 
 #include "cli/output.h"
 #include "cli/settings.h"
 #include "egress/egress.h"
-#include "engine/runner.h"
-#include "loader/loader.h"
+#include "engine/lint.h"
 #include "report/egress_report.h"
 #include "report/report.h"
 
@@ -35,24 +35,6 @@ constexpr const char* kUsage =
     "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage error\n"
     "or unreadable path. egress --from/--to: 0 reachable, 1 not reachable.\n";
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// How inputs are loaded: the same for lint and egress.
-void AddLoadOptions(po::options_description& o) {
-  o.add_options()(
-      "default-namespace", po::value<std::string>()->default_value("default"),
-      "namespace of objects that name none (as `kubectl apply` without -n)")(
-      "mesh-config", po::value<std::string>(),
-      "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
-      "jobs,j", po::value<unsigned>()->default_value(0),
-      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
-      "full-parse",
-      "parse every document with the YAML parser, not only those the scanner cannot read "
-      "(slower; the findings are the same)");
-}
-
 po::options_description LintOptions() {
   po::options_description o("lint options");
   o.add_options()("help,h", "show this help")(
@@ -66,68 +48,6 @@ po::options_description LintOptions() {
   AddSettingsOptions(o);  // config, suppressions, --context: cli/settings.cpp
   o.add(ReportOptions());  // formats, reports, baselines, --fail-on: cli/output.cpp
   return o;
-}
-
-// --policy FILE, else the project config's egressPolicy (a path or inline):
-// loaded into the model and compiled. A policy that cannot be used stops the
-// run (exit 2): checking against half a policy would mislead.
-std::shared_ptr<const egress::CompiledPolicy> LoadPolicyOption(
-    const po::variables_map& vm, const LintSettings& settings, const LoadOptions& load,
-    MeshModel& model, std::ostream& err, bool& failed) {
-  failed = false;
-  std::vector<Problem> problems;
-  if (vm.count("policy")) {
-    problems = LoadEgressPolicy(vm["policy"].as<std::string>(), load, model);
-  } else if (const auto& configured = settings.egress_policy) {
-    if (!configured->is_inline())
-      problems = LoadEgressPolicy(configured->path, load, model);
-    else
-      problems = LoadEgressPolicyText(configured->inline_text, configured->inline_first_line,
-                                      settings.config->path, load, model);
-  } else {
-    return nullptr;
-  }
-  std::shared_ptr<const egress::CompiledPolicy> compiled;
-  if (problems.empty()) {
-    std::vector<egress::PolicyError> errors;
-    compiled = egress::CompilePolicy(*model.egress_policy, errors);
-    for (const auto& e : errors) problems.push_back({e.loc, e.message, {}, ""});
-  }
-  for (const Problem& p : problems) {
-    std::string where = model.files.display(p.loc.file);
-    if (p.loc.line)
-      where += ":" + std::to_string(p.loc.line) + ":" + std::to_string(p.loc.column);
-    err << "meshlint: " << TerminalSafe(where + ": " + p.message) << '\n';
-  }
-  failed = !problems.empty();
-  return failed ? nullptr : compiled;
-}
-
-const RuleInfo& RequireRule(const std::string& id) {
-  const RuleInfo* rule = FindRule(id);
-  if (!rule) throw UsageError("unknown rule '" + id + "' (see 'meshlint rules')");
-  return *rule;
-}
-
-void ParseSeverities(const po::variables_map& vm, RunOptions& run) {
-  if (vm.count("severity")) {
-    for (const std::string& spec : vm["severity"].as<std::vector<std::string>>()) {
-      auto eq = spec.find('=');
-      if (eq == std::string::npos) throw UsageError("--severity takes RULE=LEVEL, got '" + spec + "'");
-      const RuleInfo& rule = RequireRule(spec.substr(0, eq));
-      std::string level = spec.substr(eq + 1);
-      if (level == "off") {
-        run.severity[std::string(rule.id)] = std::nullopt;
-      } else if (auto s = ParseSeverity(level)) {
-        run.severity[std::string(rule.id)] = *s;
-      } else {
-        throw UsageError("--severity level must be error, warning, note or off, got '" + level + "'");
-      }
-    }
-  }
-  if (vm.count("disable"))
-    for (const std::string& id : vm["disable"].as<std::vector<std::string>>())
-      run.severity[std::string(RequireRule(id).id)] = std::nullopt;
 }
 
 // Parses `options` plus any number of positional PATHs (stored as "path").
@@ -145,6 +65,11 @@ po::variables_map ParseWithPaths(const std::vector<std::string>& args,
   return vm;
 }
 
+std::vector<std::string> Positional(const po::variables_map& vm) {
+  if (!vm.count("path")) return {};
+  return vm["path"].as<std::vector<std::string>>();
+}
+
 int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const auto started = std::chrono::steady_clock::now();
   po::options_description options = LintOptions();
@@ -157,42 +82,41 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     return kExitClean;
   }
 
+  // Flags first, so that a typo fails before anything is read.
   ReportPlan report = ParseReportOptions(vm);
-  std::vector<std::string> named;
-  if (vm.count("path")) named = vm["path"].as<std::vector<std::string>>();
-  // .meshlint.yaml and the flags; flags win.
-  LintSettings settings = BuildLintSettings(vm, named);
-  report.fail_on = settings.fail_on;  // the config may set it; the flag wins there
-  report.show_suppressed = settings.show_suppressed;
-  if (settings.context_mode) {
-    // --context reports only the named files: a baseline of that would drop
-    // every other accepted finding, and entries elsewhere are not "gone".
-    if (!report.write_baseline.empty())
-      throw UsageError("--write-baseline records the whole run; it cannot be combined with --context");
-    report.count_stale = false;
-  }
-  RunOptions& run = settings.run;
-  ParseSeverities(vm, run);
+  std::optional<ConfigResult> project = LoadConfigOption(vm, err);
+  if (!project) return kExitUsage;
+  const ProjectConfig* config = project->config ? &*project->config : nullptr;
+  ApplyConfigGate(config, report);
+  const LintRequest request = RequestFromFlags(vm, Positional(vm), config);
+  // Entries of a baseline outside the named files are not "gone".
+  if (request.report_only) report.count_stale = false;
 
-  LoadOptions& load = settings.load;
-  load.jobs = vm["jobs"].as<unsigned>();
-  load.full_parse = vm.count("full-parse") > 0;
-  const std::vector<std::string>& paths = settings.paths;
+  LintResult result = Lint(request);
+  for (const Problem& p : result.policy_problems) WriteProblem(err, result.model.files, p);
+  if (!result.policy_problems.empty()) return kExitUsage;
+  for (const Problem& p : result.input_problems) WriteProblem(err, result.model.files, p);
+  return FinishLint(report, result, started, out, err);
+}
 
-  MeshModel model;
-  std::vector<InputError> input_errors = LoadInputs(paths, load, model);
-  AttachConfig(settings, model);
-  bool policy_failed = false;
-  LoadPolicyOption(vm, settings, load, model, err, policy_failed);
-  if (policy_failed) return kExitUsage;
-  std::vector<std::string> notifications;
-  for (const InputError& e : input_errors) {
-    err << "meshlint: " << TerminalSafe(e.path) << ": " << e.message << '\n';
-    notifications.push_back(e.path + ": " + e.message);
+// The egress report, or the --from/--to explanation, to `sink`; the exit status.
+int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& sink) {
+  const std::string format = vm["format"].as<std::string>();
+  const egress::CompiledPolicy* policy = r.policy.get();
+  egress::EgressAnalysis analysis(r.model);
+  if (vm.count("from")) {
+    egress::Explanation ex =
+        analysis.Explain(vm["from"].as<std::string>(), vm["to"].as<std::string>());
+    if (format == "json") WriteExplanationJson(sink, r.model, ex, policy);
+    else WriteExplanationText(sink, r.model, ex, policy);
+    return ex.reachable ? kExitClean : kExitFindings;
   }
-  std::vector<Finding> findings = RunRules(model, run);
-  FinishFindings(settings, model, findings);  // suppressions, --context scope
-  return FinishLint(report, model, std::move(findings), notifications, started, out, err);
+  EgressReportOptions options;
+  options.expand = vm.count("expand") != 0;
+  options.policy = policy;
+  if (format == "json") WriteEgressJson(sink, analysis, options);
+  else WriteEgressText(sink, analysis, options);
+  return policy && CountPolicyViolations(analysis, *policy) > 0 ? kExitFindings : kExitClean;
 }
 
 // meshlint egress: the reachability report, or one --from/--to question.
@@ -227,25 +151,18 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
       (vm["from"].as<std::string>().empty() || vm["to"].as<std::string>().empty()))
     throw UsageError("--from and --to need a namespace and a host name");
 
-  std::vector<std::string> named;
-  if (vm.count("path")) named = vm["path"].as<std::vector<std::string>>();
   // The project config applies as for lint (namespaces, mesh config, globs,
   // egressPolicy); flags win.
-  LintSettings settings = BuildLintSettings(vm, named);
-  LoadOptions& load = settings.load;
-  load.jobs = vm["jobs"].as<unsigned>();
-  load.full_parse = vm.count("full-parse") > 0;
-  MeshModel model;
-  std::vector<InputError> input_errors = LoadInputs(settings.paths, load, model);
-  AttachConfig(settings, model);
-  for (const InputError& e : input_errors)
-    err << "meshlint: " << TerminalSafe(e.path) << ": " << e.message << '\n';
-  if (!input_errors.empty()) return kExitUsage;
-  bool policy_failed = false;
-  auto policy = LoadPolicyOption(vm, settings, load, model, err, policy_failed);
-  if (policy_failed) return kExitUsage;
-  if (!model.problems.empty())
-    err << "meshlint: " << model.problems.size()
+  std::optional<ConfigResult> project = LoadConfigOption(vm, err);
+  if (!project) return kExitUsage;
+  const LintResult r = LoadForLint(
+      RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr));
+  for (const Problem& p : r.input_problems) WriteProblem(err, r.model.files, p);
+  if (!r.input_problems.empty()) return kExitUsage;
+  for (const Problem& p : r.policy_problems) WriteProblem(err, r.model.files, p);
+  if (!r.policy_problems.empty()) return kExitUsage;
+  if (!r.model.problems.empty())
+    err << "meshlint: " << r.model.problems.size()
         << " input problem(s) ignored here; run 'meshlint lint' to see them\n";
 
   std::ofstream file;
@@ -259,22 +176,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     sink = &file;
   }
-  egress::EgressAnalysis analysis(model);
-  int status = kExitClean;
-  if (vm.count("from")) {
-    egress::Explanation ex =
-        analysis.Explain(vm["from"].as<std::string>(), vm["to"].as<std::string>());
-    if (format == "json") WriteExplanationJson(*sink, model, ex, policy.get());
-    else WriteExplanationText(*sink, model, ex, policy.get());
-    status = ex.reachable ? kExitClean : kExitFindings;
-  } else {
-    EgressReportOptions options;
-    options.expand = vm.count("expand") != 0;
-    options.policy = policy.get();
-    if (format == "json") WriteEgressJson(*sink, analysis, options);
-    else WriteEgressText(*sink, analysis, options);
-    if (policy && CountPolicyViolations(analysis, *policy) > 0) status = kExitFindings;
-  }
+  const int status = WriteEgress(vm, r, *sink);
   sink->flush();
   if (!*sink) {
     err << "meshlint: error writing the report\n";
@@ -337,9 +239,6 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
   } catch (const po::error& e) {
     err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
-  } catch (const SettingsError& e) {
-    if (e.usage) err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
-    else err << e.what();
   }
   return kExitUsage;
 }

@@ -110,9 +110,12 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
   }
 
   const std::string fail_on = vm["fail-on"].as<std::string>();
-  plan.fail_on = ParseSeverity(fail_on);
-  if (!plan.fail_on && fail_on != "never")
-    throw po::error("--fail-on must be error, warning, note or never, got '" + fail_on + "'");
+  const auto parsed = ParseFailOn(fail_on);
+  if (!parsed.known)
+    throw po::error("--fail-on must be " + std::string(kFailOnWords) + ", got '" + fail_on + "'");
+  plan.fail_on = parsed.severity;
+  plan.fail_on_given = !vm["fail-on"].defaulted();
+  plan.show_suppressed = vm.count("show-suppressed") != 0;
 
   if (vm.count("automation-id")) plan.automation_id = vm["automation-id"].as<std::string>();
   plan.quiet = vm.count("quiet") != 0;
@@ -140,10 +143,16 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
   return plan;
 }
 
-int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Finding> findings,
-               std::span<const std::string> input_errors,
+void ApplyConfigGate(const ProjectConfig* config, ReportPlan& plan) {
+  if (!plan.fail_on_given && config && config->fail_on) plan.fail_on = config->fail_on->value;
+}
+
+int FinishLint(const ReportPlan& plan, LintResult& result,
                std::chrono::steady_clock::time_point started, std::ostream& out,
                std::ostream& err) {
+  const MeshModel& model = result.model;
+  std::vector<Finding> findings = std::move(result.findings);
+  const std::span<const Problem> input_errors = result.input_problems;
   const std::string root = std::filesystem::current_path().string();
   // Fingerprints of the full run: a baselined finding keeps its number, so
   // the findings after it keep theirs too.

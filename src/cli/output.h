@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/finding.h"
+#include "engine/lint.h"
 #include "model/model.h"
 
 namespace meshlint {
@@ -27,6 +28,7 @@ struct ReportPlan {
   // Extra reports (--report FORMAT=FILE), in command-line order.
   std::vector<std::pair<std::string, std::string>> reports;
   std::optional<Severity> fail_on = Severity::kWarning;  // nullopt: never
+  bool fail_on_given = false;  // --fail-on given: it wins over the config's failOn
   std::string baseline;  // --baseline FILE, "" for none
   std::set<std::string> baseline_fingerprints;
   std::string write_baseline;  // --write-baseline FILE, "" for none
@@ -42,12 +44,14 @@ struct ReportPlan {
 // that a typo fails fast. Throws boost::program_options::error (usage, exit 2).
 ReportPlan ParseReportOptions(const boost::program_options::variables_map& vm);
 
+// The project config's failOn, unless --fail-on was given.
+void ApplyConfigGate(const ProjectConfig* config, ReportPlan& plan);
+
 // Drops baselined findings, writes the baseline, every report and the summary
 // (stderr), and returns the exit status: 2 when an input could not be read or
 // a report not written, else 1 when a reported finding is at or above
 // --fail-on, else 0. The same for every format.
-int FinishLint(const ReportPlan& plan, const MeshModel& model, std::vector<Finding> findings,
-               std::span<const std::string> input_errors,
+int FinishLint(const ReportPlan& plan, LintResult& result,
                std::chrono::steady_clock::time_point started, std::ostream& out,
                std::ostream& err);
 

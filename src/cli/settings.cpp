@@ -1,10 +1,10 @@
 #include "cli/settings.h"
 
-#include <algorithm>
 #include <filesystem>
+#include <ostream>
 
 #include "engine/suppress.h"
-#include "loader/config_file.h"
+#include "report/report.h"
 
 namespace meshlint {
 namespace po = boost::program_options;
@@ -12,42 +12,90 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void Usage(const std::string& message) { throw SettingsError(message, true); }
-
-std::string Relative(const fs::path& absolute) {
-  fs::path rel = absolute.lexically_relative(fs::current_path());
-  return rel.empty() ? absolute.string() : rel.string();
-}
-
-std::string FormatErrors(const ProjectConfig& config, const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const ConfigError& e : errors) {
-    out += "meshlint: " + config.display;
-    if (e.line) out += ":" + std::to_string(e.line) + ":" + std::to_string(e.column);
-    out += ": " + e.message + "\n";
+// --severity RULE=LEVEL and --disable RULE, over the config's levels.
+void ApplySeverityFlags(const po::variables_map& vm, RunOptions& run) {
+  if (vm.count("severity")) {
+    for (const std::string& spec : vm["severity"].as<std::vector<std::string>>()) {
+      auto eq = spec.find('=');
+      if (eq == std::string::npos) throw UsageError("--severity takes RULE=LEVEL, got '" + spec + "'");
+      const RuleInfo& rule = RequireRule(spec.substr(0, eq));
+      const std::string level = spec.substr(eq + 1);
+      const SeverityWord parsed = ParseRuleLevel(level);
+      if (!parsed.known)
+        throw UsageError("--severity level must be " + std::string(kRuleLevelWords) + ", got '" +
+                         level + "'");
+      run.severity[std::string(rule.id)] = parsed.severity;
+    }
   }
-  return out;
+  if (vm.count("disable"))
+    for (const std::string& id : vm["disable"].as<std::vector<std::string>>())
+      run.severity[std::string(RequireRule(id).id)] = std::nullopt;
 }
 
-std::optional<Severity> ParseThreshold(const std::string& text, const char* what) {
-  if (text == "never") return std::nullopt;
-  if (auto s = ParseSeverity(text)) return s;
-  Usage(std::string(what) + " must be error, warning, note or never, got '" + text + "'");
+// --today, else MESHLINT_TODAY, else the clock (already in the request).
+void ApplyToday(const po::variables_map& vm, LintRequest& request) {
+  std::string error;
+  if (vm.count("today")) {
+    auto today = ParseIsoDate(vm["today"].as<std::string>());
+    if (!today)
+      throw UsageError("--today must be a date written YYYY-MM-DD, got '" +
+                       vm["today"].as<std::string>() + "'");
+    request.today = *today;
+  } else if (auto today = Today(&error)) {
+    request.today = *today;
+  } else {
+    throw UsageError(error);
+  }
 }
 
-// Set on the command line, not just its default. Options a command does not
-// have count as not given, so other commands can reuse the settings.
+// `--context DIR FILE...`: all of DIR is loaded, only FILE... reported.
+void ApplyContext(const po::variables_map& vm, const std::vector<std::string>& positional,
+                  LintRequest& request) {
+  if (!vm.count("context")) {
+    request.paths = positional;
+    return;
+  }
+  const std::string dir = vm["context"].as<std::string>();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw UsageError("--context takes a directory, got '" + dir + "'");
+  request.paths.push_back(dir);
+  std::vector<std::string> report_only;
+  for (const std::string& p : positional) {
+    if (p == "-") throw UsageError("--context reports on named files; stdin cannot be one");
+    request.paths.push_back(p);
+    report_only.push_back(fs::absolute(p).lexically_normal().string());
+  }
+  request.report_only = std::move(report_only);
+  // --context reports only the named files: a baseline of that would drop
+  // every other accepted finding.
+  if (vm.count("write-baseline"))
+    throw UsageError("--write-baseline records the whole run; it cannot be combined with --context");
+}
+
+}  // namespace
+
 bool Given(const po::variables_map& vm, const char* name) {
   return vm.count(name) && !vm[name].defaulted();
 }
 
-bool Within(const std::string& path, const std::string& dir) {
-  if (path == dir) return true;
-  fs::path rel = fs::path(path).lexically_relative(dir);
-  return !rel.empty() && *rel.begin() != ".." && *rel.begin() != ".";
+const RuleInfo& RequireRule(const std::string& id) {
+  const RuleInfo* rule = FindRule(id);
+  if (!rule) throw UsageError("unknown rule '" + id + "' (see 'meshlint rules')");
+  return *rule;
 }
 
-}  // namespace
+void AddLoadOptions(po::options_description& o) {
+  o.add_options()(
+      "default-namespace", po::value<std::string>()->default_value("default"),
+      "namespace of objects that name none (as `kubectl apply` without -n)")(
+      "mesh-config", po::value<std::string>(),
+      "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
+      "jobs,j", po::value<unsigned>()->default_value(0),
+      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
+      "full-parse",
+      "parse every document with the YAML parser, not only those the scanner cannot read "
+      "(slower; the findings are the same)");
+}
 
 void AddConfigOptions(po::options_description& o) {
   o.add_options()("config", po::value<std::string>()->value_name("FILE"),
@@ -71,128 +119,41 @@ void AddSettingsOptions(po::options_description& o) {
       "(pre-commit: meshlint lint --context . FILE...)");
 }
 
-LintSettings BuildLintSettings(const po::variables_map& vm,
-                               const std::vector<std::string>& positional) {
-  LintSettings s;
-
-  // The config file.
+std::optional<ConfigResult> LoadConfigOption(const po::variables_map& vm, std::ostream& err) {
   if (vm.count("config") && vm.count("no-config"))
-    Usage("--config and --no-config exclude each other");
-  std::optional<std::string> config_path;
+    throw UsageError("--config and --no-config exclude each other");
+  ConfigChoice choice;
   if (vm.count("config")) {
-    config_path = vm["config"].as<std::string>();
-    std::error_code ec;
-    if (!fs::is_regular_file(*config_path, ec))
-      throw SettingsError("meshlint: " + *config_path + ": no such config file\n", false);
-  } else if (!vm.count("no-config")) {
-    config_path = FindConfigFile(fs::current_path().string());
+    choice.mode = ConfigChoice::Mode::kFile;
+    choice.file = vm["config"].as<std::string>();
+  } else if (vm.count("no-config")) {
+    choice.mode = ConfigChoice::Mode::kNone;
   }
-  if (config_path) {
-    ProjectConfig config;
-    const fs::path abs = fs::absolute(*config_path).lexically_normal();
-    std::vector<ConfigError> errors = ReadConfigFile(abs.string(), Relative(abs), config);
-    if (errors.empty()) errors = ValidateConfig(config);
-    if (!errors.empty()) throw SettingsError(FormatErrors(config, errors), false);
-    s.config = std::move(config);
-  }
-  const ProjectConfig* c = s.config ? &*s.config : nullptr;
-
-  // Rules and the gate: config first; cli.cpp applies --severity/--disable on top.
-  if (c)
-    for (const auto& [id, setting] : c->rules) s.run.severity[id] = setting.value;
-  if (Given(vm, "fail-on"))
-    s.fail_on = ParseThreshold(vm["fail-on"].as<std::string>(), "--fail-on");
-  else if (c && c->fail_on)
-    s.fail_on = c->fail_on->value;
-
-  // Loading.
-  if (Given(vm, "default-namespace"))
-    s.load.default_namespace = vm["default-namespace"].as<std::string>();
-  else if (c && c->default_namespace)
-    s.load.default_namespace = c->default_namespace->value;
-  if (vm.count("mesh-config")) s.load.mesh_config_file = vm["mesh-config"].as<std::string>();
-  else if (c && c->mesh_config) s.load.mesh_config_file = c->mesh_config->value;
-  if (c) {
-    for (const auto& g : c->include) s.load.include.push_back(g.value);
-    for (const auto& g : c->exclude) s.load.exclude.push_back(g.value);
-    s.load.glob_base = c->dir;
-    for (const auto& ns : c->system_namespaces) s.system_namespaces.push_back(ns.value);
-    s.egress_policy = c->egress_policy;
-  }
-
-  // Suppressions.
-  if (c && c->inline_suppressions) s.inline_suppressions = c->inline_suppressions->value;
-  if (vm.count("no-inline-suppressions")) s.inline_suppressions = false;
-  std::string error;
-  if (vm.count("today")) {
-    auto today = ParseIsoDate(vm["today"].as<std::string>());
-    if (!today) Usage("--today must be a date written YYYY-MM-DD, got '" +
-                      vm["today"].as<std::string>() + "'");
-    s.today = *today;
-  } else if (auto today = Today(&error)) {
-    s.today = *today;
-  } else {
-    Usage(error);
-  }
-  s.show_suppressed = vm.count("show-suppressed") != 0;
-
-  // What to load and what to report.
-  if (vm.count("context")) {
-    s.context_mode = true;
-    const std::string dir = vm["context"].as<std::string>();
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) Usage("--context takes a directory, got '" + dir + "'");
-    s.paths.push_back(dir);
-    for (const std::string& p : positional) {
-      if (p == "-") Usage("--context reports on named files; stdin cannot be one");
-      s.paths.push_back(p);
-      s.report_only.push_back(fs::absolute(p).lexically_normal().string());
-    }
-  } else {
-    s.paths = positional;
-  }
-  return s;
+  ConfigResult result = LoadProjectConfig(choice);
+  for (const Problem& p : result.problems) WriteProblem(err, result.files, p);
+  if (!result.problems.empty()) return std::nullopt;
+  return result;
 }
 
-void AttachConfig(LintSettings& s, MeshModel& model) {
-  if (!s.config) return;
-  // Registered after the inputs, so that the inputs keep their indices.
-  s.config_file = model.files.Add(s.config->display, s.config->path);
-  if (const auto& root = s.config->root_namespace) {
-    MeshConfigSource source;
-    source.origin = MeshConfigSource::Origin::kProjectConfig;
-    source.description = s.config->display + " rootNamespace";
-    source.object = ObjectRef{"MeshConfig", "", s.config->display};
-    source.loc = root->loc;
-    source.loc.file = s.config_file;
-    source.root_namespace = Located<std::string>{root->value, source.loc};
-    // First among the command-line sources: it wins over --mesh-config too,
-    // and a mesh config that disagrees is reported as mesh-config-conflict.
-    model.mesh_sources.insert(model.mesh_sources.begin(), std::move(source));
+LintRequest RequestFromFlags(const po::variables_map& vm,
+                             const std::vector<std::string>& positional,
+                             const ProjectConfig* config) {
+  LintRequest request = RequestFromConfig(config);
+  LoadOptions& load = request.load;
+  if (Given(vm, "default-namespace")) load.default_namespace = vm["default-namespace"].as<std::string>();
+  if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
+  if (vm.count("no-inline-suppressions")) request.inline_suppressions = false;
+  ApplyToday(vm, request);
+  ApplyContext(vm, positional, request);
+  ApplySeverityFlags(vm, request.run);
+  if (vm.count("jobs")) load.jobs = vm["jobs"].as<unsigned>();
+  load.full_parse = vm.count("full-parse") > 0;
+  if (vm.count("policy")) {
+    PolicySource flag;
+    flag.path = vm["policy"].as<std::string>();
+    request.policy = std::move(flag);
   }
-  model.extra_system_namespaces = s.system_namespaces;
-  if (s.config->root_namespace || !s.system_namespaces.empty()) model.Finalize();
-}
-
-void FinishFindings(const LintSettings& s, const MeshModel& model, std::vector<Finding>& findings) {
-  SuppressOptions options;
-  options.config = s.config ? &*s.config : nullptr;
-  options.config_file = s.config_file;
-  options.inline_enabled = s.inline_suppressions;
-  options.today = s.today;
-  ApplySuppressions(model, s.run, options, findings);
-
-  if (!s.context_mode) return;
-  // Only what the named files contain: context that was not named (another
-  // file's problems, mesh-wide findings without a position) stays silent.
-  std::erase_if(findings, [&](const Finding& f) {
-    const Location& loc = f.diag.loc;
-    if (!loc.valid() || loc.file >= model.files.size()) return true;
-    if (f.diag.project_level) return true;  // about the project, not the named file
-    const std::string& abs = model.files.absolute(loc.file);
-    return std::none_of(s.report_only.begin(), s.report_only.end(),
-                        [&](const std::string& named) { return Within(abs, named); });
-  });
+  return request;
 }
 
 }  // namespace meshlint

@@ -1,76 +1,52 @@
-// What one `meshlint lint` run does, from the project config (.meshlint.yaml)
-// and the command line: flags win over the config, the config over defaults.
+// From the command line to a LintRequest: which project config applies, and
+// the flags that override its settings (flags win over the config, the
+// config over defaults; the merging itself is RequestFromConfig's).
 // Kept apart from cli.cpp so that the command-line plumbing and the project
 // settings evolve separately.
 #pragma once
 
 #include <boost/program_options.hpp>
-#include <chrono>
+#include <iosfwd>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "engine/config.h"
-#include "engine/finding.h"
-#include "engine/runner.h"
-#include "loader/loader.h"
-#include "model/model.h"
+#include "engine/lint.h"
 
 namespace meshlint {
 
-// A bad config file or setting: the run stops with exit status 2. what() holds
-// every problem, one "meshlint: path:line:col: message" line each; `usage`
-// marks a wrong flag (the help hint follows).
-struct SettingsError : std::runtime_error {
-  SettingsError(const std::string& message, bool usage_error)
-      : std::runtime_error(message), usage(usage_error) {}
-  bool usage = false;
+// A wrong flag or argument: "meshlint: <what>" and the help hint, exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
-struct LintSettings {
-  std::optional<ProjectConfig> config;  // the .meshlint.yaml in effect, if any
-  std::vector<std::string> system_namespaces;  // besides the built-in ones
-  std::uint32_t config_file = 0;  // its FileTable index, once AttachConfig ran
-  RunOptions run;  // per-rule severities from the config (flags are applied on top)
-  LoadOptions load;
-  std::optional<Severity> fail_on = Severity::kWarning;  // nullopt: never fail
-  bool inline_suppressions = true;
-  std::chrono::year_month_day today{};
-  bool show_suppressed = false;
-  // The egress policy the config names. Passed on as is: the egress audit
-  // reads it (its own format and errors).
-  std::optional<EgressPolicySetting> egress_policy;
-
-  std::vector<std::string> paths;  // what to load
-  // `--context DIR`: findings are reported only when they lie in these files
-  // (absolute paths; a directory covers the files below it).
-  bool context_mode = false;
-  std::vector<std::string> report_only;
-};
-
-// The options this file owns, added to `lint`'s option list.
-void AddSettingsOptions(boost::program_options::options_description& options);
-// Only --config and --no-config (for commands that lint nothing, e.g. egress).
+// How inputs are loaded: the same for lint and egress.
+void AddLoadOptions(boost::program_options::options_description& options);
+// --config and --no-config.
 void AddConfigOptions(boost::program_options::options_description& options);
+// Lint's: the config options, suppressions, --today, --context.
+void AddSettingsOptions(boost::program_options::options_description& options);
 
-// Finds and reads the config (unless --no-config), validates it, and merges it
-// with the flags in `vm` (options of AddSettingsOptions plus lint's
-// --fail-on, --default-namespace, --mesh-config and the positional paths).
-// Options missing from `vm` count as not given, so another command (egress)
-// can take the project's settings too. Throws SettingsError.
-LintSettings BuildLintSettings(const boost::program_options::variables_map& vm,
-                               const std::vector<std::string>& positional);
+// Reads the project config that --config / --no-config choose (else the one
+// found from the working directory). Its problems go to `err`, one line
+// each; nullopt then: the run stops (exit 2). Throws UsageError.
+std::optional<ConfigResult> LoadConfigOption(const boost::program_options::variables_map& vm,
+                                             std::ostream& err);
 
-// After loading: registers the config file in the model's file table (for
-// findings that point into it) and applies the config's model settings: its
-// rootNamespace becomes the mesh settings source that wins over all others,
-// systemNamespaces extend the built-in list.
-void AttachConfig(LintSettings& settings, MeshModel& model);
+// The request for `config` plus the flags in `vm` and the positional paths:
+// loading (--default-namespace, --mesh-config, -j, --full-parse), --policy,
+// --no-inline-suppressions, --today (else MESHLINT_TODAY), --context,
+// --severity and --disable. Options the command does not have count as not
+// given, so egress takes the project's settings too. Throws UsageError.
+LintRequest RequestFromFlags(const boost::program_options::variables_map& vm,
+                             const std::vector<std::string>& positional,
+                             const ProjectConfig* config);
 
-// After the rules ran: marks suppressed findings, adds the findings about
-// suppressions, and in --context mode keeps only findings in the named files.
-void FinishFindings(const LintSettings& settings, const MeshModel& model,
-                    std::vector<Finding>& findings);
+// The rule named `id`, else UsageError.
+const RuleInfo& RequireRule(const std::string& id);
+
+// Set on the command line, not just its default.
+bool Given(const boost::program_options::variables_map& vm, const char* name);
 
 }  // namespace meshlint

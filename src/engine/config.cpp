@@ -3,7 +3,6 @@
 #include <re2/re2.h>
 
 #include "engine/rule.h"
-#include "engine/suppress.h"
 
 namespace meshlint {
 
@@ -11,8 +10,8 @@ namespace {
 
 void UnknownRule(const Located<std::string>& id, const std::string& where,
                  std::vector<ConfigError>& errors) {
-  errors.push_back({id.loc.line, id.loc.column,
-                    where + " '" + id.value + "' is not a meshlint rule (see 'meshlint rules')"});
+  errors.push_back(
+      {id.loc, where + " '" + id.value + "' is not a meshlint rule (see 'meshlint rules')", {}, ""});
 }
 
 }  // namespace
@@ -24,18 +23,22 @@ std::vector<ConfigError> ValidateConfig(const ProjectConfig& config) {
   for (const ConfigSuppression& s : config.suppressions) {
     if (!FindRule(s.rule.value)) {
       UnknownRule(s.rule, "suppression rule", errors);
-    } else if (IsSuppressionRule(s.rule.value)) {
-      errors.push_back({s.rule.loc.line, s.rule.loc.column,
+    } else if (FindRule(s.rule.value)->phase == Phase::kRun) {
+      errors.push_back({s.rule.loc,
                         "suppression rule '" + s.rule.value +
                             "' reports on suppressions and cannot be suppressed; turn it off "
-                            "under rules: instead"});
+                            "under rules: instead",
+                        {},
+                        ""});
     }
     if (s.object) {
       RE2 re(s.object->value, RE2::Quiet);
       if (!re.ok())
-        errors.push_back({s.object->loc.line, s.object->loc.column,
+        errors.push_back({s.object->loc,
                           "suppression object '" + s.object->value +
-                              "' is not a valid RE2 pattern: " + re.error()});
+                              "' is not a valid RE2 pattern: " + re.error(),
+                          {},
+                          ""});
     }
   }
   return errors;

@@ -13,15 +13,14 @@
 
 #include "engine/finding.h"
 #include "model/location.h"
+#include "model/problem.h"
 
 namespace meshlint {
 
 // A problem in the config file: always fatal (exit status 2), never ignored.
-struct ConfigError {
-  std::uint32_t line = 0;  // 1-based; 0 when the file as a whole is wrong
-  std::uint32_t column = 0;
-  std::string message;
-};
+// loc.line is 0 when the file as a whole is wrong; loc.file is set by the
+// code that registers the file in a FileTable (LoadProjectConfig).
+using ConfigError = Problem;
 
 // One entry of `suppressions:`.
 struct ConfigSuppression {

@@ -1,4 +1,4 @@
-// What a rule reports, and the severities findings carry.
+// What a rule reports (severities: engine/severity.h).
 #pragma once
 
 #include <optional>
@@ -6,14 +6,11 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/severity.h"
 #include "model/location.h"
 #include "model/model.h"
 
 namespace meshlint {
-
-enum class Severity { kNote = 0, kWarning = 1, kError = 2 };
-std::string_view SeverityName(Severity s);
-std::optional<Severity> ParseSeverity(std::string_view text);
 
 // Another place involved in a finding ("the ServiceEntry that grants it").
 struct RelatedLocation {
@@ -39,6 +36,13 @@ struct Diagnostic {
   // `lint --context` (findings of the named files only) leaves it out.
   bool project_level = false;
 };
+
+// Whether `loc` points into one of the run's files: reports show a position
+// only then. A project-level finding has one too (its anchor), and every
+// report shows it there like any other finding.
+inline bool HasPosition(const FileTable& files, const Location& loc) {
+  return loc.valid() && loc.file < files.size();
+}
 
 // Why a finding is accepted: an annotation on the object (in source) or an
 // entry of the project config (external), with the recorded reason.

@@ -3,23 +3,9 @@
 #include <algorithm>
 #include <tuple>
 
+#include "engine/suppress.h"
+
 namespace meshlint {
-
-std::string_view SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kNote: return "note";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
-  }
-  return "warning";
-}
-
-std::optional<Severity> ParseSeverity(std::string_view text) {
-  if (text == "note") return Severity::kNote;
-  if (text == "warning") return Severity::kWarning;
-  if (text == "error") return Severity::kError;
-  return std::nullopt;
-}
 
 std::string Finding::StableKey() const {
   std::string key(rule_id);
@@ -43,9 +29,7 @@ class CollectingSink : public FindingSink {
   CollectingSink(const RuleInfo& rule, Severity severity, std::vector<Finding>& out)
       : rule_(rule), severity_(severity), out_(out) {}
   void Report(Diagnostic diag) override {
-    Severity severity = severity_;
-    if (diag.uncertain && severity != Severity::kNote)
-      severity = static_cast<Severity>(static_cast<int>(severity) - 1);
+    const Severity severity = diag.uncertain ? Lowered(severity_) : severity_;
     out_.push_back(Finding{rule_.id, severity, std::move(diag), std::nullopt});
   }
 
@@ -60,6 +44,7 @@ class CollectingSink : public FindingSink {
 std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options) {
   std::vector<Finding> findings;
   for (const RuleInfo& rule : AllRules()) {
+    if (rule.phase != Phase::kModel) continue;
     auto severity = EffectiveSeverity(rule, options);
     if (!severity) continue;
     CollectingSink sink(rule, *severity, findings);
@@ -69,12 +54,24 @@ std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options)
   return findings;
 }
 
+void RunRunPhase(const RunContext& run, const RunOptions& options, std::vector<Finding>& findings) {
+  ApplySuppressions(run, findings);
+  const std::size_t before = findings.size();
+  for (const RuleInfo& rule : AllRules()) {
+    if (rule.phase != Phase::kRun) continue;
+    auto severity = EffectiveSeverity(rule, options);
+    if (!severity) continue;
+    CollectingSink sink(rule, *severity, findings);
+    rule.run_check(run, sink);
+  }
+  if (findings.size() != before) SortFindings(run.model, findings);
+}
+
 void SortFindings(const MeshModel& model, std::vector<Finding>& findings) {
   static const std::string kNoFile;
   auto key = [&](const Finding& f) {
     const std::string& path =
-        f.diag.loc.valid() && f.diag.loc.file < model.files.size() ? model.files.display(f.diag.loc.file)
-                                                                  : kNoFile;
+        HasPosition(model.files, f.diag.loc) ? model.files.display(f.diag.loc.file) : kNoFile;
     return std::tie(path, f.diag.loc.line, f.diag.loc.column, f.rule_id, f.diag.message);
   };
   std::stable_sort(findings.begin(), findings.end(),

@@ -18,8 +18,14 @@ struct RunOptions {
   std::map<std::string, std::optional<Severity>, std::less<>> severity;
 };
 
-// Findings of every enabled rule, sorted by file, line, column, rule, message.
+// Findings of every enabled Phase::kModel rule, sorted by file, line,
+// column, rule, message.
 std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options);
+
+// The run phase, after RunRules: marks the findings that suppressions accept
+// (engine/suppress.h), then adds the findings of every enabled Phase::kRun
+// rule (never suppressed) and restores report order.
+void RunRunPhase(const RunContext& run, const RunOptions& options, std::vector<Finding>& findings);
 
 // Sorts findings into report order: file, line, column, rule, message.
 void SortFindings(const MeshModel& model, std::vector<Finding>& findings);

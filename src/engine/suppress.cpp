@@ -7,49 +7,76 @@
 #include <map>
 #include <memory>
 
-#include "engine/rule.h"
-
 namespace meshlint {
 
 namespace {
 
-constexpr std::string_view kWithoutReason = "suppression-without-reason";
-constexpr std::string_view kUnknownRule = "suppression-unknown-rule";
-constexpr std::string_view kExpired = "suppression-expired";
-constexpr std::string_view kInlineIgnored = "inline-suppression-ignored";
-
 bool Blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
-// "Sidecar 'team-a/default'", "Namespace 'team-a'"
-std::string Describe(const ObjectRef& ref) {
-  return ref.kind + " '" + (ref.ns.empty() ? ref.name : ref.ns + "/" + ref.name) + "'";
+// fully qualified object name → rule id → the annotation's value.
+using InlineIndex =
+    std::map<std::string, std::map<std::string, const Located<std::string>*, std::less<>>>;
+
+InlineIndex IndexAnnotations(const RunContext& run) {
+  InlineIndex index;
+  ForEachSuppressionAnnotation(run.model, [&](const ObjectMeta& meta, const std::string& key,
+                                              const Located<std::string>& value) {
+    if (ClassifyAnnotation(key, value.value, run.inline_suppressions) != AnnotationUse::kSuppresses)
+      return;
+    index[meta.ref.FullyQualifiedName()].emplace(key.substr(kSuppressionAnnotationPrefix.size()),
+                                                 &value);
+  });
+  return index;
 }
-
-class Reporter {
- public:
-  Reporter(const RunOptions& run, std::vector<Finding>& out) : run_(run), out_(out) {}
-  void Report(std::string_view rule_id, Diagnostic diag) {
-    const RuleInfo* rule = FindRule(rule_id);
-    if (!rule) return;
-    auto severity = EffectiveSeverity(*rule, run_);
-    if (!severity) return;
-    out_.push_back(Finding{rule->id, *severity, std::move(diag), std::nullopt});
-  }
-
- private:
-  const RunOptions& run_;
-  std::vector<Finding>& out_;
-};
 
 struct Central {
   const ConfigSuppression* entry;
   std::unique_ptr<RE2> object;  // null: every object
 };
 
+// The config's suppressions that still apply.
+std::vector<Central> CurrentConfigSuppressions(const RunContext& run) {
+  std::vector<Central> central;
+  if (!run.config) return central;
+  for (const ConfigSuppression& s : run.config->suppressions) {
+    if (Expired(s, run.today)) continue;  // suppression-expired says so
+    Central c{&s, nullptr};
+    if (s.object) {
+      c.object = std::make_unique<RE2>(s.object->value, RE2::Quiet);
+      if (!c.object->ok()) continue;  // ValidateConfig rejected it already
+    }
+    central.push_back(std::move(c));
+  }
+  return central;
+}
+
 }  // namespace
 
-bool IsSuppressionRule(std::string_view id) {
-  return id == kWithoutReason || id == kUnknownRule || id == kExpired || id == kInlineIgnored;
+AnnotationUse ClassifyAnnotation(std::string_view key, std::string_view reason,
+                                 bool inline_enabled) {
+  if (!inline_enabled) return AnnotationUse::kInlineDisabled;
+  const RuleInfo* rule = FindRule(key.substr(kSuppressionAnnotationPrefix.size()));
+  if (!rule) return AnnotationUse::kUnknownRule;
+  if (rule->phase == Phase::kRun) return AnnotationUse::kRunPhaseRule;
+  if (Blank(reason)) return AnnotationUse::kNoReason;
+  return AnnotationUse::kSuppresses;
+}
+
+Diagnostic AnnotationDiagnostic(const ObjectMeta& meta, const std::string& key,
+                                const Located<std::string>& value) {
+  Diagnostic d;
+  d.loc = value.loc;
+  d.object = meta.ref;
+  d.field = "metadata.annotations." + key;
+  return d;
+}
+
+bool Expired(const ConfigSuppression& s, std::chrono::year_month_day today) {
+  return s.expires && s.expires->value < today;
+}
+
+std::string DescribeObject(const ObjectRef& ref) {
+  return ref.kind + " '" + (ref.ns.empty() ? ref.name : ref.ns + "/" + ref.name) + "'";
 }
 
 std::string FormatIsoDate(std::chrono::year_month_day date) {
@@ -70,84 +97,9 @@ std::optional<std::chrono::year_month_day> Today(std::string* error) {
       std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
 }
 
-void ApplySuppressions(const MeshModel& model, const RunOptions& run,
-                       const SuppressOptions& options, std::vector<Finding>& findings) {
-  std::vector<Finding> extra;
-  Reporter report(run, extra);
-
-  // Annotations: suppressions per object (fully qualified name → rule →
-  // annotation), and findings about the ones that cannot work.
-  std::map<std::string, std::map<std::string, const Located<std::string>*, std::less<>>>
-      inline_by_object;
-  model.ForEachMeta([&](const ObjectMeta& meta) {
-    for (const auto& [key, value] : meta.meshlint_annotations) {
-      const std::string rule_id = key.substr(kSuppressionAnnotationPrefix.size());
-      Diagnostic d;
-      d.loc = value.loc;
-      d.object = meta.ref;
-      d.field = "metadata.annotations." + key;
-      if (!options.inline_enabled) {
-        d.message = "Annotation " + key + " on " + Describe(meta.ref) +
-                    " is ignored: in-manifest suppressions are disabled for this project "
-                    "(--no-inline-suppressions or inlineSuppressions: false). Fix the finding, "
-                    "or ask for a suppression in the project's .meshlint.yaml.";
-        report.Report(kInlineIgnored, std::move(d));
-        continue;
-      }
-      if (!FindRule(rule_id)) {
-        const std::string named =
-            rule_id.empty() ? std::string("no rule") : "no meshlint rule '" + rule_id + "'";
-        d.message = "Annotation " + key + " on " + Describe(meta.ref) + " names " + named +
-                    ", so it suppresses nothing. Correct the rule id (see 'meshlint rules') or "
-                    "remove the annotation.";
-        report.Report(kUnknownRule, std::move(d));
-        continue;
-      }
-      if (IsSuppressionRule(rule_id)) {
-        d.message = "Annotation " + key + " on " + Describe(meta.ref) + " names " + rule_id +
-                    ", a rule about suppressions whose findings cannot be suppressed, so it "
-                    "suppresses nothing. Remove the annotation (the rule can be turned off in "
-                    ".meshlint.yaml).";
-        report.Report(kUnknownRule, std::move(d));
-        continue;
-      }
-      if (Blank(value.value)) {
-        d.message = "Annotation " + key + " on " + Describe(meta.ref) +
-                    " gives no reason, so it suppresses nothing. Write why the finding is "
-                    "acceptable as the annotation's value.";
-        report.Report(kWithoutReason, std::move(d));
-        continue;
-      }
-      inline_by_object[meta.ref.FullyQualifiedName()].emplace(rule_id, &value);
-    }
-  });
-
-  // Central suppressions that still apply; expired ones say so.
-  std::vector<Central> central;
-  if (options.config) {
-    for (const ConfigSuppression& s : options.config->suppressions) {
-      if (s.expires && s.expires->value < options.today) {
-        Diagnostic d;
-        d.loc = s.expires->loc;
-        d.loc.file = options.config_file;
-        d.field = "suppressions";
-        d.message = "Suppression of " + s.rule.value +
-                    (s.object ? " for objects matching '" + s.object->value + "'" : std::string()) +
-                    " expired on " + FormatIsoDate(s.expires->value) +
-                    ", so those findings are reported again. Fix them, or renew the suppression "
-                    "with a new expires date and reason.";
-        report.Report(kExpired, std::move(d));
-        continue;
-      }
-      Central c{&s, nullptr};
-      if (s.object) {
-        c.object = std::make_unique<RE2>(s.object->value, RE2::Quiet);
-        if (!c.object->ok()) continue;  // ValidateConfig rejected it already
-      }
-      central.push_back(std::move(c));
-    }
-  }
-
+void ApplySuppressions(const RunContext& run, std::vector<Finding>& findings) {
+  const InlineIndex inline_by_object = IndexAnnotations(run);
+  const std::vector<Central> central = CurrentConfigSuppressions(run);
   for (Finding& f : findings) {
     if (f.suppression) continue;
     const std::string fqn =
@@ -165,16 +117,10 @@ void ApplySuppressions(const MeshModel& model, const RunOptions& run,
       if (c.entry->rule.value != f.rule_id) continue;
       if (c.object && !RE2::FullMatch(fqn, *c.object)) continue;
       Location loc = c.entry->loc;
-      loc.file = options.config_file;
+      loc.file = run.config_file;
       f.suppression = Suppression{Suppression::Kind::kExternal, c.entry->reason.value, loc};
       break;
     }
-  }
-
-  if (!extra.empty()) {
-    findings.insert(findings.end(), std::make_move_iterator(extra.begin()),
-                    std::make_move_iterator(extra.end()));
-    SortFindings(model, findings);
   }
 }
 

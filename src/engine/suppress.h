@@ -1,45 +1,62 @@
-// Suppressions: after the rules ran, findings that an annotation on their
-// object (`ignore.meshlint.io/<rule-id>: "<reason>"`) or an entry of the
+// Suppressions: after the model rules ran, findings that an annotation on
+// their object (`ignore.meshlint.io/<rule-id>: "<reason>"`) or an entry of the
 // project config accepts are marked suppressed. Suppressions that cannot work
 // (no reason, unknown rule, expired, inline ones while those are disabled) are
-// reported as findings of their own rules.
+// reported by the run-phase rules about suppressions (rules/suppression-*,
+// rules/inline-suppression-ignored), which classify them with the functions
+// below, so that what is reported and what is applied never disagree.
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/config.h"
 #include "engine/finding.h"
-#include "engine/runner.h"
+#include "engine/rule.h"
 #include "model/model.h"
 
 namespace meshlint {
 
 inline constexpr std::string_view kSuppressionAnnotationPrefix = "ignore.meshlint.io/";
 
-// The rules about suppressions themselves. Their findings cannot be
-// suppressed (they would hide why a suppression does not work); they can be
-// turned off under `rules:`.
-bool IsSuppressionRule(std::string_view rule_id);
-
-struct SuppressOptions {
-  // Central suppressions; null when there is no project config.
-  const ProjectConfig* config = nullptr;
-  // FileTable index of the config file, for findings that point into it.
-  std::uint32_t config_file = 0;
-  // false: annotations suppress nothing and each is reported.
-  bool inline_enabled = true;
-  // Suppressions whose `expires` lies before this day no longer apply.
-  std::chrono::year_month_day today{};
+// What one ignore.meshlint.io/<rule-id> annotation does in a run, in the
+// order the cases are decided.
+enum class AnnotationUse {
+  kInlineDisabled,  // in-manifest suppressions are disabled for the run
+  kUnknownRule,     // <rule-id> is no meshlint rule (or empty)
+  kRunPhaseRule,    // a rule about suppressions, whose findings cannot be suppressed
+  kNoReason,        // the value (the reason) is blank
+  kSuppresses,      // it suppresses <rule-id>'s findings on its object
 };
+AnnotationUse ClassifyAnnotation(std::string_view key, std::string_view reason,
+                                 bool inline_enabled);
 
-// Marks suppressed findings, appends the findings about suppressions (at the
-// severities `run` gives their rules) and restores report order.
-void ApplySuppressions(const MeshModel& model, const RunOptions& run,
-                       const SuppressOptions& options, std::vector<Finding>& findings);
+// Calls fn(meta, key, value) for every ignore.meshlint.io/ annotation of
+// every object, in model order.
+template <typename Fn>
+void ForEachSuppressionAnnotation(const MeshModel& model, Fn fn) {
+  model.ForEachMeta([&](const ObjectMeta& meta) {
+    for (const auto& [key, value] : meta.meshlint_annotations) fn(meta, key, value);
+  });
+}
+
+// A finding about one annotation: where it is written, on its object, with the
+// annotation as the field.
+Diagnostic AnnotationDiagnostic(const ObjectMeta& meta, const std::string& key,
+                                const Located<std::string>& value);
+
+// A config suppression whose last day lies before `today` applies no more.
+bool Expired(const ConfigSuppression& s, std::chrono::year_month_day today);
+
+// "Sidecar 'team-a/default'", "Namespace 'team-a'": objects in messages.
+std::string DescribeObject(const ObjectRef& ref);
+
+// Marks the findings that a usable annotation or a current config
+// suppression accepts (the annotation wins over the config).
+void ApplySuppressions(const RunContext& run, std::vector<Finding>& findings);
 
 // Today's date in UTC, or MESHLINT_TODAY (YYYY-MM-DD) when set, so that tests
 // and reproducible CI runs can pin it. Nullopt with a message when

@@ -160,7 +160,7 @@ class ConfigReader {
   }
 
   void Error(std::uint32_t line, std::uint32_t column, std::string message) {
-    errors_.push_back({line, column, std::move(message)});
+    errors_.push_back({Location{0, line, column, 0, 0}, std::move(message), {}, ""});
   }
   void Error(const YAML::Node& at, std::string message) {
     // An empty value has no position of its own (yaml-cpp marks the next
@@ -223,15 +223,13 @@ class ConfigReader {
       key_.emplace(key);  // not operator=, which rebinds the old node in yaml-cpp
       auto text = String(level, "rules." + key.Scalar());
       if (!text) continue;
-      Located<std::optional<Severity>> setting{std::nullopt, text->loc};
-      if (text->value == "note") setting.value = Severity::kNote;
-      else if (text->value == "warning") setting.value = Severity::kWarning;
-      else if (text->value == "error") setting.value = Severity::kError;
-      else if (text->value != "off") {
+      const auto parsed = ParseRuleLevel(text->value);
+      if (!parsed.known) {
         Error(level, "rules." + key.Scalar() + " must be off, note, warning or error, not '" +
                          text->value + "'");
         continue;
       }
+      Located<std::optional<Severity>> setting{parsed.severity, text->loc};
       // The rule id's position, so that an unknown id is reported where it
       // is written; the level's span is not needed after this point.
       setting.loc = Loc(key);
@@ -397,15 +395,12 @@ class ConfigReader {
   void FailOn(const YAML::Node& value) {
     auto text = String(value, "failOn");
     if (!text) return;
-    Located<std::optional<Severity>> setting{std::nullopt, text->loc};
-    if (text->value == "note") setting.value = Severity::kNote;
-    else if (text->value == "warning") setting.value = Severity::kWarning;
-    else if (text->value == "error") setting.value = Severity::kError;
-    else if (text->value != "never") {
-      Error(value, "failOn must be error, warning, note or never, not '" + text->value + "'");
+    const auto parsed = ParseFailOn(text->value);
+    if (!parsed.known) {
+      Error(value, "failOn must be " + std::string(kFailOnWords) + ", not '" + text->value + "'");
       return;
     }
-    out_.fail_on = setting;
+    out_.fail_on = Located<std::optional<Severity>>{parsed.severity, text->loc};
   }
 
   void InlineSuppressions(const YAML::Node& value) {
@@ -455,17 +450,18 @@ std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& p
   out.path = fs::absolute(path).lexically_normal().string();
   out.dir = fs::path(out.path).parent_path().string();
   if (out.display.empty()) out.display = path;
-  if (auto bad = FindBinary(text)) return {{bad->line, bad->column, bad->message}};
+  if (auto bad = FindBinary(text)) return {{Location{0, bad->line, bad->column, 0, 0}, bad->message, {}, ""}};
   text = StripBom(text);
   // The parser recurses: nesting no config needs would exhaust the stack.
-  if (auto deep = FindExcessiveNesting(text)) return {{deep->line, deep->column, deep->message}};
+  if (auto deep = FindExcessiveNesting(text))
+    return {{Location{0, deep->line, deep->column, 0, 0}, deep->message, {}, ""}};
   return ConfigReader(text, out).Read();
 }
 
 std::vector<ConfigError> ReadConfigFile(const std::string& path, const std::string& display,
                                         ProjectConfig& out) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return {{0, 0, "cannot open: " + std::string(std::strerror(errno))}};
+  if (!in) return {{Location{}, "cannot open: " + std::string(std::strerror(errno)), {}, ""}};
   std::ostringstream buffer;
   buffer << in.rdbuf();
   out.display = display;

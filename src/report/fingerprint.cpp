@@ -31,7 +31,7 @@ std::string FingerprintKey(const MeshModel& model, const Finding& finding) {
   std::string key(finding.rule_id);
   key += "|file:";
   const Location& loc = finding.diag.loc;
-  if (loc.valid() && loc.file < model.files.size()) key += model.files.display(loc.file);
+  if (HasPosition(model.files, loc)) key += model.files.display(loc.file);
   key += '|';
   key += finding.diag.field;
   return key;
@@ -58,7 +58,7 @@ std::vector<std::string> report_detail::FingerprintsOf(const ReportContext& ctx)
 }
 
 std::string report_detail::RootRelativePath(const ReportContext& ctx, const Location& loc) {
-  if (!loc.valid() || loc.file >= ctx.model.files.size()) return "";
+  if (!HasPosition(ctx.model.files, loc)) return "";
   const std::string& abs = ctx.model.files.absolute(loc.file);
   if (abs == "<stdin>") return "stdin";
   const std::filesystem::path rel =

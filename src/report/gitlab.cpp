@@ -1,8 +1,6 @@
 // GitLab Code Quality report: a JSON array of Code Climate issues, shown in
 // merge requests and compared by fingerprint between the source and target
 // branches (so a stable fingerprint is what makes "new" mean new).
-#include <charconv>
-
 #include "report/json_common.h"
 
 namespace meshlint {
@@ -21,12 +19,8 @@ std::string_view GitlabSeverity(const Finding& f) {
     case Severity::kWarning: return "minor";
     case Severity::kError: break;
   }
-  double security = 0;
-  if (const RuleInfo* rule = FindRule(f.rule_id); rule && !rule->security_severity.empty()) {
-    const std::string_view s = rule->security_severity;
-    // from_chars for double: locale-independent.
-    std::from_chars(s.data(), s.data() + s.size(), security);
-  }
+  const RuleInfo* rule = FindRule(f.rule_id);
+  const double security = rule ? rule->security_severity.value_or(0) : 0;
   if (security >= 9.0) return "blocker";
   if (security >= 7.0) return "critical";
   return "major";
@@ -41,7 +35,7 @@ void WriteGitlab(std::ostream& out, const ReportContext& ctx) {
     const Finding& f = ctx.findings[i];
     if (f.suppression) continue;  // GitLab has no notion of an accepted issue
     std::string path = report_detail::RootRelativePath(ctx, f.diag.loc);
-    // GitLab requires a path; a finding about the whole run has none.
+    // GitLab requires a path: a finding without a position gets the root.
     if (path.empty()) path.push_back('.');
     Json issue;
     issue["description"] = f.diag.message;

@@ -36,8 +36,7 @@ namespace {
 
 Json Position(const MeshModel& model, const Location& loc) {
   Json j;
-  j["file"] = loc.valid() && loc.file < model.files.size() ? Json(model.files.display(loc.file))
-                                                          : Json(nullptr);
+  j["file"] = HasPosition(model.files, loc) ? Json(model.files.display(loc.file)) : Json(nullptr);
   j["line"] = loc.line;
   j["column"] = loc.column;
   j["endLine"] = loc.end_line;

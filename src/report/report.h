@@ -1,4 +1,11 @@
 // Renders findings. The only code that touches nlohmann_json.
+//
+// Every writer shows a finding at its location when HasPosition() says it
+// has one. Project-level findings (Diagnostic::project_level: "no mesh config
+// anywhere") are no exception: their location is the anchor their rule
+// chose, because GitHub, GitLab and code scanning all need a file. Only
+// selecting findings by file (lint --context) looks at the flag; no writer
+// infers anything from a location's coordinates.
 #pragma once
 
 #include <chrono>
@@ -11,6 +18,7 @@
 #include "engine/finding.h"
 #include "engine/rule.h"
 #include "model/model.h"
+#include "model/problem.h"
 
 namespace meshlint {
 
@@ -23,8 +31,9 @@ struct ReportContext {
   std::span<const Finding> findings;
   // Absolute directory that SARIF URIs are relative to (%SRCROOT%).
   std::string source_root;
-  // Problems that are not findings (unreadable paths): SARIF notifications.
-  std::span<const std::string> notifications;
+  // Inputs that could not be read (LintResult::input_problems), located in
+  // model.files: SARIF notifications, and the run did not succeed.
+  std::span<const Problem> problems;
   std::chrono::milliseconds elapsed{0};
   // One per finding (ComputeFingerprints), when the caller already has them;
   // empty: each writer computes them. Baseline filtering keeps the numbering
@@ -67,6 +76,14 @@ bool WriteReport(std::string_view format, std::ostream& out, const ReportContext
 void WriteRulesText(std::ostream& out);
 void WriteRulesMarkdown(std::ostream& out);
 void WriteRulesJson(std::ostream& out);
+
+// "path:line:col: message" ("path: message" for a whole file, loc.line 0;
+// the message alone when loc.file is not in `files`). Unescaped: JSON and
+// SARIF quote it.
+std::string ProblemText(const FileTable& files, const Problem& problem);
+// "meshlint: <ProblemText>" on a line of its own, safe for a terminal: how
+// every problem that stops or spoils a run is told on stderr.
+void WriteProblem(std::ostream& err, const FileTable& files, const Problem& problem);
 
 // Text from manifests (and file names) made safe for a terminal: control
 // characters (so escape sequences), C1 controls and bidi overrides are shown

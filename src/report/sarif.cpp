@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <sstream>
 
 #include "report/json_common.h"
 
@@ -44,14 +43,8 @@ std::string PercentEncode(std::string_view path) {
 constexpr std::size_t kMaxResults = 25000;
 constexpr std::size_t kMaxRelated = 1000;
 
-std::string_view LevelName(Severity s) {
-  switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
-  }
-  return "warning";
-}
+// SARIF's result levels use meshlint's severity words.
+constexpr std::string_view LevelName(Severity s) { return SeverityName(s); }
 
 // help.text is read where markdown is not rendered: the doc without heading
 // marks and code fences, code indented instead.
@@ -96,10 +89,9 @@ Json RuleDescriptor(const RuleInfo& r) {
   j["helpUri"] = std::string(kToolUri) + "/blob/main/rules/" + std::string(r.id) + "/doc.md";
   j["defaultConfiguration"] = {{"level", LevelName(r.default_severity)}};
   Json tags = Json::array();
-  std::stringstream ss{std::string(r.tags)};
-  for (std::string tag; std::getline(ss, tag, ',');) tags.push_back(tag);
-  Json props = {{"tags", tags}, {"precision", r.precision}};
-  if (!r.security_severity.empty()) props["security-severity"] = r.security_severity;
+  for (std::string_view tag : r.tags) tags.push_back(tag);
+  Json props = {{"tags", tags}, {"precision", PrecisionName(r.precision)}};
+  if (r.security_severity) props["security-severity"] = SecuritySeverityText(*r.security_severity);
   j["properties"] = std::move(props);
   return j;
 }
@@ -132,6 +124,101 @@ class LocationWriter {
   std::filesystem::path root_;
 };
 
+// GitHub rejects a run with more than kMaxResults results: the indices of the
+// findings kept (the most severe, in report order); `omitted` counts the rest.
+std::vector<std::size_t> KeptResults(const ReportContext& ctx, std::size_t& omitted) {
+  std::vector<std::size_t> kept(ctx.findings.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) kept[i] = i;
+  omitted = 0;
+  if (kept.size() > kMaxResults) {
+    std::stable_sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) {
+      return ctx.findings[a].severity > ctx.findings[b].severity;
+    });
+    omitted = kept.size() - kMaxResults;
+    kept.resize(kMaxResults);
+    std::sort(kept.begin(), kept.end());
+  }
+  return kept;
+}
+
+// One result. A project-level finding is written like any other: at its
+// anchor (code scanning shows no result without a file), with its object as
+// the logical location.
+Json Result(const ReportContext& ctx, const Finding& f, std::size_t rule_index,
+            const std::string& fingerprint, const LocationWriter& where) {
+  Json res;
+  res["ruleId"] = f.rule_id;
+  res["ruleIndex"] = rule_index;
+  res["level"] = LevelName(f.severity);
+  res["message"] = {{"text", f.diag.message}};
+  Json location;
+  if (HasPosition(ctx.model.files, f.diag.loc))
+    location["physicalLocation"] = where.Physical(f.diag.loc);
+  if (!f.diag.object.empty()) {
+    location["logicalLocations"] = Json::array(
+        {{{"name", f.diag.object.name},
+          {"fullyQualifiedName", f.diag.object.FullyQualifiedName()},
+          {"kind", "resource"}}});
+  }
+  // An empty location object is worse than none (the guide: no empty
+  // objects); a finding always has one or the other in practice.
+  if (!location.empty()) res["locations"] = Json::array({location});
+  res["partialFingerprints"] = {{"meshlint/v1", fingerprint}};
+  if (!ctx.baseline_file.empty()) res["baselineState"] = "new";
+  Json related = Json::array();
+  int id = 1;
+  for (const RelatedLocation& r : f.diag.related) {
+    if (!HasPosition(ctx.model.files, r.loc)) continue;
+    if (related.size() == kMaxRelated) break;  // GitHub's limit per result
+    Json rel = {{"id", id++}, {"physicalLocation", where.Physical(r.loc)}};
+    if (!r.message.empty()) rel["message"] = {{"text", r.message}};
+    related.push_back(std::move(rel));
+  }
+  if (!related.empty()) res["relatedLocations"] = std::move(related);
+  if (f.suppression)
+    res["suppressions"] = Json::array({{{"kind", SuppressionKindName(f.suppression->kind)},
+                                        {"justification", f.suppression->justification}}});
+  return res;
+}
+
+Json Notification(std::string_view level, std::string_view id, const std::string& text) {
+  return {{"level", level}, {"descriptor", {{"id", id}}}, {"message", {{"text", text}}}};
+}
+
+// Problems that are not findings. Unusable inputs mean the run did not check
+// what it was asked to: the execution did not succeed (exit 2).
+Json Notifications(const ReportContext& ctx, std::size_t omitted) {
+  Json notes = Json::array();
+  for (const Problem& p : ctx.problems) {
+    std::string text = ProblemText(ctx.model.files, p);
+    if (!text.empty() && text.back() != '.') text += '.';
+    notes.push_back(Notification("error", "input-error", text));
+  }
+  if (const std::size_t skipped = ctx.model.stats.skipped_non_kubernetes) {
+    notes.push_back(Notification(
+        "note", "skipped-documents",
+        std::to_string(skipped) + " YAML document" + (skipped == 1 ? " has" : "s have") +
+            " no apiVersion and kind and " + (skipped == 1 ? "was" : "were") +
+            " skipped as not Kubernetes objects."));
+  }
+  if (omitted) {
+    notes.push_back(Notification(
+        "warning", "results-omitted",
+        std::to_string(omitted) + " of " + std::to_string(ctx.findings.size()) +
+            " findings are left out of this SARIF log, which GitHub accepts with at most " +
+            std::to_string(kMaxResults) +
+            " results; the least severe were dropped. Use a baseline or the JSON output for the "
+            "full list."));
+  }
+  if (ctx.baselined) {
+    notes.push_back(Notification(
+        "note", "baselined-findings",
+        std::to_string(ctx.baselined) + " finding" + (ctx.baselined == 1 ? " is" : "s are") +
+            " in the baseline " + ctx.baseline_file + " and not reported."));
+  }
+  return notes;
+}
+
 }  // namespace
 
 void WriteSarif(std::ostream& out, const ReportContext& ctx) {
@@ -142,101 +229,18 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
     rules.push_back(RuleDescriptor(r));
   }
 
-  LocationWriter where(ctx.model, ctx.source_root);
+  const LocationWriter where(ctx.model, ctx.source_root);
   const std::vector<std::string> fingerprints = report_detail::FingerprintsOf(ctx);
-  // GitHub rejects a run with more than kMaxResults results: keep the most
-  // severe, in report order, and say what was left out.
-  std::vector<std::size_t> kept(ctx.findings.size());
-  for (std::size_t i = 0; i < kept.size(); ++i) kept[i] = i;
   std::size_t omitted = 0;
-  if (kept.size() > kMaxResults) {
-    std::stable_sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) {
-      return ctx.findings[a].severity > ctx.findings[b].severity;
-    });
-    omitted = kept.size() - kMaxResults;
-    kept.resize(kMaxResults);
-    std::sort(kept.begin(), kept.end());
-  }
   Json results = Json::array();
-  for (std::size_t i : kept) {
+  for (std::size_t i : KeptResults(ctx, omitted)) {
     const Finding& f = ctx.findings[i];
-    Json res;
-    res["ruleId"] = f.rule_id;
-    res["ruleIndex"] = rule_index[f.rule_id];
-    res["level"] = LevelName(f.severity);
-    res["message"] = {{"text", f.diag.message}};
-    Json location;
-    if (f.diag.loc.valid() && f.diag.loc.file < ctx.model.files.size())
-      location["physicalLocation"] = where.Physical(f.diag.loc);
-    if (!f.diag.object.empty()) {
-      location["logicalLocations"] = Json::array(
-          {{{"name", f.diag.object.name},
-            {"fullyQualifiedName", f.diag.object.FullyQualifiedName()},
-            {"kind", "resource"}}});
-    }
-    // An empty location object is worse than none (the guide: no empty
-    // objects); a finding always has one or the other in practice.
-    if (!location.empty()) res["locations"] = Json::array({location});
-    res["partialFingerprints"] = {{"meshlint/v1", fingerprints[i]}};
-    if (!ctx.baseline_file.empty()) res["baselineState"] = "new";
-    if (!f.diag.related.empty()) {
-      Json related = Json::array();
-      int id = 1;
-      for (const RelatedLocation& r : f.diag.related) {
-        if (!r.loc.valid() || r.loc.file >= ctx.model.files.size()) continue;
-        if (related.size() == kMaxRelated) break;  // GitHub's limit per result
-        Json rel = {{"id", id++}, {"physicalLocation", where.Physical(r.loc)}};
-        if (!r.message.empty()) rel["message"] = {{"text", r.message}};
-        related.push_back(std::move(rel));
-      }
-      if (!related.empty()) res["relatedLocations"] = std::move(related);
-    }
-    if (f.suppression)
-      res["suppressions"] = Json::array({{{"kind", SuppressionKindName(f.suppression->kind)},
-                                          {"justification", f.suppression->justification}}});
-    results.push_back(std::move(res));
+    results.push_back(Result(ctx, f, rule_index[f.rule_id], fingerprints[i], where));
   }
 
-  // Problems that are not findings. Unusable inputs mean the run did not
-  // check what it was asked to: the execution did not succeed (exit 2).
-  Json notes = Json::array();
-  for (const std::string& n : ctx.notifications) {
-    std::string text = n;
-    if (!text.empty() && text.back() != '.') text += '.';
-    notes.push_back({{"level", "error"},
-                     {"descriptor", {{"id", "input-error"}}},
-                     {"message", {{"text", text}}}});
-  }
-  if (const std::size_t skipped = ctx.model.stats.skipped_non_kubernetes) {
-    notes.push_back(
-        {{"level", "note"},
-         {"descriptor", {{"id", "skipped-documents"}}},
-         {"message",
-          {{"text", std::to_string(skipped) + " YAML document" + (skipped == 1 ? " has" : "s have") +
-                        " no apiVersion and kind and " + (skipped == 1 ? "was" : "were") +
-                        " skipped as not Kubernetes objects."}}}});
-  }
-  if (omitted) {
-    notes.push_back(
-        {{"level", "warning"},
-         {"descriptor", {{"id", "results-omitted"}}},
-         {"message",
-          {{"text", std::to_string(omitted) + " of " + std::to_string(ctx.findings.size()) +
-                        " findings are left out of this SARIF log, which GitHub accepts with at "
-                        "most " + std::to_string(kMaxResults) +
-                        " results; the least severe were dropped. Use a baseline or the JSON "
-                        "output for the full list."}}}});
-  }
-  if (ctx.baselined) {
-    notes.push_back(
-        {{"level", "note"},
-         {"descriptor", {{"id", "baselined-findings"}}},
-         {"message",
-          {{"text", std::to_string(ctx.baselined) + " finding" + (ctx.baselined == 1 ? " is" : "s are") +
-                        " in the baseline " + ctx.baseline_file + " and not reported."}}}});
-  }
-  Json invocation = {{"executionSuccessful", ctx.notifications.empty()}};
-  if (!notes.empty()) invocation["toolExecutionNotifications"] = std::move(notes);
+  Json invocation = {{"executionSuccessful", ctx.problems.empty()}};
+  if (Json notes = Notifications(ctx, omitted); !notes.empty())
+    invocation["toolExecutionNotifications"] = std::move(notes);
 
   std::string root_uri = "file://" + PercentEncode(ctx.source_root);
   if (root_uri.back() != '/') root_uri += '/';

@@ -60,6 +60,18 @@ std::string TerminalSafe(std::string_view text) {
   return out;
 }
 
+std::string ProblemText(const FileTable& files, const Problem& problem) {
+  const Location& loc = problem.loc;
+  if (loc.file >= files.size()) return problem.message;
+  std::string text = files.display(loc.file);
+  if (loc.line) text += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+  return text + ": " + problem.message;
+}
+
+void WriteProblem(std::ostream& err, const FileTable& files, const Problem& problem) {
+  err << "meshlint: " << TerminalSafe(ProblemText(files, problem)) << '\n';
+}
+
 std::string Fingerprint(const Finding& finding) {
   // FNV-1a, 64 bits: stable across platforms and releases, unlike std::hash.
   std::uint64_t h = 1469598103934665603ULL;
@@ -80,7 +92,7 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
   for (const Finding& f : ctx.findings) {
     if (f.suppression && !ctx.show_suppressed) continue;
     const Location& loc = f.diag.loc;
-    if (loc.valid() && loc.file < ctx.model.files.size())
+    if (HasPosition(ctx.model.files, loc))
       out << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line << ':'
           << loc.column << ": ";
     out << SeverityName(f.severity) << " [" << f.rule_id << "] " << TerminalSafe(f.diag.message);
@@ -110,8 +122,9 @@ void WriteSummary(std::ostream& out, const ReportContext& ctx) {
     out << (ctx.baseline_file.empty() ? "no findings" : "no new findings");
   } else {
     out << plural(active, ctx.baseline_file.empty() ? "finding" : "new finding") << " ("
-        << plural(by[2], "error") << ", " << plural(by[1], "warning") << ", "
-        << plural(by[0], "note") << ")";
+        << plural(by[2], SeverityName(Severity::kError)) << ", "
+        << plural(by[1], SeverityName(Severity::kWarning)) << ", "
+        << plural(by[0], SeverityName(Severity::kNote)) << ")";
   }
   if (suppressed) out << ", " << suppressed << " suppressed,";
   out << " in " << plural(s.files, "file") << ", " << plural(s.objects, "object");

@@ -1,0 +1,178 @@
+#include "engine/lint.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "egress/egress.h"
+#include "loader/config_file.h"
+
+namespace meshlint {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Relative(const fs::path& absolute) {
+  fs::path rel = absolute.lexically_relative(fs::current_path());
+  return rel.empty() ? absolute.string() : rel.string();
+}
+
+std::string AbsoluteOr(const std::string& path) {
+  std::error_code ec;
+  const fs::path abs = fs::absolute(path, ec);
+  return ec ? path : abs.lexically_normal().string();
+}
+
+bool Within(const std::string& path, const std::string& dir) {
+  if (path == dir) return true;
+  fs::path rel = fs::path(path).lexically_relative(dir);
+  return !rel.empty() && *rel.begin() != ".." && *rel.begin() != ".";
+}
+
+// A problem about a whole file, which is registered in `files` for it.
+Problem FileProblem(FileTable& files, const std::string& display, const std::string& absolute,
+                    std::string message) {
+  Problem p;
+  p.loc.file = files.Add(display, absolute);
+  p.message = std::move(message);
+  return p;
+}
+
+// Registers the config after the inputs (so that they keep their indices)
+// and applies its model settings: its rootNamespace becomes the mesh
+// settings source that wins over all others, systemNamespaces extend the
+// built-in list.
+std::uint32_t AttachConfig(const ProjectConfig& config, MeshModel& model) {
+  const std::uint32_t file = model.files.Add(config.display, config.path);
+  if (const auto& root = config.root_namespace) {
+    MeshConfigSource source;
+    source.origin = MeshConfigSource::Origin::kProjectConfig;
+    source.description = config.display + " rootNamespace";
+    source.object = ObjectRef{"MeshConfig", "", config.display};
+    source.loc = root->loc;
+    source.loc.file = file;
+    source.root_namespace = Located<std::string>{root->value, source.loc};
+    // First among the command-line sources: it wins over --mesh-config too,
+    // and a mesh config that disagrees is reported as mesh-config-conflict.
+    model.mesh_sources.insert(model.mesh_sources.begin(), std::move(source));
+  }
+  for (const auto& ns : config.system_namespaces) model.extra_system_namespaces.push_back(ns.value);
+  if (config.root_namespace || !config.system_namespaces.empty()) model.Finalize();
+  return file;
+}
+
+// The policy into the model, then compiled. Problems of the file come first;
+// its patterns are checked only when it could be read.
+void LoadPolicy(const PolicySource& source, const LoadOptions& load, LintResult& r) {
+  r.policy_problems =
+      source.is_inline
+          ? LoadEgressPolicyText(source.inline_text, source.first_line, source.path, load, r.model)
+          : LoadEgressPolicy(source.path, load, r.model);
+  if (!r.policy_problems.empty()) return;
+  std::vector<egress::PolicyError> errors;
+  auto compiled = egress::CompilePolicy(*r.model.egress_policy, errors);
+  for (egress::PolicyError& e : errors)
+    r.policy_problems.push_back(Problem{e.loc, std::move(e.message), {}, ""});
+  if (r.policy_problems.empty()) r.policy = std::move(compiled);
+}
+
+// Only what the named files contain: context that was not named (another
+// file's problems, findings about the project) stays silent.
+void KeepReported(const std::vector<std::string>& report_only, const MeshModel& model,
+                  std::vector<Finding>& findings) {
+  std::erase_if(findings, [&](const Finding& f) {
+    if (!HasPosition(model.files, f.diag.loc)) return true;
+    if (f.diag.project_level) return true;  // about the project, not the named file
+    const std::string& abs = model.files.absolute(f.diag.loc.file);
+    return std::none_of(report_only.begin(), report_only.end(),
+                        [&](const std::string& named) { return Within(abs, named); });
+  });
+}
+
+}  // namespace
+
+ConfigResult LoadProjectConfig(const ConfigChoice& choice) {
+  ConfigResult r;
+  std::optional<std::string> path;
+  if (choice.mode == ConfigChoice::Mode::kFile) {
+    std::error_code ec;
+    if (!fs::is_regular_file(choice.file, ec)) {
+      r.problems.push_back(
+          FileProblem(r.files, choice.file, AbsoluteOr(choice.file), "no such config file"));
+      return r;
+    }
+    path = choice.file;
+  } else if (choice.mode == ConfigChoice::Mode::kDiscover) {
+    path = FindConfigFile(fs::current_path().string());
+  }
+  if (!path) return r;
+
+  ProjectConfig config;
+  const fs::path abs = fs::absolute(*path).lexically_normal();
+  std::vector<Problem> problems = ReadConfigFile(abs.string(), Relative(abs), config);
+  if (problems.empty()) problems = ValidateConfig(config);
+  if (problems.empty()) {
+    r.config = std::move(config);
+    return r;
+  }
+  const std::uint32_t file = r.files.Add(Relative(abs), abs.string());
+  for (Problem& p : problems) {
+    p.loc.file = file;
+    r.problems.push_back(std::move(p));
+  }
+  return r;
+}
+
+LintRequest RequestFromConfig(const ProjectConfig* config) {
+  LintRequest request;
+  // MESHLINT_TODAY is the front end's to honour; here only the clock.
+  request.today = std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+  request.config = config;
+  if (!config) return request;
+  for (const auto& [id, setting] : config->rules) request.run.severity[id] = setting.value;
+  LoadOptions& load = request.load;
+  if (config->default_namespace) load.default_namespace = config->default_namespace->value;
+  if (config->mesh_config) load.mesh_config_file = config->mesh_config->value;
+  for (const auto& g : config->include) load.include.push_back(g.value);
+  for (const auto& g : config->exclude) load.exclude.push_back(g.value);
+  load.glob_base = config->dir;
+  if (const auto& policy = config->egress_policy) {
+    PolicySource source;
+    source.is_inline = policy->is_inline();
+    source.path = source.is_inline ? config->path : policy->path;
+    source.inline_text = policy->inline_text;
+    source.first_line = policy->inline_first_line;
+    request.policy = std::move(source);
+  }
+  if (config->inline_suppressions) request.inline_suppressions = config->inline_suppressions->value;
+  return request;
+}
+
+LintResult LoadForLint(const LintRequest& request) {
+  LintResult r;
+  for (const auto& [name, text] : request.texts) LoadText(text, name, request.load, r.model);
+  if (request.texts.empty() || !request.paths.empty()) {
+    for (InputError& e : LoadInputs(request.paths, request.load, r.model))
+      r.input_problems.push_back(
+          FileProblem(r.model.files, e.path, AbsoluteOr(e.path), std::move(e.message)));
+  } else {
+    r.model.Finalize();
+  }
+  if (request.config) r.config_file = AttachConfig(*request.config, r.model);
+  if (request.policy) LoadPolicy(*request.policy, request.load, r);
+  return r;
+}
+
+LintResult Lint(const LintRequest& request) {
+  LintResult r = LoadForLint(request);
+  if (!r.policy_problems.empty()) return r;
+  r.findings = RunRules(r.model, request.run);
+  const RunContext run{r.model, request.config, r.config_file, request.inline_suppressions,
+                       request.today};
+  RunRunPhase(run, request.run, r.findings);
+  if (request.report_only) KeepReported(*request.report_only, r.model, r.findings);
+  return r;
+}
+
+}  // namespace meshlint
