@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -107,6 +108,9 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
   if (vm.count("from")) {
     egress::Explanation ex =
         analysis.Explain(vm["from"].as<std::string>(), vm["to"].as<std::string>());
+    if (ex.unknown_workload)
+      throw UsageError("--from " + vm["from"].as<std::string>() + ": no workload " + ex.workload +
+                       " in namespace " + ex.ns + " in the inputs (NAMESPACE/Kind/name, e.g. shop/Deployment/web)");
     if (format == "json") WriteExplanationJson(sink, r.model, ex, policy);
     else WriteExplanationText(sink, r.model, ex, policy);
     return ex.reachable ? kExitClean : kExitFindings;
@@ -125,8 +129,9 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   o.add_options()("help,h", "show this help")(
       "format,f", po::value<std::string>()->default_value("text"), "text | json")(
       "output,o", po::value<std::string>(), "write the report to FILE instead of stdout")(
-      "from", po::value<std::string>(), "NAMESPACE: explain whether it reaches --to")(
-      "to", po::value<std::string>(), "HOST: the external host to explain (with --from)")(
+      "from", po::value<std::string>(),
+      "NAMESPACE or NAMESPACE/Kind/name: explain whether it reaches --to")(
+      "to", po::value<std::string>(), "HOST or HOST:PORT: the host to explain (with --from)")(
       "policy", po::value<std::string>(), "egress policy FILE: mark disallowed pairs")(
       "expand", "list every host under every namespace (no host groups)");
   AddLoadOptions(o);
@@ -134,10 +139,13 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   po::variables_map vm = ParseWithPaths(args, o);
   if (vm.count("help")) {
     out << "Usage: meshlint egress [PATH...] [options]\n"
-           "       meshlint egress [PATH...] --from NAMESPACE --to HOST\n\n"
-           "Reports, per namespace, the outbound mode, the Sidecar that applies and the\n"
-           "external hosts it can reach with the ServiceEntry that provides each. With\n"
-           "--from/--to: the chain of reasons for one answer; exit 0 reachable, 1 not.\n"
+           "       meshlint egress [PATH...] --from NAMESPACE[/Kind/name] --to HOST[:PORT]\n\n"
+           "Reports, per namespace and group of workloads that share a verdict, whether\n"
+           "their pods have a proxy, the outbound mode, the Sidecar that applies and the\n"
+           "external hosts and ports they can reach with the ServiceEntry that provides\n"
+           "each. With --from/--to: the chain of reasons for one answer (a namespace\n"
+           "reaches a host when any of its workloads does; without a port, on some\n"
+           "port); exit 0 reachable, 1 not.\n"
            "Without: exit 0, or 1 when --policy is given and some pair violates it.\n\n"
         << o;
     return kExitClean;
@@ -150,6 +158,16 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (vm.count("from") &&
       (vm["from"].as<std::string>().empty() || vm["to"].as<std::string>().empty()))
     throw UsageError("--from and --to need a namespace and a host name");
+  if (vm.count("to") && !egress::ParseTarget(vm["to"].as<std::string>()))
+    throw UsageError("--to " + vm["to"].as<std::string>() +
+                     ": expected HOST or HOST:PORT with a port from 1 to 65535");
+  if (vm.count("from")) {
+    const std::string& from = vm["from"].as<std::string>();
+    const auto slashes = std::count(from.begin(), from.end(), '/');
+    if (slashes != 0 && (slashes != 2 || from.front() == '/' || from.back() == '/' ||
+                         from.find("//") != std::string::npos))
+      throw UsageError("--from " + from + ": expected NAMESPACE or NAMESPACE/Kind/name");
+  }
 
   // The project config applies as for lint (namespaces, mesh config, globs,
   // egressPolicy); flags win.

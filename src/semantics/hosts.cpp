@@ -1,6 +1,6 @@
 // Host names and Sidecar egress host entries, as Istio compares them
 // (pkg/config/host, pilot/pkg/model/sidecar.go).
-#include "semantics/istio.h"
+#include "semantics/hosts.h"
 
 #include <algorithm>
 
@@ -21,6 +21,8 @@ bool HostSubsetOf(std::string_view host, std::string_view pattern) {
   return host == pattern;
 }
 
+bool HostsMatch(std::string_view a, std::string_view b) { return HostSubsetOf(a, b) || HostSubsetOf(b, a); }
+
 // ---- Sidecar egress hosts ----
 
 std::optional<EgressEntry> SplitEgressHost(std::string_view entry) {
@@ -33,7 +35,9 @@ std::optional<EgressEntry> SplitEgressHost(std::string_view entry) {
 
 bool SelectsNamespace(const EgressEntry& entry, std::string_view config_ns,
                       std::string_view service_ns) {
-  if (entry.ns == "~") return false;
+  // "~..." imports nothing: before 1.31 a namespace no service lives in,
+  // from 1.31 an exclusion (see ExcludedBy).
+  if (!entry.ns.empty() && entry.ns.front() == '~') return false;
   if (entry.ns == "*") return true;
   return (entry.ns == "." ? config_ns : entry.ns) == service_ns;
 }
@@ -41,22 +45,6 @@ bool SelectsNamespace(const EgressEntry& entry, std::string_view config_ns,
 bool EntryImports(const EgressEntry& entry, std::string_view config_ns,
                   std::string_view service_ns, std::string_view host) {
   return SelectsNamespace(entry, config_ns, service_ns) && HostSubsetOf(host, entry.dns);
-}
-
-bool ImportsEverything(const Sidecar* sidecar) {
-  // No Sidecar, or one without egress hosts: Istio builds the catch-all
-  // listener "*/*".
-  return sidecar == nullptr || sidecar->egress_hosts.empty();
-}
-
-Import SidecarImport(const Sidecar* sidecar, std::string_view config_ns,
-                     std::string_view service_ns, std::string_view host) {
-  if (ImportsEverything(sidecar)) return {ImportKind::kAll, 0};
-  for (std::size_t i = 0; i < sidecar->egress_hosts.size(); ++i) {
-    auto entry = SplitEgressHost(sidecar->egress_hosts[i].value);
-    if (entry && EntryImports(*entry, config_ns, service_ns, host)) return {ImportKind::kEntry, i};
-  }
-  return {};
 }
 
 std::optional<ClusterHost> ParseClusterHost(std::string_view dns) {
@@ -69,8 +57,7 @@ std::optional<ClusterHost> ParseClusterHost(std::string_view dns) {
 }
 
 ServiceIndex::ServiceIndex(const MeshModel& model) {
-  for (const ObjectMeta& m : model.others)
-    if (m.ref.kind == "Service" && m.api_version == "v1") services_.insert({m.ref.ns, m.ref.name});
+  for (const KubeService& s : model.services) services_.insert({s.meta.ref.ns, s.meta.ref.name});
 }
 
 bool ServiceIndex::Contains(std::string_view ns, std::string_view name) const {

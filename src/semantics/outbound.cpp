@@ -1,29 +1,32 @@
 // The outbound traffic policy: the applicable Sidecar's, else the mesh's.
-#include "semantics/istio.h"
+#include "semantics/outbound.h"
 
 namespace meshlint::istio {
 
-// ---- Outbound traffic policy ----
-
-OutboundDecision MeshOutbound(const MeshModel& model) {
+OutboundDecision MeshOutbound(const MeshModel& model, std::string_view revision) {
+  const MeshSettings& mesh = model.SettingsForRevision(revision);
   OutboundDecision d;
-  d.mode = model.mesh.outbound_mode;
-  if (model.mesh.outbound_from) {
+  d.mode = mesh.outbound_mode;
+  if (mesh.outbound_from) {
     d.origin = ModeOrigin::kMesh;
-    d.mesh_source = model.mesh.outbound_from;
-    d.loc = model.mesh_sources[*d.mesh_source].outbound_mode->loc;
-  } else if (model.mesh.outbound_unset_at) {
+    d.mesh_source = mesh.outbound_from;
+    const MeshConfigSource& src = model.mesh_sources[*d.mesh_source];
+    // `outboundTrafficPolicy: {}` sets REGISTRY_ONLY without a `mode:`.
+    d.loc = src.outbound_mode ? src.outbound_mode->loc
+                              : (src.outbound_key.valid() ? src.outbound_key : src.loc);
+  } else if (mesh.outbound_unset_at) {
     // Unset: point at the mesh config whose setting would decide, where a
     // person would add the mode.
-    d.mesh_source = model.mesh.outbound_unset_at;
+    d.mesh_source = mesh.outbound_unset_at;
     const MeshConfigSource& src = model.mesh_sources[*d.mesh_source];
     d.loc = src.outbound_key.valid() ? src.outbound_key : src.loc;
   }
   return d;
 }
 
-OutboundDecision EffectiveOutbound(const MeshModel& model, const Sidecar* sidecar) {
-  if (!sidecar || !sidecar->outbound_set) return MeshOutbound(model);
+OutboundDecision EffectiveOutbound(const MeshModel& model, const Sidecar* sidecar,
+                                   std::string_view revision) {
+  if (!sidecar || !sidecar->outbound_set) return MeshOutbound(model, revision);
   OutboundDecision d;
   d.mode = sidecar->outbound_mode;
   d.origin = ModeOrigin::kSidecar;
