@@ -51,5 +51,40 @@ TEST(TextSpanLines, LazyLineStarts) {
   EXPECT_EQ(empty.Line(0), "");
 }
 
+// Globs: linear whatever the pattern.
+
+TEST(GlobMatch, TwelveDoubleStarsAgainstAFortyDeepPathStayLinear) {
+  std::string pattern;
+  for (int i = 0; i < 12; ++i) pattern += "**/a";
+  pattern += "/x.yaml";  // never matches: every way of splitting the path is tried
+  std::string path;
+  for (int i = 0; i < 40; ++i) path += "a/";
+  path += "b.yaml";
+  std::size_t steps = 0;
+  EXPECT_FALSE(GlobMatchCounting(pattern, path, &steps));
+  // Each path segment meets each pattern segment at most once per prefix
+  // the match may end at (a directory pattern covers what is below it).
+  const std::size_t segments = 41, pattern_segments = 25;
+  EXPECT_LE(steps, segments * (pattern_segments + 1));
+  EXPECT_TRUE(GlobMatch(pattern.substr(0, pattern.size() - 7), path));  // as a directory
+  EXPECT_TRUE(GlobMatch("**/a/**/b.yaml", path));
+}
+
+TEST(GlobMatch, Semantics) {
+  EXPECT_TRUE(GlobMatch("**", "a/b.yaml"));
+  EXPECT_TRUE(GlobMatch("a/**", "a"));
+  EXPECT_TRUE(GlobMatch("a/**", "a/b/c.yaml"));
+  EXPECT_FALSE(GlobMatch("a/**/c.yaml", "b/c.yaml"));
+  EXPECT_TRUE(GlobMatch("a/**/**/c.yaml", "a/c.yaml"));
+  EXPECT_TRUE(GlobMatch("*/b", "a/b/c/d.yaml"));
+  EXPECT_FALSE(GlobMatch("*/b", "a/x/b/d.yaml"));
+  EXPECT_TRUE(GlobMatch("**/b", "a/x/b/d.yaml"));
+  EXPECT_TRUE(GlobMatch("a*b*c", "aXbYbZc"));
+  EXPECT_FALSE(GlobMatch("a*b*c", "aXbYbZ"));
+  EXPECT_TRUE(GlobMatch("?", "x"));
+  EXPECT_FALSE(GlobMatch("?", ""));
+  EXPECT_TRUE(GlobMatch("x", "x/"));
+}
+
 }  // namespace
 }  // namespace meshlint

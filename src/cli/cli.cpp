@@ -36,6 +36,13 @@ constexpr const char* kUsage =
     "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage error\n"
     "or unreadable path. egress --from/--to: 0 reachable, 1 not reachable.\n";
 
+// What the loader decided about the inputs (a file read once though linked
+// twice): on stderr, never in the report.
+void PrintInputNotes(const MeshModel& model, std::ostream& err) {
+  for (const InputNote& n : model.input_notes)
+    err << "meshlint: note: " << TerminalSafe(n.path + ": " + n.message) << '\n';
+}
+
 po::options_description LintOptions() {
   po::options_description o("lint options");
   o.add_options()("help,h", "show this help")(
@@ -94,6 +101,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (request.report_only) report.count_stale = false;
 
   LintResult result = Lint(request);
+  PrintInputNotes(result.model, err);
   for (const Problem& p : result.policy_problems) WriteProblem(err, result.model.files, p);
   if (!result.policy_problems.empty()) return kExitUsage;
   for (const Problem& p : result.input_problems) WriteProblem(err, result.model.files, p);
@@ -175,6 +183,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (!project) return kExitUsage;
   const LintResult r = LoadForLint(
       RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr));
+  PrintInputNotes(r.model, err);
   for (const Problem& p : r.input_problems) WriteProblem(err, r.model.files, p);
   if (!r.input_problems.empty()) return kExitUsage;
   for (const Problem& p : r.policy_problems) WriteProblem(err, r.model.files, p);

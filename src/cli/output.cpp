@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "loader/read_file.h"
 #include "report/report.h"
 
 namespace meshlint {
@@ -129,14 +130,15 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
     plan.baseline = vm["baseline"].as<std::string>();
     if (files.count(SameFileKey(plan.baseline)))
       throw po::error("--baseline names a file a report is written to");
-    std::ifstream in(plan.baseline, std::ios::binary);
-    if (!in)
-      throw po::error("cannot read baseline " + plan.baseline + ": " + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::string text;
+    if (auto failed = ReadBounded(plan.baseline, {kMaxManifestFileBytes, false}, text)) {
+      std::string_view why = *failed;
+      if (why.starts_with("cannot open: ")) why.remove_prefix(13);  // said already
+      throw po::error("cannot read baseline " + plan.baseline + ": " + std::string(why));
+    }
     std::vector<std::string> fingerprints;
     std::string error;
-    if (!ReadBaseline(text.str(), fingerprints, error))
+    if (!ReadBaseline(text, fingerprints, error))
       throw po::error("baseline " + plan.baseline + ": " + error);
     plan.baseline_fingerprints.insert(fingerprints.begin(), fingerprints.end());
   }

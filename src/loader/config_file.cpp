@@ -6,10 +6,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "loader/read_file.h"
 #include "loader/text.h"
 
 namespace meshlint {
@@ -460,12 +459,11 @@ std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& p
 
 std::vector<ConfigError> ReadConfigFile(const std::string& path, const std::string& display,
                                         ProjectConfig& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {{Location{}, "cannot open: " + std::string(std::strerror(errno)), {}, ""}};
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  std::string text;
+  if (auto error = ReadBounded(path, {kMaxSettingsFileBytes, false}, text))
+    return {{Location{}, std::move(*error), {}, ""}};
   out.display = display;
-  return ParseConfig(buffer.str(), path, out);
+  return ParseConfig(text, path, out);
 }
 
 }  // namespace meshlint

@@ -176,12 +176,12 @@ std::uint32_t AddPolicyFile(const std::string& path, const LoadOptions& options,
 
 std::vector<Problem> LoadEgressPolicy(const std::string& path, const LoadOptions& options,
                                       MeshModel& model) {
-  std::string content, error;
-  if (!ReadFile(path, content, error)) {
-    // Named as given: the file was never opened as a policy.
+  std::string content;
+  if (auto error = ReadBounded(path, {kMaxSettingsFileBytes, false}, content)) {
+    // Named as given: the file was never read as a policy.
     const std::uint32_t file =
         model.files.Add(path, fs::absolute(fs::path(path)).lexically_normal().string());
-    return {{{file, 0, 0, 0, 0}, error, {}, ""}};
+    return {{{file, 0, 0, 0, 0}, std::move(*error), {}, ""}};
   }
   return LoadEgressPolicyText(StripBom(content), 1, path, options, model);
 }

@@ -1,13 +1,14 @@
 #include "loader/inputs.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <iterator>
-#include <set>
-#include <sstream>
+#include <map>
 
 #include "loader/config_file.h"
 #include "loader/read_file.h"
@@ -23,6 +24,15 @@ bool HasManifestExtension(const fs::path& p) {
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
 }
 
+// Why a path could not be looked at. A path longer than the system takes
+// (PATH_MAX) is said so: it is never skipped silently.
+std::string PathError(const std::error_code& ec, const char* what) {
+  if (ec == std::errc::filename_too_long)
+    return "path longer than the system allows (PATH_MAX, " + std::to_string(PATH_MAX) +
+           " bytes): not read";
+  return std::string(what) + ": " + ec.message();
+}
+
 bool IsWithin(const fs::path& path, const fs::path& root) {
   auto rel = path.lexically_relative(root);
   return !rel.empty() && *rel.begin() != "..";
@@ -33,12 +43,16 @@ struct Found {
   const fs::path& base;
   std::vector<InputFile> files;
 
-  void Add(const fs::path& path, std::string skip_reason) {
+  // `canonical`: the real path of a file to read.
+  void Add(const fs::path& path, std::string skip_reason, fs::path canonical = {},
+           bool via_link = false) {
     InputFile f;
     f.absolute = fs::absolute(path).lexically_normal().string();
     f.display = DisplayPath(f.absolute, base);
     f.is_json = path.extension() == ".json";
     f.skip_reason = std::move(skip_reason);
+    f.canonical = canonical.string();
+    f.via_link = via_link;
     files.push_back(std::move(f));
   }
 };
@@ -51,6 +65,10 @@ void WalkLink(const fs::path& path, const fs::path& real_root, const std::string
   const fs::path target = fs::canonical(path, sec);
   if (sec == std::errc::too_many_symbolic_link_levels) {
     found.Add(path, "symbolic link loop: not read");
+    return;
+  }
+  if (sec == std::errc::filename_too_long) {
+    found.Add(path, PathError(sec, "cannot read"));
     return;
   }
   if (sec) {
@@ -69,7 +87,7 @@ void WalkLink(const fs::path& path, const fs::path& real_root, const std::string
   } else if (!fs::is_regular_file(target, sec)) {
     found.Add(path, "not a regular file (FIFO, device or socket): not read");
   } else {
-    found.Add(path, "");
+    found.Add(path, "", target, true);
   }
 }
 
@@ -95,6 +113,12 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
       const std::string name = path.filename().string();
       std::error_code sec;
       const fs::file_status lst = it->symlink_status(sec);
+      if (sec == std::errc::filename_too_long) {
+        // Listed, but not to be looked at: reported whatever its name, since
+        // it may be a directory of manifests.
+        found.Add(path, PathError(sec, "cannot read"));
+        continue;
+      }
       if (fs::is_directory(lst)) {
         if (name != ".git" && name != "node_modules") pending.push_back(path);
         continue;
@@ -105,12 +129,16 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
       }
       // The project configuration is not a manifest.
       if (!HasManifestExtension(path) || name == kConfigFileName) continue;
-      found.Add(path, fs::is_regular_file(lst)
-                          ? ""
-                          : "not a regular file (FIFO, device or socket): not read");
+      if (!fs::is_regular_file(lst)) {
+        found.Add(path, "not a regular file (FIFO, device or socket): not read");
+        continue;
+      }
+      // No directory link was followed: below the real root, the path is real.
+      found.Add(path, "",
+                real_root.empty() ? fs::path() : real_root / path.lexically_relative(root));
     }
     if (ec) {
-      found.Add(dir, "cannot read directory: " + ec.message());
+      found.Add(dir, PathError(ec, "cannot read directory"));
       ec.clear();
     }
   }
@@ -125,9 +153,8 @@ InputFile ReadStdin() {
   f.display = f.absolute = "<stdin>";
   f.is_stdin = true;
   f.rendered = true;
-  std::ostringstream buffer;
-  buffer << std::cin.rdbuf();
-  f.preloaded = buffer.str();
+  if (auto error = ReadStandardInput({kMaxManifestFileBytes, true}, f.preloaded))
+    f.skip_reason = *error;
   return f;
 }
 
@@ -137,6 +164,10 @@ bool AddArgument(const std::string& arg, const fs::path& base, std::vector<Input
   fs::path p(arg);
   std::error_code ec;
   fs::file_status st = fs::status(p, ec);
+  if (ec == std::errc::filename_too_long) {
+    errors.push_back({arg, PathError(ec, "cannot read")});
+    return false;
+  }
   if (ec || !fs::exists(st)) {
     errors.push_back({arg, "no such file or directory"});
     return false;
@@ -162,26 +193,55 @@ bool AddArgument(const std::string& arg, const fs::path& base, std::vector<Input
     // A pipe is read now, through the one open: opened and closed here to
     // probe it, then opened again, its writer could be gone (the second
     // open then waits forever).
-    std::string error;
-    if (!ReadFile(p, f.preloaded, error)) {
-      errors.push_back({arg, error});
+    if (auto error = ReadBounded(arg, {kMaxManifestFileBytes, true}, f.preloaded)) {
+      errors.push_back({arg, *error});
       return false;
     }
     f.from_pipe = true;
-  } else if (std::ifstream probe(p, std::ios::binary); !probe) {
-    errors.push_back({arg, "cannot open: " + std::string(std::strerror(errno))});
-    return false;
+  } else {
+    // Unreadable named files stop the run (exit 2). The probe never blocks:
+    // were a FIFO swapped in since the stat, it is refused when read.
+    const int fd = ::open(arg.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+      errors.push_back({arg, "cannot open: " + std::string(std::strerror(errno))});
+      return false;
+    }
+    ::close(fd);
+    f.canonical = fs::canonical(p, ec).string();
+    f.via_link = fs::is_symlink(p, ec);
   }
   inputs.push_back(std::move(f));
   return true;
 }
 
 // The same file named twice (or reached through two arguments) is read once.
-void Dedup(std::vector<InputFile>& inputs) {
-  std::set<std::string> seen;
+// Files are identified by their real path: one reached again through a
+// symbolic link is read once, under a name that is no link when one is among
+// the inputs, and the link is a note (not a second copy of every object in it).
+void Dedup(std::vector<InputFile>& inputs, std::vector<InputNote>& notes) {
+  auto key = [](const InputFile& f) { return f.canonical.empty() ? f.absolute : f.canonical; };
+  auto counts = [](const InputFile& f) { return !f.is_stdin && f.skip_reason.empty(); };
+  std::map<std::string, std::size_t> read_as;  // key → the input that reads it
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!counts(inputs[i])) continue;
+    auto [it, fresh] = read_as.emplace(key(inputs[i]), i);
+    if (!fresh && !inputs[i].via_link && inputs[it->second].via_link) it->second = i;
+  }
+  std::vector<bool> keep(inputs.size(), true);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const InputFile& f = inputs[i];
+    if (!counts(f)) continue;
+    const InputFile& reader = inputs[read_as.at(key(f))];
+    if (&reader == &f) continue;
+    keep[i] = false;
+    if (reader.absolute != f.absolute)
+      notes.push_back({f.display, "the same file as " + reader.display +
+                                      ", reached through a symbolic link: read once, as " +
+                                      reader.display});
+  }
   std::vector<InputFile> unique;
-  for (auto& f : inputs)
-    if (f.is_stdin || seen.insert(f.absolute).second) unique.push_back(std::move(f));
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if (keep[i]) unique.push_back(std::move(inputs[i]));
   inputs = std::move(unique);
 }
 
@@ -219,7 +279,8 @@ std::string DisplayPath(const fs::path& absolute, const fs::path& base) {
 
 std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
                                        const LoadOptions& options, const fs::path& base,
-                                       std::vector<InputError>& errors) {
+                                       std::vector<InputError>& errors,
+                                       std::vector<InputNote>& notes) {
   std::vector<std::string> args = paths;
   if (args.empty()) args.push_back(".");
   std::vector<InputFile> inputs;
@@ -232,7 +293,7 @@ std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
     }
     AddArgument(arg, base, inputs, errors);
   }
-  Dedup(inputs);
+  Dedup(inputs, notes);
   FilterByGlobs(inputs, options, base);
   return inputs;
 }

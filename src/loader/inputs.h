@@ -23,14 +23,20 @@ struct InputFile {
   // since that is the file a user can open and fix.
   bool rendered = false;
   std::string skip_reason;  // non-empty: report instead of reading
+  // The file's real path (no symbolic links), which identifies it; empty
+  // when unknown (stdin, pipes, files not to be read).
+  std::string canonical;
+  bool via_link = false;  // the path itself is a symbolic link
 };
 
-// The inputs `paths` name (an empty list: the working directory), in order.
-// Problems with the paths themselves go to `errors`.
+// The inputs `paths` name (an empty list: the working directory), in order,
+// each file once. Problems with the paths themselves go to `errors`; a file
+// reached a second time through a symbolic link is a note.
 std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
                                        const LoadOptions& options,
                                        const std::filesystem::path& base,
-                                       std::vector<InputError>& errors);
+                                       std::vector<InputError>& errors,
+                                       std::vector<InputNote>& notes);
 
 // How a file is shown: relative to `base` when it lies below it.
 std::string DisplayPath(const std::filesystem::path& absolute, const std::filesystem::path& base);

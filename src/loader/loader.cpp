@@ -76,7 +76,9 @@ class Scheduler {
         content = std::move(f.preloaded);
         return true;
       }
-      if (ReadFile(f.absolute, content, error)) return true;
+      auto failed = ReadBounded(f.absolute, {kMaxManifestFileBytes, false}, content);
+      if (!failed) return true;
+      error = std::move(*failed);
     }
     ++r.stats.files;
     r.problems.push_back(
@@ -181,14 +183,15 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
                                    const LoadOptions& options, MeshModel& model) {
   std::vector<InputError> errors;
   const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
-  std::vector<InputFile> inputs = EnumerateInputs(paths, options, base, errors);
+  std::vector<InputFile> inputs =
+      EnumerateInputs(paths, options, base, errors, model.input_notes);
   Scheduler(inputs, options, base, model).Run();
 
   if (!options.mesh_config_file.empty()) {
     fs::path p(options.mesh_config_file);
-    std::string content, error;
-    if (!ReadFile(p, content, error)) {
-      errors.push_back({options.mesh_config_file, error});
+    std::string content;
+    if (auto error = ReadBounded(p.string(), {kMaxSettingsFileBytes, false}, content)) {
+      errors.push_back({options.mesh_config_file, *error});
     } else {
       std::string abs = fs::absolute(p).lexically_normal().string();
       std::uint32_t id = model.files.Add(DisplayPath(abs, base), abs);

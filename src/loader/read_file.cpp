@@ -1,34 +1,125 @@
 #include "loader/read_file.h"
 
-#include <array>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <iostream>
 
 namespace meshlint {
-namespace fs = std::filesystem;
 
-bool ReadFile(const fs::path& path, std::string& content, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open: " + std::string(std::strerror(errno));
-    return false;
-  }
+namespace {
+
+std::string Errno(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+std::string NotRegular(const ReadLimits& limits) {
+  return limits.allow_pipe ? "not a regular file or pipe: not read"
+                           : "not a regular file (FIFO, device or socket): not read";
+}
+
+std::string TooLarge(const ReadLimits& limits, std::optional<std::uintmax_t> size) {
+  std::string message = "larger than the " + ByteSize(limits.max_bytes) + " meshlint reads";
+  if (size) message += " (" + ByteSize(*size) + ")";
+  return message + ": not read";
+}
+
+bool Acceptable(mode_t mode, const ReadLimits& limits) {
+  return S_ISREG(mode) || (S_ISFIFO(mode) && limits.allow_pipe);
+}
+
+// Reads `fd` to its end into `content`, at most max_bytes + 1 bytes.
+std::optional<std::string> ReadDescriptor(int fd, const ReadLimits& limits, std::size_t expected,
+                                          std::string& content) {
+  content.clear();
   // A regular file is read straight into place: a 200 MB file costs 200 MB,
-  // not the two or three copies a stringstream makes.
-  std::error_code ec;
-  if (fs::is_regular_file(path, ec)) {
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (!ec) content.reserve(static_cast<std::size_t>(size));
+  // not the copies a stream makes.
+  content.reserve(std::min(expected, limits.max_bytes) + 1);
+  char chunk[1 << 16];
+  for (;;) {
+    const std::size_t room = limits.max_bytes + 1 - content.size();
+    const ssize_t n = ::read(fd, chunk, std::min(sizeof chunk, room));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("cannot read");
+    if (n == 0) return std::nullopt;
+    content.append(chunk, static_cast<std::size_t>(n));
+    if (content.size() > limits.max_bytes) {
+      content.clear();
+      content.shrink_to_fit();
+      return TooLarge(limits, std::nullopt);
+    }
   }
-  std::array<char, 1 << 16> chunk;
-  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0)
-    content.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) {
-    error = "cannot read: " + std::string(std::strerror(errno));
-    return false;
+}
+
+}  // namespace
+
+std::string ByteSize(std::uintmax_t bytes) {
+  if (bytes >= (std::uintmax_t{1} << 20)) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= (std::uintmax_t{1} << 10)) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+}
+
+std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits& limits,
+                                       std::string& content) {
+  content.clear();
+  struct stat before;
+  if (::stat(path.c_str(), &before) != 0) return Errno("cannot open");
+  if (!Acceptable(before.st_mode, limits)) return NotRegular(limits);
+  if (S_ISREG(before.st_mode) && static_cast<std::uintmax_t>(before.st_size) > limits.max_bytes)
+    return TooLarge(limits, static_cast<std::uintmax_t>(before.st_size));
+  // A FIFO named by the user is opened as `cat` would (its writer may come
+  // later). Where a regular file was found, the open must not block even if
+  // a FIFO took its place since: O_NONBLOCK, and the type checked again.
+  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+  if (!S_ISFIFO(before.st_mode)) flags |= O_NONBLOCK;
+  int fd;
+  do fd = ::open(path.c_str(), flags);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return Errno("cannot open");
+  struct stat opened;
+  std::optional<std::string> error;
+  if (::fstat(fd, &opened) != 0) {
+    error = Errno("cannot read");
+  } else if ((opened.st_mode & S_IFMT) != (before.st_mode & S_IFMT)) {
+    error = NotRegular(limits);
+  } else {
+    const std::size_t expected =
+        S_ISREG(opened.st_mode) ? static_cast<std::size_t>(opened.st_size) : 0;
+    error = ReadDescriptor(fd, limits, expected, content);
   }
-  return true;
+  ::close(fd);
+  if (error) content.clear();
+  return error;
+}
+
+std::optional<Problem> ReadBounded(const std::string& path, std::uint32_t file,
+                                   const ReadLimits& limits, std::string& content) {
+  auto error = ReadBounded(path, limits, content);
+  if (!error) return std::nullopt;
+  return Problem{Location{file, 0, 0, 0, 0}, std::move(*error), {}, ""};
+}
+
+std::optional<std::string> ReadStandardInput(const ReadLimits& limits, std::string& content) {
+  content.clear();
+  // Through std::cin's buffer, so that a caller that gave std::cin another
+  // one (an in-process run) is read from.
+  std::streambuf* in = std::cin.rdbuf();
+  if (!in) return std::nullopt;
+  char chunk[1 << 16];
+  for (;;) {
+    const std::size_t room = limits.max_bytes + 1 - content.size();
+    const std::streamsize n =
+        in->sgetn(chunk, static_cast<std::streamsize>(std::min(sizeof chunk, room)));
+    if (n <= 0) return std::nullopt;
+    content.append(chunk, static_cast<std::size_t>(n));
+    if (content.size() > limits.max_bytes) {
+      content.clear();
+      content.shrink_to_fit();
+      return TooLarge(limits, std::nullopt);
+    }
+  }
 }
 
 }  // namespace meshlint

@@ -1,12 +1,50 @@
-// Reading a file's bytes for the loader.
+// Reading a file meshlint was given, with a bound: every file a user or a
+// pull request controls is read through here (manifests, --mesh-config,
+// --policy, the project config and the files it names, baselines).
 #pragma once
 
-#include <filesystem>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+
+#include "model/problem.h"
 
 namespace meshlint {
 
-// Reads the file at `path` into `content`; false with the reason in `error`.
-bool ReadFile(const std::filesystem::path& path, std::string& content, std::string& error);
+struct ReadLimits {
+  // At most this many bytes: a larger file is refused, by its size before
+  // reading when it has one, else after reading one byte more.
+  std::size_t max_bytes = 0;
+  // A pipe (a FIFO, `<(helm template ...)`) is read too; else only a regular
+  // file is. Devices, sockets and directories never are.
+  bool allow_pipe = false;
+};
+
+// Per-file bounds (README: Security and threat model).
+inline constexpr std::size_t kMaxManifestFileBytes = std::size_t{256} << 20;
+inline constexpr std::size_t kMaxSettingsFileBytes = std::size_t{32} << 20;  // mesh config, policy, project config
+
+// Reads the file at `path` (following symbolic links) into `content`:
+// stat first, refuse what is not a regular file (or a pipe, when allowed) and
+// what is larger than the limit, then read through the one open at most
+// limit + 1 bytes. A FIFO is opened so that the open itself cannot block when
+// a regular file was required (one swapped in after the stat). Returns why it
+// was not read, as a sentence ("not a regular file (a character device): not
+// read"), or nullopt with the bytes in `content`. Never quotes the file.
+std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits& limits,
+                                       std::string& content);
+
+// The same, the reason as a Problem about file `file` (an index into the
+// run's FileTable) as a whole.
+std::optional<Problem> ReadBounded(const std::string& path, std::uint32_t file,
+                                   const ReadLimits& limits, std::string& content);
+
+// Reads standard input to its end, at most limits.max_bytes (a larger input
+// is refused after one byte more).
+std::optional<std::string> ReadStandardInput(const ReadLimits& limits, std::string& content);
+
+// "256 MiB", "1.5 KiB": a byte count for messages.
+std::string ByteSize(std::uintmax_t bytes);
 
 }  // namespace meshlint

@@ -94,6 +94,11 @@ class Scanner {
   // Well below FindExcessiveNesting's limits (2000 columns, 1000 brackets).
   static constexpr std::size_t kMaxIndent = 1000;
   static constexpr std::size_t kMaxBrackets = 500;
+  // yaml-cpp refuses nodes nested 500 deep; below that, block nesting can
+  // reach far more within kMaxIndent. Deeper documents go to the parser, so
+  // its limit decides for both paths (a leaf and a one-line flow list add
+  // two levels to the open collections counted here).
+  static constexpr std::size_t kMaxDepth = 400;
 
   Scanner(std::string_view text, LiteTree* tree) : text_(text), tree_(tree) {}
 
@@ -179,6 +184,7 @@ class Scanner {
           // `- key: value` opens a mapping inside the list entry.
           const std::uint32_t map = NewNode(Type::kMap, col, stack_.back().node);
           stack_.push_back(Level{static_cast<int>(col), false, false, Where::kOther, map});
+          if (stack_.size() > kMaxDepth) return false;
         } else if (!Place(static_cast<int>(col), false)) {
           return false;
         }
@@ -219,7 +225,7 @@ class Scanner {
             NewNode(seq ? Type::kSequence : Type::kMap, static_cast<std::size_t>(indent), pending_parent_);
         stack_.push_back(Level{indent, seq, indentless, pending_where_, node});
         pending_ = Pending::kNone;
-        return true;
+        return stack_.size() <= kMaxDepth;
       }
       if (!ResolvePendingNull()) return false;
     }

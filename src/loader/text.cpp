@@ -316,28 +316,52 @@ bool SegmentMatch(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-bool MatchFrom(const std::vector<std::string_view>& pat, std::size_t pi,
-               const std::vector<std::string_view>& path, std::size_t si, std::size_t path_end) {
-  if (pi == pat.size()) return si == path_end;
-  if (pat[pi] == "**") {
-    for (std::size_t k = si; k <= path_end; ++k)
-      if (MatchFrom(pat, pi + 1, path, k, path_end)) return true;
-    return false;
-  }
-  return si < path_end && SegmentMatch(pat[pi], path[si]) &&
-         MatchFrom(pat, pi + 1, path, si + 1, path_end);
-}
-
 }  // namespace
 
-bool GlobMatch(std::string_view pattern, std::string_view path) {
+bool GlobMatchCounting(std::string_view pattern, std::string_view path, std::size_t* steps) {
   while (pattern.size() > 1 && pattern.back() == '/') pattern.remove_suffix(1);
   const auto pat = Segments(pattern);
   const auto segs = Segments(path);
-  // The path itself, or one of the directories it lies in.
-  for (std::size_t end = segs.size(); end >= 1; --end)
-    if (MatchFrom(pat, 0, segs, 0, end)) return true;
+  // The pattern as a machine over path segments: state i means "pat[0, i)
+  // matched so far". All states are followed at once, one path segment at a
+  // time, so the work is (path segments) x (pattern segments) segment
+  // matches whatever the `**`s, where trying every split backtracks
+  // exponentially.
+  const std::size_t accept = pat.size();
+  std::vector<char> now(pat.size() + 1, 0), next(pat.size() + 1, 0);
+  // A `**` matches no segment too: from its state, the next one is active.
+  auto close = [&](std::vector<char>& states) {
+    for (std::size_t i = 0; i < pat.size(); ++i)
+      if (states[i] && pat[i] == "**") states[i + 1] = 1;
+  };
+  now[0] = 1;
+  close(now);
+  for (const std::string_view seg : segs) {
+    std::fill(next.begin(), next.end(), 0);
+    bool any = false;
+    for (std::size_t i = 0; i < pat.size(); ++i) {
+      if (!now[i]) continue;
+      if (steps) ++*steps;
+      if (pat[i] == "**") {
+        next[i] = 1;  // it takes this segment and may take more
+      } else if (SegmentMatch(pat[i], seg)) {
+        next[i + 1] = 1;
+      } else {
+        continue;
+      }
+      any = true;
+    }
+    if (!any) return false;
+    close(next);
+    now.swap(next);
+    // The path so far is matched: the path itself, or a directory it lies in.
+    if (now[accept]) return true;
+  }
   return false;
+}
+
+bool GlobMatch(std::string_view pattern, std::string_view path) {
+  return GlobMatchCounting(pattern, path, nullptr);
 }
 
 std::optional<HelmSource> FindHelmSource(std::string_view chunk) {

@@ -83,8 +83,12 @@ std::optional<HelmSource> FindHelmSource(std::string_view chunk);
 // relative to the config file's directory, '/'-separated: `*` is any run of
 // characters but '/', `?` one character but '/', a whole segment `**` any
 // number of segments (none included). A pattern that matches a directory
-// matches everything below it (`vendor` covers vendor/a/b.yaml).
+// matches everything below it (`vendor` covers vendor/a/b.yaml). Linear in
+// the path: at most (path segments) x (pattern segments + 1) segment matches,
+// however many `**` the pattern has.
 bool GlobMatch(std::string_view pattern, std::string_view path);
+// The same, adding the number of segment matches tried to *steps (tests).
+bool GlobMatchCounting(std::string_view pattern, std::string_view path, std::size_t* steps);
 // Why `pattern` is not a glob meshlint understands (so that it is never taken
 // literally by surprise), or nullopt.
 std::optional<std::string> GlobProblem(std::string_view pattern);

@@ -161,6 +161,13 @@ struct MeshConflict {
 // finding.
 using LoadProblem = Problem;
 
+// A remark about the inputs that is no problem: a file reached a second
+// time through a symbolic link is read once, under one name.
+struct InputNote {
+  std::string path;  // as shown to the user
+  std::string message;
+};
+
 // Everything known about one namespace.
 struct NamespaceInfo {
   std::string name;
@@ -194,6 +201,7 @@ struct EgressPolicy {
 class MeshModel : public Objects {
  public:
   FileTable files;
+  std::vector<InputNote> input_notes;
   // System namespaces named by the project config, besides the built-in ones.
   std::vector<std::string> extra_system_namespaces;
   std::optional<EgressPolicy> egress_policy;  // --policy FILE, when given

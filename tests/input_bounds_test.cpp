@@ -1,0 +1,319 @@
+// What the loader reads of the files it is given, and what it refuses: sizes,
+// devices and FIFOs, a file reached twice, paths past PATH_MAX.
+#include <gtest/gtest.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "loader/config_file.h"
+#include "loader/read_file.h"
+#include "test_util.h"
+
+namespace meshlint {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+// Runs `fn` in a child process and returns what it returned, or "HUNG" when
+// it did not end within `seconds` (then the child is killed): a read that
+// blocks or never ends fails the test instead of stopping the suite.
+std::string InChild(const std::function<std::string()>& fn, int seconds = 60) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    const std::string out = fn();
+    std::size_t done = 0;
+    while (done < out.size()) {
+      const ssize_t n = ::write(fds[1], out.data() + done, out.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  pollfd p{fds[0], POLLIN, 0};
+  char buf[4096];
+  bool hung = false;
+  for (;;) {
+    const int ready = ::poll(&p, 1, seconds * 1000);
+    if (ready == 0) {
+      hung = true;
+      break;
+    }
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  if (hung) ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ::close(fds[0]);
+  return hung ? "HUNG" : out;
+}
+
+std::string Reason(const std::string& path, const ReadLimits& limits) {
+  std::string content;
+  auto error = ReadBounded(path, limits, content);
+  return error ? *error : "read " + std::to_string(content.size()) + " bytes";
+}
+
+// A file of `size` bytes that takes no disk space (and would take as much
+// memory as its size if read whole).
+void Sparse(const fs::path& path, off_t size) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::ftruncate(fd, size), 0);
+  ::close(fd);
+}
+
+constexpr off_t kTwoGiB = off_t{2} << 30;
+
+const char* const kSidecar =
+    "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\n"
+    "  namespace: shop\nspec:\n  egress:\n  - hosts: [\"./*\"]\n";
+
+// ------------------------------------------------------------- bounded reads
+
+TEST(ReadBounded, RegularFilesUpToTheLimit) {
+  TempDir dir;
+  const std::string path = dir.Write("a.yaml", std::string(100, 'x'));
+  EXPECT_EQ(Reason(path, {100, false}), "read 100 bytes");
+  EXPECT_EQ(Reason(path, {99, false}), "larger than the 99 bytes meshlint reads (100 bytes): not read");
+  EXPECT_EQ(Reason((dir.path() / "missing").string(), {100, false}),
+            "cannot open: No such file or directory");
+  EXPECT_EQ(Reason(dir.str(), {100, false}),
+            "not a regular file (FIFO, device or socket): not read");
+}
+
+TEST(ReadBounded, SparseFileIsRefusedBySizeWithoutBeingRead) {
+  TempDir dir;
+  Sparse(dir.path() / "huge.yaml", kTwoGiB);
+  EXPECT_EQ(Reason((dir.path() / "huge.yaml").string(), {kMaxManifestFileBytes, false}),
+            "larger than the 256 MiB meshlint reads (2048 MiB): not read");
+}
+
+TEST(ReadBounded, DevicesAreRefusedDirectlyAndThroughLinks) {
+  TempDir dir;
+  fs::create_symlink("/dev/zero", dir.path() / "zero.yaml");
+  const std::string link = (dir.path() / "zero.yaml").string();
+  const std::string out = InChild([&] {
+    return Reason("/dev/zero", {1024, false}) + "|" + Reason(link, {1024, false}) + "|" +
+           Reason(link, {1024, true});
+  });
+  EXPECT_EQ(out,
+            "not a regular file (FIFO, device or socket): not read|"
+            "not a regular file (FIFO, device or socket): not read|"
+            "not a regular file or pipe: not read");
+}
+
+TEST(ReadBounded, FifoWhereAFileIsRequiredIsRefusedWithoutBlocking) {
+  TempDir dir;
+  const fs::path fifo = dir.path() / "pipe.yaml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  // Nobody writes to it: opening it to read would wait forever.
+  EXPECT_EQ(InChild([&] { return Reason(fifo.string(), {1024, false}); }),
+            "not a regular file (FIFO, device or socket): not read");
+}
+
+TEST(ReadBounded, PipeIsReadThroughOneOpenAndBounded) {
+  TempDir dir;
+  const fs::path fifo = dir.path() / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  const std::string out = InChild([&] {
+    // A writer that never stops (like `yes`), and one that writes a little.
+    std::thread endless([&] {
+      const int fd = ::open(fifo.c_str(), O_WRONLY);
+      const std::string block(4096, 'y');
+      while (::write(fd, block.data(), block.size()) > 0) {
+      }
+      ::close(fd);
+    });
+    ::signal(SIGPIPE, SIG_IGN);
+    std::string first = Reason(fifo.string(), {1 << 20, true});
+    endless.join();
+    std::thread small([&] {
+      const int fd = ::open(fifo.c_str(), O_WRONLY);
+      (void)!::write(fd, "abc", 3);
+      ::close(fd);
+    });
+    std::string second = Reason(fifo.string(), {1 << 20, true});
+    small.join();
+    return first + "|" + second;
+  });
+  EXPECT_EQ(out, "larger than the 1 MiB meshlint reads: not read|read 3 bytes");
+}
+
+TEST(LoaderBounds, EveryFileTheLoaderReadsIsBounded) {
+  TempDir dir;
+  dir.Write("in/sidecar.yaml", kSidecar);
+  Sparse(dir.path() / "in/huge.yaml", kTwoGiB);
+  Sparse(dir.path() / "policy.yaml", kTwoGiB);
+  fs::create_symlink("/dev/zero", dir.path() / "zero.yaml");
+  const std::string out = InChild([&] {
+    std::string result;
+    // A manifest in a tree: a finding, the other files still read.
+    {
+      LoadOptions options;
+      options.base_dir = dir.str();
+      MeshModel m;
+      auto errors = LoadInputs({(dir.path() / "in").string()}, options, m);
+      result += std::to_string(errors.size()) + " " + std::to_string(m.sidecars.size());
+      for (const Problem& p : m.problems)
+        result += " " + m.files.display(p.loc.file) + ":" + std::to_string(p.loc.line) + " " +
+                  p.message;
+    }
+    // --mesh-config, directly and through a link: an input error.
+    for (const std::string& mesh : {std::string("/dev/zero"), (dir.path() / "zero.yaml").string(),
+                                    (dir.path() / "policy.yaml").string()}) {
+      LoadOptions options;
+      options.mesh_config_file = mesh;
+      MeshModel m;
+      for (const InputError& e : LoadInputs({(dir.path() / "in/sidecar.yaml").string()}, options, m))
+        result += "|" + e.message;
+    }
+    // --policy and the project config.
+    for (const std::string& path : {std::string("/dev/zero"), (dir.path() / "policy.yaml").string()}) {
+      MeshModel m;
+      for (const Problem& p : LoadEgressPolicy(path, {}, m)) result += "|" + p.message;
+      ProjectConfig config;
+      for (const ConfigError& e : ReadConfigFile(path, "c", config)) result += "|" + e.message;
+    }
+    return result;
+  });
+  EXPECT_EQ(out,
+            "0 1 in/huge.yaml:1 larger than the 256 MiB meshlint reads (2048 MiB): not read"
+            "|not a regular file (FIFO, device or socket): not read"
+            "|not a regular file (FIFO, device or socket): not read"
+            "|larger than the 32 MiB meshlint reads (2048 MiB): not read"
+            "|not a regular file (FIFO, device or socket): not read"
+            "|not a regular file (FIFO, device or socket): not read"
+            "|larger than the 32 MiB meshlint reads (2048 MiB): not read"
+            "|larger than the 32 MiB meshlint reads (2048 MiB): not read");
+}
+
+TEST(LoaderBounds, BaselineIsReadBoundedToo) {
+  TempDir dir;
+  dir.Write("in/sidecar.yaml", kSidecar);
+  const std::string out = InChild([&] {
+    auto r = testing::RunMeshlint({"lint", "in", "--no-config", "--baseline", "/dev/zero"}, dir.str());
+    return std::to_string(r.status) + " " + r.err;
+  });
+  EXPECT_EQ(out.rfind("2 meshlint: cannot read baseline /dev/zero: not a regular file (FIFO, device "
+                      "or socket): not read\n",
+                      0),
+            0u)
+      << out;
+}
+
+// ------------------------------------------------------------- one file, one read
+
+TEST(LoaderInputs, FileReachedThroughALinkIsReadOnce) {
+  TempDir dir;
+  dir.Write("in/sidecar.yaml", kSidecar);
+  fs::create_symlink("sidecar.yaml", dir.path() / "in/again.yaml");
+  fs::create_directories(dir.path() / "in/sub");
+  fs::create_symlink("../sidecar.yaml", dir.path() / "in/sub/deeper.yaml");
+  LoadOptions options;
+  options.base_dir = dir.str();
+  MeshModel m;
+  // The tree, and the file named again on the command line.
+  EXPECT_TRUE(LoadInputs({(dir.path() / "in").string(), (dir.path() / "in/sidecar.yaml").string()},
+                         options, m)
+                  .empty());
+  ASSERT_EQ(m.sidecars.size(), 1u);
+  EXPECT_EQ(m.files.display(m.sidecars[0].meta.loc.file), "in/sidecar.yaml");
+  ASSERT_EQ(m.input_notes.size(), 2u);
+  EXPECT_EQ(m.input_notes[0].path, "in/again.yaml");
+  EXPECT_EQ(m.input_notes[0].message,
+            "the same file as in/sidecar.yaml, reached through a symbolic link: read once, as "
+            "in/sidecar.yaml");
+  EXPECT_EQ(m.input_notes[1].path, "in/sub/deeper.yaml");
+  // Two copies of one default Sidecar were two false errors.
+  for (const Finding& f : RunRules(m, {}))
+    EXPECT_NE(f.rule_id, "multiple-default-sidecars") << f.diag.message;
+}
+
+TEST(LoaderInputs, LinkIsReadWhenItIsTheOnlyWayToItsFile) {
+  TempDir dir;
+  dir.Write("in/data/sidecar.txt", kSidecar);  // no manifest extension: not walked
+  fs::create_symlink("data/sidecar.txt", dir.path() / "in/sidecar.yaml");
+  LoadOptions options;
+  options.base_dir = dir.str();
+  MeshModel m;
+  EXPECT_TRUE(LoadInputs({(dir.path() / "in").string()}, options, m).empty());
+  ASSERT_EQ(m.sidecars.size(), 1u);
+  EXPECT_EQ(m.files.display(m.sidecars[0].meta.loc.file), "in/sidecar.yaml");
+  EXPECT_TRUE(m.input_notes.empty());
+}
+
+// ------------------------------------------------------------- PATH_MAX
+
+// Builds dir/d.../d.../se.yaml with a path past PATH_MAX, through directory
+// descriptors (no single path to it can be used), and removes it so.
+class DeepTree {
+ public:
+  explicit DeepTree(const fs::path& root) : root_(root) {
+    int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY);
+    const std::string name(200, 'd');
+    for (int i = 0; i < 25; ++i) {
+      ::mkdirat(fd, name.c_str(), 0755);
+      const int next = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY);
+      ::close(fd);
+      fd = next;
+    }
+    const int file = ::openat(fd, "se.yaml", O_WRONLY | O_CREAT, 0644);
+    (void)!::write(file, kSidecar, std::strlen(kSidecar));
+    ::close(file);
+    ::close(fd);
+  }
+  ~DeepTree() { Remove(::open(root_.c_str(), O_RDONLY | O_DIRECTORY)); }
+
+ private:
+  static void Remove(int fd) {
+    DIR* d = ::fdopendir(fd);
+    if (!d) return;
+    while (dirent* e = ::readdir(d)) {
+      const std::string n = e->d_name;
+      if (n == "." || n == "..") continue;
+      if (e->d_type == DT_DIR) {
+        Remove(::openat(fd, n.c_str(), O_RDONLY | O_DIRECTORY));
+        ::unlinkat(fd, n.c_str(), AT_REMOVEDIR);
+      } else {
+        ::unlinkat(fd, n.c_str(), 0);
+      }
+    }
+    ::closedir(d);
+  }
+  fs::path root_;
+};
+
+TEST(LoaderInputs, PathLongerThanPathMaxIsReported) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "in");
+  dir.Write("in/sidecar.yaml", kSidecar);
+  DeepTree deep(dir.path() / "in");
+  LoadOptions options;
+  options.base_dir = dir.str();
+  MeshModel m;
+  EXPECT_TRUE(LoadInputs({(dir.path() / "in").string()}, options, m).empty());
+  EXPECT_EQ(m.sidecars.size(), 1u);
+  ASSERT_EQ(m.problems.size(), 1u);
+  EXPECT_EQ(m.problems[0].message,
+            "path longer than the system allows (PATH_MAX, 4096 bytes): not read");
+  EXPECT_GT(m.files.display(m.problems[0].loc.file).size(), 4096u);
+}
+
+}  // namespace
+}  // namespace meshlint
