@@ -92,6 +92,7 @@ Scope EgressAnalysis::MakeRow(const std::string& ns, const Workload* w, const Si
   Scope s;
   s.ns = ns;
   if (w) s.workloads.push_back(w);
+  s.hypothetical = hypothetical != nullptr;
   const NamespaceInfo* info = model_.FindNamespace(ns);
   s.namespace_known = info != nullptr;
   s.proxy = info ? istio::WorkloadProxy(model_, *info, w) : istio::NewNamespaceProxy();
@@ -137,8 +138,7 @@ std::optional<Scope> EgressAnalysis::WorkloadRow(std::string_view ns, std::strin
 
 Scope EgressAnalysis::NamespaceScope(std::string_view ns) const {
   for (const Scope& s : scopes_)
-    if (s.ns == ns && s.workloads.empty() && (!s.sidecar || !s.workload_scoped || s.sidecar->selector.labels.empty()))
-      return s;
+    if (s.ns == ns && s.workloads.empty() && !s.hypothetical) return s;
   Scope s = MakeRow(std::string(ns), nullptr, nullptr);
   auto it = registry_of_revision_.find(ResolveRevision(model_, s.proxy.revision));
   s.registry = it == registry_of_revision_.end() ? 0 : it->second;

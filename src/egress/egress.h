@@ -37,6 +37,9 @@ struct Explanation;
 struct Scope {
   std::string ns;
   std::vector<const Workload*> workloads;  // empty: the namespace's pods (no manifests)
+  // No workload manifests: the pods a workload-scoped Sidecar would select
+  // (reported, but not counted in the namespace's answer).
+  bool hypothetical = false;
   bool namespace_known = true;  // false: asked about a namespace no input names
   istio::PodProxy proxy;
   istio::Capture capture;

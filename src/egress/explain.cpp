@@ -278,7 +278,7 @@ Explanation EgressAnalysis::Explain(std::string_view from, std::string_view to) 
   ex.ns = std::string(ns);
   for (const Scope& s : ex.rows) ex.row_verdicts.push_back(Answer(s, ex.host, ex.port));
   for (std::size_t i = 0; i < ex.rows.size(); ++i)
-    if (ex.row_verdicts[i].reachable) {
+    if (ex.row_verdicts[i].reachable && !ex.rows[i].hypothetical) {
       ex.explained = i;
       break;
     }

@@ -140,7 +140,7 @@ std::string ChangeText(const Names& n, const Step& s) {
 std::string RowLabel(const MeshModel& model, const egress::Scope& r) {
   (void)model;
   if (!r.workloads.empty()) return r.WorkloadNames();
-  if (r.workload_scoped && r.sidecar && !r.sidecar->selector.labels.empty())
+  if (r.hypothetical)
     return "the workloads Sidecar " + Qualified(r.sidecar->meta.ref) + " selects";
   return "its pods";
 }

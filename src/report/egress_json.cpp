@@ -67,9 +67,7 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
   Json workloads = Json::array();
   for (const Workload* w : s.workloads) workloads.push_back(egress_detail::WorkloadName(*w));
   j["workloads"] = std::move(workloads);
-  j["selectedBySidecar"] = s.workloads.empty() && s.workload_scoped && !s.sidecar->selector.labels.empty()
-                               ? Json(Qualified(s.sidecar->meta.ref))
-                               : Json(nullptr);
+  j["selectedBySidecar"] = s.hypothetical ? Json(Qualified(s.sidecar->meta.ref)) : Json(nullptr);
   j["proxy"] = ProxyName(s.proxy.proxy);
   j["proxyReason"] = egress_detail::ProxyReasonText(model, s.ns, s.proxy);
   j["proxyAt"] = Position(model, s.proxy.loc);
@@ -83,9 +81,11 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
   j["outboundTrafficPolicy"] = AllowsAny(s.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
   j["outboundTrafficPolicySource"] = SourceName(s.mode_source);
   j["sidecar"] = s.sidecar ? Json(Qualified(s.sidecar->meta.ref)) : Json(nullptr);
-  const std::optional<std::size_t> group = o.expand ? std::nullopt : a.GroupOf(s);
+  // A plain index: GCC 12 misreads an optional here as maybe uninitialized.
+  constexpr std::size_t kNoGroup = static_cast<std::size_t>(-1);
+  const std::size_t group = o.expand ? kNoGroup : a.GroupOf(s).value_or(kNoGroup);
   Json groups = Json::array();
-  if (group) groups.push_back("g" + std::to_string(*group + 1));
+  if (group != kNoGroup) groups.push_back("g" + std::to_string(group + 1));
   j["hostGroups"] = std::move(groups);
   Json external = Json::array();
   for (const HostRef& h : o.expand ? a.Reachable(s) : a.ReachableBeyondGroup(s)) {
@@ -94,9 +94,9 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
     external.push_back(std::move(hj));
   }
   j["external"] = std::move(external);
-  if (policy.active() && group) {
+  if (policy.active() && group != kNoGroup) {
     Json denied = Json::array();  // the group's hosts the policy does not allow this row
-    for (const HostRef& h : a.groups()[*group].hosts)
+    for (const HostRef& h : a.groups()[group].hosts)
       if (!policy.Allows(s, h)) denied.push_back(a.HostName(s, h));
     j["groupHostsNotAllowed"] = std::move(denied);
   }

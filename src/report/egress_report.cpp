@@ -49,14 +49,15 @@ std::string SidecarText(const MeshModel& model, const Scope& s) {
 
 // "sidecar (namespace newguy is labelled istio-injection=enabled)".
 std::string ProxyText(const MeshModel& model, const Scope& s) {
-  const std::string reason = egress_detail::ProxyReasonText(model, s.ns, s.proxy);
+  // Names and label values come from the inputs: made safe for a terminal.
+  const std::string reason = TerminalSafe(egress_detail::ProxyReasonText(model, s.ns, s.proxy));
   const std::string at = At(model, s.proxy.loc);
   const std::string where = at.empty() ? "" : ", " + at;
   switch (s.proxy.proxy) {
     case istio::Proxy::kSidecar:
       if (s.proxy.reason == istio::ProxyReason::kAssumedInjected)
         return "sidecar ASSUMED (no Namespace manifest in the inputs)";
-      return "sidecar" + std::string(s.proxy.revision.empty() ? "" : " of revision " + s.proxy.revision);
+      return "sidecar" + std::string(s.proxy.revision.empty() ? "" : " of revision " + TerminalSafe(s.proxy.revision));
     case istio::Proxy::kNone: return "NO PROXY (" + reason + where + ")";
     case istio::Proxy::kAmbient: return "AMBIENT (" + reason + where + ")";
     case istio::Proxy::kGateway: return "an Istio gateway (it routes what its Gateway servers accept)";
