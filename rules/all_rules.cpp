@@ -121,6 +121,16 @@ constexpr auto kRules = WithDocs(std::array{
              .check = rules::CheckServiceEntryExportToInvalid,
              .tags = {"correctness", "egress"},
              .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "serviceentry-tcp-wildcard-port",
+             .default_severity = Severity::kWarning,
+             .summary = "A ServiceEntry with resolution NONE, a TCP port and no addresses or "
+                         "endpoints: Istio gives every sidecar it is exported to a 0.0.0.0 "
+                         "listener on that port that passes connections to any destination, even"
+                         " under REGISTRY_ONLY.",
+             .check = rules::CheckServiceEntryTcpWildcardPort,
+             .tags = {"security", "egress"},
+             .precision = Precision::kVeryHigh,
+             .security_severity = 7.5},
     RuleInfo{.id = "sidecar-egress-unresolved-host",
              .default_severity = Severity::kWarning,
              .summary = "A Sidecar egress host naming a host that no service visible to its "

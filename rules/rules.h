@@ -17,6 +17,7 @@ void CheckMultipleDefaultSidecars(const MeshModel& model, FindingSink& sink);
 void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink);
 void CheckServiceEntryExportedToAll(const MeshModel& model, FindingSink& sink);
 void CheckServiceEntryExportToInvalid(const MeshModel& model, FindingSink& sink);
+void CheckServiceEntryTcpWildcardPort(const MeshModel& model, FindingSink& sink);
 void CheckSidecarEgressUnresolvedHost(const MeshModel& model, FindingSink& sink);
 void CheckSidecarEgressWildcard(const MeshModel& model, FindingSink& sink);
 void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink);

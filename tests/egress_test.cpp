@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "egress/egress.h"
 #include "report/egress_report.h"
 #include "semantics/istio.h"
@@ -37,6 +39,8 @@ std::string Se(const std::string& ns, const std::string& name, const std::string
                     name + "\n  namespace: " + ns + "\nspec:\n  hosts: " + hosts + "\n";
   if (!export_to.empty()) out += "  exportTo: " + export_to + "\n";
   out += "  location: " + location + "\n";
+  // Ports matter: a ServiceEntry without any gives no listener.
+  out += "  ports:\n  - {number: 443, name: https, protocol: HTTPS}\n";
   return out;
 }
 
@@ -48,18 +52,20 @@ std::string Sc(const std::string& ns, const std::string& name, const std::string
   return out + extra;
 }
 
+// An injected namespace: its pods get a sidecar, so Istio mediates them.
 std::string Ns(const std::string& name) {
-  return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
+  return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name +
+         "\n  labels:\n    istio-injection: enabled\n";
 }
 
 // "host<-ns/se" of every host a namespace's row reaches.
 std::vector<std::string> Reach(const EgressAnalysis& a, const std::string& ns) {
   std::vector<std::string> out;
   for (const egress::Scope& s : a.scopes()) {
-    if (s.ns != ns || s.workload_scoped) continue;
+    if (s.ns != ns || s.hypothetical) continue;
     for (const egress::HostRef& h : a.Reachable(s)) {
-      const auto& ref = a.model().service_entries[h.se].meta.ref;
-      out.push_back(a.HostName(h) + "<-" + ref.ns + "/" + ref.name);
+      const auto& ref = a.Service(s, h).meta->ref;
+      out.push_back(a.HostName(s, h) + "<-" + ref.ns + "/" + ref.name);
     }
   }
   return out;
@@ -105,6 +111,7 @@ TEST(EgressAnalysis, SeAndSidecarAsInTheWriteUp) {
   ASSERT_EQ(a.groups().size(), 1u);
   EXPECT_EQ(a.groups()[0].hosts.size(), 2u);
   EXPECT_EQ(a.groups()[0].namespaces, 2u);
+  EXPECT_EQ(a.groups()[0].rows, 2u);
   EXPECT_FALSE(a.GroupOf(a.NamespaceScope("newguy")));
 }
 
@@ -138,10 +145,13 @@ TEST(EgressAnalysis, MeshDefaultExportToDot) {
   EXPECT_EQ(Reach(a, "newguy"), V{});
 }
 
-TEST(EgressAnalysis, MeshInternalIsNotExternal) {
-  auto m = LoadFiles({{"se.yaml", Se("default", "db", "[db.internal]", "", "MESH_INTERNAL")}});
+TEST(EgressAnalysis, MeshInternalIsARegistryEntryLikeAnyOther) {
+  // se-mesh-internal: location only changes mTLS and telemetry, not the registry.
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"se.yaml", Se("default", "db", "[db.internal]", "", "MESH_INTERNAL")}});
   EgressAnalysis a(m);
-  EXPECT_EQ(Reach(a, "default"), V{});
+  EXPECT_EQ(Reach(a, "default"), (V{"db.internal<-default/db"}));
+  EXPECT_TRUE(a.Explain("default", "db.internal:443").reachable);
 }
 
 TEST(EgressAnalysis, RootNamespaceDefaultDotMeansTheWorkloadsNamespace) {
@@ -198,15 +208,18 @@ TEST(EgressAnalysis, WorkloadScopedSidecarsAreTheirOwnRows) {
   EgressAnalysis a(m);
   std::vector<std::string> rows;
   for (const auto& s : a.scopes())
-    rows.push_back(s.ns + (s.workload_scoped ? "/" + s.sidecar->meta.ref.name : "") + ":" +
+    rows.push_back(s.ns + (s.hypothetical ? "/" + s.sidecar->meta.ref.name : "") + ":" +
                    std::to_string(a.Reachable(s).size()));
   EXPECT_EQ(rows, (V{"default:1", "istio-system:1", "newguy:0", "newguy/debian:1"}));
+  // The namespace answers for its pods; the pods the workload-scoped Sidecar
+  // would select are a note, not the namespace's answer.
   auto ex = a.Explain("newguy", "a.example.com");
   EXPECT_FALSE(ex.reachable);
   ASSERT_EQ(ex.workload_notes.size(), 1u);
   const std::string note = RenderExplanation(m, ex).workload_notes[0].text;
-  EXPECT_NE(note.find("a.example.com is reachable"), std::string::npos) << note;
-  EXPECT_EQ(ex.workload_notes[0].kind, egress::StepKind::kWorkloadSidecar);
+  EXPECT_EQ(note, "The workloads Sidecar newguy/debian selects (Sidecar newguy/debian, mode REGISTRY_ONLY): "
+                  "a.example.com is reachable.");
+  EXPECT_EQ(ex.workload_notes[0].kind, egress::StepKind::kOtherRow);
   EXPECT_TRUE(ex.workload_notes[0].reachable);
 }
 
@@ -221,17 +234,18 @@ TEST(EgressAnalysis, ExplanationLinksPointAtTheDecidingLines) {
   std::vector<std::string> at;
   for (const auto& r : ex.chain)
     at.push_back(r.loc.valid() ? m.files.display(r.loc.file) + ":" + std::to_string(r.loc.line) : "-");
-  // Mode (mesh), the ServiceEntry host, its export (the object: no exportTo),
-  // the Sidecar entry that imports it.
-  EXPECT_EQ(at, (V{"istio.yaml:9", "se.yaml:7", "se.yaml:4", "sc.yaml:8"}));
+  // The assumed membership (no Namespace manifest: the first object that
+  // names newguy), the mode (mesh), the ServiceEntry host, its export (the
+  // object: no exportTo), the Sidecar entry that imports it.
+  EXPECT_EQ(at, (V{"sc.yaml:4", "istio.yaml:9", "se.yaml:7", "se.yaml:4", "sc.yaml:8"}));
   // The same links as data: what each step is about.
   using K = egress::StepKind;
   std::vector<K> kinds;
   for (const auto& r : ex.chain) kinds.push_back(r.kind);
-  EXPECT_EQ(kinds, (std::vector<K>{K::kModeByMesh, K::kListed, K::kExportMeshDefault,
-                                   K::kSidecarImportsThrough}));
-  EXPECT_EQ(ex.chain[3].egress_host, 1u);
-  EXPECT_TRUE(ex.chain[2].included);
+  EXPECT_EQ(kinds, (std::vector<K>{K::kMembershipAssumed, K::kModeByMesh, K::kListed,
+                                   K::kExportMeshDefault, K::kSidecarImportsThrough}));
+  EXPECT_EQ(ex.chain[4].egress_host, 1u);
+  EXPECT_TRUE(ex.chain[3].included);
   ASSERT_FALSE(ex.changes.empty());
   EXPECT_EQ(ex.changes[0].kind, K::kRemoveEgressHost);
   EXPECT_EQ(RenderExplanation(m, ex).changes[0].text,
@@ -402,27 +416,40 @@ TEST_F(PolicyCli, ViolationSarifPassesTheMultitool) {
 }
 
 TEST_F(PolicyCli, EgressJsonShape) {
-  // JSON is an interface: `external` lists every reachable host of every
-  // namespace, grouped or not in the text report.
+  // JSON is an interface. Grouped (the default), the hosts every namespace
+  // reaches alike are written once under "hostGroups" and each row names the
+  // groups it reaches; --expand writes them into every row's "external".
   for (bool expand : {false, true}) {
     std::vector<std::string> args = {"egress", "mesh", "--format", "json"};
     if (expand) args.push_back("--expand");
     auto r = RunInProcess(args, dir_.string());
-    EXPECT_EQ(r.status, 0) << r.err;
-    EXPECT_NE(r.out.find(R"({
-      "name": "newguy",
-      "outboundTrafficPolicy": "REGISTRY_ONLY",
-      "outboundTrafficPolicySource": "mesh",
-      "sidecar": null,
-      "external": [
-        {
-          "host": "deb.debian.org",
-          "serviceEntry": "default/debian-org"
-        }
-      ],)"),
-              std::string::npos)
-        << r.out;
-    EXPECT_EQ(r.out.find("hostGroup"), std::string::npos) << r.out;
+    ASSERT_EQ(r.status, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["schemaVersion"], 2);
+    const nlohmann::json* newguy = nullptr;
+    for (const auto& ns : j["namespaces"])
+      if (ns["name"] == "newguy") newguy = &ns;
+    ASSERT_NE(newguy, nullptr) << r.out;
+    EXPECT_EQ((*newguy)["membership"]["state"], "injected");
+    const nlohmann::json& row = (*newguy)["rows"][0];
+    EXPECT_EQ(row["proxy"], "sidecar");
+    EXPECT_EQ(row["outboundTrafficPolicy"], "REGISTRY_ONLY");
+    EXPECT_EQ(row["outboundTrafficPolicySource"], "mesh");
+    EXPECT_EQ(row["sidecar"], nullptr);
+    const nlohmann::json deb = {{"host", "deb.debian.org"},
+                                {"serviceEntry", "default/debian-org"},
+                                {"ports", {{{"number", 443}, {"protocol", "HTTPS"}}}}};
+    if (expand) {
+      EXPECT_EQ(j["hostGroups"], nlohmann::json::array());
+      EXPECT_EQ(row["hostGroups"], nlohmann::json::array());
+      EXPECT_EQ(row["external"], nlohmann::json::array({deb})) << r.out;
+    } else {
+      ASSERT_EQ(j["hostGroups"].size(), 1u) << r.out;
+      EXPECT_EQ(j["hostGroups"][0]["id"], "g1");
+      EXPECT_EQ(j["hostGroups"][0]["hosts"], nlohmann::json::array({deb}));
+      EXPECT_EQ(row["hostGroups"], nlohmann::json::array({"g1"}));
+      EXPECT_EQ(row["external"], nlohmann::json::array()) << r.out;
+    }
   }
 }
 
@@ -434,11 +461,21 @@ TEST_F(PolicyCli, ExplanationJson) {
   EXPECT_EQ(r.out.rfind(R"({
   "from": "newguy",
   "to": "deb.debian.org",
+  "port": 443,
   "reachable": true,
   "viaRegistry": true,
+  "mediated": true,
+  "assumed": false,
   "outboundTrafficPolicy": "REGISTRY_ONLY",
   "sidecar": null,
+  "workloads": [],
   "reasons": [
+    {
+      "text": "Namespace newguy is labelled istio-injection=enabled: the pods get a sidecar proxy.",
+      "file": "mesh/ns.yaml",
+      "line": 6,
+      "column": 22
+    },
     {
       "text": "Outbound mode is REGISTRY_ONLY, set by the mesh config (IstioOperator istio-system/installed-state): only hosts in the service registry (ServiceEntries) pass.",
       "file": "mesh/istio.yaml",

@@ -88,6 +88,7 @@ std::string Describe(const MeshModel& m, const istio::Export& e) {
       out += " mesh-default(" + m.mesh_sources[*e.mesh_source].description + ") ";
       break;
     case istio::ExportOrigin::kIstioDefault: out += " istio-default "; break;
+    case istio::ExportOrigin::kVisibility: out += " visibility "; break;
   }
   return out + At(m, e.loc);
 }
@@ -108,9 +109,9 @@ std::string Describe(const MeshModel& m, const istio::OutboundDecision& d) {
 
 std::string Describe(const MeshModel& m, const istio::MeshMembership& mm) {
   static const char* kState[] = {"injected", "not-injected", "ambient", "unknown"};
-  static const char* kReason[] = {"system",  "no-manifest", "injection-disabled",
-                                  "injection-enabled", "rev-label", "ambient-label",
-                                  "no-injection-label"};
+  static const char* kReason[] = {"system",           "no-manifest",      "injection-disabled",
+                                  "injection-other",  "injection-enabled", "rev-label",
+                                  "enabled-by-default", "ambient-label",   "no-injection-label"};
   return std::string(kState[static_cast<int>(mm.state)]) + " " +
          kReason[static_cast<int>(mm.reason)] + " " + At(m, mm.loc) +
          (istio::InSidecarMesh(mm) ? " in-mesh" : " outside");
@@ -130,6 +131,7 @@ std::string Applied(const istio::AppliedSidecar& a) {
     case istio::SidecarOrigin::kNone: return "none";
     case istio::SidecarOrigin::kOwnDefault: return "own " + a.sidecar->meta.ref.FullyQualifiedName();
     case istio::SidecarOrigin::kRootDefault: return "root " + a.sidecar->meta.ref.FullyQualifiedName();
+    case istio::SidecarOrigin::kSelector: return "selector " + a.sidecar->meta.ref.FullyQualifiedName();
   }
   return "?";
 }
@@ -314,8 +316,9 @@ TEST(SemanticsSidecar, ApplicableSidecarOfEachNamespace) {
       {"namespace-without-sidecar/fires-only-workload-sidecars", "newguy", "none"},
       {"namespace-without-sidecar/fires-sidecar-elsewhere", "newguy", "none"},
       {"namespace-without-sidecar/fires-sidecar-elsewhere", "locked", "own locked/Sidecar/default"},
-      // Two defaults: the first in the inputs stands in for the oldest.
-      {"multiple-default-sidecars/fires", "newguy", "own newguy/Sidecar/default"},
+      // Two defaults and no creationTimestamp: Istio's tie-break is the
+      // name (pilot/pkg/model/config.go sortConfigByCreationTime).
+      {"multiple-default-sidecars/fires", "newguy", "own newguy/Sidecar/allow-debian"},
   };
   for (const Case& c : cases) {
     auto m = LoadFixture(c.fixture);
@@ -325,7 +328,8 @@ TEST(SemanticsSidecar, ApplicableSidecarOfEachNamespace) {
   V defaults;
   for (const Sidecar* sc : istio::DefaultSidecars(m, "newguy"))
     defaults.push_back(sc->meta.ref.name + "@" + At(m, sc->meta.anchor()));
-  EXPECT_EQ(defaults, (V{"default@sidecars.yaml:4:9", "allow-debian@sidecars.yaml:13:9"}));
+  // In the order Istio picks them: oldest, then by name.
+  EXPECT_EQ(defaults, (V{"allow-debian@sidecars.yaml:13:9", "default@sidecars.yaml:4:9"}));
 }
 
 TEST(SemanticsSidecar, WhereASidecarIsApplied) {
@@ -457,7 +461,10 @@ TEST(SemanticsOutbound, TheProjectConfigsRootNamespaceIsNeverTheAnchor) {
 
 // ---- Mesh membership ----
 
-TEST(SemanticsMembership, TodaysReadingOfTheLabels) {
+// As Istio's injection webhooks read the labels (mutatingwebhook.yaml and
+// pkg/kube/inject injectRequired); each answer points at the deciding label's
+// value, else the Namespace manifest.
+TEST(SemanticsMembership, TheInjectorsReadingOfTheLabels) {
   struct Case {
     const char* fixture;
     const char* ns;
@@ -465,25 +472,30 @@ TEST(SemanticsMembership, TodaysReadingOfTheLabels) {
   };
   const Case cases[] = {
       {"namespace-without-sidecar/fires-injected", "newguy",
-       "injected injection-enabled ns.yaml:4:9 in-mesh"},
-      {"namespace-without-sidecar/fires-rev-label", "canary", "injected rev-label ns.yaml:5:9 in-mesh"},
+       "injected injection-enabled ns.yaml:6:22 in-mesh"},
+      {"namespace-without-sidecar/fires-rev-label", "canary", "injected rev-label ns.yaml:7:19 in-mesh"},
       // An injection label wins over the ambient one.
       {"namespace-without-sidecar/fires-rev-label", "migrating",
-       "injected injection-enabled ns.yaml:12:9 in-mesh"},
+       "injected injection-enabled ns.yaml:14:22 in-mesh"},
       {"namespace-without-sidecar/ok-injection-disabled", "legacy",
-       "not-injected injection-disabled ns.yaml:4:9 outside"},
-      {"namespace-without-sidecar/ok-ambient", "ambient-apps", "ambient ambient-label ns.yaml:5:9 outside"},
-      // Undecided counts as in the mesh (today's reading).
+       "not-injected injection-disabled ns.yaml:6:22 outside"},
+      {"namespace-without-sidecar/ok-ambient", "ambient-apps", "ambient ambient-label ns.yaml:7:30 outside"},
+      // No label that injects: no webhook sends the namespace's pods to the
+      // injector (only pods labelled sidecar.istio.io/inject=true).
       {"namespace-without-sidecar/fires-unlabelled", "shop",
-       "unknown no-injection-label ns.yaml:6:9 in-mesh"},
+       "not-injected no-injection-label ns.yaml:6:9 outside"},
+      // No Namespace manifest: assumed in the mesh, as the configuration intends.
       {"namespace-without-sidecar/fires-known-from-objects", "shop",
        "unknown no-manifest app.yaml:13:9 in-mesh"},
+      // The injector's IgnoredNamespaces.
       {"namespace-without-sidecar/ok-system-namespaces", "kube-node-lease",
        "not-injected system - outside"},
-      {"namespace-without-sidecar/ok-system-namespaces", "istio-system", "not-injected system - outside"},
-      // The mesh's root namespace is a system namespace too.
+      // istio-system is not among them: its labels decide, like any other's
+      // (the lint rules leave system namespaces alone on their own).
+      {"namespace-without-sidecar/ok-system-namespaces", "istio-system",
+       "not-injected no-injection-label system.yaml:9:9 outside"},
       {"namespace-without-sidecar/ok-custom-root-default-sidecar", "istio-config",
-       "not-injected system - outside"},
+       "not-injected no-injection-label istio.yaml:15:9 outside"},
   };
   for (const Case& c : cases) {
     auto m = LoadFixture(c.fixture);

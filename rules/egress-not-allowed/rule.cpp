@@ -1,7 +1,7 @@
 // egress-not-allowed: with an egress policy (--policy FILE), a namespace can
 // reach a host the policy does not allow it. The finding sits on what grants
-// the access: the ServiceEntry host, or the Sidecar / mesh config that sets
-// ALLOW_ANY.
+// the access: the ServiceEntry host, the Sidecar / mesh config that sets
+// ALLOW_ANY, or what leaves the pods without a proxy.
 #include <map>
 
 #include "egress/egress.h"
@@ -14,7 +14,9 @@ namespace meshlint::rules {
 namespace {
 
 std::string RowName(const egress::Scope& s) {
-  if (!s.workload_scoped) return s.ns;
+  if (!s.workloads.empty() && s.workloads.size() <= 3)
+    return "the workloads " + s.ns + "/" + s.WorkloadNames(3);
+  if (!s.workload_scoped || !s.workloads.empty()) return s.ns;
   return "the workloads of Sidecar " + s.ns + "/" + s.sidecar->meta.ref.name;
 }
 
@@ -80,6 +82,33 @@ Diagnostic AllowAnyFinding(const MeshModel& model, const istio::OutboundDecision
   return d;
 }
 
+// Rows without a proxy reach any host: the finding sits on what decides it.
+Diagnostic NoProxyFinding(const MeshModel& model, const egress::Scope& s, const std::vector<std::string>& rows) {
+  Diagnostic d;
+  d.loc = s.proxy.loc;
+  if (!s.workloads.empty()) {
+    d.object = s.workloads.front()->meta.ref;
+    if (!d.loc.valid()) d.loc = s.workloads.front()->meta.anchor();
+  } else if (const NamespaceInfo* info = model.FindNamespace(s.ns); info && info->manifest) {
+    d.object = model.namespaces[*info->manifest].meta.ref;
+    if (!d.loc.valid()) d.loc = model.namespaces[*info->manifest].meta.anchor();
+  } else {
+    d.object = ObjectRef{"Namespace", "", s.ns};
+  }
+  if (!d.loc.valid()) {
+    d.loc = Location{0, 1, 1, 1, 2};
+    d.project_level = true;
+  }
+  d.field = "metadata.labels";
+  const std::string them = rows.size() == 1 ? "it" : "them";
+  d.message = Subject(rows) + " can reach any host on any port: " +
+              (s.proxy.proxy == istio::Proxy::kAmbient ? "the pods are in ambient mode"
+                                                       : "the pods have no sidecar proxy") +
+              ", so Istio does not mediate their egress, but the egress policy does not allow \"*\" for " +
+              them + ". Give the pods a sidecar, or allow \"*\" for " + them + " in the policy.";
+  return d;
+}
+
 }  // namespace
 
 void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
@@ -89,25 +118,33 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
   const Location policy_loc{model.egress_policy->file, 1, 1, 1, 2};
   const egress::EgressAnalysis analysis(model);
 
-  // Per granting host (SE, host index): the rows it lets through. Rows whose
+  // Per granting ServiceEntry host: the rows it lets through. Rows whose
   // policy entries and shared import list are equal share one verdict.
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::string>> by_host;
   // Rows that reach any host, by the Sidecar that sets their mode (null: the mesh).
   std::map<const Sidecar*, std::vector<std::string>> allow_any;
-  std::map<std::pair<const void*, std::vector<std::uint32_t>>, std::vector<egress::HostRef>> cache;
+  std::map<const Sidecar*, std::string> allow_any_revision;
+  std::vector<std::pair<const egress::Scope*, std::vector<std::string>>> no_proxy;
 
   for (const egress::Scope& s : analysis.scopes()) {
     const std::vector<std::uint32_t> entries = policy->EntriesFor(s.ns);
     const std::string row = RowName(s);
-    if (AllowsAny(s.mode) && !policy->AnyHostWith(entries))
-      allow_any[s.mode_source == istio::ModeOrigin::kSidecar ? s.sidecar : nullptr].push_back(row);
-    auto [it, fresh] = cache.try_emplace({s.shared.get(), entries});
-    if (fresh)
-      for (const egress::HostRef& h : *s.shared)
-        if (!policy->AllowsWith(entries, analysis.HostName(h))) it->second.push_back(h);
-    for (const egress::HostRef& h : it->second) by_host[{h.se, h.host}].push_back(row);
-    for (const egress::HostRef& h : s.own)
-      if (!policy->AllowsWith(entries, analysis.HostName(h))) by_host[{h.se, h.host}].push_back(row);
+    if (s.unmediated()) {
+      if (!policy->AnyHostWith(entries)) no_proxy.push_back({&s, {row}});
+      continue;
+    }
+    if (!s.mediated()) continue;
+    if (AllowsAny(s.mode) && !policy->AnyHostWith(entries)) {
+      const Sidecar* key = s.mode_source == istio::ModeOrigin::kSidecar ? s.sidecar : nullptr;
+      allow_any[key].push_back(row);
+      allow_any_revision[key] = s.proxy.revision;
+    }
+    for (const egress::HostRef& h : analysis.Reachable(s)) {
+      if (policy->AllowsWith(entries, analysis.HostName(s, h))) continue;
+      const istio::RegistryService& svc = analysis.Service(s, h);
+      const auto key = std::make_pair(svc.index, h.host);
+      by_host[key].push_back(row);
+    }
   }
 
   for (const auto& [key, rows] : by_host) {
@@ -116,7 +153,12 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
     sink.Report(std::move(d));
   }
   for (const auto& [sidecar, rows] : allow_any) {
-    Diagnostic d = AllowAnyFinding(model, istio::EffectiveOutbound(model, sidecar), rows);
+    Diagnostic d = AllowAnyFinding(model, istio::EffectiveOutbound(model, sidecar, allow_any_revision[sidecar]), rows);
+    d.related.push_back({policy_loc, "the egress policy"});
+    sink.Report(std::move(d));
+  }
+  for (const auto& [scope, rows] : no_proxy) {
+    Diagnostic d = NoProxyFinding(model, *scope, rows);
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }

@@ -117,7 +117,17 @@ void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
   if (!istio::DefaultSidecars(model, model.mesh.root_namespace).empty()) return;
   const Grants grants = CollectGrants(model);
   for (const NamespaceInfo& info : model.namespace_index()) {
-    if (!istio::InSidecarMesh(istio::NamespaceMembership(model, info))) continue;
+    // System namespaces (Kubernetes', Istio's own, the root namespace and
+    // those the project config names) run infrastructure, not the
+    // workloads the rule is about; the root namespace's Sidecar is the
+    // mesh-wide default, not a namespace's own.
+    if (istio::IsSystemNamespace(model, info.name)) continue;
+    // A namespace without any injection label injects the pods labelled
+    // sidecar.istio.io/inject=true (the injector's `object.` webhook), so
+    // its Sidecars still matter; a label that says anything else keeps
+    // every proxy out.
+    const istio::MeshMembership m = istio::NamespaceMembership(model, info);
+    if (!istio::InSidecarMesh(m) && m.reason != istio::MembershipReason::kNoInjectionLabel) continue;
     if (!istio::DefaultSidecars(model, info.name).empty()) continue;
     Report(model, info, grants, sink);
   }

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -86,6 +87,9 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
   if (vm.count("from")) {
     egress::Explanation ex =
         analysis.Explain(vm["from"].as<std::string>(), vm["to"].as<std::string>());
+    if (ex.unknown_workload)
+      throw UsageError("--from " + vm["from"].as<std::string>() + ": no workload " + ex.workload +
+                       " in namespace " + ex.ns + " in the inputs (NAMESPACE/Kind/name, e.g. shop/Deployment/web)");
     if (format == "json") WriteExplanationJson(sink, r.model, ex, policy);
     else WriteExplanationText(sink, r.model, ex, policy);
     return ex.reachable ? kExitClean : kExitFindings;
@@ -119,6 +123,16 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     throw UsageError("--from and --to need a namespace and a host name");
   if (vm.count("base") && vm.count("from"))
     throw UsageError("--base compares whole meshes; it does not combine with --from/--to");
+  if (vm.count("to") && !egress::ParseTarget(vm["to"].as<std::string>()))
+    throw UsageError("--to " + vm["to"].as<std::string>() +
+                     ": expected HOST or HOST:PORT with a port from 1 to 65535");
+  if (vm.count("from")) {
+    const std::string& from = vm["from"].as<std::string>();
+    const auto slashes = std::count(from.begin(), from.end(), '/');
+    if (slashes != 0 && (slashes != 2 || from.front() == '/' || from.back() == '/' ||
+                         from.find("//") != std::string::npos))
+      throw UsageError("--from " + from + ": expected NAMESPACE or NAMESPACE/Kind/name");
+  }
 
   // The project config applies as for lint (namespaces, mesh config, globs,
   // egressPolicy); flags win.

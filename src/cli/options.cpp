@@ -31,11 +31,13 @@ constexpr std::array<CommandDoc, 4> kCommands = {{
      true},
     {"egress", "which namespaces reach which external hosts, and why",
      "meshlint egress [PATH...] [options]\n"
-     "meshlint egress [PATH...] --from NAMESPACE --to HOST\n"
+     "meshlint egress [PATH...] --from NAMESPACE[/Kind/name] --to HOST[:PORT]\n"
      "meshlint egress [PATH...] --base BASE",
-     "Reports, per namespace, the outbound traffic mode, the Sidecar that applies and the "
-     "external hosts its proxies can reach, with the ServiceEntry that provides each. With "
-     "--from and --to: the chain of reasons for one answer. With --base: the pairs a change "
+     "Reports, per namespace and group of workloads that share a verdict, whether their pods "
+     "have a proxy, the outbound traffic mode, the Sidecar that applies and the external "
+     "hosts and ports they can reach, with the ServiceEntry that provides each. With --from "
+     "and --to: the chain of reasons for one answer (a namespace reaches a host when any of "
+     "its workloads does; without a port, on some port). With --base: the pairs a change "
      "opens and closes against a git revision or a directory. Reads the same inputs and "
      ".meshlint.yaml as lint.",
      "meshlint egress deploy/\n"
@@ -97,10 +99,10 @@ OptionSet EgressOptions() {
       "text | json | markdown (a pull-request comment) | html (one page with the graph)")(
       "output,o", po::value<std::string>()->value_name("FILE"),
                      "write the report to FILE instead of stdout")(
-      "from", po::value<std::string>()->value_name("NAMESPACE"),
-      "explain whether NAMESPACE reaches the host of --to")(
-      "to", po::value<std::string>()->value_name("HOST"),
-      "the external host to explain (with --from)")(
+      "from", po::value<std::string>()->value_name("NAMESPACE[/Kind/name]"),
+      "explain whether NAMESPACE (or one workload) reaches the host of --to")(
+      "to", po::value<std::string>()->value_name("HOST[:PORT]"),
+      "the host to explain (with --from); without a port: on some port")(
       "policy", po::value<std::string>()->value_name("FILE"),
       "egress policy FILE: mark disallowed pairs")(
       "expand", "list every host under every namespace (no host groups)");

@@ -1,13 +1,14 @@
-// Egress reachability: which external hosts each namespace (and each
-// workload-scoped Sidecar) can reach, and why. One analysis, computed from the
-// model, feeds the egress rules, `meshlint egress` and its --from/--to
-// explanation. What Istio makes of each object (exportTo, Sidecar imports,
-// the applicable Sidecar, the outbound mode) comes from src/semantics; this
-// module indexes those answers so that a mesh of many namespaces is not
-// compared pairwise.
+// Egress reachability: which hosts and ports each group of workloads can
+// reach, and why. One analysis, computed from the model, feeds the egress
+// rules, `meshlint egress` and its --from/--to explanation. What Istio makes
+// of each object (membership, capture, the registry, the applicable Sidecar,
+// its listeners, routes, gateways) comes from src/semantics; this module
+// groups workloads that share one verdict and indexes those answers so that
+// a mesh of many namespaces is not compared pairwise.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,110 +19,105 @@
 
 #include "model/model.h"
 #include "semantics/istio.h"
+#include "semantics/listeners.h"
+#include "semantics/routes.h"
 
 namespace meshlint::egress {
 
+using istio::HostRef;
+
+struct Explanation;
+
 // ---- The analysis ----
 
-// One external host reachable through the registry: hosts[host] of
-// model.service_entries[se].
-struct HostRef {
-  std::uint32_t se = 0;
-  std::uint32_t host = 0;
-  friend bool operator==(const HostRef&, const HostRef&) = default;
-};
-
-// One row of the report: the workloads of a namespace that no workload-scoped
-// Sidecar selects, or the workloads one workload-scoped Sidecar selects.
+// One row of the report: workloads of one namespace that share one verdict
+// (the same proxy, capture, revision and Sidecar). A namespace without
+// workload manifests has one row for its pods as a whole, plus one per
+// workload-scoped Sidecar for the pods it would select.
 struct Scope {
   std::string ns;
-  const Sidecar* sidecar = nullptr;  // the applicable Sidecar; null: none
-  bool workload_scoped = false;
+  std::vector<const Workload*> workloads;  // empty: the namespace's pods (no manifests)
+  // No workload manifests: the pods a workload-scoped Sidecar would select
+  // (reported, but not counted in the namespace's answer).
+  bool hypothetical = false;
   bool namespace_known = true;  // false: asked about a namespace no input names
+  istio::PodProxy proxy;
+  istio::Capture capture;
+  std::uint32_t registry = 0;  // EgressAnalysis::registry(i): the proxy's revision
+  bool dns_capture = false;
+  const Sidecar* sidecar = nullptr;  // the applicable Sidecar; null: none
+  istio::SidecarOrigin sidecar_origin = istio::SidecarOrigin::kNone;
+  std::size_t defaults = 0;     // competing default Sidecars (Istio applies the oldest)
+  bool workload_scoped = false;  // the Sidecar has a workloadSelector
   OutboundMode mode = OutboundMode::kAllowAny;
   istio::ModeOrigin mode_source = istio::ModeOrigin::kIstioDefault;
-  // Hosts imported from ServiceEntries exported to every namespace; rows with
-  // the same import filter share one list.
+  // Imports from services visible to every namespace; rows with the same
+  // import filter share one list.
   std::shared_ptr<const std::vector<HostRef>> shared;
-  // Hosts imported from ServiceEntries exported to this namespace by name
-  // (or by "." / the mesh default), and "."-imports of shared ones.
+  // Imports from services visible to this namespace by name, "."-imports,
+  // and the destinations of imported VirtualServices.
   std::vector<HostRef> own;
+  std::vector<istio::ImportedVs> virtual_services;
+
+  bool mediated() const { return proxy.proxy == istio::Proxy::kSidecar; }
+  // No proxy or ambient: Istio does not hold its egress.
+  bool unmediated() const {
+    return proxy.proxy == istio::Proxy::kNone || proxy.proxy == istio::Proxy::kAmbient;
+  }
+  bool gateway() const { return proxy.proxy == istio::Proxy::kGateway; }
+  // "Deployment/web, StatefulSet/db", or "" for the namespace's pods.
+  std::string WorkloadNames(std::size_t shown = 5) const;
 };
 
-// ---- --from/--to: why a host is (not) reachable, as data ----
-// Each step names what decides one link and points at the manifest line that
-// decides it; src/report/egress_report.h renders the sentences.
-
-enum class StepKind {
-  // The chain, in the order a person checks it.
-  kNamespaceUnknown,       // no input names the namespace
-  kSeveralDefaults,        // `count` default Sidecars; `sidecar`: the one used
-  kModeBySidecar,          // `sidecar` sets `mode`
-  kModeBySidecarUnset,     // `sidecar` has outboundTrafficPolicy without a mode
-  kModeByMesh,             // `mesh_source` sets `mode`
-  kModeMeshUnset,          // `mesh_source` leaves it unset: Istio's default
-  kModeNoMeshConfig,       // no mesh config: Istio's default
-  kNotInRegistry,          // no ServiceEntry lists the host
-  kMeshInternal,           // `service_entry` lists it as MESH_INTERNAL
-  kListed,                 // `service_entry`'s hosts[`host`] lists or covers it
-  kExportToList,           // its exportTo includes the namespace (`included`) or not
-  kExportMeshDefault,      // no or empty exportTo: the mesh default does, or not
-  kNoSidecar,              // no Sidecar applies: it imports everything exported
-  kSidecarImportsAll,      // `sidecar` has no egress hosts
-  kSidecarImportsThrough,  // `sidecar`'s egress_hosts[`egress_host`] imports it
-  kSidecarDoesNotImport,   // none of `sidecar`'s egress hosts selects it
-  kImportsButNotExported,  // egress_hosts[`egress_host`] selects it, not exported here
-  kMoreServiceEntries,     // `count` more ServiceEntries list the host
-  // Changes that flip the answer.
-  kSetSidecarMode,     // REGISTRY_ONLY in `sidecar`; `mode`: the mesh's
-  kSetMeshMode,        // REGISTRY_ONLY at `mesh_source`
-  kAddMeshMode,        // no source sets the mode: add it
-  kAddDefaultSidecar,  // one that does not select `service_entry`'s host
-  kGiveEgressHosts,    // `sidecar` has none: give it some that do not select it
-  kRemoveEgressHost,   // remove `sidecar`'s egress_hosts[`egress_host`]
-  kReplaceEgressHost,  // the entry is a wildcard: replace it
-  kNarrowExport,       // export `service_entry` only where needed
-  kRemoveHost,         // remove hosts[`host`] from `service_entry`
-  kAddServiceEntry,    // no ServiceEntry lists the host: add one
-  kAddToExport,        // add the namespace to `service_entry`'s exportTo
-  kAddEgressHost,      // add the host to `sidecar`'s egress hosts
-  // The namespace's workload-scoped Sidecars, which answer for their workloads.
-  kWorkloadSidecar,    // `sidecar` in `mode`: the host `reachable` for them or not
-};
-
-// How a change relates to the one before it.
-enum class Relation {
-  kNone,
-  kAlternative,  // another way to the same end ("Or ...")
-  kAlsoNeeded,   // needed besides the change before it ("Then also ...")
-};
-
-struct Step {
-  StepKind kind = StepKind::kNamespaceUnknown;
-  Location loc;  // invalid: nothing in the inputs to point at
-  const ServiceEntry* service_entry = nullptr;
-  std::uint32_t host = 0;                  // index into service_entry->hosts
-  const Sidecar* sidecar = nullptr;
-  std::optional<std::size_t> egress_host;  // index into sidecar->egress_hosts
-  std::optional<std::size_t> mesh_source;  // index into MeshModel::mesh_sources
-  OutboundMode mode = OutboundMode::kAllowAny;
-  std::size_t count = 0;
-  bool included = false;     // kExport*: the export includes the namespace
-  bool reachable = false;    // kWorkloadSidecar
-  bool import_too = false;   // kAddServiceEntry, kAddToExport: the Sidecar must import it too
-  Relation relation = Relation::kNone;
-};
-
-struct Explanation {
-  std::string ns;
-  std::string host;
+// How a row reaches one host:port (or why it does not).
+struct Verdict {
+  enum class Via : std::uint8_t {
+    kNone,           // not reachable
+    kNoProxy,        // no sidecar: Istio does not mediate (any host, any port)
+    kAmbient,        // ambient: ztunnel does not apply Sidecars or REGISTRY_ONLY
+    kCaptureBypass,  // the sidecar never sees it (capture annotations or values)
+    kRegistry,       // a listener of an imported service that lists the host
+    kPassthroughPort,  // a resolution-NONE TCP wildcard listener on the port
+    kAllowAny,       // no listener takes it; ALLOW_ANY passes it
+    kRoute,          // an imported VirtualService routes it to another service
+    kGateway,        // routed through an egress gateway that lets it out
+  };
+  enum class Block : std::uint8_t {
+    kNone,
+    kRegistryOnly,   // nothing takes it and the mode is REGISTRY_ONLY (502)
+    kHijacked,       // a 0.0.0.0:<port> TCP listener sends it to another service
+    kGatewayDenied,  // the egress gateway refuses it (no server, no route, 503, 403)
+    kGatewayRow,     // the source is a gateway, not a client
+    kNoCluster,      // a route's destination is not in the scope (503)
+  };
   bool reachable = false;
-  bool via_registry = false;  // reachable through a ServiceEntry (either mode)
-  Scope scope;
-  istio::SidecarOrigin sidecar_origin = istio::SidecarOrigin::kNone;  // of scope.sidecar
-  std::vector<Step> chain;    // why, in the order a person checks it
-  std::vector<Step> changes;  // what to change to flip the answer
-  std::vector<Step> workload_notes;  // one per workload-scoped Sidecar of the namespace
+  Via via = Via::kNone;
+  Block block = Block::kNone;
+  std::uint32_t port = 0;  // the port answered (0: no port: nothing lists the host)
+  bool port_given = false;
+  istio::Connection connection;       // what the listeners did
+  std::optional<istio::MeshRoute> route;  // the VirtualService route that took it
+  std::optional<HostRef> route_target;    // its destination in the scope
+  std::optional<istio::GatewayHop> hop;   // the egress gateway hop
+};
+
+// Ports that pass any destination, per row.
+struct OpenPort {
+  std::uint32_t port = 0;
+  enum class Why : std::uint8_t { kPassthrough, kCaptureBypass } why = Why::kPassthrough;
+  HostRef via;  // kPassthrough: the service
+};
+// A TCP port that a listener sends to one service, whatever the destination.
+struct HijackedPort {
+  std::uint32_t port = 0;
+  HostRef by;
+};
+// A VirtualService host outside the scope's services that a route sends on
+// (the port-80 virtual hosts, or a route through an egress gateway).
+struct RoutedHost {
+  std::string host;
+  std::uint32_t port = 0;
+  Verdict verdict;
 };
 
 class EgressAnalysis {
@@ -130,71 +126,197 @@ class EgressAnalysis {
 
   const MeshModel& model() const { return model_; }
 
-  // Namespace rows in name order; each is followed by the rows of its
-  // workload-scoped Sidecars (input order).
+  // Rows in namespace-name order; within a namespace, in the order of its
+  // workloads (input order), or the namespace row then one per
+  // workload-scoped Sidecar.
   const std::vector<Scope>& scopes() const { return scopes_; }
+  // The rows of one namespace (a new namespace's row when no input names it).
+  std::vector<Scope> NamespaceRows(std::string_view ns) const;
+  // The row of one workload: "NS/Kind/name"; nullopt when no such workload.
+  std::optional<Scope> WorkloadRow(std::string_view ns, std::string_view kind,
+                                   std::string_view name) const;
+  // The row for a namespace's pods without labels (what a new pod gets).
+  Scope NamespaceScope(std::string_view ns) const;
+
+  const istio::Registry& registry(std::uint32_t i) const { return *registries_[i]; }
+  const istio::Registry& RegistryOf(const Scope& s) const { return *registries_[s.registry]; }
+  const istio::RegistryService& Service(const Scope& s, const HostRef& h) const {
+    return RegistryOf(s).service(h.svc);
+  }
 
   // Hosts that many rows reach together, so reports list them once: the
-  // imports from ServiceEntries exported to every namespace, one group per
-  // distinct import filter that at least two namespace rows share (e.g. every
+  // imports from services visible to every namespace, one group per
+  // distinct import filter that at least two rows share (e.g. every
   // namespace without a restricting Sidecar). Sorted by host name.
   struct HostGroup {
     std::vector<HostRef> hosts;
-    std::size_t namespaces = 0;  // namespace rows that reach it
-    bool unfiltered = false;     // every host exported to all namespaces
+    std::uint32_t registry = 0;
+    std::size_t rows = 0;        // rows that reach it
+    std::size_t namespaces = 0;  // distinct namespaces among them
+    bool unfiltered = false;     // every host visible to all namespaces
   };
   const std::vector<HostGroup>& groups() const { return groups_; }
   // The group a row reaches (nullopt: its shared imports are its own).
   std::optional<std::size_t> GroupOf(const Scope& scope) const;
 
-  // Every host a row reaches through the registry, sorted by host name, each
-  // host once (the ServiceEntry in the row's own namespace wins, else the
-  // first by namespace/name, as Istio prefers the config namespace).
-  std::vector<HostRef> Reachable(const Scope& scope) const;
+  // Every service host a row reaches through the registry, sorted by host
+  // name, each host once (the service in the row's own namespace wins, then
+  // a Kubernetes Service, then the first by namespace/name), with the ports
+  // it imports. Only ServiceEntry hosts unless `with_kube` (Kubernetes
+  // Services are in-cluster: the report leaves them out).
+  std::vector<HostRef> Reachable(const Scope& scope, bool with_kube = false) const;
   // The same without the hosts of its group.
   std::vector<HostRef> ReachableBeyondGroup(const Scope& scope) const;
+  // Ports open to any destination, hijacked ports, routed hosts.
+  std::vector<OpenPort> OpenPorts(const Scope& scope) const;
+  std::vector<HijackedPort> HijackedPorts(const Scope& scope) const;
+  std::vector<RoutedHost> RoutedHosts(const Scope& scope) const;
 
-  // The row for a namespace's default workloads, also for a namespace that no
-  // input names (what a new namespace would get).
-  Scope NamespaceScope(std::string_view ns) const;
+  // Can the row reach `host` on `port` (0: on some port; which one is in
+  // the verdict)?
+  Verdict Answer(const Scope& scope, std::string_view host, std::uint32_t port) const;
 
-  // Is `host` (a concrete name, or a wildcard) reachable from `ns`, and why.
-  Explanation Explain(std::string_view ns, std::string_view host) const;
+  // Is `to` ("HOST" or "HOST:PORT") reachable from `from` ("NS" or
+  // "NS/Kind/name"), and why.
+  Explanation Explain(std::string_view from, std::string_view to) const;
 
-  // Does `se` count as an external registry entry here (MESH_EXTERNAL or no
-  // location, with hosts)?
-  bool Counts(const ServiceEntry& se) const { return se.IsExternal() && !se.hosts.empty(); }
-
-  const std::string& HostName(const HostRef& h) const {
-    return model_.service_entries[h.se].hosts[h.host].value;
+  const std::string& HostName(const Scope& s, const HostRef& h) const {
+    return Service(s, h).hosts[h.host];
   }
 
  private:
-  Scope MakeScope(std::string_view ns, const Sidecar* sidecar, bool workload_scoped) const;
-  std::shared_ptr<const std::vector<HostRef>> SharedFor(const Sidecar* sidecar) const;
-  std::vector<HostRef> Dedup(std::vector<HostRef> hosts, std::string_view ns) const;
+  friend class RowBuilder;
+  std::uint32_t RegistryFor(const std::string& revision);
+  Scope MakeRow(const std::string& ns, const Workload* w, const Sidecar* hypothetical) const;
+  void FillImports(Scope& s) const;
+  std::shared_ptr<const std::vector<HostRef>> SharedFor(std::uint32_t registry, const Sidecar* sc) const;
+  void BuildGroups();
+  std::vector<HostRef> Merge(const Scope& s) const;
+  std::vector<HostRef> Dedup(std::vector<HostRef> hosts, const Scope& s) const;
 
   const MeshModel& model_;
+  std::vector<std::unique_ptr<istio::Registry>> registries_;
+  std::map<std::string, std::uint32_t> registry_of_revision_;
+  // Per registry: services visible to every namespace, and to named ones.
+  struct Index {
+    std::vector<std::uint32_t> to_all;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> to_ns;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> all_by_ns;  // to_all by own namespace
+  };
+  std::vector<Index> index_;
   std::vector<Scope> scopes_;
   std::vector<HostGroup> groups_;
-  // Each group's host names, so that a row's own hosts are checked against
-  // its group in constant time (a binary search over a group of the whole
-  // mesh's exported-to-all hosts grows with the mesh).
   std::vector<std::unordered_set<std::string_view>> group_names_;
   std::unordered_map<const std::vector<HostRef>*, std::size_t> group_of_;
-
-  // ServiceEntries exported to every namespace, and to named namespaces.
-  std::vector<std::uint32_t> to_all_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> to_ns_;
-  // Hosts of the exported-to-all ones, and indexes over them.
-  std::shared_ptr<const std::vector<HostRef>> all_shared_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> shared_by_ns_;    // → positions
-  std::unordered_map<std::string, std::vector<std::uint32_t>> shared_by_host_;  // → positions
-  // Import filters computed once per Sidecar (they do not depend on the
-  // namespace except through "." entries, handled per row).
-  mutable std::unordered_map<const Sidecar*, std::shared_ptr<const std::vector<HostRef>>>
+  mutable std::map<std::pair<std::uint32_t, const Sidecar*>, std::shared_ptr<const std::vector<HostRef>>>
       shared_cache_;
 };
+
+// ---- --from/--to: why a host is (not) reachable, as data ----
+// Each step names what decides one link and points at the manifest line that
+// decides it; src/report/egress_explain.cpp renders the sentences.
+
+enum class StepKind {
+  // Who asks.
+  kNamespaceUnknown,       // no input names the namespace
+  kMembershipAssumed,      // no Namespace manifest: assumed injected
+  kProxyInjected,          // `proxy` (a sidecar): what injects it
+  kNoProxy,                // `proxy`: no sidecar, and why
+  kAmbient,                // `proxy`: ambient
+  kGatewaySource,          // the workloads are a gateway: no client egress
+  kCaptureBypass,          // the port or public addresses bypass the proxy
+  kSeveralDefaults,        // `count` default Sidecars; `sidecar`: the one Istio applies
+  kSidecarSelects,         // `sidecar`'s workloadSelector selects the workloads
+  // The mode.
+  kModeBySidecar, kModeBySidecarUnset, kModeByMesh, kModeMeshUnset, kModeNoMeshConfig,
+  // The registry.
+  kNotInRegistry,          // no service lists the host
+  kListed,                 // `service`'s hosts[`host`] lists or covers it
+  kAlias,                  // `service` is an ExternalName alias of the host looked up
+  kExportToList,           // its exportTo includes the namespace (`included`) or not
+  kExportMeshDefault,      // no or empty exportTo: the mesh default does, or not
+  kExportVisibility,       // serviceEntryVisibility narrows it
+  kNoSidecar,              // no Sidecar applies: it imports everything exported
+  kSidecarImportsAll,      // `sidecar` has no egress listeners
+  kSidecarImportsThrough,  // `sidecar`'s egress_hosts[`egress_host`] imports it
+  kSidecarDoesNotImport,   // none of `sidecar`'s egress hosts selects it
+  kSidecarExcludes,        // egress_hosts[`egress_host`] (a "~" entry) excludes it
+  kImportsButNotExported,  // egress_hosts[`egress_host`] selects it, not exported here
+  kPortNotListed,          // `service` has no port `port` (or it was trimmed)
+  kNoPorts,                // `service` has no ports: no listener
+  kListenerPort,           // egress listener of `egress_host` has a port the service lacks
+  kMoreServiceEntries,     // `count` more services list the host
+  // The listeners.
+  kListener,               // `service` port `port_index` gives `listener` on `port`
+  kPassthroughListener,    // `service` port opens `port` to every destination
+  kHijackedBy,             // `service` takes every TCP connection on `port`
+  kPortHasListenerNoMatch, // a listener on `port` does not take the host: the mode decides
+  kVsDestinationImported,  // `service` is imported as a destination of `vs`
+  kVsRoute,                // `vs` routes the host on `port` to `dest_host`
+  kVsPort80Host,           // `vs` host outside the registry, on port 80 only
+  kGatewayServer,          // `gateway` server on `port` lists the host (or not: !included)
+  kGatewayVs,              // `vs` bound to the gateway routes it (or none: !included)
+  kGatewayCluster,         // the destination is visible in the gateway namespace (or not)
+  kGatewayAuthz,           // `policy` allows or denies (`included` = allowed)
+  kAuthzAssumed,           // a condition was assumed to hold
+  // Changes that flip the answer.
+  kSetSidecarMode, kSetMeshMode, kAddMeshMode, kAddDefaultSidecar, kGiveEgressHosts,
+  kRemoveEgressHost, kReplaceEgressHost, kNarrowExport, kRemoveHost, kAddServiceEntry,
+  kAddToExport, kAddEgressHost, kInjectSidecar, kAddPort, kRemoveBypass, kFixPassthrough,
+  kDenyAtGateway, kAllowAtGateway, kExportToGateway,
+  // The other rows of the namespace.
+  kOtherRow,  // `row_index` of the namespace: reachable or not
+};
+
+enum class Relation { kNone, kAlternative, kAlsoNeeded };
+
+struct Step {
+  StepKind kind = StepKind::kNamespaceUnknown;
+  Location loc;  // invalid: nothing in the inputs to point at
+  const istio::RegistryService* service = nullptr;
+  std::uint32_t host = 0;                  // index into service->hosts
+  const Sidecar* sidecar = nullptr;
+  std::optional<std::size_t> egress_host;  // index into sidecar->egress_hosts
+  std::optional<std::size_t> mesh_source;  // index into MeshModel::mesh_sources
+  OutboundMode mode = OutboundMode::kAllowAny;
+  std::size_t count = 0;
+  std::uint32_t port = 0;
+  std::uint32_t port_index = 0;
+  istio::PortListener listener = istio::PortListener::kNone;
+  istio::PodProxy proxy;
+  const VirtualService* vs = nullptr;
+  const Route* route = nullptr;
+  const RouteDestination* dest = nullptr;
+  const Gateway* gateway = nullptr;
+  const AuthorizationPolicy* policy = nullptr;
+  std::size_t row_index = 0;  // kOtherRow: into Explanation::rows
+  bool included = false;
+  bool reachable = false;
+  bool import_too = false;
+  Relation relation = Relation::kNone;
+};
+
+struct Explanation {
+  std::string ns;
+  std::string host;
+  std::uint32_t port = 0;  // asked; 0: some port
+  std::string workload;    // "Kind/name" when asked about one workload
+  bool reachable = false;
+  bool via_registry = false;  // reachable through a registry service (either mode)
+  bool unknown_workload = false;  // --from NS/Kind/name names no workload
+  Scope scope;                // the row explained
+  Verdict verdict;            // its answer
+  std::vector<Scope> rows;    // every row of the namespace (namespace questions)
+  std::vector<Verdict> row_verdicts;
+  std::size_t explained = 0;  // the row of `rows` explained in full
+  istio::SidecarOrigin sidecar_origin = istio::SidecarOrigin::kNone;
+  std::vector<Step> chain;
+  std::vector<Step> changes;
+  std::vector<Step> workload_notes;  // one per other row of the namespace
+};
+
+// "host" or "host:port" (a port of 1-65535); nullopt when malformed.
+std::optional<std::pair<std::string, std::uint32_t>> ParseTarget(std::string_view to);
 
 // ---- Egress policy (--policy FILE) ----
 
@@ -216,14 +338,8 @@ std::string CheckHostPattern(std::string_view pattern);
 
 class CompiledPolicy {
  public:
-  // Some entry matches the namespace and allows `host` (Istio's SubsetOf: a
-  // wildcard host must be covered by an equal or wider wildcard).
   bool Allows(std::string_view ns, std::string_view host) const;
-  // Some entry matching the namespace allows "*" (any host): needed by
-  // ALLOW_ANY namespaces.
   bool AllowsAnyHost(std::string_view ns) const;
-  // The same in two steps, for many hosts of one namespace: the entries whose
-  // namespace pattern matches, then the host check against those.
   std::vector<std::uint32_t> EntriesFor(std::string_view ns) const;
   bool AllowsWith(const std::vector<std::uint32_t>& entries, std::string_view host) const;
   bool AnyHostWith(const std::vector<std::uint32_t>& entries) const;

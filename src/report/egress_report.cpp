@@ -1,3 +1,6 @@
+// The text of `meshlint egress`: the mesh, the host groups, then each
+// namespace's rows (workloads that share a verdict). Namespaces whose
+// blocks are identical are printed once under the list of their names.
 #include "report/egress_report.h"
 
 #include <algorithm>
@@ -5,35 +8,32 @@
 #include <sstream>
 
 #include "report/egress_common.h"
-#include "report/json_common.h"
+#include "report/egress_explain.h"
 #include "report/report.h"
 
 namespace meshlint {
 
-using egress_detail::At;
-using egress_detail::Position;
-using egress_detail::Qualified;
-using report_detail::Json;
 using egress::EgressAnalysis;
-using egress::HostRef;
-using istio::ModeOrigin;
 using egress::Scope;
+using egress_detail::At;
+using egress_detail::PolicyView;
+using egress_detail::PortsText;
+using egress_detail::Qualified;
+using istio::HostRef;
+using istio::ModeOrigin;
 
 namespace {
 
-// "REGISTRY_ONLY (mesh config, istio.yaml:9:13)"
+// "REGISTRY_ONLY (mesh config)"
 std::string ModeText(const MeshModel& model, const Scope& s) {
   std::string out(OutboundModeName(s.mode));
   switch (s.mode_source) {
     case ModeOrigin::kSidecar:
-      out += " (set by the Sidecar, " + At(model, istio::EffectiveOutbound(model, s.sidecar).loc) + ")";
+      out += " (set by the Sidecar, " +
+             At(model, istio::EffectiveOutbound(model, s.sidecar, s.proxy.revision).loc) + ")";
       break;
-    case ModeOrigin::kMesh:
-      out += " (mesh config)";
-      break;
-    case ModeOrigin::kIstioDefault:
-      out += " (Istio default: no mesh config sets it)";
-      break;
+    case ModeOrigin::kMesh: out += " (mesh config)"; break;
+    case ModeOrigin::kIstioDefault: out += " (Istio default: no mesh config sets it)"; break;
   }
   return out;
 }
@@ -41,59 +41,52 @@ std::string ModeText(const MeshModel& model, const Scope& s) {
 std::string SidecarText(const MeshModel& model, const Scope& s) {
   if (!s.sidecar) return "no Sidecar: imports everything exported to it";
   std::string out = "Sidecar " + TerminalSafe(Qualified(s.sidecar->meta.ref));
-  if (!s.workload_scoped && s.sidecar->meta.ref.ns != s.ns) out += " (root namespace default)";
+  if (s.sidecar_origin == istio::SidecarOrigin::kRootDefault) out += " (root namespace default)";
   out += " (" + At(model, s.sidecar->meta.anchor()) + ")";
-  if (s.sidecar->egress_hosts.empty()) out += ", no egress hosts: imports everything exported to it";
+  if (s.sidecar->egress.empty()) out += ", no egress listeners: imports everything exported to it";
   return out;
 }
 
-const char* SourceName(ModeOrigin s) {
-  switch (s) {
-    case ModeOrigin::kSidecar: return "sidecar";
-    case ModeOrigin::kMesh: return "mesh";
-    case ModeOrigin::kIstioDefault: return "istio-default";
+// "sidecar (namespace newguy is labelled istio-injection=enabled)".
+std::string ProxyText(const MeshModel& model, const Scope& s) {
+  // Names and label values come from the inputs: made safe for a terminal.
+  const std::string reason = TerminalSafe(egress_detail::ProxyReasonText(model, s.ns, s.proxy));
+  const std::string at = At(model, s.proxy.loc);
+  const std::string where = at.empty() ? "" : ", " + at;
+  switch (s.proxy.proxy) {
+    case istio::Proxy::kSidecar:
+      if (s.proxy.reason == istio::ProxyReason::kAssumedInjected)
+        return "sidecar ASSUMED (no Namespace manifest in the inputs)";
+      return "sidecar" + std::string(s.proxy.revision.empty() ? "" : " of revision " + TerminalSafe(s.proxy.revision));
+    case istio::Proxy::kNone: return "NO PROXY (" + reason + where + ")";
+    case istio::Proxy::kAmbient: return "AMBIENT (" + reason + where + ")";
+    case istio::Proxy::kGateway: return "an Istio gateway (it routes what its Gateway servers accept)";
   }
-  return "mesh";
+  return "";
 }
 
-// The policy's verdicts, computed once per distinct set of matching entries.
-class PolicyView {
- public:
-  PolicyView(const EgressAnalysis& a, const egress::CompiledPolicy* p) : a_(a), p_(p) {}
-  bool active() const { return p_ != nullptr; }
-  bool Allows(const std::string& ns, const HostRef& h) {
-    return !p_ || p_->AllowsWith(Entries(ns), a_.HostName(h));
-  }
-  bool AllowsAnyHost(const std::string& ns) { return !p_ || p_->AnyHostWith(Entries(ns)); }
-
- private:
-  const std::vector<std::uint32_t>& Entries(const std::string& ns) {
-    auto it = cache_.find(ns);
-    if (it == cache_.end()) it = cache_.emplace(ns, p_->EntriesFor(ns)).first;
-    return it->second;
-  }
-  const EgressAnalysis& a_;
-  const egress::CompiledPolicy* p_;
-  std::map<std::string, std::vector<std::uint32_t>> cache_;
-};
-
-void HostTable(std::ostream& out, const EgressAnalysis& a, const std::vector<HostRef>& hosts,
+void HostTable(std::ostream& out, const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& hosts,
                const std::string& indent, const std::vector<std::string>& marks) {
-  std::size_t width = 0, se_width = 0;
+  std::size_t width = 0, se_width = 0, port_width = 0;
   for (const HostRef& h : hosts) {
-    width = std::max(width, a.HostName(h).size());
-    se_width = std::max(se_width, Qualified(a.model().service_entries[h.se].meta.ref).size());
+    width = std::max(width, a.HostName(s, h).size());
+    se_width = std::max(se_width, Qualified(a.Service(s, h).meta->ref).size());
+    port_width = std::max(port_width, PortsText(a.Service(s, h), h.ports).size());
   }
   width = std::min<std::size_t>(width, 48);
   se_width = std::min<std::size_t>(se_width, 48);
+  port_width = std::min<std::size_t>(port_width, 24);
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     const HostRef& h = hosts[i];
-    const ServiceEntry& se = a.model().service_entries[h.se];
-    std::string host = TerminalSafe(a.HostName(h));
-    std::string name = TerminalSafe(Qualified(se.meta.ref));
+    const istio::RegistryService& svc = a.Service(s, h);
+    std::string host = TerminalSafe(a.HostName(s, h));
+    std::string name = TerminalSafe(Qualified(svc.meta->ref));
+    std::string ports = PortsText(svc, h.ports);
     host.resize(std::max(host.size(), width), ' ');
     name.resize(std::max(name.size(), se_width), ' ');
-    std::string line = indent + host + "  " + name + "  " + At(a.model(), se.hosts[h.host].loc);
+    ports.resize(std::max(ports.size(), port_width), ' ');
+    std::string line = indent + host + "  " + name + "  " + ports + "  " + At(a.model(), svc.host_locs[h.host]);
+    if (svc.mesh_internal) line += "  (MESH_INTERNAL)";
     if (i < marks.size() && !marks[i].empty()) line += "  " + marks[i];
     out << line << '\n';
   }
@@ -121,31 +114,106 @@ void WrapNames(std::ostream& out, const std::vector<std::string>& names, const s
   if (line.size() > indent.size()) out << line << '\n';
 }
 
-// Host groups: listed once, referred to by the namespaces that reach them.
+// Host groups: listed once, referred to by the rows that reach them.
 void WriteHostGroups(std::ostream& out, const EgressAnalysis& a, PolicyView& policy) {
   std::vector<std::map<std::size_t, std::vector<std::string>>> denied(a.groups().size());
   if (policy.active()) {
     for (const Scope& s : a.scopes()) {
       auto g = a.GroupOf(s);
       if (!g) continue;
-      const std::string name =
-          s.workload_scoped ? s.ns + "/" + s.sidecar->meta.ref.name + " workloads" : s.ns;
       const auto& hosts = a.groups()[*g].hosts;
       for (std::size_t k = 0; k < hosts.size(); ++k)
-        if (!policy.Allows(s.ns, hosts[k])) denied[*g][k].push_back(name);
+        if (!policy.Allows(s, hosts[k])) denied[*g][k].push_back(s.ns);
     }
   }
   for (std::size_t g = 0; g < a.groups().size(); ++g) {
     const auto& group = a.groups()[g];
     out << "\nHost group " << g + 1 << ": " << group.hosts.size() << " host"
-        << (group.hosts.size() == 1 ? "" : "s") << " exported to every namespace, reached by "
-        << group.namespaces << " namespaces"
+        << (group.hosts.size() == 1 ? "" : "s") << " visible to every namespace, reached by "
+        << group.namespaces << " namespace" << (group.namespaces == 1 ? "" : "s")
+        << (group.rows != group.namespaces ? " (" + std::to_string(group.rows) + " workload groups)" : "")
         << (group.unfiltered ? "" : " through the same Sidecar egress hosts") << ":\n";
     std::vector<std::string> marks(group.hosts.size());
-    for (const auto& [k, names] : denied[g])
+    for (auto& [k, names] : denied[g]) {
+      names.erase(std::unique(names.begin(), names.end()), names.end());
       marks[k] = "NOT ALLOWED by policy for " + NameList(names, 5);
-    HostTable(out, a, group.hosts, "  ", marks);
+    }
+    Scope probe;
+    probe.registry = group.registry;
+    HostTable(out, a, probe, group.hosts, "  ", marks);
   }
+}
+
+// The lines about one row after its heading.
+void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s, const EgressReportOptions& o,
+             PolicyView& policy, const std::string& indent) {
+  const MeshModel& model = a.model();
+  if (s.unmediated()) {
+    os << indent << "any host, any port: Istio does not mediate it";
+    if (!policy.AllowsAnyHost(s.ns)) os << "  NOT ALLOWED by policy (no \"*\" for it)";
+    os << '\n';
+    return;
+  }
+  if (s.gateway()) return;
+  if (s.capture.CapturesNone()) os << indent << "any host: the pods' traffic capture lets public addresses bypass the proxy\n";
+  if (AllowsAny(s.mode)) {
+    os << indent << "any external host (" << OutboundModeName(s.mode) << ")";
+    if (!policy.AllowsAnyHost(s.ns)) os << "  NOT ALLOWED by policy (no \"*\" for it)";
+    os << '\n';
+  }
+  const std::optional<std::size_t> group = o.expand ? std::nullopt : a.GroupOf(s);
+  if (group)
+    os << indent << "+ host group " << *group + 1 << " (" << a.groups()[*group].hosts.size() << " host"
+       << (a.groups()[*group].hosts.size() == 1 ? "" : "s") << ")\n";
+  const std::vector<HostRef> hosts = o.expand ? a.Reachable(s) : a.ReachableBeyondGroup(s);
+  std::vector<std::string> marks;
+  for (const HostRef& h : hosts) marks.push_back(policy.Allows(s, h) ? "" : "NOT ALLOWED by policy");
+  HostTable(os, a, s, hosts, indent, marks);
+  for (const egress::OpenPort& p : a.OpenPorts(s)) {
+    os << indent << "any host on port " << p.port << ": ";
+    if (p.why == egress::OpenPort::Why::kPassthrough) {
+      const istio::RegistryService& svc = a.Service(s, p.via);
+      os << "ServiceEntry " << TerminalSafe(Qualified(svc.meta->ref))
+         << " (resolution NONE, no addresses) opens it to every destination ("
+         << At(model, svc.host_locs[p.via.host]) << ")\n";
+    } else {
+      os << "excludeOutboundPorts bypasses the proxy (" << At(model, s.capture.exclude_ports_loc) << ")\n";
+    }
+  }
+  for (const egress::HijackedPort& p : a.HijackedPorts(s))
+    os << indent << "port " << p.port << ": every TCP connection goes to " << TerminalSafe(a.HostName(s, p.by))
+       << " (" << TerminalSafe(egress_detail::ServiceName(a.Service(s, p.by))) << ", no address)\n";
+  for (const egress::RoutedHost& r : a.RoutedHosts(s)) {
+    os << indent << "route " << TerminalSafe(r.host) << ":" << r.port << " -> "
+       << TerminalSafe(r.verdict.route->dest->host.value);
+    if (r.verdict.hop) os << " (egress gateway " << TerminalSafe(Qualified(r.verdict.hop->gateway->meta.ref)) << ")";
+    os << ": " << (r.verdict.reachable ? "reachable" : "NOT reachable") << '\n';
+  }
+  if (hosts.empty() && !group && !AllowsAny(s.mode) && !s.capture.CapturesNone())
+    os << indent << "no external host\n";
+}
+
+// One namespace's block, without its name.
+std::string NamespaceBlock(const EgressAnalysis& a, const std::vector<const Scope*>& rows,
+                           const EgressReportOptions& o, PolicyView& policy) {
+  const MeshModel& model = a.model();
+  std::ostringstream body;
+  const bool one = rows.size() == 1;
+  for (const Scope* s : rows) {
+    const std::string label = egress_detail::RowLabel(model, *s);
+    std::string head = (one ? "" : "  " + TerminalSafe(label) + ":") ;
+    std::string line = ProxyText(model, *s);
+    if (s->mediated()) line += "; mode " + ModeText(model, *s) + "; " + SidecarText(model, *s);
+    if (one) {
+      if (!s->workloads.empty()) body << "  " << TerminalSafe(label) << ": " << line << "\n";
+      else body << "  " << line << "\n";
+      RowBody(body, a, *s, o, policy, "  ");
+    } else {
+      body << head << " " << line << "\n";
+      RowBody(body, a, *s, o, policy, "    ");
+    }
+  }
+  return body.str();
 }
 
 }  // namespace
@@ -154,9 +222,9 @@ std::size_t CountPolicyViolations(const EgressAnalysis& a, const egress::Compile
   PolicyView view(a, &policy);
   std::size_t n = 0;
   for (const Scope& s : a.scopes()) {
-    if (AllowsAny(s.mode) && !view.AllowsAnyHost(s.ns)) ++n;
+    if (egress_detail::ReachesAnyHost(s) && !view.AllowsAnyHost(s.ns)) ++n;
     for (const HostRef& h : a.Reachable(s))
-      if (!view.Allows(s.ns, h)) ++n;
+      if (!view.Allows(s, h)) ++n;
   }
   return n;
 }
@@ -164,10 +232,6 @@ std::size_t CountPolicyViolations(const EgressAnalysis& a, const egress::Compile
 void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressReportOptions& o) {
   const MeshModel& model = a.model();
   PolicyView policy(a, o.policy);
-  auto group_of = [&](const Scope& s) -> std::optional<std::size_t> {
-    return o.expand ? std::nullopt : a.GroupOf(s);
-  };
-
   const istio::OutboundDecision mesh = istio::MeshOutbound(model);
   out << "Mesh outbound mode: " << OutboundModeName(mesh.mode);
   if (mesh.origin == ModeOrigin::kMesh) {
@@ -177,55 +241,26 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
     out << " (Istio's default: no mesh config in the inputs sets it)";
   }
   out << "\nRoot namespace: " << TerminalSafe(model.mesh.root_namespace) << "\n";
-
-  std::size_t namespaces = 0, workload_rows = 0;
-  for (const Scope& s : a.scopes()) (s.workload_scoped ? workload_rows : namespaces)++;
-  out << namespaces << " namespace" << (namespaces == 1 ? "" : "s") << ", " << workload_rows
-      << " workload-scoped Sidecar" << (workload_rows == 1 ? "" : "s") << "\n";
-
+  out << "Istio version modelled: " << model.istio_version.ToString() << "\n";
+  std::size_t namespaces = 0;
+  for (std::size_t i = 0; i < a.scopes().size(); ++i)
+    if (i == 0 || a.scopes()[i].ns != a.scopes()[i - 1].ns) ++namespaces;
+  out << namespaces << " namespace" << (namespaces == 1 ? "" : "s") << ", " << a.scopes().size()
+      << " workload group" << (a.scopes().size() == 1 ? "" : "s") << "\n";
   if (!o.expand) WriteHostGroups(out, a, policy);
-
-  // Each namespace's block (its row and its workload-scoped Sidecars' rows) is
-  // rendered without the namespace's name; namespaces with identical blocks
-  // are printed once, under the list of their names.
-  auto row = [&](std::ostream& os, const Scope& s, const std::string& indent) {
-    std::vector<HostRef> hosts = o.expand ? a.Reachable(s) : a.ReachableBeyondGroup(s);
-    if (AllowsAny(s.mode)) {
-      os << indent << "any external host (" << OutboundModeName(s.mode) << ")";
-      if (!policy.AllowsAnyHost(s.ns)) os << "  NOT ALLOWED by policy (no \"*\" for it)";
-      os << '\n';
-    }
-    if (auto g = group_of(s))
-      os << indent << "+ host group " << *g + 1 << " (" << a.groups()[*g].hosts.size() << " host"
-         << (a.groups()[*g].hosts.size() == 1 ? "" : "s") << ")\n";
-    std::vector<std::string> marks;
-    for (const HostRef& h : hosts)
-      marks.push_back(policy.Allows(s.ns, h) ? "" : "NOT ALLOWED by policy");
-    HostTable(os, a, hosts, indent, marks);
-    if (hosts.empty() && !group_of(s) && !AllowsAny(s.mode))
-      os << indent << "no external host\n";
-  };
 
   std::vector<std::pair<std::string, std::vector<std::string>>> blocks;
   std::map<std::string, std::size_t> block_index;
   const auto& scopes = a.scopes();
-  for (std::size_t i = 0; i < scopes.size(); ++i) {
-    const Scope& s = scopes[i];
-    if (s.workload_scoped) continue;
-    std::ostringstream body;
-    body << "  mode " << ModeText(model, s) << "; " << SidecarText(model, s) << "\n";
-    row(body, s, "  ");
-    for (std::size_t j = i + 1; j < scopes.size() && scopes[j].workload_scoped; ++j) {
-      const Scope& w = scopes[j];
-      body << "  workloads of Sidecar " << TerminalSafe(Qualified(w.sidecar->meta.ref)) << " ("
-           << At(model, w.sidecar->selector_loc.valid() ? w.sidecar->selector_loc
-                                                        : w.sidecar->meta.anchor())
-           << "): mode " << ModeText(model, w) << "\n";
-      row(body, w, "    ");
-    }
-    auto [it, fresh] = block_index.try_emplace(body.str(), blocks.size());
-    if (fresh) blocks.push_back({body.str(), {}});
-    blocks[it->second].second.push_back(s.ns);
+  for (std::size_t i = 0; i < scopes.size();) {
+    std::vector<const Scope*> rows;
+    std::size_t j = i;
+    for (; j < scopes.size() && scopes[j].ns == scopes[i].ns; ++j) rows.push_back(&scopes[j]);
+    const std::string body = NamespaceBlock(a, rows, o, policy);
+    auto [it, fresh] = block_index.try_emplace(body, blocks.size());
+    if (fresh) blocks.push_back({body, {}});
+    blocks[it->second].second.push_back(scopes[i].ns);
+    i = j;
   }
   for (const auto& [body, names] : blocks) {
     out << '\n';
@@ -238,89 +273,6 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
     }
     out << body;
   }
-}
-
-namespace {
-
-Json HostList(const EgressAnalysis& a, const std::vector<HostRef>& hosts, PolicyView& policy,
-              const std::string& ns) {
-  Json list = Json::array();
-  for (const HostRef& h : hosts) {
-    Json j = {{"host", a.HostName(h)},
-              {"serviceEntry", Qualified(a.model().service_entries[h.se].meta.ref)}};
-    if (policy.active()) j["allowed"] = policy.Allows(ns, h);
-    list.push_back(std::move(j));
-  }
-  return list;
-}
-
-Json ScopeJson(const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& hosts,
-               PolicyView& policy, bool workload) {
-  Json j;
-  if (workload) {
-    j["sidecar"] = Qualified(s.sidecar->meta.ref);
-  } else {
-    j["name"] = s.ns;
-  }
-  // The interface names two values: the dynamic-DNS variant passes any host too.
-  j["outboundTrafficPolicy"] = AllowsAny(s.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
-  j["outboundTrafficPolicySource"] = SourceName(s.mode_source);
-  if (!workload) j["sidecar"] = s.sidecar ? Json(Qualified(s.sidecar->meta.ref)) : Json(nullptr);
-  j["external"] = HostList(a, hosts, policy, s.ns);
-  if (policy.active() && AllowsAny(s.mode)) j["anyHostAllowed"] = policy.AllowsAnyHost(s.ns);
-  return j;
-}
-
-}  // namespace
-
-namespace {
-
-// `text` (a dumped JSON value) shifted right by `spaces`, as it would appear
-// nested that deep in one document. JSON strings hold no raw line breaks.
-std::string Nested(const std::string& text, int spaces) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out.append(static_cast<std::size_t>(spaces), ' ');
-  }
-  return out;
-}
-
-}  // namespace
-
-void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressReportOptions& o) {
-  const MeshModel& model = a.model();
-  PolicyView policy(a, o.policy);
-  Json mesh;
-  const istio::OutboundDecision outbound = istio::MeshOutbound(model);
-  mesh["outboundTrafficPolicy"] = AllowsAny(outbound.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
-  mesh["setAt"] =
-      outbound.origin == ModeOrigin::kMesh ? Position(model, outbound.loc) : Json(nullptr);
-  mesh["rootNamespace"] = model.mesh.root_namespace;
-  // Streamed one namespace at a time: the document lists every reachable host
-  // of every namespace (millions of entries in a large mesh), and building it
-  // whole in memory would cost gigabytes. The bytes are those of one dump.
-  out << "{\n  \"mesh\": " << Nested(report_detail::Dump(mesh, 2), 2) << ",\n  \"namespaces\": [";
-  bool first = true;
-  const auto& scopes = a.scopes();
-  for (std::size_t i = 0; i < scopes.size(); ++i) {
-    const Scope& s = scopes[i];
-    if (s.workload_scoped) continue;
-    // JSON is an interface: `external` always lists every reachable registry
-    // host (host groups only shorten the text report).
-    auto row = [&](const Scope& r, bool workload) {
-      return ScopeJson(a, r, a.Reachable(r), policy, workload);
-    };
-    Json j = row(s, false);
-    Json workloads = Json::array();
-    for (std::size_t k = i + 1; k < scopes.size() && scopes[k].workload_scoped; ++k)
-      workloads.push_back(row(scopes[k], true));
-    j["workloadSidecars"] = std::move(workloads);
-    out << (first ? "\n    " : ",\n    ") << Nested(report_detail::Dump(j, 2), 4);
-    first = false;
-  }
-  out << (first ? "]" : "\n  ]") << "\n}\n";
 }
 
 }  // namespace meshlint

@@ -1,0 +1,58 @@
+// serviceentry-tcp-wildcard-port: a ServiceEntry whose TCP port Istio turns
+// into a wildcard passthrough listener. With resolution NONE, no addresses,
+// no endpoints and no workloadSelector, a TCP-ish port (TCP, Mongo, Redis,
+// MySQL, or no protocol) becomes 0.0.0.0:<port> on every sidecar that
+// imports the ServiceEntry, and its cluster is ORIGINAL_DST: every
+// destination on that port passes, even under REGISTRY_ONLY
+// (pilot/pkg/networking/core/listener.go buildSidecarOutboundListener).
+// The semantics unit decides which ports qualify (istio::ListenerFor), so
+// the finding and `meshlint egress` cannot disagree.
+#include <string>
+
+#include "rules/rules.h"
+#include "semantics/istio.h"
+#include "semantics/listeners.h"
+
+namespace meshlint::rules {
+
+namespace {
+
+std::string Message(const ServiceEntry& se, const istio::ServicePort& port) {
+  return "ServiceEntry '" + se.meta.ref.ns + "/" + se.meta.ref.name + "' has resolution NONE, no " +
+         "addresses and no endpoints, so port " + std::to_string(port.number) + " (" +
+         std::string(istio::ProtocolName(port.protocol)) +
+         ") becomes a listener on 0.0.0.0:" + std::to_string(port.number) +
+         " in every sidecar it is exported to, which passes connections to any destination on "
+         "that port, even under REGISTRY_ONLY. Add the destination's addresses (CIDRs), or use "
+         "resolution DNS for a named host.";
+}
+
+}  // namespace
+
+void CheckServiceEntryTcpWildcardPort(const MeshModel& model, FindingSink& sink) {
+  // The default revision's registry: what its istiod would program.
+  const istio::Registry registry(model, "");
+  const bool dns_capture = registry.settings().dns_capture.value;
+  for (std::size_t i = 0; i < model.service_entries.size(); ++i) {
+    const std::optional<std::uint32_t> at = registry.OfServiceEntry(i);
+    if (!at) continue;  // not applied by this revision
+    const istio::RegistryService& svc = registry.service(*at);
+    const ServiceEntry& se = model.service_entries[i];
+    // CIDR addresses give a 0.0.0.0 listener too, but its filter chain
+    // matches only connections into those ranges: not every destination.
+    if (svc.has_addresses) continue;
+    for (std::size_t p = 0; p < svc.ports.size(); ++p) {
+      if (istio::ListenerFor(model, svc, svc.ports[p], dns_capture) != istio::PortListener::kPassthrough)
+        continue;
+      Diagnostic d;
+      d.loc = svc.ports[p].loc.valid() ? svc.ports[p].loc : se.meta.anchor();
+      d.object = se.meta.ref;
+      d.field = "spec.ports[" + std::to_string(p) + "]";
+      d.message = Message(se, svc.ports[p]);
+      if (se.resolution.loc.valid()) d.related.push_back({se.resolution.loc, "resolution NONE"});
+      sink.Report(std::move(d));
+    }
+  }
+}
+
+}  // namespace meshlint::rules

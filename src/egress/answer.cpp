@@ -1,0 +1,230 @@
+// One row's answer for host:port (istio-notes §5.2, steps 2–7): membership,
+// capture, the listeners of the imported services, VirtualService routes and
+// the egress gateway hop, then the outbound mode.
+#include <algorithm>
+#include <set>
+
+#include "egress/egress.h"
+
+namespace meshlint::egress {
+
+using istio::Connection;
+using istio::RegistryService;
+
+namespace {
+
+// Is some imported service named like `host` (or covering it)? Then a
+// VirtualService for it routes on that service's ports only.
+bool CoveredByImport(const istio::Registry& reg, const std::vector<HostRef>& imports,
+                     std::string_view host) {
+  return std::any_of(imports.begin(), imports.end(), [&](const HostRef& h) {
+    return istio::HostSubsetOf(host, reg.service(h.svc).hosts[h.host]);
+  });
+}
+
+Route::Kind RouteKindFor(const Connection& c, const RegistryService* svc) {
+  if (c.kind != Connection::Kind::kReached || !svc) return Route::Kind::kHttp;
+  const istio::Protocol p = svc->ports[c.port_index].protocol;
+  if (istio::IsTls(p)) return Route::Kind::kTls;
+  if (istio::IsPlainTcp(p)) return Route::Kind::kTcp;
+  return Route::Kind::kHttp;
+}
+
+}  // namespace
+
+// The answer on one port, for a mediated row.
+static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& imports,
+                          std::string_view host, std::uint32_t port) {
+  const MeshModel& model = a.model();
+  const istio::Registry& reg = a.RegistryOf(s);
+  Verdict v;
+  v.port = port;
+  if (!s.capture.Captures(port)) {
+    v.reachable = true;
+    v.via = Verdict::Via::kCaptureBypass;
+    return v;
+  }
+  v.connection = istio::Connect(model, reg, imports, host, port, s.dns_capture);
+  const Connection& c = v.connection;
+  const RegistryService* via = c.kind == Connection::Kind::kMode ? nullptr : &reg.service(c.via.svc);
+  // A VirtualService route: on the ports of a service of that name, or for
+  // a host outside the scope's services, on port 80 when an HTTP listener
+  // is there.
+  std::optional<istio::MeshRoute> route;
+  if (c.kind == Connection::Kind::kReached) {
+    route = istio::RouteRequest(model, s.virtual_services, host, port, s.ns, RouteKindFor(c, via));
+  } else if (port == 80 && !CoveredByImport(reg, imports, host) &&
+             istio::HasHttpListener(model, reg, imports, 80, s.dns_capture)) {
+    route = istio::RouteRequest(model, s.virtual_services, host, port, s.ns, Route::Kind::kHttp);
+  }
+  if (route) {
+    v.route = route;
+    const auto target = istio::ResolveDestination(model, reg, route->dest->host.value, s.ns);
+    const std::uint64_t ports = target ? istio::DestinationPorts(reg.service(*target), *route->dest) : 0;
+    if (!target || ports == 0) {
+      v.block = Verdict::Block::kNoCluster;
+      return v;
+    }
+    v.route_target = HostRef{*target, 0, ports};
+    const std::uint32_t dest_port =
+        route->dest->port.value ? static_cast<std::uint32_t>(route->dest->port.value) : port;
+    istio::GatewayHop hop = istio::ThroughGateway(model, reg, *target, dest_port, host, s.ns);
+    if (hop.outcome != istio::GatewayHop::Outcome::kNotAGateway) {
+      v.hop = hop;
+      v.reachable = hop.outcome == istio::GatewayHop::Outcome::kAllowed;
+      v.via = v.reachable ? Verdict::Via::kGateway : Verdict::Via::kNone;
+      v.block = v.reachable ? Verdict::Block::kNone : Verdict::Block::kGatewayDenied;
+      return v;
+    }
+    v.reachable = true;
+    const bool itself = c.kind == Connection::Kind::kReached && *target == c.via.svc;
+    v.via = itself ? Verdict::Via::kRegistry : Verdict::Via::kRoute;
+    return v;
+  }
+  switch (c.kind) {
+    case Connection::Kind::kReached:
+      v.reachable = true;
+      v.via = Verdict::Via::kRegistry;
+      return v;
+    case Connection::Kind::kPassthrough:
+      v.reachable = true;
+      v.via = Verdict::Via::kPassthroughPort;
+      return v;
+    case Connection::Kind::kHijacked:
+      v.block = Verdict::Block::kHijacked;
+      return v;
+    case Connection::Kind::kMode: break;
+  }
+  if (AllowsAny(s.mode)) {
+    v.reachable = true;
+    v.via = Verdict::Via::kAllowAny;
+  } else {
+    v.block = Verdict::Block::kRegistryOnly;
+  }
+  return v;
+}
+
+Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint32_t port) const {
+  Verdict v;
+  v.port = port;
+  v.port_given = port != 0;
+  if (s.gateway()) {
+    v.block = Verdict::Block::kGatewayRow;
+    return v;
+  }
+  if (s.unmediated()) {
+    v.reachable = true;
+    v.via = s.proxy.proxy == istio::Proxy::kAmbient ? Verdict::Via::kAmbient : Verdict::Via::kNoProxy;
+    return v;
+  }
+  const std::vector<HostRef> imports = Merge(s);
+  const istio::Registry& reg = RegistryOf(s);
+  // An ExternalName alias is answered as its target, if the Sidecar's hosts
+  // also match the alias name.
+  std::string target(host);
+  if (auto concrete = reg.ResolveAlias(host)) {
+    bool matched = istio::ImportsEverything(s.sidecar);
+    for (std::uint32_t i : reg.WithHost(host))
+      if (reg.service(i).resolution == istio::Resolution::kAlias &&
+          istio::SidecarImports(model_, s.sidecar, s.ns, reg.service(i), 0).entry)
+        matched = true;
+    if (matched) target = *concrete;
+  }
+  if (port != 0) {
+    Verdict one = AnswerPort(*this, s, imports, target, port);
+    one.port_given = true;
+    return one;
+  }
+  // Without a port: the ports worth trying, the host's own first.
+  std::set<std::uint32_t> tried;
+  std::vector<std::uint32_t> candidates;
+  for (const HostRef& h : imports) {
+    const RegistryService& svc = reg.service(h.svc);
+    if (!istio::HostSubsetOf(target, svc.hosts[h.host])) continue;
+    for (std::size_t i = 0; i < svc.ports.size(); ++i)
+      if (h.ports & istio::PortBit(i)) candidates.push_back(svc.ports[i].number);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  for (const OpenPort& o : OpenPorts(s)) candidates.push_back(o.port);
+  for (const istio::ImportedVs& iv : s.virtual_services)
+    for (const auto& vh : model_.virtual_services[iv.vs].hosts)
+      if (istio::HostSubsetOf(target, vh.value)) candidates.push_back(80);
+  for (std::uint32_t p : s.capture.exclude_ports) if (p) candidates.push_back(p);
+  if (AllowsAny(s.mode) || s.capture.CapturesNone()) {
+    candidates.push_back(443);
+    candidates.push_back(80);
+  }
+  std::optional<Verdict> first;
+  for (std::uint32_t p : candidates) {
+    if (!tried.insert(p).second) continue;
+    Verdict one = AnswerPort(*this, s, imports, target, p);
+    if (one.reachable) return one;
+    if (!first) first = one;
+  }
+  if (first) return *first;
+  v.block = Verdict::Block::kRegistryOnly;
+  return v;
+}
+
+std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
+  std::vector<OpenPort> out;
+  if (!s.mediated()) return out;
+  const istio::Registry& reg = RegistryOf(s);
+  for (const HostRef& h : Merge(s)) {
+    const RegistryService& svc = reg.service(h.svc);
+    for (std::uint32_t i = 0; i < svc.ports.size(); ++i)
+      if ((h.ports & istio::PortBit(i)) &&
+          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) == istio::PortListener::kPassthrough)
+        out.push_back({svc.ports[i].number, OpenPort::Why::kPassthrough, HostRef{h.svc, h.host, istio::PortBit(i)}});
+  }
+  for (std::uint32_t p : s.capture.exclude_ports)
+    if (p) out.push_back({p, OpenPort::Why::kCaptureBypass, {}});
+  std::stable_sort(out.begin(), out.end(), [](const OpenPort& a, const OpenPort& b) { return a.port < b.port; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const OpenPort& a, const OpenPort& b) { return a.port == b.port; }),
+            out.end());
+  return out;
+}
+
+std::vector<HijackedPort> EgressAnalysis::HijackedPorts(const Scope& s) const {
+  std::vector<HijackedPort> out;
+  if (!s.mediated()) return out;
+  const istio::Registry& reg = RegistryOf(s);
+  std::set<std::uint32_t> passthrough;
+  for (const OpenPort& o : OpenPorts(s)) passthrough.insert(o.port);
+  for (const HostRef& h : Merge(s)) {
+    const RegistryService& svc = reg.service(h.svc);
+    for (std::uint32_t i = 0; i < svc.ports.size(); ++i)
+      if ((h.ports & istio::PortBit(i)) && !passthrough.count(svc.ports[i].number) &&
+          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) == istio::PortListener::kHijack)
+        out.push_back({svc.ports[i].number, HostRef{h.svc, h.host, istio::PortBit(i)}});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const HijackedPort& a, const HijackedPort& b) { return a.port < b.port; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const HijackedPort& a, const HijackedPort& b) { return a.port == b.port; }),
+            out.end());
+  return out;
+}
+
+std::vector<RoutedHost> EgressAnalysis::RoutedHosts(const Scope& s) const {
+  std::vector<RoutedHost> out;
+  if (!s.mediated() || s.virtual_services.empty()) return out;
+  std::set<std::pair<std::string, std::uint32_t>> seen;
+  for (const istio::ImportedVs& iv : s.virtual_services) {
+    const VirtualService& vs = model_.virtual_services[iv.vs];
+    for (const auto& h : vs.hosts) {
+      // In-cluster hosts are the mesh's own business; egress routes are
+      // the ones to external names.
+      if (h.value.find(".svc.") != std::string::npos || h.value.find('.') == std::string::npos ||
+          istio::IsWildcardHost(h.value))
+        continue;
+      const Verdict v = Answer(s, h.value, 0);
+      if (!v.route || !seen.insert({h.value, v.port}).second) continue;
+      out.push_back({h.value, v.port, v});
+    }
+  }
+  return out;
+}
+
+}  // namespace meshlint::egress

@@ -1,0 +1,62 @@
+// What a sidecar's outbound listeners do with a connection to host:port
+// (istio-notes §2.10): pilot/pkg/networking/core/listener.go
+// buildSidecarOutboundListeners / buildSidecarOutboundListener (the
+// resolution-NONE wildcard, "Alias services do not get listeners"),
+// tls.go buildSidecarOutboundTLSFilterChainOpts (SNI on 0.0.0.0), and
+// pilot/pkg/model/service.go GetAddressForProxy (auto-allocated addresses
+// are used only by proxies with DNS capture).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "model/model.h"
+#include "semantics/registry.h"
+
+namespace meshlint::istio {
+
+// The listener one imported service port gives a sidecar.
+enum class PortListener : std::uint8_t {
+  kNone,         // no listener: no port, UDP, an alias (ExternalName)
+  kHttp,         // 0.0.0.0:<port> HTTP, routed by Host (other hosts: the mode decides)
+  kSniffed,      // protocol unset: HTTP by Host, other traffic to this service's chain
+  kTls,          // matched by SNI on its hosts (other names: the mode decides)
+  kAddress,      // on the service's own address (ServiceEntry addresses, cluster IP, a VIP)
+  kHijack,       // 0.0.0.0:<port> raw TCP to this service: every TCP connection on the port goes to it
+  kPassthrough,  // resolution NONE, no address, no endpoints, no selector: 0.0.0.0:<port>
+                 // to the original destination: every destination on the port passes
+};
+PortListener ListenerFor(const MeshModel& model, const RegistryService& svc, const ServicePort& port,
+                         bool dns_capture);
+std::string_view PortListenerName(PortListener l);
+
+// What happens to a connection to `host`:`port`, given the service ports a
+// scope imports.
+struct Connection {
+  enum class Kind : std::uint8_t {
+    kReached,      // a listener of a service that lists the host takes it
+    kPassthrough,  // a resolution-NONE wildcard listener on the port passes it
+    kHijacked,     // a 0.0.0.0:<port> TCP listener sends it to another service
+    kMode,         // no listener takes it: the outbound mode decides
+  };
+  Kind kind = Kind::kMode;
+  HostRef via;  // kReached/kPassthrough/kHijacked: the service and host
+  std::uint32_t port_index = 0;  // into via's service ports
+  PortListener listener = PortListener::kNone;
+  // kMode: some listener on the port (HTTP, TLS) saw it and did not match.
+  bool port_has_listener = false;
+};
+// `imports` are the scope's imported service hosts (each with its ports);
+// `host` a concrete name or a wildcard; `port` non-zero.
+Connection Connect(const MeshModel& model, const Registry& registry,
+                   const std::vector<HostRef>& imports, std::string_view host, std::uint32_t port,
+                   bool dns_capture);
+
+// Does some imported service give an HTTP(-sniffing) listener on `port`
+// (needed for the route config of a VirtualService host outside the
+// registry, which Istio adds on port 80 only)?
+bool HasHttpListener(const MeshModel& model, const Registry& registry,
+                     const std::vector<HostRef>& imports, std::uint32_t port, bool dns_capture);
+
+}  // namespace meshlint::istio
