@@ -12,9 +12,15 @@ std::string WorkloadOf(const Scope& s) {
   return s.workload_scoped && s.sidecar ? "Sidecar/" + s.sidecar->meta.ref.name : "";
 }
 
+// "Any host": ALLOW_ANY, or pods without a proxy in the way.
+bool AllowsAnyHost(const Scope& s) { return AllowsAny(s.mode) || s.unmediated(); }
+
 bool IsModeStep(StepKind k) {
   switch (k) {
     case StepKind::kNamespaceUnknown:
+    case StepKind::kMembershipAssumed:
+    case StepKind::kNoProxy:
+    case StepKind::kAmbient:
     case StepKind::kSeveralDefaults:
     case StepKind::kModeBySidecar:
     case StepKind::kModeBySidecarUnset:
@@ -32,7 +38,6 @@ bool IsModeStep(StepKind k) {
 bool IsRegistryStep(StepKind k) {
   switch (k) {
     case StepKind::kNotInRegistry:
-    case StepKind::kMeshInternal:
     case StepKind::kListed:
     case StepKind::kExportToList:
     case StepKind::kExportMeshDefault:
@@ -48,9 +53,14 @@ bool IsRegistryStep(StepKind k) {
 std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis) {
   std::vector<Pair> out;
   for (const Scope& s : analysis.scopes()) {
+    // A gateway's own workloads are not clients (their egress is the
+    // gateway hop of other rows' explanations).
+    if (s.gateway()) continue;
     const std::string workload = WorkloadOf(s);
-    if (AllowsAny(s.mode)) out.push_back({s.ns, workload, kAnyHost, 0});
-    for (const HostRef& h : analysis.Reachable(s)) out.push_back({s.ns, workload, analysis.HostName(h), 0});
+    if (AllowsAny(s.mode) || s.unmediated()) out.push_back({s.ns, workload, kAnyHost, 0});
+    if (s.unmediated()) continue;  // no proxy: every host, said once
+    for (const HostRef& h : analysis.Reachable(s))
+      out.push_back({s.ns, workload, analysis.HostName(s, h), 0});
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -73,12 +83,12 @@ PairWhy ExplainPair(const EgressAnalysis& analysis, const Pair& pair) {
     }
     why.reasons.push_back(std::move(r));
     if (step.loc.valid()) why.grounds.push_back(step.loc);
-    if (step.service_entry) why.grounds.push_back(step.service_entry->meta.anchor());
+    if (step.service && step.service->meta) why.grounds.push_back(step.service->meta->anchor());
   };
   if (ex.scope.sidecar) why.grounds.push_back(ex.scope.sidecar->meta.anchor());
 
   if (pair.workload.empty()) {
-    why.reachable = any_host ? AllowsAny(ex.scope.mode) : ex.reachable;
+    why.reachable = any_host ? AllowsAnyHost(ex.scope) : ex.reachable;
     for (std::size_t i = 0; i < ex.chain.size(); ++i)
       if (!any_host || IsModeStep(ex.chain[i].kind)) add(ex.chain[i], text.chain[i]);
     return why;
@@ -98,7 +108,7 @@ PairWhy ExplainPair(const EgressAnalysis& analysis, const Pair& pair) {
   }
   // The Sidecar is gone on this side: its workloads fall back to the
   // namespace's answer.
-  why.reachable = any_host ? AllowsAny(ex.scope.mode) : ex.reachable;
+  why.reachable = any_host ? AllowsAnyHost(ex.scope) : ex.reachable;
   for (std::size_t i = 0; i < ex.chain.size(); ++i)
     if (!any_host || IsModeStep(ex.chain[i].kind)) add(ex.chain[i], text.chain[i]);
   return why;

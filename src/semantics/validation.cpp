@@ -126,26 +126,6 @@ std::string CheckPort(std::int64_t port) {
   return "port number " + std::to_string(port) + " must be in the range 1..65535";
 }
 
-Protocol ParseProtocol(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const std::pair<std::string_view, Protocol> kNames[] = {
-      {"tcp", Protocol::kTcp},         {"udp", Protocol::kUdp},
-      {"grpc", Protocol::kGrpc},       {"grpc-web", Protocol::kGrpcWeb},
-      {"http", Protocol::kHttp},       {"http_proxy", Protocol::kHttpProxy},
-      {"http2", Protocol::kHttp2},     {"https", Protocol::kHttps},
-      {"tls", Protocol::kTls},         {"mongo", Protocol::kMongo},
-      {"redis", Protocol::kRedis},     {"mysql", Protocol::kMySql}};
-  for (const auto& [n, p] : kNames)
-    if (lower == n) return p;
-  return Protocol::kUnsupported;
-}
-
-bool IsHttp(Protocol p) {
-  return p == Protocol::kHttp || p == Protocol::kHttp2 || p == Protocol::kHttpProxy ||
-         p == Protocol::kGrpc || p == Protocol::kGrpcWeb;
-}
-bool IsTls(Protocol p) { return p == Protocol::kHttps || p == Protocol::kTls; }
 bool IsTcp(Protocol p) {
   return p == Protocol::kTcp || IsTls(p) || p == Protocol::kMongo || p == Protocol::kRedis ||
          p == Protocol::kMySql;

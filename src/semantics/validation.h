@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "semantics/registry.h"
 
 namespace meshlint::istio {
 
@@ -54,15 +55,7 @@ std::string CheckIpSubnet(std::string_view subnet);        // ValidateIPSubnet
 std::string CheckPort(std::int64_t port);                  // ValidatePort
 std::string CheckProtocol(std::string_view protocol);      // ValidateProtocol
 
-// Istio's protocol.Instance (pkg/config/protocol): Parse is case-insensitive;
-// "" and unknown names are kUnsupported (protocol sniffing for ports).
-enum class Protocol {
-  kGrpc, kGrpcWeb, kHttp, kHttpProxy, kHttp2, kHttps, kTcp, kTls, kUdp, kMongo, kRedis, kMySql,
-  kUnsupported
-};
-Protocol ParseProtocol(std::string_view name);
-bool IsHttp(Protocol p);  // HTTP, HTTP2, HTTP_PROXY, GRPC, GRPC-Web
-bool IsTls(Protocol p);   // HTTPS, TLS
+// Protocol, ParseProtocol, IsHttp and IsTls: semantics/registry.h.
 bool IsTcp(Protocol p);   // TCP, HTTPS, TLS, Mongo, Redis, MySQL
 
 }  // namespace meshlint::istio
