@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "engine/suppress.h"
+#include "loader/suggest.h"
 #include "report/report.h"
 
 namespace meshlint {
@@ -11,6 +12,8 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr std::string_view kLevels[] = {"error", "warning", "note", "off"};
 
 // --severity RULE=LEVEL and --disable RULE, over the config's levels.
 void ApplySeverityFlags(const po::variables_map& vm, RunOptions& run) {
@@ -23,7 +26,7 @@ void ApplySeverityFlags(const po::variables_map& vm, RunOptions& run) {
       const SeverityWord parsed = ParseRuleLevel(level);
       if (!parsed.known)
         throw UsageError("--severity level must be " + std::string(kRuleLevelWords) + ", got '" +
-                         level + "'");
+                         level + "'" + DidYouMean(level, kLevels));
       run.severity[std::string(rule.id)] = parsed.severity;
     }
   }
@@ -93,7 +96,11 @@ bool Given(const po::variables_map& vm, const char* name) {
 
 const RuleInfo& RequireRule(const std::string& id) {
   const RuleInfo* rule = FindRule(id);
-  if (!rule) throw UsageError("unknown rule '" + id + "' (see 'meshlint rules')");
+  if (!rule) {
+    std::vector<std::string_view> ids;
+    for (const RuleInfo& r : AllRules()) ids.push_back(r.id);
+    throw UsageError("unknown rule '" + id + "'" + DidYouMean(id, ids) + " (see 'meshlint rules')");
+  }
   return *rule;
 }
 

@@ -164,11 +164,13 @@ LintRequest RequestFromConfig(const ProjectConfig* config) {
 LintResult LoadForLint(const LintRequest& request) {
   LintResult r;
   for (const auto& [name, text] : request.texts) LoadText(text, name, request.load, r.model);
-  if (request.texts.empty() || !request.paths.empty()) {
+  if ((request.texts.empty() && !request.texts_only) || !request.paths.empty()) {
     for (InputError& e : LoadInputs(request.paths, request.load, r.model))
       r.input_problems.push_back(
           FileProblem(r.model.files, e.path, AbsoluteOr(e.path), std::move(e.message)));
   } else {
+    if (const auto& mesh = request.mesh_config_text)
+      LoadMeshConfigText(mesh->second, mesh->first, request.load, r.model);
     r.model.Finalize();
   }
   if (request.config) r.config_file = AttachConfig(*request.config, r.model);

@@ -10,6 +10,7 @@
 
 #include "loader/read_file.h"
 #include "loader/repo_boundary.h"
+#include "loader/suggest.h"
 #include "loader/text.h"
 
 namespace meshlint {
@@ -23,38 +24,11 @@ constexpr std::string_view kTopLevelKeys[] = {
     "rules",            "suppressions", "systemNamespaces"};
 constexpr std::string_view kSuppressionKeys[] = {"expires", "object", "reason", "rule"};
 
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // "unknown key 'rule' (did you mean 'rules'?; known keys: ...)"
 template <std::size_t N>
 std::string UnknownKey(std::string_view where, const std::string& key,
                        const std::string_view (&known)[N]) {
-  std::string message = "unknown key '" + key + "'" + std::string(where);
-  std::string_view best;
-  std::size_t best_distance = 3;  // suggest only near misses
-  for (std::string_view k : known) {
-    std::size_t d = EditDistance(key, k);
-    if (d < best_distance) {
-      best_distance = d;
-      best = k;
-    }
-  }
-  if (!best.empty()) message += ": did you mean '" + std::string(best) + "'?";
+  std::string message = "unknown key '" + key + "'" + std::string(where) + DidYouMean(key, known);
   message += " (known keys:";
   for (std::string_view k : known) message += " " + std::string(k);
   return message + ")";
