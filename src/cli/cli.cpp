@@ -8,6 +8,7 @@
 
 #include "cli/color.h"
 #include "cli/commands.h"
+#include "cli/egress_diff.h"
 #include "cli/file_output.h"
 #include "cli/help.h"
 #include "cli/output.h"
@@ -89,6 +90,7 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
     else WriteExplanationText(sink, r.model, ex, policy);
     return ex.reachable ? kExitClean : kExitFindings;
   }
+  if (format == "markdown" || format == "html") return WriteEgressPicture(format, analysis, sink);
   EgressReportOptions options;
   options.expand = vm.count("expand") != 0;
   options.policy = policy;
@@ -105,21 +107,26 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return kExitClean;
   }
   const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json")
-    throw UsageError("--format must be text or json for egress, got '" + format + "'" +
-                     DidYouMean(format, OptionChoices("egress", "format")));
+  if (format != "text" && format != "json" && format != "markdown" && format != "html")
+    throw UsageError("--format must be text, json, markdown or html for egress, got '" + format +
+                     "'" + DidYouMean(format, OptionChoices("egress", "format")));
+  if ((format == "markdown" || format == "html") && vm.count("from"))
+    throw UsageError("--from/--to explain in text or json; markdown and html draw the mesh");
   if (vm.count("from") != vm.count("to"))
     throw UsageError("--from and --to go together: meshlint egress --from NAMESPACE --to HOST");
   if (vm.count("from") &&
       (vm["from"].as<std::string>().empty() || vm["to"].as<std::string>().empty()))
     throw UsageError("--from and --to need a namespace and a host name");
+  if (vm.count("base") && vm.count("from"))
+    throw UsageError("--base compares whole meshes; it does not combine with --from/--to");
 
   // The project config applies as for lint (namespaces, mesh config, globs,
   // egressPolicy); flags win.
   std::optional<ConfigResult> project = LoadConfigOption(vm, err);
   if (!project) return kExitUsage;
-  const LintResult r = LoadForLint(
-      RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr));
+  const LintRequest request =
+      RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr);
+  const LintResult r = LoadForLint(request);
   PrintInputNotes(r.model, err);
   for (const Problem& p : r.input_problems) WriteProblem(err, r.model.files, p);
   if (!r.input_problems.empty()) return kExitUsage;
@@ -129,8 +136,12 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << "meshlint: " << r.model.problems.size()
         << " input problem(s) ignored here; run 'meshlint lint' to see them\n";
 
+  // --base: the base is read and compared before anything is written.
+  const EgressDiffRunPtr diff = vm.count("base") ? PrepareEgressDiff(vm, request, r, err) : nullptr;
   int status = kExitClean;
-  const auto render = [&](std::ostream& sink) { status = WriteEgress(vm, r, sink); };
+  const auto render = [&](std::ostream& sink) {
+    status = diff ? WriteEgressDiff(*diff, vm["format"].as<std::string>(), sink) : WriteEgress(vm, r, sink);
+  };
   if (vm.count("output")) {
     if (auto failed = WriteOutputFile(vm["output"].as<std::string>(), render)) {
       err << "meshlint: " << TerminalSafe(*failed) << '\n';

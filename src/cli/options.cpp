@@ -4,6 +4,7 @@
 #include <array>
 
 #include "cli/commands.h"
+#include "cli/egress_diff.h"
 #include "cli/output.h"
 #include "cli/settings.h"
 #include "engine/rule.h"
@@ -30,15 +31,19 @@ constexpr std::array<CommandDoc, 4> kCommands = {{
      true},
     {"egress", "which namespaces reach which external hosts, and why",
      "meshlint egress [PATH...] [options]\n"
-     "meshlint egress [PATH...] --from NAMESPACE --to HOST",
+     "meshlint egress [PATH...] --from NAMESPACE --to HOST\n"
+     "meshlint egress [PATH...] --base BASE",
      "Reports, per namespace, the outbound traffic mode, the Sidecar that applies and the "
      "external hosts its proxies can reach, with the ServiceEntry that provides each. With "
-     "--from and --to: the chain of reasons for one answer. Reads the same inputs and "
+     "--from and --to: the chain of reasons for one answer. With --base: the pairs a change "
+     "opens and closes against a git revision or a directory. Reads the same inputs and "
      ".meshlint.yaml as lint.",
      "meshlint egress deploy/\n"
      "meshlint egress deploy/ --from newguy --to deb.debian.org\n"
-     "meshlint egress deploy/ --policy egress-policy.yaml --format json\n",
-     "0 (with --from/--to: reachable), 1 not reachable or a --policy violation, 2 usage error",
+     "meshlint egress deploy/ --policy egress-policy.yaml --format json\n"
+     "meshlint egress deploy/ --base origin/main --format markdown\n",
+     "0 (with --from/--to: reachable), 1 not reachable, a --policy violation or (with --base) "
+     "a pair opened, 2 usage error",
      true},
     {"rules", "list the rules with their default severity", "meshlint rules [options]",
      "Lists every rule: its id, default severity and what it flags.",
@@ -89,7 +94,8 @@ OptionSet EgressOptions() {
   po::options_description question;
   question.add_options()(
       "format,f", po::value<std::string>()->default_value("text")->value_name("FORMAT"),
-      "text | json")("output,o", po::value<std::string>()->value_name("FILE"),
+      "text | json | markdown (a pull-request comment) | html (one page with the graph)")(
+      "output,o", po::value<std::string>()->value_name("FILE"),
                      "write the report to FILE instead of stdout")(
       "from", po::value<std::string>()->value_name("NAMESPACE"),
       "explain whether NAMESPACE reaches the host of --to")(
@@ -98,11 +104,14 @@ OptionSet EgressOptions() {
       "policy", po::value<std::string>()->value_name("FILE"),
       "egress policy FILE: mark disallowed pairs")(
       "expand", "list every host under every namespace (no host groups)");
+  po::options_description review;
+  AddEgressDiffOptions(review);  // --base: cli/egress_diff.cpp
   po::options_description inputs;
   AddLoadOptions(inputs);
   AddConfigOptions(inputs);  // the project config: cli/settings.cpp
   OptionSet set;
   AddGroup(set, "Report and question", question);
+  AddGroup(set, "Review a change", review);
   AddGroup(set, "Inputs", inputs);
   AddGroup(set, "General", HelpOption());
   return set;
@@ -153,7 +162,7 @@ OptionSet CommandOptions(std::string_view command) {
 
 std::vector<std::string> OptionChoices(std::string_view command, std::string_view option) {
   if (option == "format") {
-    if (command == "egress") return {"text", "json"};
+    if (command == "egress") return {"text", "json", "markdown", "html"};
     if (command == "rules") return {"text", "markdown", "json"};
     return {"text", "json", "sarif", "github", "gitlab"};
   }

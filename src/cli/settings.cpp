@@ -35,6 +35,19 @@ void ApplySeverityFlags(const po::variables_map& vm, RunOptions& run) {
       run.severity[std::string(RequireRule(id).id)] = std::nullopt;
 }
 
+// -j N: a whole number from 1 to kMaxJobs, as written (no sign, no spaces);
+// Boost would read "-1" as 4294967295 threads.
+unsigned ParseJobs(const std::string& text) {
+  constexpr unsigned kMaxJobs = 256;
+  const bool digits = !text.empty() && text.size() <= 9 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  const unsigned n = digits ? static_cast<unsigned>(std::stoul(text)) : 0;
+  if (n < 1 || n > kMaxJobs)
+    throw UsageError("-j/--jobs takes a number from 1 to " + std::to_string(kMaxJobs) + ", got '" +
+                     text + "'");
+  return n;
+}
+
 // --today, else MESHLINT_TODAY, else the clock (already in the request).
 void ApplyToday(const po::variables_map& vm, LintRequest& request) {
   std::string error;
@@ -97,8 +110,9 @@ void AddLoadOptions(po::options_description& o) {
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
-      "jobs,j", po::value<unsigned>()->default_value(0),
-      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
+      "jobs,j", po::value<std::string>()->value_name("N"),
+      "files (and batches of documents of big files) loaded in parallel, 1 to 256 "
+      "(default: one per core)")(
       "full-parse",
       "parse every document with the YAML parser, not only those the scanner cannot read "
       "(slower; the findings are the same)");
@@ -153,7 +167,7 @@ LintRequest RequestFromFlags(const po::variables_map& vm,
   ApplyToday(vm, request);
   ApplyContext(vm, positional, request);
   ApplySeverityFlags(vm, request.run);
-  if (vm.count("jobs")) load.jobs = vm["jobs"].as<unsigned>();
+  if (vm.count("jobs")) load.jobs = ParseJobs(vm["jobs"].as<std::string>());
   load.full_parse = vm.count("full-parse") > 0;
   if (vm.count("policy")) {
     PolicySource flag;

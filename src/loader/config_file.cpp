@@ -9,6 +9,7 @@
 #include <set>
 
 #include "loader/read_file.h"
+#include "loader/repo_boundary.h"
 #include "loader/suggest.h"
 #include "loader/text.h"
 
@@ -332,14 +333,16 @@ class ConfigReader {
       Error(value, what + " must name a file");
       return std::nullopt;
     }
-    std::string resolved = Resolve(path->value);
-    std::error_code ec;
-    if (!fs::is_regular_file(resolved, ec)) {
-      Error(value, what + " '" + path->value + "': no such file (paths are relative to the "
-                          "config file's directory)");
+    // The config comes with the pull request: what it names must be a
+    // regular file inside the repository, or a link could make meshlint
+    // read (and quote) a CI secret. The refusal never quotes the file.
+    if (root_.empty()) root_ = RepositoryRoot(out_.dir);
+    const RepositoryFile file = ResolveInRepository(path->value, out_.dir, root_);
+    if (!file.accepted()) {
+      Error(value, what + " " + file.refusal);
       return std::nullopt;
     }
-    path->value = resolved;
+    path->value = Resolve(path->value);
     return path;
   }
 
@@ -396,6 +399,7 @@ class ConfigReader {
   }
 
   ProjectConfig& out_;
+  std::string root_;  // the repository the config belongs to, once needed
   TextSpan span_;
   std::optional<YAML::Node> key_;  // the key whose value is being read
   std::vector<ConfigError> errors_;
