@@ -28,9 +28,18 @@ constexpr std::string_view kSuppressionKeys[] = {"expires", "object", "reason", 
 template <std::size_t N>
 std::string UnknownKey(std::string_view where, const std::string& key,
                        const std::string_view (&known)[N]) {
-  std::string message = "unknown key '" + key + "'" + std::string(where) + DidYouMean(key, known);
+  // Appended piece by piece: GCC 12's -Wrestrict misfires on the chain of
+  // operator+ at -O3 (Release builds, ci/package).
+  std::string message = "unknown key '";
+  message += key;
+  message += '\'';
+  message += where;
+  message += DidYouMean(key, known);
   message += " (known keys:";
-  for (std::string_view k : known) message += " " + std::string(k);
+  for (std::string_view k : known) {
+    message += ' ';
+    message += k;
+  }
   return message + ")";
 }
 
