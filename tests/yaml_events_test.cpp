@@ -143,6 +143,8 @@ TEST(YamlEvents, DeclinesWhatYamlCppRefusesOrCountsOtherwise) {
   ExpectDeclined("\"a\":b\n");  // yaml-cpp reads two documents here
   ExpectDeclined("apiVersion\n: v1\n");  // libyaml: a document, then an error
   ExpectDeclined(": v\n");
+  ExpectDeclined("&a text that\nruns on\n");  // yaml-cpp reads the first line only
+  ExpectDeclined("k:\n  o:\n    -@ x\n");  // yaml-cpp refuses
   ExpectDeclined(std::string(1100, 'k') + ": v\n");
   ExpectDeclined("a: \"\\N\"\n");  // yaml-cpp: one Latin-1 byte, not UTF-8
   ExpectDeclined("a: \"\\_\"\n");

@@ -213,6 +213,15 @@ class EventBuilder {
         // An empty root with properties: yaml-cpp makes it null at the end
         // of the input whatever its tag.
         if (open_.empty() && value.empty() && (s.tag || s.anchor)) return Step::kDeclined;
+        // `-` then an indicator (`-@ x`): yaml-cpp scans that otherwise.
+        if (s.style == YAML_PLAIN_SCALAR_STYLE && value.size() > 1 && value[0] == '-' &&
+            std::string_view("@`&*!|>'\"%#,[]{}?:").find(value[1]) != std::string_view::npos)
+          return Step::kDeclined;
+        // A plain root scalar over several lines: yaml-cpp may stop at the
+        // first (no manifest is one anyway).
+        if (open_.empty() && s.style == YAML_PLAIN_SCALAR_STYLE &&
+            e.end_mark.line > e.start_mark.line)
+          return Step::kDeclined;
         const bool null = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr && IsNullString(value);
         // yaml-cpp ends a plain scalar in a flow collection at `?` too.
         if (flow_ > 0 && s.style == YAML_PLAIN_SCALAR_STYLE &&
