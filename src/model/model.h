@@ -84,6 +84,7 @@ class MeshModel : public Objects {
  public:
   FileTable files;
   std::vector<InputNote> input_notes;
+  LoadReport load_report;  // charts, kustomizations, duplicates (model/load_report.h)
   // System namespaces named by the project config, besides the built-in ones.
   std::vector<std::string> extra_system_namespaces;
   std::optional<EgressPolicy> egress_policy;  // --policy FILE, when given
