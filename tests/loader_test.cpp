@@ -351,11 +351,11 @@ TEST(LoaderDocuments, DefaultNamespaceOption) {
                        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n---\n"
                        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: b\n"}},
                      options);
-  ASSERT_EQ(m.others.size(), 2u);
-  EXPECT_EQ(m.others[0].ref.ns, "team-a");
-  EXPECT_TRUE(m.others[0].ns_defaulted);
-  EXPECT_EQ(m.others[1].ref.ns, "b");
-  EXPECT_FALSE(m.others[1].ns_defaulted);
+  ASSERT_EQ(m.workloads.size(), 2u);
+  EXPECT_EQ(m.workloads[0].meta.ref.ns, "team-a");
+  EXPECT_TRUE(m.workloads[0].meta.ns_defaulted);
+  EXPECT_EQ(m.workloads[1].meta.ref.ns, "b");
+  EXPECT_FALSE(m.workloads[1].meta.ns_defaulted);
   ASSERT_NE(m.FindNamespace("team-a"), nullptr);
   EXPECT_EQ(m.FindNamespace("default"), nullptr);
 }

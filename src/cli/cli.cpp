@@ -1,13 +1,12 @@
 #include "cli/cli.h"
 
 #include <boost/program_options.hpp>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
+#include "cli/file_output.h"
 #include "cli/output.h"
 #include "cli/settings.h"
 #include "egress/egress.h"
@@ -174,24 +173,17 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << "meshlint: " << r.model.problems.size()
         << " input problem(s) ignored here; run 'meshlint lint' to see them\n";
 
-  std::ofstream file;
-  std::ostream* sink = &out;
+  int status = kExitClean;
+  const auto render = [&](std::ostream& sink) { status = WriteEgress(vm, r, sink); };
   if (vm.count("output")) {
-    const std::string path = vm["output"].as<std::string>();
-    file.open(path, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      err << "meshlint: cannot write " << path << ": " << std::strerror(errno) << '\n';
+    if (auto failed = WriteOutputFile(vm["output"].as<std::string>(), render)) {
+      err << "meshlint: " << TerminalSafe(*failed) << '\n';
       return kExitUsage;
     }
-    sink = &file;
+    return status;
   }
-  const int status = WriteEgress(vm, r, *sink);
-  sink->flush();
-  if (!*sink) {
-    err << "meshlint: error writing the report\n";
-    return kExitUsage;
-  }
-  return status;
+  render(out);
+  return status;  // RunCli checks that stdout took it
 }
 
 int Rules(const std::vector<std::string>& args, std::ostream& out) {
@@ -220,36 +212,68 @@ int Explain(const std::vector<std::string>& args, std::ostream& out) {
   return kExitClean;
 }
 
+// Lint and egress show paths relative to the working directory and look for
+// .meshlint.yaml from there: without one (deleted under the shell) they
+// cannot run.
+void RequireWorkingDirectory() {
+  std::error_code ec;
+  (void)std::filesystem::current_path(ec);
+  if (ec)
+    throw UsageError("the working directory cannot be read (" + ec.message() +
+                     "): run meshlint from a directory that exists");
+}
+
+int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty()) {
+    err << kUsage;
+    return kExitUsage;
+  }
+  const std::string& command = args.front();
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    out << kUsage;
+    return kExitClean;
+  }
+  if (command == "--version" || command == "version") {
+    out << kToolName << ' ' << kToolVersion << '\n';
+    return kExitClean;
+  }
+  if (command == "lint" || command == "egress") RequireWorkingDirectory();
+  if (command == "lint") return Lint(rest, out, err);
+  if (command == "egress") return Egress(rest, out, err);
+  if (command == "rules") return Rules(rest, out);
+  if (command == "explain") return Explain(rest, out);
+  throw UsageError("unknown command '" + command + "'");
+}
+
 }  // namespace
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  int status = kExitUsage;
+  // Every message here may quote an argument: TerminalSafe, like every other
+  // line meshlint prints.
   try {
-    if (args.empty()) {
-      err << kUsage;
-      return kExitUsage;
-    }
-    const std::string command = args.front();
-    std::vector<std::string> rest(args.begin() + 1, args.end());
-    if (command == "--help" || command == "-h" || command == "help") {
-      out << kUsage;
-      return kExitClean;
-    }
-    if (command == "--version" || command == "version") {
-      out << kToolName << ' ' << kToolVersion << '\n';
-      return kExitClean;
-    }
-    if (command == "lint") return Lint(rest, out, err);
-    if (command == "egress") return Egress(rest, out, err);
-    if (command == "rules") return Rules(rest, out);
-    if (command == "explain") return Explain(rest, out);
-    throw UsageError("unknown command '" + command + "'");
+    status = Dispatch(args, out, err);
   } catch (const UsageError& e) {
-    err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
+    err << "meshlint: " << TerminalSafe(e.what()) << "\n(run 'meshlint --help')\n";
   } catch (const po::error& e) {
-    err << "meshlint: " << e.what() << "\n(run 'meshlint --help')\n";
+    err << "meshlint: " << TerminalSafe(e.what()) << "\n(run 'meshlint --help')\n";
+  } catch (const std::exception& e) {
+    // Not expected (the fuzz targets treat it as a bug), but never an abort:
+    // CI must see exit 2 and a reason, not a core dump.
+    err << "meshlint: internal error: " << TerminalSafe(e.what()) << '\n';
+    status = kExitUsage;
   }
-  return kExitUsage;
+  // What went to stdout must have arrived: `meshlint rules > /dev/full` is
+  // no success. (lint reports its own report's failure, with status 2.)
+  if (!out.flush() && status != kExitUsage) {
+    const std::string why = StreamFailure(out);
+    err << "meshlint: error writing to stdout" << (why.empty() ? "" : ": " + why) << '\n';
+    status = kExitUsage;
+  }
+  err.flush();
+  return status;
 }
 
 }  // namespace meshlint

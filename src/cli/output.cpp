@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/file_output.h"
 #include "loader/read_file.h"
 #include "report/report.h"
 
@@ -29,31 +30,11 @@ std::string SameFileKey(const std::string& path) {
   return ec ? path : p.string();
 }
 
-// Writes through a temporary file and renames it into place, so a reader (or
-// an upload step) never sees half a report.
+// One report file (cli/file_output.h); false with the reason on `err`.
 bool WriteFile(const std::string& path, const std::function<void(std::ostream&)>& write,
                std::ostream& err) {
-  const std::string tmp = path + ".meshlint-tmp";
-  {
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      err << "meshlint: cannot write " << TerminalSafe(path) << ": " << std::strerror(errno)
-          << '\n';
-      return false;
-    }
-    write(file);
-    file.flush();
-    if (!file) {
-      err << "meshlint: error writing " << TerminalSafe(path) << '\n';
-      std::filesystem::remove(tmp);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    err << "meshlint: cannot write " << TerminalSafe(path) << ": " << ec.message() << '\n';
-    std::filesystem::remove(tmp, ec);
+  if (auto failed = WriteOutputFile(path, write)) {
+    err << "meshlint: " << TerminalSafe(*failed) << '\n';
     return false;
   }
   return true;
@@ -204,7 +185,9 @@ int FinishLint(const ReportPlan& plan, LintResult& result,
     WriteReport(plan.format, out, ctx);
     out.flush();
     if (!out) {
-      err << "meshlint: error writing the report to stdout\n";
+      const std::string why = StreamFailure(out);
+      err << "meshlint: error writing the report to stdout" << (why.empty() ? "" : ": " + why)
+          << '\n';
       ok = false;
     }
   } else {

@@ -147,6 +147,46 @@ std::vector<Located<std::string>> NodeReader::ScalarList(const Field& f, const O
   return out;
 }
 
+Located<std::int64_t> NodeReader::Integer(const Field& f, const ObjectRef& ref,
+                                          const std::string& path) {
+  if (f.value.IsScalar()) {
+    const std::string& text = f.value.Scalar();
+    Charge(text.size());
+    std::size_t i = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
+    // At most 18 digits: no overflow, and no port or count comes near.
+    if (i < text.size() && text.size() - i <= 18 &&
+        std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i), text.end(),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
+      std::int64_t value = 0;
+      for (std::size_t k = i; k < text.size(); ++k) value = value * 10 + (text[k] - '0');
+      return {text.starts_with('-') ? -value : value, Loc(f.value)};
+    }
+  }
+  Problem(Loc(f.value),
+          path + " must be an integer, not " +
+              (f.value.IsScalar() ? "'" + f.value.Scalar() + "'" : std::string(ShapeName(f.value))),
+          ref, path);
+  throw Unusable{};
+}
+
+void NodeReader::StringMap(const Field& f, const ObjectRef& ref, const std::string& path,
+                           Labels& out, bool (*keep)(std::string_view key)) {
+  if (!f.present()) return;
+  RequireMap(f, ref, path);
+  RequireWhole(f.value);
+  for (auto it = f.value.begin(); it != f.value.end(); ++it) {
+    Charge(1);
+    // A list or mapping is no label (Kubernetes rejects it); an empty value
+    // is the empty string, as the API server reads it.
+    if (!it->first.IsScalar() || !(it->second.IsScalar() || it->second.IsNull())) continue;
+    const std::string& key = it->first.Scalar();
+    if (keep && !keep(key)) continue;
+    std::string value = it->second.IsScalar() ? it->second.Scalar() : std::string();
+    Charge(key.size() + value.size());
+    out.Set(key, std::move(value), Loc(it->first));
+  }
+}
+
 Field NodeReader::Spec(const LiteNode& node, const ObjectRef& ref, const std::string& where) {
   Field spec = Get(node, "spec", ref, where);
   if (spec.found) RequireMap(spec, ref, Join(where, "spec"));

@@ -90,6 +90,17 @@ class NodeReader {
   std::vector<Located<std::string>> ScalarList(const Field& f, const ObjectRef& ref,
                                                const std::string& path,
                                                const char* example = nullptr);
+  // A decimal integer (ports, numbers); anything else is a problem (Unusable).
+  Located<std::int64_t> Integer(const Field& f, const ObjectRef& ref, const std::string& path);
+  // The string-to-string pairs of a mapping (non-string keys or values are
+  // skipped: no label), each key once, the last written winning. With `keep`,
+  // only the keys it accepts.
+  void StringMap(const Field& f, const ObjectRef& ref, const std::string& path, Labels& out,
+                 bool (*keep)(std::string_view key) = nullptr);
+  // The entries of a list of mappings, each as fn(entry, its path); a list
+  // entry that is not a mapping is a problem (Unusable).
+  template <typename Fn>
+  void EachMap(const Field& f, const ObjectRef& ref, const std::string& path, Fn fn);
   // `spec`, which must be a mapping when written.
   Field Spec(const LiteNode& node, const ObjectRef& ref, const std::string& where);
 
@@ -106,5 +117,24 @@ class NodeReader {
   WorkBudget& budget_;
   std::set<std::uint32_t> visited_;
 };
+
+template <typename Fn>
+void NodeReader::EachMap(const Field& f, const ObjectRef& ref, const std::string& path, Fn fn) {
+  if (f.value.IsNull()) return;
+  if (!f.value.IsSequence()) {
+    Problem(Loc(f.value), path + " must be a list, not " + ShapeName(f.value), ref, path);
+    throw Unusable{};
+  }
+  for (std::size_t i = 0; i < f.value.size(); ++i) {
+    const LiteNode item = f.value[i];
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    if (!item.IsMap()) {
+      Problem(Loc(item), item_path + " must be a mapping, not " + ShapeName(item), ref, item_path);
+      throw Unusable{};
+    }
+    Charge(1);
+    fn(item, item_path);
+  }
+}
 
 }  // namespace meshlint

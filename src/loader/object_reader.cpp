@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "loader/classify.h"
+#include "loader/kind_readers.h"
 #include "loader/mesh_config.h"
 
 namespace meshlint {
@@ -57,13 +58,20 @@ bool IsIstioNetworking(std::string_view api_version) {
 bool IsIstioInstall(std::string_view api_version) {
   return api_version.starts_with("install.istio.io/");
 }
+bool IsIstioSecurity(std::string_view api_version) {
+  return api_version == "security.istio.io/v1" || api_version == "security.istio.io/v1beta1";
+}
+bool IsApps(std::string_view api_version) {
+  return api_version.starts_with("apps/") || api_version == "extensions/v1beta1";
+}
+bool IsBatch(std::string_view api_version) { return api_version.starts_with("batch/"); }
+bool IsArgoRollouts(std::string_view api_version) {
+  return api_version.starts_with("argoproj.io/");
+}
 bool Always(const ObjectMeta&) { return true; }
 
 void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                    const std::string& where);
-void ReadServiceEntry(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
-                      const std::string& where);
-void ReadSidecar(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const std::string& where);
 
 // A kind the model reads beyond the generic ObjectMeta that every other
 // object becomes.
@@ -83,12 +91,28 @@ struct KindReader {
 };
 
 constexpr std::string_view kIstioServed = "networking.istio.io/v1, v1beta1 or v1alpha3";
+constexpr std::string_view kSecurityServed = "security.istio.io/v1 or v1beta1";
 
 const KindReader kKindReaders[] = {
     {"Namespace", IsCoreV1, Always, ReadNamespace},
     {"ServiceEntry", IsIstioNetworking, Always, ReadServiceEntry, "networking.istio.io/",
      kIstioServed},
     {"Sidecar", IsIstioNetworking, Always, ReadSidecar, "networking.istio.io/", kIstioServed},
+    {"VirtualService", IsIstioNetworking, Always, ReadVirtualService, "networking.istio.io/",
+     kIstioServed},
+    {"Gateway", IsIstioNetworking, Always, ReadGateway, "networking.istio.io/", kIstioServed},
+    {"AuthorizationPolicy", IsIstioSecurity, Always, ReadAuthorizationPolicy,
+     "security.istio.io/", kSecurityServed},
+    {"Service", IsCoreV1, Always, ReadKubeService},
+    {"Pod", IsCoreV1, Always, ReadWorkload},
+    {"ReplicationController", IsCoreV1, Always, ReadWorkload},
+    {"Deployment", IsApps, Always, ReadWorkload},
+    {"StatefulSet", IsApps, Always, ReadWorkload},
+    {"DaemonSet", IsApps, Always, ReadWorkload},
+    {"ReplicaSet", IsApps, Always, ReadWorkload},
+    {"Job", IsBatch, Always, ReadWorkload},
+    {"CronJob", IsBatch, Always, ReadWorkload},
+    {"Rollout", IsArgoRollouts, Always, ReadWorkload},
     {"IstioOperator", IsIstioInstall, Always, ReadIstioOperator},
     {"ConfigMap", IsCoreV1, IsMeshConfigMapName, ReadMeshConfigMap},
 };
@@ -123,93 +147,10 @@ void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       const std::string value = it->second.IsScalar() ? it->second.Scalar() : std::string();
       r.Charge(it->first.Scalar().size() + value.size() + 1);
       ns.labels[it->first.Scalar()] = value;
+      ns.label_locs[it->first.Scalar()] = it->second.IsScalar() ? r.Loc(it->second) : r.Loc(it->first);
     }
   }
   r.out().namespaces.push_back(std::move(ns));
-}
-
-void ReadServiceEntry(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
-                      const std::string& where) {
-  ServiceEntry se;
-  se.meta = std::exchange(meta, {});  // unusable: nothing is kept of it
-  const ObjectRef& ref = se.meta.ref;
-  Field spec = r.Spec(node, ref, where);
-  if (spec.present()) {
-    const std::string sp = NodeReader::Join(where, "spec");
-    if (Field f = r.Get(spec.value, "hosts", ref, sp); f.found) {
-      se.hosts_key = r.Loc(f.key);
-      se.hosts = r.ScalarList(f, ref, sp + ".hosts", "hosts: [\"api.example.com\"]");
-    }
-    if (Field f = r.Get(spec.value, "exportTo", ref, sp); f.found) {
-      se.export_to_set = true;
-      se.export_to_key = r.Loc(f.key);
-      se.export_to = r.ScalarList(f, ref, sp + ".exportTo", "exportTo: [\".\"]");
-    }
-    if (Field f = r.Get(spec.value, "location", ref, sp); f.present())
-      se.location = r.Scalar(f, ref, sp + ".location");
-    if (Field f = r.Get(spec.value, "workloadSelector", ref, sp); f.present())
-      se.has_workload_selector = true;
-  }
-  if (!se.hosts_key.valid()) se.hosts_key = se.meta.anchor();
-  r.out().service_entries.push_back(std::move(se));
-}
-
-void ReadSidecarEgress(NodeReader& r, const Field& f, const std::string& sp, Sidecar& sc) {
-  const ObjectRef& ref = sc.meta.ref;
-  sc.egress_set = true;
-  sc.egress_key = r.Loc(f.key);
-  if (!f.value.IsSequence() && !f.value.IsNull()) {
-    r.Problem(r.Loc(f.value), sp + ".egress must be a list, not " + NodeReader::ShapeName(f.value),
-              ref, sp + ".egress");
-    throw Unusable{};
-  }
-  for (std::size_t i = 0; i < f.value.size(); ++i) {
-    const LiteNode listener = f.value[i];
-    const std::string lp = sp + ".egress[" + std::to_string(i) + "]";
-    if (!listener.IsMap()) {
-      r.Problem(r.Loc(listener), lp + " must be a mapping", ref, lp);
-      throw Unusable{};
-    }
-    if (Field h = r.Get(listener, "hosts", ref, lp); h.found) {
-      auto hosts = r.ScalarList(h, ref, lp + ".hosts", "hosts: [\"./*\"]");
-      sc.egress_hosts.insert(sc.egress_hosts.end(), hosts.begin(), hosts.end());
-    }
-  }
-}
-
-void ReadSidecar(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const std::string& where) {
-  Sidecar sc;
-  sc.meta = std::exchange(meta, {});  // unusable: nothing is kept of it
-  const ObjectRef& ref = sc.meta.ref;
-  Field spec = r.Spec(node, ref, where);
-  if (spec.present()) {
-    const std::string sp = NodeReader::Join(where, "spec");
-    if (Field f = r.Get(spec.value, "workloadSelector", ref, sp); f.present()) {
-      r.RequireMap(f, ref, sp + ".workloadSelector");
-      sc.has_selector = true;
-      sc.selector_loc = r.Loc(f.key);
-    }
-    if (Field f = r.Get(spec.value, "egress", ref, sp); f.found) ReadSidecarEgress(r, f, sp, sc);
-    if (Field f = r.Get(spec.value, "outboundTrafficPolicy", ref, sp); f.present()) {
-      r.RequireMap(f, ref, sp + ".outboundTrafficPolicy");
-      sc.outbound_set = true;
-      sc.outbound_key = r.Loc(f.key);
-      if (Field m = r.Get(f.value, "mode", ref, sp + ".outboundTrafficPolicy"); m.present()) {
-        auto mode = r.Scalar(m, ref, sp + ".outboundTrafficPolicy.mode");
-        auto parsed = ParseOutboundMode(mode.value);
-        if (!parsed || *parsed == OutboundMode::kAllowAnyDynamicDns) {
-          r.Problem(mode.loc,
-                    "Sidecar outboundTrafficPolicy.mode '" + mode.value +
-                        "' is not one of REGISTRY_ONLY, ALLOW_ANY",
-                    ref, sp + ".outboundTrafficPolicy.mode");
-          throw Unusable{};
-        }
-        sc.outbound_mode = *parsed;
-        sc.outbound_mode_loc = mode.loc;
-      }
-    }
-  }
-  r.out().sidecars.push_back(std::move(sc));
 }
 
 // Helm's Chart.yaml: apiVersion v1/v2 with name and version, no kind.

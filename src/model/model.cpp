@@ -29,6 +29,110 @@ std::optional<OutboundMode> ParseOutboundMode(std::string_view text) {
   return std::nullopt;
 }
 
+const Label* Labels::Find(std::string_view key) const {
+  for (const Label& l : items)
+    if (l.key == key) return &l;
+  return nullptr;
+}
+
+const std::string* Labels::Value(std::string_view key) const {
+  const Label* l = Find(key);
+  return l ? &l->value : nullptr;
+}
+
+bool Labels::Includes(const Labels& selector) const {
+  return std::all_of(selector.items.begin(), selector.items.end(), [&](const Label& want) {
+    const std::string* have = Value(want.key);
+    return have && *have == want.value;
+  });
+}
+
+void Labels::Set(std::string key, std::string value, Location loc) {
+  for (Label& l : items)
+    if (l.key == key) {
+      l.value = std::move(value);
+      l.loc = loc;
+      return;
+    }
+  items.push_back({std::move(key), std::move(value), loc});
+}
+
+std::string_view PodAnnotationName(PodAnnotation a) {
+  switch (a) {
+    case PodAnnotation::kInject: return "sidecar.istio.io/inject";
+    case PodAnnotation::kInterceptionMode: return "sidecar.istio.io/interceptionMode";
+    case PodAnnotation::kStatus: return "sidecar.istio.io/status";
+    case PodAnnotation::kIncludeOutboundIPRanges: return "traffic.sidecar.istio.io/includeOutboundIPRanges";
+    case PodAnnotation::kExcludeOutboundIPRanges: return "traffic.sidecar.istio.io/excludeOutboundIPRanges";
+    case PodAnnotation::kIncludeOutboundPorts: return "traffic.sidecar.istio.io/includeOutboundPorts";
+    case PodAnnotation::kExcludeOutboundPorts: return "traffic.sidecar.istio.io/excludeOutboundPorts";
+    case PodAnnotation::kProxyConfig: return "proxy.istio.io/config";
+    case PodAnnotation::kInjectTemplates: return "inject.istio.io/templates";
+    case PodAnnotation::kRevision: return "istio.io/rev";
+  }
+  return "";
+}
+
+const Located<std::string>* PodTemplate::Annotation(PodAnnotation a) const {
+  for (const auto& [which, value] : annotations)
+    if (which == a) return &value;
+  return nullptr;
+}
+
+std::optional<IstioVersion> IstioVersion::Parse(std::string_view text) {
+  // MAJOR.MINOR or MAJOR.MINOR.PATCH, digits only.
+  int parts[3] = {0, 0, 0};
+  int count = 0;
+  std::size_t i = 0;
+  while (count < 3) {
+    std::size_t start = i;
+    long value = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 4)
+      value = value * 10 + (text[i++] - '0');
+    if (i == start) return std::nullopt;
+    parts[count++] = static_cast<int>(value);
+    if (i == text.size()) break;
+    if (text[i++] != '.') return std::nullopt;
+  }
+  if (i != text.size() || count < 2) return std::nullopt;
+  return IstioVersion{parts[0], parts[1]};
+}
+
+namespace {
+
+template <typename Lookup>
+bool SelectorMatches(const LabelSelector& sel, Lookup value_of) {
+  for (const Label& want : sel.match_labels.items) {
+    const std::string* have = value_of(want.key);
+    if (!have || *have != want.value) return false;
+  }
+  for (const auto& req : sel.expressions) {
+    const std::string* have = value_of(req.key);
+    const bool listed =
+        have && std::find(req.values.begin(), req.values.end(), *have) != req.values.end();
+    if (req.op == "In" && !listed) return false;
+    if (req.op == "NotIn" && listed) return false;
+    if (req.op == "Exists" && !have) return false;
+    if (req.op == "DoesNotExist" && have) return false;
+    if (req.op != "In" && req.op != "NotIn" && req.op != "Exists" && req.op != "DoesNotExist")
+      return false;  // an unknown operator is an invalid selector: it selects nothing
+  }
+  return true;
+}
+
+}  // namespace
+
+bool LabelSelector::Matches(const Labels& labels) const {
+  return SelectorMatches(*this, [&](const std::string& k) { return labels.Value(k); });
+}
+
+bool LabelSelector::Matches(const std::map<std::string, std::string>& labels) const {
+  return SelectorMatches(*this, [&](const std::string& k) -> const std::string* {
+    auto it = labels.find(k);
+    return it == labels.end() ? nullptr : &it->second;
+  });
+}
+
 namespace {
 
 // Earlier in the input: by file, then position.
@@ -161,6 +265,16 @@ void MeshModel::BuildNamespaceIndex() {
           Touch(meta.ref.ns, meta).service_entries.push_back(i);
         } else if constexpr (std::is_same_v<T, Sidecar>) {
           Touch(meta.ref.ns, meta).sidecars.push_back(i);
+        } else if constexpr (std::is_same_v<T, Workload>) {
+          Touch(meta.ref.ns, meta).workloads.push_back(i);
+        } else if constexpr (std::is_same_v<T, KubeService>) {
+          Touch(meta.ref.ns, meta).services.push_back(i);
+        } else if constexpr (std::is_same_v<T, VirtualService>) {
+          Touch(meta.ref.ns, meta).virtual_services.push_back(i);
+        } else if constexpr (std::is_same_v<T, Gateway>) {
+          Touch(meta.ref.ns, meta).gateways.push_back(i);
+        } else if constexpr (std::is_same_v<T, AuthorizationPolicy>) {
+          Touch(meta.ref.ns, meta).authorization_policies.push_back(i);
         } else if (!meta.ref.ns.empty()) {
           Touch(meta.ref.ns, meta);
         }
@@ -173,6 +287,25 @@ void MeshModel::BuildNamespaceIndex() {
             [](const NamespaceInfo& a, const NamespaceInfo& b) { return a.name < b.name; });
   index_by_name_.clear();
   for (std::size_t i = 0; i < index_.size(); ++i) index_by_name_.emplace(index_[i].name, i);
+}
+
+const MeshSettings& MeshModel::SettingsForRevision(std::string_view revision) const {
+  if (revision == "default") revision = "";
+  for (const RevisionTag& t : revision_tags)
+    if (t.tag == revision) {
+      revision = t.revision;
+      break;
+    }
+  if (revision.empty() || revision == "default") return mesh;
+  for (const MeshSettings& s : revision_settings_)
+    if (s.revision == revision) return s;
+  return mesh;
+}
+
+std::vector<std::string_view> MeshModel::Revisions() const {
+  std::vector<std::string_view> out = {mesh.revision};
+  for (const MeshSettings& s : revision_settings_) out.push_back(s.revision);
+  return out;
 }
 
 const NamespaceInfo* MeshModel::FindNamespace(std::string_view name) const {

@@ -18,8 +18,102 @@
 
 namespace meshlint {
 
-// Effective mesh-wide settings after all sources were weighed.
+// The Istio release whose behaviour is modelled: `istioVersion` in
+// .meshlint.yaml, `--istio-version`. Semantics and validation that changed
+// between releases follow it (e.g. `~` exclusions in Sidecar egress hosts and
+// ALLOW_ANY_DYNAMIC_DNS from 1.31).
+struct IstioVersion {
+  int major = 1;
+  int minor = 30;
+
+  bool AtLeast(int want_major, int want_minor) const {
+    return major != want_major ? major > want_major : minor >= want_minor;
+  }
+  std::string ToString() const { return std::to_string(major) + "." + std::to_string(minor); }
+  // "1.30" or "1.30.3" (the patch is accepted and ignored); nullopt otherwise.
+  static std::optional<IstioVersion> Parse(std::string_view text);
+  friend bool operator==(const IstioVersion&, const IstioVersion&) = default;
+};
+// The releases meshlint models, and the default: the newest GA release.
+inline constexpr IstioVersion kOldestIstioVersion{1, 24};
+inline constexpr IstioVersion kNewestIstioVersion{1, 31};
+inline constexpr IstioVersion kDefaultIstioVersion{1, 30};
+inline bool IsModelledIstioVersion(const IstioVersion& v) {
+  return v.AtLeast(kOldestIstioVersion.major, kOldestIstioVersion.minor) &&
+         kNewestIstioVersion.AtLeast(v.major, v.minor);
+}
+
+// A Kubernetes LabelSelector (matchLabels and matchExpressions): the
+// injector's neverInjectSelector/alwaysInjectSelector, serviceEntryVisibility's
+// namespaceSelector.
+struct LabelSelector {
+  struct Requirement {
+    std::string key;
+    std::string op;  // In, NotIn, Exists, DoesNotExist
+    std::vector<std::string> values;
+    Location loc;
+  };
+  Location loc;
+  Labels match_labels;
+  std::vector<Requirement> expressions;
+
+  bool Empty() const { return match_labels.empty() && expressions.empty(); }
+  // Kubernetes' semantics: every label and every requirement holds (an empty
+  // selector matches everything; the injector skips empty ones itself).
+  bool Matches(const Labels& labels) const;
+  bool Matches(const std::map<std::string, std::string>& labels) const;
+};
+
+// A mesh-wide setting: its value, where it was written and which source of
+// MeshModel::mesh_sources set it (nullopt: Istio's or the chart's default).
+template <typename T>
+struct Setting {
+  T value{};
+  Location loc;
+  std::optional<std::size_t> from;
+};
+
+// What the sidecar injector of one revision does (Helm values / IstioOperator
+// spec.values / ConfigMap istio-sidecar-injector[-<rev>]). Defaults are the
+// istiod chart's.
+struct InjectorSettings {
+  Setting<bool> enable_namespaces_by_default{false, {}, {}};
+  Setting<std::string> auto_inject{"enabled", {}, {}};  // values.global.proxy.autoInject
+  std::vector<LabelSelector> never_inject_selector;
+  std::optional<std::size_t> never_inject_from;
+  std::vector<LabelSelector> always_inject_selector;
+  std::optional<std::size_t> always_inject_from;
+  // values.global.proxy.*: the defaults of the traffic.sidecar.istio.io/
+  // annotations.
+  Setting<std::string> include_ip_ranges{"*", {}, {}};
+  Setting<std::string> exclude_ip_ranges{"", {}, {}};
+  Setting<std::string> include_outbound_ports{"", {}, {}};
+  Setting<std::string> exclude_outbound_ports{"", {}, {}};
+};
+
+// MeshConfig.serviceEntryVisibility (1.31).
+struct ServiceEntryVisibility {
+  bool set = false;
+  Location loc;
+  bool apply_to_sidecars = false;
+  std::string default_visibility;  // PUBLIC (default), NAMESPACE, NONE
+  struct Rule {
+    LabelSelector namespace_selector;
+    std::string visibility;
+  };
+  std::vector<Rule> rules;
+};
+
+// Effective mesh-wide settings after all sources were weighed, for one
+// control-plane revision (MeshModel::SettingsForRevision).
 struct MeshSettings {
+  // The revision these settings govern: "" for the default revision (the
+  // ConfigMap `istio`), else R (ConfigMap `istio-<R>`, IstioOperator or Helm
+  // values with revision R).
+  std::string revision;
+  // No source in the inputs is for this revision: the default revision's
+  // settings stand in for it.
+  bool inherited_from_default = false;
   std::string root_namespace = "istio-system";
   std::vector<std::string> default_service_export_to = {"*"};
   OutboundMode outbound_mode = OutboundMode::kAllowAny;
@@ -31,6 +125,25 @@ struct MeshSettings {
   // No source sets the outbound mode: the one that would decide it if it did
   // (the highest-precedence source that can hold a mode), nullopt when none.
   std::optional<std::size_t> outbound_unset_at;
+  // MeshConfig.defaultVirtualServiceExportTo ("*" when unset).
+  std::vector<std::string> default_virtual_service_export_to = {"*"};
+  std::optional<std::size_t> default_vs_export_from;
+  // defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE: sidecars use
+  // auto-allocated ServiceEntry addresses only with DNS capture (off by
+  // default).
+  Setting<bool> dns_capture{false, {}, {}};
+  ServiceEntryVisibility service_entry_visibility;
+  std::optional<std::size_t> service_entry_visibility_from;
+  InjectorSettings injector;
+};
+
+// A revision tag (MutatingWebhookConfiguration istio-revision-tag-<tag>, Helm
+// revisionTags): namespaces labelled istio.io/rev=<tag> are injected by
+// revision `revision`.
+struct RevisionTag {
+  std::string tag;
+  std::string revision;  // "" for the default revision
+  Location loc;
 };
 
 // Two sources that set the same mesh field to different values.
@@ -63,6 +176,11 @@ struct NamespaceInfo {
   Location first_object_loc;
   std::vector<std::size_t> sidecars;  // indices into MeshModel::sidecars
   std::vector<std::size_t> service_entries;
+  std::vector<std::size_t> workloads;  // indices into MeshModel::workloads, ...
+  std::vector<std::size_t> services;
+  std::vector<std::size_t> virtual_services;
+  std::vector<std::size_t> gateways;
+  std::vector<std::size_t> authorization_policies;
 };
 
 // An egress policy file (--policy): which namespaces may reach which external
@@ -89,9 +207,23 @@ class MeshModel : public Objects {
   std::vector<std::string> extra_system_namespaces;
   std::optional<EgressPolicy> egress_policy;  // --policy FILE, when given
 
+  // The Istio release modelled. Set before loading (or call Finalize again):
+  // validation follows it.
+  IstioVersion istio_version = kDefaultIstioVersion;
+
   // Derived by Finalize(); read-only afterwards.
+  // The default revision's settings (SettingsForRevision("")).
   MeshSettings mesh;
   std::vector<MeshConflict> mesh_conflicts;
+  std::vector<RevisionTag> revision_tags;
+
+  // The mesh settings that govern proxies injected by revision `revision`
+  // ("" or "default": the default revision; a revision tag is resolved to
+  // its revision). A revision without a mesh config of its own in the
+  // inputs gets the default revision's settings, with inherited_from_default.
+  const MeshSettings& SettingsForRevision(std::string_view revision) const;
+  // The revisions the inputs hold settings for, "" first, then by name.
+  std::vector<std::string_view> Revisions() const;
 
   // Builds the namespace index and resolves the mesh settings. Call after
   // loading, before any query below; calling it again after adding settings
@@ -110,6 +242,7 @@ class MeshModel : public Objects {
   void BuildNamespaceIndex();
   NamespaceInfo& Touch(const std::string& ns, const ObjectMeta& meta);
 
+  std::vector<MeshSettings> revision_settings_;  // other than the default, by name
   std::vector<NamespaceInfo> index_;
   std::map<std::string, std::size_t, std::less<>> index_by_name_;
 };

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/kinds.h"
 #include "model/load_report.h"
 #include "model/location.h"
 #include "model/object_ref.h"
@@ -40,23 +41,59 @@ struct ObjectMeta {
   const Location& anchor() const { return name_loc.valid() ? name_loc : loc; }
 };
 
+// What Istio's config kinds (ServiceEntry, Sidecar, VirtualService, Gateway,
+// AuthorizationPolicy) carry in their metadata beyond ObjectMeta.
+struct ConfigMeta {
+  // The labels under an istio.io domain only (istio.io/rev: which istiod
+  // revision processes the object; networking.istio.io/enable-autoallocate-ip;
+  // istio.io/use-waypoint). Others are not kept.
+  Labels istio_labels;
+  // metadata.creationTimestamp as written (RFC 3339, e.g.
+  // "2024-05-01T10:00:00Z"); empty when absent, as in most repositories.
+  // Istio orders Sidecars, ServiceEntries and VirtualServices by it, then by
+  // name and namespace.
+  Located<std::string> creation_timestamp;
+
+  // istio.io/rev, or nullptr: processed by every revision.
+  const std::string* Revision() const { return istio_labels.Value("istio.io/rev"); }
+};
+
 struct NamespaceObject {
   ObjectMeta meta;
   std::map<std::string, std::string> labels;
+  // Where each label's value is written (the key's position for an empty
+  // value), for findings and explanations that name the label.
+  std::map<std::string, Location, std::less<>> label_locs;
 };
 
 struct ServiceEntry {
   ObjectMeta meta;
+  ConfigMeta config;
   std::vector<Located<std::string>> hosts;
   Location hosts_key;  // the `hosts:` key
   bool export_to_set = false;  // `exportTo` written (possibly as [])
   std::vector<Located<std::string>> export_to;
   Location export_to_key;
   Located<std::string> location;  // MESH_EXTERNAL, MESH_INTERNAL or ""
-  bool has_workload_selector = false;
+  bool has_workload_selector = false;  // workloadSelector written and not null
+  Selector workload_selector;          // .set == has_workload_selector
+  std::vector<Located<std::string>> addresses;
+  Location addresses_key;
+  std::vector<PortSpec> ports;
+  Location ports_key;
+  Located<std::string> resolution;  // NONE (the default), STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+  // spec.endpoints: written (even as []), and each entry's address (empty
+  // when not written) at the entry.
+  bool endpoints_set = false;
+  Location endpoints_key;
+  std::vector<Located<std::string>> endpoint_addresses;
 
   // MESH_EXTERNAL or unset: the hosts are outside the mesh.
   bool IsExternal() const { return location.value != "MESH_INTERNAL"; }
+  // The resolution as Istio reads it: NONE when not written.
+  std::string_view Resolution() const {
+    return resolution.value.empty() ? std::string_view("NONE") : std::string_view(resolution.value);
+  }
 };
 
 enum class OutboundMode { kRegistryOnly, kAllowAny, kAllowAnyDynamicDns };
@@ -64,20 +101,105 @@ std::string_view OutboundModeName(OutboundMode mode);
 std::optional<OutboundMode> ParseOutboundMode(std::string_view text);
 inline bool AllowsAny(OutboundMode m) { return m != OutboundMode::kRegistryOnly; }
 
+// One entry of a Sidecar's `egress:`.
+struct SidecarEgressListener {
+  Location loc;            // the list entry
+  bool port_set = false;   // `port:` written and not null
+  PortSpec port;
+  Located<std::string> bind;
+  Located<std::string> capture_mode;
+  // Its hosts: Sidecar::egress_hosts[first_host, first_host + host_count).
+  std::size_t first_host = 0;
+  std::size_t host_count = 0;
+  Location hosts_key;  // invalid when `hosts:` is not written
+};
+
 struct Sidecar {
   ObjectMeta meta;
-  bool has_selector = false;
+  ConfigMeta config;
+  bool has_selector = false;  // workloadSelector written and not null
   Location selector_loc;
+  Selector selector;          // .set == has_selector; empty labels: the whole namespace
   bool egress_set = false;  // `egress:` written
   Location egress_key;
   // Every `hosts` entry of every egress listener, in order.
   std::vector<Located<std::string>> egress_hosts;
+  std::vector<SidecarEgressListener> egress;
   // `outboundTrafficPolicy` written; a policy without `mode` is REGISTRY_ONLY
   // (the enum's zero value), not "inherit".
   bool outbound_set = false;
   Location outbound_key;
   OutboundMode outbound_mode = OutboundMode::kRegistryOnly;
   Location outbound_mode_loc;  // the `mode:` value, when written
+  // outboundTrafficPolicy.egressProxy (ALLOW_ANY only).
+  bool egress_proxy_set = false;
+  Location egress_proxy_loc;
+  Located<std::string> egress_proxy_host;
+  bool egress_proxy_port_set = false;
+  // The other top-level fields, only whether they are written (an empty
+  // Sidecar is rejected).
+  bool ingress_set = false;
+  bool inbound_connection_pool_set = false;
+};
+
+// A Pod, or a controller of pods (Deployment, StatefulSet, DaemonSet,
+// ReplicaSet, ReplicationController, Job, CronJob, Argo Rollout): what the
+// injector and the proxy see of its pods. Nothing else of it is kept.
+struct Workload {
+  ObjectMeta meta;
+  PodTemplate pod;
+};
+
+// A Kubernetes Service (core v1): a registry entry
+// `<name>.<namespace>.svc.cluster.local`.
+struct KubeService {
+  ObjectMeta meta;
+  std::vector<KubeServicePort> ports;
+  Located<std::string> type;           // ClusterIP (default), NodePort, LoadBalancer, ExternalName
+  Located<std::string> cluster_ip;     // "None": headless
+  Located<std::string> external_name;  // type ExternalName: the alias target
+  Selector selector;                   // spec.selector (labels are the map itself)
+  // The networking.istio.io/exportTo annotation, as written (comma-separated,
+  // not validated by Istio); nullopt when absent.
+  std::optional<Located<std::string>> export_to;
+};
+
+struct VirtualService {
+  ObjectMeta meta;
+  ConfigMeta config;
+  std::vector<Located<std::string>> hosts;
+  Location hosts_key;
+  bool gateways_set = false;
+  std::vector<Located<std::string>> gateways;  // none: bound to "mesh"
+  Location gateways_key;
+  bool export_to_set = false;
+  std::vector<Located<std::string>> export_to;
+  Location export_to_key;
+  std::vector<Route> routes;  // http, then tcp, then tls, each in order
+  Location http_key, tcp_key, tls_key;  // invalid when not written
+};
+
+struct Gateway {
+  ObjectMeta meta;
+  ConfigMeta config;
+  Selector selector;  // spec.selector: pod labels of the gateway deployment
+  std::vector<GatewayServer> servers;
+  Location servers_key;
+};
+
+struct AuthorizationPolicy {
+  ObjectMeta meta;
+  ConfigMeta config;
+  Selector selector;  // spec.selector.matchLabels
+  std::vector<PolicyTargetRef> target_refs;  // targetRef and targetRefs
+  Located<std::string> action;  // ALLOW (default), DENY, AUDIT, CUSTOM
+  bool rules_set = false;       // `rules:` written (even []): ALLOW with no rules matches nothing
+  Location rules_key;
+  std::vector<AuthzRule> rules;
+  // The action as Istio reads it: ALLOW when not written.
+  std::string_view Action() const {
+    return action.value.empty() ? std::string_view("ALLOW") : std::string_view(action.value);
+  }
 };
 
 // One place where mesh-wide settings were found.
@@ -129,6 +251,11 @@ struct Objects {
   std::vector<NamespaceObject> namespaces;
   std::vector<ServiceEntry> service_entries;
   std::vector<Sidecar> sidecars;
+  std::vector<Workload> workloads;
+  std::vector<KubeService> services;
+  std::vector<VirtualService> virtual_services;
+  std::vector<Gateway> gateways;
+  std::vector<AuthorizationPolicy> authorization_policies;
   std::vector<ObjectMeta> others;  // every other object, generically
   std::vector<MeshConfigSource> mesh_sources;
   std::vector<Problem> problems;  // what could not be used: invalid-manifest
@@ -153,9 +280,11 @@ struct Objects {
 // through ForEachCollection, so a kind listed here is merged, rolled back and
 // indexed like the others.
 inline constexpr std::tuple kObjectCollections{
-    &Objects::namespaces, &Objects::service_entries, &Objects::sidecars,
-    &Objects::others,     &Objects::mesh_sources,    &Objects::problems,
-    &Objects::skipped,    &Objects::custom_kinds};
+    &Objects::namespaces,       &Objects::service_entries, &Objects::sidecars,
+    &Objects::workloads,        &Objects::services,        &Objects::virtual_services,
+    &Objects::gateways,         &Objects::authorization_policies,
+    &Objects::others,           &Objects::mesh_sources,    &Objects::problems,
+    &Objects::skipped,          &Objects::custom_kinds};
 inline constexpr std::size_t kObjectCollectionCount =
     std::tuple_size_v<std::remove_const_t<decltype(kObjectCollections)>>;
 static_assert(sizeof(Objects) ==

@@ -184,8 +184,7 @@ std::optional<ClusterHost> ParseClusterHost(std::string_view dns) {
 }
 
 ServiceIndex::ServiceIndex(const MeshModel& model) {
-  for (const ObjectMeta& m : model.others)
-    if (m.ref.kind == "Service" && m.api_version == "v1") services_.insert({m.ref.ns, m.ref.name});
+  for (const KubeService& s : model.services) services_.insert({s.meta.ref.ns, s.meta.ref.name});
 }
 
 bool ServiceIndex::Contains(std::string_view ns, std::string_view name) const {
