@@ -123,5 +123,33 @@ TEST(Classify, ClusterScopedOperatorKindsMakeNoNamespace) {
   EXPECT_EQ(m.FindNamespace("default"), nullptr);
 }
 
+TEST(Classify, CrdsAmongTheInputsDecideTheScopeOfTheirKinds) {
+  const std::string crd =
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+      "  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Cluster\n"
+      "  names:\n    kind: Widget\n    plural: widgets\n---\n"
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+      "  name: gadgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n"
+      "  names:\n    kind: Gadget\n";
+  for (bool full : {false, true}) {
+    LoadOptions options;
+    options.full_parse = full;
+    auto m = LoadFiles({{"crds.yaml", crd},
+                        {"objects.yaml",
+                         "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n---\n"
+                         "apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\n"}},
+                       options);
+    EXPECT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
+    ASSERT_EQ(m.custom_kinds.size(), 2u);
+    EXPECT_TRUE(m.custom_kinds[0].cluster_scoped);
+    EXPECT_FALSE(m.custom_kinds[1].cluster_scoped);
+    // The Widget is in no namespace; the Gadget is in `default`, as kubectl
+    // would put it.
+    ASSERT_EQ(m.others.size(), 4u);
+    EXPECT_EQ(m.others[2].ref.FullyQualifiedName(), "Widget/w");
+    EXPECT_EQ(m.others[3].ref.FullyQualifiedName(), "default/Gadget/g");
+  }
+}
+
 }  // namespace
 }  // namespace meshlint

@@ -92,6 +92,12 @@ void AddLoadOptions(po::options_description& o) {
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
       "jobs,j", po::value<unsigned>()->default_value(0),
       "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
+      "exclude", po::value<std::vector<std::string>>()->value_name("GLOB"),
+      "leave out files matching GLOB, relative to the working directory (repeatable; "
+      "besides the config's exclude:)")(
+      "kustomize-command", po::value<std::string>()->value_name("TOOL"),
+      "what renders the kustomizations found: kustomize, kubectl, or a path to either "
+      "(default: whichever is on PATH)")(
       "full-parse",
       "parse every document with the YAML parser, not only those the scanner cannot read "
       "(slower; the findings are the same)");
@@ -148,6 +154,9 @@ LintRequest RequestFromFlags(const po::variables_map& vm,
   ApplySeverityFlags(vm, request.run);
   if (vm.count("jobs")) load.jobs = vm["jobs"].as<unsigned>();
   load.full_parse = vm.count("full-parse") > 0;
+  if (vm.count("kustomize-command"))
+    load.kustomize_command = vm["kustomize-command"].as<std::string>();
+  if (vm.count("exclude")) load.command_line_exclude = vm["exclude"].as<std::vector<std::string>>();
   if (vm.count("policy")) {
     PolicySource flag;
     flag.path = vm["policy"].as<std::string>();

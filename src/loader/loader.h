@@ -35,6 +35,12 @@ struct LoadOptions {
   std::vector<std::string> include;
   std::vector<std::string> exclude;
   std::string glob_base;
+  // --exclude GLOB: the same globs, over paths relative to `base_dir` (the
+  // working directory), so that they mean what the shell would.
+  std::vector<std::string> command_line_exclude;
+  // The tool that renders kustomizations found while walking: "kustomize",
+  // "kubectl" or a path to either; empty: whichever is on PATH.
+  std::string kustomize_command;
 };
 
 // A problem with the command line's inputs themselves (a path that does not

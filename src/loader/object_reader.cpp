@@ -69,9 +69,14 @@ bool IsArgoRollouts(std::string_view api_version) {
   return api_version.starts_with("argoproj.io/");
 }
 bool Always(const ObjectMeta&) { return true; }
+bool IsApiExtensions(std::string_view api_version) {
+  return api_version.starts_with("apiextensions.k8s.io/");
+}
 
 void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                    const std::string& where);
+void ReadCustomResourceDefinition(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                                  const std::string& where);
 
 // A kind the model reads beyond the generic ObjectMeta that every other
 // object becomes.
@@ -115,6 +120,7 @@ const KindReader kKindReaders[] = {
     {"Rollout", IsArgoRollouts, Always, ReadWorkload},
     {"IstioOperator", IsIstioInstall, Always, ReadIstioOperator},
     {"ConfigMap", IsCoreV1, IsMeshConfigMapName, ReadMeshConfigMap},
+    {"CustomResourceDefinition", IsApiExtensions, Always, ReadCustomResourceDefinition},
 };
 
 const KindReader* FindKindReader(std::string_view kind, std::string_view api_version) {
@@ -154,6 +160,28 @@ void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
 }
 
 // Helm's Chart.yaml: apiVersion v1/v2 with name and version, no kind.
+// Which kind a CRD declares and whether it is cluster-scoped, so that its
+// objects among the inputs make no namespace. The CRD itself stays a generic
+// object; a field of another shape is the API server's to reject, not ours.
+void ReadCustomResourceDefinition(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                                  const std::string& where) {
+  const ObjectRef& ref = meta.ref;
+  Field spec = r.Get(node, "spec", ref, where);
+  if (!spec.present() || !spec.value.IsMap()) return;
+  const std::string sp = NodeReader::Join(where, "spec");
+  auto text = [&](const LiteNode& map, std::string_view key, const std::string& path) {
+    Field f = r.Get(map, key, ref, path);
+    return f.present() && f.value.IsScalar() ? f.value.Scalar() : std::string();
+  };
+  CustomKind k;
+  k.group = text(spec.value, "group", sp);
+  Field names = r.Get(spec.value, "names", ref, sp);
+  if (names.present() && names.value.IsMap()) k.kind = text(names.value, "kind", sp + ".names");
+  k.cluster_scoped = text(spec.value, "scope", sp) == "Cluster";
+  k.loc = meta.loc;
+  if (!k.group.empty() && !k.kind.empty()) r.out().custom_kinds.push_back(std::move(k));
+}
+
 bool IsHelmChartFile(const LiteNode& node, const Field& api) {
   if (!api.value.IsScalar() || (api.value.Scalar() != "v1" && api.value.Scalar() != "v2"))
     return false;

@@ -239,6 +239,7 @@ class MeshModel : public Objects {
 
  private:
   void ResolveMeshSettings();
+  void ApplyCustomScopes();
   void BuildNamespaceIndex();
   NamespaceInfo& Touch(const std::string& ns, const ObjectMeta& meta);
 
