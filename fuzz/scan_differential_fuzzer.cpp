@@ -1,6 +1,9 @@
-// Differential: the scanner's fast path and the full yaml-cpp parse must load
-// the same model and give the same findings for any input (the scanner is an
-// optimisation only). Any difference aborts, with the first differing line.
+// Differential: the fast paths (the scanner, then libyaml's events) and the
+// full yaml-cpp parse must load the same model and give the same findings for
+// any input (both are optimisations only); and the libyaml event builder must
+// build yaml-cpp's very tree, marks included, for every document it accepts
+// (and accept none yaml-cpp refuses). Any difference aborts, with the first
+// differing line.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -8,7 +11,11 @@
 #include <string_view>
 
 #include "loader/loader.h"
+#include "loader/text.h"
+#include "loader/yaml_events.h"
+#include "loader/yaml_tree.h"
 #include "tests/model_dump.h"
+#include "tests/tree_dump.h"
 
 namespace {
 
@@ -21,12 +28,32 @@ std::string Load(std::string_view text, bool json, bool full_parse) {
   return meshlint::testing::Dump(model);
 }
 
+// Each document as the loader cuts it, through both tree builders.
+void CompareTrees(std::string_view text) {
+  if (meshlint::FindBinary(text)) return;
+  for (const meshlint::DocumentChunk& chunk :
+       meshlint::SplitDocuments(meshlint::StripBom(text), false)) {
+    if (meshlint::FindExcessiveNesting(chunk.text)) continue;
+    meshlint::LiteTree events, yaml_cpp;
+    if (!meshlint::ParseYamlEvents(chunk.text, events)) continue;
+    const bool refused = meshlint::ParseYaml(chunk.text, yaml_cpp).has_value();
+    const std::string a = meshlint::testing::DumpTree(events);
+    const std::string b = refused ? "yaml-cpp refuses" : meshlint::testing::DumpTree(yaml_cpp);
+    if (a != b) {
+      std::fprintf(stderr, "fuzz property violated: event tree and yaml-cpp tree differ at %s\n",
+                   meshlint::testing::FirstDifference(a, b).c_str());
+      std::abort();
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   const bool json = first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+  if (!json) CompareTrees(text);
   const std::string scan = Load(text, json, false);
   const std::string full = Load(text, json, true);
   if (scan != full) {

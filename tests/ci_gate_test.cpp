@@ -139,7 +139,8 @@ TEST(ExitStatus, UsageErrorsAreTwo) {
       {{"--format", "xml"},
        "meshlint: --format must be one of text | json | sarif | github | gitlab, got 'xml'\n"},
       {{"--fail-on", "warn"},
-       "meshlint: --fail-on must be error, warning, note or never, got 'warn'\n"},
+       "meshlint: --fail-on must be error, warning, note or never, got 'warn': did you mean "
+       "'warning'?\n"},
       {{"--report", "sarif"},
        "meshlint: --report takes FORMAT=FILE (e.g. sarif=meshlint.sarif), got 'sarif'\n"},
       {{"--report", "xml=out.xml"},
@@ -475,9 +476,13 @@ namespace meshlint {
 namespace {
 
 // The CI examples must not drift from the binary: every option their
-// meshlint command lines use is one `meshlint lint` knows.
+// meshlint command lines use is one `meshlint lint` or `meshlint egress`
+// knows (curl's are the GitLab note's).
 TEST(CiExamples, UseOnlyRealOptions) {
-  const std::string help = testing::RunInProcess({"lint", "--help"}, testing::SourceDir()).out;
+  const std::string help = testing::RunInProcess({"lint", "--help"}, testing::SourceDir()).out +
+                           testing::RunInProcess({"egress", "--help"}, testing::SourceDir()).out +
+                           " --fail --silent --show-error --request --header --data-urlencode " +
+                           " --body-file --edit-last ";
   ASSERT_NE(help.find("--report"), std::string::npos) << help;
   const std::regex option(R"(\s(--[a-z][a-z-]+))");
   for (const char* file : {"ci/github-actions.yml", "ci/gitlab-ci.yml"}) {

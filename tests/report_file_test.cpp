@@ -141,13 +141,19 @@ TEST_P(ReportFile, ErrorsSayWhy) {
       "ml lint . -q -o missing-dir/report.txt; echo \"rc=$?\"\n"
       "ml lint . -q -o .; echo \"rc=$?\"\n"
       "ml egress . -o missing-dir/egress.txt; echo \"rc=$?\"\n"
-      "ml lint . -q > /dev/full; echo \"rc=$?\"\n");
-  EXPECT_EQ(r.out, "rc=2\nrc=2\nrc=2\nrc=2\n");
+      "ml lint . -q > /dev/full; echo \"rc=$?\"\n"
+      "ml lint . -q -o /dev/full; echo \"rc=$?\"\n"
+      "ml lint . -q --report sarif=/dev/full >/dev/null; echo \"rc=$?\"\n"
+      "ml egress . -o /dev/full; echo \"rc=$?\"\n");
+  EXPECT_EQ(r.out, "rc=2\nrc=2\nrc=2\nrc=2\nrc=2\nrc=2\nrc=2\n");
   EXPECT_EQ(r.err,
             "meshlint: cannot write missing-dir/report.txt: No such file or directory\n"
             "meshlint: cannot write .: it is a directory\n"
             "meshlint: cannot write missing-dir/egress.txt: No such file or directory\n"
-            "meshlint: error writing the report to stdout: No space left on device\n");
+            "meshlint: error writing the report to stdout: No space left on device\n"
+            "meshlint: error writing /dev/full: No space left on device\n"
+            "meshlint: error writing /dev/full: No space left on device\n"
+            "meshlint: error writing /dev/full: No space left on device\n");
 }
 
 TEST_P(ReportFile, DevicesAreWrittenInPlace) {

@@ -6,11 +6,16 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/color.h"
+#include "cli/commands.h"
+#include "cli/egress_diff.h"
 #include "cli/file_output.h"
+#include "cli/help.h"
 #include "cli/output.h"
 #include "cli/settings.h"
 #include "egress/egress.h"
 #include "engine/lint.h"
+#include "loader/suggest.h"
 #include "report/egress_report.h"
 #include "report/report.h"
 
@@ -19,41 +24,11 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr const char* kUsage =
-    "meshlint: static policy linter and egress auditor for Istio manifests\n"
-    "\n"
-    "Usage:\n"
-    "  meshlint lint [PATH...] [options]   lint manifests (files, directories, - for stdin)\n"
-    "  meshlint egress [PATH...] [options] which namespaces reach which external hosts;\n"
-    "                                      --from NS --to HOST explains one answer\n"
-    "  meshlint rules [--format F]         list the rules\n"
-    "  meshlint explain RULE               print a rule's documentation\n"
-    "  meshlint --version | --help\n"
-    "\n"
-    "Run 'meshlint lint --help' for the lint options.\n"
-    "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage error\n"
-    "or unreadable path. egress --from/--to: 0 reachable, 1 not reachable.\n";
-
 // What the loader decided about the inputs (a file read once though linked
 // twice): on stderr, never in the report.
 void PrintInputNotes(const MeshModel& model, std::ostream& err) {
   for (const InputNote& n : model.input_notes)
     err << "meshlint: note: " << TerminalSafe(n.path + ": " + n.message) << '\n';
-}
-
-po::options_description LintOptions() {
-  po::options_description o("lint options");
-  o.add_options()("help,h", "show this help")(
-      "severity", po::value<std::vector<std::string>>()->composing(),
-      "RULE=LEVEL: run RULE at LEVEL (error | warning | note | off); repeatable")(
-      "disable", po::value<std::vector<std::string>>()->composing(),
-      "turn RULE off; repeatable");
-  AddLoadOptions(o);
-  o.add_options()("policy", po::value<std::string>(),
-                  "egress policy FILE: enables egress-not-allowed (README: Egress audit)");
-  AddSettingsOptions(o);  // config, suppressions, --context: cli/settings.cpp
-  o.add(ReportOptions());  // formats, reports, baselines, --fail-on: cli/output.cpp
-  return o;
 }
 
 // Parses `options` plus any number of positional PATHs (stored as "path").
@@ -78,18 +53,15 @@ std::vector<std::string> Positional(const po::variables_map& vm) {
 
 int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const auto started = std::chrono::steady_clock::now();
-  po::options_description options = LintOptions();
-  po::variables_map vm = ParseWithPaths(args, options);
+  po::variables_map vm = ParseWithPaths(args, CommandOptions("lint").All());
   if (vm.count("help")) {
-    out << "Usage: meshlint lint [PATH...] [options]\n\n"
-           "Lints Kubernetes/Istio manifests: files, directories (walked for .yaml, .yml,\n"
-           ".json), or - for stdin; no PATH means the current directory.\n\n"
-        << options;
+    WriteCommandHelp(out, *FindCommand("lint"));
     return kExitClean;
   }
 
   // Flags first, so that a typo fails before anything is read.
   ReportPlan report = ParseReportOptions(vm);
+  report.color = UseColor(ParseColorWhen(vm["color"].as<std::string>()), out);
   std::optional<ConfigResult> project = LoadConfigOption(vm, err);
   if (!project) return kExitUsage;
   const ProjectConfig* config = project->config ? &*project->config : nullptr;
@@ -118,6 +90,7 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
     else WriteExplanationText(sink, r.model, ex, policy);
     return ex.reachable ? kExitClean : kExitFindings;
   }
+  if (format == "markdown" || format == "html") return WriteEgressPicture(format, analysis, sink);
   EgressReportOptions options;
   options.expand = vm.count("expand") != 0;
   options.policy = policy;
@@ -128,42 +101,32 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
 
 // meshlint egress: the reachability report, or one --from/--to question.
 int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  po::options_description o("egress options");
-  o.add_options()("help,h", "show this help")(
-      "format,f", po::value<std::string>()->default_value("text"), "text | json")(
-      "output,o", po::value<std::string>(), "write the report to FILE instead of stdout")(
-      "from", po::value<std::string>(), "NAMESPACE: explain whether it reaches --to")(
-      "to", po::value<std::string>(), "HOST: the external host to explain (with --from)")(
-      "policy", po::value<std::string>(), "egress policy FILE: mark disallowed pairs")(
-      "expand", "list every host under every namespace (no host groups)");
-  AddLoadOptions(o);
-  AddConfigOptions(o);  // the project config: cli/settings.cpp
-  po::variables_map vm = ParseWithPaths(args, o);
+  po::variables_map vm = ParseWithPaths(args, CommandOptions("egress").All());
   if (vm.count("help")) {
-    out << "Usage: meshlint egress [PATH...] [options]\n"
-           "       meshlint egress [PATH...] --from NAMESPACE --to HOST\n\n"
-           "Reports, per namespace, the outbound mode, the Sidecar that applies and the\n"
-           "external hosts it can reach with the ServiceEntry that provides each. With\n"
-           "--from/--to: the chain of reasons for one answer; exit 0 reachable, 1 not.\n"
-           "Without: exit 0, or 1 when --policy is given and some pair violates it.\n\n"
-        << o;
+    WriteCommandHelp(out, *FindCommand("egress"));
     return kExitClean;
   }
   const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json")
-    throw UsageError("--format must be text or json for egress, got '" + format + "'");
+  if (format != "text" && format != "json" && format != "markdown" && format != "html")
+    throw UsageError("--format must be text, json, markdown or html for egress, got '" + format +
+                     "'" + DidYouMean(format, OptionChoices("egress", "format")));
+  if ((format == "markdown" || format == "html") && vm.count("from"))
+    throw UsageError("--from/--to explain in text or json; markdown and html draw the mesh");
   if (vm.count("from") != vm.count("to"))
     throw UsageError("--from and --to go together: meshlint egress --from NAMESPACE --to HOST");
   if (vm.count("from") &&
       (vm["from"].as<std::string>().empty() || vm["to"].as<std::string>().empty()))
     throw UsageError("--from and --to need a namespace and a host name");
+  if (vm.count("base") && vm.count("from"))
+    throw UsageError("--base compares whole meshes; it does not combine with --from/--to");
 
   // The project config applies as for lint (namespaces, mesh config, globs,
   // egressPolicy); flags win.
   std::optional<ConfigResult> project = LoadConfigOption(vm, err);
   if (!project) return kExitUsage;
-  const LintResult r = LoadForLint(
-      RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr));
+  const LintRequest request =
+      RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr);
+  const LintResult r = LoadForLint(request);
   PrintInputNotes(r.model, err);
   for (const Problem& p : r.input_problems) WriteProblem(err, r.model.files, p);
   if (!r.input_problems.empty()) return kExitUsage;
@@ -173,8 +136,12 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << "meshlint: " << r.model.problems.size()
         << " input problem(s) ignored here; run 'meshlint lint' to see them\n";
 
+  // --base: the base is read and compared before anything is written.
+  const EgressDiffRunPtr diff = vm.count("base") ? PrepareEgressDiff(vm, request, r, err) : nullptr;
   int status = kExitClean;
-  const auto render = [&](std::ostream& sink) { status = WriteEgress(vm, r, sink); };
+  const auto render = [&](std::ostream& sink) {
+    status = diff ? WriteEgressDiff(*diff, vm["format"].as<std::string>(), sink) : WriteEgress(vm, r, sink);
+  };
   if (vm.count("output")) {
     if (auto failed = WriteOutputFile(vm["output"].as<std::string>(), render)) {
       err << "meshlint: " << TerminalSafe(*failed) << '\n';
@@ -187,25 +154,28 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
 }
 
 int Rules(const std::vector<std::string>& args, std::ostream& out) {
-  po::options_description o("rules options");
-  o.add_options()("format,f", po::value<std::string>()->default_value("text"),
-                  "text | markdown | json")("help,h", "show this help");
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(o).run(), vm);
+  po::store(po::command_line_parser(args).options(CommandOptions("rules").All()).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    out << "Usage: meshlint rules [--format text|markdown|json]\n\n" << o;
+    WriteCommandHelp(out, *FindCommand("rules"));
     return kExitClean;
   }
   const std::string format = vm["format"].as<std::string>();
   if (format == "text") WriteRulesText(out);
   else if (format == "markdown") WriteRulesMarkdown(out);
   else if (format == "json") WriteRulesJson(out);
-  else throw UsageError("--format must be text, markdown or json, got '" + format + "'");
+  else
+    throw UsageError("--format must be text, markdown or json, got '" + format + "'" +
+                     DidYouMean(format, OptionChoices("rules", "format")));
   return kExitClean;
 }
 
 int Explain(const std::vector<std::string>& args, std::ostream& out) {
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    WriteCommandHelp(out, *FindCommand("explain"));
+    return kExitClean;
+  }
   if (args.size() != 1 || args[0].starts_with("-"))
     throw UsageError("usage: meshlint explain RULE (see 'meshlint rules')");
   out << RequireRule(args[0]).doc;
@@ -223,27 +193,65 @@ void RequireWorkingDirectory() {
                      "): run meshlint from a directory that exists");
 }
 
+// `meshlint help [COMMAND]`, and the hidden generators the build runs for
+// the man page and the completions (cmake/Generated.cmake). nullopt: not one
+// of these.
+std::optional<int> HelpCommand(const std::string& command, const std::vector<std::string>& rest,
+                               std::ostream& out) {
+  if (command == "--help" || command == "-h" || (command == "help" && rest.empty())) {
+    WriteMainHelp(out);
+    return kExitClean;
+  }
+  if (command == "help") {
+    const CommandDoc* doc = FindCommand(rest.front());
+    if (!doc || rest.size() > 1)
+      throw UsageError("usage: meshlint help COMMAND, where COMMAND is lint, egress, rules or "
+                       "explain" + DidYouMean(rest.front(), CommandNames()));
+    WriteCommandHelp(out, *doc);
+    return kExitClean;
+  }
+  if (command == "--version" || command == "-V" || command == "version") {
+    WriteVersion(out);
+    return kExitClean;
+  }
+  if (command == "--help-man") {
+    WriteManPage(out);
+    return kExitClean;
+  }
+  if (command == "--completion") {
+    if (rest.size() != 1 || !WriteCompletion(out, rest.front()))
+      throw UsageError("usage: meshlint --completion bash|zsh|fish");
+    return kExitClean;
+  }
+  return std::nullopt;
+}
+
+// "unknown option '--formt' for meshlint lint: did you mean '--format'?"
+std::string UnknownOption(const std::string& command, const po::unknown_option& e) {
+  const std::string option = e.get_option_name();
+  std::vector<std::string> known;
+  if (FindCommand(command))
+    for (const OptionGroup& g : Groups(CommandOptions(command)))
+      for (const OptionView& o : g.options) known.push_back("--" + o.long_name);
+  return "unknown option '" + option + "'" +
+         (FindCommand(command) ? " for meshlint " + command : std::string()) +
+         DidYouMean(option, known);
+}
+
 int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty()) {
-    err << kUsage;
+    WriteMainHelp(err);
     return kExitUsage;
   }
   const std::string& command = args.front();
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (command == "--help" || command == "-h" || command == "help") {
-    out << kUsage;
-    return kExitClean;
-  }
-  if (command == "--version" || command == "version") {
-    out << kToolName << ' ' << kToolVersion << '\n';
-    return kExitClean;
-  }
+  if (auto status = HelpCommand(command, rest, out)) return *status;
   if (command == "lint" || command == "egress") RequireWorkingDirectory();
   if (command == "lint") return Lint(rest, out, err);
   if (command == "egress") return Egress(rest, out, err);
   if (command == "rules") return Rules(rest, out);
   if (command == "explain") return Explain(rest, out);
-  throw UsageError("unknown command '" + command + "'");
+  throw UsageError("unknown command '" + command + "'" + DidYouMean(command, CommandNames()));
 }
 
 }  // namespace
@@ -255,6 +263,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   // line meshlint prints.
   try {
     status = Dispatch(args, out, err);
+  } catch (const po::unknown_option& e) {
+    const std::string command = args.empty() ? "" : args.front();
+    err << "meshlint: " << TerminalSafe(UnknownOption(command, e))
+        << "\n(run 'meshlint --help')\n";
   } catch (const UsageError& e) {
     err << "meshlint: " << TerminalSafe(e.what()) << "\n(run 'meshlint --help')\n";
   } catch (const po::error& e) {

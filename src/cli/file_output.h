@@ -24,6 +24,8 @@ class FdStreambuf : public std::streambuf {
 
   // errno of the first failed write, 0 when none failed.
   int error() const { return error_; }
+  // The descriptor written to (--color auto asks whether it is a terminal).
+  int fd() const { return fd_; }
 
  protected:
   int_type overflow(int_type c) override;

@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "cli/file_output.h"
+#include "loader/suggest.h"
 #include "loader/read_file.h"
 #include "report/report.h"
 
@@ -68,7 +70,7 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
   plan.format = vm["format"].as<std::string>();
   if (!KnownFormat(plan.format))
     throw po::error("--format must be one of " + std::string(kReportFormats) + ", got '" +
-                    plan.format + "'");
+                    plan.format + "'" + DidYouMean(plan.format, OptionChoices("lint", "format")));
   if (vm.count("output")) plan.output = vm["output"].as<std::string>();
 
   std::set<std::string> files;
@@ -82,7 +84,8 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
       std::string format = spec.substr(0, eq), file = spec.substr(eq + 1);
       if (!KnownFormat(format))
         throw po::error("--report format must be one of " + std::string(kReportFormats) +
-                        ", got '" + format + "'");
+                        ", got '" + format + "'" +
+                        DidYouMean(format, OptionChoices("lint", "format")));
       if (file == "-")
         throw po::error("--report writes to a file; use --format for stdout");
       if (!files.insert(SameFileKey(file)).second)
@@ -94,7 +97,8 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
   const std::string fail_on = vm["fail-on"].as<std::string>();
   const auto parsed = ParseFailOn(fail_on);
   if (!parsed.known)
-    throw po::error("--fail-on must be " + std::string(kFailOnWords) + ", got '" + fail_on + "'");
+    throw po::error("--fail-on must be " + std::string(kFailOnWords) + ", got '" + fail_on + "'" +
+                    DidYouMean(fail_on, OptionChoices("lint", "fail-on")));
   plan.fail_on = parsed.severity;
   plan.fail_on_given = !vm["fail-on"].defaulted();
   plan.show_suppressed = vm.count("show-suppressed") != 0;
@@ -182,7 +186,9 @@ int FinishLint(const ReportPlan& plan, LintResult& result,
   ctx.show_suppressed = plan.show_suppressed;
 
   if (plan.output.empty()) {
+    ctx.color = plan.color;  // stdout only: never in a file
     WriteReport(plan.format, out, ctx);
+    ctx.color = false;
     out.flush();
     if (!out) {
       const std::string why = StreamFailure(out);

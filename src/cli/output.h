@@ -35,6 +35,7 @@ struct ReportPlan {
   std::string automation_id;
   bool quiet = false;
   bool show_suppressed = false;  // text: list suppressed findings too
+  bool color = false;  // text on stdout: coloured (--color, cli/color.h)
   // Whether baseline entries that match nothing are counted (not when only
   // part of the findings is reported, as with --context).
   bool count_stale = true;

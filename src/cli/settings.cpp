@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "engine/suppress.h"
+#include "loader/suggest.h"
 #include "report/report.h"
 
 namespace meshlint {
@@ -11,6 +12,8 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr std::string_view kLevels[] = {"error", "warning", "note", "off"};
 
 // --severity RULE=LEVEL and --disable RULE, over the config's levels.
 void ApplySeverityFlags(const po::variables_map& vm, RunOptions& run) {
@@ -23,13 +26,26 @@ void ApplySeverityFlags(const po::variables_map& vm, RunOptions& run) {
       const SeverityWord parsed = ParseRuleLevel(level);
       if (!parsed.known)
         throw UsageError("--severity level must be " + std::string(kRuleLevelWords) + ", got '" +
-                         level + "'");
+                         level + "'" + DidYouMean(level, kLevels));
       run.severity[std::string(rule.id)] = parsed.severity;
     }
   }
   if (vm.count("disable"))
     for (const std::string& id : vm["disable"].as<std::vector<std::string>>())
       run.severity[std::string(RequireRule(id).id)] = std::nullopt;
+}
+
+// -j N: a whole number from 1 to kMaxJobs, as written (no sign, no spaces);
+// Boost would read "-1" as 4294967295 threads.
+unsigned ParseJobs(const std::string& text) {
+  constexpr unsigned kMaxJobs = 256;
+  const bool digits = !text.empty() && text.size() <= 9 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  const unsigned n = digits ? static_cast<unsigned>(std::stoul(text)) : 0;
+  if (n < 1 || n > kMaxJobs)
+    throw UsageError("-j/--jobs takes a number from 1 to " + std::to_string(kMaxJobs) + ", got '" +
+                     text + "'");
+  return n;
 }
 
 // --today, else MESHLINT_TODAY, else the clock (already in the request).
@@ -80,7 +96,11 @@ bool Given(const po::variables_map& vm, const char* name) {
 
 const RuleInfo& RequireRule(const std::string& id) {
   const RuleInfo* rule = FindRule(id);
-  if (!rule) throw UsageError("unknown rule '" + id + "' (see 'meshlint rules')");
+  if (!rule) {
+    std::vector<std::string_view> ids;
+    for (const RuleInfo& r : AllRules()) ids.push_back(r.id);
+    throw UsageError("unknown rule '" + id + "'" + DidYouMean(id, ids) + " (see 'meshlint rules')");
+  }
   return *rule;
 }
 
@@ -90,8 +110,9 @@ void AddLoadOptions(po::options_description& o) {
       "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
-      "jobs,j", po::value<unsigned>()->default_value(0),
-      "files (and batches of documents of big files) loaded in parallel (0: all cores)")(
+      "jobs,j", po::value<std::string>()->value_name("N"),
+      "files (and batches of documents of big files) loaded in parallel, 1 to 256 "
+      "(default: one per core)")(
       "exclude", po::value<std::vector<std::string>>()->value_name("GLOB"),
       "leave out files matching GLOB, relative to the working directory (repeatable; "
       "besides the config's exclude:)")(
@@ -152,7 +173,7 @@ LintRequest RequestFromFlags(const po::variables_map& vm,
   ApplyToday(vm, request);
   ApplyContext(vm, positional, request);
   ApplySeverityFlags(vm, request.run);
-  if (vm.count("jobs")) load.jobs = vm["jobs"].as<unsigned>();
+  if (vm.count("jobs")) load.jobs = ParseJobs(vm["jobs"].as<std::string>());
   load.full_parse = vm.count("full-parse") > 0;
   if (vm.count("kustomize-command"))
     load.kustomize_command = vm["kustomize-command"].as<std::string>();

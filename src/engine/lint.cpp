@@ -5,6 +5,7 @@
 
 #include "egress/egress.h"
 #include "loader/config_file.h"
+#include "loader/repo_boundary.h"
 
 namespace meshlint {
 
@@ -104,6 +105,17 @@ ConfigResult LoadProjectConfig(const ConfigChoice& choice) {
     path = choice.file;
   } else if (choice.mode == ConfigChoice::Mode::kDiscover) {
     path = FindConfigFile(fs::current_path().string());
+    if (path) {
+      // Found in the tree, so it is the pull request's: a link there must
+      // not make meshlint read (and echo the lines of) a file outside it.
+      const fs::path abs = fs::absolute(*path).lexically_normal();
+      const std::string dir = abs.parent_path().string();
+      const RepositoryFile file = ResolveInRepository(kConfigFileName, dir, RepositoryRoot(dir));
+      if (!file.accepted()) {
+        r.problems.push_back(FileProblem(r.files, Relative(abs), abs.string(), file.refusal));
+        return r;
+      }
+    }
   }
   if (!path) return r;
 
@@ -152,11 +164,13 @@ LintRequest RequestFromConfig(const ProjectConfig* config) {
 LintResult LoadForLint(const LintRequest& request) {
   LintResult r;
   for (const auto& [name, text] : request.texts) LoadText(text, name, request.load, r.model);
-  if (request.texts.empty() || !request.paths.empty()) {
+  if ((request.texts.empty() && !request.texts_only) || !request.paths.empty()) {
     for (InputError& e : LoadInputs(request.paths, request.load, r.model))
       r.input_problems.push_back(
           FileProblem(r.model.files, e.path, AbsoluteOr(e.path), std::move(e.message)));
   } else {
+    if (const auto& mesh = request.mesh_config_text)
+      LoadMeshConfigText(mesh->second, mesh->first, request.load, r.model);
     r.model.Finalize();
   }
   if (request.config) r.config_file = AttachConfig(*request.config, r.model);

@@ -77,6 +77,11 @@ struct LintRequest {
   // loaded as a file of that name, before `paths`. With texts only, no path
   // is read (not even load.mesh_config_file).
   std::vector<std::pair<std::string, std::string>> texts;
+  // Load `texts` only, even when there are none (a git revision's files).
+  bool texts_only = false;
+  // With texts: the mesh config as display name and text, loaded as the
+  // --mesh-config file would be (load.mesh_config_file is not read then).
+  std::optional<std::pair<std::string, std::string>> mesh_config_text;
   LoadOptions load;
   // Per-rule severities (nullopt: off); rules not named keep their default.
   RunOptions run;

@@ -9,6 +9,8 @@
 #include <set>
 
 #include "loader/read_file.h"
+#include "loader/repo_boundary.h"
+#include "loader/suggest.h"
 #include "loader/text.h"
 
 namespace meshlint {
@@ -22,38 +24,11 @@ constexpr std::string_view kTopLevelKeys[] = {
     "rules",            "suppressions", "systemNamespaces"};
 constexpr std::string_view kSuppressionKeys[] = {"expires", "object", "reason", "rule"};
 
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // "unknown key 'rule' (did you mean 'rules'?; known keys: ...)"
 template <std::size_t N>
 std::string UnknownKey(std::string_view where, const std::string& key,
                        const std::string_view (&known)[N]) {
-  std::string message = "unknown key '" + key + "'" + std::string(where);
-  std::string_view best;
-  std::size_t best_distance = 3;  // suggest only near misses
-  for (std::string_view k : known) {
-    std::size_t d = EditDistance(key, k);
-    if (d < best_distance) {
-      best_distance = d;
-      best = k;
-    }
-  }
-  if (!best.empty()) message += ": did you mean '" + std::string(best) + "'?";
+  std::string message = "unknown key '" + key + "'" + std::string(where) + DidYouMean(key, known);
   message += " (known keys:";
   for (std::string_view k : known) message += " " + std::string(k);
   return message + ")";
@@ -349,14 +324,16 @@ class ConfigReader {
       Error(value, what + " must name a file");
       return std::nullopt;
     }
-    std::string resolved = Resolve(path->value);
-    std::error_code ec;
-    if (!fs::is_regular_file(resolved, ec)) {
-      Error(value, what + " '" + path->value + "': no such file (paths are relative to the "
-                          "config file's directory)");
+    // The config comes with the pull request: what it names must be a
+    // regular file inside the repository, or a link could make meshlint
+    // read (and quote) a CI secret. The refusal never quotes the file.
+    if (root_.empty()) root_ = RepositoryRoot(out_.dir);
+    const RepositoryFile file = ResolveInRepository(path->value, out_.dir, root_);
+    if (!file.accepted()) {
+      Error(value, what + " " + file.refusal);
       return std::nullopt;
     }
-    path->value = resolved;
+    path->value = Resolve(path->value);
     return path;
   }
 
@@ -413,6 +390,7 @@ class ConfigReader {
   }
 
   ProjectConfig& out_;
+  std::string root_;  // the repository the config belongs to, once needed
   TextSpan span_;
   std::optional<YAML::Node> key_;  // the key whose value is being read
   std::vector<ConfigError> errors_;

@@ -5,6 +5,7 @@
 #include "loader/node_reader.h"
 #include "loader/object_reader.h"
 #include "loader/scan.h"
+#include "loader/yaml_events.h"
 #include "loader/yaml_tree.h"
 
 namespace meshlint {
@@ -161,6 +162,13 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
     out.problems.push_back({loc, deep->message, {}, ""});
     return;
   }
+  // libyaml's events, for what the scanner declined: a tree that reads
+  // without a problem stands; anything else — a syntax error, a problem a
+  // reader reports — is left to yaml-cpp, so every finding comes from one
+  // parser whichever path ran.
+  if (!options.full_parse && ParseYamlEvents(chunk.text, tree) &&
+      ReadTree(tree, span, options, true, out) == TreeRead::kRead)
+    return;
   if (auto error = ParseYaml(chunk.text, tree)) {
     ++out.stats.documents;
     out.problems.push_back(ParseProblem(*error, chunk, span));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <system_error>
 #include <thread>
 
 #include "loader/document.h"
@@ -26,11 +27,20 @@ void ParallelFor(std::size_t n, unsigned jobs, Fn fn) {
     return;
   }
   std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) fn(i);
+  };
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < jobs; ++t)
-    pool.emplace_back([&] {
-      for (std::size_t i = next++; i < n; i = next++) fn(i);
-    });
+  // A thread the system will not give (a process limit) only means fewer
+  // helpers: this thread works too, so the loop ends with none at all.
+  for (unsigned t = 1; t < jobs; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  work();
   for (auto& th : pool) th.join();
 }
 

@@ -45,10 +45,12 @@ RepositoryFile ResolveInRepository(const std::string& path, const std::string& c
   fs::path p(path);
   if (p.is_relative()) p = fs::path(config_dir) / p;
   std::error_code ec;
-  const fs::path real_root = fs::canonical(root, ec);
-  if (ec) return {"", "the repository root " + root + " cannot be resolved: " + ec.message()};
+  // The file first: a missing one is reported as missing, wherever the
+  // root is (a config read from text names a directory that may not exist).
   const fs::path target = fs::canonical(p, ec);
   if (ec) return {"", Refusal(path, ec)};
+  const fs::path real_root = fs::canonical(root, ec);
+  if (ec) return {"", "the repository root " + root + " cannot be resolved: " + ec.message()};
   if (!IsWithin(target, real_root)) {
     const bool link = fs::is_symlink(p, ec);
     return {"", "'" + path + "'" +

@@ -2,8 +2,12 @@
 // on a step's stdout into an annotation on the pull request diff, with no
 // code-scanning setup. Escaping follows the runner's rules (actions/toolkit
 // command.ts): in the message %, CR and LF are percent-encoded; in property
-// values also ':' and ',', which would otherwise end the value.
+// values also ':' and ',', which would otherwise end the value. The runner
+// prints each command in the job's log, so what comes from the inputs is
+// first made TerminalSafe: no escape sequence reaches a log viewer.
 #include <algorithm>
+
+#include "report/report.h"
 
 #include "report/json_common.h"
 
@@ -11,7 +15,22 @@ namespace meshlint {
 
 namespace {
 
-std::string EscapeData(std::string_view text) {
+// TerminalSafe for every character but CR and LF, which the runner's
+// percent-encoding carries (a message may span lines).
+std::string SafeKeepingLineBreaks(std::string_view raw) {
+  std::string out;
+  while (!raw.empty()) {
+    const std::size_t brk = std::min(raw.find_first_of("\r\n"), raw.size());
+    out += TerminalSafe(raw.substr(0, brk));
+    if (brk == raw.size()) break;
+    out += raw[brk];
+    raw.remove_prefix(brk + 1);
+  }
+  return out;
+}
+
+std::string EscapeData(std::string_view raw) {
+  const std::string text = SafeKeepingLineBreaks(raw);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -25,7 +44,8 @@ std::string EscapeData(std::string_view text) {
   return out;
 }
 
-std::string EscapeProperty(std::string_view text) {
+std::string EscapeProperty(std::string_view raw) {
+  const std::string text = SafeKeepingLineBreaks(raw);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {

@@ -48,6 +48,8 @@ struct ReportContext {
   std::string baseline_file{};  // "" when no baseline is in use
   // Text output: print suppressed findings too (they are always counted).
   bool show_suppressed = false;
+  // Text output: ANSI colours for the location, severity and rule id.
+  bool color = false;
 };
 
 // "inSource" or "external", as SARIF and the JSON output name them.

@@ -88,14 +88,37 @@ std::string_view SuppressionKindName(Suppression::Kind kind) {
   return kind == Suppression::Kind::kInSource ? "inSource" : "external";
 }
 
+namespace {
+
+// SGR sequences of the coloured text report: the location bold, the
+// severity as compilers colour it, the rule id apart from the message.
+struct Palette {
+  const char* location = "";
+  const char* severity = "";
+  const char* rule = "";
+  const char* reset = "";
+};
+
+Palette PaletteFor(bool color, Severity severity) {
+  if (!color) return {};
+  const char* by_severity = severity == Severity::kError     ? "\x1b[1;31m"
+                            : severity == Severity::kWarning ? "\x1b[1;33m"
+                                                             : "\x1b[1;36m";
+  return {"\x1b[1m", by_severity, "\x1b[35m", "\x1b[0m"};
+}
+
+}  // namespace
+
 void WriteText(std::ostream& out, const ReportContext& ctx) {
   for (const Finding& f : ctx.findings) {
     if (f.suppression && !ctx.show_suppressed) continue;
     const Location& loc = f.diag.loc;
+    const Palette c = PaletteFor(ctx.color, f.severity);
     if (HasPosition(ctx.model.files, loc))
-      out << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line << ':'
-          << loc.column << ": ";
-    out << SeverityName(f.severity) << " [" << f.rule_id << "] " << TerminalSafe(f.diag.message);
+      out << c.location << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line
+          << ':' << loc.column << ':' << c.reset << ' ';
+    out << c.severity << SeverityName(f.severity) << c.reset << " [" << c.rule << f.rule_id
+        << c.reset << "] " << TerminalSafe(f.diag.message);
     if (f.suppression)
       out << " [suppressed " << (f.suppression->kind == Suppression::Kind::kInSource
                                      ? "by annotation"

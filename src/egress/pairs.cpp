@@ -1,0 +1,117 @@
+#include "egress/pairs.h"
+
+#include <algorithm>
+
+#include "report/egress_report.h"
+
+namespace meshlint::egress {
+
+namespace {
+
+std::string WorkloadOf(const Scope& s) {
+  return s.workload_scoped && s.sidecar ? "Sidecar/" + s.sidecar->meta.ref.name : "";
+}
+
+bool IsModeStep(StepKind k) {
+  switch (k) {
+    case StepKind::kNamespaceUnknown:
+    case StepKind::kSeveralDefaults:
+    case StepKind::kModeBySidecar:
+    case StepKind::kModeBySidecarUnset:
+    case StepKind::kModeByMesh:
+    case StepKind::kModeMeshUnset:
+    case StepKind::kModeNoMeshConfig:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Steps about the ServiceEntry (listed, exported), which hold for every
+// workload of the namespace; the Sidecar steps are the default workloads'.
+bool IsRegistryStep(StepKind k) {
+  switch (k) {
+    case StepKind::kNotInRegistry:
+    case StepKind::kMeshInternal:
+    case StepKind::kListed:
+    case StepKind::kExportToList:
+    case StepKind::kExportMeshDefault:
+    case StepKind::kMoreServiceEntries:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis) {
+  std::vector<Pair> out;
+  for (const Scope& s : analysis.scopes()) {
+    const std::string workload = WorkloadOf(s);
+    if (AllowsAny(s.mode)) out.push_back({s.ns, workload, kAnyHost, 0});
+    for (const HostRef& h : analysis.Reachable(s)) out.push_back({s.ns, workload, analysis.HostName(h), 0});
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+PairWhy ExplainPair(const EgressAnalysis& analysis, const Pair& pair) {
+  const MeshModel& model = analysis.model();
+  const bool any_host = pair.host == kAnyHost;
+  const Explanation ex = analysis.Explain(pair.ns, pair.host);
+  const RenderedExplanation text = RenderExplanation(model, ex);
+  PairWhy why;
+  auto add = [&](const Step& step, const ExplainLine& line) {
+    Reason r;
+    r.text = line.text;
+    if (line.loc.valid() && line.loc.file < model.files.size()) {
+      r.file = model.files.display(line.loc.file);
+      r.line = line.loc.line;
+      r.column = line.loc.column;
+    }
+    why.reasons.push_back(std::move(r));
+    if (step.loc.valid()) why.grounds.push_back(step.loc);
+    if (step.service_entry) why.grounds.push_back(step.service_entry->meta.anchor());
+  };
+  if (ex.scope.sidecar) why.grounds.push_back(ex.scope.sidecar->meta.anchor());
+
+  if (pair.workload.empty()) {
+    why.reachable = any_host ? AllowsAny(ex.scope.mode) : ex.reachable;
+    for (std::size_t i = 0; i < ex.chain.size(); ++i)
+      if (!any_host || IsModeStep(ex.chain[i].kind)) add(ex.chain[i], text.chain[i]);
+    return why;
+  }
+  // A workload group: its Sidecar's note decides; the registry steps say
+  // what it would import.
+  for (std::size_t i = 0; i < ex.workload_notes.size(); ++i) {
+    const Step& note = ex.workload_notes[i];
+    if (!note.sidecar || "Sidecar/" + note.sidecar->meta.ref.name != pair.workload) continue;
+    why.reachable = any_host ? AllowsAny(note.mode) : note.reachable;
+    if (!any_host)
+      for (std::size_t k = 0; k < ex.chain.size(); ++k)
+        if (IsRegistryStep(ex.chain[k].kind)) add(ex.chain[k], text.chain[k]);
+    add(note, text.workload_notes[i]);
+    why.grounds.push_back(note.sidecar->meta.anchor());
+    return why;
+  }
+  // The Sidecar is gone on this side: its workloads fall back to the
+  // namespace's answer.
+  why.reachable = any_host ? AllowsAny(ex.scope.mode) : ex.reachable;
+  for (std::size_t i = 0; i < ex.chain.size(); ++i)
+    if (!any_host || IsModeStep(ex.chain[i].kind)) add(ex.chain[i], text.chain[i]);
+  return why;
+}
+
+std::string SourceName(const Pair& pair) {
+  return pair.workload.empty() ? pair.ns : pair.ns + " (" + pair.workload + ")";
+}
+
+std::string TargetName(const Pair& pair) {
+  std::string out = pair.host == kAnyHost ? "any host" : pair.host;
+  if (pair.port) out += ":" + std::to_string(pair.port);
+  return out;
+}
+
+}  // namespace meshlint::egress

@@ -1,0 +1,243 @@
+#include "loader/git_tree.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+extern char** environ;
+
+namespace meshlint::git {
+
+namespace {
+
+// One git process: its stdout (and, when asked, stdin) through pipes; its
+// stderr to the parent's only when `show_errors`, else discarded.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, bool with_stdin) {
+    int out[2] = {-1, -1}, in[2] = {-1, -1};
+    if (::pipe2(out, O_CLOEXEC) != 0) return;
+    if (with_stdin && ::pipe2(in, O_CLOEXEC) != 0) {
+      Close(out[0]);
+      Close(out[1]);
+      return;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    if (with_stdin) posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+    else posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int rc = posix_spawnp(&pid_, "git", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    Close(out[1]);
+    if (with_stdin) Close(in[0]);
+    if (rc != 0) {
+      pid_ = -1;
+      Close(out[0]);
+      if (with_stdin) Close(in[1]);
+      return;
+    }
+    out_ = ::fdopen(out[0], "rb");
+    in_ = with_stdin ? in[1] : -1;
+  }
+  ~Process() { Wait(); }
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  bool started() const { return pid_ > 0 && out_; }
+  std::FILE* out() { return out_; }
+  bool Write(const std::string& s) {
+    std::size_t done = 0;
+    while (done < s.size()) {
+      const ssize_t n = ::write(in_, s.data() + done, s.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+  // Closes the pipes and reaps the process; true when it exited 0.
+  bool Wait() {
+    if (in_ >= 0) Close(in_);
+    if (out_) {
+      std::fclose(out_);
+      out_ = nullptr;
+    }
+    if (pid_ <= 0) return status_ok_;
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    status_ok_ = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return status_ok_;
+  }
+
+ private:
+  static void Close(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  pid_t pid_ = -1;
+  std::FILE* out_ = nullptr;
+  int in_ = -1;
+  bool status_ok_ = false;
+};
+
+// The whole stdout of `args`, at most `limit` bytes; nullopt when git could
+// not run, failed, or wrote more.
+std::optional<std::string> Capture(const std::vector<std::string>& args, std::size_t limit) {
+  Process p(args, false);
+  if (!p.started()) return std::nullopt;
+  std::string out;
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p.out())) > 0) {
+    out.append(buf, n);
+    if (out.size() > limit) return std::nullopt;
+  }
+  if (!p.Wait()) return std::nullopt;
+  return out;
+}
+
+std::string Chomp(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+struct Entry {
+  std::string mode, type, object, path;
+};
+
+// `git ls-tree -r -z` output: "<mode> <type> <object>\t<path>\0".
+std::vector<Entry> ParseListing(const std::string& listing) {
+  std::vector<Entry> out;
+  std::size_t pos = 0;
+  while (pos < listing.size()) {
+    std::size_t end = listing.find('\0', pos);
+    if (end == std::string::npos) end = listing.size();
+    const std::string record = listing.substr(pos, end - pos);
+    pos = end + 1;
+    const std::size_t tab = record.find('\t');
+    const std::size_t s1 = record.find(' ');
+    const std::size_t s2 = s1 == std::string::npos ? s1 : record.find(' ', s1 + 1);
+    if (tab == std::string::npos || s2 == std::string::npos || s2 > tab) continue;
+    out.push_back({record.substr(0, s1), record.substr(s1 + 1, s2 - s1 - 1),
+                   record.substr(s2 + 1, tab - s2 - 1), record.substr(tab + 1)});
+  }
+  return out;
+}
+
+// Reads exactly `n` bytes into `into` (or discards them when null).
+bool ReadExactly(std::FILE* f, std::size_t n, std::string* into) {
+  char buf[65536];
+  while (n > 0) {
+    const std::size_t k = std::fread(buf, 1, std::min(n, sizeof buf), f);
+    if (k == 0) return false;
+    if (into) into->append(buf, k);
+    n -= k;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<Repository> Repository::Containing(const std::string& dir, std::string& error) {
+  const auto top = Capture({"git", "-C", dir, "rev-parse", "--show-toplevel"}, 1 << 16);
+  if (!top || Chomp(*top).empty()) {
+    error = "not in a git repository (or git is not installed), so no revision can be read";
+    return std::nullopt;
+  }
+  Repository r;
+  r.top_ = Chomp(*top);
+  return r;
+}
+
+std::optional<std::string> Repository::Resolve(const std::string& revision, std::string& error) const {
+  if (revision.empty() || revision.front() == '-') {
+    error = "'" + revision + "' is not a revision";
+    return std::nullopt;
+  }
+  const auto sha = Capture({"git", "-C", top_, "rev-parse", "--verify", "--quiet", revision + "^{commit}"},
+                           1 << 16);
+  if (!sha || Chomp(*sha).empty()) {
+    error = "'" + revision + "' is neither a directory nor a commit of the repository at " + top_;
+    return std::nullopt;
+  }
+  return Chomp(*sha);
+}
+
+bool Repository::ReadFiles(const std::string& commit, const std::function<bool(const std::string&)>& want,
+                           std::size_t max_file_bytes, std::vector<TreeFile>& out,
+                           std::vector<std::string>& notes, std::string& error) const {
+  const auto listing = Capture({"git", "-C", top_, "ls-tree", "-r", "-z", "--full-tree", commit},
+                               kMaxListingBytes);
+  if (!listing) {
+    error = "cannot list the files of " + commit + " (git ls-tree failed, or its tree is over " +
+            std::to_string(kMaxListingBytes >> 20) + " MiB of names)";
+    return false;
+  }
+  std::vector<Entry> wanted;
+  for (Entry& e : ParseListing(*listing)) {
+    if (!want(e.path)) continue;
+    if (e.mode == "120000") {
+      notes.push_back(e.path + ": a symbolic link in the base: not followed");
+      continue;
+    }
+    if (e.type != "blob") continue;  // submodules
+    wanted.push_back(std::move(e));
+  }
+  if (wanted.size() > kMaxTreeFiles) {
+    error = "the base has " + std::to_string(wanted.size()) + " manifest files, over the bound of " +
+            std::to_string(kMaxTreeFiles);
+    return false;
+  }
+  Process cat({"git", "-C", top_, "cat-file", "--batch"}, true);
+  if (!cat.started()) {
+    error = "cannot run git cat-file";
+    return false;
+  }
+  std::size_t total = 0, skipped = 0;
+  for (const Entry& e : wanted) {
+    // One object at a time: git flushes after each, so neither pipe fills.
+    if (!cat.Write(e.object + "\n")) break;
+    char header[256];
+    if (!std::fgets(header, sizeof header, cat.out())) break;
+    unsigned long long size = 0;
+    char type[32] = {0};
+    if (std::sscanf(header, "%*s %31s %llu", type, &size) != 2 || std::string(type) != "blob") break;
+    const bool keep = size <= max_file_bytes && total + size <= kMaxRevisionBytes;
+    TreeFile f{e.path, {}};
+    if (!ReadExactly(cat.out(), size, keep ? &f.text : nullptr) || !ReadExactly(cat.out(), 1, nullptr)) break;
+    if (!keep) {
+      if (total + size > kMaxRevisionBytes) {
+        error = "the base's manifests are over " + std::to_string(kMaxRevisionBytes >> 20) + " MiB in all";
+        return false;
+      }
+      notes.push_back(e.path + ": larger than " + std::to_string(max_file_bytes >> 20) + " MiB: not read");
+      ++skipped;
+      continue;
+    }
+    total += size;
+    out.push_back(std::move(f));
+  }
+  const bool complete = out.size() + skipped == wanted.size();
+  cat.Wait();
+  if (!complete) {
+    error = "git cat-file stopped before every file of " + commit + " was read";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace meshlint::git

@@ -1,0 +1,51 @@
+// Reading a git revision without a checkout: the files of one commit, taken
+// from the repository's object store by `git ls-tree` and `git cat-file
+// --batch` (subprocesses, arguments passed without a shell). The working
+// tree, the index and HEAD are never touched. This is the one place meshlint
+// runs git.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace meshlint::git {
+
+struct TreeFile {
+  std::string path;  // relative to the repository's top, '/'-separated
+  std::string text;
+};
+
+// Bounds on what one revision may bring in (a pull request controls it).
+inline constexpr std::size_t kMaxListingBytes = std::size_t{64} << 20;   // ls-tree output
+inline constexpr std::size_t kMaxRevisionBytes = std::size_t{1} << 30;   // all files read
+inline constexpr std::size_t kMaxTreeFiles = 200000;
+
+class Repository {
+ public:
+  // The repository whose work tree holds `dir`; nullopt (with `error`, a
+  // sentence) when git is missing or `dir` is in no repository.
+  static std::optional<Repository> Containing(const std::string& dir, std::string& error);
+
+  const std::string& top() const { return top_; }
+
+  // The commit `revision` names (branch, tag, sha, HEAD~1, origin/main...);
+  // nullopt (with `error`) when it names none. Revisions starting with '-'
+  // are refused: they would be read as options.
+  std::optional<std::string> Resolve(const std::string& revision, std::string& error) const;
+
+  // The blobs of `commit` whose path `want` accepts (it is given every blob
+  // path of the tree), with their texts. Symbolic links and submodules are
+  // skipped, each with a note. Files over `max_file_bytes` are skipped with
+  // a note. false (with `error`) when git fails or a bound is passed.
+  bool ReadFiles(const std::string& commit, const std::function<bool(const std::string&)>& want,
+                 std::size_t max_file_bytes, std::vector<TreeFile>& out,
+                 std::vector<std::string>& notes, std::string& error) const;
+
+ private:
+  std::string top_;
+};
+
+}  // namespace meshlint::git

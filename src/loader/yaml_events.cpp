@@ -1,0 +1,316 @@
+#include "loader/yaml_events.h"
+
+#include <yaml.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace meshlint {
+
+namespace {
+
+// Tags written `!!name` or `!name` (names of letters, digits, `-`, `_`): the
+// two parsers scan other tag spellings differently.
+bool PlainTag(const yaml_char_t* tag) {
+  if (tag == nullptr) return true;
+  std::string_view t(reinterpret_cast<const char*>(tag));
+  constexpr std::string_view kCore = "tag:yaml.org,2002:";
+  if (t.starts_with(kCore)) t.remove_prefix(kCore.size());
+  else if (t.starts_with('!')) t.remove_prefix(1);
+  else return false;
+  for (char c : t)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
+      return false;
+  return true;
+}
+
+bool IsNullString(std::string_view v) {  // yaml-cpp's IsNullString
+  return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
+}
+
+// libyaml counts columns in characters, yaml-cpp in bytes; and libyaml takes
+// a lone CR and the Unicode line breaks for line breaks, yaml-cpp does not.
+// Converts libyaml's marks to yaml-cpp's, or says the text cannot be.
+class Marks {
+ public:
+  struct Mark {
+    int line, column;
+  };
+
+  // False when the two parsers would not count lines alike.
+  bool Init(std::string_view text) {
+    text_ = text;
+    starts_.clear();
+    bom_ = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    unsigned high = 0, cr = 0;
+    for (std::size_t i = 0; i < n; ++i) {  // branch-free, vectorised
+      high |= static_cast<unsigned>(p[i] >= 0x80);
+      cr |= static_cast<unsigned>(p[i] == '\r');
+    }
+    ascii_ = !high;
+    question_ = text.find('?') != std::string_view::npos;
+    // Explicit keys (`? key`): yaml-cpp marks their missing values and
+    // reads them in flow collections unlike libyaml. Declined, with any
+    // text that merely looks like one (rare either way).
+    for (std::size_t q = text.find('?'); question_ && q != std::string_view::npos;
+         q = text.find('?', q + 1))
+      if (q + 1 == n || IsSpace(text[q + 1])) return false;
+    for (std::size_t i = 0; cr && i < n; ++i)
+      if (p[i] == '\r' && (i + 1 == n || p[i + 1] != '\n')) return false;
+    for (std::size_t i = 0; high && i < n; ++i) {
+      // NEL (C2 85), LS and PS (E2 80 A8/A9): breaks to libyaml only.
+      if (p[i] == 0xC2 && i + 1 < n && p[i + 1] == 0x85) return false;
+      if (p[i] == 0xE2 && i + 2 < n && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9))
+        return false;
+    }
+    if (!ascii_) Starts();  // Column needs them for every mark
+    return true;
+  }
+
+  // libyaml's column (characters) on `line` as a byte column.
+  int Column(std::size_t line, std::size_t column) const {
+    if (ascii_ || line >= starts_.size()) return static_cast<int>(column);
+    std::size_t i = starts_[line];
+    for (std::size_t chars = 0; i < text_.size() && chars < column; ++chars) {
+      ++i;  // past a character's first byte, then its continuation bytes
+      while (i < text_.size() && (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80) ++i;
+    }
+    return static_cast<int>(i - starts_[line]);
+  }
+
+  // Whether a `?` comes right before the node at `mark` (blanks between):
+  // libyaml takes `?x` in a flow collection for a key indicator, yaml-cpp
+  // for an error.
+  bool AfterQuestionMark(const yaml_mark_t& mark) {
+    if (!question_) return false;
+    std::size_t pos = Offset(mark);
+    while (pos > 0 && IsSpace(text_[pos - 1])) --pos;
+    return pos > 0 && text_[pos - 1] == '?';
+  }
+
+  // Whether the anchor or alias `name` written with `indicator` (`&`, `*`)
+  // at or after `mark` ends where yaml-cpp ends it too: libyaml's names are
+  // letters, digits, `-` and `_`; yaml-cpp's run to a blank or flow indicator.
+  bool NameEndsAlike(const yaml_mark_t& mark, char indicator, std::string_view name) {
+    std::size_t at = Offset(mark);
+    while (at < text_.size() && !(text_[at] == indicator && text_.substr(at + 1, name.size()) == name))
+      ++at;
+    const std::size_t end = at + 1 + name.size();
+    if (at >= text_.size() || end >= text_.size()) return true;
+    return IsSpace(text_[end]) || std::string_view(",[]{}").find(text_[end]) != std::string_view::npos;
+  }
+
+  // Where yaml-cpp marks an empty node (a key or entry written with no
+  // value) that libyaml marks at `mark`: libyaml points just past the `:` or
+  // `-` before it, yaml-cpp at the next token (or the end of the text).
+  // nullopt for an empty node with no indicator before it (a key with no
+  // `:`, which yaml-cpp marks at the key instead): not worth mimicking.
+  std::optional<Mark> EmptyNode(const yaml_mark_t& mark) {
+    const std::vector<std::size_t>& starts = Starts();
+    if (mark.line >= starts.size()) return std::nullopt;
+    std::size_t pos = Offset(mark);
+    std::size_t back = pos;
+    while (back > 0 && IsSpace(text_[back - 1])) --back;
+    if (back == 0 || !(text_[back - 1] == ':' || Dash(back - 1))) return std::nullopt;
+    for (;;) {
+      while (pos < text_.size() && IsSpace(text_[pos])) ++pos;
+      if (pos == text_.size() || text_[pos] != '#') break;
+      while (pos < text_.size() && text_[pos] != '\n') ++pos;
+    }
+    // At the end of a text with no final line break yaml-cpp's mark is not
+    // the end's.
+    if (pos == text_.size() && !text_.ends_with('\n')) return std::nullopt;
+    const auto line = std::upper_bound(starts.begin(), starts.end(), pos) - starts.begin() - 1;
+    return Mark{static_cast<int>(line), static_cast<int>(pos - starts[static_cast<std::size_t>(line)])};
+  }
+
+ private:
+  // The byte offset of a libyaml mark.
+  std::size_t Offset(const yaml_mark_t& mark) {
+    const std::vector<std::size_t>& starts = Starts();
+    if (mark.line >= starts.size()) return text_.size();
+    return std::min(text_.size(), starts[mark.line] + static_cast<std::size_t>(
+                                                          Column(mark.line, mark.column)));
+  }
+
+  // A `-` at `i` that is a list entry's indicator or ends a `---` line start.
+  bool Dash(std::size_t i) const {
+    if (text_[i] != '-') return false;
+    if (i == 0 || text_[i - 1] == ' ' || text_[i - 1] == '\n') return true;
+    return i >= 2 && text_.substr(i - 2, 3) == "---" && (i == 2 || text_[i - 3] == '\n');
+  }
+
+  static bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+  const std::vector<std::size_t>& Starts() {
+    if (starts_.empty()) {
+      starts_.push_back(bom_);  // both parsers count columns from after a BOM
+      for (std::size_t i = 0; i < text_.size(); ++i)
+        if (text_[i] == '\n') starts_.push_back(i + 1);
+    }
+    return starts_;
+  }
+
+  std::string_view text_;
+  bool ascii_ = true;
+  bool question_ = false;
+  std::size_t bom_ = 0;
+  std::vector<std::size_t> starts_;
+};
+
+// Events to tree nodes, as yaml_tree.cpp's TreeBuilder turns yaml-cpp's: a
+// node is complete when its event (or its collection's end) arrives, and is
+// then the next child of the innermost open collection — for a mapping,
+// keys and values alternate, as they come.
+class EventBuilder {
+ public:
+  EventBuilder(std::string_view text, LiteTree& tree) : text_(text), tree_(tree) {
+    yaml_parser_initialize(&parser_);
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
+  }
+  ~EventBuilder() { yaml_parser_delete(&parser_); }
+  EventBuilder(const EventBuilder&) = delete;
+  EventBuilder& operator=(const EventBuilder&) = delete;
+
+  bool Run() {
+    tree_.Clear();
+    if (!marks_.Init(text_)) return false;
+    for (;;) {
+      yaml_event_t event;
+      if (!yaml_parser_parse(&parser_, &event)) return false;
+      const Step step = Handle(event);
+      yaml_event_delete(&event);
+      if (step == Step::kDeclined || declined_) return false;
+      if (step == Step::kDone) return true;
+    }
+  }
+
+ private:
+  enum class Step { kMore, kDone, kDeclined };
+
+  Step Handle(const yaml_event_t& e) {
+    switch (e.type) {
+      case YAML_STREAM_END_EVENT:  // also with no document: yaml-cpp builds nothing either
+        return Step::kDone;
+      case YAML_DOCUMENT_END_EVENT:
+        // What follows must parse too (yaml-cpp's scanner reads ahead into
+        // it), and be the end: a second document in one chunk is declined.
+        ended_ = true;
+        return Step::kMore;
+      case YAML_DOCUMENT_START_EVENT:
+        return ended_ ? Step::kDeclined : Step::kMore;
+      case YAML_SCALAR_EVENT: {
+        const auto& s = e.data.scalar;
+        const std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
+        if (!PlainTag(s.tag)) return Step::kDeclined;
+        // An empty root with properties: yaml-cpp makes it null at the end
+        // of the input whatever its tag.
+        if (open_.empty() && value.empty() && (s.tag || s.anchor)) return Step::kDeclined;
+        const bool null = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr && IsNullString(value);
+        // yaml-cpp ends a plain scalar in a flow collection at `?` too.
+        if (flow_ > 0 && s.style == YAML_PLAIN_SCALAR_STYLE &&
+            value.find('?') != std::string_view::npos)
+          return Step::kDeclined;
+        // yaml-cpp writes \N and \_ as single Latin-1 bytes, not as UTF-8.
+        if (s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+            (value.find("\xC2\x85") != std::string_view::npos ||
+             value.find("\xC2\xA0") != std::string_view::npos))
+          return Step::kDeclined;
+        const std::uint32_t n =
+            New(null ? LiteTree::Type::kNull : LiteTree::Type::kScalar, e.start_mark, s.anchor);
+        if (!null) {
+          tree_.nodes[n].scalar.assign(value);
+        } else if (value.empty() && s.anchor == nullptr) {
+          // An empty key (`: v`, `?` alone): yaml-cpp's verdicts on those
+          // differ from libyaml's.
+          if (!open_.empty() && tree_.nodes[open_.back()].type == LiteTree::Type::kMap &&
+              tree_.nodes[open_.back()].kids.size() % 2 == 0)
+            return Step::kDeclined;
+          auto mark = marks_.EmptyNode(e.start_mark);
+          if (!mark) return Step::kDeclined;
+          tree_.nodes[n].line = mark->line;
+          tree_.nodes[n].column = mark->column;
+        }
+        Attach(n);
+        return Step::kMore;
+      }
+      case YAML_ALIAS_EVENT: {
+        const char* name = reinterpret_cast<const char*>(e.data.alias.anchor);
+        auto it = anchors_.find(name);
+        if (it == anchors_.end()) return Step::kDeclined;  // yaml-cpp: an error
+        if (!marks_.NameEndsAlike(e.start_mark, '*', name)) return Step::kDeclined;
+        Attach(it->second);  // the node itself, not a copy
+        return Step::kMore;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+        if (!PlainTag(e.data.sequence_start.tag)) return Step::kDeclined;
+        return Open(New(LiteTree::Type::kSequence, e.start_mark, e.data.sequence_start.anchor),
+                    e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE);
+      case YAML_MAPPING_START_EVENT:
+        if (!PlainTag(e.data.mapping_start.tag)) return Step::kDeclined;
+        return Open(New(LiteTree::Type::kMap, e.start_mark, e.data.mapping_start.anchor),
+                    e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE);
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        open_.pop_back();  // attached to its parent when it opened
+        flow_ -= open_flow_.back();
+        open_flow_.pop_back();
+        return Step::kMore;
+      default:  // stream and document starts
+        return Step::kMore;
+    }
+  }
+
+  std::uint32_t New(LiteTree::Type type, const yaml_mark_t& mark, const yaml_char_t* anchor) {
+    if (flow_ > 0 && marks_.AfterQuestionMark(mark)) declined_ = true;
+    const std::uint32_t n = tree_.Add(type, static_cast<int>(mark.line),
+                                      marks_.Column(mark.line, mark.column));
+    // A name defined again names its latest node from there on, as in yaml-cpp.
+    if (anchor) {
+      const char* name = reinterpret_cast<const char*>(anchor);
+      if (!marks_.NameEndsAlike(mark, '&', name)) declined_ = true;
+      anchors_[name] = n;
+    }
+    return n;
+  }
+
+  Step Open(std::uint32_t n, bool flow) {
+    Attach(n);
+    open_.push_back(n);
+    open_flow_.push_back(flow);
+    flow_ += flow;
+    return open_.size() > kMaxEventDepth ? Step::kDeclined : Step::kMore;
+  }
+
+  // Children come in document order; a mapping's alternate key, value.
+  void Attach(std::uint32_t n) {
+    if (!open_.empty()) tree_.nodes[open_.back()].kids.push_back(n);
+  }
+
+  std::string_view text_;
+  LiteTree& tree_;
+  yaml_parser_t parser_;
+  Marks marks_;
+  std::vector<std::uint32_t> open_;
+  std::vector<bool> open_flow_;  // whether each open collection is a flow one
+  int flow_ = 0;                 // how many are
+  std::unordered_map<std::string, std::uint32_t> anchors_;
+  bool ended_ = false;
+  bool declined_ = false;  // decided while adding a node
+};
+
+}  // namespace
+
+bool ParseYamlEvents(std::string_view text, LiteTree& tree) {
+  EventBuilder builder(text, tree);
+  return builder.Run();
+}
+
+}  // namespace meshlint

@@ -1,0 +1,283 @@
+// `meshlint egress --base`: on the seed write-up's steps
+// (fixtures/scenarios/seed-egress-step-N), the change from each step to the
+// next opens and closes exactly the pairs the author saw change, each with
+// its explanation and the object that changed; outputs as reviewed
+// (tests/egress-diff/step-N.{txt,json}; MESHLINT_UPDATE_GOLDEN=1 rewrites
+// them), and the exit statuses.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "shell_run.h"
+#include "test_util.h"
+
+namespace meshlint::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using PairSet = std::set<std::string>;  // "ns -> host"
+
+struct StepDiff {
+  int step;  // compared with step - 1
+  PairSet opened;
+  PairSet closed;
+};
+
+// What changed, step by step. istio-system is a namespace of the inputs (the
+// IstioOperator's) and reaches what every namespace reaches.
+const StepDiff kDiffs[] = {
+    {2, {"default -> deb.debian.org", "default -> security.debian.org",
+         "istio-system -> deb.debian.org", "istio-system -> security.debian.org"}, {}},
+    // The plot twist: the new namespace reaches the hosts too.
+    {3, {"newguy -> deb.debian.org", "newguy -> security.debian.org"}, {}},
+    // exportTo ["."]: newguy (and istio-system) lose them; default keeps them.
+    {4, {}, {"istio-system -> deb.debian.org", "istio-system -> security.debian.org",
+             "newguy -> deb.debian.org", "newguy -> security.debian.org"}},
+    // The Sidecar instead of exportTo: istio-system reaches them again, newguy does not.
+    {5, {"istio-system -> deb.debian.org", "istio-system -> security.debian.org"}, {}},
+    // The Sidecar lists the hosts: newguy reaches them again.
+    {6, {"newguy -> deb.debian.org", "newguy -> security.debian.org"}, {}},
+};
+
+bool Updating() {
+  const char* v = std::getenv("MESHLINT_UPDATE_GOLDEN");
+  return v && std::string(v) == "1";
+}
+
+fs::path StepDir(int step) {
+  return fs::path(SourceDir()) / "fixtures" / "scenarios" / ("seed-egress-step-" + std::to_string(step));
+}
+
+PairSet Pairs(const nlohmann::json& list) {
+  PairSet out;
+  for (const auto& e : list) out.insert(e["namespace"].get<std::string>() + " -> " + e["host"].get<std::string>());
+  return out;
+}
+
+void CheckGolden(const fs::path& golden, const std::string& actual) {
+  if (Updating()) {
+    std::ofstream(golden, std::ios::binary | std::ios::trunc) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << golden << " missing (MESHLINT_UPDATE_GOLDEN=1)";
+  EXPECT_EQ(ReadFileText(golden.string()), actual) << golden;
+}
+
+class SeedDiff : public ::testing::TestWithParam<StepDiff> {};
+
+TEST_P(SeedDiff, DirectoryBaseNamesExactlyThePairsThatChanged) {
+  const StepDiff& s = GetParam();
+  const std::string base = "../seed-egress-step-" + std::to_string(s.step - 1);
+  const CommandResult json = RunInProcess({"egress", ".", "--base", base, "-f", "json"}, StepDir(s.step).string());
+  ASSERT_NE(json.status, 2) << json.err;
+  EXPECT_EQ(json.status, s.opened.empty() ? 0 : 1) << "exit 1 exactly when a pair opens";
+  const nlohmann::json doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["schemaVersion"], 1);
+  EXPECT_EQ(doc["base"], base);
+  EXPECT_EQ(Pairs(doc["opened"]), s.opened);
+  EXPECT_EQ(Pairs(doc["closed"]), s.closed);
+  for (const char* list : {"opened", "closed"})
+    for (const auto& e : doc[list]) {
+      EXPECT_FALSE(e["reasons"].empty()) << e.dump();
+      EXPECT_FALSE(e["changes"].empty()) << "which change did it: " << e.dump();
+    }
+  const fs::path golden = fs::path(SourceDir()) / "tests" / "egress-diff";
+  CheckGolden(golden / ("step-" + std::to_string(s.step) + ".json"), json.out);
+  const CommandResult text = RunInProcess({"egress", ".", "--base", base}, StepDir(s.step).string());
+  EXPECT_EQ(text.status, json.status);
+  CheckGolden(golden / ("step-" + std::to_string(s.step) + ".txt"), text.out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Steps, SeedDiff, ::testing::ValuesIn(kDiffs),
+                         [](const ::testing::TestParamInfo<StepDiff>& info) {
+                           return "step" + std::to_string(info.param.step);
+                         });
+
+// The same diffs with the base read from a git revision: a scratch
+// repository holds step N-1 in its last commit and step N in its working
+// tree, below a subdirectory (the PATH resolved at the revision). The
+// outputs are those of the directory base but for the base's name, and the
+// working tree, index and HEAD are left as they were.
+TEST_P(SeedDiff, GitRevisionBaseGivesTheSameDiff) {
+  const StepDiff& s = GetParam();
+  if (RunShell("git --version").status != 0) GTEST_SKIP() << "git is not installed";
+  TempDir t;
+  const fs::path repo = t.path() / "repo", dir = repo / "mesh";
+  fs::create_directories(dir);
+  auto copy_step = [&](int step) {
+    for (const auto& e : fs::directory_iterator(dir)) fs::remove(e.path());
+    for (const auto& e : fs::directory_iterator(StepDir(step)))
+      if (e.path().extension() == ".yaml") fs::copy_file(e.path(), dir / e.path().filename());
+  };
+  copy_step(s.step - 1);
+  const std::string git = "cd " + ShellQuote(repo.string()) +
+                          " && git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main ";
+  ASSERT_EQ(RunShell(git + "init -q && " + git + "add -A && " + git + "commit -q -m base").status, 0);
+  copy_step(s.step);
+  t.Write("repo/untracked-note.txt", "left alone\n");
+  const std::string state = "cd " + ShellQuote(repo.string()) +
+                            " && git status --porcelain && git rev-parse HEAD && git stash list";
+  const ShellResult before = RunShell(state);
+
+  const CommandResult json = RunInProcess({"egress", ".", "--base", "HEAD", "-f", "json"}, dir.string());
+  ASSERT_NE(json.status, 2) << json.err;
+  EXPECT_EQ(json.status, s.opened.empty() ? 0 : 1);
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["base"], "HEAD");
+  EXPECT_EQ(doc["baseCommit"].get<std::string>().size(), 40u) << doc["baseCommit"];
+  EXPECT_EQ(Pairs(doc["opened"]), s.opened);
+  EXPECT_EQ(Pairs(doc["closed"]), s.closed);
+  const fs::path golden = fs::path(SourceDir()) / "tests" / "egress-diff";
+  if (!Updating()) {
+    nlohmann::json expected =
+        nlohmann::json::parse(ReadFileText((golden / ("step-" + std::to_string(s.step) + ".json")).string()));
+    doc.erase("baseCommit");
+    doc["base"] = expected["base"];
+    EXPECT_EQ(doc, expected);
+    const CommandResult text = RunInProcess({"egress", "--base", "HEAD"}, dir.string());
+    std::string want = ReadFileText((golden / ("step-" + std::to_string(s.step) + ".txt")).string());
+    const std::string got = text.out.substr(text.out.find('\n'));
+    EXPECT_EQ(want.substr(want.find('\n')), got);
+  }
+  EXPECT_EQ(RunShell(state).out, before.out) << "the working tree, index and HEAD are untouched";
+}
+
+// A revision that does not exist, and a path the base does not have yet.
+TEST(EgressDiff, GitRevisionErrorsAndNewPaths) {
+  if (RunShell("git --version").status != 0) GTEST_SKIP() << "git is not installed";
+  TempDir t;
+  const std::string git = "cd " + ShellQuote(t.str()) +
+                          " && git -c user.name=t -c user.email=t@example.com ";
+  t.Write("old/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n");
+  ASSERT_EQ(RunShell(git + "init -q && " + git + "add -A && " + git + "commit -q -m base").status, 0);
+  const CommandResult bad = RunInProcess({"egress", "--base", "no-such-branch"}, t.str());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("'no-such-branch' is neither a directory nor a commit"), std::string::npos)
+      << bad.err;
+  EXPECT_EQ(RunInProcess({"egress", "--base", "--output=x"}, t.str()).status, 2);
+  // A directory the change adds: an empty base, every pair of it opened.
+  t.Write("new/se.yaml",
+          "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\n"
+          "  namespace: a\nspec:\n  hosts: [x.example.com]\n  location: MESH_EXTERNAL\n");
+  const CommandResult added = RunInProcess({"egress", "new", "--base", "HEAD", "-f", "json"}, t.str());
+  EXPECT_EQ(added.status, 1) << added.err;
+  const nlohmann::json doc = nlohmann::json::parse(added.out);
+  EXPECT_EQ(Pairs(doc["opened"]), (PairSet{"a -> *", "a -> x.example.com"}));
+  EXPECT_EQ(doc["opened"][1]["changes"][0]["object"], "ServiceEntry a/x");
+  EXPECT_EQ(doc["opened"][1]["changes"][0]["change"], "added");
+  // Outside any repository: a clear error.
+  TempDir plain;
+  const CommandResult none = RunInProcess({"egress", "--base", "main"}, plain.str());
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("not in a git repository"), std::string::npos) << none.err;
+}
+
+// The change that did it, named: exportTo ["."] is a change to the
+// ServiceEntry; the plot twist is the new Namespace.
+TEST(EgressDiff, NamesTheChangedObject) {
+  const CommandResult r =
+      RunInProcess({"egress", "--base", "../seed-egress-step-3", "-f", "json"}, StepDir(4).string());
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["closed"].size(), 4u);
+  const auto& c = doc["closed"][2]["changes"];
+  ASSERT_EQ(c.size(), 1u) << c.dump();
+  EXPECT_EQ(c[0]["change"], "modified");
+  EXPECT_EQ(c[0]["object"], "ServiceEntry default/debian-org");
+  EXPECT_EQ(c[0]["file"], "debian-org.yaml");
+  const CommandResult twist =
+      RunInProcess({"egress", "--base", "../seed-egress-step-2", "-f", "json"}, StepDir(3).string());
+  const nlohmann::json d3 = nlohmann::json::parse(twist.out);
+  ASSERT_EQ(d3["opened"].size(), 2u);
+  EXPECT_EQ(d3["opened"][0]["changes"][0]["object"], "Namespace newguy");
+  EXPECT_EQ(d3["opened"][0]["changes"][0]["change"], "added");
+}
+
+TEST(EgressDiff, ExitStatusFollowsFailOn) {
+  const std::string dir = StepDir(3).string();
+  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2"}, dir).status, 1);
+  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "never"}, dir).status, 0);
+  // Without a policy an opened pair counts as a warning.
+  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "error"}, dir).status, 0);
+  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "note"}, dir).status, 1);
+  // Only closing: 0.
+  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-3"}, StepDir(4).string()).status, 0);
+  // The same mesh on both sides: nothing changes.
+  const CommandResult same = RunInProcess({"egress", "--base", "."}, dir);
+  EXPECT_EQ(same.status, 0) << same.err;
+  EXPECT_EQ(same.out.substr(same.out.find('\n') + 1), "0 pairs opened, 0 closed, 6 unchanged.\n");
+  const CommandResult bad = RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "loud"}, dir);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--fail-on must be"), std::string::npos) << bad.err;
+  const CommandResult missing = RunInProcess({"egress", "--base", "no-such-base"}, dir);
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.err.find("no-such-base"), std::string::npos) << missing.err;
+  EXPECT_EQ(RunInProcess({"egress", "--base", ".", "--from", "a", "--to", "b"}, dir).status, 2);
+}
+
+// With --policy, only an opened pair the policy does not allow fails.
+TEST(EgressDiff, PolicyDecidesWhichOpenedPairsFail) {
+  TempDir t;
+  t.Write("policy.yaml",
+          "egress:\n- namespaces: \"default|istio-system\"\n  hosts: [\"*.debian.org\"]\n");
+  const std::string dir = StepDir(3).string();
+  const std::string policy = (t.path() / "policy.yaml").string();
+  const CommandResult r =
+      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--policy", policy, "-f", "json"}, dir);
+  EXPECT_EQ(r.status, 1) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["opened"].size(), 2u);
+  EXPECT_EQ(doc["opened"][0]["allowedByPolicy"], false);
+  t.Write("policy.yaml", "egress:\n- namespaces: \".*\"\n  hosts: [\"*.debian.org\"]\n");
+  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--policy", policy}, dir).status, 0);
+  EXPECT_EQ(
+      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--policy", policy, "--fail-on", "note"}, dir)
+          .status,
+      1);
+}
+
+}  // namespace
+}  // namespace meshlint::testing
+
+namespace meshlint::testing {
+namespace {
+
+// Switching the mesh to REGISTRY_ONLY closes "any host" and names the mesh
+// config as the change; removing a ServiceEntry closes its hosts and names
+// it as removed, at its place in the base.
+TEST(EgressDiff, ModeAndRemovalAreTheChanges) {
+  TempDir base, head;
+  const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n";
+  const std::string se =
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\n  namespace: a\n"
+      "spec:\n  hosts: [x.example.com]\n  location: MESH_EXTERNAL\n";
+  base.Write("ns.yaml", ns);
+  base.Write("se.yaml", se);
+  head.Write("ns.yaml", ns);
+  head.Write("mesh.yaml",
+             "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n"
+             "  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n"
+             "      mode: REGISTRY_ONLY\n");
+  const CommandResult r = RunInProcess({"egress", "--base", base.str(), "-f", "json"}, head.str());
+  EXPECT_EQ(r.status, 0) << r.err << r.out;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(Pairs(doc["opened"]), PairSet{});
+  EXPECT_EQ(Pairs(doc["closed"]), (PairSet{"a -> *", "a -> x.example.com"}));
+  const auto& any = doc["closed"][0];
+  ASSERT_EQ(any["changes"].size(), 1u) << any.dump(2);
+  EXPECT_EQ(any["changes"][0]["object"], "IstioOperator istio-system/istio");
+  EXPECT_EQ(any["changes"][0]["change"], "added");
+  const auto& host = doc["closed"][1]["changes"];
+  bool removed = false;
+  for (const auto& c : host)
+    if (c["object"] == "ServiceEntry a/x" && c["change"] == "removed" && c["side"] == "base" &&
+        c["file"] == "se.yaml" && c["line"] == 4)
+      removed = true;
+  EXPECT_TRUE(removed) << host.dump(2);
+}
+
+}  // namespace
+}  // namespace meshlint::testing

@@ -1,0 +1,231 @@
+// The libyaml event builder against yaml-cpp, tree for tree: whenever it
+// accepts a document, its tree must be yaml-cpp's (nodes, values, nulls,
+// aliases, byte-accurate marks); whenever yaml-cpp refuses one, it must
+// decline. Over hand-written cases in every style, every document of the
+// fixtures and the shared corpus, and their mutations.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "loader/text.h"
+#include "loader/yaml_events.h"
+#include "loader/yaml_tree.h"
+#include "test_util.h"
+#include "tests/tree_dump.h"
+
+namespace meshlint {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::DumpTree;
+
+enum class Verdict { kSame, kDeclined, kDiffers };
+
+// Compares the two builders on one text; `why` says how they differ.
+Verdict Compare(std::string_view text, std::string* why = nullptr) {
+  LiteTree expected, actual;
+  const auto error = ParseYaml(text, expected);
+  const bool built = ParseYamlEvents(text, actual);
+  if (!built) return Verdict::kDeclined;
+  if (error) {
+    if (why) *why = "yaml-cpp refuses (" + error->message + ") but events accepted";
+    return Verdict::kDiffers;
+  }
+  const std::string a = DumpTree(actual), e = DumpTree(expected);
+  if (a == e) return Verdict::kSame;
+  if (why) *why = "events:\n" + a + "yaml-cpp:\n" + e;
+  return Verdict::kDiffers;
+}
+
+void ExpectSame(const std::string& text) {
+  std::string why;
+  EXPECT_EQ(Compare(text, &why), Verdict::kSame) << "document:\n" << text << "\n" << why;
+}
+
+void ExpectDeclined(const std::string& text) {
+  EXPECT_EQ(Compare(text), Verdict::kDeclined) << "document:\n" << text;
+}
+
+// Every style the scanner declines, and a few it accepts.
+const char* const kStyles[] = {
+    // flow maps and lists, nested, multi-line, with trailing commas
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop,\n"
+    "  labels: {app: web, tier: \"front\"}}\nspec:\n  selector: {matchLabels: {app: web}}\n"
+    "  ports: [80, 443, {name: x, port: 8080},]\n  empty: {}\n  none: []\n",
+    "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"},\n"
+    " \"data\": {\"a\": \"1\", \"b\": null, \"c\": true}}\n",
+    "k: [a,\n  b, [c, d],\n  {e: f}\n  ]\nm: {x: a:b, y: http://h/p, z: w}\n",
+    "- [a, b]\n- {a: b}\n- [a: b, c]\n- {a: , b: }\n",
+    // anchors and aliases, redefined anchors, merge keys, alias cycles
+    "base: &b {app: web}\nlabels: *b\nother: &b [1]\nagain: *b\nmerge:\n  <<: *b\n  x: 1\n",
+    "a: &x\n  b: &y c\n  d: *y\ne: *x\nf: &z\ng: *z\n",
+    "a: &s [1, *s]\n",
+    "&r\nk: *r\n",
+    // block scalars: literal, folded, chomping, indentation indicators
+    "a: |\n  line 1\n   line 2\n\n  line 3\nb: >\n  folded\n  text\n\n  more\nc: |-\n  x\nd: |+\n  y\n\n"
+    "e: >2\n   indented\nf: |\n\ng: end\n",
+    "metadata:\n  name: x\n  annotations:\n    a: |\n      {\"k\": \"v\"}\n    b: >-\n      t\n",
+    "k: |\n  # not a comment\n  x\n# a comment\nl: 1\n",
+    // tags
+    "a: !!str 1\nb: !!int \"2\"\nc: !custom {x: 1}\nd: !!null null\ne: ! ~\nf: !!str\ng: !t\n",
+    "%YAML 1.1\n---\na: 1\n",
+    // comments everywhere
+    "# head\n--- # after the marker\n# before\na: 1 # trailing\n# between\nb: # on a key\n  - x # item\n"
+    "  # inside\n  - y\nc: {x: 1, # in flow\n  y: 2}\n# tail\n",
+    // nulls in every position
+    "a:\nb: ~\nc: null\nd: Null\ne: NULL\nf: ''\ng: \"\"\nh: nil\nj: [~, a]\n",
+    "- \n- ~\n-\n- - \n  -\n",
+    "a:\n  b:\n  c:\n",
+    // quoted scalars: escapes, folding, multi-line
+    "a: \"x\\ty\\u00e9\\n\\\"q\\\"\"\nb: 'it''s'\nc: \"multi\n  line\n\n  text\"\nd: 'one\n  two'\n"
+    "e: plain\n  continued\n  lines\n",
+    "a: \"\\x41\\U0001F600\\/\\ \\L\\P\\0\\e\\\n  x\"\n",
+    // CRLF, tabs, multi-byte UTF-8, BOM
+    "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: c\r\ndata:\r\n  a: |\r\n    x\r\n"
+    "  b: {k: v}\r\n",
+    "a:\t1\nb: [x,\ty]\nc: \"t\tab\"\nd: x\ty\n",
+    "bé: x\nnaïve: {ключ: значение, k: v}\n日本: [語, x]\n",
+    "name: é\nlabels: {app: ü, x: y}\nlist: [ä, ö, ü]\nk: 'ü' # ö\n",
+    "\xEF\xBB\xBF" "a: é\nb: 1\n",
+    "\xEF\xBB\xBF" "a: {é: 1}\n",
+    // documents: markers, empty, end marker, scalar and list roots
+    "---\n",
+    "--- \n...\n",
+    "",
+    "# only a comment\n",
+    "--- plain root\n",
+    "--- |\n  block root\n",
+    "- a\n- b\n",
+    "a: 1\n...\n",
+    "--- !!map\na: 1\n",
+    // duplicate keys kept twice
+    "metadata:\n  name: a\n  name: b\nmetadata: {name: c}\n",
+    // the spire quickstart shape: a flow list closed at its key's indentation
+    "spec:\n  args: [\n    \"a\",\n    \"b\"\n  ]\n",
+    // long lines, long keys (1024 is libyaml's and yaml-cpp's limit)
+    "a: {b: c}\nk: [x]\n",
+};
+
+TEST(YamlEvents, SameTreeAsYamlCppInEveryStyle) {
+  for (const char* text : kStyles) ExpectSame(text);
+}
+
+TEST(YamlEvents, ColumnsAreBytesOnUtf8Lines) {
+  LiteTree tree;
+  ASSERT_TRUE(ParseYamlEvents("bé: x\n", tree));
+  ASSERT_EQ(tree.used, 3u);
+  EXPECT_EQ(tree.nodes[2].scalar, "x");
+  EXPECT_EQ(tree.nodes[2].column, 5);  // libyaml counts 4 characters
+  ASSERT_TRUE(ParseYamlEvents("\xEF\xBB\xBF" "é: y\n", tree));
+  EXPECT_EQ(tree.nodes[2].column, 4);  // from after the byte order mark
+  ASSERT_TRUE(ParseYamlEvents("a: 1\r\nbé: [x, ü, z]\r\n", tree));
+  ASSERT_EQ(tree.nodes[4].kids.size(), 3u);
+  EXPECT_EQ(tree.nodes[tree.nodes[4].kids[2]].line, 1);
+  EXPECT_EQ(tree.nodes[tree.nodes[4].kids[2]].column, 13);
+}
+
+TEST(YamlEvents, DeclinesWhatYamlCppRefusesOrCountsOtherwise) {
+  ExpectDeclined("a: *undefined\n");
+  ExpectDeclined("a: [1, *nope]\n");
+  ExpectDeclined("a: b\n c: d\n");
+  ExpectDeclined("a: {b: c\n");
+  ExpectDeclined("a: [b, c\n");
+  ExpectDeclined("\ta: b\n");
+  ExpectDeclined("a: \"unterminated\n");
+  ExpectDeclined("a: b\rc: d\n");           // a lone CR: a break to libyaml only
+  ExpectDeclined("a: b\xC2\x85" "c: d\n");  // NEL
+  ExpectDeclined("a: b\xE2\x80\xA8" "c\n"); // LS
+  ExpectDeclined("a: !x!y 1\n");            // undefined tag handle
+  ExpectDeclined("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n");
+  ExpectDeclined("a: &x &y 1\n");
+  ExpectDeclined("\"a\":b\n");  // yaml-cpp reads two documents here
+  ExpectDeclined("apiVersion\n: v1\n");  // libyaml: a document, then an error
+  ExpectDeclined(": v\n");
+  ExpectDeclined(std::string(1100, 'k') + ": v\n");
+  ExpectDeclined("a: \"\\N\"\n");  // yaml-cpp: one Latin-1 byte, not UTF-8
+  ExpectDeclined("a: \"\\_\"\n");
+  // A key with no `:` is marked at the key by yaml-cpp, past it by libyaml.
+  ExpectDeclined("? a\nb: 1\n");
+  ExpectDeclined("? complex\n: value\n? [k, l]\n: v\n");
+  ExpectDeclined("{a, b: c}\n");
+  ExpectDeclined("a: 1\nb:");  // an empty value at the very end, no line break
+}
+
+TEST(YamlEvents, NestingPastTheGuardIsDeclined) {
+  // yaml-cpp's guard stops at 500 nested nodes; the builder declines past
+  // kMaxEventDepth, so that yaml-cpp's finding stands for both paths.
+  for (std::size_t depth : {10u, 200u, 399u, 400u, 401u, 499u, 500u, 501u, 900u}) {
+    const std::string flow = "a: " + std::string(depth, '[') + std::string(depth, ']') + "\n";
+    std::string block;
+    for (std::size_t i = 0; i < depth; ++i) block += std::string(i, ' ') + "k:\n";
+    for (const std::string* text : std::initializer_list<const std::string*>{&flow, &block}) {
+      const Verdict v = Compare(*text);
+      // Open collections: the root mapping and `depth` lists, or `depth`
+      // mappings (the last value is null).
+      const std::size_t open = text == &flow ? depth + 1 : depth;
+      EXPECT_EQ(v, open <= kMaxEventDepth ? Verdict::kSame : Verdict::kDeclined) << depth;
+    }
+  }
+}
+
+// Every document of these files, cut as the loader cuts them.
+void CompareDocuments(const fs::path& root, std::size_t& same, std::size_t& declined) {
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    const std::string ext = e.path().extension().string();
+    if (!e.is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    if (FindBinary(text)) continue;
+    for (const DocumentChunk& chunk : SplitDocuments(StripBom(text), false)) {
+      if (FindExcessiveNesting(chunk.text)) continue;
+      std::string why;
+      const Verdict v = Compare(chunk.text, &why);
+      ASSERT_NE(v, Verdict::kDiffers) << e.path() << ":" << chunk.first_line << "\n" << why;
+      ++(v == Verdict::kSame ? same : declined);
+    }
+  }
+}
+
+TEST(YamlEvents, FixturesAndCorpusDocuments) {
+  std::size_t same = 0, declined = 0;
+  const fs::path fixtures = fs::path(testing::SourceDir()) / "fixtures";
+  const fs::path corpus = fs::path(testing::SourceDir()) / ".." / "shared" / "corpus";
+  if (fs::is_directory(fixtures)) CompareDocuments(fixtures, same, declined);
+  if (fs::is_directory(corpus)) CompareDocuments(corpus, same, declined);
+  if (same + declined == 0) GTEST_SKIP() << "neither fixtures/ nor the shared corpus is present";
+  // Declined are the invalid documents only: a handful in the fixtures.
+  EXPECT_GT(same, 20 * declined) << same << " same, " << declined << " declined";
+}
+
+// Single-character edits everywhere in every style: most break the document
+// or change its meaning; the builder must then agree or decline.
+TEST(YamlEvents, MutatedStyles) {
+  const std::string inserts[] = {":", " ", "- ", "#", "\"", "'", "|", ">", "{", "[", "]", "}",
+                                 ",", "&a ", "*a", "!", "\t", "\n", "? ", "\r\n", "é", "---\n"};
+  std::size_t variants = 0, same = 0;
+  for (const char* seed : kStyles) {
+    const std::string text = seed;
+    for (std::size_t pos = 0; pos <= text.size(); ++pos) {
+      std::vector<std::string> mutated;
+      for (const std::string& ins : inserts)
+        if ((pos + ins.size()) % 3 == 0) mutated.push_back(text.substr(0, pos) + ins + text.substr(pos));
+      if (pos < text.size()) mutated.push_back(text.substr(0, pos) + text.substr(pos + 1));
+      for (const std::string& m : mutated) {
+        ++variants;
+        std::string why;
+        const Verdict v = Compare(m, &why);
+        ASSERT_NE(v, Verdict::kDiffers) << "document:\n" << m << "\n" << why;
+        same += v == Verdict::kSame;
+      }
+    }
+  }
+  EXPECT_GT(variants, 5000u);
+  EXPECT_GT(same, variants / 3);
+}
+
+}  // namespace
+}  // namespace meshlint
