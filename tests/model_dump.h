@@ -203,6 +203,14 @@ inline void DumpItem(std::ostream& o, const Problem& p) {
     << p.field;
 }
 
+inline void DumpItem(std::ostream& o, const SkippedDocument& s) {
+  o << "skipped " << L(s.loc) << '|' << s.reason;
+}
+
+inline void DumpItem(std::ostream& o, const CustomKind& k) {
+  o << "crd " << k.group << '|' << k.kind << '|' << k.cluster_scoped << '|' << L(k.loc);
+}
+
 // Everything the loader produced and every finding, one line each.
 inline std::string Dump(const MeshModel& m) {
   std::ostringstream o;

@@ -29,6 +29,18 @@ void CheckRevisions(const MeshModel& model, FindingSink& sink) {
   }
 }
 
+// Whether the inputs install Istio: an install input (IstioOperator, the
+// Sail operator's Istio), or objects in the root namespace. An application
+// repository has none, and its mesh config lives with the cluster's.
+bool InstallsIstio(const MeshModel& model) {
+  for (const ObjectMeta& o : model.others)
+    if (o.api_version.starts_with("install.istio.io/") ||
+        o.api_version.starts_with("sailoperator.io/"))
+      return true;
+  const NamespaceInfo* root = model.FindNamespace(model.mesh.root_namespace);
+  return root && root->first_object_loc.valid();
+}
+
 }  // namespace
 
 void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
@@ -64,6 +76,14 @@ void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
         "or --mesh-config FILE), so Istio's default outboundTrafficPolicy ALLOW_ANY applies: "
         "every sidecar passes traffic to any external host. Add the mesh config to the inputs "
         "or pass --mesh-config.";
+    // Without any Istio installation among the inputs (an application
+    // repository), the cluster's mesh config may well be strict: a level
+    // lower.
+    if (!InstallsIstio(model)) {
+      d.uncertain = true;
+      d.message += " The inputs install no Istio (an application repository?): pass the "
+                   "cluster's mesh config with --mesh-config to judge it.";
+    }
   }
   sink.Report(std::move(d));
 }

@@ -116,6 +116,12 @@ void AddLoadOptions(po::options_description& o) {
       "jobs,j", po::value<std::string>()->value_name("N"),
       "files (and batches of documents of big files) loaded in parallel, 1 to 256 "
       "(default: one per core)")(
+      "exclude", po::value<std::vector<std::string>>()->value_name("GLOB"),
+      "leave out files matching GLOB, relative to the working directory (repeatable; "
+      "besides the config's exclude:)")(
+      "kustomize-command", po::value<std::string>()->value_name("TOOL"),
+      "what renders the kustomizations found: kustomize, kubectl, or a path to either "
+      "(default: whichever is on PATH)")(
       "full-parse",
       "parse every document with the YAML parser, not only those the scanner cannot read "
       "(slower; the findings are the same)");
@@ -177,6 +183,9 @@ LintRequest RequestFromFlags(const po::variables_map& vm,
   ApplySeverityFlags(vm, request.run);
   if (vm.count("jobs")) load.jobs = ParseJobs(vm["jobs"].as<std::string>());
   load.full_parse = vm.count("full-parse") > 0;
+  if (vm.count("kustomize-command"))
+    load.kustomize_command = vm["kustomize-command"].as<std::string>();
+  if (vm.count("exclude")) load.command_line_exclude = vm["exclude"].as<std::vector<std::string>>();
   if (vm.count("policy")) {
     PolicySource flag;
     flag.path = vm["policy"].as<std::string>();

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "loader/config_file.h"
+#include "loader/projects.h"
 #include "loader/read_file.h"
 #include "loader/text.h"
 
@@ -53,6 +54,7 @@ struct Found {
     f.skip_reason = std::move(skip_reason);
     f.canonical = canonical.string();
     f.via_link = via_link;
+    f.walked = true;
     files.push_back(std::move(f));
   }
 };
@@ -246,13 +248,25 @@ void Dedup(std::vector<InputFile>& inputs, std::vector<InputNote>& notes) {
 }
 
 // The project's include/exclude globs, over paths relative to glob_base.
+bool CommandLineExcludes(const InputFile& f, const LoadOptions& options, const fs::path& base) {
+  if (f.is_stdin || options.command_line_exclude.empty()) return false;
+  const fs::path rel = fs::path(f.absolute).lexically_relative(base);
+  if (rel.empty() || *rel.begin() == "..") return false;
+  const std::string path = rel.generic_string();
+  return std::any_of(options.command_line_exclude.begin(), options.command_line_exclude.end(),
+                     [&](const std::string& g) { return GlobMatch(g, path); });
+}
+
 void FilterByGlobs(std::vector<InputFile>& inputs, const LoadOptions& options,
                    const fs::path& base) {
-  if (options.include.empty() && options.exclude.empty()) return;
+  if (options.include.empty() && options.exclude.empty() &&
+      options.command_line_exclude.empty())
+    return;
   const fs::path glob_base = options.glob_base.empty() ? base : fs::path(options.glob_base);
   std::vector<InputFile> kept;
   for (auto& f : inputs) {
-    if (!f.is_stdin) {
+    if (CommandLineExcludes(f, options, base)) continue;
+    if (!f.is_stdin && (!options.include.empty() || !options.exclude.empty())) {
       fs::path rel = fs::path(f.absolute).lexically_relative(glob_base);
       if (!rel.empty() && *rel.begin() != "..") {
         const std::string path = rel.generic_string();
@@ -280,7 +294,7 @@ std::string DisplayPath(const fs::path& absolute, const fs::path& base) {
 std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
                                        const LoadOptions& options, const fs::path& base,
                                        std::vector<InputError>& errors,
-                                       std::vector<InputNote>& notes) {
+                                       std::vector<InputNote>& notes, LoadReport& report) {
   std::vector<std::string> args = paths;
   if (args.empty()) args.push_back(".");
   std::vector<InputFile> inputs;
@@ -295,6 +309,7 @@ std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
   }
   Dedup(inputs, notes);
   FilterByGlobs(inputs, options, base);
+  SetAsideChartsAndKustomizations(inputs, options, base, notes, report.not_linted);
   return inputs;
 }
 

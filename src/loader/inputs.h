@@ -27,16 +27,19 @@ struct InputFile {
   // when unknown (stdin, pipes, files not to be read).
   std::string canonical;
   bool via_link = false;  // the path itself is a symbolic link
+  bool walked = false;    // found by walking a directory, not named
 };
 
 // The inputs `paths` name (an empty list: the working directory), in order,
 // each file once. Problems with the paths themselves go to `errors`; a file
 // reached a second time through a symbolic link is a note.
+// Walked files of Helm charts and kustomizations are set aside
+// (loader/projects.h) into `report`.
 std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
                                        const LoadOptions& options,
                                        const std::filesystem::path& base,
                                        std::vector<InputError>& errors,
-                                       std::vector<InputNote>& notes);
+                                       std::vector<InputNote>& notes, LoadReport& report);
 
 // How a file is shown: relative to `base` when it lies below it.
 std::string DisplayPath(const std::filesystem::path& absolute, const std::filesystem::path& base);

@@ -2,8 +2,10 @@
 // VirtualService, Gateway, AuthorizationPolicy. The fields kept are those of
 // istio.io's reference pages that reachability or validation reads; the
 // shapes follow the CRD schema, whose type errors the API server rejects.
+#include <algorithm>
 #include <utility>
 
+#include "loader/classify.h"
 #include "loader/kind_readers.h"
 
 namespace meshlint {
@@ -11,6 +13,12 @@ namespace meshlint {
 namespace {
 
 using Path = std::string;
+
+// `{{ .Values.host }}` is no host until rendered: such entries are dropped.
+std::vector<Located<std::string>> WithoutTemplates(std::vector<Located<std::string>> hosts) {
+  std::erase_if(hosts, [](const Located<std::string>& h) { return IsTemplated(h.value); });
+  return hosts;
+}
 
 bool IsIstioLabel(std::string_view key) { return key.find("istio.io/") != std::string_view::npos; }
 
@@ -101,7 +109,8 @@ void ReadServiceEntry(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
     const Path sp = NodeReader::Join(where, "spec");
     if (Field f = r.Get(spec.value, "hosts", ref, sp); f.found) {
       se.hosts_key = r.Loc(f.key);
-      se.hosts = r.ScalarList(f, ref, sp + ".hosts", "hosts: [\"api.example.com\"]");
+      se.hosts =
+          WithoutTemplates(r.ScalarList(f, ref, sp + ".hosts", "hosts: [\"api.example.com\"]"));
     }
     if (Field f = r.Get(spec.value, "exportTo", ref, sp); f.found) {
       se.export_to_set = true;
@@ -151,7 +160,7 @@ void ReadSidecarListener(NodeReader& r, const LiteNode& listener, const Path& lp
   l.first_host = sc.egress_hosts.size();
   if (Field h = r.Get(listener, "hosts", ref, lp); h.found) {
     l.hosts_key = r.Loc(h.key);
-    auto hosts = r.ScalarList(h, ref, lp + ".hosts", "hosts: [\"./*\"]");
+    auto hosts = WithoutTemplates(r.ScalarList(h, ref, lp + ".hosts", "hosts: [\"./*\"]"));
     sc.egress_hosts.insert(sc.egress_hosts.end(), hosts.begin(), hosts.end());
   }
   l.host_count = sc.egress_hosts.size() - l.first_host;

@@ -194,7 +194,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
   std::vector<InputError> errors;
   const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
   std::vector<InputFile> inputs =
-      EnumerateInputs(paths, options, base, errors, model.input_notes);
+      EnumerateInputs(paths, options, base, errors, model.input_notes, model.load_report);
   Scheduler(inputs, options, base, model).Run();
 
   if (!options.mesh_config_file.empty()) {

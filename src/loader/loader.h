@@ -38,6 +38,12 @@ struct LoadOptions {
   // The Istio release modelled (--istio-version, istioVersion): the model's
   // validation and semantics follow it.
   IstioVersion istio_version = kDefaultIstioVersion;
+  // --exclude GLOB: the same globs, over paths relative to `base_dir` (the
+  // working directory), so that they mean what the shell would.
+  std::vector<std::string> command_line_exclude;
+  // The tool that renders kustomizations found while walking: "kustomize",
+  // "kubectl" or a path to either; empty: whichever is on PATH.
+  std::string kustomize_command;
 };
 
 // A problem with the command line's inputs themselves (a path that does not

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "loader/classify.h"
 #include "loader/kind_readers.h"
 #include "loader/mesh_config.h"
 
@@ -72,9 +73,14 @@ bool IsFluxHelm(std::string_view api_version) {
 }
 bool IsSail(std::string_view api_version) { return api_version.starts_with("sailoperator.io/"); }
 bool Always(const ObjectMeta&) { return true; }
+bool IsApiExtensions(std::string_view api_version) {
+  return api_version.starts_with("apiextensions.k8s.io/");
+}
 
 void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                    const std::string& where);
+void ReadCustomResourceDefinition(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                                  const std::string& where);
 
 // A kind the model reads beyond the generic ObjectMeta that every other
 // object becomes.
@@ -121,6 +127,7 @@ const KindReader kKindReaders[] = {
     {"Application", IsArgoRollouts, Always, ReadArgoApplication},
     {"Istio", IsSail, Always, ReadSailIstio},
     {"ConfigMap", IsCoreV1, IsMeshConfigMapName, ReadMeshConfigMap},
+    {"CustomResourceDefinition", IsApiExtensions, Always, ReadCustomResourceDefinition},
 };
 
 const KindReader* FindKindReader(std::string_view kind, std::string_view api_version) {
@@ -160,6 +167,28 @@ void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
 }
 
 // Helm's Chart.yaml: apiVersion v1/v2 with name and version, no kind.
+// Which kind a CRD declares and whether it is cluster-scoped, so that its
+// objects among the inputs make no namespace. The CRD itself stays a generic
+// object; a field of another shape is the API server's to reject, not ours.
+void ReadCustomResourceDefinition(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
+                                  const std::string& where) {
+  const ObjectRef& ref = meta.ref;
+  Field spec = r.Get(node, "spec", ref, where);
+  if (!spec.present() || !spec.value.IsMap()) return;
+  const std::string sp = NodeReader::Join(where, "spec");
+  auto text = [&](const LiteNode& map, std::string_view key, const std::string& path) {
+    Field f = r.Get(map, key, ref, path);
+    return f.present() && f.value.IsScalar() ? f.value.Scalar() : std::string();
+  };
+  CustomKind k;
+  k.group = text(spec.value, "group", sp);
+  Field names = r.Get(spec.value, "names", ref, sp);
+  if (names.present() && names.value.IsMap()) k.kind = text(names.value, "kind", sp + ".names");
+  k.cluster_scoped = text(spec.value, "scope", sp) == "Cluster";
+  k.loc = meta.loc;
+  if (!k.group.empty() && !k.kind.empty()) r.out().custom_kinds.push_back(std::move(k));
+}
+
 bool IsHelmChartFile(const LiteNode& node, const Field& api) {
   if (!api.value.IsScalar() || (api.value.Scalar() != "v1" && api.value.Scalar() != "v2"))
     return false;
@@ -222,15 +251,20 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
     throw Unusable{};
   } else {
     auto n = r.Scalar(name, ref, mpath + ".name");
+    if (IsTemplated(n.value))
+      throw TemplatedIdentity{mpath + ".name is a template (" + n.value + "): not an object until rendered"};
     meta.ref.name = n.value;
     meta.name_loc = n.loc;
   }
 
   Field ns = r.Get(md.value, "namespace", ref, mpath);
-  if (IsClusterScoped(meta.ref.kind)) {
+  if (IsClusterScoped(meta.ref.kind) || IsKnownClusterScoped(meta.api_version, meta.ref.kind)) {
     meta.ref.ns.clear();
   } else if (ns.present()) {
     auto v = r.Scalar(ns, ref, mpath + ".namespace");
+    if (IsTemplated(v.value))
+      throw TemplatedIdentity{mpath + ".namespace is a template (" + v.value +
+                              "): not an object until rendered"};
     meta.ref.ns = v.value;
     meta.ns_loc = v.loc;
   } else {
@@ -296,26 +330,57 @@ bool ReadList(NodeReader& r, const LiteNode& node, const Field& kind, const std:
   return true;
 }
 
+// A document that is no Kubernetes object: counted, and listed by --verbose.
+void SkipDocument(NodeReader& r, std::string reason) {
+  ++r.out().stats.skipped_non_kubernetes;
+  // The document's first line: the scanner's tree has no position for the
+  // mapping itself, and a list goes to --verbose only.
+  const std::uint32_t line = std::max<std::uint32_t>(r.span().first_line, 1);
+  r.out().skipped.push_back({Location{r.span().file, line, 1, line, 1}, std::move(reason)});
+}
+
+// A top-level list whose first entry has apiVersion and kind: objects
+// written as a list, which kubectl rejects (reported, not skipped).
+bool ListsObjects(NodeReader& r, const LiteNode& list) {
+  const LiteNode first = list[0];
+  if (!first.IsMap()) return false;
+  try {
+    const ObjectRef none;
+    return r.Get(first, "apiVersion", none, "").found && r.Get(first, "kind", none, "").found;
+  } catch (const Unusable&) {
+    return true;
+  }
+}
+
 // Checks apiVersion and kind; false (reported or counted) when the mapping
 // is not an object the model takes.
 bool ReadIdentity(NodeReader& r, const LiteNode& node, const std::string& where, Field& api,
                   Field& kind) {
   const ObjectRef none;
+  Field metadata;
   try {
     api = r.Get(node, "apiVersion", none, where);
     kind = r.Get(node, "kind", none, where);
+    metadata = r.Get(node, "metadata", none, where);
   } catch (const Unusable&) {
     return false;
   }
-  if (!api.found && !kind.found) {
-    // Helm values, tool configuration, anything that is not a Kubernetes
-    // object: not ours to judge.
-    ++r.out().stats.skipped_non_kubernetes;
+  if (api.found && !kind.found && IsHelmChartFile(node, api)) {
+    SkipDocument(r, "a Helm chart's Chart.yaml");
     return false;
   }
-  if (api.found && !kind.found && IsHelmChartFile(node, api)) {
-    ++r.out().stats.skipped_non_kubernetes;
-    return false;
+  // Helm values, Ansible variables, tools' files shaped like objects: not
+  // ours to judge (loader/classify.h says what an object is).
+  auto text = [](const Field& f) {
+    return f.found && f.value.IsScalar() ? std::string_view(f.value.Scalar()) : std::string_view();
+  };
+  // Written but empty or not a string: a broken object, reported below.
+  auto usable = [&](const Field& f) { return !f.found || !text(f).empty(); };
+  if (where.empty() && usable(api) && usable(kind)) {
+    if (auto why = NotAnObject(text(api), text(kind), metadata.present())) {
+      SkipDocument(r, *why);
+      return false;
+    }
   }
   if (!api.found || !kind.found) {
     const Field& have = api.found ? api : kind;
@@ -346,7 +411,7 @@ bool ReadIdentity(NodeReader& r, const LiteNode& node, const std::string& where,
     return false;
   }
   if (IsLocalToolConfig(api_version, kind_name)) {
-    ++r.out().stats.skipped_non_kubernetes;
+    SkipDocument(r, "apiVersion " + api_version + ": a local tool's configuration");
     return false;
   }
   return true;
@@ -383,6 +448,8 @@ void ReadObject(NodeReader& r, const LiteNode& node, const std::string& where, i
     // Reported where detected. The object still tells which namespace
     // exists, when its metadata was readable.
     if (!meta.ref.name.empty()) r.out().others.push_back(std::move(meta));
+  } catch (TemplatedIdentity& t) {
+    SkipDocument(r, std::move(t.reason));
   }
 }
 
@@ -405,6 +472,12 @@ void ReadDocument(NodeReader& r, const LiteNode& root) {
   ++r.out().stats.documents;
   if (!root || root.IsNull()) {
     ++r.out().stats.empty_documents;
+    return;
+  }
+  if (root.IsSequence() && !ListsObjects(r, root)) {
+    // Ansible playbooks and tasks, JSON 6902 patches, test data: kubectl
+    // takes no list as an object either.
+    SkipDocument(r, "a YAML list, not a Kubernetes object (Ansible tasks, a JSON patch, data)");
     return;
   }
   if (!root.IsMap()) {

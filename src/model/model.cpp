@@ -160,8 +160,27 @@ bool Before(const Location& a, const Location& b) {
 void MeshModel::Finalize() {
   RestoreRejected();
   ResolveMeshSettings();
+  ApplyCustomScopes();
   ApplyValidation();
   BuildNamespaceIndex();
+}
+
+// Objects of a kind that a CRD among the inputs declares cluster-scoped
+// live in no namespace (the reader could not know when it met them).
+void MeshModel::ApplyCustomScopes() {
+  if (custom_kinds.empty()) return;
+  for (ObjectMeta& o : others) {
+    if (o.ref.ns.empty()) continue;
+    const std::string_view api = o.api_version;
+    const std::string_view group = api.substr(0, api.find('/'));
+    for (const CustomKind& k : custom_kinds)
+      if (k.cluster_scoped && k.kind == o.ref.kind && k.group == group) {
+        o.ref.ns.clear();
+        o.ns_defaulted = false;
+        o.ns_loc = {};
+        break;
+      }
+  }
 }
 
 namespace {

@@ -233,6 +233,7 @@ class MeshModel : public Objects {
  public:
   FileTable files;
   std::vector<InputNote> input_notes;
+  LoadReport load_report;  // charts, kustomizations, duplicates (model/load_report.h)
   // System namespaces named by the project config, besides the built-in ones.
   std::vector<std::string> extra_system_namespaces;
   std::optional<EgressPolicy> egress_policy;  // --policy FILE, when given
@@ -284,6 +285,7 @@ class MeshModel : public Objects {
                                const std::vector<std::size_t>& order);
   void ApplyValidation();
   void RestoreRejected();
+  void ApplyCustomScopes();
   void BuildNamespaceIndex();
   NamespaceInfo& Touch(const std::string& ns, const ObjectMeta& meta);
 

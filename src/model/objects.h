@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/kinds.h"
+#include "model/load_report.h"
 #include "model/location.h"
 #include "model/object_ref.h"
 #include "model/problem.h"
@@ -244,7 +245,8 @@ struct LoadStats {
   std::size_t files = 0;
   std::size_t documents = 0;
   std::size_t objects = 0;
-  std::size_t skipped_non_kubernetes = 0;  // mappings without apiVersion/kind
+  // Documents that are no Kubernetes object (Objects::skipped says why).
+  std::size_t skipped_non_kubernetes = 0;
   std::size_t empty_documents = 0;
 
   LoadStats& operator+=(const LoadStats& o) {
@@ -280,6 +282,8 @@ struct Objects {
   std::vector<ObjectMeta> others;  // every other object, generically
   std::vector<MeshConfigSource> mesh_sources;
   std::vector<Problem> problems;  // what could not be used: invalid-manifest
+  std::vector<SkippedDocument> skipped;  // not Kubernetes objects (--verbose)
+  std::vector<CustomKind> custom_kinds;  // declared by CRDs among the inputs
   LoadStats stats;
 
   // Moves everything of `other` to the end of this.
@@ -302,7 +306,8 @@ inline constexpr std::tuple kObjectCollections{
     &Objects::namespaces,       &Objects::service_entries, &Objects::sidecars,
     &Objects::workloads,        &Objects::services,        &Objects::virtual_services,
     &Objects::gateways,         &Objects::authorization_policies,
-    &Objects::others,           &Objects::mesh_sources,    &Objects::problems};
+    &Objects::others,           &Objects::mesh_sources,    &Objects::problems,
+    &Objects::skipped,          &Objects::custom_kinds};
 inline constexpr std::size_t kObjectCollectionCount =
     std::tuple_size_v<std::remove_const_t<decltype(kObjectCollections)>>;
 static_assert(sizeof(Objects) ==

@@ -1,0 +1,245 @@
+#include "loader/kustomize.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <string_view>
+#include <vector>
+
+#include "loader/inputs.h"
+#include "loader/read_file.h"
+
+extern char** environ;
+
+namespace meshlint {
+namespace fs = std::filesystem;
+
+namespace {
+
+// A render that takes longer is stopped (a remote base without network).
+constexpr auto kRenderTimeout = std::chrono::seconds(120);
+constexpr std::size_t kMaxErrorBytes = 16u << 10;
+
+bool IsExecutable(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+}
+
+std::optional<std::string> OnPath(const std::string& name) {
+  if (name.find('/') != std::string::npos)
+    return IsExecutable(name) ? std::optional<std::string>(name) : std::nullopt;
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "";
+  while (!dirs.empty()) {
+    const std::size_t colon = dirs.find(':');
+    const std::string_view dir = dirs.substr(0, colon);
+    if (!dir.empty() && IsExecutable(fs::path(dir) / name)) return (fs::path(dir) / name).string();
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return std::nullopt;
+}
+
+bool IsKubectl(const std::string& tool) { return fs::path(tool).filename() == "kubectl"; }
+
+struct Captured {
+  std::string out, err;
+  bool timed_out = false, too_big = false;
+  int status = -1;
+};
+
+// Runs argv with stdin closed, stdout and stderr captured and bounded.
+Captured Run(const std::vector<std::string>& argv) {
+  Captured c;
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return c;
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return c;
+  }
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    ::execve(args[0], args.data(), environ);
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  ::close(err[1]);
+  if (pid < 0) {
+    ::close(out[0]);
+    ::close(err[0]);
+    return c;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kRenderTimeout;
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  int open = 2;
+  char buf[65536];
+  while (open > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      c.timed_out = true;
+      break;
+    }
+    if (::poll(fds, 2, static_cast<int>(left.count())) < 0) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open;
+        continue;
+      }
+      std::string& into = i == 0 ? c.out : c.err;
+      const std::size_t cap = i == 0 ? kMaxManifestFileBytes : kMaxErrorBytes;
+      if (into.size() + static_cast<std::size_t>(n) > cap) c.too_big = c.too_big || i == 0;
+      else into.append(buf, static_cast<std::size_t>(n));
+    }
+    if (c.too_big) break;
+  }
+  for (const pollfd& p : fds)
+    if (p.fd >= 0) ::close(p.fd);
+  if (c.timed_out || c.too_big) ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  c.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return c;
+}
+
+// Takes the origin annotation out of one rendered document and returns the
+// path it names ("" when none).
+std::string TakeOrigin(std::vector<std::string_view>& lines) {
+  auto indent = [](std::string_view l) { return l.find_first_not_of(' '); };
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view l = lines[i];
+    const std::size_t in = indent(l);
+    if (in == std::string_view::npos || l.substr(in) != "config.kubernetes.io/origin: |") continue;
+    std::size_t end = i + 1;
+    std::string path;
+    while (end < lines.size() && indent(lines[end]) != std::string_view::npos &&
+           indent(lines[end]) > in) {
+      const std::string_view v = lines[end].substr(indent(lines[end]));
+      if (v.starts_with("path: ")) path = std::string(v.substr(6));
+      ++end;
+    }
+    std::size_t begin = i;
+    // `annotations:` left with nothing under it goes too.
+    if (i > 0 && lines[i - 1].substr(indent(lines[i - 1])) == "annotations:" &&
+        (end >= lines.size() || indent(lines[end]) <= indent(lines[i - 1])))
+      begin = i - 1;
+    lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(begin),
+                lines.begin() + static_cast<std::ptrdiff_t>(end));
+    return path;
+  }
+  return "";
+}
+
+// kustomize's stream → the same documents, each under `# Source: FILE`.
+std::string WithSources(std::string_view text, const fs::path& root, const fs::path& base,
+                        const std::string& fallback) {
+  std::string out;
+  std::vector<std::string_view> doc;
+  auto flush = [&] {
+    if (doc.empty()) return;
+    const std::string origin = TakeOrigin(doc);
+    out += "---\n# Source: ";
+    out += origin.empty() ? fallback : DisplayPath((root / origin).lexically_normal(), base);
+    out += '\n';
+    for (std::string_view l : doc) (out += l) += '\n';
+    doc.clear();
+  };
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    if (line == "---") flush();
+    else doc.push_back(line);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+  }
+  flush();
+  return out;
+}
+
+// The message without trailing blanks, and without kubectl's log prefix
+// ("E1201 15:36:47.791691   30255 run.go:72] "), which would make the
+// finding differ from run to run.
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  if (s.size() > 2 && std::string_view("EWIF").find(s[0]) != std::string_view::npos &&
+      s[1] >= '0' && s[1] <= '9') {
+    const std::size_t end = s.find("] ");
+    if (end != std::string::npos && end < 64) s.erase(0, end + 2);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::optional<std::string> FindKustomizeTool(const std::string& choice) {
+  if (!choice.empty()) return OnPath(choice);
+  if (auto k = OnPath("kustomize")) return k;
+  return OnPath("kubectl");
+}
+
+std::string RenderCommand(const std::string& tool, const std::string& shown) {
+  return IsKubectl(tool) ? "kubectl kustomize " + shown : "kustomize build " + shown;
+}
+
+KustomizeOutput RenderKustomization(const std::string& tool, const fs::path& dir,
+                                    const fs::path& base) {
+  KustomizeOutput result;
+  // A kustomization of our own names the user's as its one resource and
+  // asks for origin annotations, leaving the user's files untouched.
+  std::string tmpl = (fs::temp_directory_path() / "meshlint-kustomize-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) {
+    result.error = "cannot create a temporary directory to render in";
+    return result;
+  }
+  const fs::path tmp = tmpl;
+  std::error_code ec;
+  const fs::path target = fs::canonical(dir, ec);
+  const fs::path root = fs::canonical(tmp, ec);
+  {
+    std::ofstream k(tmp / "kustomization.yaml");
+    k << "resources:\n  - \"" << target.lexically_relative(root).generic_string()
+      << "\"\nbuildMetadata: [originAnnotations]\n";
+  }
+  std::vector<std::string> argv = {tool};
+  if (IsKubectl(tool)) argv.push_back("kustomize");
+  else argv.push_back("build");
+  argv.push_back(root.string());
+  Captured c = Run(argv);
+  fs::remove_all(tmp, ec);
+  const std::string shown = DisplayPath(target, base);
+  if (c.timed_out) {
+    result.error = "stopped after " + std::to_string(kRenderTimeout.count()) + " s";
+  } else if (c.too_big) {
+    result.error = "its output is larger than " + ByteSize(kMaxManifestFileBytes);
+  } else if (c.status != 0) {
+    std::string msg = Trimmed(c.err);
+    // Our temporary directory is no name the user knows.
+    for (std::size_t at; (at = msg.find(root.string())) != std::string::npos;)
+      msg.replace(at, root.string().size(), "<render>");
+    result.error = msg.empty() ? "exit status " + std::to_string(c.status) : msg;
+  } else {
+    result.rendered = WithSources(c.out, root, base, shown);
+  }
+  if (!result.error.empty())
+    result.error = RenderCommand(tool, shown) + " failed: " + result.error;
+  return result;
+}
+
+}  // namespace meshlint
