@@ -54,7 +54,7 @@ TEST(DidYouMean, FormatsLevelsAndColors) {
                    "--fail-on must be error, warning, note or never, got 'warn': did you mean "
                    "'warning'?");
   ExpectUsageError({"egress", ".", "--format", "jsno"},
-                   "--format must be text or json for egress, got 'jsno': did you mean 'json'?");
+                   "--format must be text, json, markdown or html for egress, got 'jsno': did you mean 'json'?");
   ExpectUsageError({"rules", "--format", "markdwn"},
                    "--format must be text, markdown or json, got 'markdwn': did you mean "
                    "'markdown'?");
@@ -203,7 +203,8 @@ TEST(Version, NamesCommitBuildAndLibraries) {
       "meshlint 0\\.1\\.0\n"
       "commit:    ([0-9a-f]{12}(-dirty)?|unknown)\n"
       "build:     [A-Za-z]+, [A-Za-z]+ [0-9.]+, (shared|static \\(only glibc shared\\))\n"
-      "libraries: yaml-cpp [0-9.]+, RE2 [^,]+, Boost [0-9.]+, nlohmann_json [0-9.]+\n");
+      "libraries: yaml-cpp [0-9.]+, RE2 [^,]+, Boost [0-9.]+, nlohmann_json [0-9.]+\n"
+      "models:    Istio 1\\.24 to 1\\.31 \\(default 1\\.30\\)\n");
   EXPECT_TRUE(std::regex_match(r.out, layout)) << r.out;
   // The commit is one of the checkout's, when it is one (the one built:
   // ctest does not rebuild after a commit, so not necessarily HEAD).

@@ -82,7 +82,7 @@ TEST(Completion, BashCompletesCommandsOptionsValuesAndRules) {
   EXPECT_EQ(Complete("meshlint e"), "egress\nexplain\n");
   EXPECT_EQ(Complete("meshlint lint --fail"), "--fail-on\n");
   EXPECT_EQ(Complete("meshlint lint --format "), "github\ngitlab\njson\nsarif\ntext\n");
-  EXPECT_EQ(Complete("meshlint egress -f "), "json\ntext\n");
+  EXPECT_EQ(Complete("meshlint egress -f "), "html\njson\nmarkdown\ntext\n");
   EXPECT_EQ(Complete("meshlint lint --color "), "always\nauto\nnever\n");
   EXPECT_EQ(Complete("meshlint explain mesh-outbound"), "mesh-outbound-allow-any\n");
   EXPECT_EQ(Complete("meshlint lint examples/demo-mesh/mesh"), "examples/demo-mesh/mesh.yaml\n");

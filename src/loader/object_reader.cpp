@@ -81,6 +81,8 @@ void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                    const std::string& where);
 void ReadCustomResourceDefinition(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                                   const std::string& where);
+void ReadCustomKind(NodeReader& r, const LiteNode& node, const ObjectMeta& meta,
+                    const std::string& where);
 
 // A kind the model reads beyond the generic ObjectMeta that every other
 // object becomes.
@@ -172,6 +174,12 @@ void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
 // object; a field of another shape is the API server's to reject, not ours.
 void ReadCustomResourceDefinition(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                                   const std::string& where) {
+  ReadCustomKind(r, node, meta, where);
+  r.out().others.push_back(std::move(meta));
+}
+
+void ReadCustomKind(NodeReader& r, const LiteNode& node, const ObjectMeta& meta,
+                    const std::string& where) {
   const ObjectRef& ref = meta.ref;
   Field spec = r.Get(node, "spec", ref, where);
   if (!spec.present() || !spec.value.IsMap()) return;
