@@ -10,20 +10,13 @@ namespace meshlint {
 namespace {
 
 using testing::LoadFiles;
+using testing::Problems;
 
 std::vector<std::string> Skipped(const MeshModel& m) {
   std::vector<std::string> out;
   for (const SkippedDocument& s : m.skipped)
     out.push_back(m.files.display(s.loc.file) + ":" + std::to_string(s.loc.line) + ":" +
                   std::to_string(s.loc.column) + " " + s.reason);
-  return out;
-}
-
-std::vector<std::string> Problems(const MeshModel& m) {
-  std::vector<std::string> out;
-  for (const LoadProblem& p : m.problems)
-    out.push_back(m.files.display(p.loc.file) + ":" + std::to_string(p.loc.line) + ":" +
-                  std::to_string(p.loc.column) + " " + p.message);
   return out;
 }
 

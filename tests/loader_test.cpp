@@ -12,20 +12,13 @@ namespace meshlint {
 namespace {
 
 using testing::LoadFiles;
+using testing::Problems;
 using testing::TempDir;
 
 // "line:col-endline:endcol", easy to compare and to read in a failure.
 std::string Span(const Location& l) {
   return std::to_string(l.line) + ":" + std::to_string(l.column) + "-" +
          std::to_string(l.end_line) + ":" + std::to_string(l.end_column);
-}
-
-std::vector<std::string> Problems(const MeshModel& m) {
-  std::vector<std::string> out;
-  for (const LoadProblem& p : m.problems)
-    out.push_back(m.files.display(p.loc.file) + ":" + std::to_string(p.loc.line) + ":" +
-                  std::to_string(p.loc.column) + " " + p.message);
-  return out;
 }
 
 // ---------------------------------------------------------------- locations

@@ -16,6 +16,14 @@
 
 namespace meshlint::testing {
 
+std::vector<std::string> Problems(const MeshModel& m) {
+  std::vector<std::string> out;
+  for (const LoadProblem& p : m.problems)
+    out.push_back(m.files.display(p.loc.file) + ":" + std::to_string(p.loc.line) + ":" +
+                  std::to_string(p.loc.column) + " " + p.message);
+  return out;
+}
+
 MeshModel LoadFiles(const std::vector<std::pair<std::string, std::string>>& files,
                     const LoadOptions& options) {
   MeshModel model;

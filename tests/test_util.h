@@ -17,6 +17,8 @@ namespace meshlint::testing {
 // Loads `files` (name → YAML text) as one input set and finalizes the model.
 MeshModel LoadFiles(const std::vector<std::pair<std::string, std::string>>& files,
                     const LoadOptions& options = {});
+// "file:line:col message" for each load problem of `m`.
+std::vector<std::string> Problems(const MeshModel& m);
 
 // "file:line:col rule-id" for each finding of `model`, in report order.
 std::vector<std::string> FindingKeys(const MeshModel& model, const RunOptions& options = {});
