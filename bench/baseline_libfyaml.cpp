@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     if (parser != nullptr) fy_parser_destroy(parser);
   }
   if (diag != nullptr) fy_diag_destroy(diag);
-  std::cout << files << " files, " << counts.documents << " documents, " << counts.events << " events, "
-            << bytes << " bytes, " << counts.errors << " files with YAML errors\n";
+  std::cout << files << " files, " << counts.documents << " documents, " << counts.events
+            << " events, " << bytes << " bytes, " << counts.errors << " files with YAML errors\n";
   return 0;
 }

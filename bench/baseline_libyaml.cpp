@@ -22,7 +22,8 @@ void ParseEvents(const std::string& text, Counts& counts) {
     ++counts.errors;
     return;
   }
-  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
   for (;;) {
     yaml_event_t event;
     if (!yaml_parser_parse(&parser, &event)) {
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
     bytes += text.size();
     ParseEvents(text, counts);
   }
-  std::cout << files << " files, " << counts.documents << " documents, " << counts.events << " events, "
-            << bytes << " bytes, " << counts.errors << " files with YAML errors\n";
+  std::cout << files << " files, " << counts.documents << " documents, " << counts.events
+            << " events, " << bytes << " bytes, " << counts.errors << " files with YAML errors\n";
   return 0;
 }

@@ -128,13 +128,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // -artifact_prefix) may be relative to where it started.
   const int home = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (home < 0 || ::chdir(Repository().c_str()) != 0) std::abort();
-  const int status =
-      meshlint::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+  const int status = meshlint::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
   if (::fchdir(home) != 0) std::abort();
   ::close(home);
   if (status < 0 || status > 2) std::abort();
   const std::string messages = err.str();
-  if (status == 2 && messages.empty()) std::abort();  // a usage error says why
+  if (status == 2 && messages.empty()) std::abort();             // a usage error says why
   if (messages.find('\x1b') != std::string::npos) std::abort();  // TerminalSafe
   return 0;
 }

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   meshlint::ProjectConfig config;
   // A directory that does not exist: paths the config names are looked up
   // relative to it and never found, so the fuzzer reads no real file.
-  const auto errors = meshlint::ParseConfig(text, "/nonexistent-meshlint-fuzz/.meshlint.yaml", config);
+  const auto errors =
+      meshlint::ParseConfig(text, "/nonexistent-meshlint-fuzz/.meshlint.yaml", config);
   for (const auto& e : errors)
     if (e.message.empty()) std::abort();  // every error says what is wrong
   if (errors.empty()) meshlint::ValidateConfig(config);

@@ -16,7 +16,6 @@
 
 namespace meshlint::fuzz {
 
-
 namespace {
 
 [[noreturn]] void Fail(const char* what, const std::string& output) {

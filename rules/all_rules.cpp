@@ -65,15 +65,15 @@ constexpr auto kRules = WithDocs(std::array{
     RuleInfo{.id = "istio-validation-rejected",
              .default_severity = Severity::kError,
              .summary = "An object Istio's validation rejects (istiod's webhook or the CRD "
-                         "schema): kubectl apply fails and it never takes effect; meshlint "
-                         "leaves it out of the mesh.",
+                        "schema): kubectl apply fails and it never takes effect; meshlint "
+                        "leaves it out of the mesh.",
              .check = rules::CheckIstioValidationRejected,
              .tags = {"correctness"},
              .precision = Precision::kVeryHigh},
     RuleInfo{.id = "istio-validation-warning",
              .default_severity = Severity::kWarning,
              .summary = "An object Istio admits with a validation warning: usually a mistake "
-                         "whose effect differs from what it says.",
+                        "whose effect differs from what it says.",
              .check = rules::CheckIstioValidationWarning,
              .tags = {"correctness"},
              .precision = Precision::kVeryHigh},
@@ -124,9 +124,9 @@ constexpr auto kRules = WithDocs(std::array{
     RuleInfo{.id = "serviceentry-tcp-wildcard-port",
              .default_severity = Severity::kWarning,
              .summary = "A ServiceEntry with resolution NONE, a TCP port and no addresses or "
-                         "endpoints: Istio gives every sidecar it is exported to a 0.0.0.0 "
-                         "listener on that port that passes connections to any destination, even"
-                         " under REGISTRY_ONLY.",
+                        "endpoints: Istio gives every sidecar it is exported to a 0.0.0.0 "
+                        "listener on that port that passes connections to any destination, even"
+                        " under REGISTRY_ONLY.",
              .check = rules::CheckServiceEntryTcpWildcardPort,
              .tags = {"security", "egress"},
              .precision = Precision::kVeryHigh,

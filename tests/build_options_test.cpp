@@ -19,9 +19,9 @@ TEST(BuildOptions, TestsOffConfiguresTheBinaryAlone) {
   const std::string dir = (std::filesystem::temp_directory_path() /
                            ("meshlint-tests-off-" + std::to_string(::getpid())))
                               .string();
-  const auto r = RunShell("set -e\ncmake -S " + ShellQuote(SourceDir()) + " -B " +
-                          ShellQuote(dir) + " -G Ninja -DMESHLINT_TESTS=OFF >/dev/null\n" +
-                          "ninja -C " + ShellQuote(dir) + " -t targets all\n");
+  const auto r = RunShell("set -e\ncmake -S " + ShellQuote(SourceDir()) + " -B " + ShellQuote(dir) +
+                          " -G Ninja -DMESHLINT_TESTS=OFF >/dev/null\n" + "ninja -C " +
+                          ShellQuote(dir) + " -t targets all\n");
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   ASSERT_EQ(r.status, 0) << r.err;

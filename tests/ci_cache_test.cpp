@@ -22,11 +22,13 @@ TEST(CiCache, GitlabJobCachesTheDebPerMeshlintCommit) {
             std::string::npos)
       << job;
   EXPECT_NE(job.find("  image: debian:bookworm\n"), std::string::npos);
-  EXPECT_NE(job.find("fetch -q --depth 1 https://github.com/meshlint/meshlint \"$MESHLINT_COMMIT\""),
-            std::string::npos);
+  EXPECT_NE(
+      job.find("fetch -q --depth 1 https://github.com/meshlint/meshlint \"$MESHLINT_COMMIT\""),
+      std::string::npos);
   EXPECT_NE(job.find("deb=\"$(/opt/meshlint/ci/package)\""), std::string::npos);
-  EXPECT_NE(job.find("apt-get install -y -qq --no-install-recommends ./.meshlint-cache/meshlint_*.deb"),
-            std::string::npos);
+  EXPECT_NE(
+      job.find("apt-get install -y -qq --no-install-recommends ./.meshlint-cache/meshlint_*.deb"),
+      std::string::npos);
   // The commit it names is one of meshlint's that has ci/package, when this
   // is a checkout that has it.
   const std::string git = "git -C " + ShellQuote(SourceDir());
@@ -41,10 +43,10 @@ TEST(CiCache, GithubActionCachesTheBinaryPerCommitAndImage) {
   EXPECT_NE(action.find("uses: actions/cache/restore@v4"), std::string::npos);
   EXPECT_NE(action.find("uses: actions/cache/save@v4"), std::string::npos);
   TempDir home;
-  ShellResult r = RunShell("cd " + ShellQuote(SourceDir()) + " && GITHUB_OUTPUT=" +
-                           ShellQuote(home.str() + "/out") + " ImageOS=ubuntu24 ImageVersion=1.2 " +
-                           "HOME=" + ShellQuote(home.str()) + " ci/github-action key && cat " +
-                           ShellQuote(home.str() + "/out"));
+  ShellResult r = RunShell(
+      "cd " + ShellQuote(SourceDir()) + " && GITHUB_OUTPUT=" + ShellQuote(home.str() + "/out") +
+      " ImageOS=ubuntu24 ImageVersion=1.2 " + "HOME=" + ShellQuote(home.str()) +
+      " ci/github-action key && cat " + ShellQuote(home.str() + "/out"));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(std::regex_search(r.out, std::regex("^key=meshlint-ubuntu24-1\\.2-[a-z0-9_]+-"
                                                   "([0-9a-f]{40}|src-[0-9a-f]{16})\n")))

@@ -44,10 +44,16 @@ std::string OpenSe(const std::string& name, const std::string& ns) {
   return "apiVersion: networking.istio.io/v1\n"
          "kind: ServiceEntry\n"
          "metadata:\n"
-         "  name: " + name + "\n"
-         "  namespace: " + ns + "\n"
+         "  name: " +
+         name +
+         "\n"
+         "  namespace: " +
+         ns +
+         "\n"
          "spec:\n"
-         "  hosts: [" + name + ".example.com]\n"
+         "  hosts: [" +
+         name +
+         ".example.com]\n"
          "  location: MESH_EXTERNAL\n";
 }
 
@@ -94,15 +100,19 @@ TEST(ExitStatus, SameForEveryFormat) {
       {"error", 2}, {"warning", 1}, {"note", 0}, {"never", 3}};
   for (const Setup& setup : setups) {
     // The setup is what it claims: the text output's worst severity.
-    CommandResult text = RunInProcess([&] {
-      auto a = setup.args;
-      a.insert(a.begin(), {"lint", "."});
-      a.push_back("--fail-on=never");
-      return a;
-    }(), dir.str());
+    CommandResult text = RunInProcess(
+        [&] {
+          auto a = setup.args;
+          a.insert(a.begin(), {"lint", "."});
+          a.push_back("--fail-on=never");
+          return a;
+        }(),
+        dir.str());
     ASSERT_EQ(text.status, 0) << text.err;
-    const std::string worst = setup.worst == 2 ? ": error [" : setup.worst == 1 ? ": warning ["
-                              : setup.worst == 0 ? ": note [" : "";
+    const std::string worst = setup.worst == 2   ? ": error ["
+                              : setup.worst == 1 ? ": warning ["
+                              : setup.worst == 0 ? ": note ["
+                                                 : "";
     if (worst.empty()) EXPECT_EQ(text.out, "") << setup.name;
     else EXPECT_NE(text.out.find(worst), std::string::npos) << setup.name << "\n" << text.out;
 
@@ -113,7 +123,8 @@ TEST(ExitStatus, SameForEveryFormat) {
         args.insert(args.end(), setup.args.begin(), setup.args.end());
         CommandResult r = RunInProcess(args, dir.str());
         EXPECT_EQ(r.status, expected)
-            << setup.name << " --fail-on " << fail_on << " --format " << format << "\n" << r.err;
+            << setup.name << " --fail-on " << fail_on << " --format " << format << "\n"
+            << r.err;
       }
     }
   }
@@ -123,12 +134,10 @@ TEST(ExitStatus, UnreadableInputIsTwoInEveryFormat) {
   TempDir dir;
   WriteHoles(dir);
   for (const std::string& format : kFormats) {
-    CommandResult r =
-        RunInProcess({"lint", ".", "missing.yaml", "--format", format, "--fail-on", "never"},
-                    dir.str());
+    CommandResult r = RunInProcess(
+        {"lint", ".", "missing.yaml", "--format", format, "--fail-on", "never"}, dir.str());
     EXPECT_EQ(r.status, 2) << format;
-    EXPECT_EQ(r.err.rfind("meshlint: missing.yaml: no such file or directory\n", 0), 0u)
-        << r.err;
+    EXPECT_EQ(r.err.rfind("meshlint: missing.yaml: no such file or directory\n", 0), 0u) << r.err;
   }
 }
 
@@ -177,9 +186,8 @@ TEST(SeverityOverride, ChangesLevelExitAndEveryFormat) {
   ASSERT_NE(base.out.find("mesh.yaml:9:13: error [mesh-outbound-allow-any] "), std::string::npos)
       << base.out;
 
-  CommandResult note =
-      RunInProcess({"lint", ".", "--severity", "mesh-outbound-allow-any=note", "--fail-on", "error"},
-                  dir.str());
+  CommandResult note = RunInProcess(
+      {"lint", ".", "--severity", "mesh-outbound-allow-any=note", "--fail-on", "error"}, dir.str());
   EXPECT_EQ(note.status, 0);  // the only error is now a note
   EXPECT_NE(note.out.find("mesh.yaml:9:13: note [mesh-outbound-allow-any] "), std::string::npos);
   EXPECT_EQ(note.out.find("error ["), std::string::npos);
@@ -206,8 +214,8 @@ TEST(SeverityOverride, ChangesLevelExitAndEveryFormat) {
 
   // The last word wins, as with every repeatable option.
   CommandResult twice = RunInProcess({"lint", ".", "--severity", "mesh-outbound-allow-any=note",
-                                     "--severity", "mesh-outbound-allow-any=error"},
-                                    dir.str());
+                                      "--severity", "mesh-outbound-allow-any=error"},
+                                     dir.str());
   EXPECT_NE(twice.out.find("error [mesh-outbound-allow-any]"), std::string::npos);
 }
 
@@ -220,10 +228,10 @@ TEST(Outputs, SeveralReportsInOneRun) {
   for (const std::string& format : kFormats)
     alone[format] = RunMeshlint({"lint", "mesh.yaml", "apps", "-q", "-f", format}, dir.str()).out;
 
-  CommandResult r = RunMeshlint({"lint", "mesh.yaml", "apps", "--report", "sarif=out/meshlint.sarif", "--report",
-                                 "gitlab=gl-code-quality.json", "--report", "github=gh.txt",
-                                 "--report", "json=m.json"},
-                                dir.str() + "");
+  CommandResult r = RunMeshlint(
+      {"lint", "mesh.yaml", "apps", "--report", "sarif=out/meshlint.sarif", "--report",
+       "gitlab=gl-code-quality.json", "--report", "github=gh.txt", "--report", "json=m.json"},
+      dir.str() + "");
   // out/ does not exist: nothing can be written there.
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("meshlint: cannot write out/meshlint.sarif: No such file or directory\n"),
@@ -231,10 +239,10 @@ TEST(Outputs, SeveralReportsInOneRun) {
       << r.err;
 
   fs::create_directories(dir.str() + "/out");
-  r = RunMeshlint({"lint", "mesh.yaml", "apps", "--report", "sarif=out/meshlint.sarif", "--report",
-                   "gitlab=gl-code-quality.json", "--report", "github=gh.txt", "--report",
-                   "json=m.json"},
-                  dir.str());
+  r = RunMeshlint(
+      {"lint", "mesh.yaml", "apps", "--report", "sarif=out/meshlint.sarif", "--report",
+       "gitlab=gl-code-quality.json", "--report", "github=gh.txt", "--report", "json=m.json"},
+      dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, alone["text"]);  // stdout: the text report only
   EXPECT_EQ(ReadIn(dir, "out/meshlint.sarif"), alone["sarif"]);
@@ -244,8 +252,9 @@ TEST(Outputs, SeveralReportsInOneRun) {
   EXPECT_FALSE(ExistsIn(dir, "out/meshlint.sarif.meshlint-tmp"));
 
   // --output moves the --format report off stdout.
-  r = RunMeshlint({"lint", "mesh.yaml", "apps", "-f", "sarif", "-o", "main.sarif", "--report", "text=t.txt"},
-                  dir.str());
+  r = RunMeshlint(
+      {"lint", "mesh.yaml", "apps", "-f", "sarif", "-o", "main.sarif", "--report", "text=t.txt"},
+      dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(ReadIn(dir, "main.sarif"), alone["sarif"]);
@@ -306,7 +315,8 @@ TEST(BaselineCli, AdoptThenOnlyNewFindingsCount) {
             std::string::npos)
       << again.err;
 
-  CommandResult json = RunMeshlint({"lint", ".", "--baseline", "base.json", "-f", "json"}, dir.str());
+  CommandResult json =
+      RunMeshlint({"lint", ".", "--baseline", "base.json", "-f", "json"}, dir.str());
   EXPECT_NE(json.out.find("\"findings\": [],"), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"baselined\": " + std::to_string(total) + "\n"), std::string::npos)
       << json.out;
@@ -320,8 +330,8 @@ TEST(BaselineCli, AdoptThenOnlyNewFindingsCount) {
   EXPECT_EQ(moved.out, "");
 
   // A new hole fails, alone, in every format.
-  dir.Write("moved/all.yaml", "---\n# moved here\n" + OpenSe("debian", "apps") + "---\n" +
-                                  OpenSe("pypi", "apps"));
+  dir.Write("moved/all.yaml",
+            "---\n# moved here\n" + OpenSe("debian", "apps") + "---\n" + OpenSe("pypi", "apps"));
   for (const std::string& format : kFormats) {
     CommandResult hole =
         RunMeshlint({"lint", ".", "--baseline", "base.json", "-f", format}, dir.str());
@@ -404,7 +414,8 @@ TEST(BaselineCli, NotWrittenFromAPartialRun) {
   r = RunMeshlint({"lint", ".", "--baseline", "base.json", "--report", "json=base.json"},
                   dir.str());
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "meshlint: --baseline names a file a report is written to\n(run 'meshlint --help')\n");
+  EXPECT_EQ(r.err,
+            "meshlint: --baseline names a file a report is written to\n(run 'meshlint --help')\n");
 }
 
 TEST(BaselineCli, WithContextOnlyTheNamedFilesCount) {
@@ -420,7 +431,7 @@ TEST(BaselineCli, WithContextOnlyTheNamedFilesCount) {
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err.find("no longer occur"), std::string::npos) << r.err;
   r = RunInProcess({"lint", "--context", ".", "apps/se.yaml", "--write-baseline", "b2.json"},
-                  dir.str());
+                   dir.str());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "meshlint: --write-baseline records the whole run; it cannot be combined with "
@@ -464,8 +475,7 @@ TEST(BaselineCli, AdoptedOnTheSharedCorpus) {
   const auto lines = Lines(hole.out);
   ASSERT_FALSE(lines.empty());
   for (const std::string& line : lines) EXPECT_EQ(line.rfind("hole.yaml:", 0), 0u) << line;
-  EXPECT_NE(hole.out.find("[serviceentry-exported-to-all] ServiceEntry 'leak'"),
-            std::string::npos)
+  EXPECT_NE(hole.out.find("[serviceentry-exported-to-all] ServiceEntry 'leak'"), std::string::npos)
       << hole.out;
 }
 
@@ -527,8 +537,8 @@ TEST(Suppressed, NeitherGateNorAnnotationNorBaseline) {
   }
   EXPECT_EQ(RunInProcess({"lint", ".", "--no-config", "-f", "github"}, dir.str()).out, "");
   EXPECT_EQ(RunInProcess({"lint", ".", "--no-config", "-f", "gitlab"}, dir.str()).out, "[]\n");
-  CommandResult r = RunInProcess({"lint", ".", "--no-config", "--write-baseline", "base.json"},
-                                dir.str());
+  CommandResult r =
+      RunInProcess({"lint", ".", "--no-config", "--write-baseline", "base.json"}, dir.str());
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(ReadIn(dir, "base.json").find("namespace-without-sidecar"), std::string::npos);
   EXPECT_NE(r.err.find("1 suppressed"), std::string::npos) << r.err;

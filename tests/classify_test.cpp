@@ -86,10 +86,11 @@ TEST(Classify, AnsibleListsAndToolFilesAreSkippedWithReasons) {
 }
 
 TEST(Classify, IstioKindsWithWrongTypesStayErrors) {
-  auto m = LoadFiles({{"se.yaml",
-                       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
-                       "  name: api\nspec:\n  hosts: api.example.com\n"},
-                      {"nometa.yaml", "apiVersion: networking.istio.io/v1\nkind: Sidecar\nspec: {}\n"}});
+  auto m =
+      LoadFiles({{"se.yaml",
+                  "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
+                  "  name: api\nspec:\n  hosts: api.example.com\n"},
+                 {"nometa.yaml", "apiVersion: networking.istio.io/v1\nkind: Sidecar\nspec: {}\n"}});
   EXPECT_EQ(m.stats.skipped_non_kubernetes, 0u);
   EXPECT_EQ(m.problems.size(), 2u) << ::testing::PrintToString(Problems(m));
 }
@@ -102,16 +103,17 @@ TEST(Classify, TemplatedNamesAndNamespacesNeverBecomeNamespaces) {
   EXPECT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
   EXPECT_TRUE(m.service_entries.empty());
   EXPECT_EQ(m.FindNamespace("{{ .Release.Namespace }}"), nullptr);
-  EXPECT_EQ(Skipped(m), (std::vector<std::string>{
-                            "templates/se.yaml:1:1 metadata.namespace is a template ({{ "
-                            ".Release.Namespace }}): not an object until rendered"}));
+  EXPECT_EQ(Skipped(m),
+            (std::vector<std::string>{"templates/se.yaml:1:1 metadata.namespace is a template ({{ "
+                                      ".Release.Namespace }}): not an object until rendered"}));
 }
 
 TEST(Classify, ClusterScopedOperatorKindsMakeNoNamespace) {
-  auto m = LoadFiles({{"policy.yaml",
-                       "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n"
-                       "  name: require-labels\n---\n"
-                       "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: default\n"}});
+  auto m =
+      LoadFiles({{"policy.yaml",
+                  "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n"
+                  "  name: require-labels\n---\n"
+                  "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: default\n"}});
   EXPECT_TRUE(m.problems.empty());
   EXPECT_EQ(m.FindNamespace("default"), nullptr);
 }

@@ -53,8 +53,9 @@ TEST(DidYouMean, FormatsLevelsAndColors) {
   ExpectUsageError({"lint", ".", "--fail-on", "warn"},
                    "--fail-on must be error, warning, note or never, got 'warn': did you mean "
                    "'warning'?");
-  ExpectUsageError({"egress", ".", "--format", "jsno"},
-                   "--format must be text, json, markdown or html for egress, got 'jsno': did you mean 'json'?");
+  ExpectUsageError(
+      {"egress", ".", "--format", "jsno"},
+      "--format must be text, json, markdown or html for egress, got 'jsno': did you mean 'json'?");
   ExpectUsageError({"rules", "--format", "markdwn"},
                    "--format must be text, markdown or json, got 'markdwn': did you mean "
                    "'markdown'?");
@@ -119,8 +120,8 @@ TEST(Color, OnATerminalUnlessNoColor) {
   if (RunShell("command -v script").status != 0) GTEST_SKIP() << "script (util-linux) missing";
   auto on_tty = [](const std::string& env, const std::string& flags) {
     return RunShell("cd " + ShellQuote(SourceDir()) + " && " + env + " TERM=xterm script -qec " +
-                    ShellQuote(ShellQuote(MESHLINT_BINARY) +
-                               " lint examples/demo-mesh --quiet " + flags) +
+                    ShellQuote(ShellQuote(MESHLINT_BINARY) + " lint examples/demo-mesh --quiet " +
+                               flags) +
                     " /dev/null")
         .out;
   };
@@ -144,14 +145,13 @@ TEST(Help, EveryCommandHasTheSameLayout) {
     EXPECT_TRUE(help.out.starts_with(std::string("Usage: meshlint ") + command)) << help.out;
     EXPECT_NE(help.out.find("\nExamples:\n  meshlint " + std::string(command)), std::string::npos)
         << help.out;
-    EXPECT_NE(help.out.find("\n  -h, --help                  show this help\n"),
-              std::string::npos)
+    EXPECT_NE(help.out.find("\n  -h, --help                  show this help\n"), std::string::npos)
         << help.out;
     EXPECT_NE(help.out.find("\nExit status: "), std::string::npos) << help.out;
     // Not Boost's own layout.
     EXPECT_EQ(help.out.find("[ --"), std::string::npos) << help.out;
     EXPECT_EQ(help.out.find(" arg"), std::string::npos) << help.out;
-    EXPECT_EQ(help.out.find("(=" ), std::string::npos) << help.out;
+    EXPECT_EQ(help.out.find("(="), std::string::npos) << help.out;
     for (std::size_t start = 0, end; (end = help.out.find('\n', start)) != std::string::npos;
          start = end + 1)
       EXPECT_LE(end - start, 80u) << command << ": " << help.out.substr(start, end - start);
@@ -182,9 +182,10 @@ TEST(Help, LintGroupsItsOptionsWithArgumentsAndDefaults) {
 TEST(Help, MainHelpListsCommandsAndGoesToStderrWithoutOne) {
   CommandResult r = RunInProcess({"--help"}, SourceDir());
   EXPECT_EQ(r.status, 0);
-  EXPECT_TRUE(r.out.starts_with("meshlint: static policy linter and egress auditor for Istio "
-                                "manifests\n\nUsage: meshlint COMMAND [PATH...] [options]\n\n"
-                                "Commands:\n  lint      lint manifests"))
+  EXPECT_TRUE(
+      r.out.starts_with("meshlint: static policy linter and egress auditor for Istio "
+                        "manifests\n\nUsage: meshlint COMMAND [PATH...] [options]\n\n"
+                        "Commands:\n  lint      lint manifests"))
       << r.out;
   EXPECT_NE(r.out.find("\n  -V, --version  show the version"), std::string::npos);
   EXPECT_EQ(RunInProcess({"help"}, SourceDir()).out, r.out);
@@ -211,10 +212,10 @@ TEST(Version, NamesCommitBuildAndLibraries) {
   std::smatch m;
   if (RunShell("git -C " + ShellQuote(SourceDir()) + " rev-parse HEAD").status == 0 &&
       std::regex_search(r.out, m, std::regex("commit:    ([0-9a-f]{12})"))) {
-    EXPECT_EQ(RunShell("git -C " + ShellQuote(SourceDir()) + " cat-file -e " +
-                       m[1].str() + "^{commit}")
-                  .status,
-              0)
+    EXPECT_EQ(
+        RunShell("git -C " + ShellQuote(SourceDir()) + " cat-file -e " + m[1].str() + "^{commit}")
+            .status,
+        0)
         << m[1];
   }
 }

@@ -58,8 +58,10 @@ class ConfigBoundary : public ::testing::Test {
 TEST_F(ConfigBoundary, FilesOutsideTheRepositoryAreNotRead) {
   auto r = Lint("meshConfig: ../secrets/mesh.yaml\n");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "meshlint: .meshlint.yaml:1:13: meshConfig '../secrets/mesh.yaml' lies "
-                   "outside the repository (" + root_ + "): not read\n");
+  EXPECT_EQ(r.err,
+            "meshlint: .meshlint.yaml:1:13: meshConfig '../secrets/mesh.yaml' lies "
+            "outside the repository (" +
+                root_ + "): not read\n");
   const std::string abs = (dir_.path() / "secrets/policy.yaml").string();
   r = Lint("egressPolicy: " + abs + "\n");
   EXPECT_EQ(r.status, 2);
@@ -75,13 +77,18 @@ TEST_F(ConfigBoundary, LinksOutOfTheRepositoryAreNotFollowed) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "meshlint: .meshlint.yaml:1:13: meshConfig 'mesh.yaml' is a symbolic link to a file "
-            "outside the repository (" + root_ + "): not read\n"
-            "meshlint: .meshlint.yaml:2:15: egressPolicy 'policy.yaml' is a symbolic link to a "
-            "file outside the repository (" + root_ + "): not read\n");
+            "outside the repository (" +
+                root_ +
+                "): not read\n"
+                "meshlint: .meshlint.yaml:2:15: egressPolicy 'policy.yaml' is a symbolic link to a "
+                "file outside the repository (" +
+                root_ + "): not read\n");
   r = Lint("meshConfig: zero.yaml\n");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "meshlint: .meshlint.yaml:1:13: meshConfig 'zero.yaml' is a symbolic link to a "
-                   "file outside the repository (" + root_ + "): not read\n");
+  EXPECT_EQ(r.err,
+            "meshlint: .meshlint.yaml:1:13: meshConfig 'zero.yaml' is a symbolic link to a "
+            "file outside the repository (" +
+                root_ + "): not read\n");
 }
 
 TEST_F(ConfigBoundary, TheConfigItselfMustStayInside) {
@@ -89,8 +96,10 @@ TEST_F(ConfigBoundary, TheConfigItselfMustStayInside) {
   Link("../secrets/config.yaml", ".meshlint.yaml");
   auto r = Lint("");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "meshlint: .meshlint.yaml: '.meshlint.yaml' is a symbolic link to a file "
-                   "outside the repository (" + root_ + "): not read\n");
+  EXPECT_EQ(r.err,
+            "meshlint: .meshlint.yaml: '.meshlint.yaml' is a symbolic link to a file "
+            "outside the repository (" +
+                root_ + "): not read\n");
   // Named on the command line it is the user's choice: read (and its
   // unknown rule reported).
   r = RunInProcess({"lint", ".", "--config", "../secrets/config.yaml"}, repo());

@@ -43,7 +43,8 @@ struct Meshes {
     dir.Write("one/mesh.yaml", kRegistryOnly);
     dir.Write("one/se.yaml", kLeakySe);
     dir.Write("clean/mesh.yaml", kRegistryOnly);
-    dir.Write("clean/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n");
+    dir.Write("clean/ns.yaml",
+              "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n");
   }
   std::string one() const { return dir.str() + "/one"; }
   std::string clean() const { return dir.str() + "/clean"; }
@@ -63,25 +64,33 @@ TEST(CliExit, FindingsAreOne) {
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_EQ(r.out, kSeLine);
   // The summary is on stderr, never mixed into the report.
-  EXPECT_EQ(r.err.rfind("meshlint: 1 finding (0 errors, 1 warning, 0 notes) in 2 files, 2 objects (", 0), 0u)
+  EXPECT_EQ(
+      r.err.rfind("meshlint: 1 finding (0 errors, 1 warning, 0 notes) in 2 files, 2 objects (", 0),
+      0u)
       << r.err;
 }
 
 TEST(CliExit, FailOn) {
   Meshes m;
   EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "never"}, m.one()).status, 0);
-  EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "error"}, m.one()).status, 0);  // only a warning
+  EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "error"}, m.one()).status,
+            0);  // only a warning
   EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "warning"}, m.one()).status, 1);
   EXPECT_EQ(RunInProcess({"lint", ".", "--fail-on", "note"}, m.one()).status, 1);
   // A finding lowered to a note only fails at --fail-on note.
   const std::string as_note = "serviceentry-exported-to-all=note";
   auto r = RunInProcess({"lint", ".", "--severity", as_note}, m.one());
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("se.yaml:8:14: note [serviceentry-exported-to-all]"), std::string::npos) << r.out;
-  EXPECT_EQ(RunInProcess({"lint", ".", "--severity", as_note, "--fail-on", "note"}, m.one()).status, 1);
+  EXPECT_NE(r.out.find("se.yaml:8:14: note [serviceentry-exported-to-all]"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(RunInProcess({"lint", ".", "--severity", as_note, "--fail-on", "note"}, m.one()).status,
+            1);
   // Raised to an error, it fails even at --fail-on error.
-  EXPECT_EQ(RunInProcess({"lint", ".", "--severity", "serviceentry-exported-to-all=error", "--fail-on",
-                         "error"}, m.one()).status, 1);
+  EXPECT_EQ(RunInProcess({"lint", ".", "--severity", "serviceentry-exported-to-all=error",
+                          "--fail-on", "error"},
+                         m.one())
+                .status,
+            1);
   // Turned off, nothing is left.
   r = RunInProcess({"lint", ".", "--disable", "serviceentry-exported-to-all"}, m.one());
   EXPECT_EQ(r.status, 0);
@@ -97,7 +106,8 @@ TEST(CliExit, InvalidManifestFails) {
   dir.Write("bad.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: nope\n");
   auto r = RunInProcess({"lint", "."}, dir.str());
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.out, "bad.yaml:3:11: error [invalid-manifest] metadata must be a mapping, not a scalar\n");
+  EXPECT_EQ(r.out,
+            "bad.yaml:3:11: error [invalid-manifest] metadata must be a mapping, not a scalar\n");
 }
 
 TEST(CliExit, UsageErrorsAreTwo) {
@@ -129,7 +139,8 @@ TEST(CliExit, MissingPathIsTwoButTheRestIsLinted) {
   auto r = RunMeshlint({"lint", "does-not-exist.yaml", "."}, m.one());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, kSeLine);
-  EXPECT_NE(r.err.find("meshlint: does-not-exist.yaml: no such file or directory\n"), std::string::npos)
+  EXPECT_NE(r.err.find("meshlint: does-not-exist.yaml: no such file or directory\n"),
+            std::string::npos)
       << r.err;
 }
 
@@ -182,7 +193,8 @@ TEST(CliInputs, DefaultNamespaceFlag) {
   dir.Write("se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\n"
             "spec:\n  hosts: [api.example.com]\n  exportTo: ['*']\n");
-  auto r = RunInProcess({"lint", ".", "--default-namespace", "team-a", "--format", "json"}, dir.str());
+  auto r =
+      RunInProcess({"lint", ".", "--default-namespace", "team-a", "--format", "json"}, dir.str());
   EXPECT_NE(r.out.find("\"namespace\": \"team-a\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Namespace 'team-a' (no Namespace manifest; known from ServiceEntry 'api')"),
             std::string::npos)
@@ -261,18 +273,21 @@ TEST(CliFormats, SarifShape) {
   EXPECT_EQ(r.out.front(), '{');
   EXPECT_EQ(r.out.substr(r.out.size() - 2), "}\n");
   EXPECT_NE(r.out.find("\"version\": \"2.1.0\""), std::string::npos);
-  EXPECT_NE(r.out.find("\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\""),
+            std::string::npos);
   for (const RuleInfo& rule : AllRules())
     EXPECT_NE(r.out.find("\"id\": \"" + std::string(rule.id) + "\""), std::string::npos) << rule.id;
   const std::size_t results = r.out.find("\"results\": [");
   ASSERT_NE(results, std::string::npos);
   // The rule's index in the sorted rule list (it moves as rules are added).
   std::size_t index = 0;
-  while (index < AllRules().size() && AllRules()[index].id != "serviceentry-exported-to-all") ++index;
+  while (index < AllRules().size() && AllRules()[index].id != "serviceentry-exported-to-all")
+    ++index;
   EXPECT_EQ(r.out.substr(results), R"("results": [
         {
           "ruleId": "serviceentry-exported-to-all",
-          "ruleIndex": )" + std::to_string(index) + R"(,
+          "ruleIndex": )" + std::to_string(index) +
+                                       R"(,
           "level": "warning",
           "message": {
             "text": "ServiceEntry 'debian-org' exports deb.debian.org to every namespace (exportTo: \"*\"). Export it only to the namespaces that need it, e.g. exportTo: [\".\"]."
@@ -334,7 +349,8 @@ TEST(CliCommands, Rules) {
     ASSERT_NE(pos, std::string::npos) << rule.id << " missing or out of order";
     at = pos;
   }
-  EXPECT_EQ(static_cast<std::size_t>(std::count(r.out.begin(), r.out.end(), '\n')), AllRules().size());
+  EXPECT_EQ(static_cast<std::size_t>(std::count(r.out.begin(), r.out.end(), '\n')),
+            AllRules().size());
   r = RunInProcess({"rules", "--format", "json"}, SourceDir());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("\"id\": \"mesh-outbound-allow-any\""), std::string::npos);
@@ -356,7 +372,8 @@ TEST(CliCommands, VersionAndHelp) {
   auto r = RunMeshlint({"--version"}, SourceDir());
   EXPECT_EQ(r.status, 0);
   EXPECT_TRUE(r.out.starts_with("meshlint 0.1.0\ncommit:    ")) << r.out;  // cli_habits_test
-  EXPECT_NE(r.out.find("\nmodels:    Istio 1.24 to 1.31 (default 1.30)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nmodels:    Istio 1.24 to 1.31 (default 1.30)\n"), std::string::npos)
+      << r.out;
   for (const char* flag : {"--help", "-h", "help"}) {
     r = RunMeshlint({flag}, SourceDir());
     EXPECT_EQ(r.status, 0) << flag;

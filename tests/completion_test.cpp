@@ -65,13 +65,16 @@ TEST(Completion, EveryOptionOfHelpIsInEachShellAndTheManPage) {
 
 // bash itself runs the completion function, as when Tab is pressed.
 std::string Complete(const std::string& line) {
-  const std::string script =
-      "source <(" + ShellQuote(MESHLINT_BINARY) + " --completion bash)\n"
-      "cd " + ShellQuote(SourceDir()) + "\n"
-      "read -ra COMP_WORDS <<< " + ShellQuote(line) + "\n" +
-      (line.ends_with(" ") ? "COMP_WORDS+=('')\n" : "") +
-      "COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
-      "_meshlint\nprintf '%s\\n' \"${COMPREPLY[@]}\" | sort\n";
+  const std::string script = "source <(" + ShellQuote(MESHLINT_BINARY) +
+                             " --completion bash)\n"
+                             "cd " +
+                             ShellQuote(SourceDir()) +
+                             "\n"
+                             "read -ra COMP_WORDS <<< " +
+                             ShellQuote(line) + "\n" +
+                             (line.ends_with(" ") ? "COMP_WORDS+=('')\n" : "") +
+                             "COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
+                             "_meshlint\nprintf '%s\\n' \"${COMPREPLY[@]}\" | sort\n";
   ShellResult r = RunShell(script);
   EXPECT_EQ(r.status, 0) << r.err;
   return r.out;

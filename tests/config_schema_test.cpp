@@ -9,20 +9,20 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "egress/egress.h"
 #include "engine/config.h"
 #include "engine/rule.h"
-#include "egress/egress.h"
 #include "engine/suppress.h"
-#include "loader/loader.h"
 #include "loader/config_file.h"
+#include "loader/loader.h"
 #include "shell_run.h"
 #include "test_util.h"
 
@@ -110,16 +110,15 @@ json ToJson(const YAML::Node& node) {
       if (std::regex_match(s, real)) return std::strtod(s.c_str(), nullptr);
       return s;
     }
-    default:
-      return nullptr;
+    default: return nullptr;
   }
 }
 
 std::string Ajv() { return NpmTool("MESHLINT_AJV", "ajv"); }
 
-#define REQUIRE_AJV()                                                                  \
-  if (Ajv().empty())                                                                   \
-  GTEST_SKIP() << "ajv not found: set MESHLINT_AJV or run ci/setup --for-tests "       \
+#define REQUIRE_AJV()                                                            \
+  if (Ajv().empty())                                                             \
+  GTEST_SKIP() << "ajv not found: set MESHLINT_AJV or run ci/setup --for-tests " \
                   "(installs ajv-cli into .tools/)"
 
 struct Config {
@@ -168,9 +167,9 @@ std::vector<std::string> LoaderErrors(const Config& c, const TempDir& dir) {
   // loads it: errors there stop the run just the same.
   if (out.empty() && config.egress_policy && config.egress_policy->path.empty()) {
     MeshModel model;
-    for (const Problem& p : LoadEgressPolicyText(config.egress_policy->inline_text,
-                                                 config.egress_policy->inline_first_line,
-                                                 config.path, {}, model))
+    for (const Problem& p :
+         LoadEgressPolicyText(config.egress_policy->inline_text,
+                              config.egress_policy->inline_first_line, config.path, {}, model))
       out.push_back(p.message);
     if (out.empty() && model.egress_policy) {
       std::vector<egress::PolicyError> problems;
@@ -186,12 +185,14 @@ std::vector<Config> ValidConfigs() {
   std::vector<Config> out;
   for (const auto& e : fs::recursive_directory_iterator(fs::path(SourceDir()) / "fixtures"))
     if (e.path().filename() == ".meshlint.yaml")
-      out.push_back({fs::relative(e.path(), SourceDir()).string(), ReadFileText(e.path().string())});
-  std::sort(out.begin(), out.end(), [](const Config& a, const Config& b) { return a.name < b.name; });
+      out.push_back(
+          {fs::relative(e.path(), SourceDir()).string(), ReadFileText(e.path().string())});
+  std::sort(out.begin(), out.end(),
+            [](const Config& a, const Config& b) { return a.name < b.name; });
   // The configuration examples of the docs.
   const std::regex block("```yaml\n((?:#[^\n]*\n)*(?:rules|suppressions):[^`]*)```");
-  for (const char* page : {"README.md", "docs/configuration.md",
-                           "rules/suppression-expired/doc.md"}) {
+  for (const char* page :
+       {"README.md", "docs/configuration.md", "rules/suppression-expired/doc.md"}) {
     const std::string text = ReadFileText(SourceDir() + "/" + page);
     int n = 0;
     for (std::sregex_iterator it(text.begin(), text.end(), block), end; it != end; ++it)
@@ -219,9 +220,12 @@ std::vector<Config> ValidConfigs() {
       {"inline flow policy", "egressPolicy: {egress: []}\n"},
       {"quoted booleans and levels",
        "inlineSuppressions: \"true\"\nrules: {invalid-manifest: \"warning\"}\nfailOn: \"note\"\n"},
-      {"globs", "include: [\"a/*/b.yaml\", \"**\", \"x?.yml\", \"deploy/\", \"...\", \".hidden/**\"]\n"},
-      {"empty lists", "include: []\nexclude: []\nsuppressions: []\nsystemNamespaces: []\nrules: {}\n"},
-      {"object absent, odd reason", "suppressions:\n- rule: invalid-manifest\n  reason: \"  x  \"\n"},
+      {"globs",
+       "include: [\"a/*/b.yaml\", \"**\", \"x?.yml\", \"deploy/\", \"...\", \".hidden/**\"]\n"},
+      {"empty lists",
+       "include: []\nexclude: []\nsuppressions: []\nsystemNamespaces: []\nrules: {}\n"},
+      {"object absent, odd reason",
+       "suppressions:\n- rule: invalid-manifest\n  reason: \"  x  \"\n"},
       {"digits namespace", "defaultNamespace: \"123\"\nrootNamespace: a-1\n"},
   };
   out.insert(out.end(), written.begin(), written.end());
@@ -266,7 +270,8 @@ TEST(ConfigSchema, RejectsWhatTheLoaderRejects) {
        "suppressions:\n- rule: suppression-expired\n  reason: noisy\n"},
       {"unknown suppression key",
        "suppressions:\n- rule: invalid-manifest\n  reason: x\n  until: 2027-01-01\n"},
-      {"malformed date", "suppressions:\n- rule: invalid-manifest\n  reason: x\n  expires: 31.03.2027\n"},
+      {"malformed date",
+       "suppressions:\n- rule: invalid-manifest\n  reason: x\n  expires: 31.03.2027\n"},
       {"month 13", "suppressions:\n- rule: invalid-manifest\n  reason: x\n  expires: 2027-13-01\n"},
       {"suppressions a map", "suppressions: {rule: invalid-manifest}\n"},
       {"uppercase namespace", "defaultNamespace: Apps\n"},
@@ -292,16 +297,20 @@ TEST(ConfigSchema, RejectsWhatTheLoaderRejects) {
       {"policy entry without hosts", "egressPolicy:\n  egress:\n  - namespaces: payments\n"},
       {"policy entry with extra key",
        "egressPolicy:\n  egress:\n  - namespaces: a\n    hosts: [x.com]\n    ports: [443]\n"},
-      {"policy empty namespaces", "egressPolicy:\n  egress:\n  - namespaces: \"\"\n    hosts: []\n"},
-      {"policy uppercase host", "egressPolicy:\n  egress:\n  - namespaces: a\n    hosts: [API.example.com]\n"},
+      {"policy empty namespaces",
+       "egressPolicy:\n  egress:\n  - namespaces: \"\"\n    hosts: []\n"},
+      {"policy uppercase host",
+       "egressPolicy:\n  egress:\n  - namespaces: a\n    hosts: [API.example.com]\n"},
       {"policy wildcard inside",
        "egressPolicy:\n  egress:\n  - namespaces: a\n    hosts: [\"api.*.com\"]\n"},
       {"policy bare *.", "egressPolicy:\n  egress:\n  - namespaces: a\n    hosts: [\"*.\"]\n"},
-      {"policy dash label", "egressPolicy:\n  egress:\n  - namespaces: a\n    hosts: [\"-a.com\"]\n"},
+      {"policy dash label",
+       "egressPolicy:\n  egress:\n  - namespaces: a\n    hosts: [\"-a.com\"]\n"},
   };
   for (const Config& c : configs)
     EXPECT_NE(LoaderErrors(c, dir), std::vector<std::string>{})
-        << c.name << ": the loader accepts it, so the schema must too:\n" << c.text;
+        << c.name << ": the loader accepts it, so the schema must too:\n"
+        << c.text;
   const std::set<std::string> valid = SchemaValid(configs, dir);
   for (const Config& c : configs)
     EXPECT_FALSE(valid.count(c.name)) << c.name << " passes the schema:\n" << c.text;
@@ -319,13 +328,15 @@ TEST(ConfigSchema, LeavesToMeshlintWhatNoSchemaCanCheck) {
       {"impossible date",
        "suppressions:\n- rule: invalid-manifest\n  reason: x\n  expires: 2027-02-30\n"},
   };
-  for (const Config& c : configs) EXPECT_NE(LoaderErrors(c, dir), std::vector<std::string>{}) << c.name;
+  for (const Config& c : configs)
+    EXPECT_NE(LoaderErrors(c, dir), std::vector<std::string>{}) << c.name;
   EXPECT_EQ(SchemaValid(configs, dir).size(), configs.size());
 }
 
 TEST(ConfigSchema, YamlIsReadAsEditorsReadIt) {
-  EXPECT_EQ(ToJson(YAML::Load("a: 2027-03-31\nb: off\nc: true\nd: \"true\"\ne: 12\nf: ~\ng: |\n  x\n")),
-            json::parse(R"({"a": "2027-03-31", "b": "off", "c": true, "d": "true", "e": 12,
+  EXPECT_EQ(
+      ToJson(YAML::Load("a: 2027-03-31\nb: off\nc: true\nd: \"true\"\ne: 12\nf: ~\ng: |\n  x\n")),
+      json::parse(R"({"a": "2027-03-31", "b": "off", "c": true, "d": "true", "e": 12,
                             "f": null, "g": "x\n"})"));
 }
 

@@ -30,8 +30,7 @@ std::vector<std::string> Errors(const std::string& text, ProjectConfig* out = nu
 
 using Lines = std::vector<std::string>;
 
-const char* const kNamespaceYaml =
-    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n";
+const char* const kNamespaceYaml = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n";
 
 // ---------------------------------------------------------------- parsing
 
@@ -75,8 +74,8 @@ TEST(ConfigParse, EveryKeyIsRead) {
   EXPECT_EQ(s.object->value, "Namespace/build-.*");
   EXPECT_EQ(s.reason.value, "CI runners pull from every mirror");
   ASSERT_TRUE(s.expires);
-  EXPECT_EQ(s.expires->value, std::chrono::year_month_day{std::chrono::year{2027} /
-                                                          std::chrono::March / 31});
+  EXPECT_EQ(s.expires->value,
+            std::chrono::year_month_day{std::chrono::year{2027} / std::chrono::March / 31});
   EXPECT_EQ(s.expires->loc.line, 9u);
   EXPECT_EQ(s.expires->loc.column, 12u);
   EXPECT_EQ(s.expires->loc.end_column, 22u);
@@ -172,8 +171,7 @@ TEST(ConfigErrors, WrongTypes) {
             Lines{"2:3: suppressions[0] must be a mapping with rule, object, reason and optional "
                   "expires, not a string"});
   EXPECT_EQ(Errors("include: \"*.yaml\"\n"), Lines{"1:10: include must be a list, not a string"});
-  EXPECT_EQ(Errors("exclude:\n- [a, b]\n"),
-            Lines{"2:3: exclude[0] must be a string, not a list"});
+  EXPECT_EQ(Errors("exclude:\n- [a, b]\n"), Lines{"2:3: exclude[0] must be a string, not a list"});
   EXPECT_EQ(Errors("defaultNamespace:\n"),
             Lines{"1:1: defaultNamespace must be a string, not empty"});
   EXPECT_EQ(Errors("systemNamespaces: monitoring\n"),
@@ -304,8 +302,9 @@ TEST(Globs, Match) {
 TEST(Globs, Problems) {
   EXPECT_EQ(GlobProblem("ok/**/x*.yaml"), std::nullopt);
   EXPECT_EQ(GlobProblem("a**"), "'**' must be a whole path segment (a/**/b.yaml), not part of one");
-  EXPECT_EQ(GlobProblem("../x"), "'.' and '..' segments are not supported: write the path from "
-                                 "the config file's directory");
+  EXPECT_EQ(GlobProblem("../x"),
+            "'.' and '..' segments are not supported: write the path from "
+            "the config file's directory");
   EXPECT_EQ(GlobProblem("a//b"), "a glob must not contain '//'");
   EXPECT_EQ(GlobProblem("[ab].yaml"), "'[' is not supported in globs (only *, ? and **)");
   EXPECT_EQ(GlobProblem(""), "an empty glob matches nothing");
@@ -374,9 +373,11 @@ TEST(ConfigCli, ExplicitConfigAndNoConfig) {
   TempDir dir;
   dir.Write("ns.yaml", kNamespaceYaml);
   dir.Write(".meshlint.yaml", "colour: blue\n");
-  dir.Write("ci/strict.yaml", "rules:\n  mesh-outbound-allow-any: off\n"
-                              "  namespace-without-sidecar: error\n");
-  CommandResult r = RunInProcess({"lint", "ns.yaml", "--config", "ci/strict.yaml", "-q"}, dir.str());
+  dir.Write("ci/strict.yaml",
+            "rules:\n  mesh-outbound-allow-any: off\n"
+            "  namespace-without-sidecar: error\n");
+  CommandResult r =
+      RunInProcess({"lint", "ns.yaml", "--config", "ci/strict.yaml", "-q"}, dir.str());
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_EQ(r.out.substr(0, 52), "ns.yaml:4:9: error [namespace-without-sidecar] Names");
   EXPECT_EQ(r.out.find("mesh-outbound-allow-any"), std::string::npos);
@@ -398,8 +399,9 @@ TEST(ConfigCli, FailOnFromConfigAndFlagsWin) {
   dir.Write("ns.yaml", kNamespaceYaml);
   dir.Write(".meshlint.yaml", "rules:\n  mesh-outbound-allow-any: off\nfailOn: error\n");
   // An Istio installation without mesh config: ALLOW_ANY, certainly.
-  dir.Write("istio.yaml", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
-                          "metadata:\n  name: istio\n  namespace: istio-system\n");
+  dir.Write("istio.yaml",
+            "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
+            "metadata:\n  name: istio\n  namespace: istio-system\n");
   // Only a warning remains: failOn error passes it.
   CommandResult r = RunInProcess({"lint", ".", "-q"}, dir.str());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
@@ -480,11 +482,12 @@ TEST(ConfigCli, IncludeAndExcludeGlobs) {
             "include: [\"manifests/**\"]\nexclude: [manifests/vendor]\n"
             "rules:\n  mesh-outbound-allow-any: off\n");
   CommandResult r = RunInProcess({"lint", "."}, dir.str());
-  EXPECT_EQ(r.out,
-            "manifests/a/ns.yaml:4:9: warning [namespace-without-sidecar] Namespace 'team-a' has "
-            "no default Sidecar and the root namespace istio-system has none to inherit: its "
-            "proxies import every service exported to it. Add a Sidecar without workloadSelector whose "
-            "egress hosts list only what it needs (e.g. \"./*\", \"istio-system/*\").\n");
+  EXPECT_EQ(
+      r.out,
+      "manifests/a/ns.yaml:4:9: warning [namespace-without-sidecar] Namespace 'team-a' has "
+      "no default Sidecar and the root namespace istio-system has none to inherit: its "
+      "proxies import every service exported to it. Add a Sidecar without workloadSelector whose "
+      "egress hosts list only what it needs (e.g. \"./*\", \"istio-system/*\").\n");
   EXPECT_NE(r.err.find(" in 1 file, 1 object"), std::string::npos) << r.err;
   // Named files are filtered the same way (pre-commit names excluded files too).
   r = RunInProcess({"lint", "manifests/vendor/ns.yaml", "docs/example.yaml"}, dir.str());
@@ -539,10 +542,11 @@ void WriteEgressProject(const TempDir& dir) {
             "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n"
             "  name: installed-state\n  namespace: istio-system\nspec:\n  meshConfig:\n"
             "    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n");
-  dir.Write("debian.yaml",
-            "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
-            "  name: debian-org\n  namespace: default\nspec:\n  hosts:\n  - deb.debian.org\n"
-            "  location: MESH_EXTERNAL\n  ports:\n  - {number: 443, name: https, protocol: HTTPS}\n");
+  dir.Write(
+      "debian.yaml",
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
+      "  name: debian-org\n  namespace: default\nspec:\n  hosts:\n  - deb.debian.org\n"
+      "  location: MESH_EXTERNAL\n  ports:\n  - {number: 443, name: https, protocol: HTTPS}\n");
   dir.Write("ns.yaml",
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: newguy\n"
             "  labels:\n    istio-injection: enabled\n");

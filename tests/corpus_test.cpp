@@ -16,11 +16,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string CorpusDir() { return (fs::path(SourceDir()) / ".." / "shared" / "corpus").lexically_normal().string(); }
+std::string CorpusDir() {
+  return (fs::path(SourceDir()) / ".." / "shared" / "corpus").lexically_normal().string();
+}
 
-#define REQUIRE_CORPUS()                                                                      \
-  if (!fs::is_directory(CorpusDir()))                                                         \
-  GTEST_SKIP() << "corpus not found at " << CorpusDir()                                       \
+#define REQUIRE_CORPUS()                                                                       \
+  if (!fs::is_directory(CorpusDir()))                                                          \
+  GTEST_SKIP() << "corpus not found at " << CorpusDir()                                        \
                << " (it lives beside the project in the development workspace; a fresh clone " \
                   "has none)"
 
@@ -42,7 +44,8 @@ const char* const kChartNote =
 
 void CheckRun(const CommandResult& r) {
   ASSERT_TRUE(r.status == 0 || r.status == 1) << "exit " << r.status << "\n" << r.err;
-  static const std::regex kLine(R"(^[^:]+:[1-9][0-9]*:[1-9][0-9]*: (error|warning|note) \[[a-z-]+\] .+)");
+  static const std::regex kLine(
+      R"(^[^:]+:[1-9][0-9]*:[1-9][0-9]*: (error|warning|note) \[[a-z-]+\] .+)");
   std::map<std::string, int> invalid;
   for (const std::string& line : Lines(r.out)) {
     EXPECT_TRUE(std::regex_match(line, kLine)) << "not a located finding: " << line;
@@ -64,9 +67,9 @@ TEST(Corpus, LoadsWithOnlyTemplatesInvalid) {
 TEST(Corpus, WithItsBareMeshConfig) {
   REQUIRE_CORPUS();
   // testdata/common/meshconfig.yaml is the form `istioctl analyze --meshConfigFile` takes.
-  auto r = RunInProcess(
-      {"lint", ".", "-q", "--mesh-config", "istio/pkg/config/analysis/analyzers/testdata/common/meshconfig.yaml"},
-      CorpusDir());
+  auto r = RunInProcess({"lint", ".", "-q", "--mesh-config",
+                         "istio/pkg/config/analysis/analyzers/testdata/common/meshconfig.yaml"},
+                        CorpusDir());
   CheckRun(r);
 }
 
@@ -92,7 +95,8 @@ TEST(Corpus, EachFileAlone) {
     if (ext != ".yaml" && ext != ".yml" && ext != ".json") continue;
     ++files;
     auto r = RunInProcess({"lint", "-", "-q"}, CorpusDir(), ReadFileText(entry.path().string()));
-    EXPECT_TRUE(r.status == 0 || r.status == 1) << entry.path() << " exit " << r.status << "\n" << r.err;
+    EXPECT_TRUE(r.status == 0 || r.status == 1) << entry.path() << " exit " << r.status << "\n"
+                                                << r.err;
   }
   EXPECT_GT(files, 200);
 }

@@ -30,13 +30,17 @@ struct StepDiff {
 // What changed, step by step. istio-system is a namespace of the inputs (the
 // IstioOperator's) and reaches what every namespace reaches.
 const StepDiff kDiffs[] = {
-    {2, {"default -> deb.debian.org", "default -> security.debian.org",
-         "istio-system -> deb.debian.org", "istio-system -> security.debian.org"}, {}},
+    {2,
+     {"default -> deb.debian.org", "default -> security.debian.org",
+      "istio-system -> deb.debian.org", "istio-system -> security.debian.org"},
+     {}},
     // The plot twist: the new namespace reaches the hosts too.
     {3, {"newguy -> deb.debian.org", "newguy -> security.debian.org"}, {}},
     // exportTo ["."]: newguy (and istio-system) lose them; default keeps them.
-    {4, {}, {"istio-system -> deb.debian.org", "istio-system -> security.debian.org",
-             "newguy -> deb.debian.org", "newguy -> security.debian.org"}},
+    {4,
+     {},
+     {"istio-system -> deb.debian.org", "istio-system -> security.debian.org",
+      "newguy -> deb.debian.org", "newguy -> security.debian.org"}},
     // The Sidecar instead of exportTo: istio-system reaches them again, newguy does not.
     {5, {"istio-system -> deb.debian.org", "istio-system -> security.debian.org"}, {}},
     // The Sidecar lists the hosts: newguy reaches them again.
@@ -49,12 +53,14 @@ bool Updating() {
 }
 
 fs::path StepDir(int step) {
-  return fs::path(SourceDir()) / "fixtures" / "scenarios" / ("seed-egress-step-" + std::to_string(step));
+  return fs::path(SourceDir()) / "fixtures" / "scenarios" /
+         ("seed-egress-step-" + std::to_string(step));
 }
 
 PairSet Pairs(const nlohmann::json& list) {
   PairSet out;
-  for (const auto& e : list) out.insert(e["namespace"].get<std::string>() + " -> " + e["host"].get<std::string>());
+  for (const auto& e : list)
+    out.insert(e["namespace"].get<std::string>() + " -> " + e["host"].get<std::string>());
   return out;
 }
 
@@ -72,7 +78,8 @@ class SeedDiff : public ::testing::TestWithParam<StepDiff> {};
 TEST_P(SeedDiff, DirectoryBaseNamesExactlyThePairsThatChanged) {
   const StepDiff& s = GetParam();
   const std::string base = "../seed-egress-step-" + std::to_string(s.step - 1);
-  const CommandResult json = RunInProcess({"egress", ".", "--base", base, "-f", "json"}, StepDir(s.step).string());
+  const CommandResult json =
+      RunInProcess({"egress", ".", "--base", base, "-f", "json"}, StepDir(s.step).string());
   ASSERT_NE(json.status, 2) << json.err;
   EXPECT_EQ(json.status, s.opened.empty() ? 0 : 1) << "exit 1 exactly when a pair opens";
   const nlohmann::json doc = nlohmann::json::parse(json.out);
@@ -87,7 +94,8 @@ TEST_P(SeedDiff, DirectoryBaseNamesExactlyThePairsThatChanged) {
     }
   const fs::path golden = fs::path(SourceDir()) / "tests" / "egress-diff";
   CheckGolden(golden / ("step-" + std::to_string(s.step) + ".json"), json.out);
-  const CommandResult text = RunInProcess({"egress", ".", "--base", base}, StepDir(s.step).string());
+  const CommandResult text =
+      RunInProcess({"egress", ".", "--base", base}, StepDir(s.step).string());
   EXPECT_EQ(text.status, json.status);
   CheckGolden(golden / ("step-" + std::to_string(s.step) + ".txt"), text.out);
 }
@@ -114,16 +122,19 @@ TEST_P(SeedDiff, GitRevisionBaseGivesTheSameDiff) {
       if (e.path().extension() == ".yaml") fs::copy_file(e.path(), dir / e.path().filename());
   };
   copy_step(s.step - 1);
-  const std::string git = "cd " + ShellQuote(repo.string()) +
-                          " && git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main ";
-  ASSERT_EQ(RunShell(git + "init -q && " + git + "add -A && " + git + "commit -q -m base").status, 0);
+  const std::string git =
+      "cd " + ShellQuote(repo.string()) +
+      " && git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main ";
+  ASSERT_EQ(RunShell(git + "init -q && " + git + "add -A && " + git + "commit -q -m base").status,
+            0);
   copy_step(s.step);
   t.Write("repo/untracked-note.txt", "left alone\n");
   const std::string state = "cd " + ShellQuote(repo.string()) +
                             " && git status --porcelain && git rev-parse HEAD && git stash list";
   const ShellResult before = RunShell(state);
 
-  const CommandResult json = RunInProcess({"egress", ".", "--base", "HEAD", "-f", "json"}, dir.string());
+  const CommandResult json =
+      RunInProcess({"egress", ".", "--base", "HEAD", "-f", "json"}, dir.string());
   ASSERT_NE(json.status, 2) << json.err;
   EXPECT_EQ(json.status, s.opened.empty() ? 0 : 1);
   nlohmann::json doc = nlohmann::json::parse(json.out);
@@ -133,13 +144,14 @@ TEST_P(SeedDiff, GitRevisionBaseGivesTheSameDiff) {
   EXPECT_EQ(Pairs(doc["closed"]), s.closed);
   const fs::path golden = fs::path(SourceDir()) / "tests" / "egress-diff";
   if (!Updating()) {
-    nlohmann::json expected =
-        nlohmann::json::parse(ReadFileText((golden / ("step-" + std::to_string(s.step) + ".json")).string()));
+    nlohmann::json expected = nlohmann::json::parse(
+        ReadFileText((golden / ("step-" + std::to_string(s.step) + ".json")).string()));
     doc.erase("baseCommit");
     doc["base"] = expected["base"];
     EXPECT_EQ(doc, expected);
     const CommandResult text = RunInProcess({"egress", "--base", "HEAD"}, dir.string());
-    std::string want = ReadFileText((golden / ("step-" + std::to_string(s.step) + ".txt")).string());
+    std::string want =
+        ReadFileText((golden / ("step-" + std::to_string(s.step) + ".txt")).string());
     const std::string got = text.out.substr(text.out.find('\n'));
     EXPECT_EQ(want.substr(want.find('\n')), got);
   }
@@ -150,10 +162,13 @@ TEST_P(SeedDiff, GitRevisionBaseGivesTheSameDiff) {
 TEST(EgressDiff, GitRevisionErrorsAndNewPaths) {
   if (RunShell("git --version").status != 0) GTEST_SKIP() << "git is not installed";
   TempDir t;
-  const std::string git = "cd " + ShellQuote(t.str()) +
-                          " && git -c user.name=t -c user.email=t@example.com ";
-  t.Write("old/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {istio-injection: enabled}\n");
-  ASSERT_EQ(RunShell(git + "init -q && " + git + "add -A && " + git + "commit -q -m base").status, 0);
+  const std::string git =
+      "cd " + ShellQuote(t.str()) + " && git -c user.name=t -c user.email=t@example.com ";
+  t.Write(
+      "old/ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {istio-injection: enabled}\n");
+  ASSERT_EQ(RunShell(git + "init -q && " + git + "add -A && " + git + "commit -q -m base").status,
+            0);
   const CommandResult bad = RunInProcess({"egress", "--base", "no-such-branch"}, t.str());
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("'no-such-branch' is neither a directory nor a commit"), std::string::npos)
@@ -163,7 +178,8 @@ TEST(EgressDiff, GitRevisionErrorsAndNewPaths) {
   t.Write("new/se.yaml",
           "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\n"
           "  namespace: a\nspec:\n  hosts: [x.example.com]\n  location: MESH_EXTERNAL\n");
-  const CommandResult added = RunInProcess({"egress", "new", "--base", "HEAD", "-f", "json"}, t.str());
+  const CommandResult added =
+      RunInProcess({"egress", "new", "--base", "HEAD", "-f", "json"}, t.str());
   EXPECT_EQ(added.status, 1) << added.err;
   const nlohmann::json doc = nlohmann::json::parse(added.out);
   // ALLOW_ANY: any host, which says it all (the registry's hosts are not
@@ -181,8 +197,8 @@ TEST(EgressDiff, GitRevisionErrorsAndNewPaths) {
 // The change that did it, named: exportTo ["."] is a change to the
 // ServiceEntry; the plot twist is the new Namespace.
 TEST(EgressDiff, NamesTheChangedObject) {
-  const CommandResult r =
-      RunInProcess({"egress", "--base", "../seed-egress-step-3", "-f", "json"}, StepDir(4).string());
+  const CommandResult r = RunInProcess({"egress", "--base", "../seed-egress-step-3", "-f", "json"},
+                                       StepDir(4).string());
   const nlohmann::json doc = nlohmann::json::parse(r.out);
   ASSERT_EQ(doc["closed"].size(), 4u);
   const auto& c = doc["closed"][2]["changes"];
@@ -190,8 +206,8 @@ TEST(EgressDiff, NamesTheChangedObject) {
   EXPECT_EQ(c[0]["change"], "modified");
   EXPECT_EQ(c[0]["object"], "ServiceEntry default/debian-org");
   EXPECT_EQ(c[0]["file"], "debian-org.yaml");
-  const CommandResult twist =
-      RunInProcess({"egress", "--base", "../seed-egress-step-2", "-f", "json"}, StepDir(3).string());
+  const CommandResult twist = RunInProcess(
+      {"egress", "--base", "../seed-egress-step-2", "-f", "json"}, StepDir(3).string());
   const nlohmann::json d3 = nlohmann::json::parse(twist.out);
   ASSERT_EQ(d3["opened"].size(), 2u);
   EXPECT_EQ(d3["opened"][0]["changes"][0]["object"], "Namespace newguy");
@@ -201,17 +217,25 @@ TEST(EgressDiff, NamesTheChangedObject) {
 TEST(EgressDiff, ExitStatusFollowsFailOn) {
   const std::string dir = StepDir(3).string();
   EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2"}, dir).status, 1);
-  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "never"}, dir).status, 0);
+  EXPECT_EQ(
+      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "never"}, dir).status,
+      0);
   // Without a policy an opened pair counts as a warning.
-  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "error"}, dir).status, 0);
-  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "note"}, dir).status, 1);
+  EXPECT_EQ(
+      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "error"}, dir).status,
+      0);
+  EXPECT_EQ(
+      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "note"}, dir).status,
+      1);
   // Only closing: 0.
-  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-3"}, StepDir(4).string()).status, 0);
+  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-3"}, StepDir(4).string()).status,
+            0);
   // The same mesh on both sides: nothing changes.
   const CommandResult same = RunInProcess({"egress", "--base", "."}, dir);
   EXPECT_EQ(same.status, 0) << same.err;
   EXPECT_EQ(same.out.substr(same.out.find('\n') + 1), "0 pairs opened, 0 closed, 6 unchanged.\n");
-  const CommandResult bad = RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "loud"}, dir);
+  const CommandResult bad =
+      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--fail-on", "loud"}, dir);
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("--fail-on must be"), std::string::npos) << bad.err;
   const CommandResult missing = RunInProcess({"egress", "--base", "no-such-base"}, dir);
@@ -227,18 +251,21 @@ TEST(EgressDiff, PolicyDecidesWhichOpenedPairsFail) {
           "egress:\n- namespaces: \"default|istio-system\"\n  hosts: [\"*.debian.org\"]\n");
   const std::string dir = StepDir(3).string();
   const std::string policy = (t.path() / "policy.yaml").string();
-  const CommandResult r =
-      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--policy", policy, "-f", "json"}, dir);
+  const CommandResult r = RunInProcess(
+      {"egress", "--base", "../seed-egress-step-2", "--policy", policy, "-f", "json"}, dir);
   EXPECT_EQ(r.status, 1) << r.err;
   const nlohmann::json doc = nlohmann::json::parse(r.out);
   ASSERT_EQ(doc["opened"].size(), 2u);
   EXPECT_EQ(doc["opened"][0]["allowedByPolicy"], false);
   t.Write("policy.yaml", "egress:\n- namespaces: \".*\"\n  hosts: [\"*.debian.org\"]\n");
-  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--policy", policy}, dir).status, 0);
   EXPECT_EQ(
-      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--policy", policy, "--fail-on", "note"}, dir)
-          .status,
-      1);
+      RunInProcess({"egress", "--base", "../seed-egress-step-2", "--policy", policy}, dir).status,
+      0);
+  EXPECT_EQ(RunInProcess({"egress", "--base", "../seed-egress-step-2", "--policy", policy,
+                          "--fail-on", "note"},
+                         dir)
+                .status,
+            1);
 }
 
 }  // namespace
@@ -252,17 +279,19 @@ namespace {
 // it as removed, at its place in the base.
 TEST(EgressDiff, ModeAndRemovalAreTheChanges) {
   TempDir base, head;
-  const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {istio-injection: enabled}\n";
+  const std::string ns =
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {istio-injection: enabled}\n";
   const std::string se =
       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\n  namespace: a\n"
       "spec:\n  hosts: [x.example.com]\n  location: MESH_EXTERNAL\n";
   base.Write("ns.yaml", ns);
   base.Write("se.yaml", se);
   head.Write("ns.yaml", ns);
-  head.Write("mesh.yaml",
-             "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n"
-             "  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n"
-             "      mode: REGISTRY_ONLY\n");
+  head.Write(
+      "mesh.yaml",
+      "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n"
+      "  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n"
+      "      mode: REGISTRY_ONLY\n");
   const CommandResult r = RunInProcess({"egress", "--base", base.str(), "-f", "json"}, head.str());
   EXPECT_EQ(r.status, 0) << r.err << r.out;
   const nlohmann::json doc = nlohmann::json::parse(r.out);

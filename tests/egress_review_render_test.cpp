@@ -21,12 +21,14 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path StepDir(int step) {
-  return fs::path(SourceDir()) / "fixtures" / "scenarios" / ("seed-egress-step-" + std::to_string(step));
+  return fs::path(SourceDir()) / "fixtures" / "scenarios" /
+         ("seed-egress-step-" + std::to_string(step));
 }
 
 std::string NodeModules() {
   const fs::path dir = fs::path(SourceDir()) / ".tools" / "node_modules";
-  if (fs::is_directory(dir / "markdown-it") && fs::is_directory(dir / "mermaid") && fs::is_directory(dir / "jsdom"))
+  if (fs::is_directory(dir / "markdown-it") && fs::is_directory(dir / "mermaid") &&
+      fs::is_directory(dir / "jsdom"))
     return dir.string();
   return "";
 }
@@ -38,9 +40,9 @@ ShellResult CheckMarkdown(const std::string& markdown) {
                   ShellQuote(NodeModules()) + " " + ShellQuote(file));
 }
 
-#define REQUIRE_MARKDOWN_TOOLS()                                                              \
-  if (NodeModules().empty() || RunShell("node --version").status != 0)                        \
-  GTEST_SKIP() << "markdown-it, mermaid and jsdom are not in .tools/node_modules (run "       \
+#define REQUIRE_MARKDOWN_TOOLS()                                                        \
+  if (NodeModules().empty() || RunShell("node --version").status != 0)                  \
+  GTEST_SKIP() << "markdown-it, mermaid and jsdom are not in .tools/node_modules (run " \
                   "ci/setup --for-tests), or node is missing"
 
 // Every step's comment (and the mesh picture) renders, and its graph parses.
@@ -52,9 +54,11 @@ TEST(EgressMarkdown, RendersAndItsMermaidParses) {
         StepDir(step).string());
     ASSERT_NE(r.status, 2) << r.err;
     const ShellResult check = CheckMarkdown(r.out);
-    EXPECT_EQ(check.status, 0) << "step " << step << ": " << check.out << check.err << "\n" << r.out;
+    EXPECT_EQ(check.status, 0) << "step " << step << ": " << check.out << check.err << "\n"
+                               << r.out;
     EXPECT_EQ(check.out, "ok: 1 tables, 1 mermaid graphs\n") << "step " << step;
-    const CommandResult picture = RunInProcess({"egress", "-f", "markdown"}, StepDir(step).string());
+    const CommandResult picture =
+        RunInProcess({"egress", "-f", "markdown"}, StepDir(step).string());
     const ShellResult pc = CheckMarkdown(picture.out);
     EXPECT_EQ(pc.status, 0) << pc.out << pc.err << picture.out;
   }
@@ -65,8 +69,8 @@ TEST(EgressMarkdown, RendersAndItsMermaidParses) {
 
 // The step-4 comment as reviewed (MESHLINT_UPDATE_GOLDEN=1 rewrites it).
 TEST(EgressMarkdown, CommentAsReviewed) {
-  const CommandResult r =
-      RunInProcess({"egress", "--base", "../seed-egress-step-3", "-f", "markdown"}, StepDir(4).string());
+  const CommandResult r = RunInProcess(
+      {"egress", "--base", "../seed-egress-step-3", "-f", "markdown"}, StepDir(4).string());
   const fs::path golden = fs::path(SourceDir()) / "tests" / "egress-diff" / "step-4.md";
   const char* update = std::getenv("MESHLINT_UPDATE_GOLDEN");
   if (update && std::string(update) == "1") {
@@ -84,10 +88,13 @@ TEST(EgressMarkdown, LargeChangeFitsAComment) {
   for (int n = 0; n < 400; ++n)
     for (int h = 0; h < 5; ++h) {
       egress::DiffEntry e;
-      e.pair = {"team-" + std::to_string(n), "", "api-" + std::to_string(n) + "-" + std::to_string(h) + ".example.com", 0};
-      e.reasons.push_back({"ServiceEntry team/x lists it | with a pipe and <b>markup</b> and `ticks`.",
-                           "manifests/team " + std::to_string(n) + ".yaml", 7, 5});
-      e.changes.push_back({egress::Change::What::kAdded, "ServiceEntry team/x", false, "manifests/x.yaml", 4, 9});
+      e.pair = {"team-" + std::to_string(n), "",
+                "api-" + std::to_string(n) + "-" + std::to_string(h) + ".example.com", 0};
+      e.reasons.push_back(
+          {"ServiceEntry team/x lists it | with a pipe and <b>markup</b> and `ticks`.",
+           "manifests/team " + std::to_string(n) + ".yaml", 7, 5});
+      e.changes.push_back(
+          {egress::Change::What::kAdded, "ServiceEntry team/x", false, "manifests/x.yaml", 4, 9});
       d.opened.push_back(e);
     }
   d.unchanged = 12;
@@ -108,24 +115,28 @@ TEST(EgressMarkdown, LargeChangeFitsAComment) {
 // stays clean.
 TEST(EgressHtml, RendersInHeadlessChromium) {
   if (RunShell("command -v chromium").status != 0)
-    GTEST_SKIP() << "chromium is not installed (ci/setup --for-tests installs Debian's): the HTML page "
-                    "was not opened in a browser";
+    GTEST_SKIP()
+        << "chromium is not installed (ci/setup --for-tests installs Debian's): the HTML page "
+           "was not opened in a browser";
   TempDir t;
   const std::string page = (t.path() / "egress.html").string();
   const CommandResult r = RunInProcess(
       {"egress", "--base", "../seed-egress-step-2", "-f", "html", "-o", page}, StepDir(3).string());
   ASSERT_EQ(r.status, 1) << r.err;
   const ShellResult dom = RunShell(
-      "cd " + ShellQuote(t.str()) +
-      " && HOME=" + ShellQuote(t.str()) + " timeout 120 chromium --headless --no-sandbox --disable-gpu "
+      "cd " + ShellQuote(t.str()) + " && HOME=" + ShellQuote(t.str()) +
+      " timeout 120 chromium --headless --no-sandbox --disable-gpu "
       "--no-first-run --disable-extensions --enable-logging=stderr --v=0 --user-data-dir=" +
       ShellQuote(t.str() + "/profile") + " --dump-dom " + ShellQuote("file://" + page));
   ASSERT_EQ(dom.status, 0) << dom.err;
   // Two boxes (newguy; the two Debian hosts) and one edge, drawn by the script.
   std::size_t sources = 0, hosts = 0, edges = 0;
-  for (std::size_t p = 0; (p = dom.out.find("class=\"node source\"", p)) != std::string::npos; ++p) ++sources;
-  for (std::size_t p = 0; (p = dom.out.find("class=\"node host\"", p)) != std::string::npos; ++p) ++hosts;
-  for (std::size_t p = 0; (p = dom.out.find("class=\"edge opened", p)) != std::string::npos; ++p) ++edges;
+  for (std::size_t p = 0; (p = dom.out.find("class=\"node source\"", p)) != std::string::npos; ++p)
+    ++sources;
+  for (std::size_t p = 0; (p = dom.out.find("class=\"node host\"", p)) != std::string::npos; ++p)
+    ++hosts;
+  for (std::size_t p = 0; (p = dom.out.find("class=\"edge opened", p)) != std::string::npos; ++p)
+    ++edges;
   EXPECT_EQ(sources, 1u) << dom.out;
   EXPECT_EQ(hosts, 1u);
   EXPECT_EQ(edges, 1u);
@@ -149,13 +160,16 @@ TEST(EgressMarkdown, LargeMeshPictureIsGrouped) {
   std::vector<egress::Pair> pairs;
   for (int n = 0; n < 300; ++n)
     for (int h = 0; h < 40; ++h)
-      pairs.push_back({"ns-" + std::to_string(1000 + n), "", "host-" + std::to_string(h) + ".example.com", 0});
+      pairs.push_back(
+          {"ns-" + std::to_string(1000 + n), "", "host-" + std::to_string(h) + ".example.com", 0});
   std::ostringstream out;
   WriteEgressPictureMarkdown(out, pairs);
   const std::string md = out.str();
   EXPECT_LE(md.size(), 8000u) << md;
-  EXPECT_NE(md.find("### Egress: 300 sources reach 40 external destinations"), std::string::npos) << md;
-  EXPECT_NE(md.find("n0[\"300 sources: ns-1000, ns-1001, ns-1002, ...\"]"), std::string::npos) << md;
+  EXPECT_NE(md.find("### Egress: 300 sources reach 40 external destinations"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("n0[\"300 sources: ns-1000, ns-1001, ns-1002, ...\"]"), std::string::npos)
+      << md;
   EXPECT_NE(md.find("n0 -->|\"12000 pairs\"| n1"), std::string::npos) << md;
   EXPECT_NE(md.find("and 270 more |"), std::string::npos);
   if (NodeModules().empty()) GTEST_SKIP() << "markdown tools missing (ci/setup --for-tests)";

@@ -48,8 +48,8 @@ class SeedEgress : public ::testing::TestWithParam<Step> {};
 
 TEST_P(SeedEgress, AnswersAsTheAuthorObserved) {
   const Step& s = GetParam();
-  const fs::path dir =
-      fs::path(SourceDir()) / "fixtures" / "scenarios" / ("seed-egress-step-" + std::to_string(s.step));
+  const fs::path dir = fs::path(SourceDir()) / "fixtures" / "scenarios" /
+                       ("seed-egress-step-" + std::to_string(s.step));
   ASSERT_TRUE(fs::is_directory(dir)) << dir;
   for (const auto& [ns, reaches] : {std::pair<std::string, bool>{"default", s.default_reaches},
                                     std::pair<std::string, bool>{"newguy", s.newguy_reaches}}) {
@@ -57,9 +57,10 @@ TEST_P(SeedEgress, AnswersAsTheAuthorObserved) {
         RunInProcess({"egress", ".", "--from", ns, "--to", "deb.debian.org"}, dir.string());
     EXPECT_EQ(r.status, reaches ? 0 : 1)
         << "step " << s.step << ", --from " << ns << ": the author observed "
-        << (reaches ? "apt update working" : "502 Bad Gateway") << "\n" << r.out << r.err;
-    EXPECT_EQ(r.out.rfind(std::string("deb.debian.org is ") + (reaches ? "reachable" : "NOT reachable") +
-                              " from namespace " + ns,
+        << (reaches ? "apt update working" : "502 Bad Gateway") << "\n"
+        << r.out << r.err;
+    EXPECT_EQ(r.out.rfind(std::string("deb.debian.org is ") +
+                              (reaches ? "reachable" : "NOT reachable") + " from namespace " + ns,
                           0),
               0u)
         << r.out;
@@ -76,8 +77,8 @@ TEST_P(SeedEgress, AnswersAsTheAuthorObserved) {
 // The whole report of each step, as reviewed (egress-report.txt).
 TEST_P(SeedEgress, ReportAsReviewed) {
   const Step& s = GetParam();
-  const fs::path dir =
-      fs::path(SourceDir()) / "fixtures" / "scenarios" / ("seed-egress-step-" + std::to_string(s.step));
+  const fs::path dir = fs::path(SourceDir()) / "fixtures" / "scenarios" /
+                       ("seed-egress-step-" + std::to_string(s.step));
   const CommandResult r = RunInProcess({"egress", "."}, dir.string());
   EXPECT_EQ(r.status, 0) << r.err;
   const fs::path golden = dir / "egress-report.txt";

@@ -35,8 +35,9 @@ spec:
 
 std::string Se(const std::string& ns, const std::string& name, const std::string& hosts,
                const std::string& export_to = "", const std::string& location = "MESH_EXTERNAL") {
-  std::string out = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: " +
-                    name + "\n  namespace: " + ns + "\nspec:\n  hosts: " + hosts + "\n";
+  std::string out =
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: " + name +
+      "\n  namespace: " + ns + "\nspec:\n  hosts: " + hosts + "\n";
   if (!export_to.empty()) out += "  exportTo: " + export_to + "\n";
   out += "  location: " + location + "\n";
   // Ports matter: a ServiceEntry without any gives no listener.
@@ -46,8 +47,9 @@ std::string Se(const std::string& ns, const std::string& name, const std::string
 
 std::string Sc(const std::string& ns, const std::string& name, const std::string& hosts,
                const std::string& extra = "") {
-  std::string out = "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: " + name +
-                    "\n  namespace: " + ns + "\nspec:\n";
+  std::string out =
+      "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: " + name +
+      "\n  namespace: " + ns + "\nspec:\n";
   if (!hosts.empty()) out += "  egress:\n  - hosts: " + hosts + "\n";
   return out + extra;
 }
@@ -99,9 +101,10 @@ TEST(EgressEntries, NamespacePartAndDot) {
 
 TEST(EgressAnalysis, SeAndSidecarAsInTheWriteUp) {
   // Exported everywhere; newguy's Sidecar imports only one of its hosts.
-  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
-                      {"se.yaml", Se("default", "debian-org", "[security.debian.org, deb.debian.org]")},
-                      {"sc.yaml", Sc("newguy", "default", R"(["./*", "default/deb.debian.org"])")}});
+  auto m =
+      LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                 {"se.yaml", Se("default", "debian-org", "[security.debian.org, deb.debian.org]")},
+                 {"sc.yaml", Sc("newguy", "default", R"(["./*", "default/deb.debian.org"])")}});
   EgressAnalysis a(m);
   EXPECT_EQ(Reach(a, "default"),
             (V{"deb.debian.org<-default/debian-org", "security.debian.org<-default/debian-org"}));
@@ -136,10 +139,10 @@ TEST(EgressAnalysis, ExportToNamedNamespaceExcludesOwn) {
 }
 
 TEST(EgressAnalysis, MeshDefaultExportToDot) {
-  auto m = LoadFiles({{"istio.yaml", std::string(kMeshRegistryOnly) +
-                                         "    defaultServiceExportTo: [\".\"]\n"},
-                      {"se.yaml", Se("default", "x", "[a.example.com]")},
-                      {"ns.yaml", Ns("newguy")}});
+  auto m = LoadFiles(
+      {{"istio.yaml", std::string(kMeshRegistryOnly) + "    defaultServiceExportTo: [\".\"]\n"},
+       {"se.yaml", Se("default", "x", "[a.example.com]")},
+       {"ns.yaml", Ns("newguy")}});
   EgressAnalysis a(m);
   EXPECT_EQ(Reach(a, "default"), (V{"a.example.com<-default/x"}));
   EXPECT_EQ(Reach(a, "newguy"), V{});
@@ -217,23 +220,27 @@ TEST(EgressAnalysis, WorkloadScopedSidecarsAreTheirOwnRows) {
   EXPECT_FALSE(ex.reachable);
   ASSERT_EQ(ex.workload_notes.size(), 1u);
   const std::string note = RenderExplanation(m, ex).workload_notes[0].text;
-  EXPECT_EQ(note, "The workloads Sidecar newguy/debian selects (Sidecar newguy/debian, mode REGISTRY_ONLY): "
-                  "a.example.com is reachable.");
+  EXPECT_EQ(
+      note,
+      "The workloads Sidecar newguy/debian selects (Sidecar newguy/debian, mode REGISTRY_ONLY): "
+      "a.example.com is reachable.");
   EXPECT_EQ(ex.workload_notes[0].kind, egress::StepKind::kOtherRow);
   EXPECT_TRUE(ex.workload_notes[0].reachable);
 }
 
 TEST(EgressAnalysis, ExplanationLinksPointAtTheDecidingLines) {
-  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
-                      {"se.yaml", Se("default", "debian-org", "[deb.debian.org]")},
-                      {"sc.yaml", Sc("newguy", "default", R"(["./*", "default/deb.debian.org"])")}});
+  auto m =
+      LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                 {"se.yaml", Se("default", "debian-org", "[deb.debian.org]")},
+                 {"sc.yaml", Sc("newguy", "default", R"(["./*", "default/deb.debian.org"])")}});
   EgressAnalysis a(m);
   auto ex = a.Explain("newguy", "deb.debian.org");
   EXPECT_TRUE(ex.reachable);
   EXPECT_TRUE(ex.via_registry);
   std::vector<std::string> at;
   for (const auto& r : ex.chain)
-    at.push_back(r.loc.valid() ? m.files.display(r.loc.file) + ":" + std::to_string(r.loc.line) : "-");
+    at.push_back(r.loc.valid() ? m.files.display(r.loc.file) + ":" + std::to_string(r.loc.line)
+                               : "-");
   // The assumed membership (no Namespace manifest: the first object that
   // names newguy), the mode (mesh), the ServiceEntry host, its export (the
   // object: no exportTo), the Sidecar entry that imports it.
@@ -267,10 +274,12 @@ TEST(EgressAnalysis, ScaleShapeIsIndexedNotPairwise) {
   // every row has its own host and the 20 common ones.
   std::string text;
   for (int i = 0; i < 300; ++i)
-    text += Se("ns" + std::to_string(i), "own", "[h" + std::to_string(i) + ".example.com]", R"(["."])") +
+    text += Se("ns" + std::to_string(i), "own", "[h" + std::to_string(i) + ".example.com]",
+               R"(["."])") +
             "---\n";
   for (int i = 0; i < 20; ++i)
-    text += Se("shared", "s" + std::to_string(i), "[s" + std::to_string(i) + ".example.com]") + "---\n";
+    text +=
+        Se("shared", "s" + std::to_string(i), "[s" + std::to_string(i) + ".example.com]") + "---\n";
   auto m = LoadFiles({{"all.yaml", text}});
   EgressAnalysis a(m);
   ASSERT_EQ(a.groups().size(), 1u);
@@ -291,10 +300,11 @@ TEST(EgressAnalysis, RootDefaultChangesSayTheyAffectEveryNamespace) {
   auto ex = a.Explain("newguy", "deb.debian.org");
   EXPECT_FALSE(ex.reachable);
   ASSERT_EQ(ex.changes.size(), 1u);
-  EXPECT_EQ(RenderExplanation(m, ex).changes[0].text,
-            "Add \"default/deb.debian.org\" to the egress hosts of Sidecar istio-system/default (it "
-            "applies to every namespace without a default Sidecar of its own; to change only "
-            "newguy, give newguy its own).");
+  EXPECT_EQ(
+      RenderExplanation(m, ex).changes[0].text,
+      "Add \"default/deb.debian.org\" to the egress hosts of Sidecar istio-system/default (it "
+      "applies to every namespace without a default Sidecar of its own; to change only "
+      "newguy, give newguy its own).");
   // The ServiceEntry's own namespace imports it through "./*".
   EXPECT_TRUE(a.Explain("default", "deb.debian.org").reachable);
 }
@@ -331,8 +341,9 @@ TEST(EgressPolicy, HostPatterns) {
 class PolicyCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("meshlint-policy-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                        "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("meshlint-policy-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_ / "mesh");
     Write("mesh/istio.yaml", kMeshRegistryOnly);
     Write("mesh/se.yaml", Se("default", "debian-org", "[deb.debian.org]"));
@@ -350,7 +361,8 @@ TEST_F(PolicyCli, InvalidRegexIsAnErrorWithFileLine) {
   auto r = RunInProcess({"lint", "mesh", "--policy", "policy.yaml"}, dir_.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err.rfind("meshlint: policy.yaml:2:15: invalid namespace pattern \"pay(ments\": ", 0), 0u)
+  EXPECT_EQ(r.err.rfind("meshlint: policy.yaml:2:15: invalid namespace pattern \"pay(ments\": ", 0),
+            0u)
       << r.err;
   r = RunInProcess({"egress", "mesh", "--policy", "policy.yaml"}, dir_.string());
   EXPECT_EQ(r.status, 2);
@@ -372,15 +384,18 @@ TEST_F(PolicyCli, MalformedPolicyShapeIsAnError) {
   EXPECT_NE(r.err.find("policy.yaml:2:15: egress[0].namespaces must be a non-empty RE2 pattern"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("policy.yaml:3:10: egress[0].hosts must be a list"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("policy.yaml:3:10: egress[0].hosts must be a list"), std::string::npos)
+      << r.err;
 }
 
 TEST_F(PolicyCli, NamespacePatternMatchesTheWholeName) {
   // "pay" must not match "payments": RE2 full match.
-  Write("policy.yaml", "egress:\n- namespaces: \"pay|default|istio-system|newguy\"\n  hosts: [\"*.debian.org\"]\n");
+  Write(
+      "policy.yaml",
+      "egress:\n- namespaces: \"pay|default|istio-system|newguy\"\n  hosts: [\"*.debian.org\"]\n");
   auto r = RunInProcess({"egress", "mesh", "--policy", "policy.yaml", "--from", "payments", "--to",
-                        "deb.debian.org", "--format", "json"},
-                       dir_.string());
+                         "deb.debian.org", "--format", "json"},
+                        dir_.string());
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("\"allowedByPolicy\": false"), std::string::npos) << r.out;
   r = RunInProcess({"egress", "mesh", "--policy", "policy.yaml"}, dir_.string());
@@ -390,7 +405,8 @@ TEST_F(PolicyCli, NamespacePatternMatchesTheWholeName) {
 
 TEST_F(PolicyCli, ViolationsShowInSarif) {
   Write("policy.yaml", "egress:\n- namespaces: \"default\"\n  hosts: [\"*.debian.org\"]\n");
-  auto r = RunInProcess({"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif"}, dir_.string());
+  auto r =
+      RunInProcess({"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif"}, dir_.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("\"ruleId\": \"egress-not-allowed\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"uri\": \"mesh/se.yaml\""), std::string::npos);
@@ -401,11 +417,12 @@ TEST_F(PolicyCli, ViolationsShowInSarif) {
 
 TEST_F(PolicyCli, ViolationSarifPassesTheMultitool) {
   const char* tool = std::getenv("MESHLINT_SARIF_MULTITOOL");
-  if (!tool || !fs::exists(tool)) GTEST_SKIP() << "MESHLINT_SARIF_MULTITOOL not set (ci/test sets it)";
+  if (!tool || !fs::exists(tool))
+    GTEST_SKIP() << "MESHLINT_SARIF_MULTITOOL not set (ci/test sets it)";
   Write("policy.yaml", "egress:\n- namespaces: \"default\"\n  hosts: [\"*.debian.org\"]\n");
-  auto r = RunMeshlint({"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif", "--output",
-                        "out.sarif"},
-                       dir_.string());
+  auto r = RunMeshlint(
+      {"lint", "mesh", "--policy", "policy.yaml", "--format", "sarif", "--output", "out.sarif"},
+      dir_.string());
   ASSERT_EQ(r.status, 1) << r.err;
   const std::string cmd = "'" + std::string(tool) + "' validate --rule-kind 'Sarif;Gh' -o '" +
                           (dir_ / "report.sarif").string() + "' '" + (dir_ / "out.sarif").string() +
@@ -454,9 +471,9 @@ TEST_F(PolicyCli, EgressJsonShape) {
 }
 
 TEST_F(PolicyCli, ExplanationJson) {
-  auto r = RunInProcess({"egress", "mesh", "--from", "newguy", "--to", "deb.debian.org", "--format",
-                        "json"},
-                       dir_.string());
+  auto r = RunInProcess(
+      {"egress", "mesh", "--from", "newguy", "--to", "deb.debian.org", "--format", "json"},
+      dir_.string());
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.rfind(R"({
   "from": "newguy",
@@ -481,7 +498,10 @@ TEST_F(PolicyCli, ExplanationJson) {
       "file": "mesh/istio.yaml",
       "line": 9,
       "column": 13
-    },)", 0), 0u) << r.out;
+    },)",
+                        0),
+            0u)
+      << r.out;
   r = RunInProcess({"egress", "mesh", "--from", "newguy", "--to", "example.org"}, dir_.string());
   EXPECT_EQ(r.status, 1);
 }

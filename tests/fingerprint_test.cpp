@@ -66,7 +66,8 @@ std::uint32_t Line(const std::vector<std::pair<std::string, std::string>>& files
 }
 
 TEST(Fingerprint, BaseCaseHasDistinctFingerprintsPerFinding) {
-  auto prints = Prints({{"a.yaml", std::string(kOpenSe) + "---\n" + kOtherSe}, {"mesh.yaml", kMesh}});
+  auto prints =
+      Prints({{"a.yaml", std::string(kOpenSe) + "---\n" + kOtherSe}, {"mesh.yaml", kMesh}});
   // Two open ServiceEntries, the namespace without Sidecar, the mesh policy
   // (and whatever later rules add).
   ASSERT_GE(prints.size(), 4u);
@@ -99,10 +100,10 @@ TEST(Fingerprint, SurvivesReorderedDocuments) {
 }
 
 TEST(Fingerprint, SurvivesMovingTheObjectToAnotherFile) {
-  EXPECT_EQ(Prints({{"a.yaml", std::string(kOpenSe) + "---\n" + kOtherSe}, {"mesh.yaml", kMesh}}),
-            Prints({{"a.yaml", kOtherSe},
-                    {"moved/debian.yaml", kOpenSe},
-                    {"istio/operator.yaml", kMesh}}));
+  EXPECT_EQ(
+      Prints({{"a.yaml", std::string(kOpenSe) + "---\n" + kOtherSe}, {"mesh.yaml", kMesh}}),
+      Prints(
+          {{"a.yaml", kOtherSe}, {"moved/debian.yaml", kOpenSe}, {"istio/operator.yaml", kMesh}}));
 }
 
 TEST(Fingerprint, ChangesWithTheObjectItNames) {
@@ -116,7 +117,7 @@ TEST(Fingerprint, ChangesWithTheObjectItNames) {
   std::set_intersection(before.begin(), before.end(), after.begin(), after.end(),
                         std::back_inserter(common));
   EXPECT_LT(common.size(), before.size());  // the ServiceEntry's changed
-  EXPECT_FALSE(common.empty());              // the namespace's did not
+  EXPECT_FALSE(common.empty());             // the namespace's did not
 
   // Same object name in another namespace: another object.
   std::string other_ns(kOpenSe);

@@ -47,16 +47,15 @@ std::vector<Case> Cases() {
     for (const auto& f : fs::directory_iterator(dir.path()))
       if (f.is_regular_file()) out.push_back({dir.path().filename().string(), f.path()});
   }
-  std::sort(out.begin(), out.end(),
-            [](const Case& a, const Case& b) { return a.input < b.input; });
+  std::sort(out.begin(), out.end(), [](const Case& a, const Case& b) { return a.input < b.input; });
   return out;
 }
 
 TEST(FuzzRegressions, EveryInputEndsCleanly) {
   const std::vector<Case> cases = Cases();
   ASSERT_FALSE(cases.empty()) << "tests/fuzz-regressions/ holds no input";
-  const fs::path tmp = fs::temp_directory_path() /
-                       ("meshlint-fuzz-regressions-" + std::to_string(::getpid()));
+  const fs::path tmp =
+      fs::temp_directory_path() / ("meshlint-fuzz-regressions-" + std::to_string(::getpid()));
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   std::ofstream(tmp / "mesh.yaml") << kManifests;
@@ -97,7 +96,8 @@ TEST(FuzzRegressions, EveryInputEndsCleanly) {
     const std::string out = meshlint::testing::ReadFileText((tmp / "out.sarif").string());
     if (status != 2) {
       EXPECT_FALSE(nlohmann::json::parse(out, nullptr, false).is_discarded())
-          << "SARIF does not parse:\n" << out.substr(0, 2000);
+          << "SARIF does not parse:\n"
+          << out.substr(0, 2000);
     }
   }
   fs::remove_all(tmp);

@@ -30,8 +30,8 @@ std::string Validator() { return NpmTool("MESHLINT_ACTION_VALIDATOR", "action-va
 TEST(GithubAction, ActionAndWorkflowsMatchGithubsSchemas) {
   REQUIRE_VALIDATOR();
   for (const char* file : kGithubFiles) {
-    ShellResult r = RunShell("cd " + ShellQuote(SourceDir()) + " && " + ShellQuote(Validator()) +
-                             " " + file);
+    ShellResult r =
+        RunShell("cd " + ShellQuote(SourceDir()) + " && " + ShellQuote(Validator()) + " " + file);
     EXPECT_EQ(r.status, 0) << file << "\n" << r.out << r.err;
   }
 }
@@ -41,13 +41,12 @@ TEST(GithubAction, TheValidatorRejectsBrokenFiles) {
   // misspelt key.
   REQUIRE_VALIDATOR();
   TempDir dir;
-  dir.Write("action.yml",
-            "name: x\ndescription: y\nruns:\n  using: composite\n  stepz: []\n");
+  dir.Write("action.yml", "name: x\ndescription: y\nruns:\n  using: composite\n  stepz: []\n");
   dir.Write("workflow.yml",
             "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    step:\n    - run: true\n");
   for (const char* file : {"action.yml", "workflow.yml"}) {
-    ShellResult r = RunShell("cd " + ShellQuote(dir.str()) + " && " + ShellQuote(Validator()) +
-                             " " + file);
+    ShellResult r =
+        RunShell("cd " + ShellQuote(dir.str()) + " && " + ShellQuote(Validator()) + " " + file);
     EXPECT_EQ(r.status, 1) << file << "\n" << r.out << r.err;
     EXPECT_NE((r.out + r.err).find("Additional property"), std::string::npos) << r.out << r.err;
   }
@@ -59,8 +58,9 @@ TEST(GithubAction, DeclaresTheInputsTheDocsName) {
   for (const char* input : {"paths", "format", "fail-on", "config", "baseline", "sarif-file",
                             "upload-sarif", "automation-id", "args"}) {
     EXPECT_NE(action.find("\n  " + std::string(input) + ":\n"), std::string::npos) << input;
-    EXPECT_NE(ReadFileText(SourceDir() + "/docs/ci-integration.md").find("`" + std::string(input) + "`"),
-              std::string::npos)
+    EXPECT_NE(
+        ReadFileText(SourceDir() + "/docs/ci-integration.md").find("`" + std::string(input) + "`"),
+        std::string::npos)
         << "docs/ci-integration.md does not describe the input " << input;
   }
   EXPECT_NE(action.find("uses: actions/cache/restore@v"), std::string::npos);
@@ -76,13 +76,13 @@ TEST(GithubAction, DeclaresTheInputsTheDocsName) {
 TEST(GithubAction, EveryOptionItPassesIsALintOption) {
   const std::string help = RunMeshlint({"lint", "--help"}, SourceDir()).out;
   const std::regex option(R"([\s(](--[a-z][a-z-]+))");
-  for (const char* file : {"ci/github-action", "action.yml", "ci/github-code-scanning-upload.yml"}) {
+  for (const char* file :
+       {"ci/github-action", "action.yml", "ci/github-code-scanning-upload.yml"}) {
     const std::string text = ReadFileText(SourceDir() + "/" + file);
     for (std::sregex_iterator it(text.begin(), text.end(), option), end; it != end; ++it) {
       const std::string opt = (*it)[1];
       // Not meshlint lint's: the binary's own, cmake's and git's.
-      if (opt == "--version" || opt == "--target" || opt == "--build" ||
-          opt == "--show-toplevel")
+      if (opt == "--version" || opt == "--target" || opt == "--build" || opt == "--show-toplevel")
         continue;
       EXPECT_NE(help.find(" " + opt + " "), std::string::npos) << file << ": " << opt;
     }
@@ -113,9 +113,9 @@ StepResult RunStep(const std::string& step, const TempDir& dir,
   const std::string output_file = (dir.path() / "github-output").string();
   std::error_code ec;
   fs::remove(output_file, ec);
-  std::string script = "cd " + ShellQuote(dir.str()) + "\nexport GITHUB_OUTPUT=" +
-                       ShellQuote(output_file) + "\nexport MESHLINT=" + ShellQuote(MESHLINT_BINARY) +
-                       "\n";
+  std::string script = "cd " + ShellQuote(dir.str()) +
+                       "\nexport GITHUB_OUTPUT=" + ShellQuote(output_file) +
+                       "\nexport MESHLINT=" + ShellQuote(MESHLINT_BINARY) + "\n";
   for (const auto& [name, value] : env) script += "export " + name + "=" + ShellQuote(value) + "\n";
   script += ShellQuote(SourceDir() + "/ci/github-action") + " " + step + "\n";
   StepResult r;
@@ -221,10 +221,10 @@ TEST(GithubActionSteps, TheBaselineIsUsedWhenPresent) {
   WriteWorkspace(dir);
   auto env = Defaults();
   env["INPUT_SARIF_FILE"] = "";
-  ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", ".meshlint-baseline.json", "-q"},
-                        dir.str())
-                .status,
-            0);
+  ASSERT_EQ(
+      RunMeshlint({"lint", ".", "--write-baseline", ".meshlint-baseline.json", "-q"}, dir.str())
+          .status,
+      0);
   StepResult r = RunStep("lint", dir, env);
   EXPECT_EQ(r.outputs["exit-code"], "0") << r.shell.out;
   EXPECT_NE(r.shell.out.find("--baseline .meshlint-baseline.json"), std::string::npos);
@@ -275,9 +275,8 @@ TEST(GithubActionSteps, TheGateFollowsTheExitStatus) {
 
 TEST(GithubActionSteps, CacheKeyNamesTheCommitAndTheImage) {
   TempDir dir;
-  StepResult r = RunStep("key", dir,
-                         {{"ImageOS", "ubuntu24"}, {"ImageVersion", "20250101.1"},
-                          {"HOME", dir.str()}});
+  StepResult r = RunStep(
+      "key", dir, {{"ImageOS", "ubuntu24"}, {"ImageVersion", "20250101.1"}, {"HOME", dir.str()}});
   ASSERT_EQ(r.shell.status, 0) << r.shell.err;
   ShellResult head = RunShell("git -C " + ShellQuote(SourceDir()) + " rev-parse HEAD");
   const std::string& key = r.outputs["key"];
@@ -296,8 +295,7 @@ TEST(GithubActionSteps, ACachedBinaryThatRunsIsUsed) {
   fs::copy_file(MESHLINT_BINARY, dir.path() / "bin/meshlint");
   StepResult r = RunStep("build", dir, {{"MESHLINT_BIN_DIR", (dir.path() / "bin").string()}});
   EXPECT_EQ(r.shell.status, 0) << r.shell.out << r.shell.err;
-  EXPECT_EQ(r.shell.out.rfind("meshlint: using the cached build (meshlint ", 0), 0u)
-      << r.shell.out;
+  EXPECT_EQ(r.shell.out.rfind("meshlint: using the cached build (meshlint ", 0), 0u) << r.shell.out;
 }
 
 }  // namespace

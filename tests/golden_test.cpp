@@ -44,13 +44,12 @@ std::vector<GoldenCase> DiscoverCases() {
     const std::string group_name = group.path().filename().string();
     for (const auto& c : fs::directory_iterator(group.path())) {
       if (!c.is_directory()) continue;
-      cases.push_back({group_name == "scenarios" ? "" : group_name,
-                       c.path().filename().string(), c.path()});
+      cases.push_back(
+          {group_name == "scenarios" ? "" : group_name, c.path().filename().string(), c.path()});
     }
   }
-  std::sort(cases.begin(), cases.end(), [](const GoldenCase& a, const GoldenCase& b) {
-    return a.dir < b.dir;
-  });
+  std::sort(cases.begin(), cases.end(),
+            [](const GoldenCase& a, const GoldenCase& b) { return a.dir < b.dir; });
   return cases;
 }
 
@@ -132,7 +131,8 @@ TEST_P(GoldenTest, Matches) {
 }
 
 std::string CaseName(const ::testing::TestParamInfo<GoldenCase>& info) {
-  std::string name = (info.param.rule.empty() ? "scenario" : info.param.rule) + "__" + info.param.name;
+  std::string name =
+      (info.param.rule.empty() ? "scenario" : info.param.rule) + "__" + info.param.name;
   for (char& ch : name)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
   return name;

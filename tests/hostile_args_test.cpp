@@ -44,8 +44,9 @@ std::vector<std::string> ReadValues() {
 // Values for flags that name a file to write: never a path outside the
 // scratch directory but devices that absorb or refuse what is written.
 std::vector<std::string> WriteValues() {
-  return {"", "-", ".", "/dev/null", "/dev/full", "/dev/zero", "\x1b[2J", "\xff\xfe",
-          std::string(300, 'n'), "missing/report", "se.yaml/x", "a=b"};
+  return {"",          "-",       ".",        "/dev/null",           "/dev/full",
+          "/dev/zero", "\x1b[2J", "\xff\xfe", std::string(300, 'n'), "missing/report",
+          "se.yaml/x", "a=b"};
 }
 
 struct Sweep {

@@ -15,9 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cstring>
 #include <map>
 #include <set>
 #include <sstream>
@@ -170,7 +170,7 @@ class Hostile : public ::testing::Test {
   // meshlint lint in/ --mesh-config cfg/mesh.yaml --fail-on error, in `format`.
   Outcome Lint(const std::string& format, Limits limits = {},
                std::vector<std::string> extra = {"in"}, const std::string& prefix = "") {
-    std::vector<std::string> args = {"lint",       "--format",  format, "--mesh-config",
+    std::vector<std::string> args = {"lint",          "--format",  format, "--mesh-config",
                                      "cfg/mesh.yaml", "--fail-on", "error"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Run(args, limits, prefix);
@@ -198,7 +198,8 @@ class Hostile : public ::testing::Test {
     EXPECT_EQ(Join(RuleLines(text.out, "invalid-manifest")), Join(expected_invalid));
     EXPECT_NE(text.out.find("in/good.yaml:7:3: warning [serviceentry-exported-to-all]"),
               std::string::npos)
-        << "the good file was not linted:\n" << text.out.substr(0, 4000);
+        << "the good file was not linted:\n"
+        << text.out.substr(0, 4000);
     for (const std::string& line : Lines(text.out))
       for (char c : line)
         EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
@@ -251,7 +252,8 @@ TEST_F(Hostile, SyntaxErrorsOfEveryKind) {
   Write("in/bad-escape.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \"a\\qb\"\n");
   Write("in/stray-bracket.yaml", "apiVersion: v1\nkind: Namespace\n]\n");
   Write("in/directive.yaml", "%YAML 9.9\n---\napiVersion: v1\n");
-  Write("in/template.yaml", "{{- if .Values.enabled }}\napiVersion: v1\nkind: Namespace\n{{- end }}\n");
+  Write("in/template.yaml",
+        "{{- if .Values.enabled }}\napiVersion: v1\nkind: Namespace\n{{- end }}\n");
   // The second of three documents is broken: the others still count.
   Write("in/middle.yaml",
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\nkey: [\n---\n" +
@@ -285,16 +287,19 @@ TEST_F(Hostile, TabsBomAndCrlf) {
   // Positions in a BOM and CRLF file are those an editor shows: the BOM is
   // not a column, and \r does not widen a value.
   std::string crlf = kGood;
-  for (std::size_t p = 0; (p = crlf.find('\n', p)) != std::string::npos; p += 2) crlf.insert(p, "\r");
+  for (std::size_t p = 0; (p = crlf.find('\n', p)) != std::string::npos; p += 2)
+    crlf.insert(p, "\r");
   Write("in/crlf.yaml", crlf);
   Write("in/bom.yaml", "\xEF\xBB\xBF" + std::string(kGood));
   Write("in/bom-crlf.yaml", "\xEF\xBB\xBF" + crlf);
   const std::string text = LintEverywhere(
       {"in/tab-indent.yaml:4:6: error [invalid-manifest] YAML syntax error: illegal map value"}, 1);
   for (const char* f : {"bom-crlf", "bom", "crlf"}) {
-    EXPECT_NE(text.find("in/" + std::string(f) + ".yaml:7:3: warning [serviceentry-exported-to-all]"),
-              std::string::npos)
-        << f << "\n" << text;
+    EXPECT_NE(
+        text.find("in/" + std::string(f) + ".yaml:7:3: warning [serviceentry-exported-to-all]"),
+        std::string::npos)
+        << f << "\n"
+        << text;
   }
 
   const json j = json::parse(Lint("json").out);
@@ -368,7 +373,8 @@ TEST_F(Hostile, NestingHundredThousandDeep) {
   // The ConfigMap's embedded mesh config is parsed too.
   Write("in/configmap.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n"
-        "data:\n  mesh: \"" + Repeat("[", kDepth) + "\"\n");
+        "data:\n  mesh: \"" +
+            Repeat("[", kDepth) + "\"\n");
   LintEverywhere(
       {
           "in/block-key.yaml:1:998: error [invalid-manifest] collections nested 500 deep: nesting too deep to be a manifest, not parsed",
@@ -385,8 +391,9 @@ TEST_F(Hostile, NestingHundredThousandDeep) {
 TEST_F(Hostile, AliasBombs) {
   // Billion laughs where meshlint reads: hosts names a list of lists of
   // lists ... of one scalar, 10^9 leaves if expanded.
-  std::string laughs = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
-                       "metadata: {name: laughs, namespace: shop}\nx:\n  l0: &l0 \"lol\"\n";
+  std::string laughs =
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
+      "metadata: {name: laughs, namespace: shop}\nx:\n  l0: &l0 \"lol\"\n";
   for (int i = 1; i <= 9; ++i) {
     laughs += "  l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
     for (int k = 0; k < 10; ++k) laughs += (k ? ", *l" : "*l") + std::to_string(i - 1);
@@ -396,17 +403,19 @@ TEST_F(Hostile, AliasBombs) {
   Write("in/laughs.yaml", laughs);
 
   // Many uses of one large scalar: each use would copy and scan 100 KB.
-  std::string wide = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
-                     "metadata: {name: wide, namespace: shop}\nx: &big \"" +
-                     std::string(100000, 'h') + "\"\nspec:\n  hosts: [*big";
+  std::string wide =
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
+      "metadata: {name: wide, namespace: shop}\nx: &big \"" +
+      std::string(100000, 'h') + "\"\nspec:\n  hosts: [*big";
   for (int i = 0; i < 20000; ++i) wide += ", *big";
   wide += "]\n";
   Write("in/wide.yaml", wide);
 
   // kind: List whose items name other Lists by alias, ten times per level:
   // 10^9 objects if expanded. And a List that contains itself.
-  std::string lists = "apiVersion: v1\nkind: List\nx:\n"
-                      "  o0: &o0 {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: shop}}\n";
+  std::string lists =
+      "apiVersion: v1\nkind: List\nx:\n"
+      "  o0: &o0 {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: shop}}\n";
   for (int i = 1; i <= 9; ++i) {
     lists += "  o" + std::to_string(i) + ": &o" + std::to_string(i) +
              " {apiVersion: v1, kind: List, items: [";
@@ -428,7 +437,8 @@ TEST_F(Hostile, AliasBombs) {
     std::string path;
     for (int k = 0; k < 9 - i; ++k) path += "items[0].";
     expected.push_back("in/lists.yaml:" + std::to_string(4 + i) + ":7: error [invalid-manifest] " +
-                       path + "items[1] and 8 more items repeat objects already read (YAML "
+                       path +
+                       "items[1] and 8 more items repeat objects already read (YAML "
                        "aliases): not read again");
   }
   expected.push_back(
@@ -485,20 +495,25 @@ TEST_F(Hostile, TwoHundredMegabyteFile) {
 
 TEST_F(Hostile, OneMegabyteScalar) {
   const std::string name(1 << 20, 'n');
-  Write("in/big-name.yaml", "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
-                            "metadata:\n  name: " + name + "\n  namespace: shop\nspec:\n"
-                            "  hosts: [\"a.example.com\"]\n");
-  Write("in/big-host.yaml", "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
-                            "metadata: {name: host, namespace: shop}\nspec:\n  hosts: [\"" +
-                            std::string(1 << 20, 'h') + ".example.com\"]\n  exportTo: [\".\"]\n");
+  Write("in/big-name.yaml",
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
+        "metadata:\n  name: " +
+            name +
+            "\n  namespace: shop\nspec:\n"
+            "  hosts: [\"a.example.com\"]\n");
+  Write("in/big-host.yaml",
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
+        "metadata: {name: host, namespace: shop}\nspec:\n  hosts: [\"" +
+            std::string(1 << 20, 'h') + ".example.com\"]\n  exportTo: [\".\"]\n");
   // Istio refuses a host over 255 characters (the message cuts it short).
   const std::string text = LintEverywhere({}, 1);
-  EXPECT_NE(text.find("in/big-name.yaml:7:3: warning [serviceentry-exported-to-all] ServiceEntry '" +
-                      name + "' exports"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("in/big-name.yaml:7:3: warning [serviceentry-exported-to-all] ServiceEntry '" +
+                name + "' exports"),
+      std::string::npos);
   EXPECT_NE(text.find("in/big-host.yaml:5:11: error [istio-validation-rejected] Istio 1.30 rejects "
-                      "ServiceEntry shop/host: domain name \"" + std::string(253, 'h') +
-                      "...\" too long (max 255) (ValidateServiceEntry)."),
+                      "ServiceEntry shop/host: domain name \"" +
+                      std::string(253, 'h') + "...\" too long (max 255) (ValidateServiceEntry)."),
             std::string::npos);
 }
 
@@ -515,9 +530,10 @@ TEST_F(Hostile, HundredThousandDocumentsInOneFile) {
   // The last document is broken: its position is counted across them all.
   many += "---\napiVersion: v1\nkind: [Namespace\n";
   Write("in/many.yaml", many);
-  LintEverywhere({"in/many.yaml:" + std::to_string(line + 3) +
-                  ":16: error [invalid-manifest] YAML syntax error: end of sequence flow not found"},
-                 1, Limits{60, 1024}, {"in"}, /*with_json=*/false);
+  LintEverywhere(
+      {"in/many.yaml:" + std::to_string(line + 3) +
+       ":16: error [invalid-manifest] YAML syntax error: end of sequence flow not found"},
+      1, Limits{60, 1024}, {"in"}, /*with_json=*/false);
 }
 
 // --- fields the rules read, with the wrong type ------------------------------
@@ -526,8 +542,9 @@ TEST_F(Hostile, WrongTypesInEveryFieldTheRulesRead) {
   const std::string se = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n";
   const std::string sc = "apiVersion: networking.istio.io/v1\nkind: Sidecar\n";
   const std::string md = "metadata: {name: x, namespace: shop}\n";
-  const std::string op = "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
-                         "metadata: {name: x, namespace: istio-system}\n";
+  const std::string op =
+      "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
+      "metadata: {name: x, namespace: istio-system}\n";
   std::map<std::string, std::string> files = {
       {"api-list", "apiVersion: [v1]\nkind: Namespace\nmetadata: {name: x}\n"},
       {"kind-map", "apiVersion: v1\nkind: {a: b}\nmetadata: {name: x}\n"},
@@ -555,11 +572,13 @@ TEST_F(Hostile, WrongTypesInEveryFieldTheRulesRead) {
       {"mesh-outbound-scalar", op + "spec:\n  meshConfig:\n    outboundTrafficPolicy: ALLOW_ANY\n"},
       {"mesh-root-map", op + "spec:\n  meshConfig:\n    rootNamespace: {a: b}\n"},
       {"mesh-export-scalar", op + "spec:\n  meshConfig:\n    defaultServiceExportTo: \"*\"\n"},
-      {"configmap-mesh-list", "apiVersion: v1\nkind: ConfigMap\n"
-                              "metadata: {name: istio, namespace: istio-system}\ndata:\n  mesh: [a]\n"},
-      {"configmap-mesh-yaml", "apiVersion: v1\nkind: ConfigMap\n"
-                              "metadata: {name: istio, namespace: istio-system}\ndata:\n"
-                              "  mesh: |\n    outboundTrafficPolicy: [\n"},
+      {"configmap-mesh-list",
+       "apiVersion: v1\nkind: ConfigMap\n"
+       "metadata: {name: istio, namespace: istio-system}\ndata:\n  mesh: [a]\n"},
+      {"configmap-mesh-yaml",
+       "apiVersion: v1\nkind: ConfigMap\n"
+       "metadata: {name: istio, namespace: istio-system}\ndata:\n"
+       "  mesh: |\n    outboundTrafficPolicy: [\n"},
       {"list-items-map", "apiVersion: v1\nkind: List\nitems: {a: b}\n"},
       {"list-item-scalar", "apiVersion: v1\nkind: List\nitems: [x]\n"},
   };
@@ -600,12 +619,13 @@ TEST_F(Hostile, WrongTypesInEveryFieldTheRulesRead) {
 }
 
 TEST_F(Hostile, UnknownApiVersionsAndKinds) {
-  Write("in/unknown.yaml",
-        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n---\n"
-        "apiVersion: v9\nkind: Namespace\nmetadata: {name: future}\n---\n"
-        "apiVersion: networking.istio.io/v9\nkind: ServiceEntry\nmetadata: {name: se, namespace: shop}\n"
-        "spec:\n  hosts: [a.example.com]\n---\n"
-        "apiVersion: 42\nkind: 7\nmetadata: {name: numbers, namespace: shop}\n");
+  Write(
+      "in/unknown.yaml",
+      "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n---\n"
+      "apiVersion: v9\nkind: Namespace\nmetadata: {name: future}\n---\n"
+      "apiVersion: networking.istio.io/v9\nkind: ServiceEntry\nmetadata: {name: se, namespace: shop}\n"
+      "spec:\n  hosts: [a.example.com]\n---\n"
+      "apiVersion: 42\nkind: 7\nmetadata: {name: numbers, namespace: shop}\n");
   const std::string text = LintEverywhere(
       {"in/unknown.yaml:9:13: error [invalid-manifest] ServiceEntry apiVersion "
        "'networking.istio.io/v9' is not one Istio serves (networking.istio.io/v1, v1beta1 or "
@@ -643,7 +663,8 @@ TEST_F(Hostile, UnreadableFilesAndDirectories) {
   EXPECT_EQ(Join(RuleLines(o.out, "invalid-manifest")),
             "in/closed:1:1: error [invalid-manifest] cannot read directory: Permission denied\n"
             "in/locked.yaml:1:1: error [invalid-manifest] cannot open: Permission denied\n");
-  EXPECT_NE(o.out.find("in/good.yaml:7:3: warning [serviceentry-exported-to-all]"), std::string::npos)
+  EXPECT_NE(o.out.find("in/good.yaml:7:3: warning [serviceentry-exported-to-all]"),
+            std::string::npos)
       << o.out;
   const json s = json::parse(Lint("sarif", {}, {"in"}, prefix).out, nullptr, false);
   EXPECT_FALSE(s.is_discarded());
@@ -689,10 +710,12 @@ TEST_F(Hostile, SymlinksNeverLeaveTheTree) {
   // A link inside the tree names a file the walk reads anyway: read once,
   // under its own name, and the link is a note.
   EXPECT_EQ(text.find("in/alias.yaml:"), std::string::npos) << text;
-  EXPECT_NE(Lint("text", limits).err.find(
-                "meshlint: note: in/alias.yaml: the same file as in/good.yaml, reached through a "
-                "symbolic link: read once, as in/good.yaml\n"),
-            std::string::npos);
+  EXPECT_NE(
+      Lint("text", limits)
+          .err.find(
+              "meshlint: note: in/alias.yaml: the same file as in/good.yaml, reached through a "
+              "symbolic link: read once, as in/good.yaml\n"),
+      std::string::npos);
   for (const char* format : {"text", "json", "sarif"})
     EXPECT_EQ(Lint(format, limits).out.find("TOPSECRET"), std::string::npos) << format;
 
@@ -728,8 +751,9 @@ TEST_F(Hostile, FifosAndDevices) {
   fs::remove(root_ / "in/fifo.yaml");
   if (have_device) fs::remove(root_ / "in/null.yaml");
   ASSERT_EQ(::mkfifo((root_ / "pipe").c_str(), 0644), 0);
-  const Outcome piped = Run({"lint", "--mesh-config", "cfg/mesh.yaml", "--fail-on", "error", "pipe"},
-                            Limits{30, 512, 60}, "", "(timeout 60 cat in/good.yaml > pipe &)");
+  const Outcome piped =
+      Run({"lint", "--mesh-config", "cfg/mesh.yaml", "--fail-on", "error", "pipe"},
+          Limits{30, 512, 60}, "", "(timeout 60 cat in/good.yaml > pipe &)");
   ExpectSurvived(piped, 0, "pipe");
   EXPECT_NE(piped.out.find("pipe:7:3: warning [serviceentry-exported-to-all]"), std::string::npos)
       << piped.out << piped.err;
@@ -739,9 +763,11 @@ TEST_F(Hostile, FifosAndDevices) {
 
 TEST_F(Hostile, FileNamesAreEscapedInEveryFormat) {
   const std::vector<std::string> names = {
-      "with space.yaml", "caf\xC3\xA9-\xE6\x97\xA5\xE6\x9C\xAC.yaml", "quote\"s'.yaml",
-      "new\nline.yaml",  "back\\slash.yaml",                          "esc\x1B[31mred.yaml",
-      "tab\tname.yaml",  "percent%41.yaml",                            "bidi\xE2\x80\xAEvvv.yaml",
+      "with space.yaml",          "caf\xC3\xA9-\xE6\x97\xA5\xE6\x9C\xAC.yaml",
+      "quote\"s'.yaml",           "new\nline.yaml",
+      "back\\slash.yaml",         "esc\x1B[31mred.yaml",
+      "tab\tname.yaml",           "percent%41.yaml",
+      "bidi\xE2\x80\xAEvvv.yaml",
   };
   for (const auto& n : names) Write("in/" + n, kGood);
   const std::string text = LintEverywhere({}, 0);
@@ -750,7 +776,8 @@ TEST_F(Hostile, FileNamesAreEscapedInEveryFormat) {
         "in/quote\"s'.yaml:7:3:", "in/new\\x0Aline.yaml:7:3:", "in/back\\slash.yaml:7:3:",
         "in/esc\\x1B[31mred.yaml:7:3:", "in/tab\\x09name.yaml:7:3:", "in/percent%41.yaml:7:3:",
         "in/bidi\\u202Evvv.yaml:7:3:"})
-    EXPECT_NE(text.find("\n" + std::string(expected)), std::string::npos) << expected << "\n" << text;
+    EXPECT_NE(text.find("\n" + std::string(expected)), std::string::npos) << expected << "\n"
+                                                                          << text;
 
   // JSON and SARIF carry each name exactly.
   const json j = json::parse(Lint("json").out);
@@ -788,7 +815,9 @@ TEST_F(Hostile, TerminalEscapesFromManifestsAreNeutralised) {
   bool found = false;
   for (const json& f : j["findings"])
     if (f["object"].is_object() && f["object"]["name"] ==
-                                       "x\x1B]0;pwned\a\x1B[2J\xC2\x9B" "31m\xE2\x80\xAE" "evil\r\n")
+                                       "x\x1B]0;pwned\a\x1B[2J\xC2\x9B"
+                                       "31m\xE2\x80\xAE"
+                                       "evil\r\n")
       found = true;
   EXPECT_TRUE(found) << "JSON must carry the name exactly";
 }
@@ -798,16 +827,27 @@ TEST_F(Hostile, TerminalEscapesFromManifestsAreNeutralised) {
 // control or bidi override reaches the terminal.
 TEST_F(Hostile, EveryTextOutputIsTerminalSafe) {
   const std::string evil = "\\e[2J\\u009b1m\\u202E";  // YAML escapes, in double quotes
-  Write("in/evil-mesh.yaml",
-        "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"ns" + evil + "\"}\n---\n"
-        "apiVersion: networking.istio.io/v1\nkind: Sidecar\n"
-        "metadata: {name: \"sc" + evil + "\", namespace: \"ns" + evil + "\"}\n"
-        "spec:\n  egress:\n  - hosts: [\"*/h" + evil + ".example.com\"]\n---\n"
-        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
-        "metadata: {name: \"se" + evil + "\", namespace: \"ns" + evil + "\"}\n"
-        "spec:\n  hosts: [\"h" + evil + ".example.com\"]\n");
-  const std::string ns = "ns\x1B[2J\xC2\x9B" "1m\xE2\x80\xAE";
-  const std::string host = "h\x1B[2J\xC2\x9B" "1m\xE2\x80\xAE.example.com";
+  Write("in/evil-mesh.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: \"ns" + evil +
+                                 "\"}\n---\n"
+                                 "apiVersion: networking.istio.io/v1\nkind: Sidecar\n"
+                                 "metadata: {name: \"sc" +
+                                 evil + "\", namespace: \"ns" + evil +
+                                 "\"}\n"
+                                 "spec:\n  egress:\n  - hosts: [\"*/h" +
+                                 evil +
+                                 ".example.com\"]\n---\n"
+                                 "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
+                                 "metadata: {name: \"se" +
+                                 evil + "\", namespace: \"ns" + evil +
+                                 "\"}\n"
+                                 "spec:\n  hosts: [\"h" +
+                                 evil + ".example.com\"]\n");
+  const std::string ns =
+      "ns\x1B[2J\xC2\x9B"
+      "1m\xE2\x80\xAE";
+  const std::string host =
+      "h\x1B[2J\xC2\x9B"
+      "1m\xE2\x80\xAE.example.com";
   const std::vector<std::vector<std::string>> runs = {
       {"lint", "--mesh-config", "cfg/mesh.yaml", "in"},
       {"egress", "--mesh-config", "cfg/mesh.yaml", "in"},
@@ -846,8 +886,8 @@ TEST_F(Hostile, ProjectConfigFromThePullRequest) {
     SCOPED_TRACE(name);
     Write(".meshlint.yaml", text);
     const Outcome o = Run({"lint", "--mesh-config", "cfg/mesh.yaml", "in"}, Limits{30, 512, 120});
-    EXPECT_TRUE(o.status >= 0 && o.status <= 2)
-        << "killed or crashed (status " << o.status << ")\n" << o.err.substr(0, 2000);
+    EXPECT_TRUE(o.status >= 0 && o.status <= 2) << "killed or crashed (status " << o.status << ")\n"
+                                                << o.err.substr(0, 2000);
     EXPECT_EQ(o.err.find("Sanitizer"), std::string::npos) << o.err;
     if (o.status == 2) {
       EXPECT_NE(o.err.find(".meshlint.yaml:"), std::string::npos) << o.err.substr(0, 2000);
@@ -863,8 +903,9 @@ TEST_F(Hostile, SarifOfHostileInputValidates) {
   Write("in/new\nline \"q\".yaml", kGood);
   Write("in/syntax.yaml", "a: [\n");
   Write("in/nul.yaml", std::string("a\0", 2));
-  Write("in/evil.yaml", "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
-                        "metadata: {name: \"\\e[2J\\u202E\", namespace: shop}\nspec:\n  hosts: [a]\n");
+  Write("in/evil.yaml",
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
+        "metadata: {name: \"\\e[2J\\u202E\", namespace: shop}\nspec:\n  hosts: [a]\n");
   fs::create_symlink("/etc/passwd", root_ / "in/passwd.yaml");
   const Outcome o = Lint("sarif", {}, {"in", "--output", "report.sarif"});
   ExpectSurvived(o, 1, "sarif");
@@ -875,9 +916,10 @@ TEST_F(Hostile, SarifOfHostileInputValidates) {
                           Quote((root_ / "validate.log").string()) + " 2>&1";
   const int rc = std::system(cmd.c_str());
   EXPECT_EQ(rc, 0) << meshlint::testing::ReadFileText((root_ / "validate.log").string());
-  const json v = json::parse(
-      meshlint::testing::ReadFileText((root_ / "validation.sarif").string()), nullptr, false);
-  ASSERT_FALSE(v.is_discarded()) << meshlint::testing::ReadFileText((root_ / "validate.log").string());
+  const json v = json::parse(meshlint::testing::ReadFileText((root_ / "validation.sarif").string()),
+                             nullptr, false);
+  ASSERT_FALSE(v.is_discarded()) << meshlint::testing::ReadFileText(
+      (root_ / "validate.log").string());
   const json results = v["runs"][0].value("results", json::array());
   EXPECT_TRUE(results.empty()) << results.dump(2).substr(0, 4000);
 }
@@ -890,13 +932,18 @@ TEST(TerminalSafe, KeepsTextAndEscapesWhatATerminalWouldAct) {
             "plain text, caf\xC3\xA9, \xE6\x97\xA5, \xF0\x9F\x98\x80");
   EXPECT_EQ(TerminalSafe("a\x1B[31mb"), "a\\x1B[31mb");
   EXPECT_EQ(TerminalSafe(std::string("\0\t\n\r\x7F", 5)), "\\x00\\x09\\x0A\\x0D\\x7F");
-  EXPECT_EQ(TerminalSafe("\xC2\x9B" "31m"), "\\u009B31m");  // C1 CSI
-  EXPECT_EQ(TerminalSafe("\xC2\x85"), "\\u0085");          // C1 NEL
-  EXPECT_EQ(TerminalSafe("\xC2\xA0"), "\xC2\xA0");         // NBSP is text
-  EXPECT_EQ(TerminalSafe("a\xE2\x80\xAE" "b\xE2\x81\xA6" "c"), "a\\u202Eb\\u2066c");
-  EXPECT_EQ(TerminalSafe("\xFF\xC3"), "\\xFF\\xC3");        // not UTF-8, cut off
-  EXPECT_EQ(TerminalSafe("\xC0\xAF"), "\\xC0\\xAF");        // overlong
-  EXPECT_EQ(TerminalSafe("\xED\xA0\x80"), "\\xED\\xA0\\x80");  // surrogate
+  EXPECT_EQ(TerminalSafe("\xC2\x9B"
+                         "31m"),
+            "\\u009B31m");                          // C1 CSI
+  EXPECT_EQ(TerminalSafe("\xC2\x85"), "\\u0085");   // C1 NEL
+  EXPECT_EQ(TerminalSafe("\xC2\xA0"), "\xC2\xA0");  // NBSP is text
+  EXPECT_EQ(TerminalSafe("a\xE2\x80\xAE"
+                         "b\xE2\x81\xA6"
+                         "c"),
+            "a\\u202Eb\\u2066c");
+  EXPECT_EQ(TerminalSafe("\xFF\xC3"), "\\xFF\\xC3");                    // not UTF-8, cut off
+  EXPECT_EQ(TerminalSafe("\xC0\xAF"), "\\xC0\\xAF");                    // overlong
+  EXPECT_EQ(TerminalSafe("\xED\xA0\x80"), "\\xED\\xA0\\x80");           // surrogate
   EXPECT_EQ(TerminalSafe("\xF4\x90\x80\x80"), "\\xF4\\x90\\x80\\x80");  // past U+10FFFF
 }
 

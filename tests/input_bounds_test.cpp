@@ -1,8 +1,8 @@
 // What the loader reads of the files it is given, and what it refuses: sizes,
 // devices and FIFOs, a file reached twice, paths past PATH_MAX.
-#include <gtest/gtest.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -90,7 +90,8 @@ TEST(ReadBounded, RegularFilesUpToTheLimit) {
   TempDir dir;
   const std::string path = dir.Write("a.yaml", std::string(100, 'x'));
   EXPECT_EQ(Reason(path, {100, false}), "read 100 bytes");
-  EXPECT_EQ(Reason(path, {99, false}), "larger than the 99 bytes meshlint reads (100 bytes): not read");
+  EXPECT_EQ(Reason(path, {99, false}),
+            "larger than the 99 bytes meshlint reads (100 bytes): not read");
   EXPECT_EQ(Reason((dir.path() / "missing").string(), {100, false}),
             "cannot open: No such file or directory");
   EXPECT_EQ(Reason(dir.str(), {100, false}),
@@ -123,7 +124,9 @@ TEST(ReadBounded, FifoWhereAFileIsRequiredIsRefusedWithoutBlocking) {
   const fs::path fifo = dir.path() / "pipe.yaml";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
   // Nobody writes to it: opening it to read would wait forever.
-  EXPECT_EQ(InChild([&] { return Reason(fifo.string(), {1024, false}); }),
+  EXPECT_EQ(InChild([&] {
+              return Reason(fifo.string(), {1024, false});
+            }),
             "not a regular file (FIFO, device or socket): not read");
 }
 
@@ -136,8 +139,7 @@ TEST(ReadBounded, PipeIsReadThroughOneOpenAndBounded) {
     std::thread endless([&] {
       const int fd = ::open(fifo.c_str(), O_WRONLY);
       const std::string block(4096, 'y');
-      while (::write(fd, block.data(), block.size()) > 0) {
-      }
+      while (::write(fd, block.data(), block.size()) > 0) {}
       ::close(fd);
     });
     ::signal(SIGPIPE, SIG_IGN);
@@ -171,8 +173,8 @@ TEST(LoaderBounds, EveryFileTheLoaderReadsIsBounded) {
       auto errors = LoadInputs({(dir.path() / "in").string()}, options, m);
       result += std::to_string(errors.size()) + " " + std::to_string(m.sidecars.size());
       for (const Problem& p : m.problems)
-        result += " " + m.files.display(p.loc.file) + ":" + std::to_string(p.loc.line) + " " +
-                  p.message;
+        result +=
+            " " + m.files.display(p.loc.file) + ":" + std::to_string(p.loc.line) + " " + p.message;
     }
     // --mesh-config, directly and through a link: an input error.
     for (const std::string& mesh : {std::string("/dev/zero"), (dir.path() / "zero.yaml").string(),
@@ -180,11 +182,13 @@ TEST(LoaderBounds, EveryFileTheLoaderReadsIsBounded) {
       LoadOptions options;
       options.mesh_config_file = mesh;
       MeshModel m;
-      for (const InputError& e : LoadInputs({(dir.path() / "in/sidecar.yaml").string()}, options, m))
+      for (const InputError& e :
+           LoadInputs({(dir.path() / "in/sidecar.yaml").string()}, options, m))
         result += "|" + e.message;
     }
     // --policy and the project config.
-    for (const std::string& path : {std::string("/dev/zero"), (dir.path() / "policy.yaml").string()}) {
+    for (const std::string& path :
+         {std::string("/dev/zero"), (dir.path() / "policy.yaml").string()}) {
       MeshModel m;
       for (const Problem& p : LoadEgressPolicy(path, {}, m)) result += "|" + p.message;
       ProjectConfig config;
@@ -207,13 +211,15 @@ TEST(LoaderBounds, BaselineIsReadBoundedToo) {
   TempDir dir;
   dir.Write("in/sidecar.yaml", kSidecar);
   const std::string out = InChild([&] {
-    auto r = testing::RunMeshlint({"lint", "in", "--no-config", "--baseline", "/dev/zero"}, dir.str());
+    auto r =
+        testing::RunMeshlint({"lint", "in", "--no-config", "--baseline", "/dev/zero"}, dir.str());
     return std::to_string(r.status) + " " + r.err;
   });
-  EXPECT_EQ(out.rfind("2 meshlint: cannot read baseline /dev/zero: not a regular file (FIFO, device "
-                      "or socket): not read\n",
-                      0),
-            0u)
+  EXPECT_EQ(
+      out.rfind("2 meshlint: cannot read baseline /dev/zero: not a regular file (FIFO, device "
+                "or socket): not read\n",
+                0),
+      0u)
       << out;
 }
 

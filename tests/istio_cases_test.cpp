@@ -98,8 +98,9 @@ void ReadCase(const fs::path& dir, std::vector<Question>& out) {
     q.args = args;
     const std::string r = Scalar(node["reachable"]);
     if (q.from.empty() || q.to.empty() || q.why.empty() || (r != "true" && r != "false")) {
-      out.push_back(Malformed(name, dir, "question " + std::to_string(q.index) +
-                                             " needs from, to, reachable (true|false) and why"));
+      out.push_back(Malformed(name, dir,
+                              "question " + std::to_string(q.index) +
+                                  " needs from, to, reachable (true|false) and why"));
       continue;
     }
     q.reachable = r == "true";
@@ -145,7 +146,8 @@ class IstioCase : public ::testing::TestWithParam<Question> {};
 
 TEST_P(IstioCase, AnswersAsIstio) {
   const Question& q = GetParam();
-  ASSERT_EQ(q.why.rfind("MALFORMED: ", 0), std::string::npos) << q.dir / "expect.yaml" << ": " << q.why;
+  ASSERT_EQ(q.why.rfind("MALFORMED: ", 0), std::string::npos) << q.dir / "expect.yaml"
+                                                              << ": " << q.why;
   std::vector<std::string> args = {"egress", "."};
   args.insert(args.end(), q.args.begin(), q.args.end());
   args.insert(args.end(), {"--from", q.from, "--to", q.to});
@@ -157,15 +159,17 @@ TEST_P(IstioCase, AnswersAsIstio) {
   const auto listed = known.find(Key(q.case_name, q.from, q.to));
   if (listed != known.end()) {
     if (agrees) {
-      ADD_FAILURE() << q.case_name << " --from " << q.from << " --to " << q.to
-                    << " now agrees with Istio: remove its line from tests/istio-cases/KNOWN-DISAGREEMENTS";
+      ADD_FAILURE()
+          << q.case_name << " --from " << q.from << " --to " << q.to
+          << " now agrees with Istio: remove its line from tests/istio-cases/KNOWN-DISAGREEMENTS";
       return;
     }
-    GTEST_SKIP() << "known disagreement: " << listed->second << " (exit " << r.status << ", Istio: "
-                 << (q.reachable ? "reachable" : "not reachable") << ")";
+    GTEST_SKIP() << "known disagreement: " << listed->second << " (exit " << r.status
+                 << ", Istio: " << (q.reachable ? "reachable" : "not reachable") << ")";
   }
-  EXPECT_EQ(r.status, want) << q.case_name << ": Istio says " << (q.reachable ? "reachable" : "NOT reachable")
-                            << " (" << q.why << ")\n"
+  EXPECT_EQ(r.status, want) << q.case_name << ": Istio says "
+                            << (q.reachable ? "reachable" : "NOT reachable") << " (" << q.why
+                            << ")\n"
                             << r.out << r.err;
 }
 

@@ -41,8 +41,8 @@ ProjectConfig Config(const std::string& text) {
 TEST(Lint, TextsOnlyReadNoPathAndReportInOrder) {
   TempDir empty;  // the working directory holds nothing a walk would find
   ScopedCwd here(empty.path());
-  const LintResult r = LintTexts({{"se.yaml", kLeakySe}, {"mesh.yaml", kRegistryOnly}},
-                                 RequestFromConfig(nullptr));
+  const LintResult r =
+      LintTexts({{"se.yaml", kLeakySe}, {"mesh.yaml", kRegistryOnly}}, RequestFromConfig(nullptr));
   EXPECT_TRUE(r.input_problems.empty());
   EXPECT_EQ(r.model.files.size(), 2u);
   EXPECT_EQ(Keys(r), (std::vector<std::string>{"se.yaml:6:14 serviceentry-exported-to-all"}));
@@ -72,7 +72,7 @@ TEST(Lint, RunPhaseRulesSeeTheRequestsConfigAndDay) {
   LintRequest request = RequestFromConfig(&config);
   request.today = *ParseIsoDate("2027-03-31");
   const std::vector<std::pair<std::string, std::string>> files = {{"se.yaml", kLeakySe},
-                                                                   {"mesh.yaml", kRegistryOnly}};
+                                                                  {"mesh.yaml", kRegistryOnly}};
   EXPECT_EQ(Keys(LintTexts(files, request)),
             (std::vector<std::string>{"se.yaml:6:14 serviceentry-exported-to-all suppressed"}));
   request.today = *ParseIsoDate("2027-04-01");
@@ -131,7 +131,8 @@ TEST(Lint, AnUnusablePolicyStopsTheRunWithFileLineColumn) {
 TEST(Lint, ReportOnlyKeepsTheNamedFilesAndDropsProjectLevelFindings) {
   TempDir dir;
   dir.Write("a/se.yaml", kLeakySe);
-  dir.Write("b/se.yaml", std::string(kLeakySe).replace(std::string(kLeakySe).find("deb,"), 3, "mir"));
+  dir.Write("b/se.yaml",
+            std::string(kLeakySe).replace(std::string(kLeakySe).find("deb,"), 3, "mir"));
   ScopedCwd here(dir.path());
   LintRequest request = RequestFromConfig(nullptr);
   request.paths = {"."};

@@ -30,21 +30,21 @@ std::vector<MeshModel> LoadBoth(const std::string& text) {
 
 TEST(LoaderKinds, DeploymentPodTemplate) {
   const std::string text =
-      "apiVersion: apps/v1\n"                                              // 1
-      "kind: Deployment\n"                                                 // 2
-      "metadata: {name: web, namespace: shop, labels: {app: outer}}\n"     // 3
-      "spec:\n"                                                            // 4
-      "  template:\n"                                                      // 5
-      "    metadata:\n"                                                    // 6
-      "      labels:\n"                                                    // 7
-      "        app: web\n"                                                 // 8
-      "        sidecar.istio.io/inject: \"false\"\n"                       // 9
-      "      annotations:\n"                                               // 10
+      "apiVersion: apps/v1\n"                                                  // 1
+      "kind: Deployment\n"                                                     // 2
+      "metadata: {name: web, namespace: shop, labels: {app: outer}}\n"         // 3
+      "spec:\n"                                                                // 4
+      "  template:\n"                                                          // 5
+      "    metadata:\n"                                                        // 6
+      "      labels:\n"                                                        // 7
+      "        app: web\n"                                                     // 8
+      "        sidecar.istio.io/inject: \"false\"\n"                           // 9
+      "      annotations:\n"                                                   // 10
       "        traffic.sidecar.istio.io/excludeOutboundIPRanges: 0.0.0.0/0\n"  // 11
-      "        prometheus.io/scrape: \"true\"\n"                           // 12
-      "    spec:\n"                                                        // 13
-      "      hostNetwork: true\n"                                          // 14
-      "      containers: [{name: web, image: nginx}]\n";                   // 15
+      "        prometheus.io/scrape: \"true\"\n"                               // 12
+      "    spec:\n"                                                            // 13
+      "      hostNetwork: true\n"                                              // 14
+      "      containers: [{name: web, image: nginx}]\n";                       // 15
   for (const MeshModel& m : LoadBoth(text)) {
     ASSERT_EQ(m.workloads.size(), 1u);
     const PodTemplate& pod = m.workloads[0].pod;
@@ -96,25 +96,25 @@ TEST(LoaderKinds, EveryWorkloadKindHasItsTemplate) {
 
 TEST(LoaderKinds, ServiceEntryPortsAndResolution) {
   const std::string text =
-      "apiVersion: networking.istio.io/v1\n"           // 1
-      "kind: ServiceEntry\n"                           // 2
-      "metadata:\n"                                    // 3
-      "  name: db\n"                                   // 4
-      "  namespace: app\n"                             // 5
-      "  labels: {istio.io/rev: canary, team: x}\n"    // 6
+      "apiVersion: networking.istio.io/v1\n"             // 1
+      "kind: ServiceEntry\n"                             // 2
+      "metadata:\n"                                      // 3
+      "  name: db\n"                                     // 4
+      "  namespace: app\n"                               // 5
+      "  labels: {istio.io/rev: canary, team: x}\n"      // 6
       "  creationTimestamp: \"2024-05-01T10:00:00Z\"\n"  // 7
-      "spec:\n"                                        // 8
-      "  hosts: [db.example.com]\n"                    // 9
-      "  addresses: [10.0.0.1/32]\n"                   // 10
-      "  ports:\n"                                     // 11
-      "  - number: 5432\n"                             // 12
-      "    name: tcp\n"                                // 13
-      "    protocol: TCP\n"                            // 14
-      "  resolution: STATIC\n"                         // 15
-      "  endpoints:\n"                                 // 16
-      "  - address: 10.0.0.1\n"                        // 17
-      "  workloadSelector:\n"                          // 18
-      "    labels: {}\n";                              // 19
+      "spec:\n"                                          // 8
+      "  hosts: [db.example.com]\n"                      // 9
+      "  addresses: [10.0.0.1/32]\n"                     // 10
+      "  ports:\n"                                       // 11
+      "  - number: 5432\n"                               // 12
+      "    name: tcp\n"                                  // 13
+      "    protocol: TCP\n"                              // 14
+      "  resolution: STATIC\n"                           // 15
+      "  endpoints:\n"                                   // 16
+      "  - address: 10.0.0.1\n"                          // 17
+      "  workloadSelector:\n"                            // 18
+      "    labels: {}\n";                                // 19
   for (const MeshModel& m : LoadBoth(text)) {
     // Endpoints beside a workloadSelector: Istio's validation sets it aside,
     // with every field read.
@@ -164,18 +164,18 @@ TEST(LoaderKinds, ServiceEntryDefaultsAndBadPort) {
 
 TEST(LoaderKinds, SidecarListeners) {
   const std::string text =
-      "apiVersion: networking.istio.io/v1\n"                         // 1
-      "kind: Sidecar\n"                                              // 2
-      "metadata: {name: s, namespace: app}\n"                        // 3
-      "spec:\n"                                                      // 4
-      "  workloadSelector: {labels: {app: web}}\n"                   // 5
-      "  egress:\n"                                                  // 6
-      "  - port: {number: 443, protocol: TLS, name: tls}\n"          // 7
-      "    bind: 127.0.0.1\n"                                        // 8
-      "    hosts: [\"*/api.example.com\", \"*/b.example.com\"]\n"    // 9
-      "  - hosts: [\"./*\"]\n"                                       // 10
-      "  outboundTrafficPolicy:\n"                                   // 11
-      "    mode: ALLOW_ANY\n"                                        // 12
+      "apiVersion: networking.istio.io/v1\n"                                 // 1
+      "kind: Sidecar\n"                                                      // 2
+      "metadata: {name: s, namespace: app}\n"                                // 3
+      "spec:\n"                                                              // 4
+      "  workloadSelector: {labels: {app: web}}\n"                           // 5
+      "  egress:\n"                                                          // 6
+      "  - port: {number: 443, protocol: TLS, name: tls}\n"                  // 7
+      "    bind: 127.0.0.1\n"                                                // 8
+      "    hosts: [\"*/api.example.com\", \"*/b.example.com\"]\n"            // 9
+      "  - hosts: [\"./*\"]\n"                                               // 10
+      "  outboundTrafficPolicy:\n"                                           // 11
+      "    mode: ALLOW_ANY\n"                                                // 12
       "    egressProxy: {host: proxy.example.com, port: {number: 3128}}\n";  // 13
   for (const MeshModel& m : LoadBoth(text)) {
     ASSERT_EQ(m.sidecars.size(), 1u);
@@ -203,23 +203,23 @@ TEST(LoaderKinds, SidecarListeners) {
 
 TEST(LoaderKinds, VirtualServiceRoutes) {
   const std::string text =
-      "apiVersion: networking.istio.io/v1\n"                            // 1
-      "kind: VirtualService\n"                                          // 2
-      "metadata: {name: cnn, namespace: app}\n"                         // 3
-      "spec:\n"                                                         // 4
-      "  hosts: [edition.cnn.com]\n"                                    // 5
-      "  gateways: [mesh, istio-system/egress]\n"                       // 6
-      "  exportTo: [\".\"]\n"                                           // 7
-      "  http:\n"                                                       // 8
-      "  - match:\n"                                                    // 9
-      "    - {gateways: [mesh], port: 80}\n"                            // 10
-      "    route:\n"                                                    // 11
-      "    - destination:\n"                                            // 12
-      "        host: istio-egressgateway.istio-system.svc.cluster.local\n"  // 13
-      "        port: {number: 80}\n"                                    // 14
-      "    mirror: {host: copy.example.com}\n"                          // 15
-      "  tls:\n"                                                        // 16
-      "  - match: [{sniHosts: [edition.cnn.com], sourceNamespace: app}]\n"  // 17
+      "apiVersion: networking.istio.io/v1\n"                                         // 1
+      "kind: VirtualService\n"                                                       // 2
+      "metadata: {name: cnn, namespace: app}\n"                                      // 3
+      "spec:\n"                                                                      // 4
+      "  hosts: [edition.cnn.com]\n"                                                 // 5
+      "  gateways: [mesh, istio-system/egress]\n"                                    // 6
+      "  exportTo: [\".\"]\n"                                                        // 7
+      "  http:\n"                                                                    // 8
+      "  - match:\n"                                                                 // 9
+      "    - {gateways: [mesh], port: 80}\n"                                         // 10
+      "    route:\n"                                                                 // 11
+      "    - destination:\n"                                                         // 12
+      "        host: istio-egressgateway.istio-system.svc.cluster.local\n"           // 13
+      "        port: {number: 80}\n"                                                 // 14
+      "    mirror: {host: copy.example.com}\n"                                       // 15
+      "  tls:\n"                                                                     // 16
+      "  - match: [{sniHosts: [edition.cnn.com], sourceNamespace: app}]\n"           // 17
       "    route: [{destination: {host: edition.cnn.com, port: {number: 443}}}]\n";  // 18
   for (const MeshModel& m : LoadBoth(text)) {
     ASSERT_EQ(m.virtual_services.size(), 1u);
@@ -234,7 +234,8 @@ TEST(LoaderKinds, VirtualServiceRoutes) {
     ASSERT_EQ(http.matches.size(), 1u);
     EXPECT_EQ(http.matches[0].port.value, 80);
     ASSERT_EQ(http.destinations.size(), 2u);
-    EXPECT_EQ(http.destinations[0].host.value, "istio-egressgateway.istio-system.svc.cluster.local");
+    EXPECT_EQ(http.destinations[0].host.value,
+              "istio-egressgateway.istio-system.svc.cluster.local");
     EXPECT_EQ(Span(http.destinations[0].host.loc), "13:15-13:65");
     EXPECT_EQ(http.destinations[0].port.value, 80);
     EXPECT_TRUE(http.destinations[1].mirror);
@@ -251,9 +252,9 @@ TEST(LoaderKinds, GatewayAndAuthorizationPolicy) {
       "apiVersion: networking.istio.io/v1\nkind: Gateway\n"
       "metadata: {name: egress, namespace: istio-system}\n"
       "spec:\n"
-      "  selector: {istio: egressgateway}\n"                    // 5
+      "  selector: {istio: egressgateway}\n"  // 5
       "  servers:\n"
-      "  - port: {number: 443, name: tls, protocol: TLS}\n"     // 7
+      "  - port: {number: 443, name: tls, protocol: TLS}\n"  // 7
       "    hosts: [\"*/edition.cnn.com\"]\n"
       "    tls: {mode: PASSTHROUGH}\n"
       "---\n"

@@ -134,16 +134,16 @@ TEST(LoaderLocations, SidecarPolicyWithoutModeIsRegistryOnly) {
 
 TEST(LoaderLocations, IstioOperatorMeshConfig) {
   auto m = LoadFiles({{"iop.yaml",
-                       "apiVersion: install.istio.io/v1alpha1\n"  // 1
-                       "kind: IstioOperator\n"                    // 2
-                       "metadata:\n"                              // 3
-                       "  name: control-plane\n"                  // 4
-                       "  namespace: istio-system\n"              // 5
-                       "spec:\n"                                  // 6
-                       "  meshConfig:\n"                          // 7
-                       "    rootNamespace: istio-config\n"        // 8
-                       "    defaultServiceExportTo: [\".\"]\n"    // 9
-                       "    outboundTrafficPolicy:\n"             // 10
+                       "apiVersion: install.istio.io/v1alpha1\n"   // 1
+                       "kind: IstioOperator\n"                     // 2
+                       "metadata:\n"                               // 3
+                       "  name: control-plane\n"                   // 4
+                       "  namespace: istio-system\n"               // 5
+                       "spec:\n"                                   // 6
+                       "  meshConfig:\n"                           // 7
+                       "    rootNamespace: istio-config\n"         // 8
+                       "    defaultServiceExportTo: [\".\"]\n"     // 9
+                       "    outboundTrafficPolicy:\n"              // 10
                        "      mode: REGISTRY_ONLY # locked\n"}});  // 11
   ASSERT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
   ASSERT_EQ(m.mesh_sources.size(), 1u);
@@ -169,20 +169,20 @@ TEST(LoaderLocations, IstioOperatorMeshConfig) {
 
 TEST(LoaderLocations, ConfigMapMeshLinesMapIntoTheFile) {
   auto m = LoadFiles({{"cm.yaml",
-                       "apiVersion: v1\n"                        // 1
-                       "kind: ConfigMap\n"                       // 2
-                       "metadata:\n"                             // 3
-                       "  name: istio\n"                         // 4
-                       "  namespace: istio-system\n"             // 5
-                       "data:\n"                                 // 6
-                       "  mesh: |-\n"                            // 7
-                       "    accessLogFile: /dev/stdout\n"        // 8
-                       "\n"                                      // 9
-                       "    defaultServiceExportTo:\n"           // 10
-                       "      - \".\"\n"                         // 11
-                       "    outboundTrafficPolicy:\n"            // 12
-                       "      mode: ALLOW_ANY\n"                 // 13
-                       "  meshNetworks: 'networks: {}'\n"}});    // 14
+                       "apiVersion: v1\n"                      // 1
+                       "kind: ConfigMap\n"                     // 2
+                       "metadata:\n"                           // 3
+                       "  name: istio\n"                       // 4
+                       "  namespace: istio-system\n"           // 5
+                       "data:\n"                               // 6
+                       "  mesh: |-\n"                          // 7
+                       "    accessLogFile: /dev/stdout\n"      // 8
+                       "\n"                                    // 9
+                       "    defaultServiceExportTo:\n"         // 10
+                       "      - \".\"\n"                       // 11
+                       "    outboundTrafficPolicy:\n"          // 12
+                       "      mode: ALLOW_ANY\n"               // 13
+                       "  meshNetworks: 'networks: {}'\n"}});  // 14
   ASSERT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
   ASSERT_EQ(m.mesh_sources.size(), 1u);
   const MeshConfigSource& s = m.mesh_sources[0];
@@ -200,9 +200,9 @@ TEST(LoaderLocations, ConfigMapMeshLinesMapIntoTheFile) {
 TEST(LoaderLocations, ConfigMapMeshWithIndentationIndicator) {
   auto m = LoadFiles({{"cm.yaml",
                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio-1-24\n"
-                       "  namespace: istio-system\n"  // 5
-                       "data:\n"                      // 6
-                       "  mesh: |2\n"                 // 7
+                       "  namespace: istio-system\n"     // 5
+                       "data:\n"                         // 6
+                       "  mesh: |2\n"                    // 7
                        "      outboundTrafficPolicy:\n"  // 8: 4 spaces of content indent + 2
                        "        mode: ALLOW_ANY\n"}});   // 9
   ASSERT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
@@ -235,21 +235,21 @@ TEST(LoaderLocations, OtherConfigMapsAreNotMeshConfig) {
 
 TEST(LoaderDocuments, MultiDocumentWithMarkersAndComments) {
   auto m = LoadFiles({{"all.yaml",
-                       "# leading comment\n"          // 1
-                       "\n"                           // 2
-                       "---\n"                        // 3
-                       "apiVersion: v1\n"             // 4
-                       "kind: Namespace\n"            // 5
-                       "metadata: {name: a}\n"        // 6
-                       "...\n"                        // 7
-                       "---\n"                        // 8
-                       "# only a comment\n"           // 9
-                       "---\n"                        // 10
-                       "apiVersion: v1\n"             // 11
-                       "kind: Namespace\n"            // 12
-                       "metadata:\n"                  // 13
-                       "  name: b\n"                  // 14
-                       "--- # trailing\n"}});         // 15
+                       "# leading comment\n"    // 1
+                       "\n"                     // 2
+                       "---\n"                  // 3
+                       "apiVersion: v1\n"       // 4
+                       "kind: Namespace\n"      // 5
+                       "metadata: {name: a}\n"  // 6
+                       "...\n"                  // 7
+                       "---\n"                  // 8
+                       "# only a comment\n"     // 9
+                       "---\n"                  // 10
+                       "apiVersion: v1\n"       // 11
+                       "kind: Namespace\n"      // 12
+                       "metadata:\n"            // 13
+                       "  name: b\n"            // 14
+                       "--- # trailing\n"}});   // 15
   ASSERT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
   ASSERT_EQ(m.namespaces.size(), 2u);
   EXPECT_EQ(m.namespaces[0].meta.ref.name, "a");
@@ -263,10 +263,11 @@ TEST(LoaderDocuments, MultiDocumentWithMarkersAndComments) {
 }
 
 TEST(LoaderDocuments, CrlfLineEnds) {
-  auto m = LoadFiles({{"crlf.yaml",
-                       "apiVersion: networking.istio.io/v1\r\nkind: ServiceEntry\r\nmetadata:\r\n"
-                       "  name: win\r\n  namespace: shop\r\nspec:\r\n  hosts:\r\n  - a.example.com\r\n"
-                       "  exportTo: ['*']\r\n"}});
+  auto m =
+      LoadFiles({{"crlf.yaml",
+                  "apiVersion: networking.istio.io/v1\r\nkind: ServiceEntry\r\nmetadata:\r\n"
+                  "  name: win\r\n  namespace: shop\r\nspec:\r\n  hosts:\r\n  - a.example.com\r\n"
+                  "  exportTo: ['*']\r\n"}});
   ASSERT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
   ASSERT_EQ(m.service_entries.size(), 1u);
   EXPECT_EQ(m.service_entries[0].meta.ref.name, "win");
@@ -276,7 +277,9 @@ TEST(LoaderDocuments, CrlfLineEnds) {
 }
 
 TEST(LoaderDocuments, ByteOrderMark) {
-  auto m = LoadFiles({{"bom.yaml", "\xEF\xBB\xBF" "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bom\n"}});
+  auto m = LoadFiles({{"bom.yaml",
+                       "\xEF\xBB\xBF"
+                       "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bom\n"}});
   ASSERT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
   ASSERT_EQ(m.namespaces.size(), 1u);
   EXPECT_EQ(Span(m.namespaces[0].meta.name_loc), "4:9-4:12");
@@ -300,9 +303,10 @@ TEST(LoaderDocuments, Json) {
 
 TEST(LoaderDocuments, JsonWithDashesIsOneDocument) {
   // "---" inside JSON is data, never a document marker.
-  auto m = LoadFiles({{"x.json",
-                       "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"},\n"
-                       "\"data\": {\"k\": \"\n---\n\"}}\n"}});
+  auto m = LoadFiles(
+      {{"x.json",
+        "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"},\n"
+        "\"data\": {\"k\": \"\n---\n\"}}\n"}});
   EXPECT_EQ(m.stats.documents, 1u);
 }
 
@@ -311,9 +315,9 @@ TEST(LoaderDocuments, KindList) {
                        "apiVersion: v1\n"
                        "kind: List\n"
                        "items:\n"
-                       "- apiVersion: v1\n"            // 4
-                       "  kind: Namespace\n"           // 5
-                       "  metadata: {name: shop}\n"    // 6
+                       "- apiVersion: v1\n"                      // 4
+                       "  kind: Namespace\n"                     // 5
+                       "  metadata: {name: shop}\n"              // 6
                        "- apiVersion: networking.istio.io/v1\n"  // 7
                        "  kind: ServiceEntry\n"
                        "  metadata: {name: api, namespace: shop}\n"
@@ -325,14 +329,16 @@ TEST(LoaderDocuments, KindList) {
   ASSERT_EQ(m.service_entries.size(), 1u);
   EXPECT_EQ(Span(m.service_entries[0].hosts[0].loc), "11:13-11:28");
   EXPECT_EQ(m.stats.objects, 2u);
-  EXPECT_EQ(Problems(m), (std::vector<std::string>{"list.yaml:12:3 items[2] must be a mapping (an object)"}));
+  EXPECT_EQ(Problems(m),
+            (std::vector<std::string>{"list.yaml:12:3 items[2] must be a mapping (an object)"}));
 }
 
 TEST(LoaderDocuments, NonKubernetesDocumentsAreSkippedAndCounted) {
-  auto m = LoadFiles({{"values.yaml",
-                       "replicaCount: 2\n---\nmeshConfig:\n  outboundTrafficPolicy: {mode: ALLOW_ANY}\n"},
-                      {"kustomization.yaml",
-                       "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n"}});
+  auto m = LoadFiles(
+      {{"values.yaml",
+        "replicaCount: 2\n---\nmeshConfig:\n  outboundTrafficPolicy: {mode: ALLOW_ANY}\n"},
+       {"kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n"}});
   EXPECT_TRUE(m.problems.empty());
   EXPECT_EQ(m.stats.skipped_non_kubernetes, 3u);
   EXPECT_EQ(m.stats.objects, 0u);
@@ -343,10 +349,11 @@ TEST(LoaderDocuments, NonKubernetesDocumentsAreSkippedAndCounted) {
 TEST(LoaderDocuments, DefaultNamespaceOption) {
   LoadOptions options;
   options.default_namespace = "team-a";
-  auto m = LoadFiles({{"a.yaml",
-                       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n---\n"
-                       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: b\n"}},
-                     options);
+  auto m = LoadFiles(
+      {{"a.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: b\n"}},
+      options);
   ASSERT_EQ(m.workloads.size(), 2u);
   EXPECT_EQ(m.workloads[0].meta.ref.ns, "team-a");
   EXPECT_TRUE(m.workloads[0].meta.ns_defaulted);
@@ -357,14 +364,15 @@ TEST(LoaderDocuments, DefaultNamespaceOption) {
 }
 
 TEST(LoaderDocuments, ClusterScopedKindsHaveNoNamespace) {
-  auto m = LoadFiles({{"c.yaml",
-                       "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
-                       "  name: r\n  namespace: stray\n---\n"
-                       "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
-                       "metadata: {name: x.example.com}\n---\n"
-                       "apiVersion: admissionregistration.k8s.io/v1\n"
-                       "kind: MutatingWebhookConfiguration\nmetadata: {name: inj}\n---\n"
-                       "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns1, namespace: other}\n"}});
+  auto m =
+      LoadFiles({{"c.yaml",
+                  "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n"
+                  "  name: r\n  namespace: stray\n---\n"
+                  "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+                  "metadata: {name: x.example.com}\n---\n"
+                  "apiVersion: admissionregistration.k8s.io/v1\n"
+                  "kind: MutatingWebhookConfiguration\nmetadata: {name: inj}\n---\n"
+                  "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns1, namespace: other}\n"}});
   ASSERT_EQ(m.others.size(), 3u);
   for (const ObjectMeta& o : m.others) EXPECT_EQ(o.ref.ns, "") << o.ref.kind;
   EXPECT_EQ(m.others[0].ref.FullyQualifiedName(), "ClusterRole/r");
@@ -388,19 +396,21 @@ TEST(LoaderDocuments, NamespaceLabelsKeepOnlyStringPairs) {
     options.full_parse = full_parse;
     auto m = LoadFiles({{"ns.yaml", text}}, options);
     ASSERT_EQ(m.namespaces.size(), 1u);
-    EXPECT_EQ(m.namespaces[0].labels,
-              (std::map<std::string, std::string>{{"istio-injection", "enabled"}, {"istio.io/rev", ""}}))
+    EXPECT_EQ(m.namespaces[0].labels, (std::map<std::string, std::string>{
+                                          {"istio-injection", "enabled"}, {"istio.io/rev", ""}}))
         << "full_parse " << full_parse;
   }
 }
 
 TEST(LoaderDocuments, DuplicateKeyMakesTheObjectUnusable) {
-  auto m = LoadFiles({{"d.yaml",
-                       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
-                       "  name: twice\nspec:\n  hosts: [a]\n  exportTo: [\".\"]\n  exportTo: [\"*\"]\n"}});
+  auto m = LoadFiles(
+      {{"d.yaml",
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
+        "  name: twice\nspec:\n  hosts: [a]\n  exportTo: [\".\"]\n  exportTo: [\"*\"]\n"}});
   EXPECT_TRUE(m.service_entries.empty());
-  EXPECT_EQ(Problems(m), (std::vector<std::string>{
-                             "d.yaml:8:3 duplicate key 'exportTo' (first at line 7); Kubernetes rejects this"}));
+  EXPECT_EQ(Problems(m),
+            (std::vector<std::string>{
+                "d.yaml:8:3 duplicate key 'exportTo' (first at line 7); Kubernetes rejects this"}));
 }
 
 TEST(LoaderDocuments, WrongTypesAreReportedAndTheObjectDropped) {
@@ -434,11 +444,12 @@ TEST(LoaderDocuments, SyntaxErrorLosesOnlyItsDocument) {
 }
 
 TEST(LoaderDocuments, BinaryAndNonUtf8Input) {
-  auto m = LoadFiles({{"b.yaml", std::string("kind: x\n\x01\x00zz", 11)},
-                      {"l.yaml", "a: ok\nb: M\xFCnchen\n"}});
-  EXPECT_EQ(Problems(m), (std::vector<std::string>{
-                             "b.yaml:2:2 binary file (NUL byte): not a YAML or JSON manifest",
-                             "l.yaml:2:5 invalid UTF-8: YAML and JSON manifests must be UTF-8 text"}));
+  auto m = LoadFiles(
+      {{"b.yaml", std::string("kind: x\n\x01\x00zz", 11)}, {"l.yaml", "a: ok\nb: M\xFCnchen\n"}});
+  EXPECT_EQ(Problems(m),
+            (std::vector<std::string>{
+                "b.yaml:2:2 binary file (NUL byte): not a YAML or JSON manifest",
+                "l.yaml:2:5 invalid UTF-8: YAML and JSON manifests must be UTF-8 text"}));
 }
 
 TEST(LoaderDocuments, HelmChartFileIsSkipped) {
@@ -446,7 +457,8 @@ TEST(LoaderDocuments, HelmChartFileIsSkipped) {
   auto m = LoadFiles({{"Chart.yaml", "apiVersion: v2\nname: tags\nversion: 1.1.0\n"},
                       {"half.yaml", "apiVersion: v1\nmetadata: {name: x}\n"}});
   EXPECT_EQ(m.stats.skipped_non_kubernetes, 1u);
-  EXPECT_EQ(Problems(m), (std::vector<std::string>{"half.yaml:1:1 object has 'apiVersion' but no 'kind'"}));
+  EXPECT_EQ(Problems(m),
+            (std::vector<std::string>{"half.yaml:1:1 object has 'apiVersion' but no 'kind'"}));
 }
 
 TEST(LoaderDocuments, IstioOperatorWithoutMetadataIsAnInstallInput) {
@@ -467,8 +479,9 @@ TEST(LoaderDocuments, IstioOperatorWithoutMetadataIsAnInstallInput) {
   EXPECT_EQ(m.FindNamespace("default"), nullptr);
   // Other kinds still need a name.
   auto bad = LoadFiles({{"d.yaml", "apiVersion: apps/v1\nkind: Deployment\nspec: {}\n"}});
-  EXPECT_EQ(Problems(bad), (std::vector<std::string>{
-                               "d.yaml:2:7 Deployment has no metadata (metadata.name is required)"}));
+  EXPECT_EQ(Problems(bad),
+            (std::vector<std::string>{
+                "d.yaml:2:7 Deployment has no metadata (metadata.name is required)"}));
 }
 
 TEST(LoaderDocuments, TemplateThatParsesIsReportedAsTemplate) {
@@ -487,29 +500,33 @@ TEST(LoaderDocuments, TemplateThatParsesIsReportedAsTemplate) {
 TEST(LoaderDocuments, UnclosedFlowPointsAtTheDocumentsLastLine) {
   // yaml-cpp reports these at the end of input: the next document's `---`,
   // or a line past the end of the file.
-  auto m = LoadFiles({{"u.yaml",
-                       "apiVersion: v1\nkind: Namespace\nmetadata:\n"
-                       "  name: [a\n"  // 4
-                       "\n# trailing comment\n"
-                       "---\n"
-                       "apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n"},
-                      {"cm.yaml",
-                       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n"
-                       "data:\n  mesh: |\n    outboundTrafficPolicy:\n"
-                       "      mode: [REGISTRY_ONLY\n"}});  // 7
+  auto m = LoadFiles(
+      {{"u.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n"
+        "  name: [a\n"  // 4
+        "\n# trailing comment\n"
+        "---\n"
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n"},
+       {"cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n"
+        "data:\n  mesh: |\n    outboundTrafficPolicy:\n"
+        "      mode: [REGISTRY_ONLY\n"}});  // 7
   EXPECT_EQ(m.namespaces.size(), 1u);
   ASSERT_EQ(m.problems.size(), 2u);
   EXPECT_EQ(Span(m.problems[0].loc), "4:10-4:11");  // the "a" that is never closed
   EXPECT_EQ(m.problems[0].message, "YAML syntax error: end of sequence flow not found");
   EXPECT_EQ(Span(m.problems[1].loc), "7:26-7:27");
-  EXPECT_EQ(m.problems[1].message, "YAML syntax error in data.mesh: end of sequence flow not found");
+  EXPECT_EQ(m.problems[1].message,
+            "YAML syntax error in data.mesh: end of sequence flow not found");
 }
 
 // ------------------------------------------------------------ text helpers
 
-std::vector<std::pair<std::string, std::uint32_t>> Chunks(std::string_view text, bool json = false) {
+std::vector<std::pair<std::string, std::uint32_t>> Chunks(std::string_view text,
+                                                          bool json = false) {
   std::vector<std::pair<std::string, std::uint32_t>> out;
-  for (const DocumentChunk& c : SplitDocuments(text, json)) out.emplace_back(std::string(c.text), c.first_line);
+  for (const DocumentChunk& c : SplitDocuments(text, json))
+    out.emplace_back(std::string(c.text), c.first_line);
   return out;
 }
 
@@ -600,9 +617,9 @@ TEST(LoaderMeshConfigFile, HelmValues) {
   TempDir dir;
   const std::string values = dir.Write("values.yaml",
                                        "global:\n  hub: docker.io/istio\n"
-                                       "meshConfig:\n"                       // 3
+                                       "meshConfig:\n"  // 3
                                        "  outboundTrafficPolicy:\n"
-                                       "    mode: REGISTRY_ONLY\n"           // 5
+                                       "    mode: REGISTRY_ONLY\n"  // 5
                                        "  defaultServiceExportTo: [\".\"]\n");
   const std::string se = dir.Write("se.yaml",
                                    "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
@@ -630,7 +647,8 @@ TEST(LoaderMeshConfigFile, BareMeshConfigAndIstioOperator) {
   LoadOptions options;
   options.base_dir = dir.path().string();
   {
-    options.mesh_config_file = dir.Write("mesh.yaml", "outboundTrafficPolicy:\n  mode: ALLOW_ANY\n");
+    options.mesh_config_file =
+        dir.Write("mesh.yaml", "outboundTrafficPolicy:\n  mode: ALLOW_ANY\n");
     MeshModel m;
     EXPECT_TRUE(LoadInputs({options.mesh_config_file}, options, m).empty());
     ASSERT_EQ(m.mesh_sources.size(), 1u);  // not also a manifest: it is no Kubernetes object
@@ -639,12 +657,14 @@ TEST(LoaderMeshConfigFile, BareMeshConfigAndIstioOperator) {
     EXPECT_EQ(Span(m.mesh_sources[0].outbound_mode->loc), "2:9-2:18");
   }
   {
-    options.mesh_config_file = dir.Write("iop.yaml",
-                                         "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
-                                         "metadata: {name: cp, namespace: istio-system}\n"
-                                         "spec:\n  meshConfig:\n    outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n");
+    options.mesh_config_file =
+        dir.Write("iop.yaml",
+                  "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
+                  "metadata: {name: cp, namespace: istio-system}\n"
+                  "spec:\n  meshConfig:\n    outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n");
     MeshModel m;
-    const std::string other = dir.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n");
+    const std::string other =
+        dir.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n");
     EXPECT_TRUE(LoadInputs({other}, options, m).empty());
     ASSERT_EQ(m.mesh_sources.size(), 1u);
     EXPECT_EQ(m.mesh_sources[0].origin, MeshConfigSource::Origin::kCommandLine);

@@ -57,7 +57,8 @@ TEST(MeshSources, ConfigMapsPerRevisionInTheIstioNamespaceOnly) {
   const MeshModel model = LoadFiles({{"mesh.yaml", kConfigMaps}});
   EXPECT_EQ(Outbound(model, ""), "REGISTRY_ONLY@7:13 (ConfigMap istio-system/istio)");
   EXPECT_EQ(Outbound(model, "canary"), "ALLOW_ANY@15:13 (ConfigMap istio-system/istio-canary)");
-  EXPECT_EQ(Outbound(model, "stable"), "REGISTRY_ONLY@7:13 (ConfigMap istio-system/istio) inherited");
+  EXPECT_EQ(Outbound(model, "stable"),
+            "REGISTRY_ONLY@7:13 (ConfigMap istio-system/istio) inherited");
   EXPECT_TRUE(model.mesh_conflicts.empty());
   EXPECT_EQ(model.inert_mesh_sources, (std::vector<std::size_t>{2}));
   EXPECT_EQ(model.Revisions(), (std::vector<std::string_view>{"", "canary"}));
@@ -165,7 +166,8 @@ data:
     outboundTrafficPolicy: {mode: ALLOW_ANY}
 )"}});
   EXPECT_EQ(Outbound(model, ""), "REGISTRY_ONLY@13:19 (Argo CD Application argocd/istiod)");
-  EXPECT_EQ(Outbound(model, "canary"), "ALLOW_ANY@25:52 (Argo CD Application argocd/istiod-canary)");
+  EXPECT_EQ(Outbound(model, "canary"),
+            "ALLOW_ANY@25:52 (Argo CD Application argocd/istiod-canary)");
   // istiod runs in istio-control: the ConfigMap in istio-system is not read.
   EXPECT_EQ(model.inert_mesh_sources, (std::vector<std::size_t>{2}));
   EXPECT_TRUE(model.mesh_conflicts.empty());

@@ -21,7 +21,8 @@ inline std::string L(const Location& l) {
 inline void DumpMeta(std::ostream& o, const ObjectMeta& m) {
   o << m.api_version << '|' << m.ref.FullyQualifiedName() << '|' << m.ns_defaulted << '|'
     << L(m.loc) << '|' << L(m.name_loc) << '|' << L(m.ns_loc);
-  for (const auto& [k, v] : m.meshlint_annotations) o << '|' << k << '=' << v.value << '@' << L(v.loc);
+  for (const auto& [k, v] : m.meshlint_annotations)
+    o << '|' << k << '=' << v.value << '@' << L(v.loc);
 }
 
 inline void DumpList(std::ostream& o, const std::vector<Located<std::string>>& values) {
@@ -169,8 +170,8 @@ inline void DumpItem(std::ostream& o, const Sidecar& sc) {
   DumpMeta(o, sc.meta);
   o << '|' << sc.has_selector << L(sc.selector_loc) << '|' << sc.egress_set << L(sc.egress_key);
   DumpList(o, sc.egress_hosts);
-  o << sc.outbound_set << L(sc.outbound_key) << OutboundModeName(sc.outbound_mode) << sc.outbound_mode_text
-    << L(sc.outbound_mode_loc);
+  o << sc.outbound_set << L(sc.outbound_key) << OutboundModeName(sc.outbound_mode)
+    << sc.outbound_mode_text << L(sc.outbound_mode_loc);
   DumpConfig(o, sc.config);
   DumpSelector(o, sc.selector);
   for (const SidecarEgressListener& l : sc.egress) {
@@ -193,9 +194,9 @@ inline void DumpItem(std::ostream& o, const MeshConfigSource& s) {
     << (s.root_namespace ? s.root_namespace->value + "@" + L(s.root_namespace->loc) : "-") << '|';
   if (s.default_service_export_to) DumpList(o, *s.default_service_export_to);
   o << L(s.default_service_export_to_key) << '|' << L(s.outbound_key) << '|'
-    << (s.outbound_mode ? std::string(OutboundModeName(s.outbound_mode->value)) + "@" +
-                              L(s.outbound_mode->loc)
-                        : "-");
+    << (s.outbound_mode
+            ? std::string(OutboundModeName(s.outbound_mode->value)) + "@" + L(s.outbound_mode->loc)
+            : "-");
 }
 
 inline void DumpItem(std::ostream& o, const Problem& p) {

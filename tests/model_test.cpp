@@ -13,20 +13,23 @@ namespace {
 using testing::LoadFiles;
 
 std::string Se(const std::string& name, const std::string& ns, const std::string& export_to) {
-  std::string s = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: " + name +
-                  "\n  namespace: " + ns + "\nspec:\n  hosts: [" + name + ".example.com]\n";
+  std::string s =
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: " + name +
+      "\n  namespace: " + ns + "\nspec:\n  hosts: [" + name + ".example.com]\n";
   if (!export_to.empty()) s += "  exportTo: " + export_to + "\n";
   return s + "---\n";
 }
 
 std::string Operator(const std::string& mesh_config) {
   return "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: cp\n"
-         "  namespace: istio-system\nspec:\n  meshConfig:\n" + mesh_config + "---\n";
+         "  namespace: istio-system\nspec:\n  meshConfig:\n" +
+         mesh_config + "---\n";
 }
 
 std::string ConfigMap(const std::string& mesh) {
   return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\n"
-         "data:\n  mesh: |\n" + mesh + "---\n";
+         "data:\n  mesh: |\n" +
+         mesh + "---\n";
 }
 
 const ServiceEntry& Find(const MeshModel& m, const std::string& name) {
@@ -72,8 +75,9 @@ TEST(ModelExportTo, MissingOrEmptyUsesIstiosDefaultStar) {
 }
 
 TEST(ModelExportTo, MeshDefaultDotKeepsServiceEntriesHome) {
-  auto m = LoadFiles({{"mesh.yaml", Operator("    defaultServiceExportTo: [\".\"]\n")},
-                      {"se.yaml", Se("missing", "a", "") + Se("empty", "a", "[]") + Se("star", "a", "['*']")}});
+  auto m = LoadFiles(
+      {{"mesh.yaml", Operator("    defaultServiceExportTo: [\".\"]\n")},
+       {"se.yaml", Se("missing", "a", "") + Se("empty", "a", "[]") + Se("star", "a", "['*']")}});
   EXPECT_EQ(m.mesh.default_service_export_to, std::vector<std::string>{"."});
   ASSERT_TRUE(m.mesh.default_export_from);
   for (const char* name : {"missing", "empty"}) {
@@ -109,8 +113,9 @@ std::string SidecarYaml(const std::string& name, const std::string& ns, bool sel
 }
 
 TEST(ModelSidecar, OwnDefaultWins) {
-  auto m = LoadFiles({{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("own", "a", false) +
-                                      SidecarYaml("root", "istio-system", false)}});
+  auto m =
+      LoadFiles({{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("own", "a", false) +
+                                 SidecarYaml("root", "istio-system", false)}});
   const Sidecar* sc = istio::ApplicableSidecar(m, "a").sidecar;
   ASSERT_NE(sc, nullptr);
   EXPECT_EQ(sc->meta.ref.name, "own");
@@ -118,7 +123,8 @@ TEST(ModelSidecar, OwnDefaultWins) {
 }
 
 TEST(ModelSidecar, RootDefaultWhenNoOwn) {
-  auto m = LoadFiles({{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("root", "istio-system", false)}});
+  auto m = LoadFiles(
+      {{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("root", "istio-system", false)}});
   const Sidecar* sc = istio::ApplicableSidecar(m, "a").sidecar;
   ASSERT_NE(sc, nullptr);
   EXPECT_EQ(sc->meta.ref.FullyQualifiedName(), "istio-system/Sidecar/root");
@@ -127,7 +133,8 @@ TEST(ModelSidecar, RootDefaultWhenNoOwn) {
 }
 
 TEST(ModelSidecar, NoneWhenOnlySelectors) {
-  auto m = LoadFiles({{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("gw", "istio-system", true)}});
+  auto m = LoadFiles(
+      {{"sc.yaml", SidecarYaml("scoped", "a", true) + SidecarYaml("gw", "istio-system", true)}});
   EXPECT_EQ(istio::ApplicableSidecar(m, "a").sidecar, nullptr);
   EXPECT_EQ(istio::ApplicableSidecar(m, "b").sidecar, nullptr);
 }
@@ -144,7 +151,8 @@ TEST(ModelSidecar, CustomRootNamespace) {
 }
 
 TEST(ModelSidecar, SeveralDefaultsFirstInInputOrder) {
-  auto m = LoadFiles({{"a.yaml", SidecarYaml("first", "a", false)}, {"b.yaml", SidecarYaml("second", "a", false)}});
+  auto m = LoadFiles({{"a.yaml", SidecarYaml("first", "a", false)},
+                      {"b.yaml", SidecarYaml("second", "a", false)}});
   EXPECT_EQ(istio::DefaultSidecars(m, "a").size(), 2u);
   EXPECT_EQ(istio::ApplicableSidecar(m, "a").sidecar->meta.ref.name, "first");
 }
@@ -241,7 +249,8 @@ TEST(ModelObjectRef, FullyQualifiedName) {
 }
 
 TEST(ModelOutboundMode, ParseAndName) {
-  for (auto mode : {OutboundMode::kRegistryOnly, OutboundMode::kAllowAny, OutboundMode::kAllowAnyDynamicDns})
+  for (auto mode :
+       {OutboundMode::kRegistryOnly, OutboundMode::kAllowAny, OutboundMode::kAllowAnyDynamicDns})
     EXPECT_EQ(ParseOutboundMode(OutboundModeName(mode)), mode);
   EXPECT_FALSE(ParseOutboundMode("registry_only"));
   EXPECT_FALSE(ParseOutboundMode(""));

@@ -48,12 +48,16 @@ struct Scratch {
     fs::copy_file(src / "ci/new-rule", dir.path() / "ci/new-rule");
     fs::copy(src / "rules", dir.path() / "rules", fs::copy_options::recursive);
     fs::copy_file(src / "README.md", dir.path() / "README.md");
+    fs::copy_file(src / ".clang-format", dir.path() / ".clang-format");
   }
-  std::string Read(const std::string& rel) const { return ReadFileText((dir.path() / rel).string()); }
+  std::string Read(const std::string& rel) const {
+    return ReadFileText((dir.path() / rel).string());
+  }
   bool Exists(const std::string& rel) const { return fs::exists(dir.path() / rel); }
 };
 
 bool HavePython() { return std::system("python3 --version >/dev/null 2>&1") == 0; }
+bool HaveClangFormat() { return std::system("clang-format --version >/dev/null 2>&1") == 0; }
 
 // Where `needle` starts in `text`, or npos; for order checks.
 std::size_t At(const std::string& text, const std::string& needle) { return text.find(needle); }
@@ -64,7 +68,8 @@ TEST(NewRule, ScaffoldsFilesFixturesAndRegistryInIdOrder) {
   std::string output;
   ASSERT_EQ(Shell(Quote((s.dir.path() / "ci/new-rule").string()) + " " + kId, s.dir, output), 0)
       << output;
-  const std::string rule_dir = std::string("rules/") + kId, fixtures = std::string("fixtures/") + kId;
+  const std::string rule_dir = std::string("rules/") + kId,
+                    fixtures = std::string("fixtures/") + kId;
   for (const std::string& rel : {rule_dir + "/rule.cpp", rule_dir + "/doc.md",
                                  fixtures + "/fires/input.yaml", fixtures + "/fires/expected.txt",
                                  fixtures + "/ok/input.yaml", fixtures + "/ok/expected.txt"})
@@ -75,7 +80,8 @@ TEST(NewRule, ScaffoldsFilesFixturesAndRegistryInIdOrder) {
   const std::string doc = s.Read(rule_dir + "/doc.md");
   EXPECT_EQ(RuleDocFormatProblems(kId, doc), std::vector<std::string>{});
   const std::vector<std::string> lines = DocLines(doc);
-  EXPECT_EQ(FirstYamlBlock(DocSection(lines, "## Example")), s.Read(fixtures + "/fires/input.yaml"));
+  EXPECT_EQ(FirstYamlBlock(DocSection(lines, "## Example")),
+            s.Read(fixtures + "/fires/input.yaml"));
   EXPECT_EQ(FirstYamlBlock(DocSection(lines, "## Fix")), s.Read(fixtures + "/ok/input.yaml"));
 
   // fires/expected.txt names the line and column of the host the scaffolded
@@ -129,13 +135,27 @@ TEST(NewRule, TheEditedRegistryAndTheRuleCompile) {
                             Quote(SourceDir() + "/cmake/EmbedDocs.cmake");
   fs::create_directories(gen);
   ASSERT_EQ(Shell(embed, s.dir, output), 0) << output;
-  const std::string compile = Quote(MESHLINT_CXX) +
-                              " -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -I " +
-                              Quote(s.dir.str()) + " -I " + Quote(gen) + " -I " +
-                              Quote(SourceDir() + "/src") + " -I " + Quote(SourceDir()) + " " +
-                              Quote(s.dir.str() + "/rules/all_rules.cpp") + " " +
-                              Quote(s.dir.str() + "/rules/" + kId + "/rule.cpp");
+  const std::string compile =
+      Quote(MESHLINT_CXX) + " -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -I " +
+      Quote(s.dir.str()) + " -I " + Quote(gen) + " -I " + Quote(SourceDir() + "/src") + " -I " +
+      Quote(SourceDir()) + " " + Quote(s.dir.str() + "/rules/all_rules.cpp") + " " +
+      Quote(s.dir.str() + "/rules/" + kId + "/rule.cpp");
   EXPECT_EQ(Shell(compile, s.dir, output), 0) << compile << "\n" << output;
+}
+
+// ci/test runs `ci/format --check`: what ci/new-rule writes and edits must
+// already be formatted, or a freshly scaffolded rule turns CI red.
+TEST(NewRule, WritesFormattedCpp) {
+  if (!HavePython()) GTEST_SKIP() << "python3 is not installed (ci/setup installs it)";
+  if (!HaveClangFormat()) GTEST_SKIP() << "clang-format is not installed (ci/setup installs it)";
+  Scratch s;
+  std::string output;
+  ASSERT_EQ(Shell(Quote((s.dir.path() / "ci/new-rule").string()) + " " + kId, s.dir, output), 0)
+      << output;
+  const std::string rules = s.dir.str() + "/rules/";
+  const std::string check = "clang-format --dry-run --Werror " + Quote(rules + "all_rules.cpp") +
+                            " " + Quote(rules + "rules.h") + " " + Quote(rules + kId + "/rule.cpp");
+  EXPECT_EQ(Shell(check, s.dir, output), 0) << output;
 }
 
 TEST(NewRule, RefusesBadIdsAndLeavesTheTreeAlone) {
@@ -144,8 +164,8 @@ TEST(NewRule, RefusesBadIdsAndLeavesTheTreeAlone) {
   const std::string before = s.Read("rules/all_rules.cpp");
   std::string output;
   for (const char* id : {"Bad_Id", "-lead", "two--dashes", "egress-not-allowed"}) {
-    EXPECT_NE(Shell(Quote((s.dir.path() / "ci/new-rule").string()) + " " + Quote(id), s.dir, output),
-              0)
+    EXPECT_NE(
+        Shell(Quote((s.dir.path() / "ci/new-rule").string()) + " " + Quote(id), s.dir, output), 0)
         << id;
     EXPECT_EQ(s.Read("rules/all_rules.cpp"), before) << id;
   }

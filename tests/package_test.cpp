@@ -59,7 +59,8 @@ TEST(Package, CmakeInstallPutsEverythingInPlace) {
 
 TEST(Package, DebDependsOnTheRuntimePackagesAndRuns) {
   if (MESHLINT_SANITIZED) GTEST_SKIP() << "packaging is checked in the normal build";
-  ShellResult tools = RunShell("command -v dpkg-deb && command -v dpkg-shlibdeps && command -v cpack");
+  ShellResult tools =
+      RunShell("command -v dpkg-deb && command -v dpkg-shlibdeps && command -v cpack");
   if (tools.status != 0)
     GTEST_SKIP() << "dpkg-deb, dpkg-shlibdeps or cpack missing (apt-get install dpkg-dev): "
                     "the .deb is not checked";
@@ -68,15 +69,14 @@ TEST(Package, DebDependsOnTheRuntimePackagesAndRuns) {
                            ShellQuote(std::string(MESHLINT_BUILD_DIR) + "/CPackConfig.cmake") +
                            " -B " + ShellQuote(out.str()) + " >cpack.log\n" +
                            "deb=$(ls meshlint_*.deb)\necho \"$deb\"\n" +
-                           "dpkg-deb -f \"$deb\" Package Depends\n" +
-                           "dpkg -x \"$deb\" root\n");
+                           "dpkg-deb -f \"$deb\" Package Depends\n" + "dpkg -x \"$deb\" root\n");
   ASSERT_EQ(r.status, 0) << r.out << r.err << ReadFileText(out.str() + "/cpack.log");
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(^meshlint_0\.1\.0_[a-z0-9]+\.deb\n)")))
       << r.out;
   EXPECT_NE(r.out.find("Package: meshlint\n"), std::string::npos) << r.out;
   // dpkg-shlibdeps names each library's package (versions differ by release).
-  for (const char* dep : {"libyaml-cpp0.", "libboost-program-options1.", "libre2-", "libc6",
-                          "libstdc++6"})
+  for (const char* dep :
+       {"libyaml-cpp0.", "libboost-program-options1.", "libre2-", "libc6", "libstdc++6"})
     EXPECT_NE(r.out.find(dep), std::string::npos) << "Depends lacks " << dep << "\n" << r.out;
   for (const char* f : kInstalled) {
     const std::string path = std::string("usr/") + f;

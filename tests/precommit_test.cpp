@@ -22,14 +22,12 @@ namespace fs = std::filesystem;
 
 // A small project spread over files, as repositories are.
 void WriteProject(const TempDir& dir) {
-  dir.Write("apps/team-a/ns.yaml",
-            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n");
+  dir.Write("apps/team-a/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n");
   // team-a's Sidecar lives in another file: it still counts.
   dir.Write("apps/team-a/sidecar.yaml",
             "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\n"
             "  namespace: team-a\nspec:\n  egress:\n  - hosts: [\"./*\", \"istio-system/*\"]\n");
-  dir.Write("apps/team-b/ns.yaml",
-            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n");
+  dir.Write("apps/team-b/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n");
   dir.Write("apps/team-b/se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: debian\n"
             "  namespace: team-b\nspec:\n  hosts: [deb.debian.org]\n");
@@ -85,8 +83,8 @@ TEST(Context, OnlyTheNamedFilesFindingsAreReported) {
   CommandResult r = RunMeshlint({"lint", "--context", ".", "apps/team-b/se.yaml", "-q"}, dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, kTeamBServiceEntry);
-  r = RunMeshlint(
-      {"lint", "--context", ".", "apps/team-b/se.yaml", "apps/team-b/ns.yaml", "-q"}, dir.str());
+  r = RunMeshlint({"lint", "--context", ".", "apps/team-b/se.yaml", "apps/team-b/ns.yaml", "-q"},
+                  dir.str());
   EXPECT_EQ(r.out, kTeamBNamespace + kTeamBServiceEntry);
   // A named directory covers its files.
   r = RunMeshlint({"lint", "--context", ".", "apps/team-b", "-q"}, dir.str());
@@ -101,8 +99,8 @@ TEST(Context, ANamedBrokenFileIsReportedButNotTheMeshWideFindingPinnedToIt) {
   CommandResult full = RunMeshlint({"lint", ".", "-q"}, dir.str());
   ASSERT_NE(full.out.find("a-first.yaml:1:1: warning [mesh-outbound-allow-any]"), std::string::npos)
       << full.out;
-  CommandResult r = RunMeshlint({"lint", "--context", ".", "a-first.yaml", "broken.yaml", "-q"},
-                                dir.str());
+  CommandResult r =
+      RunMeshlint({"lint", "--context", ".", "a-first.yaml", "broken.yaml", "-q"}, dir.str());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out,
             "broken.yaml:3:11: error [invalid-manifest] YAML syntax error: end of sequence flow "
@@ -115,9 +113,8 @@ TEST(Context, NamedFilesOutsideTheContextDirectoryAreLoadedToo) {
   dir.Write("extra/se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: pypi\n"
             "  namespace: team-a\nspec:\n  hosts: [pypi.org]\n  exportTo: [\".\"]\n");
-  CommandResult r =
-      RunMeshlint({"lint", "--context", "apps", "extra/se.yaml", "apps/team-a/ns.yaml", "-q"},
-                  dir.str());
+  CommandResult r = RunMeshlint(
+      {"lint", "--context", "apps", "extra/se.yaml", "apps/team-a/ns.yaml", "-q"}, dir.str());
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(r.out, "");
 }
@@ -148,8 +145,8 @@ TEST(Context, NothingNamedNothingReported) {
 
 // Runs `cmd` with sh; its stdout goes to `output`, stderr is dropped.
 int Shell(const std::string& cmd, std::string* output = nullptr) {
-  const std::string out_file = fs::temp_directory_path() /
-                               ("meshlint-hook-out-" + std::to_string(::getpid()));
+  const std::string out_file =
+      fs::temp_directory_path() / ("meshlint-hook-out-" + std::to_string(::getpid()));
   int raw = std::system(("(" + cmd + ") >'" + out_file + "' 2>/dev/null").c_str());
   if (output) *output = ReadFileText(out_file);
   fs::remove(out_file);
@@ -178,10 +175,10 @@ TEST(PreCommitHook, PlainGitHookLintsTheStagedFilesWithTheRepositoryAsContext) {
   EXPECT_EQ(out, kTeamBServiceEntry);
 
   // Run from a subdirectory, as git does not guarantee the hook's directory.
-  EXPECT_EQ(Shell("cd '" + dir.str() + "/apps' && MESHLINT='" + MESHLINT_BINARY + "' '" + hook +
-                      "'",
-                  &out),
-            1);
+  EXPECT_EQ(
+      Shell("cd '" + dir.str() + "/apps' && MESHLINT='" + MESHLINT_BINARY + "' '" + hook + "'",
+            &out),
+      1);
   EXPECT_EQ(out, kTeamBServiceEntry);
 
   // As the pre-commit framework calls it: the files as arguments.
@@ -199,13 +196,12 @@ TEST(PreCommitHook, ThePreCommitFrameworkRunsIt) {
   WriteProject(dir);
   dir.Write(".meshlint.yaml", "rules:\n  mesh-outbound-allow-any: off\n");
   const std::string in_repo = "cd '" + dir.str() + "/project' && ";
-  ASSERT_EQ(Shell("mkdir '" + dir.str() + "/project' && mv '" + dir.str() + "/apps' '" +
-                  dir.str() + "/.meshlint.yaml' '" + dir.str() + "/project/'"),
+  ASSERT_EQ(Shell("mkdir '" + dir.str() + "/project' && mv '" + dir.str() + "/apps' '" + dir.str() +
+                  "/.meshlint.yaml' '" + dir.str() + "/project/'"),
             0);
   ASSERT_EQ(Shell(in_repo + "git init -q . && git add apps/team-a/ns.yaml"), 0);
   const std::string run = in_repo + "PRE_COMMIT_HOME='" + dir.str() + "/cache' MESHLINT='" +
-                          MESHLINT_BINARY + "' pre-commit try-repo '" + SourceDir() +
-                          "' meshlint";
+                          MESHLINT_BINARY + "' pre-commit try-repo '" + SourceDir() + "' meshlint";
   std::string out;
   EXPECT_EQ(Shell(run, &out), 0) << out;  // team-a's Sidecar is not staged but counts
   ASSERT_EQ(Shell(in_repo + "git add apps/team-b/se.yaml"), 0);
@@ -244,7 +240,8 @@ TEST(PreCommitHook, TheDocumentedSnippetRunsAsWritten) {
   EXPECT_EQ(DocumentedSnippet("README.md"), snippet) << "README.md and the docs disagree";
   std::smatch rev;
   ASSERT_TRUE(std::regex_search(snippet, rev, std::regex("\n  rev: ([0-9a-f]{40})\n")))
-      << "rev: must be a full commit SHA (or change this test for a tag):\n" << snippet;
+      << "rev: must be a full commit SHA (or change this test for a tag):\n"
+      << snippet;
   if (RunShell("pre-commit --version").status != 0) GTEST_SKIP() << "pre-commit is not installed";
   const std::string src = ShellQuote(SourceDir());
   if (RunShell("git -C " + src + " rev-parse HEAD").status != 0)
@@ -261,15 +258,15 @@ TEST(PreCommitHook, TheDocumentedSnippetRunsAsWritten) {
                  std::string("https://github.com/meshlint/meshlint").size(), SourceDir());
   dir.Write("project/.pre-commit-config.yaml", config);
   dir.Write("project/.meshlint.yaml", "rules:\n  mesh-outbound-allow-any: off\n");
-  ASSERT_EQ(RunShell("mv " + ShellQuote(dir.str() + "/apps") + " " +
-                     ShellQuote(dir.str() + "/project/"))
-                .status,
-            0);
+  ASSERT_EQ(
+      RunShell("mv " + ShellQuote(dir.str() + "/apps") + " " + ShellQuote(dir.str() + "/project/"))
+          .status,
+      0);
   const std::string in_project = "cd " + ShellQuote(dir.str() + "/project") + " && ";
   ASSERT_EQ(RunShell(in_project + "git init -q . && git add apps/team-a/ns.yaml").status, 0);
-  const std::string run = in_project + "export PRE_COMMIT_HOME=" +
-                          ShellQuote(dir.str() + "/cache") + " MESHLINT=" +
-                          ShellQuote(MESHLINT_BINARY) + " && pre-commit run";
+  const std::string run = in_project +
+                          "export PRE_COMMIT_HOME=" + ShellQuote(dir.str() + "/cache") +
+                          " MESHLINT=" + ShellQuote(MESHLINT_BINARY) + " && pre-commit run";
   ShellResult r = RunShell(run);
   EXPECT_EQ(r.status, 0) << r.out << r.err;  // team-a's Sidecar is not staged but counts
   EXPECT_NE(r.out.find("meshlint"), std::string::npos) << r.out;
@@ -330,9 +327,9 @@ TEST(PreCommitHook, BuildsMeshlintOnceInItsOwnCheckout) {
   EXPECT_EQ(r.out, kTeamBServiceEntry);
   const std::string built = c.dir.str() + "/meshlint-src/build-hook";
   EXPECT_EQ(r.err.rfind("meshlint pre-commit hook: building meshlint once into " + built +
-                           " (this takes a few minutes)...\nmeshlint pre-commit hook: built " +
-                           built + "/meshlint\nmeshlint: 1 finding (",
-                       0),
+                            " (this takes a few minutes)...\nmeshlint pre-commit hook: built " +
+                            built + "/meshlint\nmeshlint: 1 finding (",
+                        0),
             0u)
       << r.err;
   // The next commit uses that build.
@@ -352,8 +349,10 @@ TEST(PreCommitHook, SaysWhatToDoWhenItCannotBuild) {
   EXPECT_EQ(r.err,
             "meshlint pre-commit hook: no meshlint binary found, and cmake is not installed to "
             "build one.\nmeshlint pre-commit hook: Install the build dependencies "
-            "(Debian/Ubuntu: sudo " + src + "/ci/setup), or put\nmeshlint pre-commit hook: "
-            "meshlint on PATH, or set MESHLINT=/path/to/meshlint.\n");
+            "(Debian/Ubuntu: sudo " +
+                src +
+                "/ci/setup), or put\nmeshlint pre-commit hook: "
+                "meshlint on PATH, or set MESHLINT=/path/to/meshlint.\n");
   r = c.Run("CMAKE=" + ShellQuote(c.FakeCmake(false)));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("yaml-cpp not found\nmeshlint pre-commit hook: building meshlint failed "
@@ -376,33 +375,33 @@ TEST(PreCommitHook, SaysWhatToDoWhenItCannotBuild) {
 // What `helm template team-b ./mychart` prints: every document preceded by
 // the template it came from.
 const char* const kHelmOutput =
-    "---\n"                                              // 1
-    "# Source: mychart/templates/namespace.yaml\n"       // 2
-    "apiVersion: v1\n"                                   // 3
-    "kind: Namespace\n"                                  // 4
-    "metadata:\n"                                        // 5
-    "  name: team-b\n"                                   // 6
-    "---\n"                                              // 7
-    "# Source: mychart/templates/egress.yaml\n"          // 8
-    "apiVersion: networking.istio.io/v1\n"               // 9
-    "kind: ServiceEntry\n"                               // 10
-    "metadata:\n"                                        // 11
-    "  name: pypi\n"                                     // 12
-    "  namespace: team-b\n"                              // 13
-    "spec:\n"                                            // 14
-    "  hosts:\n"                                         // 15
-    "    - pypi.org\n"                                   // 16
-    "  exportTo: [\".\"]\n"                              // 17
-    "---\n"                                              // 18
-    "# Source: mychart/templates/egress.yaml\n"          // 19
-    "apiVersion: networking.istio.io/v1\n"               // 20
-    "kind: ServiceEntry\n"                               // 21
-    "metadata:\n"                                        // 22
-    "  name: debian\n"                                   // 23
-    "  namespace: team-b\n"                              // 24
-    "spec:\n"                                            // 25
-    "  hosts:\n"                                         // 26
-    "    - deb.debian.org\n";                            // 27
+    "---\n"                                         // 1
+    "# Source: mychart/templates/namespace.yaml\n"  // 2
+    "apiVersion: v1\n"                              // 3
+    "kind: Namespace\n"                             // 4
+    "metadata:\n"                                   // 5
+    "  name: team-b\n"                              // 6
+    "---\n"                                         // 7
+    "# Source: mychart/templates/egress.yaml\n"     // 8
+    "apiVersion: networking.istio.io/v1\n"          // 9
+    "kind: ServiceEntry\n"                          // 10
+    "metadata:\n"                                   // 11
+    "  name: pypi\n"                                // 12
+    "  namespace: team-b\n"                         // 13
+    "spec:\n"                                       // 14
+    "  hosts:\n"                                    // 15
+    "    - pypi.org\n"                              // 16
+    "  exportTo: [\".\"]\n"                         // 17
+    "---\n"                                         // 18
+    "# Source: mychart/templates/egress.yaml\n"     // 19
+    "apiVersion: networking.istio.io/v1\n"          // 20
+    "kind: ServiceEntry\n"                          // 21
+    "metadata:\n"                                   // 22
+    "  name: debian\n"                              // 23
+    "  namespace: team-b\n"                         // 24
+    "spec:\n"                                       // 25
+    "  hosts:\n"                                    // 26
+    "    - deb.debian.org\n";                       // 27
 
 TEST(HelmSource, FoundBeforeTheDocumentsContent) {
   auto s = FindHelmSource("---\n# Source: chart/templates/a.yaml\napiVersion: v1\n");
@@ -482,18 +481,17 @@ TEST(HelmSource, ARegularFileKeepsItsOwnPathsButAPipeIsMapped) {
   // fix (and the one pre-commit names): its findings stay in it.
   TempDir dir;
   dir.Write("rendered/all.yaml", kHelmOutput);
-  CommandResult r =
-      RunMeshlint({"lint", "rendered/all.yaml", "-q", "--disable", "mesh-outbound-allow-any"},
-                  dir.str());
+  CommandResult r = RunMeshlint(
+      {"lint", "rendered/all.yaml", "-q", "--disable", "mesh-outbound-allow-any"}, dir.str());
   EXPECT_NE(r.out.find("rendered/all.yaml:26:3: warning [serviceentry-exported-to-all]"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("rendered/all.yaml:6:9: warning [namespace-without-sidecar]"),
             std::string::npos)
       << r.out;
-  r = RunMeshlint({"lint", "--context", ".", "rendered/all.yaml", "-q", "--disable",
-                   "mesh-outbound-allow-any"},
-                  dir.str());
+  r = RunMeshlint(
+      {"lint", "--context", ".", "rendered/all.yaml", "-q", "--disable", "mesh-outbound-allow-any"},
+      dir.str());
   EXPECT_NE(r.out.find("rendered/all.yaml:26:3: warning [serviceentry-exported-to-all]"),
             std::string::npos)
       << r.out;

@@ -39,8 +39,7 @@ TEST(ReadmeRuleTable, MatchesRulesMarkdown) {
   ASSERT_NE(begin, std::string::npos) << "README.md lacks the line " << kBegin;
   const std::size_t start = begin + kBegin.size();
   const std::size_t end = readme.find(kEnd, start);
-  ASSERT_NE(end, std::string::npos) << "README.md lacks the line " << kEnd << " after "
-                                    << kBegin;
+  ASSERT_NE(end, std::string::npos) << "README.md lacks the line " << kEnd << " after " << kBegin;
   ASSERT_EQ(readme.find(kBegin, end), std::string::npos) << "the rule table markers appear twice";
 
   auto r = RunInProcess({"rules", "--format", "markdown"}, SourceDir());
@@ -66,9 +65,11 @@ std::vector<std::string> DocPages() {
   std::vector<std::string> more;
   for (const char* dir : {"docs"})
     for (const auto& e : fs::directory_iterator(fs::path(SourceDir()) / dir))
-      if (e.path().extension() == ".md") more.push_back(std::string(dir) + "/" + e.path().filename().string());
+      if (e.path().extension() == ".md")
+        more.push_back(std::string(dir) + "/" + e.path().filename().string());
   for (const auto& e : fs::directory_iterator(fs::path(SourceDir()) / "rules"))
-    if (fs::exists(e.path() / "doc.md")) more.push_back("rules/" + e.path().filename().string() + "/doc.md");
+    if (fs::exists(e.path() / "doc.md"))
+      more.push_back("rules/" + e.path().filename().string() + "/doc.md");
   std::sort(more.begin(), more.end());
   pages.insert(pages.end(), more.begin(), more.end());
   return pages;
@@ -155,8 +156,8 @@ std::string WithoutTimings(const std::string& text) {
 // A directory whose `meshlint` is the binary under test.
 const std::string& ShimDir() {
   static const std::string dir = [] {
-    const fs::path d = fs::temp_directory_path() /
-                       ("meshlint-doc-shim-" + std::to_string(::getpid()));
+    const fs::path d =
+        fs::temp_directory_path() / ("meshlint-doc-shim-" + std::to_string(::getpid()));
     fs::create_directories(d);
     std::error_code ec;
     fs::remove(d / "meshlint", ec);
@@ -169,13 +170,16 @@ const std::string& ShimDir() {
 // Runs one block's commands in one bash from the source root; returns each
 // command's stdout.
 std::vector<std::string> RunBlock(const std::vector<ConsoleCommand>& block) {
-  const std::string marker = "\x1e" "meshlint-doc-command\x1e\n";
-  std::string script = "cd " + ShellQuote(SourceDir()) + " || exit 99\nexport PATH=" +
-                       ShellQuote(ShimDir()) + ":\"$PATH\"\n";
+  const std::string marker =
+      "\x1e"
+      "meshlint-doc-command\x1e\n";
+  std::string script = "cd " + ShellQuote(SourceDir()) +
+                       " || exit 99\nexport PATH=" + ShellQuote(ShimDir()) + ":\"$PATH\"\n";
   const std::regex binary(R"((^|[\s;|&(])build/meshlint\b)");
   for (const ConsoleCommand& c : block) {
     script += "printf '\\036meshlint-doc-command\\036\\n'\n";
-    script += "timeout 120 bash -c " + ShellQuote(std::regex_replace(c.command, binary, "$1meshlint")) + "\n";
+    script += "timeout 120 bash -c " +
+              ShellQuote(std::regex_replace(c.command, binary, "$1meshlint")) + "\n";
   }
   const ShellResult r = RunShell(script);
   std::vector<std::string> outputs;
@@ -183,7 +187,8 @@ std::vector<std::string> RunBlock(const std::vector<ConsoleCommand>& block) {
   while (pos != std::string::npos) {
     const std::size_t start = pos + marker.size();
     pos = r.out.find(marker, start);
-    std::string out = r.out.substr(start, pos == std::string::npos ? std::string::npos : pos - start);
+    std::string out =
+        r.out.substr(start, pos == std::string::npos ? std::string::npos : pos - start);
     if (!out.empty() && out.back() != '\n') out += '\n';
     outputs.push_back(out);
   }
@@ -249,9 +254,9 @@ std::vector<std::string> CodeOn(const Line& l) {
 }
 
 TEST(DocsCommands, EveryOptionShownIsReal) {
-  const std::map<std::string, std::set<std::string>> known = {
-      {"lint", HelpOptions("lint")}, {"egress", HelpOptions("egress")},
-      {"rules", HelpOptions("rules")}};
+  const std::map<std::string, std::set<std::string>> known = {{"lint", HelpOptions("lint")},
+                                                              {"egress", HelpOptions("egress")},
+                                                              {"rules", HelpOptions("rules")}};
   ASSERT_TRUE(known.at("lint").count("--fail-on"));
   ASSERT_TRUE(known.at("egress").count("--from"));
   const std::regex invocation(R"(meshlint (lint|egress|rules)\b([^|;&)`]*))");
@@ -362,7 +367,8 @@ std::vector<std::string> InternalWords(const std::string& text) {
 }
 
 TEST(DocsWords, InternalWordsAreFound) {
-  EXPECT_EQ(InternalWords("as issue 3 says; see Issue #12"), std::vector<std::string>{"issue number"});
+  EXPECT_EQ(InternalWords("as issue 3 says; see Issue #12"),
+            std::vector<std::string>{"issue number"});
   EXPECT_EQ(InternalWords("the seed write-up's plot twist"),
             (std::vector<std::string>{"seed", "write-up", "plot twist"}));
   EXPECT_EQ(InternalWords("../shared/corpus, the shared corpus"),
@@ -383,8 +389,8 @@ TEST(DocsWords, NoInternalWordsInWhatUsersRead) {
   for (const std::string& page : pages) {
     for (const Line& l : Classify(ReadFileText(SourceDir() + "/" + page)))
       for (const std::string& word : InternalWords(l.text))
-        ADD_FAILURE() << page << ":" << l.number << ": '" << word << "' means nothing to a user: "
-                      << l.text;
+        ADD_FAILURE() << page << ":" << l.number << ": '" << word
+                      << "' means nothing to a user: " << l.text;
   }
 }
 

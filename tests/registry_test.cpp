@@ -61,7 +61,8 @@ TEST(Registry, EveryRuleHasADoc) {
     ASSERT_TRUE(fs::is_regular_file(doc)) << doc << " is missing";
     const std::string text = ReadFileText(doc.string());
     EXPECT_FALSE(text.empty()) << doc << " is empty";
-    EXPECT_TRUE(text.starts_with("# " + std::string(r.id) + "\n")) << doc << " must start with '# " << r.id << "'";
+    EXPECT_TRUE(text.starts_with("# " + std::string(r.id) + "\n"))
+        << doc << " must start with '# " << r.id << "'";
     // The embedded copy is what `explain` and SARIF use: it must be this file.
     EXPECT_EQ(r.doc, text) << r.id << ": embedded doc differs from " << doc;
   }

@@ -15,8 +15,8 @@ std::string Se(const std::string& name, const std::string& ns, const std::string
 TEST(RelatedLocations, NamespaceWithoutSidecarNamesTheGrantingServiceEntries) {
   MeshModel model = testing::LoadFiles({
       {"ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n"},
-      {"open.yaml", Se("open", "infra", "")},                            // to all (mesh default)
-      {"named.yaml", Se("named", "infra", "  exportTo: [team]\n")},      // to team by name
+      {"open.yaml", Se("open", "infra", "")},                             // to all (mesh default)
+      {"named.yaml", Se("named", "infra", "  exportTo: [team]\n")},       // to team by name
       {"other.yaml", Se("other", "infra", "  exportTo: [elsewhere]\n")},  // not to team
   });
   const Finding* team = nullptr;
@@ -28,17 +28,19 @@ TEST(RelatedLocations, NamespaceWithoutSidecarNamesTheGrantingServiceEntries) {
   for (const RelatedLocation& r : team->diag.related)
     related.push_back(model.files.display(r.loc.file) + ":" + std::to_string(r.loc.line) + " " +
                       r.message);
-  EXPECT_EQ(related, (std::vector<std::string>{
-                         "named.yaml:4 ServiceEntry 'named' adds its hosts to this namespace's registry",
-                         "open.yaml:4 ServiceEntry 'open' adds its hosts to this namespace's registry",
-                     }));
+  EXPECT_EQ(related,
+            (std::vector<std::string>{
+                "named.yaml:4 ServiceEntry 'named' adds its hosts to this namespace's registry",
+                "open.yaml:4 ServiceEntry 'open' adds its hosts to this namespace's registry",
+            }));
 }
 
 TEST(RelatedLocations, AtMostFiveGrants) {
   std::vector<std::pair<std::string, std::string>> files = {
       {"ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n"}};
   for (int i = 0; i < 8; ++i)
-    files.push_back({"se" + std::to_string(i) + ".yaml", Se("se" + std::to_string(i), "infra", "")});
+    files.push_back(
+        {"se" + std::to_string(i) + ".yaml", Se("se" + std::to_string(i), "infra", "")});
   MeshModel model = testing::LoadFiles(files);
   int seen = 0;
   for (const Finding& f : RunRules(model, {})) {

@@ -36,10 +36,10 @@ TEST(RepositoryBoundary, OnlyRegularFilesInsideTheRepository) {
   for (const auto& [path, refusal] : std::vector<std::pair<std::string, std::string>>{
            {"steal.yaml", "'steal.yaml' is a symbolic link to a file outside the repository (" +
                               real_root + "): not read"},
-           {"/etc/passwd", "'/etc/passwd' lies outside the repository (" + real_root +
-                               "): not read"},
-           {"../../secret/token", "'../../secret/token' lies outside the repository (" +
-                                      real_root + "): not read"},
+           {"/etc/passwd",
+            "'/etc/passwd' lies outside the repository (" + real_root + "): not read"},
+           {"../../secret/token",
+            "'../../secret/token' lies outside the repository (" + real_root + "): not read"},
            {"loop.yaml", "'loop.yaml': symbolic link loop: not read"},
            {"zero.yaml", "'zero.yaml' is a symbolic link to a file outside the repository (" +
                              real_root + "): not read"},

@@ -52,8 +52,8 @@ class ReportFile : public ::testing::TestWithParam<const char*> {
   ShellResult Run(const std::string& script) const {
     std::string ml = ShellQuote(MESHLINT_BINARY);
     if (nobody()) ml = "setpriv --reuid=65534 --regid=65534 --clear-groups " + ml;
-    return RunShell("cd " + ShellQuote(dir_.str()) + " || exit 99\nml() { " + ml +
-                    " \"$@\"; }\n" + script);
+    return RunShell("cd " + ShellQuote(dir_.str()) + " || exit 99\nml() { " + ml + " \"$@\"; }\n" +
+                    script);
   }
 
   // Device nodes need root; the scratch directory is the only place made.
@@ -70,11 +70,11 @@ class ReportFile : public ::testing::TestWithParam<const char*> {
 TEST_P(ReportFile, PlantedTemporaryLinkIsNeverFollowed) {
   // The name the temporary file used to have, committed as a link to a file
   // the runner can write: the report must not land there.
-  auto r = Run(
-      "printf 'precious\\n' > victim; chmod 0666 victim\n"
-      "ln -s victim meshlint.sarif.meshlint-tmp\n"
-      "ln -s victim .meshlint.sarif.meshlint-tmp\n"
-      "ml lint . -q --report sarif=meshlint.sarif -o report.txt; echo \"rc=$?\"\n");
+  auto r =
+      Run("printf 'precious\\n' > victim; chmod 0666 victim\n"
+          "ln -s victim meshlint.sarif.meshlint-tmp\n"
+          "ln -s victim .meshlint.sarif.meshlint-tmp\n"
+          "ml lint . -q --report sarif=meshlint.sarif -o report.txt; echo \"rc=$?\"\n");
   EXPECT_EQ(r.out, "rc=1\n") << r.err;
   EXPECT_EQ(Read("victim"), "precious\n");
   EXPECT_TRUE(fs::is_symlink(path("meshlint.sarif.meshlint-tmp")));
@@ -84,12 +84,12 @@ TEST_P(ReportFile, PlantedTemporaryLinkIsNeverFollowed) {
 }
 
 TEST_P(ReportFile, LinkAtTheReportNameIsRefused) {
-  auto r = Run(
-      "printf 'precious\\n' > victim; chmod 0666 victim\n"
-      "ln -s victim meshlint.sarif; ln -s nowhere dangling.txt; ln -s . dir-link\n"
-      "ml lint . -q --report sarif=meshlint.sarif >/dev/null; echo \"rc=$?\"\n"
-      "ml lint . -q -o dangling.txt; echo \"rc=$?\"\n"
-      "ml lint . -q --write-baseline dir-link >/dev/null; echo \"rc=$?\"\n");
+  auto r =
+      Run("printf 'precious\\n' > victim; chmod 0666 victim\n"
+          "ln -s victim meshlint.sarif; ln -s nowhere dangling.txt; ln -s . dir-link\n"
+          "ml lint . -q --report sarif=meshlint.sarif >/dev/null; echo \"rc=$?\"\n"
+          "ml lint . -q -o dangling.txt; echo \"rc=$?\"\n"
+          "ml lint . -q --write-baseline dir-link >/dev/null; echo \"rc=$?\"\n");
   EXPECT_EQ(r.out, "rc=2\nrc=2\nrc=2\n");
   EXPECT_EQ(r.err,
             "meshlint: cannot write meshlint.sarif: it is a symbolic link to a file; reports are "
@@ -105,15 +105,15 @@ TEST_P(ReportFile, LinkAtTheReportNameIsRefused) {
 TEST_P(ReportFile, ConcurrentRunsWriteOneCompleteReport) {
   // Eight runs at once, five times, all writing the same two reports: every
   // run succeeds and what is left is one whole report, no temporary file.
-  auto r = Run(
-      "for round in 1 2 3 4 5; do\n"
-      "  for i in 1 2 3 4 5 6 7 8; do\n"
-      "    (ml lint . -q --report sarif=shared.sarif -o shared.txt; echo $? > rc.$round.$i) &\n"
-      "  done\n"
-      "  wait\n"
-      "done\n"
-      "cat rc.* | sort | uniq -c | tr -s ' '\n"
-      "ls -a | grep -c meshlint-tmp\n");
+  auto r =
+      Run("for round in 1 2 3 4 5; do\n"
+          "  for i in 1 2 3 4 5 6 7 8; do\n"
+          "    (ml lint . -q --report sarif=shared.sarif -o shared.txt; echo $? > rc.$round.$i) &\n"
+          "  done\n"
+          "  wait\n"
+          "done\n"
+          "cat rc.* | sort | uniq -c | tr -s ' '\n"
+          "ls -a | grep -c meshlint-tmp\n");
   EXPECT_EQ(r.out, " 40 1\n0\n") << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(Read("shared.txt"), kSeLine);
@@ -123,11 +123,11 @@ TEST_P(ReportFile, ConcurrentRunsWriteOneCompleteReport) {
 
 TEST_P(ReportFile, ReadOnlyReportIsRefused) {
   // The rename would replace it as if it were writable: refused, for root too.
-  auto r = Run(
-      "printf 'old\\n' > ro.txt; chmod 0444 ro.txt\n"
-      "ml lint . -q -o ro.txt; echo \"rc=$?\"\n"
-      "printf 'old\\n' > rw.txt; chmod 0666 rw.txt\n"
-      "ml lint . -q -o rw.txt; echo \"rc=$?\"\n");
+  auto r =
+      Run("printf 'old\\n' > ro.txt; chmod 0444 ro.txt\n"
+          "ml lint . -q -o ro.txt; echo \"rc=$?\"\n"
+          "printf 'old\\n' > rw.txt; chmod 0666 rw.txt\n"
+          "ml lint . -q -o rw.txt; echo \"rc=$?\"\n");
   EXPECT_EQ(r.out, "rc=2\nrc=1\n");
   EXPECT_EQ(r.err,
             "meshlint: cannot write ro.txt: the file is read-only (a report replaces its file; "
@@ -137,14 +137,14 @@ TEST_P(ReportFile, ReadOnlyReportIsRefused) {
 }
 
 TEST_P(ReportFile, ErrorsSayWhy) {
-  auto r = Run(
-      "ml lint . -q -o missing-dir/report.txt; echo \"rc=$?\"\n"
-      "ml lint . -q -o .; echo \"rc=$?\"\n"
-      "ml egress . -o missing-dir/egress.txt; echo \"rc=$?\"\n"
-      "ml lint . -q > /dev/full; echo \"rc=$?\"\n"
-      "ml lint . -q -o /dev/full; echo \"rc=$?\"\n"
-      "ml lint . -q --report sarif=/dev/full >/dev/null; echo \"rc=$?\"\n"
-      "ml egress . -o /dev/full; echo \"rc=$?\"\n");
+  auto r =
+      Run("ml lint . -q -o missing-dir/report.txt; echo \"rc=$?\"\n"
+          "ml lint . -q -o .; echo \"rc=$?\"\n"
+          "ml egress . -o missing-dir/egress.txt; echo \"rc=$?\"\n"
+          "ml lint . -q > /dev/full; echo \"rc=$?\"\n"
+          "ml lint . -q -o /dev/full; echo \"rc=$?\"\n"
+          "ml lint . -q --report sarif=/dev/full >/dev/null; echo \"rc=$?\"\n"
+          "ml egress . -o /dev/full; echo \"rc=$?\"\n");
   EXPECT_EQ(r.out, "rc=2\nrc=2\nrc=2\nrc=2\nrc=2\nrc=2\nrc=2\n");
   EXPECT_EQ(r.err,
             "meshlint: cannot write missing-dir/report.txt: No such file or directory\n"
@@ -177,11 +177,11 @@ TEST_P(ReportFile, OtherNodesAreRefused) {
   RequireMknod();
   // A disk is never a report's place; nor is a device a link leads to that
   // is not a terminal, null, zero or full (opening some devices acts).
-  auto r = Run(
-      "mknod blk b 7 250 && mknod mem c 1 1 && chmod 0666 blk mem || exit 99\n"
-      "ml lint . -q -o blk; echo \"rc=$?\"\n"
-      "ln -s mem mem-link; ml lint . -q -o mem-link; echo \"rc=$?\"\n"
-      "test -b blk && test -L mem-link && echo kept\n");
+  auto r =
+      Run("mknod blk b 7 250 && mknod mem c 1 1 && chmod 0666 blk mem || exit 99\n"
+          "ml lint . -q -o blk; echo \"rc=$?\"\n"
+          "ln -s mem mem-link; ml lint . -q -o mem-link; echo \"rc=$?\"\n"
+          "test -b blk && test -L mem-link && echo kept\n");
   EXPECT_EQ(r.out, "rc=2\nrc=2\nkept\n") << r.err;
   EXPECT_EQ(r.err,
             "meshlint: cannot write blk: it is a block device\n"
@@ -192,11 +192,11 @@ TEST_P(ReportFile, OtherNodesAreRefused) {
 TEST_P(ReportFile, StdoutByNameKeepsTheLink) {
   // What /dev/stdout is (a link to /proc/self/fd/1), made in the scratch
   // directory so that the real one is never at risk.
-  auto r = Run(
-      "ln -s /proc/self/fd/1 stdout-link\n"
-      "ml lint . -q -o stdout-link > captured; echo \"rc=$?\"\n"
-      "ml lint . -q -o /dev/stdout | cat > piped; echo \"rc=${PIPESTATUS[0]}\"\n"
-      "test -L stdout-link && echo kept\n");
+  auto r =
+      Run("ln -s /proc/self/fd/1 stdout-link\n"
+          "ml lint . -q -o stdout-link > captured; echo \"rc=$?\"\n"
+          "ml lint . -q -o /dev/stdout | cat > piped; echo \"rc=${PIPESTATUS[0]}\"\n"
+          "test -L stdout-link && echo kept\n");
   EXPECT_EQ(r.out, "rc=1\nrc=1\nkept\n") << r.err;
   EXPECT_EQ(Read("captured"), kSeLine);
   EXPECT_EQ(Read("piped"), kSeLine);
@@ -204,17 +204,17 @@ TEST_P(ReportFile, StdoutByNameKeepsTheLink) {
 
 TEST_P(ReportFile, FifoIsWrittenNotReplaced) {
   // Through a link and with no reader: refused at once, never a hang.
-  auto r = Run(
-      "mkfifo -m 0666 fifo lonely || exit 99\n"
-      // The reader gives up if meshlint never opens the FIFO, so a failure
-      // is reported instead of hanging the test.
-      "timeout 30 cat fifo > got &\n"
-      "ml lint . -q -o fifo; echo \"rc=$?\"; wait\n"
-      "ln -s lonely lonely-link\n"
-      "ml lint . -q -o lonely-link & pid=$!\n"
-      "for i in $(seq 600); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
-      "kill -9 $pid 2>/dev/null && echo hung; wait $pid; echo \"rc=$?\"\n"
-      "test -p fifo && test -p lonely && echo kept\n");
+  auto r =
+      Run("mkfifo -m 0666 fifo lonely || exit 99\n"
+          // The reader gives up if meshlint never opens the FIFO, so a failure
+          // is reported instead of hanging the test.
+          "timeout 30 cat fifo > got &\n"
+          "ml lint . -q -o fifo; echo \"rc=$?\"; wait\n"
+          "ln -s lonely lonely-link\n"
+          "ml lint . -q -o lonely-link & pid=$!\n"
+          "for i in $(seq 600); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done\n"
+          "kill -9 $pid 2>/dev/null && echo hung; wait $pid; echo \"rc=$?\"\n"
+          "test -p fifo && test -p lonely && echo kept\n");
   EXPECT_EQ(r.out, "rc=1\nrc=2\nkept\n") << r.err;
   EXPECT_EQ(Read("got"), kSeLine);
   EXPECT_EQ(r.err, "meshlint: cannot write lonely-link: no process reads it\n");

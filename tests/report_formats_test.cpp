@@ -33,9 +33,8 @@ Finding Make(std::string_view rule, Severity sev, Location loc, std::string mess
 }
 
 struct Fixture {
-  MeshModel model = testing::LoadFiles({{"/repo/k8s/se.yaml", kSe},
-                                        {"/repo/odd %,:name.yaml", kSe},
-                                        {"/elsewhere/mesh.yaml", kSe}});
+  MeshModel model = testing::LoadFiles(
+      {{"/repo/k8s/se.yaml", kSe}, {"/repo/odd %,:name.yaml", kSe}, {"/elsewhere/mesh.yaml", kSe}});
   std::vector<Finding> findings;
   ReportContext Context() { return ReportContext{model, findings, "/repo", {}}; }
 };
@@ -176,12 +175,13 @@ TEST(Baseline, RejectsWhatIsNotABaseline) {
   EXPECT_FALSE(ReadBaseline("not json", read, error));
   EXPECT_EQ(error, "not valid JSON");
   EXPECT_FALSE(ReadBaseline("{\"version\": \"2.1.0\"}", read, error));
-  EXPECT_EQ(error,
-            "not a meshlint baseline (no \"meshlintBaseline\" key; write one with --write-baseline)");
+  EXPECT_EQ(
+      error,
+      "not a meshlint baseline (no \"meshlintBaseline\" key; write one with --write-baseline)");
   EXPECT_FALSE(ReadBaseline("{\"meshlintBaseline\": 2, \"findings\": []}", read, error));
   EXPECT_EQ(error, "baseline version 2 is not supported (expected 1)");
-  EXPECT_FALSE(ReadBaseline("{\"meshlintBaseline\": 1, \"findings\": [{\"rule\": \"x\"}]}", read,
-                            error));
+  EXPECT_FALSE(
+      ReadBaseline("{\"meshlintBaseline\": 1, \"findings\": [{\"rule\": \"x\"}]}", read, error));
   EXPECT_EQ(error, "findings[0] has no \"fingerprint\" string");
   EXPECT_TRUE(ReadBaseline("{\"meshlintBaseline\": 1, \"findings\": []}", read, error));
   EXPECT_TRUE(read.empty());
@@ -256,8 +256,8 @@ namespace {
 
 TEST(SarifLimits, AtMost25000ResultsMostSevereKept) {
   MeshModel model = testing::LoadFiles({{"/repo/a.yaml", kSe}});
-  std::vector<Finding> findings(25001, Make("serviceentry-exported-to-all", Severity::kNote,
-                                            {0, 7, 3, 7, 8}, "Note."));
+  std::vector<Finding> findings(
+      25001, Make("serviceentry-exported-to-all", Severity::kNote, {0, 7, 3, 7, 8}, "Note."));
   findings.push_back(Make("mesh-outbound-allow-any", Severity::kError, {0, 9, 1, 9, 2}, "Error."));
   std::ostringstream out;
   WriteSarif(out, ReportContext{model, findings, "/repo", {}});

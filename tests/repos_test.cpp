@@ -4,8 +4,8 @@
 // tests run the real tool and skip, saying so, when it is missing.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -18,7 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunInProcess;
 
-fs::path Repo(const char* name) { return fs::path(testing::SourceDir()) / "tests" / "repos" / name; }
+fs::path Repo(const char* name) {
+  return fs::path(testing::SourceDir()) / "tests" / "repos" / name;
+}
 
 // The report's finding lines (those with a rule in brackets).
 std::string FindingLines(const std::string& out) {
@@ -55,8 +57,9 @@ TEST(Repos, ChartAnsibleAndToolConfigsMakeNoNoise) {
 }
 
 TEST(Repos, ExcludeFlagLeavesFilesOut) {
-  auto r = RunInProcess({"lint", "--no-config", "--exclude", "ansible", "--exclude", "tools/*.yaml"},
-                        Repo("app-repo").string());
+  auto r =
+      RunInProcess({"lint", "--no-config", "--exclude", "ansible", "--exclude", "tools/*.yaml"},
+                   Repo("app-repo").string());
   EXPECT_NE(r.err.find("in 3 files, 2 objects, 2 non-Kubernetes documents skipped"),
             std::string::npos)
       << r.err;
@@ -105,17 +108,15 @@ TEST(Repos, RenderedAndRawDirectoryRunsAgree) {
   EXPECT_EQ(raw.status, 0);
   const std::string tool = *FindKustomizeTool("");
   const bool kubectl = fs::path(tool).filename() == "kubectl";
-  auto rendered = testing::RunMeshlint(
-      {"lint", "--no-config", "-", "mesh.yaml"}, dir,
-      [&] {
-        std::string cmd = tool + (kubectl ? " kustomize" : " build") + " overlays/prod";
-        std::string out;
-        FILE* p = ::popen(("cd '" + dir + "' && " + cmd).c_str(), "r");
-        char buf[4096];
-        for (std::size_t n; p && (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-        if (p) ::pclose(p);
-        return out;
-      }());
+  auto rendered = testing::RunMeshlint({"lint", "--no-config", "-", "mesh.yaml"}, dir, [&] {
+    std::string cmd = tool + (kubectl ? " kustomize" : " build") + " overlays/prod";
+    std::string out;
+    FILE* p = ::popen(("cd '" + dir + "' && " + cmd).c_str(), "r");
+    char buf[4096];
+    for (std::size_t n; p && (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    if (p) ::pclose(p);
+    return out;
+  }());
   EXPECT_EQ(FindingLines(rendered.out), "");
   EXPECT_EQ(rendered.status, 0);
 }
@@ -127,15 +128,16 @@ TEST(Repos, KustomizeFailureIsAFindingWithItsMessage) {
   std::ofstream(tmp.path() / "broken" / "kustomization.yaml") << "resources:\n  - missing.yaml\n";
   auto r = RunInProcess({"lint", "--no-config", "broken"}, tmp.path().string());
   const std::string lines = FindingLines(r.out);
-  EXPECT_TRUE(lines.starts_with("broken/kustomization.yaml:1:1: error [invalid-manifest] ")) << lines;
+  EXPECT_TRUE(lines.starts_with("broken/kustomization.yaml:1:1: error [invalid-manifest] "))
+      << lines;
   EXPECT_NE(lines.find("missing.yaml"), std::string::npos) << lines;
   EXPECT_EQ(r.status, 1);
 }
 
 TEST(Repos, KustomizeWithoutTheToolIsOneNoteAndNoRawVerdicts) {
   const std::string dir = Repo("kustomize-repo").string();
-  auto r = RunInProcess({"lint", "--no-config", "--kustomize-command", "/nonexistent/kustomize", "."},
-                        dir);
+  auto r = RunInProcess(
+      {"lint", "--no-config", "--kustomize-command", "/nonexistent/kustomize", "."}, dir);
   EXPECT_EQ(NoteLines(r.err),
             "meshlint: note: overlays/dev/kustomization.yaml: a kustomization, not rendered: "
             "--kustomize-command /nonexistent/kustomize not found; its resources and patches are "

@@ -27,8 +27,8 @@ TEST(RuleDocFormat, EveryDocHasTitleParagraphAndSectionsInOrder) {
   for (const RuleInfo& rule : AllRules()) {
     SCOPED_TRACE("rules/" + std::string(rule.id) + "/doc.md");
     // The embedded doc is what users see; it must be the file's text.
-    const std::string file = testing::ReadFileText(SourceDir() + "/rules/" +
-                                                   std::string(rule.id) + "/doc.md");
+    const std::string file =
+        testing::ReadFileText(SourceDir() + "/rules/" + std::string(rule.id) + "/doc.md");
     EXPECT_EQ(file, rule.doc) << "embedded doc is stale: rebuild";
     EXPECT_EQ(testing::RuleDocFormatProblems(rule.id, rule.doc), std::vector<std::string>{});
   }
@@ -90,8 +90,9 @@ bool FiresAsDocumented(std::string_view rule, const std::string& yaml, std::stri
   LintRequest request = RequestFromConfig(&config);
   request.today = *ParseIsoDate("2027-04-01");
   return Reported(rule,
-                  testing::LintTexts({{"ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n"
-                                                  "  name: build-runners\n"}},
+                  testing::LintTexts({{"ns.yaml",
+                                       "apiVersion: v1\nkind: Namespace\nmetadata:\n"
+                                       "  name: build-runners\n"}},
                                      std::move(request)),
                   output);
 }
@@ -107,9 +108,11 @@ TEST(RuleDocFormat, ExampleFiresAndFixDoesNot) {
     const std::string policy = PolicyBlock(DocSection(lines, "## Example"));
     std::string output;
     EXPECT_TRUE(FiresAsDocumented(rule.id, example, output, policy))
-        << "the Example does not fire the rule:\n" << output;
+        << "the Example does not fire the rule:\n"
+        << output;
     EXPECT_FALSE(FiresAsDocumented(rule.id, fix, output, policy))
-        << "the Fix still fires the rule:\n" << output;
+        << "the Fix still fires the rule:\n"
+        << output;
   }
 }
 

@@ -22,16 +22,17 @@ std::string At(const MeshModel& m, const Location& l) {
 
 constexpr const char* kOperatorDefaultStar =
     "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: cp, namespace: istio-system}\n"
-    "spec:\n  meshConfig:\n    defaultServiceExportTo: ['*']\n"   // 6
+    "spec:\n  meshConfig:\n    defaultServiceExportTo: ['*']\n"  // 6
     "    outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n";
 
 TEST(RuleServiceEntryExportedToAll, ObjectFieldAndMeshDefaultRelated) {
-  auto m = LoadFiles({{"mesh.yaml", kOperatorDefaultStar},
-                      {"se.yaml",
-                       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: a, namespace: x}\n"
-                       "spec:\n  hosts: [a.com]\n---\n"
-                       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: b, namespace: x}\n"
-                       "spec:\n  hosts: [b.com]\n  exportTo: ['*']\n"}});  // 12
+  auto m = LoadFiles(
+      {{"mesh.yaml", kOperatorDefaultStar},
+       {"se.yaml",
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: a, namespace: x}\n"
+        "spec:\n  hosts: [a.com]\n---\n"
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: b, namespace: x}\n"
+        "spec:\n  hosts: [b.com]\n  exportTo: ['*']\n"}});  // 12
   auto f = Only(m, "serviceentry-exported-to-all");
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].diag.object.FullyQualifiedName(), "x/ServiceEntry/a");
@@ -46,22 +47,26 @@ TEST(RuleServiceEntryExportedToAll, ObjectFieldAndMeshDefaultRelated) {
 }
 
 TEST(RuleNamespaceWithoutSidecar, WorkloadSidecarsAreRelated) {
-  auto m = LoadFiles({{"ns.yaml",
-                       "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
-                       "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: one, namespace: shop}\n"
-                       "spec:\n  workloadSelector:\n    labels: {app: one}\n"  // 10
-                       "  egress:\n  - hosts: [\"./*\"]\n"}});
+  auto m = LoadFiles(
+      {{"ns.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
+        "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: one, namespace: shop}\n"
+        "spec:\n  workloadSelector:\n    labels: {app: one}\n"  // 10
+        "  egress:\n  - hosts: [\"./*\"]\n"}});
   auto f = Only(m, "namespace-without-sidecar");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].diag.object.FullyQualifiedName(), "Namespace/shop");
   EXPECT_EQ(At(m, f[0].diag.loc), "ns.yaml:4:9");
   ASSERT_EQ(f[0].diag.related.size(), 1u);
   EXPECT_EQ(At(m, f[0].diag.related[0].loc), "ns.yaml:10:3");
-  EXPECT_EQ(f[0].diag.related[0].message, "workload-scoped Sidecar: applies only to the workloads it selects");
+  EXPECT_EQ(f[0].diag.related[0].message,
+            "workload-scoped Sidecar: applies only to the workloads it selects");
 }
 
 TEST(RuleNamespaceWithoutSidecar, NamespaceKnownFromObjectsIsNamedAsNamespace) {
-  auto m = LoadFiles({{"d.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"}});
+  auto m = LoadFiles(
+      {{"d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"}});
   auto f = Only(m, "namespace-without-sidecar");
   ASSERT_EQ(f.size(), 1u);
   // Cluster-scoped identity, so SARIF says Namespace/shop whichever object anchors it.
@@ -70,10 +75,11 @@ TEST(RuleNamespaceWithoutSidecar, NamespaceKnownFromObjectsIsNamedAsNamespace) {
 }
 
 TEST(RuleMeshConfigConflict, PointsAtTheLoserAndRelatesTheWinner) {
-  auto m = LoadFiles({{"iop.yaml", kOperatorDefaultStar},
-                      {"cm.yaml",
-                       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n"
-                       "data:\n  mesh: |\n    outboundTrafficPolicy:\n      mode: ALLOW_ANY\n"}});  // 7
+  auto m = LoadFiles(
+      {{"iop.yaml", kOperatorDefaultStar},
+       {"cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n"
+        "data:\n  mesh: |\n    outboundTrafficPolicy:\n      mode: ALLOW_ANY\n"}});  // 7
   auto f = Only(m, "mesh-config-conflict");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(At(m, f[0].diag.loc), "iop.yaml:7:35");
@@ -95,9 +101,10 @@ TEST(RuleMeshOutboundAllowAny, NoInputNoFinding) {
 }
 
 TEST(RuleInvalidManifest, CarriesObjectAndField) {
-  auto m = LoadFiles({{"se.yaml",
-                       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: s, namespace: x}\n"
-                       "spec:\n  hosts: a.com\n"}});
+  auto m = LoadFiles(
+      {{"se.yaml",
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: s, namespace: x}\n"
+        "spec:\n  hosts: a.com\n"}});
   auto f = Only(m, "invalid-manifest");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kError);

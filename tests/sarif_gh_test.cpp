@@ -74,8 +74,7 @@ class SarifGh : public ::testing::Test {
     const std::string out = ReadFileText((dir_ / "mt.out").string());
     EXPECT_TRUE(WIFEXITED(raw)) << out;
     // It must have looked at every log.
-    EXPECT_NE(out.find("Done. " + std::to_string(logs.size()) + " file"), std::string::npos)
-        << out;
+    EXPECT_NE(out.find("Done. " + std::to_string(logs.size()) + " file"), std::string::npos) << out;
     static const std::regex kProblem(R"(^(.*)\(\d+(,\d+)?\): (error|warning) [A-Z]+\d+: .*$)");
     std::map<std::string, std::vector<std::string>> problems;
     for (const auto& l : logs) problems[l];
@@ -114,10 +113,9 @@ TEST_F(SarifGh, CiRunsValidateWithoutErrorOrWarning) {
   // "baselined" notification.
   ASSERT_EQ(RunMeshlint({"lint", ".", "--write-baseline", "../base.json"}, Repo()).status, 0);
   Write("repo/apps/new.yaml", OpenSe("pypi"));
-  CommandResult baselined = RunMeshlint(
-      {"lint", ".", "-f", "sarif", "--baseline", "../base.json", "--automation-id",
-       "meshlint/egress/"},
-      Repo());
+  CommandResult baselined = RunMeshlint({"lint", ".", "-f", "sarif", "--baseline", "../base.json",
+                                         "--automation-id", "meshlint/egress/"},
+                                        Repo());
   ASSERT_EQ(baselined.status, 1) << baselined.err;
   EXPECT_NE(baselined.out.find("\"automationDetails\": {\n        \"id\": \"meshlint/egress/\"\n"),
             std::string::npos);
@@ -127,7 +125,8 @@ TEST_F(SarifGh, CiRunsValidateWithoutErrorOrWarning) {
 
   // Everything baselined: still a results array, empty.
   Write("repo/apps/new.yaml", "");
-  CommandResult all = RunMeshlint({"lint", ".", "-f", "sarif", "--baseline", "../base.json"}, Repo());
+  CommandResult all =
+      RunMeshlint({"lint", ".", "-f", "sarif", "--baseline", "../base.json"}, Repo());
   ASSERT_EQ(all.status, 0) << all.err;
   EXPECT_NE(all.out.find("\"results\": []"), std::string::npos);
   EXPECT_NE(all.out.find("\"executionSuccessful\": true"), std::string::npos);
@@ -136,8 +135,9 @@ TEST_F(SarifGh, CiRunsValidateWithoutErrorOrWarning) {
   // an error notification for the path, and a run that did not succeed.
   Write("repo/broken/syntax.yaml", "apiVersion: v1\nkind: [\n");
   Write("repo/broken/notk8s.yaml", "foo: bar\n");
-  Write("repo/broken/types.yaml", "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
-                                  "metadata:\n  name: t\n  namespace: x\nspec:\n  hosts: 5\n");
+  Write("repo/broken/types.yaml",
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n"
+        "metadata:\n  name: t\n  namespace: x\nspec:\n  hosts: 5\n");
   CommandResult broken = RunMeshlint({"lint", ".", "missing.yaml", "-f", "sarif"}, Repo());
   ASSERT_EQ(broken.status, 2);
   EXPECT_NE(broken.out.find("\"executionSuccessful\": false"), std::string::npos);
@@ -151,11 +151,10 @@ TEST_F(SarifGh, CiRunsValidateWithoutErrorOrWarning) {
 
   // Files outside the working directory: absolute file:// URIs.
   fs::create_directories(dir_ / "elsewhere");
-  CommandResult outside = RunMeshlint({"lint", Repo() + "/apps", "-f", "sarif"},
-                                      (dir_ / "elsewhere").string());
+  CommandResult outside =
+      RunMeshlint({"lint", Repo() + "/apps", "-f", "sarif"}, (dir_ / "elsewhere").string());
   ASSERT_EQ(outside.status, 1) << outside.err;
-  EXPECT_NE(outside.out.find("\"uri\": \"file://" + Repo() + "/apps/se.yaml\""),
-            std::string::npos);
+  EXPECT_NE(outside.out.find("\"uri\": \"file://" + Repo() + "/apps/se.yaml\""), std::string::npos);
 
   // Stdin: no file of the repository.
   CommandResult piped = RunMeshlint({"lint", "-", "-f", "sarif"}, Repo(),
@@ -167,7 +166,8 @@ TEST_F(SarifGh, CiRunsValidateWithoutErrorOrWarning) {
                                    Save("stdin", piped.out)};
   // The validator does catch problems: a log without $schema breaks GH1013.
   std::string no_schema = all.out;
-  no_schema.erase(no_schema.find("\"$schema\""), no_schema.find("\"version\"") - no_schema.find("\"$schema\""));
+  no_schema.erase(no_schema.find("\"$schema\""),
+                  no_schema.find("\"version\"") - no_schema.find("\"$schema\""));
   const std::string bad = Save("no-schema", no_schema);
   logs.push_back(bad);
 
@@ -188,14 +188,14 @@ TEST_F(SarifGh, SharedCorpusValidates) {
   CommandResult plain = RunInProcess({"lint", ".", "-f", "sarif"}, fs::canonical(corpus).string());
   ASSERT_EQ(plain.status, 1);
   // With a baseline of half the corpus: the rest are new.
-  CommandResult adopt = RunInProcess(
-      {"lint", "istio/samples", "--write-baseline", (dir_ / "base.json").string()},
-      fs::canonical(corpus).string());
+  CommandResult adopt =
+      RunInProcess({"lint", "istio/samples", "--write-baseline", (dir_ / "base.json").string()},
+                   fs::canonical(corpus).string());
   ASSERT_EQ(adopt.status, 0);
-  CommandResult half = RunInProcess(
-      {"lint", ".", "-f", "sarif", "--baseline", (dir_ / "base.json").string(), "--automation-id",
-       "meshlint/corpus/"},
-      fs::canonical(corpus).string());
+  CommandResult half =
+      RunInProcess({"lint", ".", "-f", "sarif", "--baseline", (dir_ / "base.json").string(),
+                    "--automation-id", "meshlint/corpus/"},
+                   fs::canonical(corpus).string());
   EXPECT_NE(half.out.find("\"baselineState\": \"new\""), std::string::npos);
   auto problems = Validate({Save("corpus", plain.out), Save("corpus-baseline", half.out)});
   for (const auto& [log, lines] : problems) EXPECT_EQ(lines, std::vector<std::string>{}) << log;

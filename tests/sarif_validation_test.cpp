@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 // MESHLINT_SARIF_MULTITOOL, else what ci/setup installs into .tools/.
 std::string Multitool() {
   if (const char* env = std::getenv("MESHLINT_SARIF_MULTITOOL"); env && *env) return env;
-  const fs::path local =
-      fs::path(SourceDir()) / ".tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool";
+  const fs::path local = fs::path(SourceDir()) /
+                         ".tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool";
   return fs::exists(local) ? local.string() : "";
 }
 
@@ -30,10 +30,12 @@ std::string Quote(const std::string& s) {
 
 // Runs the validator over `inputs`; returns the results of report.sarif, and
 // the tool's console output for failure messages.
-nlohmann::json Validate(const TempDir& dir, const std::vector<std::string>& inputs, std::string& console) {
+nlohmann::json Validate(const TempDir& dir, const std::vector<std::string>& inputs,
+                        std::string& console) {
   const std::string report = (dir.path() / "report.sarif").string();
   fs::remove(report);
-  std::string cmd = Quote(Multitool()) + " validate --rule-kind " + Quote("Sarif;Gh") + " -o " + Quote(report);
+  std::string cmd =
+      Quote(Multitool()) + " validate --rule-kind " + Quote("Sarif;Gh") + " -o " + Quote(report);
   for (const auto& in : inputs) cmd += " " + Quote(in);
   cmd += " >" + Quote((dir.path() / "console.txt").string()) + " 2>&1";
   const int status = std::system(cmd.c_str());
@@ -59,8 +61,8 @@ std::string SarifOf(const TempDir& dir, const std::string& name, std::vector<std
   return dir.Write(name + ".sarif", r.out);
 }
 
-#define REQUIRE_MULTITOOL()                                                                   \
-  if (Multitool().empty() || !fs::exists(Multitool()))                                        \
+#define REQUIRE_MULTITOOL()                                                                  \
+  if (Multitool().empty() || !fs::exists(Multitool()))                                       \
   GTEST_SKIP() << "SARIF Multitool not found: set MESHLINT_SARIF_MULTITOOL or run ci/setup " \
                   "--for-tests (installs it into .tools/)"
 
@@ -70,8 +72,10 @@ TEST(SarifValidation, RealisticRunsAreClean) {
   const std::string src = SourceDir();
   std::vector<std::string> logs;
   logs.push_back(SarifOf(dir, "demo", {"."}, src + "/examples/demo-mesh"));
-  logs.push_back(SarifOf(dir, "clean", {"."}, src + "/fixtures/mesh-outbound-allow-any/ok-registry-only-operator"));
-  logs.push_back(SarifOf(dir, "broken", {"."}, src + "/fixtures/scenarios/broken-inputs-rest-still-linted"));
+  logs.push_back(SarifOf(dir, "clean", {"."},
+                         src + "/fixtures/mesh-outbound-allow-any/ok-registry-only-operator"));
+  logs.push_back(
+      SarifOf(dir, "broken", {"."}, src + "/fixtures/scenarios/broken-inputs-rest-still-linted"));
   for (const auto& entry : fs::directory_iterator(src + "/fixtures/scenarios")) {
     const std::string name = entry.path().filename().string();
     if (name.starts_with("seed-")) logs.push_back(SarifOf(dir, name, {"."}, entry.path().string()));
@@ -79,11 +83,13 @@ TEST(SarifValidation, RealisticRunsAreClean) {
   // Related locations, files outside the working directory, a missing path
   // (a notification), stdin, and names that need percent-encoding.
   dir.Write("odd dir/sé ü.yaml", ReadFileText(src + "/examples/demo-mesh/debian.yaml"));
-  logs.push_back(SarifOf(dir, "edge",
-                         {".", "missing.yaml", src + "/fixtures/mesh-config-conflict/fires-operator-vs-configmap",
-                          src + "/fixtures/namespace-without-sidecar/fires-only-workload-sidecars"},
-                         (dir.path() / "odd dir").string()));
-  logs.push_back(SarifOf(dir, "stdin", {"-"}, dir.str(), ReadFileText(src + "/examples/demo-mesh/debian.yaml")));
+  logs.push_back(SarifOf(
+      dir, "edge",
+      {".", "missing.yaml", src + "/fixtures/mesh-config-conflict/fires-operator-vs-configmap",
+       src + "/fixtures/namespace-without-sidecar/fires-only-workload-sidecars"},
+      (dir.path() / "odd dir").string()));
+  logs.push_back(SarifOf(dir, "stdin", {"-"}, dir.str(),
+                         ReadFileText(src + "/examples/demo-mesh/debian.yaml")));
   const fs::path corpus = fs::path(src) / ".." / "shared" / "corpus";
   if (fs::is_directory(corpus)) logs.push_back(SarifOf(dir, "corpus", {"."}, corpus.string()));
 

@@ -66,9 +66,11 @@ TEST(ScanEquivalence, Fixtures) {
 TEST(ScanEquivalence, SharedCorpus) {
   const fs::path corpus = CorpusDir();
   if (!fs::is_directory(corpus))
-    GTEST_SKIP() << "shared corpus not found at " << corpus << " (it is not part of the repository)";
+    GTEST_SKIP() << "shared corpus not found at " << corpus
+                 << " (it is not part of the repository)";
   ExpectScanMatchesFullParse(corpus);
-  for (const fs::path& dir : ManifestDirs(corpus / "istio" / "samples")) ExpectScanMatchesFullParse(dir);
+  for (const fs::path& dir : ManifestDirs(corpus / "istio" / "samples"))
+    ExpectScanMatchesFullParse(dir);
 }
 
 // Documents like those of a platform repository, and awkward ones.
@@ -352,9 +354,9 @@ const char* const kSeeds[] = {
 // invalid or move it out of the scanner's subset, some keep it valid with a
 // different meaning. Either way both paths must agree.
 TEST(ScanEquivalence, MutatedDocuments) {
-  const std::string inserts[] = {":", " ", "  ", "-", "- ", "#", " #", "\"", "'", "|", ">",
-                                 "{", "[", "&a ", "*a", "!", "\t", "\n", "? ", "~", "\\", ": x",
-                                 "\n  ", "\n- ", "null", "---\n", "%"};
+  const std::string inserts[] = {":",  " ", "  ", "-",   "- ",   "#",    " #",   "\"",    "'",
+                                 "|",  ">", "{",  "[",   "&a ",  "*a",   "!",    "\t",    "\n",
+                                 "? ", "~", "\\", ": x", "\n  ", "\n- ", "null", "---\n", "%"};
   std::size_t variants = 0;
   for (const char* seed : kSeeds) {
     const std::string text = seed;
@@ -362,7 +364,8 @@ TEST(ScanEquivalence, MutatedDocuments) {
     for (std::size_t pos = 0; pos <= text.size(); ++pos) {
       std::vector<std::string> mutated;
       for (const std::string& ins : inserts)
-        if ((pos + ins.size()) % 2 == 0) mutated.push_back(text.substr(0, pos) + ins + text.substr(pos));
+        if ((pos + ins.size()) % 2 == 0)
+          mutated.push_back(text.substr(0, pos) + ins + text.substr(pos));
       if (pos < text.size()) mutated.push_back(text.substr(0, pos) + text.substr(pos + 1));
       for (const std::string& m : mutated) {
         ++variants;
@@ -403,7 +406,8 @@ TEST(ScanEquivalence, DeepBlockNestingAgrees) {
       EXPECT_EQ(scan, LoadOne(text, true))
           << "depth " << depth << ": " << FirstDifference(scan, LoadOne(text, true));
       EXPECT_EQ(scan.find("problem ") != std::string::npos, depth >= 497)
-          << "depth " << depth << "\n" << scan.substr(0, 2000);
+          << "depth " << depth << "\n"
+          << scan.substr(0, 2000);
     }
 }
 
@@ -415,7 +419,8 @@ TEST(ParallelLoading, SameModelForAnyJobCount) {
   if (dirs.empty()) GTEST_SKIP() << "neither fixtures/ nor the shared corpus is present";
   for (const fs::path& dir : dirs) {
     const std::string one = LoadDir(dir, false, 1);
-    for (unsigned jobs : {2u, 3u, 8u}) EXPECT_EQ(one, LoadDir(dir, false, jobs)) << dir << " -j" << jobs;
+    for (unsigned jobs : {2u, 3u, 8u})
+      EXPECT_EQ(one, LoadDir(dir, false, jobs)) << dir << " -j" << jobs;
   }
 }
 
@@ -428,8 +433,8 @@ TEST(ParallelLoading, CliOutputIndependentOfFlags) {
     const auto base = testing::RunInProcess({command, ".", "-j1"}, dir.string());
     ASSERT_LT(base.status, 2) << base.err;
     ASSERT_FALSE(base.out.empty());
-    for (const auto& flags : std::vector<std::vector<std::string>>{{"-j2"}, {"-j8"}, {"--full-parse"},
-                                                                   {"--full-parse", "-j3"}}) {
+    for (const auto& flags : std::vector<std::vector<std::string>>{
+             {"-j2"}, {"-j8"}, {"--full-parse"}, {"--full-parse", "-j3"}}) {
       std::vector<std::string> args = {command, "."};
       args.insert(args.end(), flags.begin(), flags.end());
       const auto other = testing::RunInProcess(args, dir.string());
@@ -454,24 +459,28 @@ TEST(ParallelLoading, BigRenderedStreamIsDeterministic) {
                   "\n  namespace: ns" + std::to_string(i % 11) + "\n";
   }
   const fs::path dir = fs::temp_directory_path();
-  const auto one = testing::RunInProcess({"lint", "-", "-j1", "--format", "json"}, dir.string(), rendered);
+  const auto one =
+      testing::RunInProcess({"lint", "-", "-j1", "--format", "json"}, dir.string(), rendered);
   ASSERT_LT(one.status, 2) << one.err;
   EXPECT_NE(one.out.find("chart/templates/t39.yaml"), std::string::npos);
   for (const char* jobs : {"-j2", "-j4"}) {
-    const auto other = testing::RunInProcess({"lint", "-", jobs, "--format", "json"}, dir.string(), rendered);
+    const auto other =
+        testing::RunInProcess({"lint", "-", jobs, "--format", "json"}, dir.string(), rendered);
     EXPECT_EQ(other.out, one.out) << jobs;
   }
 }
 
 // A file above the size where documents are loaded in batches across threads.
 TEST(ParallelLoading, BigFileBatchesMergeInOrder) {
-  const fs::path dir = fs::temp_directory_path() / ("meshlint-bigfile-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("meshlint-bigfile-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   {
     std::ofstream out(dir / "bundle.yaml");
     for (int i = 0; out.tellp() < (3 << 20); ++i) {
-      out << "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se" << i
-          << "\n  namespace: ns" << i % 97 << "\nspec:\n  hosts:\n  - h" << i << ".example.com\n";
+      out << "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se"
+          << i << "\n  namespace: ns" << i % 97 << "\nspec:\n  hosts:\n  - h" << i
+          << ".example.com\n";
       out << "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s" << i << "\n  namespace: ns"
           << i % 89 << "\n";
       // Flow style, anchors: read by libyaml's events on every thread.
@@ -486,10 +495,12 @@ TEST(ParallelLoading, BigFileBatchesMergeInOrder) {
   EXPECT_EQ(one, LoadDir(dir, true, 2));
   EXPECT_NE(one.find("problem "), std::string::npos);
   // And the report, as users run it.
-  const auto base = testing::RunInProcess({"lint", "bundle.yaml", "-j1", "--format", "json"}, dir.string());
+  const auto base =
+      testing::RunInProcess({"lint", "bundle.yaml", "-j1", "--format", "json"}, dir.string());
   ASSERT_LT(base.status, 2) << base.err;
   for (const char* jobs : {"-j2", "-j8"}) {
-    const auto other = testing::RunInProcess({"lint", "bundle.yaml", jobs, "--format", "json"}, dir.string());
+    const auto other =
+        testing::RunInProcess({"lint", "bundle.yaml", jobs, "--format", "json"}, dir.string());
     EXPECT_EQ(other.status, base.status) << jobs;
     EXPECT_EQ(other.out, base.out) << jobs;
   }

@@ -50,11 +50,13 @@ TEST(ScanDocument, ReadsIdentityAndPositions) {
 }
 
 TEST(ScanDocument, NullValues) {
-  const auto h = ScanDocument("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace: ~\n");
+  const auto h =
+      ScanDocument("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace: ~\n");
   ASSERT_TRUE(h);
   EXPECT_TRUE(h->ns.found);
   EXPECT_TRUE(h->ns.null);
-  const auto empty = ScanDocument("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace:\n");
+  const auto empty =
+      ScanDocument("apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace:\n");
   ASSERT_TRUE(empty);
   EXPECT_TRUE(empty->ns.null);
   const auto quoted = ScanDocument("apiVersion: v1\nkind: Service\nmetadata:\n  name: \"null\"\n");
@@ -145,14 +147,14 @@ TEST(ScanDocument, IndentlessListsAndNestedEntries) {
 // something about it.
 TEST(ScanDocument, DeclinesWhatItCannotProve) {
   const char* cases[] = {
-      "kind: A\nmetadata: {name: x}\n",             // flow mapping
-      "kind: A\nlist: [a, [b]]\n",                  // nested flow
-      "kind: A\nlist: [a: b]\n",                    // flow pair
-      "kind: A\nlist: [a,\n  b]\n",                 // flow list over lines
-      "kind: A\nlist: [a, ]\n",                     // trailing comma
-      "kind: A\nlist: [a] b\n",                     // text after the list
-      "kind: A\nx: {a: 1}\n",                       // non-empty flow mapping
-      "kind: [A]\n",                                // a read field as a list
+      "kind: A\nmetadata: {name: x}\n",              // flow mapping
+      "kind: A\nlist: [a, [b]]\n",                   // nested flow
+      "kind: A\nlist: [a: b]\n",                     // flow pair
+      "kind: A\nlist: [a,\n  b]\n",                  // flow list over lines
+      "kind: A\nlist: [a, ]\n",                      // trailing comma
+      "kind: A\nlist: [a] b\n",                      // text after the list
+      "kind: A\nx: {a: 1}\n",                        // non-empty flow mapping
+      "kind: [A]\n",                                 // a read field as a list
       "kind: A\nx: &anchor 1\ny: *anchor\n",         // anchor, alias
       "kind: !!str A\n",                             // tag
       "\"kind\": A\n",                               // quoted key
@@ -171,18 +173,18 @@ TEST(ScanDocument, DeclinesWhatItCannotProve) {
       "kind: A\nmetadata:\n  name: |\n    a\n",      // name a block scalar
       "kind: A\nmetadata:\n  name:\n    x: 1\n",     // name a mapping
       "kind: A\nmetadata:\n  name: a\n  annotations:\n    ignore.meshlint.io/r: x\n",
-      "kind: A\nmetadata:\n  name: \"a\\tb\"\n",      // escape in a read field
-      "kind: A\nx: \"bad \\q escape\"\n",            // invalid escape
-      "kind: A\nx: a: b\n",                          // `: ` inside a plain scalar
-      "kind: A\nx: 'open\n",                         // unterminated quote
-      "kind: A\nx: \"a\" b\n",                       // text after a quoted scalar
-      "kind: A\n  y: 1\n",                           // bad indentation
-      "kind: A\nx:\n    a: 1\n  b: 2\n",             // dedent to no level
-      "kind: A\nx: |2\n   text\n",                   // explicit block indentation
-      "kind: A\nx: |\n    a\n  b\n",                 // block scalar then a stray line
-      "kind: A\nx: |\n     \n  a\n",                 // spaces before block content
-      "- a\n- b\n",                                  // a list, not a mapping
-      "  kind: A\n",                                 // indented root
+      "kind: A\nmetadata:\n  name: \"a\\tb\"\n",  // escape in a read field
+      "kind: A\nx: \"bad \\q escape\"\n",         // invalid escape
+      "kind: A\nx: a: b\n",                       // `: ` inside a plain scalar
+      "kind: A\nx: 'open\n",                      // unterminated quote
+      "kind: A\nx: \"a\" b\n",                    // text after a quoted scalar
+      "kind: A\n  y: 1\n",                        // bad indentation
+      "kind: A\nx:\n    a: 1\n  b: 2\n",          // dedent to no level
+      "kind: A\nx: |2\n   text\n",                // explicit block indentation
+      "kind: A\nx: |\n    a\n  b\n",              // block scalar then a stray line
+      "kind: A\nx: |\n     \n  a\n",              // spaces before block content
+      "- a\n- b\n",                               // a list, not a mapping
+      "  kind: A\n",                              // indented root
       "just a scalar\n",
       "# only a comment\n",
       "---\n",

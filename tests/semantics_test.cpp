@@ -109,9 +109,15 @@ std::string Describe(const MeshModel& m, const istio::OutboundDecision& d) {
 
 std::string Describe(const MeshModel& m, const istio::MeshMembership& mm) {
   static const char* kState[] = {"injected", "not-injected", "ambient", "unknown"};
-  static const char* kReason[] = {"system",           "no-manifest",      "injection-disabled",
-                                  "injection-other",  "injection-enabled", "rev-label",
-                                  "enabled-by-default", "ambient-label",   "no-injection-label"};
+  static const char* kReason[] = {"system",
+                                  "no-manifest",
+                                  "injection-disabled",
+                                  "injection-other",
+                                  "injection-enabled",
+                                  "rev-label",
+                                  "enabled-by-default",
+                                  "ambient-label",
+                                  "no-injection-label"};
   return std::string(kState[static_cast<int>(mm.state)]) + " " +
          kReason[static_cast<int>(mm.reason)] + " " + At(m, mm.loc) +
          (istio::InSidecarMesh(mm) ? " in-mesh" : " outside");
@@ -129,13 +135,15 @@ std::string Describe(const istio::Import& i) {
 std::string Applied(const istio::AppliedSidecar& a) {
   switch (a.origin) {
     case istio::SidecarOrigin::kNone: return "none";
-    case istio::SidecarOrigin::kOwnDefault: return "own " + a.sidecar->meta.ref.FullyQualifiedName();
-    case istio::SidecarOrigin::kRootDefault: return "root " + a.sidecar->meta.ref.FullyQualifiedName();
-    case istio::SidecarOrigin::kSelector: return "selector " + a.sidecar->meta.ref.FullyQualifiedName();
+    case istio::SidecarOrigin::kOwnDefault:
+      return "own " + a.sidecar->meta.ref.FullyQualifiedName();
+    case istio::SidecarOrigin::kRootDefault:
+      return "root " + a.sidecar->meta.ref.FullyQualifiedName();
+    case istio::SidecarOrigin::kSelector:
+      return "selector " + a.sidecar->meta.ref.FullyQualifiedName();
   }
   return "?";
 }
-
 
 // ---- exportTo ----
 
@@ -155,7 +163,8 @@ TEST(SemanticsExportTo, EffectiveExportAndWhatDecidedIt) {
       {"serviceentry-exportto-invalid/fires-star-not-alone", "stripe", "all exportTo se.yaml:9:3"},
       {"serviceentry-exported-to-all/fires-json", "httpbin", "all exportTo se.json:7:5"},
       // "." is the ServiceEntry's own namespace; a name excludes its own.
-      {"serviceentry-exported-to-all/ok-export-dot", "debian-org", "namespaces[default] exportTo se.yaml:6:3"},
+      {"serviceentry-exported-to-all/ok-export-dot", "debian-org",
+       "namespaces[default] exportTo se.yaml:6:3"},
       {"serviceentry-exported-to-all/ok-export-named", "stripe",
        "namespaces[payments,billing] exportTo se.yaml:9:3"},
       // Each namespace once: "." and the own name, and a repeated name.
@@ -257,9 +266,11 @@ TEST(SemanticsEgressHosts, ImportWhereTheSidecarApplies) {
       {"sidecar-egress-unresolved-host/fires-not-exported", "newguy", 2, "debian-org", true, false},
       {"sidecar-egress-unresolved-host/ok-exported", "newguy", 1, "debian-org", true, true},
       // default/api.stripe.com, but the ServiceEntry lives in payments.
-      {"sidecar-egress-unresolved-host/fires-wrong-namespace", "checkout", 1, "stripe", false, true},
+      {"sidecar-egress-unresolved-host/fires-wrong-namespace", "checkout", 1, "stripe", false,
+       true},
       // The root default's "default/..." entry, exported to default, which it governs.
-      {"sidecar-egress-unresolved-host/ok-root-default", "istio-system", 2, "debian-org", true, true},
+      {"sidecar-egress-unresolved-host/ok-root-default", "istio-system", 2, "debian-org", true,
+       true},
   };
   for (const Case& c : cases) {
     auto m = LoadFixture(c.fixture);
@@ -421,9 +432,10 @@ TEST(SemanticsOutbound, SidecarModeAndItsAnchor) {
 }
 
 TEST(SemanticsOutbound, LintAndEgressPointAtTheSameSourceWhenTheModeIsUnset) {
-  for (const char* fixture :
-       {"mesh-outbound-allow-any/fires-cli-operator", "mesh-outbound-allow-any/fires-unset-operator",
-        "mesh-config-conflict/fires-default-export-to", "mesh-config-conflict/fires-root-namespace"}) {
+  for (const char* fixture : {"mesh-outbound-allow-any/fires-cli-operator",
+                              "mesh-outbound-allow-any/fires-unset-operator",
+                              "mesh-config-conflict/fires-default-export-to",
+                              "mesh-config-conflict/fires-root-namespace"}) {
     auto m = LoadFixture(fixture);
     std::string lint = "-";
     for (const Finding& f : RunRules(m, {}))
@@ -473,13 +485,15 @@ TEST(SemanticsMembership, TheInjectorsReadingOfTheLabels) {
   const Case cases[] = {
       {"namespace-without-sidecar/fires-injected", "newguy",
        "injected injection-enabled ns.yaml:6:22 in-mesh"},
-      {"namespace-without-sidecar/fires-rev-label", "canary", "injected rev-label ns.yaml:7:19 in-mesh"},
+      {"namespace-without-sidecar/fires-rev-label", "canary",
+       "injected rev-label ns.yaml:7:19 in-mesh"},
       // An injection label wins over the ambient one.
       {"namespace-without-sidecar/fires-rev-label", "migrating",
        "injected injection-enabled ns.yaml:14:22 in-mesh"},
       {"namespace-without-sidecar/ok-injection-disabled", "legacy",
        "not-injected injection-disabled ns.yaml:6:22 outside"},
-      {"namespace-without-sidecar/ok-ambient", "ambient-apps", "ambient ambient-label ns.yaml:7:30 outside"},
+      {"namespace-without-sidecar/ok-ambient", "ambient-apps",
+       "ambient ambient-label ns.yaml:7:30 outside"},
       // No label that injects: no webhook sends the namespace's pods to the
       // injector (only pods labelled sidecar.istio.io/inject=true).
       {"namespace-without-sidecar/fires-unlabelled", "shop",

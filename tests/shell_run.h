@@ -33,15 +33,15 @@ inline std::string ShellQuote(const std::string& text) {
 inline ShellResult RunShell(const std::string& script) {
   namespace fs = std::filesystem;
   static std::atomic<int> counter{0};
-  const fs::path base = fs::temp_directory_path() /
-                        ("meshlint-shell-" + std::to_string(::getpid()) + "-" +
-                         std::to_string(counter++));
+  const fs::path base =
+      fs::temp_directory_path() /
+      ("meshlint-shell-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   const std::string file = base.string() + ".sh", out = base.string() + ".out",
                     err = base.string() + ".err";
   std::ofstream(file, std::ios::binary | std::ios::trunc) << script;
-  const int raw = std::system(("bash " + ShellQuote(file) + " </dev/null >" + ShellQuote(out) +
-                               " 2>" + ShellQuote(err))
-                                  .c_str());
+  const int raw = std::system(
+      ("bash " + ShellQuote(file) + " </dev/null >" + ShellQuote(out) + " 2>" + ShellQuote(err))
+          .c_str());
   ShellResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   r.out = ReadFileText(out);

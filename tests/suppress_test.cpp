@@ -23,35 +23,35 @@ year_month_day Date(int y, unsigned m, unsigned d) {
 
 // Two namespaces without Sidecars, one ServiceEntry exported to all.
 const char* const kMesh =
-    "apiVersion: v1\n"                                                          // 1
-    "kind: Namespace\n"                                                         // 2
-    "metadata:\n"                                                               // 3
-    "  name: build-a\n"                                                         // 4
-    "  annotations:\n"                                                          // 5
+    "apiVersion: v1\n"                                                              // 1
+    "kind: Namespace\n"                                                             // 2
+    "metadata:\n"                                                                   // 3
+    "  name: build-a\n"                                                             // 4
+    "  annotations:\n"                                                              // 5
     "    ignore.meshlint.io/namespace-without-sidecar: \"runners need mirrors\"\n"  // 6
-    "---\n"                                                                     // 7
-    "apiVersion: v1\n"                                                          // 8
-    "kind: Namespace\n"                                                         // 9
-    "metadata:\n"                                                               // 10
-    "  name: team-b\n"                                                          // 11
-    "---\n"                                                                     // 12
-    "apiVersion: networking.istio.io/v1\n"                                      // 13
-    "kind: ServiceEntry\n"                                                      // 14
-    "metadata:\n"                                                               // 15
-    "  name: debian\n"                                                          // 16
-    "  namespace: team-b\n"                                                     // 17
-    "spec:\n"                                                                   // 18
-    "  hosts: [deb.debian.org]\n"                                               // 19
-    "---\n"                                                                     // 20
-    "apiVersion: install.istio.io/v1alpha1\n"                                   // 21
-    "kind: IstioOperator\n"                                                     // 22
-    "metadata:\n"                                                               // 23
-    "  name: mesh\n"                                                            // 24
-    "  namespace: istio-system\n"                                               // 25
-    "spec:\n"                                                                   // 26
-    "  meshConfig:\n"                                                           // 27
-    "    outboundTrafficPolicy:\n"                                              // 28
-    "      mode: REGISTRY_ONLY\n";                                              // 29
+    "---\n"                                                                         // 7
+    "apiVersion: v1\n"                                                              // 8
+    "kind: Namespace\n"                                                             // 9
+    "metadata:\n"                                                                   // 10
+    "  name: team-b\n"                                                              // 11
+    "---\n"                                                                         // 12
+    "apiVersion: networking.istio.io/v1\n"                                          // 13
+    "kind: ServiceEntry\n"                                                          // 14
+    "metadata:\n"                                                                   // 15
+    "  name: debian\n"                                                              // 16
+    "  namespace: team-b\n"                                                         // 17
+    "spec:\n"                                                                       // 18
+    "  hosts: [deb.debian.org]\n"                                                   // 19
+    "---\n"                                                                         // 20
+    "apiVersion: install.istio.io/v1alpha1\n"                                       // 21
+    "kind: IstioOperator\n"                                                         // 22
+    "metadata:\n"                                                                   // 23
+    "  name: mesh\n"                                                                // 24
+    "  namespace: istio-system\n"                                                   // 25
+    "spec:\n"                                                                       // 26
+    "  meshConfig:\n"                                                               // 27
+    "    outboundTrafficPolicy:\n"                                                  // 28
+    "      mode: REGISTRY_ONLY\n";                                                  // 29
 
 struct Run {
   std::vector<Finding> findings;
@@ -66,8 +66,8 @@ std::vector<std::string> Describe(const std::vector<Finding>& findings) {
                     " " + std::string(f.rule_id);
     if (f.suppression)
       s += std::string(" [") +
-           (f.suppression->kind == Suppression::Kind::kInSource ? "inSource" : "external") +
-           ": " + f.suppression->justification + "]";
+           (f.suppression->kind == Suppression::Kind::kInSource ? "inSource" : "external") + ": " +
+           f.suppression->justification + "]";
     out.push_back(s);
   }
   return out;
@@ -114,19 +114,19 @@ TEST(Suppress, CentralSuppressionMatchesTheWholeObjectName) {
 }
 
 TEST(Suppress, CentralSuppressionWithoutObjectCoversTheRule) {
-  EXPECT_EQ(Suppress(kMesh, "suppressions:\n- rule: namespace-without-sidecar\n  reason: r\n"),
-            (Lines{"4:9 namespace-without-sidecar [inSource: runners need mirrors]",
-                   "11:9 namespace-without-sidecar [external: r]",
-                   "19:3 serviceentry-exported-to-all"}));
+  EXPECT_EQ(
+      Suppress(kMesh, "suppressions:\n- rule: namespace-without-sidecar\n  reason: r\n"),
+      (Lines{"4:9 namespace-without-sidecar [inSource: runners need mirrors]",
+             "11:9 namespace-without-sidecar [external: r]", "19:3 serviceentry-exported-to-all"}));
 }
 
 TEST(Suppress, ClusterScopedObjectsHaveNoNamespacePart) {
-  EXPECT_EQ(Suppress(kMesh,
-                     "suppressions:\n- rule: namespace-without-sidecar\n"
-                     "  object: Namespace/team-b\n  reason: r\n"),
-            (Lines{"4:9 namespace-without-sidecar [inSource: runners need mirrors]",
-                   "11:9 namespace-without-sidecar [external: r]",
-                   "19:3 serviceentry-exported-to-all"}));
+  EXPECT_EQ(
+      Suppress(kMesh,
+               "suppressions:\n- rule: namespace-without-sidecar\n"
+               "  object: Namespace/team-b\n  reason: r\n"),
+      (Lines{"4:9 namespace-without-sidecar [inSource: runners need mirrors]",
+             "11:9 namespace-without-sidecar [external: r]", "19:3 serviceentry-exported-to-all"}));
 }
 
 TEST(Suppress, ExpiryIsInclusiveAndThenReported) {
@@ -168,11 +168,11 @@ TEST(Suppress, DisabledInlineSuppressionsAreIgnoredAndReported) {
 }
 
 TEST(Suppress, InlineWinsOverCentralForTheJustification) {
-  EXPECT_EQ(Suppress(kMesh,
-                     "suppressions:\n- rule: namespace-without-sidecar\n  reason: central\n"),
-            (Lines{"4:9 namespace-without-sidecar [inSource: runners need mirrors]",
-                   "11:9 namespace-without-sidecar [external: central]",
-                   "19:3 serviceentry-exported-to-all"}));
+  EXPECT_EQ(
+      Suppress(kMesh, "suppressions:\n- rule: namespace-without-sidecar\n  reason: central\n"),
+      (Lines{"4:9 namespace-without-sidecar [inSource: runners need mirrors]",
+             "11:9 namespace-without-sidecar [external: central]",
+             "19:3 serviceentry-exported-to-all"}));
 }
 
 TEST(Suppress, TodayComesFromTheEnvironment) {
@@ -212,10 +212,10 @@ TEST(SuppressCli, SuppressedFindingsDoNotFailTheGateButAreCounted) {
 
   r = RunMeshlint({"lint", ".", "--today", "2027-03-31", "--show-suppressed"}, dir.str());
   EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.out.find(
-                "mesh.yaml:4:9: warning [namespace-without-sidecar] Namespace 'build-a' has no "
-                "default Sidecar"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("mesh.yaml:4:9: warning [namespace-without-sidecar] Namespace 'build-a' has no "
+                 "default Sidecar"),
+      std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("[suppressed by annotation: runners need mirrors]\n"), std::string::npos);
   EXPECT_NE(r.out.find("[suppressed by config: team-b moves to ambient]\n"), std::string::npos);
@@ -337,9 +337,9 @@ TEST(SuppressCli, TheDocumentedExampleConfigWorksVerbatim) {
             "  object: \"build-.*/Sidecar/.*\"           # RE2 over <namespace>/<Kind>/<name>\n"
             "  reason: \"CI runners pull from every mirror\"\n"
             "  expires: 2027-03-31                     # optional\n");
-  CommandResult r = RunInProcess({"lint", "sc.yaml", "--today", "2027-03-31", "-q",
-                                 "--disable", "mesh-outbound-allow-any", "--show-suppressed"},
-                                dir.str());
+  CommandResult r = RunInProcess({"lint", "sc.yaml", "--today", "2027-03-31", "-q", "--disable",
+                                  "mesh-outbound-allow-any", "--show-suppressed"},
+                                 dir.str());
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out,
             "sc.yaml:8:13: warning [sidecar-egress-wildcard] Sidecar 'default' egress host "

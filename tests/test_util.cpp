@@ -56,12 +56,10 @@ CommandResult RunMeshlint(const std::vector<std::string>& args, const std::strin
                           const std::string& input) {
   namespace fs = std::filesystem;
   static int counter = 0;
-  const fs::path tmp = fs::temp_directory_path() /
-                       ("meshlint-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  const fs::path tmp = fs::temp_directory_path() / ("meshlint-test-" + std::to_string(::getpid()) +
+                                                    "-" + std::to_string(++counter));
   fs::create_directories(tmp);
-  {
-    std::ofstream(tmp / "in", std::ios::binary) << input;
-  }
+  { std::ofstream(tmp / "in", std::ios::binary) << input; }
   std::string cmd = "cd " + Quote(cwd) + " && " + Quote(MESHLINT_BINARY);
   for (const auto& a : args) cmd += " " + Quote(a);
   cmd += " <" + Quote((tmp / "in").string()) + " >" + Quote((tmp / "out").string()) + " 2>" +
@@ -93,7 +91,8 @@ CommandResult RunInProcess(const std::vector<std::string>& args, const std::stri
   return r;
 }
 
-ScopedCwd::ScopedCwd(const std::filesystem::path& dir) : previous_(std::filesystem::current_path()) {
+ScopedCwd::ScopedCwd(const std::filesystem::path& dir)
+    : previous_(std::filesystem::current_path()) {
   std::filesystem::current_path(dir);
 }
 

@@ -9,7 +9,8 @@ namespace meshlint {
 namespace {
 
 TEST(FindBinaryFast, PositionsAfterLongAsciiRuns) {
-  const std::string text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  x: ab" + std::string(1, '\0') + "c\n";
+  const std::string text =
+      "apiVersion: v1\nkind: ConfigMap\ndata:\n  x: ab" + std::string(1, '\0') + "c\n";
   auto issue = FindBinary(text);
   ASSERT_TRUE(issue);
   EXPECT_EQ(issue->line, 4u);

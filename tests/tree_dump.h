@@ -12,8 +12,8 @@
 
 namespace meshlint::testing {
 
-inline void DumpTreeNode(const LiteTree& tree, std::uint32_t n, int indent,
-                         std::vector<int>& seen, int& order, std::string& out) {
+inline void DumpTreeNode(const LiteTree& tree, std::uint32_t n, int indent, std::vector<int>& seen,
+                         int& order, std::string& out) {
   out.append(static_cast<std::size_t>(indent), ' ');
   if (seen[n] >= 0) {
     out += "*" + std::to_string(seen[n]) + "\n";

@@ -20,7 +20,8 @@ std::string At(const Location& loc) {
 V Messages(const MeshModel& model) {
   V out;
   for (const ValidationMessage& m : model.validation)
-    out.push_back(At(m.loc) + (m.level == ValidationMessage::Level::kError ? " error " : " warning ") +
+    out.push_back(At(m.loc) +
+                  (m.level == ValidationMessage::Level::kError ? " error " : " warning ") +
                   std::string(m.check) + ": " + m.message);
   return out;
 }
@@ -77,7 +78,8 @@ TEST(Validation, RejectedObjectIsSetAsideInOrder) {
 TEST(Validation, OtherRulesDoNotSeeRejectedObjects) {
   const LintResult r = LintTexts({{"se.yaml", kEntries}});
   const std::string text = TextReport(r);
-  EXPECT_NE(text.find("se.yaml:13:11: error [istio-validation-rejected]"), std::string::npos) << text;
+  EXPECT_NE(text.find("se.yaml:13:11: error [istio-validation-rejected]"), std::string::npos)
+      << text;
   EXPECT_EQ(text.find("ServiceEntry 'star'"), std::string::npos) << text;
 }
 
@@ -123,14 +125,16 @@ spec:
   MeshModel model = LoadFiles({{"se.yaml", se}});
   model.istio_version = IstioVersion{1, 27};
   model.Finalize();
-  EXPECT_EQ(Messages(model), (V{"5:11 error ValidateServiceEntry: hosts must be FQDN if no endpoints "
-                                "are provided for resolution mode DNS"}));
+  EXPECT_EQ(Messages(model),
+            (V{"5:11 error ValidateServiceEntry: hosts must be FQDN if no endpoints "
+               "are provided for resolution mode DNS"}));
   model.istio_version = IstioVersion{1, 30};
   model.Finalize();
-  EXPECT_EQ(Messages(model),
-            (V{"5:11 error ValidateServiceEntry: hosts must be FQDN or contain only prefix wildcards if "
-               "no endpoints are provided for resolution mode DNS, domain name \"*.google.com\" "
-               "invalid (label \"*\" invalid)"}));
+  EXPECT_EQ(
+      Messages(model),
+      (V{"5:11 error ValidateServiceEntry: hosts must be FQDN or contain only prefix wildcards if "
+         "no endpoints are provided for resolution mode DNS, domain name \"*.google.com\" "
+         "invalid (label \"*\" invalid)"}));
 }
 
 // Istio's name checks, from agent/validation_test.go TestValidateWildcardDomain,
@@ -145,7 +149,8 @@ TEST(Validation, NameChecks) {
             "domain name \"com.123\" invalid (top level domain \"123\" cannot be all-numeric)");
   EXPECT_EQ(istio::CheckWildcardDomain(""), "empty domain name not allowed");
   EXPECT_EQ(istio::CheckFqdn("istio.io."), "");
-  EXPECT_EQ(istio::CheckFqdn("*.istio.io"), "domain name \"*.istio.io\" invalid (label \"*\" invalid)");
+  EXPECT_EQ(istio::CheckFqdn("*.istio.io"),
+            "domain name \"*.istio.io\" invalid (label \"*\" invalid)");
   EXPECT_EQ(istio::CheckIpSubnet("10.0.0.0/8"), "");
   EXPECT_EQ(istio::CheckIpSubnet("2001:db8::/32"), "");
   EXPECT_EQ(istio::CheckIpSubnet("10.0.0.0/33"), "10.0.0.0/33 is not a valid CIDR block");
@@ -181,9 +186,15 @@ TEST(IstioVersionSetting, ConfigValueAndFlag) {
   TempDir dir;
   dir.Write("sc.yaml", kExclusion);
   dir.Write(".meshlint.yaml", "istioVersion: \"1.31\"\n");
-  const std::vector<std::string> lint = {"lint",      ".", "--format", "text", "-q",
-                                         "--disable", "mesh-outbound-allow-any",
-                                         "--disable", "sidecar-egress-wildcard"};
+  const std::vector<std::string> lint = {"lint",
+                                         ".",
+                                         "--format",
+                                         "text",
+                                         "-q",
+                                         "--disable",
+                                         "mesh-outbound-allow-any",
+                                         "--disable",
+                                         "sidecar-egress-wildcard"};
   CommandResult r = RunInProcess(lint, dir.str());
   EXPECT_EQ(r.out, "") << r.err;
   std::vector<std::string> older = lint;

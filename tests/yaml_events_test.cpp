@@ -88,8 +88,10 @@ const char* const kStyles[] = {
     "a:\t1\nb: [x,\ty]\nc: \"t\tab\"\nd: x\ty\n",
     "bé: x\nnaïve: {ключ: значение, k: v}\n日本: [語, x]\n",
     "name: é\nlabels: {app: ü, x: y}\nlist: [ä, ö, ü]\nk: 'ü' # ö\n",
-    "\xEF\xBB\xBF" "a: é\nb: 1\n",
-    "\xEF\xBB\xBF" "a: {é: 1}\n",
+    "\xEF\xBB\xBF"
+    "a: é\nb: 1\n",
+    "\xEF\xBB\xBF"
+    "a: {é: 1}\n",
     // documents: markers, empty, end marker, scalar and list roots
     "---\n",
     "--- \n...\n",
@@ -118,7 +120,10 @@ TEST(YamlEvents, ColumnsAreBytesOnUtf8Lines) {
   ASSERT_EQ(tree.used, 3u);
   EXPECT_EQ(tree.nodes[2].scalar, "x");
   EXPECT_EQ(tree.nodes[2].column, 5);  // libyaml counts 4 characters
-  ASSERT_TRUE(ParseYamlEvents("\xEF\xBB\xBF" "é: y\n", tree));
+  ASSERT_TRUE(
+      ParseYamlEvents("\xEF\xBB\xBF"
+                      "é: y\n",
+                      tree));
   EXPECT_EQ(tree.nodes[2].column, 4);  // from after the byte order mark
   ASSERT_TRUE(ParseYamlEvents("a: 1\r\nbé: [x, ü, z]\r\n", tree));
   ASSERT_EQ(tree.nodes[4].kids.size(), 3u);
@@ -134,17 +139,21 @@ TEST(YamlEvents, DeclinesWhatYamlCppRefusesOrCountsOtherwise) {
   ExpectDeclined("a: [b, c\n");
   ExpectDeclined("\ta: b\n");
   ExpectDeclined("a: \"unterminated\n");
-  ExpectDeclined("a: b\rc: d\n");           // a lone CR: a break to libyaml only
-  ExpectDeclined("a: b\xC2\x85" "c: d\n");  // NEL
-  ExpectDeclined("a: b\xE2\x80\xA8" "c\n"); // LS
-  ExpectDeclined("a: !x!y 1\n");            // undefined tag handle
+  ExpectDeclined("a: b\rc: d\n");  // a lone CR: a break to libyaml only
+  ExpectDeclined(
+      "a: b\xC2\x85"
+      "c: d\n");  // NEL
+  ExpectDeclined(
+      "a: b\xE2\x80\xA8"
+      "c\n");                     // LS
+  ExpectDeclined("a: !x!y 1\n");  // undefined tag handle
   ExpectDeclined("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n");
   ExpectDeclined("a: &x &y 1\n");
-  ExpectDeclined("\"a\":b\n");  // yaml-cpp reads two documents here
+  ExpectDeclined("\"a\":b\n");           // yaml-cpp reads two documents here
   ExpectDeclined("apiVersion\n: v1\n");  // libyaml: a document, then an error
   ExpectDeclined(": v\n");
   ExpectDeclined("&a text that\nruns on\n");  // yaml-cpp reads the first line only
-  ExpectDeclined("k:\n  o:\n    -@ x\n");  // yaml-cpp refuses
+  ExpectDeclined("k:\n  o:\n    -@ x\n");     // yaml-cpp refuses
   ExpectDeclined(std::string(1100, 'k') + ": v\n");
   ExpectDeclined("a: \"\\N\"\n");  // yaml-cpp: one Latin-1 byte, not UTF-8
   ExpectDeclined("a: \"\\_\"\n");
@@ -206,15 +215,17 @@ TEST(YamlEvents, FixturesAndCorpusDocuments) {
 // Single-character edits everywhere in every style: most break the document
 // or change its meaning; the builder must then agree or decline.
 TEST(YamlEvents, MutatedStyles) {
-  const std::string inserts[] = {":", " ", "- ", "#", "\"", "'", "|", ">", "{", "[", "]", "}",
-                                 ",", "&a ", "*a", "!", "\t", "\n", "? ", "\r\n", "é", "---\n"};
+  const std::string inserts[] = {":",  " ",  "- ", "#",    "\"", "'",    "|",  ">",
+                                 "{",  "[",  "]",  "}",    ",",  "&a ",  "*a", "!",
+                                 "\t", "\n", "? ", "\r\n", "é",  "---\n"};
   std::size_t variants = 0, same = 0;
   for (const char* seed : kStyles) {
     const std::string text = seed;
     for (std::size_t pos = 0; pos <= text.size(); ++pos) {
       std::vector<std::string> mutated;
       for (const std::string& ins : inserts)
-        if ((pos + ins.size()) % 3 == 0) mutated.push_back(text.substr(0, pos) + ins + text.substr(pos));
+        if ((pos + ins.size()) % 3 == 0)
+          mutated.push_back(text.substr(0, pos) + ins + text.substr(pos));
       if (pos < text.size()) mutated.push_back(text.substr(0, pos) + text.substr(pos + 1));
       for (const std::string& m : mutated) {
         ++variants;

@@ -26,8 +26,7 @@ std::string Subject(const std::vector<std::string>& rows) {
   bool workloads = false;
   for (const std::string& r : rows) workloads |= r.starts_with("the workloads of ");
   std::string list = ListForMessage(rows);
-  if (rows.size() == 1)
-    return workloads ? "The" + list.substr(3) : "Namespace " + list;
+  if (rows.size() == 1) return workloads ? "The" + list.substr(3) : "Namespace " + list;
   if (rows.size() <= 5) return "Namespaces " + list;
   return std::to_string(rows.size()) +
          (workloads ? " namespaces and workload-scoped Sidecars (" : " namespaces (") + list + ")";
@@ -61,12 +60,14 @@ Diagnostic AllowAnyFinding(const MeshModel& model, const istio::OutboundDecision
                  " sets ALLOW_ANY";
   } else {
     d.field = "meshConfig.outboundTrafficPolicy.mode";
-    const MeshConfigSource* src = mode.mesh_source ? &model.mesh_sources[*mode.mesh_source] : nullptr;
+    const MeshConfigSource* src =
+        mode.mesh_source ? &model.mesh_sources[*mode.mesh_source] : nullptr;
     if (mode.origin == istio::ModeOrigin::kMesh) {
       granted_by = "the mesh config (" + src->description + ") sets " +
                    std::string(OutboundModeName(mode.mode));
     } else {
-      granted_by = "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
+      granted_by =
+          "no mesh config sets outboundTrafficPolicy.mode, so Istio's default ALLOW_ANY applies";
     }
     d.object = src ? src->object : ObjectRef{"MeshConfig", "", "mesh-config"};
     if (!src) {
@@ -83,7 +84,8 @@ Diagnostic AllowAnyFinding(const MeshModel& model, const istio::OutboundDecision
 }
 
 // Rows without a proxy reach any host: the finding sits on what decides it.
-Diagnostic NoProxyFinding(const MeshModel& model, const egress::Scope& s, const std::vector<std::string>& rows) {
+Diagnostic NoProxyFinding(const MeshModel& model, const egress::Scope& s,
+                          const std::vector<std::string>& rows) {
   Diagnostic d;
   d.loc = s.proxy.loc;
   if (!s.workloads.empty()) {
@@ -101,11 +103,12 @@ Diagnostic NoProxyFinding(const MeshModel& model, const egress::Scope& s, const 
   }
   d.field = "metadata.labels";
   const std::string them = rows.size() == 1 ? "it" : "them";
-  d.message = Subject(rows) + " can reach any host on any port: " +
-              (s.proxy.proxy == istio::Proxy::kAmbient ? "the pods are in ambient mode"
-                                                       : "the pods have no sidecar proxy") +
-              ", so Istio does not mediate their egress, but the egress policy does not allow \"*\" for " +
-              them + ". Give the pods a sidecar, or allow \"*\" for " + them + " in the policy.";
+  d.message =
+      Subject(rows) + " can reach any host on any port: " +
+      (s.proxy.proxy == istio::Proxy::kAmbient ? "the pods are in ambient mode"
+                                               : "the pods have no sidecar proxy") +
+      ", so Istio does not mediate their egress, but the egress policy does not allow \"*\" for " +
+      them + ". Give the pods a sidecar, or allow \"*\" for " + them + " in the policy.";
   return d;
 }
 
@@ -153,7 +156,8 @@ void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink) {
     sink.Report(std::move(d));
   }
   for (const auto& [sidecar, rows] : allow_any) {
-    Diagnostic d = AllowAnyFinding(model, istio::EffectiveOutbound(model, sidecar, allow_any_revision[sidecar]), rows);
+    Diagnostic d = AllowAnyFinding(
+        model, istio::EffectiveOutbound(model, sidecar, allow_any_revision[sidecar]), rows);
     d.related.push_back({policy_loc, "the egress policy"});
     sink.Report(std::move(d));
   }

@@ -30,10 +30,10 @@ void CheckIstioValidationRejected(const MeshModel& model, FindingSink& sink) {
     d.loc = m.loc;
     d.object = m.object;
     d.field = m.field;
-    const std::string who = m.by == ValidationMessage::By::kSchema
-                                ? "The API server rejects " + Qualified(m.object) + " (" + version +
-                                      "'s CRD schema): "
-                                : version + " rejects " + Qualified(m.object) + ": ";
+    const std::string who =
+        m.by == ValidationMessage::By::kSchema
+            ? "The API server rejects " + Qualified(m.object) + " (" + version + "'s CRD schema): "
+            : version + " rejects " + Qualified(m.object) + ": ";
     d.message = who + m.message +
                 (m.by == ValidationMessage::By::kSchema ? std::string()
                                                         : " (" + std::string(m.check) + ")") +

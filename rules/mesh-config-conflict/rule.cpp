@@ -17,9 +17,8 @@ void CheckMeshConfigConflict(const MeshModel& model, FindingSink& sink) {
     const std::string of = c.revision.empty() ? "" : " of revision " + c.revision;
     d.message = "Mesh config sources" + of + " disagree on " + c.field + ": " + loser.description +
                 " sets " + c.loser_value + ", " + winner.description + " (" +
-                Where(model, c.winner_loc) + ") sets " + c.winner_value +
-                ". meshlint uses " + c.winner_value +
-                "; keep one source of truth for the mesh config.";
+                Where(model, c.winner_loc) + ") sets " + c.winner_value + ". meshlint uses " +
+                c.winner_value + "; keep one source of truth for the mesh config.";
     d.related.push_back({c.winner_loc, "the value meshlint uses: " + c.winner_value});
     sink.Report(std::move(d));
   }

@@ -24,7 +24,8 @@ void CheckRevisions(const MeshModel& model, FindingSink& sink) {
     d.message = "The outboundTrafficPolicy.mode of revision " + std::string(revision) + " is " +
                 std::string(OutboundModeName(s.outbound_mode)) + " (" + src.description +
                 "): every sidecar that revision injects passes traffic to any external host, "
-                "registered or not." + kFix;
+                "registered or not." +
+                kFix;
     sink.Report(std::move(d));
   }
 }
@@ -59,10 +60,12 @@ void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
     d.message = mesh.origin == istio::ModeOrigin::kMesh
                     ? "The mesh's outboundTrafficPolicy.mode is " + mode + " (" + src.description +
                           "): every sidecar passes traffic to any external host, registered or "
-                          "not." + kFix
+                          "not." +
+                          kFix
                     : "The mesh config (" + src.description +
                           ") does not set outboundTrafficPolicy.mode, so Istio uses ALLOW_ANY: "
-                          "every sidecar passes traffic to any external host." + kFix;
+                          "every sidecar passes traffic to any external host." +
+                          kFix;
   } else {
     if (model.stats.files == 0) return;  // nothing was read: nothing to judge
     // Only revisioned control planes are configured: they are judged above.
@@ -81,8 +84,9 @@ void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
     // lower.
     if (!InstallsIstio(model)) {
       d.uncertain = true;
-      d.message += " The inputs install no Istio (an application repository?): pass the "
-                   "cluster's mesh config with --mesh-config to judge it.";
+      d.message +=
+          " The inputs install no Istio (an application repository?): pass the "
+          "cluster's mesh config with --mesh-config to judge it.";
     }
   }
   sink.Report(std::move(d));

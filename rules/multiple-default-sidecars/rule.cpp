@@ -23,8 +23,9 @@ void CheckMultipleDefaultSidecars(const MeshModel& model, FindingSink& sink) {
       d.object = sc->meta.ref;
       d.field = "spec.workloadSelector";
       d.message = "Sidecar '" + sc->meta.ref.name + "' is one of " +
-                  std::to_string(defaults.size()) + " Sidecars without workloadSelector in namespace " +
-                  info.name + " (also " + ListForMessage(others) +
+                  std::to_string(defaults.size()) +
+                  " Sidecars without workloadSelector in namespace " + info.name + " (also " +
+                  ListForMessage(others) +
                   "): Istio's behaviour is then undefined. Keep one default Sidecar per namespace "
                   "and give the others a workloadSelector.";
       sink.Report(std::move(d));

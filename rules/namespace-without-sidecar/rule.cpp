@@ -37,9 +37,8 @@ struct Grants {
   std::vector<const ServiceEntry*> GrantingFirst(const std::string& ns) const {
     std::vector<const ServiceEntry*> out;
     if (auto it = granting_some.find(ns); it != granting_some.end())
-      out.assign(it->second.begin(),
-                 it->second.begin() +
-                     static_cast<std::ptrdiff_t>(std::min(it->second.size(), kRelatedGrants)));
+      out.assign(it->second.begin(), it->second.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                              it->second.size(), kRelatedGrants)));
     for (std::size_t k = 0; out.size() < kRelatedGrants && k < granting_all.size(); ++k)
       out.push_back(granting_all[k]);
     return out;
@@ -78,8 +77,10 @@ std::string Message(const MeshModel& model, const NamespaceInfo& info,
          " has none to inherit: its proxies import every service exported to it";
   if (hosts > 0)
     out += ", including " + std::to_string(hosts) + " external host" + (hosts == 1 ? "" : "s");
-  out += ". Add a Sidecar without workloadSelector whose egress hosts list only what it "
-         "needs (e.g. \"./*\", \"" + root + "/*\").";
+  out +=
+      ". Add a Sidecar without workloadSelector whose egress hosts list only what it "
+      "needs (e.g. \"./*\", \"" +
+      root + "/*\").";
   return out;
 }
 
@@ -127,7 +128,8 @@ void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
     // its Sidecars still matter; a label that says anything else keeps
     // every proxy out.
     const istio::MeshMembership m = istio::NamespaceMembership(model, info);
-    if (!istio::InSidecarMesh(m) && m.reason != istio::MembershipReason::kNoInjectionLabel) continue;
+    if (!istio::InSidecarMesh(m) && m.reason != istio::MembershipReason::kNoInjectionLabel)
+      continue;
     if (!istio::DefaultSidecars(model, info.name).empty()) continue;
     Report(model, info, grants, sink);
   }

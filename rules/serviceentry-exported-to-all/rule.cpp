@@ -24,8 +24,9 @@ void CheckServiceEntryExportedToAll(const MeshModel& model, FindingSink& sink) {
         d.field = "spec.exportTo[" + std::to_string(i) + "]";
         break;
       }
-      d.message = what + " (exportTo: \"*\"). Export it only to the namespaces that need it, "
-                         "e.g. exportTo: [\".\"].";
+      d.message = what +
+                  " (exportTo: \"*\"). Export it only to the namespaces that need it, "
+                  "e.g. exportTo: [\".\"].";
     } else {
       d.loc = se.export_to_set ? se.export_to_key : se.hosts_key;
       d.field = "spec.exportTo";

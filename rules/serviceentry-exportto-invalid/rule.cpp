@@ -31,21 +31,22 @@ void CheckOne(const MeshModel& model, const ServiceEntry& se, FindingSink& sink)
     d.loc = values[i].loc;
     d.object = se.meta.ref;
     d.field = "spec.exportTo[" + std::to_string(i) + "]";
-    const std::string subject = "ServiceEntry '" + se.meta.ref.name + "' exportTo value \"" + v + "\"";
+    const std::string subject =
+        "ServiceEntry '" + se.meta.ref.name + "' exportTo value \"" + v + "\"";
     // "." and the own namespace's name mean the same namespace.
     const std::string canonical = v == "." ? se.meta.ref.ns : v;
     if ((v == "*" || v == "~") && values.size() > 1) {
-      d.message = subject + " must stand alone, but the list has " +
-                  std::to_string(values.size()) + " values: Istio rejects the ServiceEntry. " +
-                  (v == "*" ? "Keep only \"*\" or list the namespaces." :
-                              "Keep only \"~\" (visible nowhere) or list the namespaces.");
+      d.message = subject + " must stand alone, but the list has " + std::to_string(values.size()) +
+                  " values: Istio rejects the ServiceEntry. " +
+                  (v == "*" ? "Keep only \"*\" or list the namespaces."
+                            : "Keep only \"~\" (visible nowhere) or list the namespaces.");
     } else if (!seen.insert(canonical).second) {
-      d.message = subject + " repeats a namespace already listed" +
-                  (v == "." || v == se.meta.ref.ns
-                       ? std::string(" (\".\" is the ServiceEntry's own namespace ") +
-                             se.meta.ref.ns + ")"
-                       : std::string()) +
-                  ": Istio rejects duplicate exportTo values. Remove it.";
+      d.message =
+          subject + " repeats a namespace already listed" +
+          (v == "." || v == se.meta.ref.ns
+               ? std::string(" (\".\" is the ServiceEntry's own namespace ") + se.meta.ref.ns + ")"
+               : std::string()) +
+          ": Istio rejects duplicate exportTo values. Remove it.";
     } else if (v != "." && v != "*" && v != "~" && !istio::IsDns1123Label(v)) {
       d.message = subject +
                   " is not a namespace name (lowercase letters, digits and '-', at most 63) nor "

@@ -42,7 +42,8 @@ void CheckServiceEntryTcpWildcardPort(const MeshModel& model, FindingSink& sink)
     // matches only connections into those ranges: not every destination.
     if (svc.has_addresses) continue;
     for (std::size_t p = 0; p < svc.ports.size(); ++p) {
-      if (istio::ListenerFor(model, svc, svc.ports[p], dns_capture) != istio::PortListener::kPassthrough)
+      if (istio::ListenerFor(model, svc, svc.ports[p], dns_capture) !=
+          istio::PortListener::kPassthrough)
         continue;
       Diagnostic d;
       d.loc = svc.ports[p].loc.valid() ? svc.ports[p].loc : se.meta.anchor();

@@ -100,7 +100,8 @@ Diagnostic Finding(const MeshModel& model, const Sidecar& sc, std::size_t i,
     d.uncertain = true;  // it may be defined outside these inputs
     d.message = subject + " unless " + dns +
                 " is defined outside these inputs: no ServiceEntry or Service here provides "
-                "it. Add a ServiceEntry for it exported to " + where + ", or remove the entry.";
+                "it. Add a ServiceEntry for it exported to " +
+                where + ", or remove the entry.";
   }
   return d;
 }

@@ -19,10 +19,11 @@ void CheckSidecarEgressWildcard(const MeshModel& model, FindingSink& sink) {
       const std::string what =
           entry->dns == "*" ? "every service exported to its namespace, from every namespace"
                             : std::string(entry->dns) + " from whichever namespace exports it";
-      d.message = "Sidecar '" + sc.meta.ref.name + "' egress host \"" + host.value +
-                  "\" imports " + what +
+      d.message = "Sidecar '" + sc.meta.ref.name + "' egress host \"" + host.value + "\" imports " +
+                  what +
                   ": a ServiceEntry added by any team reaches these proxies. Name the namespaces "
-                  "instead (\"./*\", \"" + model.mesh.root_namespace + "/*\", \"<ns>/" +
+                  "instead (\"./*\", \"" +
+                  model.mesh.root_namespace + "/*\", \"<ns>/" +
                   (entry->dns == "*" ? std::string("<host>") : std::string(entry->dns)) + "\").";
       sink.Report(std::move(d));
     }

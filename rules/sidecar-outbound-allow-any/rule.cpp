@@ -17,14 +17,13 @@ void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
     d.object = sc.meta.ref;
     d.field = "spec.outboundTrafficPolicy.mode";
     std::string scope;
-    if (sc.has_selector)
-      scope = "the workloads it selects in " + sc.meta.ref.ns;
+    if (sc.has_selector) scope = "the workloads it selects in " + sc.meta.ref.ns;
     else if (istio::IsRootDefault(model, sc))
       scope = "every namespace without a Sidecar of its own (it is the root namespace default)";
-    else
-      scope = "every workload of namespace " + sc.meta.ref.ns;
-    d.message = "Sidecar '" + sc.meta.ref.name + "' sets outboundTrafficPolicy.mode ALLOW_ANY: " +
-                scope + " can reach any external host, registered or not" +
+    else scope = "every workload of namespace " + sc.meta.ref.ns;
+    d.message = "Sidecar '" + sc.meta.ref.name +
+                "' sets outboundTrafficPolicy.mode ALLOW_ANY: " + scope +
+                " can reach any external host, registered or not" +
                 (mesh_registry_only ? ", although the mesh is REGISTRY_ONLY" : "") +
                 ". Set the mode to REGISTRY_ONLY (or remove outboundTrafficPolicy to inherit the "
                 "mesh's) and register the hosts it needs with ServiceEntries.";

@@ -1,7 +1,7 @@
 #include "cli/cli.h"
 
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -89,7 +89,8 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
         analysis.Explain(vm["from"].as<std::string>(), vm["to"].as<std::string>());
     if (ex.unknown_workload)
       throw UsageError("--from " + vm["from"].as<std::string>() + ": no workload " + ex.workload +
-                       " in namespace " + ex.ns + " in the inputs (NAMESPACE/Kind/name, e.g. shop/Deployment/web)");
+                       " in namespace " + ex.ns +
+                       " in the inputs (NAMESPACE/Kind/name, e.g. shop/Deployment/web)");
     if (format == "json") WriteExplanationJson(sink, r.model, ex, policy);
     else WriteExplanationText(sink, r.model, ex, policy);
     return ex.reachable ? kExitClean : kExitFindings;
@@ -154,7 +155,8 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   const EgressDiffRunPtr diff = vm.count("base") ? PrepareEgressDiff(vm, request, r, err) : nullptr;
   int status = kExitClean;
   const auto render = [&](std::ostream& sink) {
-    status = diff ? WriteEgressDiff(*diff, vm["format"].as<std::string>(), sink) : WriteEgress(vm, r, sink);
+    status = diff ? WriteEgressDiff(*diff, vm["format"].as<std::string>(), sink)
+                  : WriteEgress(vm, r, sink);
   };
   if (vm.count("output")) {
     if (auto failed = WriteOutputFile(vm["output"].as<std::string>(), render)) {
@@ -219,8 +221,10 @@ std::optional<int> HelpCommand(const std::string& command, const std::vector<std
   if (command == "help") {
     const CommandDoc* doc = FindCommand(rest.front());
     if (!doc || rest.size() > 1)
-      throw UsageError("usage: meshlint help COMMAND, where COMMAND is lint, egress, rules or "
-                       "explain" + DidYouMean(rest.front(), CommandNames()));
+      throw UsageError(
+          "usage: meshlint help COMMAND, where COMMAND is lint, egress, rules or "
+          "explain" +
+          DidYouMean(rest.front(), CommandNames()));
     WriteCommandHelp(out, *doc);
     return kExitClean;
   }
@@ -279,8 +283,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     status = Dispatch(args, out, err);
   } catch (const po::unknown_option& e) {
     const std::string command = args.empty() ? "" : args.front();
-    err << "meshlint: " << TerminalSafe(UnknownOption(command, e))
-        << "\n(run 'meshlint --help')\n";
+    err << "meshlint: " << TerminalSafe(UnknownOption(command, e)) << "\n(run 'meshlint --help')\n";
   } catch (const UsageError& e) {
     err << "meshlint: " << TerminalSafe(e.what()) << "\n(run 'meshlint --help')\n";
   } catch (const po::error& e) {

@@ -12,8 +12,8 @@
 #include "egress/diff.h"
 #include "loader/config_file.h"
 #include "loader/git_tree.h"
-#include "loader/text.h"
 #include "loader/read_file.h"
+#include "loader/text.h"
 #include "report/egress_diff.h"
 #include "report/report.h"
 
@@ -46,10 +46,12 @@ LintRequest BaseRequest(const LintRequest& head, const fs::path& root) {
     base.paths.push_back(Rebase(p, root));
   }
   base.load.base_dir = root.string();
-  if (!head.load.mesh_config_file.empty()) base.load.mesh_config_file = Rebase(head.load.mesh_config_file, root);
+  if (!head.load.mesh_config_file.empty())
+    base.load.mesh_config_file = Rebase(head.load.mesh_config_file, root);
   if (!head.load.glob_base.empty()) {
     const fs::path rel = fs::path(head.load.glob_base).lexically_relative(fs::current_path());
-    if (!rel.empty() && *rel.begin() != "..") base.load.glob_base = (root / rel).lexically_normal().string();
+    if (!rel.empty() && *rel.begin() != "..")
+      base.load.glob_base = (root / rel).lexically_normal().string();
   }
   return base;
 }
@@ -158,7 +160,8 @@ std::unique_ptr<GitBase> ReadGitBase(const LintRequest& head, const std::string&
     err << "meshlint: note: base: " << TerminalSafe(mesh) << ": not in " << revision
         << ": the base has no mesh config file\n";
   for (const auto& [name, text] : r.texts) base->texts.emplace(name, &text);
-  if (r.mesh_config_text) base->texts.emplace(r.mesh_config_text->first, &r.mesh_config_text->second);
+  if (r.mesh_config_text)
+    base->texts.emplace(r.mesh_config_text->first, &r.mesh_config_text->second);
   return base;
 }
 
@@ -167,7 +170,9 @@ std::unique_ptr<GitBase> ReadGitBase(const LintRequest& head, const std::string&
 bool Fails(const egress::EgressDiff& d, std::optional<Severity> fail_on) {
   if (!fail_on) return false;
   for (const egress::DiffEntry& e : d.opened) {
-    const Severity s = !e.allowed ? Severity::kWarning : *e.allowed ? Severity::kNote : Severity::kError;
+    const Severity s = !e.allowed   ? Severity::kWarning
+                       : *e.allowed ? Severity::kNote
+                                    : Severity::kError;
     if (s >= *fail_on) return true;
   }
   return false;
@@ -220,7 +225,8 @@ EgressDiffRunPtr PrepareEgressDiff(const po::variables_map& vm, const LintReques
   const std::string fail_word = vm["fail-on"].as<std::string>();
   const SeverityWord fail_on = ParseFailOn(fail_word);
   if (!fail_on.known)
-    throw UsageError("--fail-on must be " + std::string(kFailOnWords) + ", got '" + fail_word + "'");
+    throw UsageError("--fail-on must be " + std::string(kFailOnWords) + ", got '" + fail_word +
+                     "'");
   run->fail_on = fail_on.severity;
   const std::string base_arg = vm["base"].as<std::string>();
   run->labels.base = base_arg;
@@ -231,8 +237,9 @@ EgressDiffRunPtr PrepareEgressDiff(const po::variables_map& vm, const LintReques
     run->labels.base_commit = run->git_base->commit;
   }
   const GitBase* git_base = run->git_base.get();
-  run->base = LoadForLint(git_base ? git_base->request
-                                   : BaseRequest(request, fs::absolute(base_arg).lexically_normal()));
+  run->base =
+      LoadForLint(git_base ? git_base->request
+                           : BaseRequest(request, fs::absolute(base_arg).lexically_normal()));
   const LintResult& base = run->base;
   // A path the change adds has no base: an empty side, not an error.
   for (const Problem& p : base.input_problems)
@@ -247,8 +254,9 @@ EgressDiffRunPtr PrepareEgressDiff(const po::variables_map& vm, const LintReques
     };
   run->base_analysis = std::make_unique<egress::EgressAnalysis>(base.model);
   run->head_analysis = std::make_unique<egress::EgressAnalysis>(head.model);
-  run->diff = egress::DiffEgress({run->base_analysis.get(), base_texts},
-                                 {run->head_analysis.get(), FileTexts(head.model)}, head.policy.get());
+  run->diff =
+      egress::DiffEgress({run->base_analysis.get(), base_texts},
+                         {run->head_analysis.get(), FileTexts(head.model)}, head.policy.get());
   return run;
 }
 

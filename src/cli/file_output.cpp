@@ -14,7 +14,6 @@
 #include <ostream>
 #include <random>
 
-
 namespace meshlint {
 namespace fs = std::filesystem;
 
@@ -76,9 +75,9 @@ std::string StreamFailure(const std::ostream& stream) {
 namespace {
 
 enum class Way {
-  kRefuse,   // `refusal` says why
-  kReplace,  // a new file renamed over the path (absent or a regular file)
-  kInPlace,  // opened and appended to: a device or FIFO the user named
+  kRefuse,         // `refusal` says why
+  kReplace,        // a new file renamed over the path (absent or a regular file)
+  kInPlace,        // opened and appended to: a device or FIFO the user named
   kInPlaceNoWait,  // the same, but a FIFO nobody reads fails instead of blocking
   kDescriptor,     // one of this process's open descriptors, `fd`
 };
@@ -132,7 +131,7 @@ int OwnDescriptor(const std::string& path) {
 // full devices. Not memory, ports, disks or anything whose open acts.
 bool IsHarmlessDevice(dev_t rdev) {
   const unsigned ma = major(rdev), mi = minor(rdev);
-  if (ma == 1) return mi == 3 || mi == 5 || mi == 7;  // null, zero, full
+  if (ma == 1) return mi == 3 || mi == 5 || mi == 7;      // null, zero, full
   return ma == 4 || ma == 5 || (ma >= 136 && ma <= 143);  // ttys, /dev/tty, ptys
 }
 
@@ -173,8 +172,9 @@ Plan Decide(const std::string& path) {
     // root may write any file): the mode decides, for every user alike.
     const bool no_write_bit = (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
     if (no_write_bit || (::access(path.c_str(), W_OK) != 0 && errno == EACCES))
-      return Refuse("the file is read-only (a report replaces its file; make it writable or "
-                    "remove it)");
+      return Refuse(
+          "the file is read-only (a report replaces its file; make it writable or "
+          "remove it)");
     return Plan{Way::kReplace, ""};
   }
   if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) return Plan{Way::kInPlace, ""};
@@ -226,8 +226,8 @@ std::optional<std::string> WriteToDescriptor(const std::string& path, int fd,
 std::string TemporaryName(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
   static std::random_device device;
-  const std::uint64_t bits = (std::uint64_t{device()} << 32) ^ device() ^
-                             (std::uint64_t(::getpid()) << 16) ^ counter++;
+  const std::uint64_t bits =
+      (std::uint64_t{device()} << 32) ^ device() ^ (std::uint64_t(::getpid()) << 16) ^ counter++;
   char suffix[24];
   std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(bits));
   std::string name = path.filename().string();

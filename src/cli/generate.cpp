@@ -71,7 +71,9 @@ void Bash(std::ostream& out) {
          "_meshlint() {\n"
          "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
          "  if [[ $COMP_CWORD -eq 1 ]]; then\n"
-         "    COMPREPLY=($(compgen -W '" << Join(CommandNames()) << " --help --version' -- \"$cur\"))\n"
+         "    COMPREPLY=($(compgen -W '"
+      << Join(CommandNames())
+      << " --help --version' -- \"$cur\"))\n"
          "    return\n  fi\n"
          "  case \"${COMP_WORDS[1]}\" in\n";
   for (const CommandDoc& c : Commands()) {
@@ -92,14 +94,16 @@ void Bash(std::ostream& out) {
       }
     out << "      esac\n"
            "      if [[ \"$cur\" == -* ]]; then\n"
-           "        COMPREPLY=($(compgen -W '" << Join(all) << "' -- \"$cur\"))\n";
+           "        COMPREPLY=($(compgen -W '"
+        << Join(all) << "' -- \"$cur\"))\n";
     if (c.takes_paths) out << "      else\n        COMPREPLY=($(compgen -f -- \"$cur\"))\n";
     else if (c.name == "explain")
-      out << "      else\n        COMPREPLY=($(compgen -W '" << Join(OptionChoices("explain", "rule"))
-          << "' -- \"$cur\"))\n";
+      out << "      else\n        COMPREPLY=($(compgen -W '"
+          << Join(OptionChoices("explain", "rule")) << "' -- \"$cur\"))\n";
     out << "      fi ;;\n";
   }
-  out << "    help) COMPREPLY=($(compgen -W '" << Join(CommandNames()) << "' -- \"$cur\")) ;;\n"
+  out << "    help) COMPREPLY=($(compgen -W '" << Join(CommandNames())
+      << "' -- \"$cur\")) ;;\n"
          "  esac\n}\ncomplete -o filenames -F _meshlint meshlint\n";
 }
 
@@ -168,8 +172,8 @@ void Fish(std::ostream& out) {
       out << "complete -c meshlint " << when << " -a '" << Join(OptionChoices("explain", "rule"))
           << "'\n";
   }
-  out << "complete -c meshlint -n '__fish_seen_subcommand_from help' -a '"
-      << Join(CommandNames()) << "'\n";
+  out << "complete -c meshlint -n '__fish_seen_subcommand_from help' -a '" << Join(CommandNames())
+      << "'\n";
 }
 
 }  // namespace
@@ -203,8 +207,8 @@ void WriteManPage(std::ostream& out) {
          "is given.\n"
       << ".SH FILES\n.TP\n.I .meshlint.yaml\nThe project config, found in the working "
          "directory or its nearest parent up to the repository root.\n"
-      << ".SH SEE ALSO\n\\fBmeshlint explain\\fR RULE; /usr/share/doc/meshlint/; "
-      << Roff(kToolUri) << "\n";
+      << ".SH SEE ALSO\n\\fBmeshlint explain\\fR RULE; /usr/share/doc/meshlint/; " << Roff(kToolUri)
+      << "\n";
 }
 
 bool WriteCompletion(std::ostream& out, std::string_view shell) {

@@ -19,8 +19,9 @@ constexpr std::size_t kColumn = 30;  // where option descriptions start
 // The argument's name when the option does not set one (value_name).
 std::string ArgumentName(const std::string& long_name) {
   static const std::map<std::string, std::string, std::less<>> kNames = {
-      {"format", "FORMAT"},      {"output", "FILE"},        {"report", "FORMAT=FILE"},
-      {"fail-on", "LEVEL"},      {"baseline", "FILE"},      {"write-baseline", "FILE"},
+      {"format", "FORMAT"},      {"output", "FILE"},
+      {"report", "FORMAT=FILE"}, {"fail-on", "LEVEL"},
+      {"baseline", "FILE"},      {"write-baseline", "FILE"},
       {"automation-id", "ID"},   {"default-namespace", "NAMESPACE"},
       {"mesh-config", "FILE"},   {"jobs", "N"}};
   if (auto it = kNames.find(long_name); it != kNames.end()) return it->second;

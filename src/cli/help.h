@@ -15,9 +15,9 @@ namespace meshlint {
 
 // One option as the help, the man page and the completions show it.
 struct OptionView {
-  std::string long_name;    // "format"
-  char short_name = 0;      // 'f', or 0
-  std::string argument;     // "FORMAT", or "" for a flag
+  std::string long_name;      // "format"
+  char short_name = 0;        // 'f', or 0
+  std::string argument;       // "FORMAT", or "" for a flag
   std::string default_value;  // "text", or ""
   std::string description;
 };

@@ -68,9 +68,9 @@ void AddGroup(OptionSet& set, std::string title, const po::options_description& 
 
 OptionSet LintOptions() {
   po::options_description rules;
-  rules.add_options()(
-      "severity", po::value<std::vector<std::string>>()->composing()->value_name("RULE=LEVEL"),
-      "run RULE at LEVEL (error | warning | note | off); repeatable")(
+  rules.add_options()("severity",
+                      po::value<std::vector<std::string>>()->composing()->value_name("RULE=LEVEL"),
+                      "run RULE at LEVEL (error | warning | note | off); repeatable")(
       "disable", po::value<std::vector<std::string>>()->composing()->value_name("RULE"),
       "turn RULE off; repeatable")(
       "policy", po::value<std::string>()->value_name("FILE"),
@@ -98,7 +98,7 @@ OptionSet EgressOptions() {
       "format,f", po::value<std::string>()->default_value("text")->value_name("FORMAT"),
       "text | json | markdown (a pull-request comment) | html (one page with the graph)")(
       "output,o", po::value<std::string>()->value_name("FILE"),
-                     "write the report to FILE instead of stdout")(
+      "write the report to FILE instead of stdout")(
       "from", po::value<std::string>()->value_name("NAMESPACE[/Kind/name]"),
       "explain whether NAMESPACE (or one workload) reaches the host of --to")(
       "to", po::value<std::string>()->value_name("HOST[:PORT]"),

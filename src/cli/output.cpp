@@ -11,8 +11,8 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/file_output.h"
-#include "loader/suggest.h"
 #include "loader/read_file.h"
+#include "loader/suggest.h"
 #include "report/report.h"
 
 namespace meshlint {
@@ -46,9 +46,8 @@ bool WriteFile(const std::string& path, const std::function<void(std::ostream&)>
 
 po::options_description ReportOptions() {
   po::options_description o("output options");
-  o.add_options()(
-      "format,f", po::value<std::string>()->default_value("text"),
-      "report format on stdout: text | json | sarif | github | gitlab")(
+  o.add_options()("format,f", po::value<std::string>()->default_value("text"),
+                  "report format on stdout: text | json | sarif | github | gitlab")(
       "output,o", po::value<std::string>(), "write the --format report to FILE instead of stdout")(
       "report", po::value<std::vector<std::string>>()->composing(),
       "FORMAT=FILE: also write a FORMAT report to FILE (e.g. sarif=meshlint.sarif); repeatable")(
@@ -86,8 +85,7 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
         throw po::error("--report format must be one of " + std::string(kReportFormats) +
                         ", got '" + format + "'" +
                         DidYouMean(format, OptionChoices("lint", "format")));
-      if (file == "-")
-        throw po::error("--report writes to a file; use --format for stdout");
+      if (file == "-") throw po::error("--report writes to a file; use --format for stdout");
       if (!files.insert(SameFileKey(file)).second)
         throw po::error("two reports would be written to " + file);
       plan.reports.emplace_back(std::move(format), std::move(file));
@@ -153,7 +151,9 @@ int FinishLint(const ReportPlan& plan, LintResult& result,
   } else if (!plan.write_baseline.empty()) {
     ReportContext all{model, findings, root, input_errors};
     all.fingerprints = fingerprints;
-    ok = WriteFile(plan.write_baseline, [&](std::ostream& o) { WriteBaseline(o, all); }, err) && ok;
+    ok = WriteFile(
+             plan.write_baseline, [&](std::ostream& o) { WriteBaseline(o, all); }, err) &&
+         ok;
   }
 
   std::size_t baselined = 0, stale = 0;
@@ -197,14 +197,17 @@ int FinishLint(const ReportPlan& plan, LintResult& result,
       ok = false;
     }
   } else {
-    ok = WriteFile(plan.output, [&](std::ostream& o) { WriteReport(plan.format, o, ctx); }, err) &&
+    ok = WriteFile(
+             plan.output, [&](std::ostream& o) { WriteReport(plan.format, o, ctx); }, err) &&
          ok;
   }
   // Not a structured binding: clang before 16 cannot capture one in a lambda,
   // and the sanitizer/fuzz build (ci/test-sanitize) uses clang.
   for (const auto& report : plan.reports) {
     const auto& format = report.first;
-    ok = WriteFile(report.second, [&](std::ostream& o) { WriteReport(format, o, ctx); }, err) && ok;
+    ok = WriteFile(
+             report.second, [&](std::ostream& o) { WriteReport(format, o, ctx); }, err) &&
+         ok;
   }
   if (!plan.quiet) WriteSummary(err, ctx);
 

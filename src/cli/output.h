@@ -29,13 +29,13 @@ struct ReportPlan {
   std::vector<std::pair<std::string, std::string>> reports;
   std::optional<Severity> fail_on = Severity::kWarning;  // nullopt: never
   bool fail_on_given = false;  // --fail-on given: it wins over the config's failOn
-  std::string baseline;  // --baseline FILE, "" for none
+  std::string baseline;        // --baseline FILE, "" for none
   std::set<std::string> baseline_fingerprints;
   std::string write_baseline;  // --write-baseline FILE, "" for none
   std::string automation_id;
   bool quiet = false;
   bool show_suppressed = false;  // text: list suppressed findings too
-  bool color = false;  // text on stdout: coloured (--color, cli/color.h)
+  bool color = false;            // text on stdout: coloured (--color, cli/color.h)
   // Whether baseline entries that match nothing are counted (not when only
   // part of the findings is reported, as with --context).
   bool count_stale = true;
@@ -53,8 +53,7 @@ void ApplyConfigGate(const ProjectConfig* config, ReportPlan& plan);
 // a report not written, else 1 when a reported finding is at or above
 // --fail-on, else 0. The same for every format.
 int FinishLint(const ReportPlan& plan, LintResult& result,
-               std::chrono::steady_clock::time_point started, std::ostream& out,
-               std::ostream& err);
+               std::chrono::steady_clock::time_point started, std::ostream& out, std::ostream& err);
 
 // Whether the reported findings fail the run under --fail-on: a finding that
 // is neither baselined nor suppressed, at or above the threshold. The one

@@ -20,7 +20,8 @@ void ApplySeverityFlags(const po::variables_map& vm, RunOptions& run) {
   if (vm.count("severity")) {
     for (const std::string& spec : vm["severity"].as<std::vector<std::string>>()) {
       auto eq = spec.find('=');
-      if (eq == std::string::npos) throw UsageError("--severity takes RULE=LEVEL, got '" + spec + "'");
+      if (eq == std::string::npos)
+        throw UsageError("--severity takes RULE=LEVEL, got '" + spec + "'");
       const RuleInfo& rule = RequireRule(spec.substr(0, eq));
       const std::string level = spec.substr(eq + 1);
       const SeverityWord parsed = ParseRuleLevel(level);
@@ -73,7 +74,8 @@ void ApplyContext(const po::variables_map& vm, const std::vector<std::string>& p
   }
   const std::string dir = vm["context"].as<std::string>();
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw UsageError("--context takes a directory, got '" + dir + "'");
+  if (!fs::is_directory(dir, ec))
+    throw UsageError("--context takes a directory, got '" + dir + "'");
   request.paths.push_back(dir);
   std::vector<std::string> report_only;
   for (const std::string& p : positional) {
@@ -85,7 +87,8 @@ void ApplyContext(const po::variables_map& vm, const std::vector<std::string>& p
   // --context reports only the named files: a baseline of that would drop
   // every other accepted finding.
   if (vm.count("write-baseline"))
-    throw UsageError("--write-baseline records the whole run; it cannot be combined with --context");
+    throw UsageError(
+        "--write-baseline records the whole run; it cannot be combined with --context");
 }
 
 }  // namespace
@@ -105,9 +108,8 @@ const RuleInfo& RequireRule(const std::string& id) {
 }
 
 void AddLoadOptions(po::options_description& o) {
-  o.add_options()(
-      "default-namespace", po::value<std::string>()->default_value("default"),
-      "namespace of objects that name none (as `kubectl apply` without -n)")(
+  o.add_options()("default-namespace", po::value<std::string>()->default_value("default"),
+                  "namespace of objects that name none (as `kubectl apply` without -n)")(
       "mesh-config", po::value<std::string>(),
       "mesh settings: a MeshConfig, IstioOperator, ConfigMap istio, or Helm values file")(
       "istio-version", po::value<std::string>()->value_name("X.Y"),
@@ -130,16 +132,15 @@ void AddLoadOptions(po::options_description& o) {
 void AddConfigOptions(po::options_description& o) {
   o.add_options()("config", po::value<std::string>()->value_name("FILE"),
                   "project config file (default: .meshlint.yaml in the working directory or "
-                  "the nearest parent up to the repository root)")(
-      "no-config", "ignore any .meshlint.yaml");
+                  "the nearest parent up to the repository root)")("no-config",
+                                                                   "ignore any .meshlint.yaml");
 }
 
 void AddSettingsOptions(po::options_description& o) {
   AddConfigOptions(o);
-  o.add_options()(
-      "no-inline-suppressions",
-      "ignore ignore.meshlint.io/ annotations and report each (only the config's "
-      "suppressions count)")(
+  o.add_options()("no-inline-suppressions",
+                  "ignore ignore.meshlint.io/ annotations and report each (only the config's "
+                  "suppressions count)")(
       "today", po::value<std::string>()->value_name("YYYY-MM-DD"),
       "the date (YYYY-MM-DD) suppression expiry is judged against (default: "
       "MESHLINT_TODAY, else today in UTC)")(
@@ -170,11 +171,13 @@ LintRequest RequestFromFlags(const po::variables_map& vm,
                              const ProjectConfig* config) {
   LintRequest request = RequestFromConfig(config);
   LoadOptions& load = request.load;
-  if (Given(vm, "default-namespace")) load.default_namespace = vm["default-namespace"].as<std::string>();
+  if (Given(vm, "default-namespace"))
+    load.default_namespace = vm["default-namespace"].as<std::string>();
   if (vm.count("mesh-config")) load.mesh_config_file = vm["mesh-config"].as<std::string>();
   if (vm.count("istio-version")) {
     const std::string text = vm["istio-version"].as<std::string>();
-    if (std::string e = IstioVersionProblem(text); !e.empty()) throw UsageError("--istio-version " + e);
+    if (std::string e = IstioVersionProblem(text); !e.empty())
+      throw UsageError("--istio-version " + e);
     load.istio_version = *IstioVersion::Parse(text);
   }
   if (vm.count("no-inline-suppressions")) request.inline_suppressions = false;

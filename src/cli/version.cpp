@@ -13,8 +13,7 @@ void WriteVersion(std::ostream& out) {
       << "build:     " << MESHLINT_BUILD_TYPE << ", " << MESHLINT_COMPILER << ", "
       << MESHLINT_LINKAGE << '\n'
       << "libraries: yaml-cpp " << MESHLINT_YAML_CPP_VERSION << ", RE2 " << MESHLINT_RE2_VERSION
-      << ", Boost " << MESHLINT_BOOST_VERSION << ", nlohmann_json " << MESHLINT_JSON_VERSION
-      << '\n'
+      << ", Boost " << MESHLINT_BOOST_VERSION << ", nlohmann_json " << MESHLINT_JSON_VERSION << '\n'
       << "models:    Istio " << ModelledIstioVersions() << " (default "
       << kDefaultIstioVersion.ToString() << ")\n";
 }

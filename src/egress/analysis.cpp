@@ -28,8 +28,9 @@ std::string ResolveRevision(const MeshModel& model, const std::string& revision)
 std::string RowKey(const Scope& s) {
   std::string key = std::to_string(static_cast<int>(s.proxy.proxy)) + "|";
   if (s.unmediated()) key += std::to_string(static_cast<int>(s.proxy.reason));
-  key += "|" + s.proxy.revision + "|" + std::to_string(reinterpret_cast<std::uintptr_t>(s.sidecar)) +
-         "|" + s.capture.Signature() + "|" + (s.dns_capture ? "d" : "");
+  key += "|" + s.proxy.revision + "|" +
+         std::to_string(reinterpret_cast<std::uintptr_t>(s.sidecar)) + "|" + s.capture.Signature() +
+         "|" + (s.dns_capture ? "d" : "");
   return key;
 }
 
@@ -37,7 +38,8 @@ std::string RowKey(const Scope& s) {
 
 std::uint32_t EgressAnalysis::RegistryFor(const std::string& revision) {
   const std::string rev = ResolveRevision(model_, revision);
-  if (auto it = registry_of_revision_.find(rev); it != registry_of_revision_.end()) return it->second;
+  if (auto it = registry_of_revision_.find(rev); it != registry_of_revision_.end())
+    return it->second;
   const auto i = static_cast<std::uint32_t>(registries_.size());
   registries_.push_back(std::make_unique<istio::Registry>(model_, rev));
   registry_of_revision_.emplace(rev, i);
@@ -65,7 +67,8 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
     if (info.workloads.empty()) {
       scopes_.push_back(MakeRow(info.name, nullptr, nullptr));
       // The pods each workload-scoped Sidecar would select.
-      for (const Sidecar* sc : istio::NamespaceSidecars(model, info.name, scopes_.back().proxy.revision))
+      for (const Sidecar* sc :
+           istio::NamespaceSidecars(model, info.name, scopes_.back().proxy.revision))
         if (sc->has_selector && !sc->selector.labels.empty())
           scopes_.push_back(MakeRow(info.name, nullptr, sc));
       continue;
@@ -88,7 +91,8 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
   BuildGroups();
 }
 
-Scope EgressAnalysis::MakeRow(const std::string& ns, const Workload* w, const Sidecar* hypothetical) const {
+Scope EgressAnalysis::MakeRow(const std::string& ns, const Workload* w,
+                              const Sidecar* hypothetical) const {
   Scope s;
   s.ns = ns;
   if (w) s.workloads.push_back(w);
@@ -101,13 +105,16 @@ Scope EgressAnalysis::MakeRow(const std::string& ns, const Workload* w, const Si
   const MeshSettings& settings = model_.SettingsForRevision(s.proxy.revision);
   s.dns_capture = settings.dns_capture.value;
   if (w && w->pod.dns_capture) s.dns_capture = w->pod.dns_capture->value;
-  const Labels* labels = w ? &w->pod.labels : hypothetical ? &hypothetical->selector.labels : nullptr;
+  const Labels* labels = w              ? &w->pod.labels
+                         : hypothetical ? &hypothetical->selector.labels
+                                        : nullptr;
   const istio::AppliedSidecar applied = istio::SidecarFor(model_, ns, labels, s.proxy.revision);
   s.sidecar = applied.sidecar;
   s.sidecar_origin = applied.origin;
   s.defaults = applied.defaults;
   s.workload_scoped = s.sidecar && s.sidecar->has_selector;
-  const istio::OutboundDecision outbound = istio::EffectiveOutbound(model_, s.sidecar, s.proxy.revision);
+  const istio::OutboundDecision outbound =
+      istio::EffectiveOutbound(model_, s.sidecar, s.proxy.revision);
   s.mode = outbound.mode;
   s.mode_source = outbound.origin;
   return s;

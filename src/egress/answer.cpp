@@ -33,8 +33,9 @@ Route::Kind RouteKindFor(const Connection& c, const RegistryService* svc) {
 }  // namespace
 
 // The answer on one port, for a mediated row.
-static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& imports,
-                          std::string_view host, std::uint32_t port) {
+static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s,
+                          const std::vector<HostRef>& imports, std::string_view host,
+                          std::uint32_t port) {
   const MeshModel& model = a.model();
   const istio::Registry& reg = a.RegistryOf(s);
   Verdict v;
@@ -46,7 +47,8 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const std::ve
   }
   v.connection = istio::Connect(model, reg, imports, host, port, s.dns_capture);
   const Connection& c = v.connection;
-  const RegistryService* via = c.kind == Connection::Kind::kMode ? nullptr : &reg.service(c.via.svc);
+  const RegistryService* via =
+      c.kind == Connection::Kind::kMode ? nullptr : &reg.service(c.via.svc);
   // A VirtualService route: on the ports of a service of that name, or for
   // a host outside the scope's services, on port 80 when an HTTP listener
   // is there.
@@ -60,7 +62,8 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const std::ve
   if (route) {
     v.route = route;
     const auto target = istio::ResolveDestination(model, reg, route->dest->host.value, s.ns);
-    const std::uint64_t ports = target ? istio::DestinationPorts(reg.service(*target), *route->dest) : 0;
+    const std::uint64_t ports =
+        target ? istio::DestinationPorts(reg.service(*target), *route->dest) : 0;
     if (!target || ports == 0) {
       v.block = Verdict::Block::kNoCluster;
       return v;
@@ -90,9 +93,7 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const std::ve
       v.reachable = true;
       v.via = Verdict::Via::kPassthroughPort;
       return v;
-    case Connection::Kind::kHijacked:
-      v.block = Verdict::Block::kHijacked;
-      return v;
+    case Connection::Kind::kHijacked: v.block = Verdict::Block::kHijacked; return v;
     case Connection::Kind::kMode: break;
   }
   if (AllowsAny(s.mode)) {
@@ -114,7 +115,8 @@ Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint3
   }
   if (s.unmediated()) {
     v.reachable = true;
-    v.via = s.proxy.proxy == istio::Proxy::kAmbient ? Verdict::Via::kAmbient : Verdict::Via::kNoProxy;
+    v.via =
+        s.proxy.proxy == istio::Proxy::kAmbient ? Verdict::Via::kAmbient : Verdict::Via::kNoProxy;
     return v;
   }
   const std::vector<HostRef> imports = Merge(s);
@@ -149,7 +151,8 @@ Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint3
   for (const istio::ImportedVs& iv : s.virtual_services)
     for (const auto& vh : model_.virtual_services[iv.vs].hosts)
       if (istio::HostSubsetOf(target, vh.value)) candidates.push_back(80);
-  for (std::uint32_t p : s.capture.exclude_ports) if (p) candidates.push_back(p);
+  for (std::uint32_t p : s.capture.exclude_ports)
+    if (p) candidates.push_back(p);
   if (AllowsAny(s.mode) || s.capture.CapturesNone()) {
     candidates.push_back(443);
     candidates.push_back(80);
@@ -174,12 +177,15 @@ std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
     const RegistryService& svc = reg.service(h.svc);
     for (std::uint32_t i = 0; i < svc.ports.size(); ++i)
       if ((h.ports & istio::PortBit(i)) &&
-          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) == istio::PortListener::kPassthrough)
-        out.push_back({svc.ports[i].number, OpenPort::Why::kPassthrough, HostRef{h.svc, h.host, istio::PortBit(i)}});
+          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) ==
+              istio::PortListener::kPassthrough)
+        out.push_back({svc.ports[i].number, OpenPort::Why::kPassthrough,
+                       HostRef{h.svc, h.host, istio::PortBit(i)}});
   }
   for (std::uint32_t p : s.capture.exclude_ports)
     if (p) out.push_back({p, OpenPort::Why::kCaptureBypass, {}});
-  std::stable_sort(out.begin(), out.end(), [](const OpenPort& a, const OpenPort& b) { return a.port < b.port; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const OpenPort& a, const OpenPort& b) { return a.port < b.port; });
   out.erase(std::unique(out.begin(), out.end(),
                         [](const OpenPort& a, const OpenPort& b) { return a.port == b.port; }),
             out.end());
@@ -196,14 +202,16 @@ std::vector<HijackedPort> EgressAnalysis::HijackedPorts(const Scope& s) const {
     const RegistryService& svc = reg.service(h.svc);
     for (std::uint32_t i = 0; i < svc.ports.size(); ++i)
       if ((h.ports & istio::PortBit(i)) && !passthrough.count(svc.ports[i].number) &&
-          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) == istio::PortListener::kHijack)
+          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) ==
+              istio::PortListener::kHijack)
         out.push_back({svc.ports[i].number, HostRef{h.svc, h.host, istio::PortBit(i)}});
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const HijackedPort& a, const HijackedPort& b) { return a.port < b.port; });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const HijackedPort& a, const HijackedPort& b) { return a.port == b.port; }),
-            out.end());
+  out.erase(
+      std::unique(out.begin(), out.end(),
+                  [](const HijackedPort& a, const HijackedPort& b) { return a.port == b.port; }),
+      out.end());
   return out;
 }
 

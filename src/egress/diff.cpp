@@ -18,10 +18,10 @@ class DocumentIndex {
     std::uint32_t file = 0;
     std::uint32_t first_line = 1;  // 1-based, inclusive
     std::uint32_t last_line = 0;
-    std::string key;   // "ServiceEntry default/debian-org", or "FILE#N"
+    std::string key;     // "ServiceEntry default/debian-org", or "FILE#N"
     bool named = false;  // the key is an object's
-    Location anchor;   // the object's name, or the document's first line
-    std::string text;  // its lines, trailing spaces and blank lines trimmed
+    Location anchor;     // the object's name, or the document's first line
+    std::string text;    // its lines, trailing spaces and blank lines trimmed
   };
 
   explicit DocumentIndex(const DiffSide& side) {
@@ -84,7 +84,8 @@ class DocumentIndex {
       if (end == std::string_view::npos) end = text.size();
       std::string_view l = text.substr(pos, end - pos);
       ++line;
-      while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+      while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t'))
+        l.remove_suffix(1);
       const bool separator = l.starts_with("---") && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
       if (separator) {
         docs.back().last_line = line - 1;
@@ -123,7 +124,8 @@ std::map<std::string, Change> ChangedDocuments(DocumentIndex& base, const MeshMo
   for (const DocumentIndex::Doc* d : head.All()) {
     const DocumentIndex::Doc* before = base.Named(d->key);
     if (before && before->text == d->text) continue;
-    Change c = MakeChange(before ? Change::What::kModified : Change::What::kAdded, *d, head_model, false);
+    Change c =
+        MakeChange(before ? Change::What::kModified : Change::What::kAdded, *d, head_model, false);
     ordered.push_back(c);
     out.emplace(d->key, std::move(c));
   }
@@ -177,7 +179,8 @@ class Differ {
     DiffEntry e;
     e.pair = pair;
     if (policy_)
-      e.allowed = pair.host == kAnyHost ? policy_->AllowsAnyHost(pair.ns) : policy_->Allows(pair.ns, pair.host);
+      e.allowed = pair.host == kAnyHost ? policy_->AllowsAnyHost(pair.ns)
+                                        : policy_->Allows(pair.ns, pair.host);
     e.explained = explain;
     if (!explain) return e;
     PairWhy now = ExplainPair(*head_.analysis, pair);

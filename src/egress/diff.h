@@ -27,7 +27,7 @@ struct DiffSide {
 struct Change {
   enum class What { kAdded, kRemoved, kModified };
   What what = What::kModified;
-  std::string object;  // "ServiceEntry default/debian-org"; a file's name when it holds no object
+  std::string object;    // "ServiceEntry default/debian-org"; a file's name when it holds no object
   bool on_base = false;  // the location is the base side's (the document was removed)
   std::string file;      // display path
   std::uint32_t line = 0;

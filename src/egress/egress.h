@@ -47,7 +47,7 @@ struct Scope {
   bool dns_capture = false;
   const Sidecar* sidecar = nullptr;  // the applicable Sidecar; null: none
   istio::SidecarOrigin sidecar_origin = istio::SidecarOrigin::kNone;
-  std::size_t defaults = 0;     // competing default Sidecars (Istio applies the oldest)
+  std::size_t defaults = 0;      // competing default Sidecars (Istio applies the oldest)
   bool workload_scoped = false;  // the Sidecar has a workloadSelector
   OutboundMode mode = OutboundMode::kAllowAny;
   istio::ModeOrigin mode_source = istio::ModeOrigin::kIstioDefault;
@@ -72,15 +72,15 @@ struct Scope {
 // How a row reaches one host:port (or why it does not).
 struct Verdict {
   enum class Via : std::uint8_t {
-    kNone,           // not reachable
-    kNoProxy,        // no sidecar: Istio does not mediate (any host, any port)
-    kAmbient,        // ambient: ztunnel does not apply Sidecars or REGISTRY_ONLY
-    kCaptureBypass,  // the sidecar never sees it (capture annotations or values)
-    kRegistry,       // a listener of an imported service that lists the host
+    kNone,             // not reachable
+    kNoProxy,          // no sidecar: Istio does not mediate (any host, any port)
+    kAmbient,          // ambient: ztunnel does not apply Sidecars or REGISTRY_ONLY
+    kCaptureBypass,    // the sidecar never sees it (capture annotations or values)
+    kRegistry,         // a listener of an imported service that lists the host
     kPassthroughPort,  // a resolution-NONE TCP wildcard listener on the port
-    kAllowAny,       // no listener takes it; ALLOW_ANY passes it
-    kRoute,          // an imported VirtualService routes it to another service
-    kGateway,        // routed through an egress gateway that lets it out
+    kAllowAny,         // no listener takes it; ALLOW_ANY passes it
+    kRoute,            // an imported VirtualService routes it to another service
+    kGateway,          // routed through an egress gateway that lets it out
   };
   enum class Block : std::uint8_t {
     kNone,
@@ -95,7 +95,7 @@ struct Verdict {
   Block block = Block::kNone;
   std::uint32_t port = 0;  // the port answered (0: no port: nothing lists the host)
   bool port_given = false;
-  istio::Connection connection;       // what the listeners did
+  istio::Connection connection;           // what the listeners did
   std::optional<istio::MeshRoute> route;  // the VirtualService route that took it
   std::optional<HostRef> route_target;    // its destination in the scope
   std::optional<istio::GatewayHop> hop;   // the egress gateway hop
@@ -189,7 +189,8 @@ class EgressAnalysis {
   std::uint32_t RegistryFor(const std::string& revision);
   Scope MakeRow(const std::string& ns, const Workload* w, const Sidecar* hypothetical) const;
   void FillImports(Scope& s) const;
-  std::shared_ptr<const std::vector<HostRef>> SharedFor(std::uint32_t registry, const Sidecar* sc) const;
+  std::shared_ptr<const std::vector<HostRef>> SharedFor(std::uint32_t registry,
+                                                        const Sidecar* sc) const;
   void BuildGroups();
   std::vector<HostRef> Merge(const Scope& s) const;
   std::vector<HostRef> Dedup(std::vector<HostRef> hosts, const Scope& s) const;
@@ -201,14 +202,16 @@ class EgressAnalysis {
   struct Index {
     std::vector<std::uint32_t> to_all;
     std::unordered_map<std::string, std::vector<std::uint32_t>> to_ns;
-    std::unordered_map<std::string, std::vector<std::uint32_t>> all_by_ns;  // to_all by own namespace
+    std::unordered_map<std::string, std::vector<std::uint32_t>>
+        all_by_ns;  // to_all by own namespace
   };
   std::vector<Index> index_;
   std::vector<Scope> scopes_;
   std::vector<HostGroup> groups_;
   std::vector<std::unordered_set<std::string_view>> group_names_;
   std::unordered_map<const std::vector<HostRef>*, std::size_t> group_of_;
-  mutable std::map<std::pair<std::uint32_t, const Sidecar*>, std::shared_ptr<const std::vector<HostRef>>>
+  mutable std::map<std::pair<std::uint32_t, const Sidecar*>,
+                   std::shared_ptr<const std::vector<HostRef>>>
       shared_cache_;
 };
 
@@ -218,17 +221,21 @@ class EgressAnalysis {
 
 enum class StepKind {
   // Who asks.
-  kNamespaceUnknown,       // no input names the namespace
-  kMembershipAssumed,      // no Namespace manifest: assumed injected
-  kProxyInjected,          // `proxy` (a sidecar): what injects it
-  kNoProxy,                // `proxy`: no sidecar, and why
-  kAmbient,                // `proxy`: ambient
-  kGatewaySource,          // the workloads are a gateway: no client egress
-  kCaptureBypass,          // the port or public addresses bypass the proxy
-  kSeveralDefaults,        // `count` default Sidecars; `sidecar`: the one Istio applies
-  kSidecarSelects,         // `sidecar`'s workloadSelector selects the workloads
+  kNamespaceUnknown,   // no input names the namespace
+  kMembershipAssumed,  // no Namespace manifest: assumed injected
+  kProxyInjected,      // `proxy` (a sidecar): what injects it
+  kNoProxy,            // `proxy`: no sidecar, and why
+  kAmbient,            // `proxy`: ambient
+  kGatewaySource,      // the workloads are a gateway: no client egress
+  kCaptureBypass,      // the port or public addresses bypass the proxy
+  kSeveralDefaults,    // `count` default Sidecars; `sidecar`: the one Istio applies
+  kSidecarSelects,     // `sidecar`'s workloadSelector selects the workloads
   // The mode.
-  kModeBySidecar, kModeBySidecarUnset, kModeByMesh, kModeMeshUnset, kModeNoMeshConfig,
+  kModeBySidecar,
+  kModeBySidecarUnset,
+  kModeByMesh,
+  kModeMeshUnset,
+  kModeNoMeshConfig,
   // The registry.
   kNotInRegistry,          // no service lists the host
   kListed,                 // `service`'s hosts[`host`] lists or covers it
@@ -247,23 +254,38 @@ enum class StepKind {
   kListenerPort,           // egress listener of `egress_host` has a port the service lacks
   kMoreServiceEntries,     // `count` more services list the host
   // The listeners.
-  kListener,               // `service` port `port_index` gives `listener` on `port`
-  kPassthroughListener,    // `service` port opens `port` to every destination
-  kHijackedBy,             // `service` takes every TCP connection on `port`
-  kPortHasListenerNoMatch, // a listener on `port` does not take the host: the mode decides
-  kVsDestinationImported,  // `service` is imported as a destination of `vs`
-  kVsRoute,                // `vs` routes the host on `port` to `dest_host`
-  kVsPort80Host,           // `vs` host outside the registry, on port 80 only
-  kGatewayServer,          // `gateway` server on `port` lists the host (or not: !included)
-  kGatewayVs,              // `vs` bound to the gateway routes it (or none: !included)
-  kGatewayCluster,         // the destination is visible in the gateway namespace (or not)
-  kGatewayAuthz,           // `policy` allows or denies (`included` = allowed)
-  kAuthzAssumed,           // a condition was assumed to hold
+  kListener,                // `service` port `port_index` gives `listener` on `port`
+  kPassthroughListener,     // `service` port opens `port` to every destination
+  kHijackedBy,              // `service` takes every TCP connection on `port`
+  kPortHasListenerNoMatch,  // a listener on `port` does not take the host: the mode decides
+  kVsDestinationImported,   // `service` is imported as a destination of `vs`
+  kVsRoute,                 // `vs` routes the host on `port` to `dest_host`
+  kVsPort80Host,            // `vs` host outside the registry, on port 80 only
+  kGatewayServer,           // `gateway` server on `port` lists the host (or not: !included)
+  kGatewayVs,               // `vs` bound to the gateway routes it (or none: !included)
+  kGatewayCluster,          // the destination is visible in the gateway namespace (or not)
+  kGatewayAuthz,            // `policy` allows or denies (`included` = allowed)
+  kAuthzAssumed,            // a condition was assumed to hold
   // Changes that flip the answer.
-  kSetSidecarMode, kSetMeshMode, kAddMeshMode, kAddDefaultSidecar, kGiveEgressHosts,
-  kRemoveEgressHost, kReplaceEgressHost, kNarrowExport, kRemoveHost, kAddServiceEntry,
-  kAddToExport, kAddEgressHost, kInjectSidecar, kAddPort, kRemoveBypass, kFixPassthrough,
-  kDenyAtGateway, kAllowAtGateway, kExportToGateway,
+  kSetSidecarMode,
+  kSetMeshMode,
+  kAddMeshMode,
+  kAddDefaultSidecar,
+  kGiveEgressHosts,
+  kRemoveEgressHost,
+  kReplaceEgressHost,
+  kNarrowExport,
+  kRemoveHost,
+  kAddServiceEntry,
+  kAddToExport,
+  kAddEgressHost,
+  kInjectSidecar,
+  kAddPort,
+  kRemoveBypass,
+  kFixPassthrough,
+  kDenyAtGateway,
+  kAllowAtGateway,
+  kExportToGateway,
   // The other rows of the namespace.
   kOtherRow,  // `row_index` of the namespace: reachable or not
 };
@@ -274,7 +296,7 @@ struct Step {
   StepKind kind = StepKind::kNamespaceUnknown;
   Location loc;  // invalid: nothing in the inputs to point at
   const istio::RegistryService* service = nullptr;
-  std::uint32_t host = 0;                  // index into service->hosts
+  std::uint32_t host = 0;  // index into service->hosts
   const Sidecar* sidecar = nullptr;
   std::optional<std::size_t> egress_host;  // index into sidecar->egress_hosts
   std::optional<std::size_t> mesh_source;  // index into MeshModel::mesh_sources
@@ -302,11 +324,11 @@ struct Explanation {
   std::uint32_t port = 0;  // asked; 0: some port
   std::string workload;    // "Kind/name" when asked about one workload
   bool reachable = false;
-  bool via_registry = false;  // reachable through a registry service (either mode)
+  bool via_registry = false;      // reachable through a registry service (either mode)
   bool unknown_workload = false;  // --from NS/Kind/name names no workload
-  Scope scope;                // the row explained
-  Verdict verdict;            // its answer
-  std::vector<Scope> rows;    // every row of the namespace (namespace questions)
+  Scope scope;                    // the row explained
+  Verdict verdict;                // its answer
+  std::vector<Scope> rows;        // every row of the namespace (namespace questions)
   std::vector<Verdict> row_verdicts;
   std::size_t explained = 0;  // the row of `rows` explained in full
   istio::SidecarOrigin sidecar_origin = istio::SidecarOrigin::kNone;

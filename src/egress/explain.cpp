@@ -50,7 +50,7 @@ void Explainer::Who() {
   switch (s.proxy.proxy) {
     case istio::Proxy::kSidecar:
       kind = s.proxy.reason == istio::ProxyReason::kAssumedInjected ? StepKind::kMembershipAssumed
-                                                                     : StepKind::kProxyInjected;
+                                                                    : StepKind::kProxyInjected;
       break;
     case istio::Proxy::kNone: kind = StepKind::kNoProxy; break;
     case istio::Proxy::kAmbient: kind = StepKind::kAmbient; break;
@@ -62,7 +62,7 @@ void Explainer::Who() {
   ex_.chain.push_back(p);
   if (ex_.verdict.via == Verdict::Via::kCaptureBypass) {
     const istio::Capture& c = s.capture;
-    Location loc = c.none ? c.none_loc
+    Location loc = c.none                    ? c.none_loc
                    : c.exclude_ranges_public ? c.exclude_ranges_loc
                    : std::find(c.exclude_ports.begin(), c.exclude_ports.end(), ex_.verdict.port) !=
                            c.exclude_ports.end()
@@ -147,7 +147,8 @@ void Explainer::Registry() {
         ex_.chain.push_back(al);
         break;
       }
-  if (candidates_.empty() && !ex_.verdict.route) ex_.chain.push_back(Make(StepKind::kNotInRegistry, {}));
+  if (candidates_.empty() && !ex_.verdict.route)
+    ex_.chain.push_back(Make(StepKind::kNotInRegistry, {}));
   const std::size_t shown = std::min(candidates_.size(), kShown);
   for (std::size_t k = 0; k < shown; ++k) {
     const Candidate& c = candidates_[k];
@@ -191,9 +192,10 @@ Step Explainer::ExportStep(const Candidate& c) const {
     loc = se.export_to_key.valid() ? se.export_to_key : loc;
   }
   if (c.visible && e.origin == istio::ExportOrigin::kMeshDefault) loc = svc.meta->anchor();
-  const StepKind kind = e.origin == istio::ExportOrigin::kExportTo     ? StepKind::kExportToList
-                        : e.origin == istio::ExportOrigin::kVisibility ? StepKind::kExportVisibility
-                                                                       : StepKind::kExportMeshDefault;
+  const StepKind kind = e.origin == istio::ExportOrigin::kExportTo ? StepKind::kExportToList
+                        : e.origin == istio::ExportOrigin::kVisibility
+                            ? StepKind::kExportVisibility
+                            : StepKind::kExportMeshDefault;
   Step s = About(kind, loc, c);
   s.included = c.visible;
   s.mesh_source = e.mesh_source;
@@ -220,9 +222,11 @@ Step Explainer::ImportStep(const Candidate& c) const {
     return s;
   }
   if (c.import.port_mismatch_entry) {
-    Step s = About(StepKind::kListenerPort, sc_->egress_hosts[*c.import.port_mismatch_entry].loc, c);
+    Step s =
+        About(StepKind::kListenerPort, sc_->egress_hosts[*c.import.port_mismatch_entry].loc, c);
     s.egress_host = c.import.port_mismatch_entry;
-    s.port = static_cast<std::uint32_t>(sc_->egress[*c.import.port_mismatch_listener].port.number.value);
+    s.port =
+        static_cast<std::uint32_t>(sc_->egress[*c.import.port_mismatch_listener].port.number.value);
     return s;
   }
   return About(StepKind::kSidecarDoesNotImport,
@@ -232,7 +236,8 @@ Step Explainer::ImportStep(const Candidate& c) const {
 // The service's ports against the one asked about.
 void Explainer::PortSteps(const Candidate& c) {
   const istio::RegistryService& svc = Svc(c);
-  if (!c.visible || !(c.import.imports() || c.via_vs || (c.import.entry && svc.ports.empty()))) return;
+  if (!c.visible || !(c.import.imports() || c.via_vs || (c.import.entry && svc.ports.empty())))
+    return;
   if (svc.ports.empty()) {
     Step s = About(StepKind::kNoPorts, svc.meta->anchor(), c);
     if (svc.IsServiceEntry()) {

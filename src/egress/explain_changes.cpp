@@ -90,8 +90,9 @@ void Explainer::ChangesToClose() {
       const ServiceEntry& se = model_.service_entries[svc.index];
       narrow = se.export_to_key.valid() ? se.export_to_key : se.hosts_key;
     }
-    Step alt = svc.ns() != ex_.scope.ns ? About(StepKind::kNarrowExport, narrow, c)
-                                        : About(StepKind::kRemoveHost, svc.host_locs[c.ref.host], c);
+    Step alt = svc.ns() != ex_.scope.ns
+                   ? About(StepKind::kNarrowExport, narrow, c)
+                   : About(StepKind::kRemoveHost, svc.host_locs[c.ref.host], c);
     alt.relation = Relation::kAlternative;
     ex_.changes.push_back(alt);
     if (ex_.changes.size() > 8) break;
@@ -128,10 +129,12 @@ void Explainer::ChangesToOpen() {
       s = About(StepKind::kAddToExport, loc, c);
       s.import_too = !c.import.imports() && !c.import.entry;
     } else if (c.import.imports() || c.import.entry || c.via_vs) {
-      s = About(StepKind::kAddPort, svc.ports.empty() ? svc.meta->anchor() : svc.ports.front().loc, c);
+      s = About(StepKind::kAddPort, svc.ports.empty() ? svc.meta->anchor() : svc.ports.front().loc,
+                c);
       s.included = c.has_port;  // declared but trimmed by a Sidecar listener port
     } else {
-      s = About(StepKind::kAddEgressHost, sc_->egress_key.valid() ? sc_->egress_key : sc_->meta.anchor(), c);
+      s = About(StepKind::kAddEgressHost,
+                sc_->egress_key.valid() ? sc_->egress_key : sc_->meta.anchor(), c);
     }
     s.relation = k ? Relation::kAlternative : Relation::kNone;
     if (any_visible && !c.visible) continue;  // the visible one is the better lever

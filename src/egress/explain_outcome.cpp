@@ -45,7 +45,8 @@ void Explainer::Outcome() {
 
 void Explainer::GatewaySteps(const GatewayHop& hop) {
   if (!hop.gateway) return;
-  Step server = Make(StepKind::kGatewayServer, hop.server ? hop.server->loc : hop.gateway->meta.anchor());
+  Step server =
+      Make(StepKind::kGatewayServer, hop.server ? hop.server->loc : hop.gateway->meta.anchor());
   server.gateway = hop.gateway;
   server.included = hop.server != nullptr;
   ex_.chain.push_back(server);
@@ -69,8 +70,9 @@ void Explainer::GatewaySteps(const GatewayHop& hop) {
   }
   ex_.chain.push_back(cluster);
   if (!hop.dest_service) return;
-  Step authz = Make(StepKind::kGatewayAuthz,
-                    hop.rule ? hop.rule->loc : hop.policy ? hop.policy->meta.anchor() : Location{});
+  Step authz = Make(StepKind::kGatewayAuthz, hop.rule     ? hop.rule->loc
+                                             : hop.policy ? hop.policy->meta.anchor()
+                                                          : Location{});
   authz.gateway = hop.gateway;
   authz.policy = hop.policy;
   authz.included = hop.outcome == GatewayHop::Outcome::kAllowed;
@@ -85,7 +87,8 @@ void Explainer::OtherRows() {
     const Scope& r = ex_.rows[i];
     Location loc;
     if (!r.workloads.empty()) loc = r.workloads.front()->meta.anchor();
-    else if (r.sidecar) loc = r.sidecar->selector.loc.valid() ? r.sidecar->selector.loc : r.sidecar->meta.anchor();
+    else if (r.sidecar)
+      loc = r.sidecar->selector.loc.valid() ? r.sidecar->selector.loc : r.sidecar->meta.anchor();
     Step s = Make(StepKind::kOtherRow, loc);
     s.row_index = i;
     s.reachable = ex_.row_verdicts[i].reachable;

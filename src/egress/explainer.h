@@ -11,10 +11,10 @@ namespace meshlint::egress::detail {
 
 // A registry service that lists the host asked about (or covers it).
 struct Candidate {
-  HostRef ref;                 // with the ports the scope imports
-  bool visible = false;        // exported to the row's namespace
+  HostRef ref;           // with the ports the scope imports
+  bool visible = false;  // exported to the row's namespace
   istio::ImportDecision import;
-  bool via_vs = false;         // imported as a VirtualService destination
+  bool via_vs = false;  // imported as a VirtualService destination
   const istio::ImportedVs* vs = nullptr;
   bool has_port = false;       // the service declares the port asked about (or any)
   bool port_imported = false;  // ... and the scope imports it

@@ -20,7 +20,9 @@ namespace {
 // row adds what they select in its own namespace.
 constexpr std::string_view kNoNamespace = "\x01";
 
-bool RefLess(const HostRef& a, const HostRef& b) { return std::tie(a.svc, a.host) < std::tie(b.svc, b.host); }
+bool RefLess(const HostRef& a, const HostRef& b) {
+  return std::tie(a.svc, a.host) < std::tie(b.svc, b.host);
+}
 
 // Does the Sidecar have entries whose meaning depends on the namespace it
 // is applied in ("./...", "~./...")?
@@ -43,12 +45,14 @@ std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(std::uint3
   const Index& idx = index_[reg_index];
   auto out = std::make_shared<std::vector<HostRef>>();
   auto consider = [&](std::uint32_t s, std::uint32_t h) {
-    const istio::ImportDecision d = istio::SidecarImports(model_, sc, kNoNamespace, reg.service(s), h);
+    const istio::ImportDecision d =
+        istio::SidecarImports(model_, sc, kNoNamespace, reg.service(s), h);
     if (d.imports() || (d.entry && reg.service(s).ports.empty())) out->push_back({s, h, d.ports});
   };
   if (all) {
     for (std::uint32_t s : idx.to_all)
-      for (std::uint32_t h = 0; h < reg.service(s).hosts.size(); ++h) out->push_back({s, h, istio::kAllPorts});
+      for (std::uint32_t h = 0; h < reg.service(s).hosts.size(); ++h)
+        out->push_back({s, h, istio::kAllPorts});
   } else {
     // The entries narrow the candidates (by host, or by namespace); the
     // listeners decide. A flag per candidate would cost every Sidecar the
@@ -69,13 +73,15 @@ std::shared_ptr<const std::vector<HostRef>> EgressAnalysis::SharedFor(std::uint3
               if (reg.service(s).hosts[h] == e->dns) candidates.push_back({s, h});
       } else if (auto it = idx.all_by_ns.find(std::string(e->ns)); it != idx.all_by_ns.end()) {
         for (std::uint32_t s : it->second)
-          for (std::uint32_t h = 0; h < reg.service(s).hosts.size(); ++h) candidates.push_back({s, h});
+          for (std::uint32_t h = 0; h < reg.service(s).hosts.size(); ++h)
+            candidates.push_back({s, h});
       }
     }
     if (every) {
       candidates.clear();
       for (std::uint32_t s : idx.to_all)
-        for (std::uint32_t h = 0; h < reg.service(s).hosts.size(); ++h) candidates.push_back({s, h});
+        for (std::uint32_t h = 0; h < reg.service(s).hosts.size(); ++h)
+          candidates.push_back({s, h});
     }
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
@@ -96,8 +102,10 @@ void EgressAnalysis::FillImports(Scope& s) const {
   const Index& idx = index_[s.registry];
   s.shared = SharedFor(s.registry, s.sidecar);
   auto add = [&](std::uint32_t svc, std::uint32_t h) {
-    const istio::ImportDecision d = istio::SidecarImports(model_, s.sidecar, s.ns, reg.service(svc), h);
-    if (d.imports() || (d.entry && reg.service(svc).ports.empty())) s.own.push_back({svc, h, d.ports});
+    const istio::ImportDecision d =
+        istio::SidecarImports(model_, s.sidecar, s.ns, reg.service(svc), h);
+    if (d.imports() || (d.entry && reg.service(svc).ports.empty()))
+      s.own.push_back({svc, h, d.ports});
   };
   if (auto it = idx.to_ns.find(s.ns); it != idx.to_ns.end())
     for (std::uint32_t svc : it->second)
@@ -111,10 +119,12 @@ void EgressAnalysis::FillImports(Scope& s) const {
     if (it != idx.all_by_ns.end())
       for (std::uint32_t svc : it->second)
         for (std::uint32_t h = 0; h < reg.service(svc).hosts.size(); ++h) {
-          const istio::ImportDecision d = istio::SidecarImports(model_, s.sidecar, s.ns, reg.service(svc), h);
+          const istio::ImportDecision d =
+              istio::SidecarImports(model_, s.sidecar, s.ns, reg.service(svc), h);
           const HostRef probe{svc, h, 0};
           auto in_shared = std::lower_bound(s.shared->begin(), s.shared->end(), probe, RefLess);
-          const bool shared_has = in_shared != s.shared->end() && in_shared->svc == svc && in_shared->host == h;
+          const bool shared_has =
+              in_shared != s.shared->end() && in_shared->svc == svc && in_shared->host == h;
           const std::uint64_t before = shared_has ? in_shared->ports : 0;
           if ((d.ports | before) != d.ports) narrowed.push_back({svc, h, d.ports});
           else if (d.ports != before) s.own.push_back({svc, h, d.ports});
@@ -173,13 +183,16 @@ std::vector<HostRef> EgressAnalysis::Dedup(std::vector<HostRef> hosts, const Sco
   const istio::Registry& reg = *registries_[s.registry];
   auto rank = [&](const HostRef& h) {
     const RegistryService& svc = reg.service(h.svc);
-    return std::make_tuple(std::string_view(svc.hosts[h.host]), svc.ns() != s.ns, svc.IsServiceEntry(),
-                           svc.ns(), std::string_view(svc.meta->ref.name), h.svc, h.host);
+    return std::make_tuple(std::string_view(svc.hosts[h.host]), svc.ns() != s.ns,
+                           svc.IsServiceEntry(), svc.ns(), std::string_view(svc.meta->ref.name),
+                           h.svc, h.host);
   };
-  std::sort(hosts.begin(), hosts.end(), [&](const HostRef& a, const HostRef& b) { return rank(a) < rank(b); });
+  std::sort(hosts.begin(), hosts.end(),
+            [&](const HostRef& a, const HostRef& b) { return rank(a) < rank(b); });
   hosts.erase(std::unique(hosts.begin(), hosts.end(),
                           [&](const HostRef& a, const HostRef& b) {
-                            return reg.service(a.svc).hosts[a.host] == reg.service(b.svc).hosts[b.host];
+                            return reg.service(a.svc).hosts[a.host] ==
+                                   reg.service(b.svc).hosts[b.host];
                           }),
               hosts.end());
   return hosts;
@@ -216,7 +229,8 @@ std::vector<HostRef> EgressAnalysis::ReachableBeyondGroup(const Scope& s) const 
     // A host of the group counts as the group's unless this row imports
     // more of its ports.
     auto it = std::lower_bound(s.shared->begin(), s.shared->end(), h, RefLess);
-    const bool same = it != s.shared->end() && it->svc == h.svc && it->host == h.host && it->ports == h.ports;
+    const bool same =
+        it != s.shared->end() && it->svc == h.svc && it->host == h.host && it->ports == h.ports;
     if (!(in_group.count(HostName(s, h)) && same)) out.push_back(h);
   }
   return out;
@@ -225,7 +239,9 @@ std::vector<HostRef> EgressAnalysis::ReachableBeyondGroup(const Scope& s) const 
 void EgressAnalysis::BuildGroups() {
   // Shared import lists that several rows use become groups, in the order
   // their first row appears.
-  std::unordered_map<const std::vector<HostRef>*, std::pair<std::size_t, std::vector<std::string_view>>> rows;
+  std::unordered_map<const std::vector<HostRef>*,
+                     std::pair<std::size_t, std::vector<std::string_view>>>
+      rows;
   for (const Scope& s : scopes_) {
     if (!s.mediated() || s.shared->empty()) continue;
     auto& [count, namespaces] = rows[s.shared.get()];
@@ -247,7 +263,8 @@ void EgressAnalysis::BuildGroups() {
     g.unfiltered = istio::ImportsEverything(s.sidecar);
     group_of_.emplace(s.shared.get(), groups_.size());
     std::unordered_set<std::string_view> names;
-    for (const HostRef& h : g.hosts) names.insert(registries_[s.registry]->service(h.svc).hosts[h.host]);
+    for (const HostRef& h : g.hosts)
+      names.insert(registries_[s.registry]->service(h.svc).hosts[h.host]);
     group_names_.push_back(std::move(names));
     groups_.push_back(std::move(g));
   }

@@ -26,10 +26,8 @@ bool IsModeStep(StepKind k) {
     case StepKind::kModeBySidecarUnset:
     case StepKind::kModeByMesh:
     case StepKind::kModeMeshUnset:
-    case StepKind::kModeNoMeshConfig:
-      return true;
-    default:
-      return false;
+    case StepKind::kModeNoMeshConfig: return true;
+    default: return false;
   }
 }
 
@@ -41,10 +39,8 @@ bool IsRegistryStep(StepKind k) {
     case StepKind::kListed:
     case StepKind::kExportToList:
     case StepKind::kExportMeshDefault:
-    case StepKind::kMoreServiceEntries:
-      return true;
-    default:
-      return false;
+    case StepKind::kMoreServiceEntries: return true;
+    default: return false;
   }
 }
 

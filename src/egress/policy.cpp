@@ -39,7 +39,8 @@ std::string CheckHostPattern(std::string_view pattern) {
         return std::string("character '") + c + "' is not allowed in a host name";
       }
     }
-    if (label.front() == '-' || label.back() == '-') return "a label must not start or end with '-'";
+    if (label.front() == '-' || label.back() == '-')
+      return "a label must not start or end with '-'";
     start = dot + 1;
     if (dot == name.size()) break;
   }
@@ -54,8 +55,7 @@ std::shared_ptr<const CompiledPolicy> CompilePolicy(const EgressPolicy& policy,
   for (const EgressPolicyEntry& e : policy.entries) {
     auto entry = std::make_unique<CompiledPolicy::Entry>();
     // Anchored: the pattern must match the whole namespace name.
-    entry->namespaces =
-        std::make_unique<RE2>("(?:" + e.namespaces.value + ")", options);
+    entry->namespaces = std::make_unique<RE2>("(?:" + e.namespaces.value + ")", options);
     if (!entry->namespaces->ok()) {
       errors.push_back({e.namespaces.loc, "invalid namespace pattern \"" + e.namespaces.value +
                                               "\": " + entry->namespaces->error() +

@@ -10,8 +10,10 @@ namespace {
 
 void UnknownRule(const Located<std::string>& id, const std::string& where,
                  std::vector<ConfigError>& errors) {
-  errors.push_back(
-      {id.loc, where + " '" + id.value + "' is not a meshlint rule (see 'meshlint rules')", {}, ""});
+  errors.push_back({id.loc,
+                    where + " '" + id.value + "' is not a meshlint rule (see 'meshlint rules')",
+                    {},
+                    ""});
 }
 
 }  // namespace

@@ -48,9 +48,9 @@ struct EgressPolicySetting {
 };
 
 struct ProjectConfig {
-  std::string path;  // absolute path of the file
+  std::string path;     // absolute path of the file
   std::string display;  // as shown in messages (relative to the working directory)
-  std::string dir;  // its directory: relative paths and globs start here
+  std::string dir;      // its directory: relative paths and globs start here
   // Locations below carry no file index; see ConfigLocation().
 
   // rules: <id>: off | note | warning | error (nullopt: off).
@@ -61,7 +61,7 @@ struct ProjectConfig {
   std::optional<Located<std::string>> default_namespace;
   std::optional<Located<std::string>> root_namespace;
   std::vector<Located<std::string>> system_namespaces;  // in addition to the built-in ones
-  std::optional<Located<std::string>> mesh_config;  // resolved against dir
+  std::optional<Located<std::string>> mesh_config;      // resolved against dir
   std::optional<EgressPolicySetting> egress_policy;
   // failOn: error | warning | note | never (nullopt inside: never).
   std::optional<Located<std::optional<Severity>>> fail_on;

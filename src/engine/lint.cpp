@@ -65,10 +65,9 @@ std::uint32_t AttachConfig(const ProjectConfig& config, MeshModel& model) {
 // The policy into the model, then compiled. Problems of the file come first;
 // its patterns are checked only when it could be read.
 void LoadPolicy(const PolicySource& source, const LoadOptions& load, LintResult& r) {
-  r.policy_problems =
-      source.is_inline
-          ? LoadEgressPolicyText(source.inline_text, source.first_line, source.path, load, r.model)
-          : LoadEgressPolicy(source.path, load, r.model);
+  r.policy_problems = source.is_inline ? LoadEgressPolicyText(source.inline_text, source.first_line,
+                                                              source.path, load, r.model)
+                                       : LoadEgressPolicy(source.path, load, r.model);
   if (!r.policy_problems.empty()) return;
   std::vector<egress::PolicyError> errors;
   auto compiled = egress::CompilePolicy(*r.model.egress_policy, errors);

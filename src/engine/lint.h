@@ -118,7 +118,7 @@ struct LintResult {
   // findings): half a policy would mislead.
   std::vector<Problem> policy_problems;
   std::shared_ptr<const egress::CompiledPolicy> policy;  // null: no policy
-  std::uint32_t config_file = 0;  // index of request.config in model.files
+  std::uint32_t config_file = 0;                         // index of request.config in model.files
 };
 
 // Loads the inputs, the config's model settings and the policy, then runs

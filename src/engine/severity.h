@@ -30,7 +30,7 @@ constexpr std::optional<Severity> ParseSeverity(std::string_view text) {
 
 // A word that is a severity or the one extra word that stands for none.
 struct SeverityWord {
-  bool known = false;  // false: the text is no accepted word
+  bool known = false;                // false: the text is no accepted word
   std::optional<Severity> severity;  // nullopt: the "none" word
 };
 

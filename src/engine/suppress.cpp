@@ -89,8 +89,9 @@ std::string FormatIsoDate(std::chrono::year_month_day date) {
 std::optional<std::chrono::year_month_day> Today(std::string* error) {
   if (const char* pinned = std::getenv("MESHLINT_TODAY"); pinned && *pinned) {
     if (auto date = ParseIsoDate(pinned)) return date;
-    if (error) *error = std::string("MESHLINT_TODAY must be a date written YYYY-MM-DD, not '") +
-                        pinned + "'";
+    if (error)
+      *error =
+          std::string("MESHLINT_TODAY must be a date written YYYY-MM-DD, not '") + pinned + "'";
     return std::nullopt;
   }
   return std::chrono::year_month_day{

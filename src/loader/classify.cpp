@@ -10,29 +10,29 @@ namespace {
 // The built-in groups whose names have no dot; every other group served by
 // Kubernetes, and every CRD's group, has one (the API server requires it).
 constexpr std::array<std::string_view, 5> kDotlessGroups = {"apps", "autoscaling", "batch",
-                                                           "extensions", "policy"};
+                                                            "extensions", "policy"};
 
 // Groups of files that configure a local tool and are never sent to a
 // cluster, although they carry apiVersion, kind and often metadata.
 constexpr std::array<std::string_view, 22> kToolGroups = {
-    "kustomize.config.k8s.io",  // kustomization, Component
-    "config.kubernetes.io",     // kustomize function configs
-    "kubeadm.k8s.io",           // InitConfiguration, ClusterConfiguration, ...
-    "audit.k8s.io",             // audit Policy
-    "apiserver.k8s.io",         // AdmissionConfiguration, EgressSelectorConfiguration
+    "kustomize.config.k8s.io",       // kustomization, Component
+    "config.kubernetes.io",          // kustomize function configs
+    "kubeadm.k8s.io",                // InitConfiguration, ClusterConfiguration, ...
+    "audit.k8s.io",                  // audit Policy
+    "apiserver.k8s.io",              // AdmissionConfiguration, EgressSelectorConfiguration
     "client.authentication.k8s.io",  // ExecCredential
     "eventratelimit.admission.k8s.io",
-    "kind.x-k8s.io",             // kind's Cluster
+    "kind.x-k8s.io",                // kind's Cluster
     "clusterctl.cluster.x-k8s.io",  // clusterctl's settings
-    "k3d.io",                    // k3d's Simple
-    "kuttl.dev",                 // kuttl TestSuite, TestStep, TestAssert
-    "chainsaw.kyverno.io",       // Kyverno chainsaw tests
-    "cli.kyverno.io",            // kyverno CLI Test, Values
-    "ctlptl.dev",                // ctlptl Cluster, Registry
-    "kpt.dev",                   // Kptfile
-    "fn.kpt.dev",                // kpt function configs
-    "backstage.io",              // catalog-info.yaml
-    "score.dev",                 // score workload specs
+    "k3d.io",                       // k3d's Simple
+    "kuttl.dev",                    // kuttl TestSuite, TestStep, TestAssert
+    "chainsaw.kyverno.io",          // Kyverno chainsaw tests
+    "cli.kyverno.io",               // kyverno CLI Test, Values
+    "ctlptl.dev",                   // ctlptl Cluster, Registry
+    "kpt.dev",                      // Kptfile
+    "fn.kpt.dev",                   // kpt function configs
+    "backstage.io",                 // catalog-info.yaml
+    "score.dev",                    // score workload specs
     "scorecard.operatorframework.io",
     "krew.googlecontainertools.github.com",
     "k0sctl.k0sproject.io",
@@ -43,18 +43,19 @@ constexpr std::array<std::string_view, 22> kToolGroups = {
 // an object of one of them without metadata is a broken object (reported),
 // not a tool's file. Matched as the group itself or a suffix after a dot.
 constexpr std::array<std::string_view, 24> kKnownGroupDomains = {
-    "k8s.io",         "x-k8s.io",        "istio.io",        "sailoperator.io",
-    "cert-manager.io", "fluxcd.io",      "argoproj.io",     "kyverno.io",
-    "gatekeeper.sh",  "karpenter.sh",    "karpenter.k8s.aws", "external-secrets.io",
-    "coreos.com",     "crossplane.io",   "knative.dev",     "tekton.dev",
-    "projectcalico.org", "cilium.io",    "linkerd.io",      "keda.sh",
-    "openshift.io",   "velero.io",       "kiali.io",        "jaegertracing.io",
+    "k8s.io",          "x-k8s.io",          "istio.io",
+    "sailoperator.io", "cert-manager.io",   "fluxcd.io",
+    "argoproj.io",     "kyverno.io",        "gatekeeper.sh",
+    "karpenter.sh",    "karpenter.k8s.aws", "external-secrets.io",
+    "coreos.com",      "crossplane.io",     "knative.dev",
+    "tekton.dev",      "projectcalico.org", "cilium.io",
+    "linkerd.io",      "keda.sh",           "openshift.io",
+    "velero.io",       "kiali.io",          "jaegertracing.io",
 };
 
 bool InDomain(std::string_view group, std::string_view domain) {
-  return group == domain ||
-         (group.size() > domain.size() && group.ends_with(domain) &&
-          group[group.size() - domain.size() - 1] == '.');
+  return group == domain || (group.size() > domain.size() && group.ends_with(domain) &&
+                             group[group.size() - domain.size() - 1] == '.');
 }
 
 template <std::size_t N>
@@ -170,8 +171,8 @@ std::optional<std::string> NotAnObject(std::string_view api_version, std::string
     return std::string("'") + (has_api ? "apiVersion" : "kind") + "' without '" +
            (has_api ? "kind" : "apiVersion") + "' or metadata: not a Kubernetes object";
   }
-  const std::string shown = "apiVersion " + std::string(api_version) + ", kind " +
-                            std::string(kind);
+  const std::string shown =
+      "apiVersion " + std::string(api_version) + ", kind " + std::string(kind);
   if (api_version == "v1" && kind == "Config") return shown + ": a kubeconfig";
   const std::string_view group = ApiGroup(api_version);
   if (api_version.find('/') == std::string_view::npos) {

@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kTopLevelKeys[] = {
-    "defaultNamespace", "egressPolicy", "exclude",    "failOn",
-    "include",          "inlineSuppressions", "istioVersion", "meshConfig",
-    "rootNamespace",    "rules",            "suppressions", "systemNamespaces"};
+    "defaultNamespace",   "egressPolicy",    "exclude",    "failOn",        "include",
+    "inlineSuppressions", "istioVersion",    "meshConfig", "rootNamespace", "rules",
+    "suppressions",       "systemNamespaces"};
 constexpr std::string_view kSuppressionKeys[] = {"expires", "object", "reason", "rule"};
 
 // "unknown key 'rule' (did you mean 'rules'?; known keys: ...)"
@@ -60,9 +60,7 @@ bool IsNamespaceName(std::string_view s) {
 
 class ConfigReader {
  public:
-  ConfigReader(std::string_view text, ProjectConfig& out) : out_(out) {
-    span_.text = text;
-  }
+  ConfigReader(std::string_view text, ProjectConfig& out) : out_(out) { span_.text = text; }
 
   std::vector<ConfigError> Read() {
     // Documents are counted on the text, not with YAML::LoadAll: yaml-cpp
@@ -98,8 +96,8 @@ class ConfigReader {
     }
     if (!root || root.IsNull()) return {};  // an empty file: all defaults
     if (!root.IsMap()) {
-      Error(root, std::string("the config file must be a mapping of settings, not ") +
-                      ShapeName(root));
+      Error(root,
+            std::string("the config file must be a mapping of settings, not ") + ShapeName(root));
       return std::move(errors_);
     }
     std::vector<std::pair<YAML::Node, YAML::Node>> entries;
@@ -136,10 +134,9 @@ class ConfigReader {
     loc.end_line = loc.line;
     loc.end_column = loc.column + 1;
     if (node.IsScalar())
-      loc.end_column = loc.column + std::max<std::uint32_t>(
-                                        ScalarWidth(span_.Line(loc.line - 1), mark.column,
-                                                    node.Scalar()),
-                                        1);
+      loc.end_column =
+          loc.column + std::max<std::uint32_t>(
+                           ScalarWidth(span_.Line(loc.line - 1), mark.column, node.Scalar()), 1);
     return loc;
   }
 
@@ -166,8 +163,8 @@ class ConfigReader {
       }
       auto [pos, fresh] = seen.emplace(it->first.Scalar(), Loc(it->first).line);
       if (!fresh) {
-        Error(it->first, "duplicate key '" + it->first.Scalar() + "'" + where +
-                             " (first at line " + std::to_string(pos->second) + ")");
+        Error(it->first, "duplicate key '" + it->first.Scalar() + "'" + where + " (first at line " +
+                             std::to_string(pos->second) + ")");
         ok = false;
         continue;
       }
@@ -226,8 +223,10 @@ class ConfigReader {
     for (const YAML::Node& item : List(value, "suppressions")) {
       const std::string where = "suppressions[" + std::to_string(i++) + "]";
       if (!item.IsMap()) {
-        Error(item, where + " must be a mapping with rule, object, reason and optional "
-                            "expires, not " + ShapeName(item));
+        Error(item, where +
+                        " must be a mapping with rule, object, reason and optional "
+                        "expires, not " +
+                        ShapeName(item));
         continue;
       }
       ConfigSuppression s;
@@ -255,8 +254,9 @@ class ConfigReader {
         } else if (name == "reason") {
           auto r = String(v, what);
           if (r && r->value.find_first_not_of(" \t\r\n") == std::string::npos) {
-            Error(v, what + " must say why the finding is acceptable; an empty reason "
-                            "suppresses nothing");
+            Error(v, what +
+                         " must say why the finding is acceptable; an empty reason "
+                         "suppresses nothing");
             r.reset();
           }
           has_reason = true;
@@ -447,7 +447,8 @@ std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& p
   out.path = fs::absolute(path).lexically_normal().string();
   out.dir = fs::path(out.path).parent_path().string();
   if (out.display.empty()) out.display = path;
-  if (auto bad = FindBinary(text)) return {{Location{0, bad->line, bad->column, 0, 0}, bad->message, {}, ""}};
+  if (auto bad = FindBinary(text))
+    return {{Location{0, bad->line, bad->column, 0, 0}, bad->message, {}, ""}};
   text = StripBom(text);
   // The parser recurses: nesting no config needs would exhaust the stack.
   if (auto deep = FindExcessiveNesting(text))

@@ -142,7 +142,8 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
              " MiB is larger than the " + std::to_string(kMaxDocumentBytes >> 20) +
              " MiB meshlint parses (Kubernetes objects are at most a few MiB): not parsed; "
              "split it into one document per object",
-         {}, ""});
+         {},
+         ""});
     return;
   }
   thread_local LiteTree tree;

@@ -97,12 +97,13 @@ bool PolicyReader::Entry(const LiteNode& item, std::size_t i, EgressPolicy& poli
   for (auto it = item.begin(); it != item.end(); ++it) {
     const std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
     if (key != "namespaces" && key != "hosts")
-      At(it->first.Mark(), "unknown key '" + key + "' in " + item_name +
-                               " (expected namespaces and hosts)");
+      At(it->first.Mark(),
+         "unknown key '" + key + "' in " + item_name + " (expected namespaces and hosts)");
   }
   if (!ns.found || !ns.value.IsScalar() || ns.value.Scalar().empty()) {
-    At(ns, item, item_name +
-               ".namespaces must be a non-empty RE2 pattern string, e.g. \"payments|checkout\"");
+    At(ns, item,
+       item_name +
+           ".namespaces must be a non-empty RE2 pattern string, e.g. \"payments|checkout\"");
   } else if (!Charge(ns.value.Scalar().size())) {
     At(ns.value.Mark(), kAliasBomb);
     return false;
@@ -117,8 +118,10 @@ bool PolicyReader::Entry(const LiteNode& item, std::size_t i, EgressPolicy& poli
 bool PolicyReader::Hosts(const LiteNode& item, const Field& hosts, const std::string& item_name,
                          EgressPolicyEntry& entry) {
   if (!hosts.found || !hosts.value.IsSequence()) {
-    At(hosts, item, item_name + ".hosts must be a list of host patterns, e.g. [\"api.stripe.com\", "
-                          "\"*.debian.org\"]");
+    At(hosts, item,
+       item_name +
+           ".hosts must be a list of host patterns, e.g. [\"api.stripe.com\", "
+           "\"*.debian.org\"]");
     return true;
   }
   for (std::size_t h = 0; h < hosts.value.size(); ++h) {
@@ -150,11 +153,11 @@ bool Guard(std::string_view& content, std::uint32_t file, int line_offset,
   }
   content = StripBom(content);
   if (content.size() > kMaxDocumentBytes) {
-    problems.push_back({{file, 0, 0, 0, 0},
-                        "a policy larger than " + std::to_string(kMaxDocumentBytes >> 20) +
-                            " MiB is not read",
-                        {},
-                        ""});
+    problems.push_back(
+        {{file, 0, 0, 0, 0},
+         "a policy larger than " + std::to_string(kMaxDocumentBytes >> 20) + " MiB is not read",
+         {},
+         ""});
     return false;
   }
   if (auto deep = FindExcessiveNesting(content)) {
@@ -164,8 +167,7 @@ bool Guard(std::string_view& content, std::uint32_t file, int line_offset,
   return true;
 }
 
-std::uint32_t AddPolicyFile(const std::string& path, const LoadOptions& options,
-                            MeshModel& model) {
+std::uint32_t AddPolicyFile(const std::string& path, const LoadOptions& options, MeshModel& model) {
   const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
   const std::string abs = fs::absolute(fs::path(path)).lexically_normal().string();
   fs::path rel = fs::path(abs).lexically_relative(base);
@@ -213,7 +215,8 @@ std::vector<Problem> LoadEgressPolicyText(std::string_view content, std::uint32_
     return std::move(reader.problems());
   }
   if (!egress.value.IsSequence()) {
-    reader.At(egress.key.Mark(), "'egress' must be a list of {namespaces: REGEX, hosts: [HOST...]}");
+    reader.At(egress.key.Mark(),
+              "'egress' must be a list of {namespaces: REGEX, hosts: [HOST...]}");
     return std::move(reader.problems());
   }
   EgressPolicy policy;

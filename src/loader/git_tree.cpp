@@ -76,8 +76,7 @@ class Process {
     }
     if (pid_ <= 0) return status_ok_;
     int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
     pid_ = -1;
     status_ok_ = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     return status_ok_;
@@ -163,13 +162,14 @@ std::optional<Repository> Repository::Containing(const std::string& dir, std::st
   return r;
 }
 
-std::optional<std::string> Repository::Resolve(const std::string& revision, std::string& error) const {
+std::optional<std::string> Repository::Resolve(const std::string& revision,
+                                               std::string& error) const {
   if (revision.empty() || revision.front() == '-') {
     error = "'" + revision + "' is not a revision";
     return std::nullopt;
   }
-  const auto sha = Capture({"git", "-C", top_, "rev-parse", "--verify", "--quiet", revision + "^{commit}"},
-                           1 << 16);
+  const auto sha = Capture(
+      {"git", "-C", top_, "rev-parse", "--verify", "--quiet", revision + "^{commit}"}, 1 << 16);
   if (!sha || Chomp(*sha).empty()) {
     error = "'" + revision + "' is neither a directory nor a commit of the repository at " + top_;
     return std::nullopt;
@@ -177,11 +177,12 @@ std::optional<std::string> Repository::Resolve(const std::string& revision, std:
   return Chomp(*sha);
 }
 
-bool Repository::ReadFiles(const std::string& commit, const std::function<bool(const std::string&)>& want,
+bool Repository::ReadFiles(const std::string& commit,
+                           const std::function<bool(const std::string&)>& want,
                            std::size_t max_file_bytes, std::vector<TreeFile>& out,
                            std::vector<std::string>& notes, std::string& error) const {
-  const auto listing = Capture({"git", "-C", top_, "ls-tree", "-r", "-z", "--full-tree", commit},
-                               kMaxListingBytes);
+  const auto listing =
+      Capture({"git", "-C", top_, "ls-tree", "-r", "-z", "--full-tree", commit}, kMaxListingBytes);
   if (!listing) {
     error = "cannot list the files of " + commit + " (git ls-tree failed, or its tree is over " +
             std::to_string(kMaxListingBytes >> 20) + " MiB of names)";
@@ -198,8 +199,8 @@ bool Repository::ReadFiles(const std::string& commit, const std::function<bool(c
     wanted.push_back(std::move(e));
   }
   if (wanted.size() > kMaxTreeFiles) {
-    error = "the base has " + std::to_string(wanted.size()) + " manifest files, over the bound of " +
-            std::to_string(kMaxTreeFiles);
+    error = "the base has " + std::to_string(wanted.size()) +
+            " manifest files, over the bound of " + std::to_string(kMaxTreeFiles);
     return false;
   }
   Process cat({"git", "-C", top_, "cat-file", "--batch"}, true);
@@ -215,16 +216,21 @@ bool Repository::ReadFiles(const std::string& commit, const std::function<bool(c
     if (!std::fgets(header, sizeof header, cat.out())) break;
     unsigned long long size = 0;
     char type[32] = {0};
-    if (std::sscanf(header, "%*s %31s %llu", type, &size) != 2 || std::string(type) != "blob") break;
+    if (std::sscanf(header, "%*s %31s %llu", type, &size) != 2 || std::string(type) != "blob")
+      break;
     const bool keep = size <= max_file_bytes && total + size <= kMaxRevisionBytes;
     TreeFile f{e.path, {}};
-    if (!ReadExactly(cat.out(), size, keep ? &f.text : nullptr) || !ReadExactly(cat.out(), 1, nullptr)) break;
+    if (!ReadExactly(cat.out(), size, keep ? &f.text : nullptr) ||
+        !ReadExactly(cat.out(), 1, nullptr))
+      break;
     if (!keep) {
       if (total + size > kMaxRevisionBytes) {
-        error = "the base's manifests are over " + std::to_string(kMaxRevisionBytes >> 20) + " MiB in all";
+        error = "the base's manifests are over " + std::to_string(kMaxRevisionBytes >> 20) +
+                " MiB in all";
         return false;
       }
-      notes.push_back(e.path + ": larger than " + std::to_string(max_file_bytes >> 20) + " MiB: not read");
+      notes.push_back(e.path + ": larger than " + std::to_string(max_file_bytes >> 20) +
+                      " MiB: not read");
       ++skipped;
       continue;
     }

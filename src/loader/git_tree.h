@@ -19,8 +19,8 @@ struct TreeFile {
 };
 
 // Bounds on what one revision may bring in (a pull request controls it).
-inline constexpr std::size_t kMaxListingBytes = std::size_t{64} << 20;   // ls-tree output
-inline constexpr std::size_t kMaxRevisionBytes = std::size_t{1} << 30;   // all files read
+inline constexpr std::size_t kMaxListingBytes = std::size_t{64} << 20;  // ls-tree output
+inline constexpr std::size_t kMaxRevisionBytes = std::size_t{1} << 30;  // all files read
 inline constexpr std::size_t kMaxTreeFiles = 200000;
 
 class Repository {

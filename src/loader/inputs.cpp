@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <iterator>
 #include <map>
@@ -259,8 +259,7 @@ bool CommandLineExcludes(const InputFile& f, const LoadOptions& options, const f
 
 void FilterByGlobs(std::vector<InputFile>& inputs, const LoadOptions& options,
                    const fs::path& base) {
-  if (options.include.empty() && options.exclude.empty() &&
-      options.command_line_exclude.empty())
+  if (options.include.empty() && options.exclude.empty() && options.command_line_exclude.empty())
     return;
   const fs::path glob_base = options.glob_base.empty() ? base : fs::path(options.glob_base);
   std::vector<InputFile> kept;

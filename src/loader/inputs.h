@@ -16,7 +16,7 @@ struct InputFile {
   std::string absolute;
   bool is_stdin = false;
   bool is_json = false;
-  std::string preloaded;  // stdin or pipe content
+  std::string preloaded;   // stdin or pipe content
   bool from_pipe = false;  // preloaded holds a pipe's content
   // Rendered output streamed in (stdin, `<(helm template ...)`): Helm's
   // `# Source:` comments name the files. A regular file is shown as itself,

@@ -75,9 +75,10 @@ void ReadArgoSource(NodeReader& r, const LiteNode& src, const ObjectMeta& meta,
   Field text = r.Get(helm, "values", meta.ref, hp);
   if (!text.present() || !text.value.IsScalar()) return;
   const std::string vp = NodeReader::Join(hp, "values");
-  ReadEmbeddedYaml(r, text, meta.ref, vp, "helm.values", [&](NodeReader& inner, const LiteNode& root) {
-    ReadIstiodValues(inner, root, source, release_ns, meta.ref, "helm.values");
-  });
+  ReadEmbeddedYaml(r, text, meta.ref, vp, "helm.values",
+                   [&](NodeReader& inner, const LiteNode& root) {
+                     ReadIstiodValues(inner, root, source, release_ns, meta.ref, "helm.values");
+                   });
 }
 
 }  // namespace
@@ -90,12 +91,15 @@ void ReadHelmRelease(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
     // spec.chart.spec.chart (a HelmRepository chart), or spec.chartRef.name.
     const LiteNode chart = MapOf(r, MapOf(r, spec, "chart", meta.ref, sp), "spec", meta.ref, sp);
     auto name = LenientScalar(r, chart, "chart", meta.ref, sp + ".chart.spec");
-    if (!name) name = LenientScalar(r, MapOf(r, spec, "chartRef", meta.ref, sp), "name", meta.ref, sp);
+    if (!name)
+      name = LenientScalar(r, MapOf(r, spec, "chartRef", meta.ref, sp), "name", meta.ref, sp);
     if (name && IsIstiodChart(name->value)) {
       auto release_ns = LenientScalar(r, spec, "targetNamespace", meta.ref, sp);
-      if (!release_ns && !meta.ns_defaulted) release_ns = Located<std::string>{meta.ref.ns, meta.ns_loc};
-      ReadIstiodValues(r, MapOf(r, spec, "values", meta.ref, sp), InstallSource("HelmRelease", meta.ref),
-                       release_ns, meta.ref, NodeReader::Join(sp, "values"));
+      if (!release_ns && !meta.ns_defaulted)
+        release_ns = Located<std::string>{meta.ref.ns, meta.ns_loc};
+      ReadIstiodValues(r, MapOf(r, spec, "values", meta.ref, sp),
+                       InstallSource("HelmRelease", meta.ref), release_ns, meta.ref,
+                       NodeReader::Join(sp, "values"));
     }
   } catch (const Unusable&) {
     // A duplicate key: reported; the object stays a generic one.
@@ -158,7 +162,8 @@ void ReadSailIstio(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
         source.istio_namespace = ns;
         source.loc = r.Loc(mc.key);
         source.object = meta.ref;
-        ReadMeshConfig(r, mc.value, std::move(source), meta.ref, NodeReader::Join(vp, "meshConfig"));
+        ReadMeshConfig(r, mc.value, std::move(source), meta.ref,
+                       NodeReader::Join(vp, "meshConfig"));
       }
     }
   } catch (const Unusable&) {

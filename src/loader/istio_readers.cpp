@@ -93,7 +93,8 @@ ConfigMeta ReadConfigMeta(NodeReader& r, const LiteNode& node, const ObjectRef& 
   if (!md.value.IsMap()) return c;
   if (Field labels = Present(r, md.value, "labels", ref, mp); labels.found)
     r.StringMap(labels, ref, mp + ".labels", c.istio_labels, IsIstioLabel);
-  if (Field ts = Present(r, md.value, "creationTimestamp", ref, mp); ts.found && ts.value.IsScalar())
+  if (Field ts = Present(r, md.value, "creationTimestamp", ref, mp);
+      ts.found && ts.value.IsScalar())
     c.creation_timestamp = r.Scalar(ts, ref, mp + ".creationTimestamp");
   return c;
 }

@@ -24,8 +24,7 @@ void ReadAuthorizationPolicy(NodeReader& r, const LiteNode& node, ObjectMeta& me
 // Pod, and the controllers of pods: their pod template. Lenient: a template
 // of an unexpected shape is left unread (Kubernetes would reject it; its
 // pods are then unknown), never a problem, so that a cheap read stays cheap.
-void ReadWorkload(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
-                  const std::string& where);
+void ReadWorkload(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const std::string& where);
 void ReadKubeService(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                      const std::string& where);
 

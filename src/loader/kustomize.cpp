@@ -237,8 +237,7 @@ KustomizeOutput RenderKustomization(const std::string& tool, const fs::path& dir
   } else {
     result.rendered = WithSources(c.out, root, base, shown);
   }
-  if (!result.error.empty())
-    result.error = RenderCommand(tool, shown) + " failed: " + result.error;
+  if (!result.error.empty()) result.error = RenderCommand(tool, shown) + " failed: " + result.error;
   return result;
 }
 

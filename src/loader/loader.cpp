@@ -65,8 +65,7 @@ class Scheduler {
     // output, do not depend on the threads.
     source_file_ = [this](const std::string& path) {
       auto [it, fresh] = sources_.emplace(path, 0);
-      if (fresh)
-        it->second = model_.files.Add(path, (base_ / path).lexically_normal().string());
+      if (fresh) it->second = model_.files.Add(path, (base_ / path).lexically_normal().string());
       return it->second;
     };
   }

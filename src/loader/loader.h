@@ -63,8 +63,8 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
 // Loads one in-memory text as if it were a file named `display_name` (tests,
 // stdin). Named "<stdin>", Helm's `# Source:` comments attribute documents to
 // their templates, as for stdin. Does not finalize the model.
-void LoadText(std::string_view text, const std::string& display_name,
-              const LoadOptions& options, MeshModel& model);
+void LoadText(std::string_view text, const std::string& display_name, const LoadOptions& options,
+              MeshModel& model);
 
 // Loads one in-memory text as the --mesh-config file named `display_name`
 // (tests, fuzzing). Does not finalize the model.

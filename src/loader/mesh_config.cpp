@@ -11,8 +11,8 @@ namespace meshlint {
 
 namespace {
 
-void ReadOutboundMode(NodeReader& r, const Field& f, MeshConfigSource& source,
-                      const ObjectRef& ref, const std::string& path) {
+void ReadOutboundMode(NodeReader& r, const Field& f, MeshConfigSource& source, const ObjectRef& ref,
+                      const std::string& path) {
   source.outbound_key = r.Loc(f.key);
   r.RequireMap(f, ref, path + ".outboundTrafficPolicy");
   // Istio replaces the whole message (ApplyMeshConfig): a mapping without a
@@ -94,11 +94,10 @@ void ReadEmbeddedYaml(NodeReader& r, const Field& f, const ObjectRef& ref, const
   // styles point at the value itself.
   const auto mark = f.value.Mark();
   const TextSpan& span = r.span();
-  TextSpan inner =
-      span.collapse_to.valid() || mark.line < 0
-          ? TextSpan{span.file, text.value, 1, 0, text.loc}
-          : EmbeddedSpan(span, static_cast<std::uint32_t>(mark.line),
-                         static_cast<std::size_t>(mark.column), text.value, text.loc);
+  TextSpan inner = span.collapse_to.valid() || mark.line < 0
+                       ? TextSpan{span.file, text.value, 1, 0, text.loc}
+                       : EmbeddedSpan(span, static_cast<std::uint32_t>(mark.line),
+                                      static_cast<std::size_t>(mark.column), text.value, text.loc);
   LiteTree tree;  // not the caller's: its tree is still being read
   if (auto error = ParseYaml(text.value, tree)) {
     Location loc = text.loc;
@@ -131,7 +130,8 @@ void ReadIstioOperator(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
         source.revision = rev->value == "default" ? "" : rev->value;
       // istioctl installs into spec.namespace, else values.global.istioNamespace.
       source.istio_namespace = LenientScalar(r, spec.value, "namespace", meta.ref, sp);
-      if (!source.istio_namespace) source.istio_namespace = ValuesIstioNamespace(r, spec.value, meta.ref, sp);
+      if (!source.istio_namespace)
+        source.istio_namespace = ValuesIstioNamespace(r, spec.value, meta.ref, sp);
       ReadMeshConfig(r, mc.value, std::move(source), meta.ref,
                      NodeReader::Join(where, "spec.meshConfig"));
     }

@@ -47,8 +47,7 @@ void ReadHelmRelease(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                      const std::string& where);
 void ReadArgoApplication(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                          const std::string& where);
-void ReadSailIstio(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
-                   const std::string& where);
+void ReadSailIstio(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const std::string& where);
 
 // The ConfigMaps that hold mesh settings: `istio` and `istio-<revision>`.
 bool IsMeshConfigMapName(const ObjectMeta& meta);

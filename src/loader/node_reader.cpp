@@ -137,8 +137,7 @@ std::vector<Located<std::string>> NodeReader::ScalarList(const Field& f, const O
     const LiteNode item = f.value[i];
     if (!item.IsScalar()) {
       std::string item_path = path + "[" + std::to_string(i) + "]";
-      Problem(Loc(item), item_path + " must be a string, not " + ShapeName(item), ref,
-              item_path);
+      Problem(Loc(item), item_path + " must be a string, not " + ShapeName(item), ref, item_path);
       throw Unusable{};
     }
     Charge(item.Scalar().size() + 1);

@@ -15,14 +15,36 @@ namespace {
 // Kinds that exist once per cluster, not per namespace. Objects of these kinds
 // never make a namespace known.
 constexpr std::array<std::string_view, 30> kClusterScopedKinds = {
-    "APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterIssuer",
-    "ClusterRole", "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition",
-    "FlowSchema", "GatewayClass", "IngressClass", "MutatingAdmissionPolicy",
-    "MutatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "Namespace", "Node",
-    "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration",
-    "RuntimeClass", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "StorageClass",
-    "TokenReview", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-    "ValidatingWebhookConfiguration", "VolumeAttachment"};
+    "APIService",
+    "CSIDriver",
+    "CSINode",
+    "CertificateSigningRequest",
+    "ClusterIssuer",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ComponentStatus",
+    "CustomResourceDefinition",
+    "FlowSchema",
+    "GatewayClass",
+    "IngressClass",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PodSecurityPolicy",
+    "PriorityClass",
+    "PriorityLevelConfiguration",
+    "RuntimeClass",
+    "SelfSubjectAccessReview",
+    "SelfSubjectRulesReview",
+    "StorageClass",
+    "TokenReview",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "VolumeAttachment"};
 
 bool IsClusterScoped(std::string_view kind) {
   return std::find(kClusterScopedKinds.begin(), kClusterScopedKinds.end(), kind) !=
@@ -77,8 +99,7 @@ bool IsApiExtensions(std::string_view api_version) {
   return api_version.starts_with("apiextensions.k8s.io/");
 }
 
-void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
-                   const std::string& where);
+void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const std::string& where);
 void ReadCustomResourceDefinition(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                                   const std::string& where);
 void ReadCustomKind(NodeReader& r, const LiteNode& node, const ObjectMeta& meta,
@@ -112,8 +133,8 @@ const KindReader kKindReaders[] = {
     {"VirtualService", IsIstioNetworking, Always, ReadVirtualService, "networking.istio.io/",
      kIstioServed},
     {"Gateway", IsIstioNetworking, Always, ReadGateway, "networking.istio.io/", kIstioServed},
-    {"AuthorizationPolicy", IsIstioSecurity, Always, ReadAuthorizationPolicy,
-     "security.istio.io/", kSecurityServed},
+    {"AuthorizationPolicy", IsIstioSecurity, Always, ReadAuthorizationPolicy, "security.istio.io/",
+     kSecurityServed},
     {"Service", IsCoreV1, Always, ReadKubeService},
     {"Pod", IsCoreV1, Always, ReadWorkload},
     {"ReplicationController", IsCoreV1, Always, ReadWorkload},
@@ -162,7 +183,8 @@ void ReadNamespace(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       const std::string value = it->second.IsScalar() ? it->second.Scalar() : std::string();
       r.Charge(it->first.Scalar().size() + value.size() + 1);
       ns.labels[it->first.Scalar()] = value;
-      ns.label_locs[it->first.Scalar()] = it->second.IsScalar() ? r.Loc(it->second) : r.Loc(it->first);
+      ns.label_locs[it->first.Scalar()] =
+          it->second.IsScalar() ? r.Loc(it->second) : r.Loc(it->first);
     }
   }
   r.out().namespaces.push_back(std::move(ns));
@@ -225,8 +247,7 @@ void ReadAnnotations(NodeReader& r, const Field& md, ObjectMeta& meta, const std
   }
 }
 
-void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
-                  const std::string& where) {
+void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const std::string& where) {
   const ObjectRef& ref = meta.ref;
   // An IstioOperator is istioctl's install input, which needs neither a
   // name nor a namespace (`istioctl install -f iop.yaml`); istioctl stores
@@ -241,8 +262,7 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
     return;
   }
   if (!md.found || md.value.IsNull()) {
-    r.Problem(meta.loc, meta.ref.kind + " has no metadata (metadata.name is required)", ref,
-              mpath);
+    r.Problem(meta.loc, meta.ref.kind + " has no metadata (metadata.name is required)", ref, mpath);
     throw Unusable{};
   }
   if (!md.value.IsMap()) {
@@ -260,7 +280,8 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
   } else {
     auto n = r.Scalar(name, ref, mpath + ".name");
     if (IsTemplated(n.value))
-      throw TemplatedIdentity{mpath + ".name is a template (" + n.value + "): not an object until rendered"};
+      throw TemplatedIdentity{mpath + ".name is a template (" + n.value +
+                              "): not an object until rendered"};
     meta.ref.name = n.value;
     meta.name_loc = n.loc;
   }
@@ -327,13 +348,13 @@ bool ReadList(NodeReader& r, const LiteNode& node, const Field& kind, const std:
     ReadObject(r, item, item_where, list_depth + 1);
   }
   if (repeats > 0) {
-    r.Problem(repeat_loc,
-              first_repeat +
-                  (repeats == 1 ? std::string(" repeats an object")
-                                : " and " + std::to_string(repeats - 1) +
-                                      " more items repeat objects") +
-                  " already read (YAML aliases): not read again",
-              none, first_repeat);
+    r.Problem(
+        repeat_loc,
+        first_repeat +
+            (repeats == 1 ? std::string(" repeats an object")
+                          : " and " + std::to_string(repeats - 1) + " more items repeat objects") +
+            " already read (YAML aliases): not read again",
+        none, first_repeat);
   }
   return true;
 }

@@ -25,8 +25,8 @@ bool IsKustomizationFile(const std::string& name) {
 
 // `path` is `dir` or lies below it.
 bool Under(const std::string& path, const std::string& dir) {
-  return path == dir || (path.size() > dir.size() && path.starts_with(dir) &&
-                         path[dir.size()] == '/');
+  return path == dir ||
+         (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
 }
 
 // A remote base (a URL, a git reference): nothing on disk to set aside.
@@ -110,7 +110,8 @@ void RenderKustomizations(const std::vector<Kustomization>& kustomizations,
                             ? std::string("neither kustomize nor kubectl is on PATH")
                             : "--kustomize-command " + options.kustomize_command + " not found") +
                        "; its resources and patches are not linted raw. Render it and lint the "
-                       "output: kubectl kustomize " + shown + " | meshlint lint -"});
+                       "output: kubectl kustomize " +
+                       shown + " | meshlint lint -"});
       continue;
     }
     KustomizeOutput out = RenderKustomization(*tool, k.dir, base);
@@ -130,9 +131,9 @@ void RenderKustomizations(const std::vector<Kustomization>& kustomizations,
 
 }  // namespace
 
-void SetAsideChartsAndKustomizations(
-    std::vector<InputFile>& inputs, const LoadOptions& options, const fs::path& base,
-    std::vector<InputNote>& notes, std::vector<std::pair<std::string, std::string>>& set_aside) {
+void SetAsideChartsAndKustomizations(std::vector<InputFile>& inputs, const LoadOptions& options,
+                                     const fs::path& base, std::vector<InputNote>& notes,
+                                     std::vector<std::pair<std::string, std::string>>& set_aside) {
   std::vector<std::string> charts;
   std::vector<Kustomization> kustomizations;
   for (const InputFile& f : inputs) {
@@ -151,7 +152,8 @@ void SetAsideChartsAndKustomizations(
     if (outer.empty() || !Under(c, outer.back())) outer.push_back(c);
   for (Kustomization& k : kustomizations)
     for (const Kustomization& other : kustomizations)
-      if (&other != &k && std::find(other.refs.begin(), other.refs.end(), k.dir) != other.refs.end())
+      if (&other != &k &&
+          std::find(other.refs.begin(), other.refs.end(), k.dir) != other.refs.end())
         k.is_base = true;
 
   // Why each walked file is set aside; the first reason found wins.
@@ -185,9 +187,9 @@ void SetAsideChartsAndKustomizations(
   inputs = std::move(kept);
   for (const std::string& c : outer)
     notes.push_back({Shown(c, base),
-                     "a Helm chart: its templates are not linted raw (" +
-                         std::to_string(count[c]) + " files); render it and lint the output: " +
-                         "helm template " + Shown(c, base) + " | meshlint lint -"});
+                     "a Helm chart: its templates are not linted raw (" + std::to_string(count[c]) +
+                         " files); render it and lint the output: " + "helm template " +
+                         Shown(c, base) + " | meshlint lint -"});
   RenderKustomizations(kustomizations, options, base, inputs, notes);
 }
 

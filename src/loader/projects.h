@@ -29,8 +29,9 @@ namespace meshlint {
 // its output added as a rendered input, each object attributed to the file
 // it came from; a failed render is an input that reports kustomize's
 // message; without a tool, a note says how to render it.
-void SetAsideChartsAndKustomizations(
-    std::vector<InputFile>& inputs, const LoadOptions& options, const std::filesystem::path& base,
-    std::vector<InputNote>& notes, std::vector<std::pair<std::string, std::string>>& set_aside);
+void SetAsideChartsAndKustomizations(std::vector<InputFile>& inputs, const LoadOptions& options,
+                                     const std::filesystem::path& base,
+                                     std::vector<InputNote>& notes,
+                                     std::vector<std::pair<std::string, std::string>>& set_aside);
 
 }  // namespace meshlint

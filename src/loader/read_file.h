@@ -23,7 +23,8 @@ struct ReadLimits {
 
 // Per-file bounds (README: Security and threat model).
 inline constexpr std::size_t kMaxManifestFileBytes = std::size_t{256} << 20;
-inline constexpr std::size_t kMaxSettingsFileBytes = std::size_t{32} << 20;  // mesh config, policy, project config
+inline constexpr std::size_t kMaxSettingsFileBytes = std::size_t{32}
+                                                     << 20;  // mesh config, policy, project config
 
 // Reads the file at `path` (following symbolic links) into `content`:
 // stat first, refuse what is not a regular file (or a pipe, when allowed) and

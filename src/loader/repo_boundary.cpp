@@ -21,8 +21,8 @@ std::string Refusal(const std::string& path, const std::error_code& ec) {
   if (ec == std::errc::no_such_file_or_directory)
     return quoted + ": no such file (paths are relative to the config file's directory)";
   if (ec == std::errc::filename_too_long)
-    return quoted + ": path longer than the system allows (PATH_MAX, " +
-           std::to_string(PATH_MAX) + " bytes): not read";
+    return quoted + ": path longer than the system allows (PATH_MAX, " + std::to_string(PATH_MAX) +
+           " bytes): not read";
   return quoted + ": cannot read: " + ec.message();
 }
 

@@ -199,8 +199,7 @@ class Scanner {
   std::uint32_t NewNode(Type type, std::size_t column, std::uint32_t parent,
                         std::string_view scalar = {}) {
     if (!tree_) return 0;
-    const std::uint32_t n =
-        tree_->Add(type, static_cast<int>(line_), static_cast<int>(column));
+    const std::uint32_t n = tree_->Add(type, static_cast<int>(line_), static_cast<int>(column));
     tree_->nodes[n].scalar.assign(scalar);
     if (n != 0) tree_->nodes[parent].kids.push_back(n);
     return n;
@@ -216,13 +215,14 @@ class Scanner {
     }
     if (pending_ != Pending::kNone) {
       const bool deeper = indent > pending_indent_;
-      const bool indentless = !deeper && pending_ == Pending::kKey && seq && indent == pending_indent_;
+      const bool indentless =
+          !deeper && pending_ == Pending::kKey && seq && indent == pending_indent_;
       if (deeper || indentless) {
         if (pending_field_ || (seq && pending_where_ != Where::kOther)) return false;
         if (pending_where_ == Where::kMetadata) header_.has_metadata = true;
         if (pending_where_ == Where::kAnnotations) header_.has_annotations = true;
-        const std::uint32_t node =
-            NewNode(seq ? Type::kSequence : Type::kMap, static_cast<std::size_t>(indent), pending_parent_);
+        const std::uint32_t node = NewNode(seq ? Type::kSequence : Type::kMap,
+                                           static_cast<std::size_t>(indent), pending_parent_);
         stack_.push_back(Level{indent, seq, indentless, pending_where_, node});
         pending_ = Pending::kNone;
         return stack_.size() <= kMaxDepth;
@@ -465,7 +465,7 @@ void BuildHeaderTree(const DocumentHeader& header, LiteTree& tree) {
     if (where == Where::kMetadata && metadata == 0) break;
     for (const TrackedKey& t : kTracked) {
       if (t.where != where) continue;
-      const bool present = t.field ? (header.*(t.field)).found
+      const bool present = t.field                       ? (header.*(t.field)).found
                            : t.child == Where::kMetadata ? header.has_metadata
                                                          : header.has_annotations;
       if (!present) continue;

@@ -9,7 +9,8 @@ namespace {
 
 bool IsMarker(std::string_view line, std::string_view marker) {
   if (line.substr(0, 3) != marker) return false;
-  return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n';
+  return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' ||
+         line[3] == '\n';
 }
 
 bool IsBlankOrComment(std::string_view text) {
@@ -33,7 +34,7 @@ std::vector<DocumentChunk> SplitDocuments(std::string_view text, bool is_json) {
     if (!IsBlankOrComment(text)) out.push_back({text, 1});
     return out;
   }
-  std::size_t start = 0;        // offset of the current chunk
+  std::size_t start = 0;  // offset of the current chunk
   std::uint32_t start_line = 1;
   bool explicit_start = false;  // the chunk begins with `---`
   auto flush = [&](std::size_t end) {
@@ -174,9 +175,9 @@ std::optional<TextIssue> FindExcessiveNesting(std::string_view text) {
     }
     if (c == '[' || c == '{') {
       if (++depth > kMaxFlowDepth)
-        return TextIssue{line, static_cast<std::uint32_t>(i - line_start + 1),
-                         "brackets nested more than " + std::to_string(kMaxFlowDepth) +
-                             " deep: not parsed"};
+        return TextIssue{
+            line, static_cast<std::uint32_t>(i - line_start + 1),
+            "brackets nested more than " + std::to_string(kMaxFlowDepth) + " deep: not parsed"};
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
@@ -187,7 +188,8 @@ std::optional<TextIssue> FindExcessiveNesting(std::string_view text) {
 std::optional<TextIssue> FindTemplateMarker(std::string_view text) {
   std::size_t pos = text.find("{{");
   if (pos == std::string_view::npos) return std::nullopt;
-  std::uint32_t line = 1 + static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + pos, '\n'));
+  std::uint32_t line =
+      1 + static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + pos, '\n'));
   std::size_t line_start = text.rfind('\n', pos);
   line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
   return TextIssue{line, static_cast<std::uint32_t>(pos - line_start + 1), "template"};

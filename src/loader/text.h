@@ -53,7 +53,7 @@ struct TextSpan {
   std::string_view text;  // what was parsed; its line 0 is the file's first_line
   std::uint32_t first_line = 1;
   std::uint32_t column_offset = 0;  // added to every column (embedded YAML)
-  Location collapse_to;  // when valid, every position maps here
+  Location collapse_to;             // when valid, every position maps here
 
   // Line `i` (0-based) of text, without its line break.
   std::string_view Line(std::uint32_t i) const;

@@ -94,7 +94,8 @@ void ReadPodAnnotations(NodeReader& r, const Field& f, PodTemplate& pod) {
       if (auto capture = DnsCaptureOf(r, value)) pod.dns_capture = Located<bool>{*capture, loc};
     }
     // The status annotation is a large JSON document: only its presence counts.
-    const bool keep_value = *which != PodAnnotation::kStatus && *which != PodAnnotation::kProxyConfig;
+    const bool keep_value =
+        *which != PodAnnotation::kStatus && *which != PodAnnotation::kProxyConfig;
     if (keep_value) r.Charge(value.size());
     std::erase_if(pod.annotations, [&](const auto& a) { return a.first == *which; });
     pod.annotations.push_back({*which, Located<std::string>{keep_value ? value : "", loc}});
@@ -107,7 +108,8 @@ void ReadPod(NodeReader& r, const LiteNode& pod_node, const ObjectRef& ref, cons
   if (Field md = Entry(r, pod_node, "metadata", ref, path); md.found && md.value.IsMap()) {
     pod.loc = r.Loc(md.key);
     const Path mp = NodeReader::Join(path, "metadata");
-    if (Field labels = Entry(r, md.value, "labels", ref, mp); labels.found && labels.value.IsMap()) {
+    if (Field labels = Entry(r, md.value, "labels", ref, mp);
+        labels.found && labels.value.IsMap()) {
       pod.labels_key = r.Loc(labels.key);
       r.StringMap(labels, ref, mp + ".labels", pod.labels);
     }
@@ -142,8 +144,7 @@ constexpr TemplatePath kTemplatePaths[] = {
 
 }  // namespace
 
-void ReadWorkload(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
-                  const std::string& where) {
+void ReadWorkload(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const std::string& where) {
   Workload w;
   w.meta = std::exchange(meta, {});
   const ObjectRef& ref = w.meta.ref;
@@ -166,7 +167,8 @@ void ReadWorkload(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
   // An Argo Rollout may take its pods from another workload (workloadRef).
   if (ref.kind == "Rollout") {
     Field spec = Entry(r, node, "spec", ref, where);
-    if (spec.found && Entry(r, spec.value, "workloadRef", ref, NodeReader::Join(where, "spec")).found)
+    if (spec.found &&
+        Entry(r, spec.value, "workloadRef", ref, NodeReader::Join(where, "spec")).found)
       w.pod.unknown = true;
   }
   if (found && !w.pod.unknown) ReadPod(r, pod, ref, path, w.pod);
@@ -219,7 +221,8 @@ void ReadKubeService(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       port.protocol = text("protocol");
       port.app_protocol = text("appProtocol");
       port.target_port = text("targetPort");
-      if (Field num = Entry(r, p, "port", ref, pp); num.found) port.port = r.Integer(num, ref, pp + ".port");
+      if (Field num = Entry(r, p, "port", ref, pp); num.found)
+        port.port = r.Integer(num, ref, pp + ".port");
       svc.ports.push_back(std::move(port));
     }
   }

@@ -99,11 +99,13 @@ class Marks {
   // letters, digits, `-` and `_`; yaml-cpp's run to a blank or flow indicator.
   bool NameEndsAlike(const yaml_mark_t& mark, char indicator, std::string_view name) {
     std::size_t at = Offset(mark);
-    while (at < text_.size() && !(text_[at] == indicator && text_.substr(at + 1, name.size()) == name))
+    while (at < text_.size() &&
+           !(text_[at] == indicator && text_.substr(at + 1, name.size()) == name))
       ++at;
     const std::size_t end = at + 1 + name.size();
     if (at >= text_.size() || end >= text_.size()) return true;
-    return IsSpace(text_[end]) || std::string_view(",[]{}").find(text_[end]) != std::string_view::npos;
+    return IsSpace(text_[end]) ||
+           std::string_view(",[]{}").find(text_[end]) != std::string_view::npos;
   }
 
   // Where yaml-cpp marks an empty node (a key or entry written with no
@@ -127,7 +129,8 @@ class Marks {
     // the end's.
     if (pos == text_.size() && !text_.ends_with('\n')) return std::nullopt;
     const auto line = std::upper_bound(starts.begin(), starts.end(), pos) - starts.begin() - 1;
-    return Mark{static_cast<int>(line), static_cast<int>(pos - starts[static_cast<std::size_t>(line)])};
+    return Mark{static_cast<int>(line),
+                static_cast<int>(pos - starts[static_cast<std::size_t>(line)])};
   }
 
  private:
@@ -135,8 +138,8 @@ class Marks {
   std::size_t Offset(const yaml_mark_t& mark) {
     const std::vector<std::size_t>& starts = Starts();
     if (mark.line >= starts.size()) return text_.size();
-    return std::min(text_.size(), starts[mark.line] + static_cast<std::size_t>(
-                                                          Column(mark.line, mark.column)));
+    return std::min(text_.size(),
+                    starts[mark.line] + static_cast<std::size_t>(Column(mark.line, mark.column)));
   }
 
   // A `-` at `i` that is a list entry's indicator or ends a `---` line start.
@@ -204,8 +207,7 @@ class EventBuilder {
         // it), and be the end: a second document in one chunk is declined.
         ended_ = true;
         return Step::kMore;
-      case YAML_DOCUMENT_START_EVENT:
-        return ended_ ? Step::kDeclined : Step::kMore;
+      case YAML_DOCUMENT_START_EVENT: return ended_ ? Step::kDeclined : Step::kMore;
       case YAML_SCALAR_EVENT: {
         const auto& s = e.data.scalar;
         const std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
@@ -222,7 +224,8 @@ class EventBuilder {
         if (open_.empty() && s.style == YAML_PLAIN_SCALAR_STYLE &&
             e.end_mark.line > e.start_mark.line)
           return Step::kDeclined;
-        const bool null = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr && IsNullString(value);
+        const bool null =
+            s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr && IsNullString(value);
         // yaml-cpp ends a plain scalar in a flow collection at `?` too.
         if (flow_ > 0 && s.style == YAML_PLAIN_SCALAR_STYLE &&
             value.find('?') != std::string_view::npos)
@@ -279,8 +282,8 @@ class EventBuilder {
 
   std::uint32_t New(LiteTree::Type type, const yaml_mark_t& mark, const yaml_char_t* anchor) {
     if (flow_ > 0 && marks_.AfterQuestionMark(mark)) declined_ = true;
-    const std::uint32_t n = tree_.Add(type, static_cast<int>(mark.line),
-                                      marks_.Column(mark.line, mark.column));
+    const std::uint32_t n =
+        tree_.Add(type, static_cast<int>(mark.line), marks_.Column(mark.line, mark.column));
     // A name defined again names its latest node from there on, as in yaml-cpp.
     if (anchor) {
       const char* name = reinterpret_cast<const char*>(anchor);

@@ -16,7 +16,7 @@ struct YamlError {
   int line = -1;  // 0-based, as yaml-cpp marks count; -1: no position
   int column = -1;
   std::string message;  // yaml-cpp's own words
-  int depth = 0;  // > 0: its nesting guard stopped at this depth
+  int depth = 0;        // > 0: its nesting guard stopped at this depth
 };
 
 // Parses the first YAML document of `text` into `tree` (cleared first), with

@@ -50,9 +50,9 @@ struct Labels {
 // written as `{}` or with `labels: {}` is non-nil and selects every workload
 // of the namespace.
 struct Selector {
-  bool set = false;  // written and not null
-  Location loc;      // the `workloadSelector:` / `selector:` key
-  Labels labels;     // `labels` (workloadSelector) or the selector map itself
+  bool set = false;     // written and not null
+  Location loc;         // the `workloadSelector:` / `selector:` key
+  Labels labels;        // `labels` (workloadSelector) or the selector map itself
   Location labels_key;  // the `labels:` key, when written
 };
 
@@ -72,16 +72,16 @@ struct PortSpec {
 // The pod-template annotations (and labels) Istio's injector, istio-init and
 // the CNI read. Kept by name; every other annotation is dropped.
 enum class PodAnnotation : std::uint8_t {
-  kInject,                    // sidecar.istio.io/inject (the label takes precedence)
-  kInterceptionMode,          // sidecar.istio.io/interceptionMode
-  kStatus,                    // sidecar.istio.io/status: already injected (cluster dumps); value not kept
-  kIncludeOutboundIPRanges,   // traffic.sidecar.istio.io/includeOutboundIPRanges
-  kExcludeOutboundIPRanges,   // traffic.sidecar.istio.io/excludeOutboundIPRanges
-  kIncludeOutboundPorts,      // traffic.sidecar.istio.io/includeOutboundPorts
-  kExcludeOutboundPorts,      // traffic.sidecar.istio.io/excludeOutboundPorts
-  kProxyConfig,               // proxy.istio.io/config: only its DNS capture is kept (see Workload)
-  kInjectTemplates,           // inject.istio.io/templates
-  kRevision,                  // istio.io/rev as an annotation (the label is in `labels`)
+  kInject,            // sidecar.istio.io/inject (the label takes precedence)
+  kInterceptionMode,  // sidecar.istio.io/interceptionMode
+  kStatus,            // sidecar.istio.io/status: already injected (cluster dumps); value not kept
+  kIncludeOutboundIPRanges,  // traffic.sidecar.istio.io/includeOutboundIPRanges
+  kExcludeOutboundIPRanges,  // traffic.sidecar.istio.io/excludeOutboundIPRanges
+  kIncludeOutboundPorts,     // traffic.sidecar.istio.io/includeOutboundPorts
+  kExcludeOutboundPorts,     // traffic.sidecar.istio.io/excludeOutboundPorts
+  kProxyConfig,              // proxy.istio.io/config: only its DNS capture is kept (see Workload)
+  kInjectTemplates,          // inject.istio.io/templates
+  kRevision,                 // istio.io/rev as an annotation (the label is in `labels`)
 };
 inline constexpr std::size_t kPodAnnotationCount = 10;
 // "sidecar.istio.io/inject" for kInject, ...
@@ -118,7 +118,7 @@ struct KubeServicePort {
   Located<std::string> protocol;      // TCP (default), UDP, SCTP
   Located<std::string> app_protocol;  // Istio reads it before the name prefix
   Located<std::int64_t> port;
-  Located<std::string> target_port;   // a number or a container port name
+  Located<std::string> target_port;  // a number or a container port name
 };
 
 // ---- VirtualService ----

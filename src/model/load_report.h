@@ -25,8 +25,8 @@ struct SkippedDocument {
 
 // A kind that a CustomResourceDefinition among the inputs declares.
 struct CustomKind {
-  std::string group;  // spec.group
-  std::string kind;   // spec.names.kind
+  std::string group;            // spec.group
+  std::string kind;             // spec.names.kind
   bool cluster_scoped = false;  // spec.scope: Cluster
   Location loc;
 };

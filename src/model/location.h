@@ -14,7 +14,7 @@ struct Location {
   std::uint32_t file = 0;  // index into FileTable
   std::uint32_t line = 0;
   std::uint32_t column = 0;
-  std::uint32_t end_line = 0;  // inclusive line of the last character
+  std::uint32_t end_line = 0;    // inclusive line of the last character
   std::uint32_t end_column = 0;  // exclusive: one past the last character
 
   bool valid() const { return line != 0; }

@@ -50,7 +50,8 @@ const std::string* InstallNamespace(const std::vector<MeshConfigSource>& sources
                                     const std::vector<std::size_t>& order,
                                     const std::string& revision) {
   for (std::size_t idx : order)
-    if (IsInstall(sources[idx]) && sources[idx].revision == revision && sources[idx].istio_namespace)
+    if (IsInstall(sources[idx]) && sources[idx].revision == revision &&
+        sources[idx].istio_namespace)
       return &sources[idx].istio_namespace->value;
   return nullptr;
 }

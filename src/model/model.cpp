@@ -64,10 +64,14 @@ std::string_view PodAnnotationName(PodAnnotation a) {
     case PodAnnotation::kInject: return "sidecar.istio.io/inject";
     case PodAnnotation::kInterceptionMode: return "sidecar.istio.io/interceptionMode";
     case PodAnnotation::kStatus: return "sidecar.istio.io/status";
-    case PodAnnotation::kIncludeOutboundIPRanges: return "traffic.sidecar.istio.io/includeOutboundIPRanges";
-    case PodAnnotation::kExcludeOutboundIPRanges: return "traffic.sidecar.istio.io/excludeOutboundIPRanges";
-    case PodAnnotation::kIncludeOutboundPorts: return "traffic.sidecar.istio.io/includeOutboundPorts";
-    case PodAnnotation::kExcludeOutboundPorts: return "traffic.sidecar.istio.io/excludeOutboundPorts";
+    case PodAnnotation::kIncludeOutboundIPRanges:
+      return "traffic.sidecar.istio.io/includeOutboundIPRanges";
+    case PodAnnotation::kExcludeOutboundIPRanges:
+      return "traffic.sidecar.istio.io/excludeOutboundIPRanges";
+    case PodAnnotation::kIncludeOutboundPorts:
+      return "traffic.sidecar.istio.io/includeOutboundPorts";
+    case PodAnnotation::kExcludeOutboundPorts:
+      return "traffic.sidecar.istio.io/excludeOutboundPorts";
     case PodAnnotation::kProxyConfig: return "proxy.istio.io/config";
     case PodAnnotation::kInjectTemplates: return "inject.istio.io/templates";
     case PodAnnotation::kRevision: return "istio.io/rev";
@@ -107,7 +111,8 @@ std::string ModelledIstioVersions() {
 std::string IstioVersionProblem(std::string_view text) {
   const std::optional<IstioVersion> v = IstioVersion::Parse(text);
   const std::string quoted = "'" + std::string(text.substr(0, 40)) + "'";
-  if (!v) return quoted + " is not a version (MAJOR.MINOR, e.g. " + kDefaultIstioVersion.ToString() + ")";
+  if (!v)
+    return quoted + " is not a version (MAJOR.MINOR, e.g. " + kDefaultIstioVersion.ToString() + ")";
   if (!IsModelledIstioVersion(*v))
     return quoted + " is not a release meshlint models (Istio " + ModelledIstioVersions() + ")";
   return "";

@@ -159,8 +159,8 @@ struct RevisionTag {
 
 // Two sources that set the same mesh field to different values.
 struct MeshConflict {
-  std::string revision;  // the revision whose sources disagree ("" default)
-  std::string field;  // "outboundTrafficPolicy.mode"
+  std::string revision;    // the revision whose sources disagree ("" default)
+  std::string field;       // "outboundTrafficPolicy.mode"
   std::size_t winner = 0;  // source indices
   std::size_t loser = 0;
   Location winner_loc;
@@ -180,8 +180,8 @@ struct ValidationMessage {
   Level level = Level::kError;
   By by = By::kWebhook;
   ObjectRef object;
-  Location loc;        // the offending value, else its key, else the object
-  std::string field;   // "spec.hosts[0]"
+  Location loc;         // the offending value, else its key, else the object
+  std::string field;    // "spec.hosts[0]"
   std::string message;  // Istio's own words ("invalid host *")
   // The Istio function (or "CRD schema") whose rule it is: "ValidateServiceEntry",
   // "validateExportTo", "ValidateNamespaceSlashWildcardHostname"...
@@ -203,7 +203,7 @@ struct InputNote {
 struct NamespaceInfo {
   std::string name;
   std::optional<std::size_t> manifest;  // index into MeshModel::namespaces
-  ObjectRef first_object;  // the first object found in it (input order)
+  ObjectRef first_object;               // the first object found in it (input order)
   Location first_object_loc;
   std::vector<std::size_t> sidecars;  // indices into MeshModel::sidecars
   std::vector<std::size_t> service_entries;
@@ -217,9 +217,9 @@ struct NamespaceInfo {
 // An egress policy file (--policy): which namespaces may reach which external
 // hosts. Read by the loader; patterns are compiled and checked in src/egress.
 struct EgressPolicyEntry {
-  Located<std::string> namespaces;  // RE2, matched against the whole name
+  Located<std::string> namespaces;          // RE2, matched against the whole name
   std::vector<Located<std::string>> hosts;  // "api.example.com", "*.example.com", "*"
-  Location loc;  // the entry itself (its first key)
+  Location loc;                             // the entry itself (its first key)
 };
 
 struct EgressPolicy {
@@ -290,7 +290,7 @@ class MeshModel : public Objects {
   NamespaceInfo& Touch(const std::string& ns, const ObjectMeta& meta);
 
   std::vector<MeshSettings> revision_settings_;  // other than the default, by name
-  MeshSettings inherited_;  // the default's, for revisions without sources
+  MeshSettings inherited_;                       // the default's, for revisions without sources
   // For each collection, where each object of `rejected` stood among its kind.
   std::array<std::vector<std::size_t>, kObjectCollectionCount> rejected_at_;
   std::vector<NamespaceInfo> index_;

@@ -75,11 +75,11 @@ struct ServiceEntry {
   ObjectMeta meta;
   ConfigMeta config;
   std::vector<Located<std::string>> hosts;
-  Location hosts_key;  // the `hosts:` key
+  Location hosts_key;          // the `hosts:` key
   bool export_to_set = false;  // `exportTo` written (possibly as [])
   std::vector<Located<std::string>> export_to;
   Location export_to_key;
-  Located<std::string> location;  // MESH_EXTERNAL, MESH_INTERNAL or ""
+  Located<std::string> location;       // MESH_EXTERNAL, MESH_INTERNAL or ""
   bool has_workload_selector = false;  // workloadSelector written and not null
   Selector workload_selector;          // .set == has_workload_selector
   std::vector<Located<std::string>> addresses;
@@ -108,8 +108,8 @@ inline bool AllowsAny(OutboundMode m) { return m != OutboundMode::kRegistryOnly;
 
 // One entry of a Sidecar's `egress:`.
 struct SidecarEgressListener {
-  Location loc;            // the list entry
-  bool port_set = false;   // `port:` written and not null
+  Location loc;           // the list entry
+  bool port_set = false;  // `port:` written and not null
   PortSpec port;
   Located<std::string> bind;
   Located<std::string> capture_mode;
@@ -124,7 +124,7 @@ struct Sidecar {
   ConfigMeta config;
   bool has_selector = false;  // workloadSelector written and not null
   Location selector_loc;
-  Selector selector;          // .set == has_selector; empty labels: the whole namespace
+  Selector selector;        // .set == has_selector; empty labels: the whole namespace
   bool egress_set = false;  // `egress:` written
   Location egress_key;
   // Every `hosts` entry of every egress listener, in order.
@@ -184,7 +184,7 @@ struct VirtualService {
   bool export_to_set = false;
   std::vector<Located<std::string>> export_to;
   Location export_to_key;
-  std::vector<Route> routes;  // http, then tcp, then tls, each in order
+  std::vector<Route> routes;            // http, then tcp, then tls, each in order
   Location http_key, tcp_key, tls_key;  // invalid when not written
 };
 
@@ -199,11 +199,11 @@ struct Gateway {
 struct AuthorizationPolicy {
   ObjectMeta meta;
   ConfigMeta config;
-  Selector selector;  // spec.selector.matchLabels
+  Selector selector;                         // spec.selector.matchLabels
   std::vector<PolicyTargetRef> target_refs;  // targetRef and targetRefs
   bool target_ref_set = false;               // the singular `targetRef` (the first entry)
-  Located<std::string> action;  // ALLOW (default), DENY, AUDIT, CUSTOM
-  bool rules_set = false;       // `rules:` written (even []): ALLOW with no rules matches nothing
+  Located<std::string> action;               // ALLOW (default), DENY, AUDIT, CUSTOM
+  bool rules_set = false;  // `rules:` written (even []): ALLOW with no rules matches nothing
   Location rules_key;
   std::vector<AuthzRule> rules;
   // The action as Istio reads it: ALLOW when not written.
@@ -262,12 +262,12 @@ struct LoadStats {
 // The metadata of an object of a modelled kind (ObjectMeta is its own).
 inline const ObjectMeta& MetaOf(const ObjectMeta& meta) { return meta; }
 template <typename T>
-  requires requires(const T& t) { t.meta; }
-const ObjectMeta& MetaOf(const T& object) {
-  return object.meta;
-}
+requires requires(const T& t) { t.meta; }
+const ObjectMeta& MetaOf(const T& object) { return object.meta; }
 template <typename T>
-concept HasMeta = requires(const T& t) { MetaOf(t); };
+concept HasMeta = requires(const T& t) {
+  MetaOf(t);
+};
 
 // Everything loading yields, in input order within each kind.
 struct Objects {
@@ -281,7 +281,7 @@ struct Objects {
   std::vector<AuthorizationPolicy> authorization_policies;
   std::vector<ObjectMeta> others;  // every other object, generically
   std::vector<MeshConfigSource> mesh_sources;
-  std::vector<Problem> problems;  // what could not be used: invalid-manifest
+  std::vector<Problem> problems;         // what could not be used: invalid-manifest
   std::vector<SkippedDocument> skipped;  // not Kubernetes objects (--verbose)
   std::vector<CustomKind> custom_kinds;  // declared by CRDs among the inputs
   LoadStats stats;
@@ -303,11 +303,13 @@ struct Objects {
 // through ForEachCollection, so a kind listed here is merged, rolled back and
 // indexed like the others.
 inline constexpr std::tuple kObjectCollections{
-    &Objects::namespaces,       &Objects::service_entries, &Objects::sidecars,
-    &Objects::workloads,        &Objects::services,        &Objects::virtual_services,
-    &Objects::gateways,         &Objects::authorization_policies,
-    &Objects::others,           &Objects::mesh_sources,    &Objects::problems,
-    &Objects::skipped,          &Objects::custom_kinds};
+    &Objects::namespaces,  &Objects::service_entries,
+    &Objects::sidecars,    &Objects::workloads,
+    &Objects::services,    &Objects::virtual_services,
+    &Objects::gateways,    &Objects::authorization_policies,
+    &Objects::others,      &Objects::mesh_sources,
+    &Objects::problems,    &Objects::skipped,
+    &Objects::custom_kinds};
 inline constexpr std::size_t kObjectCollectionCount =
     std::tuple_size_v<std::remove_const_t<decltype(kObjectCollections)>>;
 static_assert(sizeof(Objects) ==

@@ -67,7 +67,8 @@ bool ReadBaseline(std::string_view text, std::vector<std::string>& fingerprints,
     return false;
   }
   if (!doc.is_object() || !doc.contains("meshlintBaseline")) {
-    error = "not a meshlint baseline (no \"meshlintBaseline\" key; write one with --write-baseline)";
+    error =
+        "not a meshlint baseline (no \"meshlintBaseline\" key; write one with --write-baseline)";
     return false;
   }
   if (doc["meshlintBaseline"] != kBaselineVersion) {

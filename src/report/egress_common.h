@@ -7,9 +7,9 @@
 
 #include "egress/egress.h"
 #include "model/model.h"
-#include "semantics/istio.h"
 #include "report/json_common.h"
 #include "report/report.h"
+#include "semantics/istio.h"
 
 namespace meshlint::egress_detail {
 
@@ -31,14 +31,17 @@ inline report_detail::Json Position(const MeshModel& model, const Location& loc)
 
 // "ServiceEntry ns/name" or "Service ns/name".
 inline std::string ServiceName(const istio::RegistryService& svc) {
-  return std::string(svc.IsServiceEntry() ? "ServiceEntry " : "Service ") + Qualified(svc.meta->ref);
+  return std::string(svc.IsServiceEntry() ? "ServiceEntry " : "Service ") +
+         Qualified(svc.meta->ref);
 }
 
 // "80/HTTP, 443/TLS": the ports of `svc` in `mask` (every port: kAllPorts).
 std::string PortsText(const istio::RegistryService& svc, std::uint64_t mask = istio::kAllPorts);
 
 // A workload as reports name it: "Deployment/web".
-inline std::string WorkloadName(const Workload& w) { return w.meta.ref.kind + "/" + w.meta.ref.name; }
+inline std::string WorkloadName(const Workload& w) {
+  return w.meta.ref.kind + "/" + w.meta.ref.name;
+}
 
 // The policy's verdicts, computed once per distinct set of matching entries.
 class PolicyView {

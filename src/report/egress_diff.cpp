@@ -66,7 +66,8 @@ Json Position(const std::string& file, std::uint32_t line, std::uint32_t column,
 }
 
 Json ChangeJson(const Change& c) {
-  Json j = {{"change", egress::ChangeWord(c.what)}, {"object", c.object},
+  Json j = {{"change", egress::ChangeWord(c.what)},
+            {"object", c.object},
             {"side", c.on_base ? "base" : "head"}};
   return Position(c.file, c.line, c.column, j);
 }

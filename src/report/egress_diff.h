@@ -18,8 +18,10 @@ struct DiffLabels {
   std::string head = "working tree";
 };
 
-void WriteEgressDiffText(std::ostream& out, const egress::EgressDiff& diff, const DiffLabels& labels);
-void WriteEgressDiffJson(std::ostream& out, const egress::EgressDiff& diff, const DiffLabels& labels);
+void WriteEgressDiffText(std::ostream& out, const egress::EgressDiff& diff,
+                         const DiffLabels& labels);
+void WriteEgressDiffJson(std::ostream& out, const egress::EgressDiff& diff,
+                         const DiffLabels& labels);
 
 // A pull-request comment: GitHub takes 65,536 characters at most (and as
 // much in $GITHUB_STEP_SUMMARY); the Markdown is cut by whole rows, with a
@@ -34,7 +36,8 @@ void WriteEgressPictureMarkdown(std::ostream& out, const std::vector<egress::Pai
 // One self-contained page (inline CSS, JS and SVG; nothing loaded from the
 // network): the graph, filters by namespace and host, an edge's explanation
 // on click.
-void WriteEgressDiffHtml(std::ostream& out, const egress::EgressDiff& diff, const DiffLabels& labels);
+void WriteEgressDiffHtml(std::ostream& out, const egress::EgressDiff& diff,
+                         const DiffLabels& labels);
 // Without a base: every pair, explained (up to egress::kMaxExplainedPairs).
 void WriteEgressPictureHtml(std::ostream& out, const std::vector<egress::DiffEntry>& entries);
 

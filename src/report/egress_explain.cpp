@@ -25,7 +25,8 @@ std::string PortsText(const istio::RegistryService& svc, std::uint64_t mask) {
   for (std::size_t i = 0; i < svc.ports.size(); ++i) {
     if (!(mask & istio::PortBit(i))) continue;
     if (!out.empty()) out += ", ";
-    out += std::to_string(svc.ports[i].number) + "/" + std::string(istio::ProtocolName(svc.ports[i].protocol));
+    out += std::to_string(svc.ports[i].number) + "/" +
+           std::string(istio::ProtocolName(svc.ports[i].protocol));
   }
   return out;
 }
@@ -37,10 +38,16 @@ Names::Names(const MeshModel& m, const egress::Explanation& e)
       sidecar(e.scope.sidecar ? "Sidecar " + Qualified(e.scope.sidecar->meta.ref) : ""),
       allow_any(AllowsAny(e.scope.mode)) {}
 
-std::string Names::Target(const Step& s) const { return std::string(s.service->ns()) + "/" + SeHost(s); }
+std::string Names::Target(const Step& s) const {
+  return std::string(s.service->ns()) + "/" + SeHost(s);
+}
 const std::string& Names::SeHost(const Step& s) const { return s.service->hosts[s.host]; }
-const std::string& Names::Entry(const Step& s) const { return s.sidecar->egress_hosts[*s.egress_host].value; }
-const std::string& Names::Source(const Step& s) const { return model.mesh_sources[*s.mesh_source].description; }
+const std::string& Names::Entry(const Step& s) const {
+  return s.sidecar->egress_hosts[*s.egress_host].value;
+}
+const std::string& Names::Source(const Step& s) const {
+  return model.mesh_sources[*s.mesh_source].description;
+}
 std::string Names::Port() const {
   return ex.verdict.port ? " on port " + std::to_string(ex.verdict.port) : std::string();
 }
@@ -66,7 +73,8 @@ std::string ModeText(const Names& n, const Step& s) {
     case StepKind::kModeBySidecarUnset:
       return "Outbound mode is REGISTRY_ONLY: " + n.sidecar +
              " has outboundTrafficPolicy without a mode, which Istio reads as REGISTRY_ONLY (the "
-             "enum's zero value)" + effect;
+             "enum's zero value)" +
+             effect;
     case StepKind::kModeByMesh:
       return "Outbound mode is " + mode + ", set by the mesh config (" + n.Source(s) + ")" + effect;
     case StepKind::kModeMeshUnset:
@@ -74,7 +82,8 @@ std::string ModeText(const Names& n, const Step& s) {
              ") does not set outboundTrafficPolicy.mode, and Istio's default is ALLOW_ANY" + effect;
     default:
       return "Outbound mode is ALLOW_ANY: no mesh config in the inputs sets "
-             "outboundTrafficPolicy.mode, and Istio's default is ALLOW_ANY" + effect;
+             "outboundTrafficPolicy.mode, and Istio's default is ALLOW_ANY" +
+             effect;
   }
 }
 
@@ -89,34 +98,43 @@ std::string ExportText(const Names& n, const Step& s) {
     if (!svc.IsServiceEntry())
       return "Its networking.istio.io/exportTo annotation " +
              Quote(n.model.services[svc.index].export_to->value) + verdict + ".";
-    return "Its exportTo " + JoinQuoted(n.model.service_entries[svc.index].export_to) + verdict + ".";
+    return "Its exportTo " + JoinQuoted(n.model.service_entries[svc.index].export_to) + verdict +
+           ".";
   }
   std::string def = "[";
-  const auto& values = n.model.SettingsForRevision(n.ex.scope.proxy.revision).default_service_export_to;
+  const auto& values =
+      n.model.SettingsForRevision(n.ex.scope.proxy.revision).default_service_export_to;
   for (std::size_t i = 0; i < values.size(); ++i) def += (i ? ", " : "") + Quote(values[i]);
   def += "]";
   std::string intro = "It has no exportTo";
   if (!svc.IsServiceEntry()) intro = "It has no networking.istio.io/exportTo annotation";
   else if (n.model.service_entries[svc.index].export_to_set) intro = "Its exportTo is empty";
-  return intro + ", so the mesh default defaultServiceExportTo " + def + " applies, which" + verdict + ".";
+  return intro + ", so the mesh default defaultServiceExportTo " + def + " applies, which" +
+         verdict + ".";
 }
 
 std::string ImportText(const Names& n, const Step& s) {
   const std::string& ns = n.ex.scope.ns;
   if (s.kind == StepKind::kNoSidecar)
-    return "No Sidecar applies to " + ns + " (it has no default Sidecar, nor has the root namespace " +
-           n.root + "), so its proxies import every service exported to it.";
+    return "No Sidecar applies to " + ns +
+           " (it has no default Sidecar, nor has the root namespace " + n.root +
+           "), so its proxies import every service exported to it.";
   std::string which;
   switch (n.ex.sidecar_origin) {
-    case istio::SidecarOrigin::kSelector: which = n.sidecar + ", which selects these workloads"; break;
-    case istio::SidecarOrigin::kOwnDefault: which = n.sidecar + ", the default Sidecar of " + ns; break;
+    case istio::SidecarOrigin::kSelector:
+      which = n.sidecar + ", which selects these workloads";
+      break;
+    case istio::SidecarOrigin::kOwnDefault:
+      which = n.sidecar + ", the default Sidecar of " + ns;
+      break;
     default:
       which = n.sidecar + ", the root namespace's default, which applies to " + ns +
               " (it has none of its own)";
   }
   switch (s.kind) {
     case StepKind::kSidecarImportsAll:
-      return which + ", has no egress listeners, so it imports every service exported to " + ns + ".";
+      return which + ", has no egress listeners, so it imports every service exported to " + ns +
+             ".";
     case StepKind::kSidecarImportsThrough:
       return which + ", imports it through egress host " + Quote(n.Entry(s)) + ".";
     case StepKind::kSidecarExcludes:
@@ -136,7 +154,8 @@ std::string ListedText(const Names& n, const Step& s) {
   const istio::RegistryService& svc = *s.service;
   const std::string& host = n.ex.host;
   const std::string& se_host = n.SeHost(s);
-  std::string what = ServiceName(svc) + " lists " + (se_host == host ? host : se_host + ", which covers " + host);
+  std::string what =
+      ServiceName(svc) + " lists " + (se_host == host ? host : se_host + ", which covers " + host);
   if (svc.IsServiceEntry()) {
     const std::string& location = n.model.service_entries[svc.index].location.value;
     what += " (location " + (location.empty() ? std::string("unset: external") : location);
@@ -166,9 +185,10 @@ std::string ChainText(const Names& n, const Step& s) {
              " (nor a wildcard covering it), so it is not in the registry.";
     case StepKind::kListed: return ListedText(n, s);
     case StepKind::kAlias:
-      return "Kubernetes Service " + Qualified(s.service->meta->ref) + " is an ExternalName alias of " +
-             s.service->alias_target + ": it has no listener of its own, and is matched wherever " +
-             s.service->alias_target + " is.";
+      return "Kubernetes Service " + Qualified(s.service->meta->ref) +
+             " is an ExternalName alias of " + s.service->alias_target +
+             ": it has no listener of its own, and is matched wherever " + s.service->alias_target +
+             " is.";
     case StepKind::kExportToList:
     case StepKind::kExportMeshDefault:
     case StepKind::kExportVisibility: return ExportText(n, s);

@@ -44,6 +44,7 @@ std::string OtherRowText(const Names& n, const egress::Step& s);
 // "Deployment/web, Deployment/api", "its pods", or "the workloads Sidecar ns/x selects".
 std::string RowLabel(const MeshModel& model, const egress::Scope& r);
 // Why a pod has (no) proxy, as a clause: "the pod label sidecar.istio.io/inject=false".
-std::string ProxyReasonText(const MeshModel& model, const std::string& ns, const istio::PodProxy& p);
+std::string ProxyReasonText(const MeshModel& model, const std::string& ns,
+                            const istio::PodProxy& p);
 
 }  // namespace meshlint::egress_detail

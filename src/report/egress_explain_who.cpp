@@ -30,47 +30,59 @@ std::string NamespaceReason(const MeshModel& model, const std::string& ns, const
     case istio::MembershipReason::kInjectionEnabled:
       return "namespace " + ns + " is labelled istio-injection=enabled";
     case istio::MembershipReason::kRevisionLabel:
-      return "namespace " + ns + " is labelled istio.io/rev=" + (rev.empty() ? NsLabel(model, ns, "istio.io/rev") : rev);
+      return "namespace " + ns + " is labelled istio.io/rev=" +
+             (rev.empty() ? NsLabel(model, ns, "istio.io/rev") : rev);
     case istio::MembershipReason::kEnabledByDefault:
       return "the injector's enableNamespacesByDefault injects the unlabelled namespace " + ns;
     case istio::MembershipReason::kInjectionDisabled:
       return "namespace " + ns + " is labelled istio-injection=disabled";
     case istio::MembershipReason::kInjectionOtherValue:
-      return "namespace " + ns + " is labelled istio-injection=" + NsLabel(model, ns, "istio-injection") +
+      return "namespace " + ns +
+             " is labelled istio-injection=" + NsLabel(model, ns, "istio-injection") +
              ", and only \"enabled\" injects";
     case istio::MembershipReason::kIgnoredNamespace:
       return ns + " is a namespace the injector never injects";
     case istio::MembershipReason::kNoManifest:
       return "no Namespace manifest for " + ns + " is in the inputs";
     default:
-      return "namespace " + ns + " has no istio-injection or istio.io/rev label (and the injector's "
+      return "namespace " + ns +
+             " has no istio-injection or istio.io/rev label (and the injector's "
              "enableNamespacesByDefault is off)";
   }
 }
 
 }  // namespace
 
-std::string ProxyReasonText(const MeshModel& model, const std::string& ns, const istio::PodProxy& p) {
+std::string ProxyReasonText(const MeshModel& model, const std::string& ns,
+                            const istio::PodProxy& p) {
   switch (p.reason) {
     case ProxyReason::kNamespaceInjected:
     case ProxyReason::kNamespaceNotInjected: return NamespaceReason(model, ns, p.revision);
-    case ProxyReason::kAssumedInjected: return "no Namespace manifest for " + ns + " is in the inputs";
-    case ProxyReason::kPodLabelInjects: return "the pod label sidecar.istio.io/inject=true (the object webhook)";
+    case ProxyReason::kAssumedInjected:
+      return "no Namespace manifest for " + ns + " is in the inputs";
+    case ProxyReason::kPodLabelInjects:
+      return "the pod label sidecar.istio.io/inject=true (the object webhook)";
     case ProxyReason::kPodRevisionLabel: return "the pod label istio.io/rev=" + p.revision;
-    case ProxyReason::kAlwaysInjectSelector: return "the injector's alwaysInjectSelector matches the pod labels";
+    case ProxyReason::kAlwaysInjectSelector:
+      return "the injector's alwaysInjectSelector matches the pod labels";
     case ProxyReason::kPodLabelFalse: return "the pod label sidecar.istio.io/inject=false";
-    case ProxyReason::kPodAnnotationFalse: return "the pod annotation sidecar.istio.io/inject=false";
+    case ProxyReason::kPodAnnotationFalse:
+      return "the pod annotation sidecar.istio.io/inject=false";
     case ProxyReason::kAnnotationOnlyTrue:
       return "only the pod annotation sidecar.istio.io/inject=true asks for a sidecar, and the injection "
              "webhook's selectors see labels only";
-    case ProxyReason::kHostNetwork: return "the pods use hostNetwork: true, which Istio never injects";
+    case ProxyReason::kHostNetwork:
+      return "the pods use hostNetwork: true, which Istio never injects";
     case ProxyReason::kIgnoredNamespace:
-      return ns + " is a namespace the injector never injects (kube-system, kube-public, "
+      return ns +
+             " is a namespace the injector never injects (kube-system, kube-public, "
              "kube-node-lease, local-path-storage)";
-    case ProxyReason::kNeverInjectSelector: return "the injector's neverInjectSelector matches the pod labels";
+    case ProxyReason::kNeverInjectSelector:
+      return "the injector's neverInjectSelector matches the pod labels";
     case ProxyReason::kAutoInjectDisabled:
       return "values.global.proxy.autoInject is disabled and nothing asks for the pods to be injected";
-    case ProxyReason::kAmbientNamespace: return "namespace " + ns + " is labelled istio.io/dataplane-mode=ambient";
+    case ProxyReason::kAmbientNamespace:
+      return "namespace " + ns + " is labelled istio.io/dataplane-mode=ambient";
     case ProxyReason::kAmbientPod: return "the pod label istio.io/dataplane-mode=ambient";
   }
   return "";
@@ -91,8 +103,8 @@ std::string CaptureText(const Names& n) {
   const std::uint32_t port = n.ex.verdict.port;
   for (std::uint32_t p : c.exclude_ports)
     if (p == port || p == 0)
-      return "traffic.sidecar.istio.io/excludeOutboundPorts" + mesh + " lists port " + std::to_string(port) +
-             ": connections on it bypass the proxy.";
+      return "traffic.sidecar.istio.io/excludeOutboundPorts" + mesh + " lists port " +
+             std::to_string(port) + ": connections on it bypass the proxy.";
   return "traffic.sidecar.istio.io/includeOutboundIPRanges " + Quote(c.include_ranges) + mesh +
          " does not cover public addresses (a public host is taken to be outside the listed ranges): "
          "the proxy never sees connections to it" +
@@ -105,9 +117,11 @@ std::string WhoText(const Names& n, const Step& s) {
   const std::string& ns = n.ex.scope.ns;
   switch (s.kind) {
     case StepKind::kNamespaceUnknown:
-      return "No input names namespace " + ns + "; the answer is what a new namespace of that name would get.";
+      return "No input names namespace " + ns +
+             "; the answer is what a new namespace of that name would get.";
     case StepKind::kMembershipAssumed:
-      return "No Namespace manifest for " + ns + " is in the inputs: its pods are assumed to get a sidecar "
+      return "No Namespace manifest for " + ns +
+             " is in the inputs: its pods are assumed to get a sidecar "
              "proxy, as the rest of the configuration intends. This answer rests on that assumption.";
     case StepKind::kProxyInjected:
       return Capitalized(ProxyReasonText(n.model, ns, s.proxy)) + ": the pods get a sidecar proxy" +
@@ -125,17 +139,20 @@ std::string WhoText(const Names& n, const Step& s) {
     case StepKind::kCaptureBypass: return CaptureText(n);
     case StepKind::kSidecarSelects:
       return n.sidecar + " selects these workloads (workloadSelector" +
-             (s.sidecar->selector.labels.empty() ? " with empty labels: every workload of the namespace"
-                                                 : std::string()) +
+             (s.sidecar->selector.labels.empty()
+                  ? " with empty labels: every workload of the namespace"
+                  : std::string()) +
              "), ahead of the namespace's default.";
     default: {  // kSeveralDefaults
       const bool stamped = !s.sidecar->config.creation_timestamp.value.empty();
       return "Namespace " + ns + " has " + std::to_string(s.count) +
              " Sidecars without workloadSelector: Istio applies the oldest (by creationTimestamp, then "
-             "name), " + n.sidecar +
-             (stamped ? std::string(".")
-                      : " (no creationTimestamp in the inputs: the first by name; in a cluster the one "
-                        "created first wins).");
+             "name), " +
+             n.sidecar +
+             (stamped
+                  ? std::string(".")
+                  : " (no creationTimestamp in the inputs: the first by name; in a cluster the one "
+                    "created first wins).");
     }
   }
 }
@@ -148,7 +165,8 @@ std::string RouteText(const Names& n, const Step& s) {
   switch (s.kind) {
     case StepKind::kPortNotListed:
       if (s.included)
-        return "Its port " + std::to_string(s.port) + " is not imported: a Sidecar egress listener with a "
+        return "Its port " + std::to_string(s.port) +
+               " is not imported: a Sidecar egress listener with a "
                "port imports only that port of a service.";
       return "It declares no port " + std::to_string(s.port) + " (ports " + PortsText(*s.service) +
              "), so no listener takes " + host + " on that port.";
@@ -158,49 +176,65 @@ std::string RouteText(const Names& n, const Step& s) {
              " imports, routes to it: Istio adds a VirtualService's destinations to the proxy's services, "
              "whatever the Sidecar's egress hosts.";
     case StepKind::kPassthroughListener:
-      return ServiceName(*s.service) + " declares port " + PortsText(*s.service, istio::PortBit(s.port_index)) +
+      return ServiceName(*s.service) + " declares port " +
+             PortsText(*s.service, istio::PortBit(s.port_index)) +
              " with resolution NONE and no addresses, endpoints or workloadSelector: the proxy listens on "
-             "0.0.0.0:" + std::to_string(s.port) +
+             "0.0.0.0:" +
+             std::to_string(s.port) +
              " and passes every connection on that port to its original destination, whatever the host.";
     case StepKind::kHijackedBy:
-      return ServiceName(*s.service) + " declares port " + PortsText(*s.service, istio::PortBit(s.port_index)) +
+      return ServiceName(*s.service) + " declares port " +
+             PortsText(*s.service, istio::PortBit(s.port_index)) +
              " without an address the proxy uses: it listens on 0.0.0.0:" + std::to_string(s.port) +
-             " and sends every TCP connection on that port to " + n.SeHost(s) + " instead of " + host + ".";
+             " and sends every TCP connection on that port to " + n.SeHost(s) + " instead of " +
+             host + ".";
     case StepKind::kPortHasListenerNoMatch:
       return "The proxy's listener on port " + std::to_string(s.port) +
              " (HTTP: routed by Host; TLS: matched by SNI) has no route for " + host +
              ", so the outbound mode decides.";
     case StepKind::kVsRoute:
       return "VirtualService " + Qualified(s.vs->meta.ref) + " routes " + host + n.Port() + " to " +
-             dest(s.dest) + (s.included ? "." : ", which is not in the proxy's registry: 503 (no healthy upstream).");
+             dest(s.dest) +
+             (s.included ? "."
+                         : ", which is not in the proxy's registry: 503 (no healthy upstream).");
     case StepKind::kVsPort80Host:
       return "VirtualService " + Qualified(s.vs->meta.ref) + " lists host " + host +
              ", which no service of the proxy provides: Istio adds it to the port-80 HTTP routes (the proxy "
-             "has an HTTP listener on port 80) and routes it to " + dest(s.dest) +
-             (s.included ? "." : ", which is not in the proxy's registry: 503 (no healthy upstream).");
+             "has an HTTP listener on port 80) and routes it to " +
+             dest(s.dest) +
+             (s.included ? "."
+                         : ", which is not in the proxy's registry: 503 (no healthy upstream).");
     case StepKind::kGatewayServer:
-      return s.included ? "Gateway " + Qualified(s.gateway->meta.ref) + " selects the gateway's pods and has a "
-                          "server on port " + std::to_string(s.port) + " for " + host + "."
-                        : "No server of Gateway " + Qualified(s.gateway->meta.ref) + " on that port lists " +
-                              host + ": the gateway does not accept it (404).";
+      return s.included
+                 ? "Gateway " + Qualified(s.gateway->meta.ref) +
+                       " selects the gateway's pods and has a "
+                       "server on port " +
+                       std::to_string(s.port) + " for " + host + "."
+                 : "No server of Gateway " + Qualified(s.gateway->meta.ref) +
+                       " on that port lists " + host + ": the gateway does not accept it (404).";
     case StepKind::kGatewayVs:
       return s.included ? "VirtualService " + Qualified(s.vs->meta.ref) + ", bound to Gateway " +
-                              Qualified(s.gateway->meta.ref) + ", routes " + host + " to " + dest(s.dest) + "."
-                        : "No VirtualService bound to Gateway " + Qualified(s.gateway->meta.ref) + " routes " +
-                              host + ": the gateway answers 404.";
+                              Qualified(s.gateway->meta.ref) + ", routes " + host + " to " +
+                              dest(s.dest) + "."
+                        : "No VirtualService bound to Gateway " + Qualified(s.gateway->meta.ref) +
+                              " routes " + host + ": the gateway answers 404.";
     case StepKind::kGatewayCluster:
-      return s.included ? dest(s.dest) + " is visible in the gateway's namespace " + s.gateway->meta.ref.ns +
-                              " (" + ServiceName(*s.service) + ")."
-                        : "The gateway sees only services exported to its namespace " + s.gateway->meta.ref.ns +
-                              ", and none is " + s.dest->host.value + ": 503 (no cluster).";
+      return s.included ? dest(s.dest) + " is visible in the gateway's namespace " +
+                              s.gateway->meta.ref.ns + " (" + ServiceName(*s.service) + ")."
+                        : "The gateway sees only services exported to its namespace " +
+                              s.gateway->meta.ref.ns + ", and none is " + s.dest->host.value +
+                              ": 503 (no cluster).";
     case StepKind::kGatewayAuthz:
-      if (!s.policy) return "No AuthorizationPolicy applies to the gateway's pods: every request is allowed.";
+      if (!s.policy)
+        return "No AuthorizationPolicy applies to the gateway's pods: every request is allowed.";
       if (s.included)
-        return "AuthorizationPolicy " + Qualified(s.policy->meta.ref) + " on the gateway allows requests from " +
-               n.ex.scope.ns + ".";
+        return "AuthorizationPolicy " + Qualified(s.policy->meta.ref) +
+               " on the gateway allows requests from " + n.ex.scope.ns + ".";
       if (s.reachable)
-        return "AuthorizationPolicy " + Qualified(s.policy->meta.ref) + " (ALLOW) applies to the gateway and "
-               "none of its rules matches requests from " + n.ex.scope.ns + ": 403.";
+        return "AuthorizationPolicy " + Qualified(s.policy->meta.ref) +
+               " (ALLOW) applies to the gateway and "
+               "none of its rules matches requests from " +
+               n.ex.scope.ns + ": 403.";
       return "AuthorizationPolicy " + Qualified(s.policy->meta.ref) + " denies requests from " +
              n.ex.scope.ns + ": 403.";
     case StepKind::kAuthzAssumed:

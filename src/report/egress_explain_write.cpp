@@ -26,25 +26,28 @@ std::string OpenText(const Names& n, const Step& s) {
     case StepKind::kAddServiceEntry:
       return "Add a ServiceEntry with hosts: [\"" + n.ex.host + "\"], its ports" +
              (n.ex.port ? " (" + std::to_string(n.ex.port) + ")" : std::string()) +
-             " and location: MESH_EXTERNAL that is exported to " + ns + " (e.g. in namespace " + ns +
-             " with exportTo: [\".\"])" +
-             (s.import_too ? ", and import it in " + n.sidecar + " (egress host \"./" + n.ex.host + "\")"
-                           : std::string()) +
+             " and location: MESH_EXTERNAL that is exported to " + ns + " (e.g. in namespace " +
+             ns + " with exportTo: [\".\"])" +
+             (s.import_too
+                  ? ", and import it in " + n.sidecar + " (egress host \"./" + n.ex.host + "\")"
+                  : std::string()) +
              ".";
     case StepKind::kAddToExport:
       return "add " + ns + " to the exportTo of " + ServiceName(*s.service) +
-             (s.import_too ? ", and add " + Quote(n.Target(s)) + " to the egress hosts of " + n.sidecar
-                           : std::string()) +
+             (s.import_too
+                  ? ", and add " + Quote(n.Target(s)) + " to the egress hosts of " + n.sidecar
+                  : std::string()) +
              ".";
     case StepKind::kAddPort:
       if (s.included)
         return "import port " + std::to_string(n.ex.verdict.port) + " in " + n.sidecar +
                ": add an egress listener for it, or a catch-all listener (without a port) that imports " +
                n.Target(s) + ".";
-      return "declare port " + std::to_string(n.ex.verdict.port ? n.ex.verdict.port : 443) + " in the ports of " +
-             ServiceName(*s.service) + ".";
+      return "declare port " + std::to_string(n.ex.verdict.port ? n.ex.verdict.port : 443) +
+             " in the ports of " + ServiceName(*s.service) + ".";
     default:  // kAddEgressHost
-      return "add " + Quote(n.Target(s)) + " to the egress hosts of " + n.sidecar + n.RootNote() + ".";
+      return "add " + Quote(n.Target(s)) + " to the egress hosts of " + n.sidecar + n.RootNote() +
+             ".";
   }
 }
 
@@ -68,7 +71,8 @@ std::string InjectText(const Names& n, const Step& s) {
     case istio::ProxyReason::kNeverInjectSelector:
       return "Take the pod labels out of the injector's neverInjectSelector.";
     default:
-      return "Label namespace " + ns + " istio-injection=enabled (or istio.io/rev=<revision>) and restart its "
+      return "Label namespace " + ns +
+             " istio-injection=enabled (or istio.io/rev=<revision>) and restart its "
              "pods, so that they get a sidecar.";
   }
 }
@@ -78,9 +82,11 @@ std::string ChangeBody(const Names& n, const Step& s) {
   switch (s.kind) {
     case StepKind::kSetSidecarMode:
       return "Set outboundTrafficPolicy.mode to REGISTRY_ONLY in " + n.sidecar +
-             (AllowsAny(s.mode) ? std::string(".")
-                                : " (or remove its outboundTrafficPolicy: the mesh is REGISTRY_ONLY).");
-    case StepKind::kSetMeshMode: return "Set meshConfig.outboundTrafficPolicy.mode to REGISTRY_ONLY.";
+             (AllowsAny(s.mode)
+                  ? std::string(".")
+                  : " (or remove its outboundTrafficPolicy: the mesh is REGISTRY_ONLY).");
+    case StepKind::kSetMeshMode:
+      return "Set meshConfig.outboundTrafficPolicy.mode to REGISTRY_ONLY.";
     case StepKind::kAddMeshMode:
       return "Set meshConfig.outboundTrafficPolicy.mode: REGISTRY_ONLY in the mesh config "
              "(IstioOperator spec.meshConfig, ConfigMap istio data.mesh, or Helm values).";
@@ -95,8 +101,8 @@ std::string ChangeBody(const Names& n, const Step& s) {
       return "replace egress host " + Quote(n.Entry(s)) + " of " + n.sidecar +
              " with entries that do not select " + n.Target(s) + n.RootNote() + ".";
     case StepKind::kNarrowExport:
-      return "export " + ServiceName(*s.service) + " only to the namespaces that need it, not " + n.ex.scope.ns +
-             " (e.g. exportTo: [\".\"]).";
+      return "export " + ServiceName(*s.service) + " only to the namespaces that need it, not " +
+             n.ex.scope.ns + " (e.g. exportTo: [\".\"]).";
     case StepKind::kRemoveHost:
       return "remove " + n.SeHost(s) + " from " + ServiceName(*s.service) + ".";
     case StepKind::kInjectSidecar: return InjectText(n, s);
@@ -105,9 +111,11 @@ std::string ChangeBody(const Names& n, const Step& s) {
              "traffic.sidecar.istio.io annotation, or the mesh-wide values.global.proxy value).";
     case StepKind::kFixPassthrough:
       if (s.included)
-        return "Give " + ServiceName(*s.service) + " addresses (or let the proxies use DNS capture), so that "
+        return "Give " + ServiceName(*s.service) +
+               " addresses (or let the proxies use DNS capture), so that "
                "its port no longer takes every TCP connection on it.";
-      return "Give " + ServiceName(*s.service) + " addresses or endpoints (or a resolution other than NONE): "
+      return "Give " + ServiceName(*s.service) +
+             " addresses or endpoints (or a resolution other than NONE): "
              "as it is, its TCP port is open to every destination.";
     case StepKind::kDenyAtGateway:
       return "Add an AuthorizationPolicy on the egress gateway (or narrow " +
@@ -115,7 +123,8 @@ std::string ChangeBody(const Names& n, const Step& s) {
              ") that does not allow namespace " + n.ex.scope.ns + ".";
     case StepKind::kAllowAtGateway:
       return "Allow namespace " + n.ex.scope.ns + " in AuthorizationPolicy " +
-             (s.policy ? Qualified(s.policy->meta.ref) : std::string()) + " on the gateway (rules[].from.source.namespaces).";
+             (s.policy ? Qualified(s.policy->meta.ref) : std::string()) +
+             " on the gateway (rules[].from.source.namespaces).";
     case StepKind::kExportToGateway:
       return "Export the ServiceEntry for " + s.dest->host.value + " to the gateway's namespace " +
              s.gateway->meta.ref.ns + ".";
@@ -124,7 +133,8 @@ std::string ChangeBody(const Names& n, const Step& s) {
 }
 
 std::string Capitalize(std::string text) {
-  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
+    text[0] = static_cast<char>(text[0] - 'a' + 'A');
   return text;
 }
 
@@ -140,8 +150,7 @@ std::string ChangeText(const Names& n, const Step& s) {
 std::string RowLabel(const MeshModel& model, const egress::Scope& r) {
   (void)model;
   if (!r.workloads.empty()) return r.WorkloadNames();
-  if (r.hypothetical)
-    return "the workloads Sidecar " + Qualified(r.sidecar->meta.ref) + " selects";
+  if (r.hypothetical) return "the workloads Sidecar " + Qualified(r.sidecar->meta.ref) + " selects";
   return "its pods";
 }
 
@@ -153,8 +162,8 @@ std::string OtherRowText(const Names& n, const Step& s) {
   } else if (r.gateway()) {
     how = "a gateway";
   } else {
-    how = (r.sidecar ? "Sidecar " + Qualified(r.sidecar->meta.ref) : std::string("no Sidecar")) + ", mode " +
-          std::string(OutboundModeName(r.mode));
+    how = (r.sidecar ? "Sidecar " + Qualified(r.sidecar->meta.ref) : std::string("no Sidecar")) +
+          ", mode " + std::string(OutboundModeName(r.mode));
   }
   return Capitalize(RowLabel(n.model, r)) + " (" + how + "): " + n.ex.host + " is " +
          (s.reachable ? "reachable" : "not reachable") + ".";
@@ -166,7 +175,8 @@ RenderedExplanation RenderExplanation(const MeshModel& model, const Explanation&
   const Names names(model, ex);
   RenderedExplanation out;
   for (const Step& s : ex.chain) out.chain.push_back({s.loc, egress_detail::ChainText(names, s)});
-  for (const Step& s : ex.changes) out.changes.push_back({s.loc, egress_detail::ChangeText(names, s)});
+  for (const Step& s : ex.changes)
+    out.changes.push_back({s.loc, egress_detail::ChangeText(names, s)});
   for (const Step& s : ex.workload_notes)
     out.workload_notes.push_back({s.loc, egress_detail::OtherRowText(names, s)});
   return out;
@@ -176,20 +186,26 @@ namespace {
 
 // "deb.debian.org is reachable from namespace newguy (port 80)."
 std::string Headline(const Explanation& ex) {
-  const std::string to = TerminalSafe(ex.host) + (ex.port ? ":" + std::to_string(ex.port) : std::string());
+  const std::string to =
+      TerminalSafe(ex.host) + (ex.port ? ":" + std::to_string(ex.port) : std::string());
   std::string from = "namespace " + TerminalSafe(ex.ns);
-  if (!ex.workload.empty()) from = TerminalSafe(ex.workload) + " in namespace " + TerminalSafe(ex.ns);
+  if (!ex.workload.empty())
+    from = TerminalSafe(ex.workload) + " in namespace " + TerminalSafe(ex.ns);
   const Verdict& v = ex.verdict;
-  const std::string port = !ex.port && v.port ? " (port " + std::to_string(v.port) + ")" : std::string();
+  const std::string port =
+      !ex.port && v.port ? " (port " + std::to_string(v.port) + ")" : std::string();
   if (ex.reachable) {
     if (v.via == Verdict::Via::kNoProxy || v.via == Verdict::Via::kAmbient)
-      return to + " is reachable from " + from + ": Istio does not mediate its egress (any host, any port).";
+      return to + " is reachable from " + from +
+             ": Istio does not mediate its egress (any host, any port).";
     return to + " is reachable from " + from + port + ".";
   }
-  std::string why = ": its sidecars send the request to the BlackHoleCluster (HTTP clients get 502 Bad Gateway).";
+  std::string why =
+      ": its sidecars send the request to the BlackHoleCluster (HTTP clients get 502 Bad Gateway).";
   switch (v.block) {
     case Verdict::Block::kHijacked:
-      why = ": every TCP connection on port " + std::to_string(v.port) + " is sent to another service.";
+      why = ": every TCP connection on port " + std::to_string(v.port) +
+            " is sent to another service.";
       break;
     case Verdict::Block::kGatewayDenied:
       why = v.hop && v.hop->outcome == istio::GatewayHop::Outcome::kDenied
@@ -198,8 +214,12 @@ std::string Headline(const Explanation& ex) {
                 ? ": the egress gateway has no cluster for it (503)."
                 : ": the egress gateway does not route it (404).";
       break;
-    case Verdict::Block::kNoCluster: why = ": the route's destination is not in its registry (503)."; break;
-    case Verdict::Block::kGatewayRow: why = ": these pods are an Istio gateway, not a client."; break;
+    case Verdict::Block::kNoCluster:
+      why = ": the route's destination is not in its registry (503).";
+      break;
+    case Verdict::Block::kGatewayRow:
+      why = ": these pods are an Istio gateway, not a client.";
+      break;
     default: break;
   }
   return to + " is NOT reachable from " + from + port + why;
@@ -221,8 +241,7 @@ void WriteExplanationText(std::ostream& out, const MeshModel& model, const Expla
   };
   if (ex.rows.size() > 1)
     out << "\nFor " << TerminalSafe(egress_detail::RowLabel(model, ex.scope)) << ":\n";
-  else
-    out << "\nWhy:\n";
+  else out << "\nWhy:\n";
   lines(r.chain, true);
   if (!r.workload_notes.empty()) {
     out << "\nThe namespace's other workloads:\n";
@@ -261,7 +280,8 @@ void WriteExplanationJson(std::ostream& out, const MeshModel& model, const Expla
   doc["reachable"] = ex.reachable;
   doc["viaRegistry"] = ex.via_registry;
   doc["mediated"] = ex.scope.mediated();
-  doc["assumed"] = !ex.scope.namespace_known || ex.scope.proxy.reason == istio::ProxyReason::kAssumedInjected;
+  doc["assumed"] =
+      !ex.scope.namespace_known || ex.scope.proxy.reason == istio::ProxyReason::kAssumedInjected;
   doc["outboundTrafficPolicy"] = AllowsAny(ex.scope.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
   doc["sidecar"] = ex.scope.sidecar ? Json(Qualified(ex.scope.sidecar->meta.ref)) : Json(nullptr);
   Json workloads = Json::array();

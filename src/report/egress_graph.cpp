@@ -20,7 +20,8 @@ EgressGraph BuildGraph(const std::vector<std::pair<egress::Pair, EdgeKind>>& pai
                        std::size_t max_edges) {
   // Each source's (host, kind) set; sources with equal sets are one node.
   std::map<std::string, std::set<std::pair<std::string, EdgeKind>>> by_source;
-  for (const auto& [p, kind] : pairs) by_source[egress::SourceName(p)].insert({egress::TargetName(p), kind});
+  for (const auto& [p, kind] : pairs)
+    by_source[egress::SourceName(p)].insert({egress::TargetName(p), kind});
   std::map<std::set<std::pair<std::string, EdgeKind>>, std::vector<std::string>> source_groups;
   for (const auto& [source, set] : by_source) source_groups[set].push_back(source);
 
@@ -36,7 +37,8 @@ EgressGraph BuildGraph(const std::vector<std::pair<egress::Pair, EdgeKind>>& pai
   }
   // Each host's (source node, kind) set; hosts with equal sets are one node.
   std::map<std::string, std::set<std::pair<std::size_t, EdgeKind>>> by_host;
-  for (const auto& [p, kind] : pairs) by_host[egress::TargetName(p)].insert({source_node[egress::SourceName(p)], kind});
+  for (const auto& [p, kind] : pairs)
+    by_host[egress::TargetName(p)].insert({source_node[egress::SourceName(p)], kind});
   std::map<std::set<std::pair<std::size_t, EdgeKind>>, std::vector<std::string>> host_groups;
   for (const auto& [host, set] : by_host) host_groups[set].push_back(host);
   std::vector<std::vector<std::string>> hosts;
@@ -50,7 +52,8 @@ EgressGraph BuildGraph(const std::vector<std::pair<egress::Pair, EdgeKind>>& pai
   std::map<std::tuple<std::size_t, std::size_t, EdgeKind>, std::size_t> edge_of;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto& [p, kind] = pairs[i];
-    const auto key = std::make_tuple(source_node[egress::SourceName(p)], host_node[egress::TargetName(p)], kind);
+    const auto key =
+        std::make_tuple(source_node[egress::SourceName(p)], host_node[egress::TargetName(p)], kind);
     auto [it, fresh] = edge_of.try_emplace(key, g.edges.size());
     if (fresh) g.edges.push_back({std::get<0>(key), std::get<1>(key), kind, 0, {}});
     g.edges[it->second].pairs++;

@@ -26,7 +26,7 @@ struct GraphEdge {
   std::size_t from = 0;  // index into EgressGraph::nodes (a source)
   std::size_t to = 0;    // (a host)
   EdgeKind kind = EdgeKind::kReaches;
-  std::size_t pairs = 0;  // the pairs it stands for
+  std::size_t pairs = 0;             // the pairs it stands for
   std::vector<std::size_t> entries;  // indices into the input, in order (for explanations)
 };
 

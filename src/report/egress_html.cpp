@@ -162,17 +162,22 @@ void Page(std::ostream& os, const std::string& title, const std::string& summary
   Json nodes = Json::array(), edges = Json::array(), list = Json::array();
   for (const GraphNode& n : g.nodes) nodes.push_back({{"members", n.members}, {"host", n.host}});
   for (const GraphEdge& e : g.edges)
-    edges.push_back({{"from", e.from}, {"to", e.to}, {"kind", KindWord(e.kind)}, {"pairs", e.entries}});
+    edges.push_back(
+        {{"from", e.from}, {"to", e.to}, {"kind", KindWord(e.kind)}, {"pairs", e.entries}});
   for (const auto& [e, k] : entries) {
     Json reasons = Json::array(), changes = Json::array();
-    for (const egress::Reason& r : e->reasons) reasons.push_back({{"text", r.text}, {"at", At(r.file, r.line, r.column)}});
+    for (const egress::Reason& r : e->reasons)
+      reasons.push_back({{"text", r.text}, {"at", At(r.file, r.line, r.column)}});
     for (const Change& c : e->changes)
       changes.push_back({{"text", std::string(egress::ChangeWord(c.what)) + " " + c.object +
                                       (c.on_base ? " (in the base)" : "")},
                          {"at", At(c.file, c.line, c.column)}});
-    list.push_back({{"source", egress::SourceName(e->pair)}, {"target", egress::TargetName(e->pair)},
-                    {"kind", KindWord(k)}, {"allowed", e->allowed ? Json(*e->allowed) : Json(nullptr)},
-                    {"reasons", std::move(reasons)}, {"changes", std::move(changes)}});
+    list.push_back({{"source", egress::SourceName(e->pair)},
+                    {"target", egress::TargetName(e->pair)},
+                    {"kind", KindWord(k)},
+                    {"allowed", e->allowed ? Json(*e->allowed) : Json(nullptr)},
+                    {"reasons", std::move(reasons)},
+                    {"changes", std::move(changes)}});
   }
   data["nodes"] = std::move(nodes);
   data["edges"] = std::move(edges);
@@ -186,7 +191,8 @@ void Page(std::ostream& os, const std::string& title, const std::string& summary
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n<title>"
      << Escape(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<header><h1>"
-     << Escape(title) << "</h1><p class=\"summary\">" << Escape(summary + dropped) << "</p></header>\n"
+     << Escape(title) << "</h1><p class=\"summary\">" << Escape(summary + dropped)
+     << "</p></header>\n"
      << "<div class=\"bar\"><input type=\"search\" id=\"f-ns\" placeholder=\"Filter by namespace\" "
         "aria-label=\"Filter by namespace\"><input type=\"search\" id=\"f-host\" placeholder=\"Filter by host\" "
         "aria-label=\"Filter by host\">"

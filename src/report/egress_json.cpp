@@ -55,13 +55,17 @@ Json HostJson(const EgressAnalysis& a, const Scope& s, const HostRef& h) {
   Json ports = Json::array();
   for (std::size_t i = 0; i < svc.ports.size(); ++i)
     if (h.ports & istio::PortBit(i))
-      ports.push_back({{"number", svc.ports[i].number}, {"protocol", istio::ProtocolName(svc.ports[i].protocol)}});
-  Json j = {{"host", svc.hosts[h.host]}, {"serviceEntry", Qualified(svc.meta->ref)}, {"ports", std::move(ports)}};
+      ports.push_back({{"number", svc.ports[i].number},
+                       {"protocol", istio::ProtocolName(svc.ports[i].protocol)}});
+  Json j = {{"host", svc.hosts[h.host]},
+            {"serviceEntry", Qualified(svc.meta->ref)},
+            {"ports", std::move(ports)}};
   if (svc.mesh_internal) j["location"] = "MESH_INTERNAL";
   return j;
 }
 
-Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions& o, PolicyView& policy) {
+Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions& o,
+             PolicyView& policy) {
   const MeshModel& model = a.model();
   Json j;
   Json workloads = Json::array();
@@ -102,27 +106,35 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
   }
   Json open = Json::array();
   for (const egress::OpenPort& p : a.OpenPorts(s)) {
-    Json pj = {{"port", p.port},
-               {"why", p.why == egress::OpenPort::Why::kPassthrough ? "passthrough" : "capture-bypass"}};
-    if (p.why == egress::OpenPort::Why::kPassthrough) pj["serviceEntry"] = Qualified(a.Service(s, p.via).meta->ref);
+    Json pj = {
+        {"port", p.port},
+        {"why", p.why == egress::OpenPort::Why::kPassthrough ? "passthrough" : "capture-bypass"}};
+    if (p.why == egress::OpenPort::Why::kPassthrough)
+      pj["serviceEntry"] = Qualified(a.Service(s, p.via).meta->ref);
     open.push_back(std::move(pj));
   }
   j["openPorts"] = std::move(open);
   Json hijacked = Json::array();
   for (const egress::HijackedPort& p : a.HijackedPorts(s))
-    hijacked.push_back({{"port", p.port}, {"to", a.HostName(s, p.by)}, {"service", Qualified(a.Service(s, p.by).meta->ref)}});
+    hijacked.push_back({{"port", p.port},
+                        {"to", a.HostName(s, p.by)},
+                        {"service", Qualified(a.Service(s, p.by).meta->ref)}});
   j["hijackedPorts"] = std::move(hijacked);
   Json routes = Json::array();
   for (const egress::RoutedHost& r : a.RoutedHosts(s)) {
-    Json rj = {{"host", r.host}, {"port", r.port}, {"to", r.verdict.route->dest->host.value},
+    Json rj = {{"host", r.host},
+               {"port", r.port},
+               {"to", r.verdict.route->dest->host.value},
                {"virtualService", Qualified(model.virtual_services[r.verdict.route->vs].meta.ref)},
                {"reachable", r.verdict.reachable}};
-    rj["gateway"] = r.verdict.hop && r.verdict.hop->gateway ? Json(Qualified(r.verdict.hop->gateway->meta.ref))
-                                                            : Json(nullptr);
+    rj["gateway"] = r.verdict.hop && r.verdict.hop->gateway
+                        ? Json(Qualified(r.verdict.hop->gateway->meta.ref))
+                        : Json(nullptr);
     routes.push_back(std::move(rj));
   }
   j["routes"] = std::move(routes);
-  if (policy.active() && egress_detail::ReachesAnyHost(s)) j["anyHostAllowed"] = policy.AllowsAnyHost(s.ns);
+  if (policy.active() && egress_detail::ReachesAnyHost(s))
+    j["anyHostAllowed"] = policy.AllowsAnyHost(s.ns);
   return j;
 }
 
@@ -166,11 +178,13 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
   Json mesh;
   const istio::OutboundDecision outbound = istio::MeshOutbound(model);
   mesh["outboundTrafficPolicy"] = AllowsAny(outbound.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
-  mesh["setAt"] = outbound.origin == ModeOrigin::kMesh ? Position(model, outbound.loc) : Json(nullptr);
+  mesh["setAt"] =
+      outbound.origin == ModeOrigin::kMesh ? Position(model, outbound.loc) : Json(nullptr);
   mesh["rootNamespace"] = model.mesh.root_namespace;
   // Streamed one namespace at a time: a large mesh's document is built
   // piecewise, never whole in memory.
-  out << "{\n  \"schemaVersion\": 2,\n  \"istioVersion\": " << Json(model.istio_version.ToString()).dump()
+  out << "{\n  \"schemaVersion\": 2,\n  \"istioVersion\": "
+      << Json(model.istio_version.ToString()).dump()
       << ",\n  \"mesh\": " << Nested(report_detail::Dump(mesh, 2), 2) << ",\n  \"hostGroups\": [";
   bool first = true;
   for (std::size_t g = 0; g < a.groups().size() && !o.expand; ++g) {
@@ -189,7 +203,8 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
     std::vector<const Scope*> rows;
     std::size_t k = i;
     for (; k < scopes.size() && scopes[k].ns == scopes[i].ns; ++k) rows.push_back(&scopes[k]);
-    out << (first ? "\n    " : ",\n    ") << Nested(report_detail::Dump(NamespaceJson(a, rows, o, policy), 2), 4);
+    out << (first ? "\n    " : ",\n    ")
+        << Nested(report_detail::Dump(NamespaceJson(a, rows, o, policy), 2), 4);
     first = false;
     i = k;
   }

@@ -28,9 +28,25 @@ std::string Md(std::string_view text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '&': out += "&amp;"; break;
-      case '\n': case '\r': case '\t': out += ' '; break;
-      case '|': case '\\': case '*': case '_': case '`': case '[': case ']': case '#':
-      case '~': case '!': case '(': case ')': case '{': case '}': case '$': case '^':
+      case '\n':
+      case '\r':
+      case '\t': out += ' '; break;
+      case '|':
+      case '\\':
+      case '*':
+      case '_':
+      case '`':
+      case '[':
+      case ']':
+      case '#':
+      case '~':
+      case '!':
+      case '(':
+      case ')':
+      case '{':
+      case '}':
+      case '$':
+      case '^':
         out += '\\';
         out += c;
         break;
@@ -73,7 +89,9 @@ std::string MermaidLabel(std::string_view text) {
       case '>': out += "#gt;"; break;
       case '#': out += "#35;"; break;
       case '&': out += "#amp;"; break;
-      case '\n': case '\r': case '\t': out += ' '; break;
+      case '\n':
+      case '\r':
+      case '\t': out += ' '; break;
       default:
         if (static_cast<unsigned char>(c) >= 0x20) out += c;
     }
@@ -86,11 +104,13 @@ std::string Mermaid(const EgressGraph& g) {
   out << "```mermaid\nflowchart LR\n";
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
     const GraphNode& n = g.nodes[i];
-    out << "  n" << i << (n.host ? "([\"" : "[\"") << MermaidLabel(n.Label()) << (n.host ? "\"])" : "\"]")
-        << '\n';
+    out << "  n" << i << (n.host ? "([\"" : "[\"") << MermaidLabel(n.Label())
+        << (n.host ? "\"])" : "\"]") << '\n';
   }
   for (const GraphEdge& e : g.edges) {
-    const char* word = e.kind == EdgeKind::kOpened ? "opened" : e.kind == EdgeKind::kClosed ? "closed" : "";
+    const char* word = e.kind == EdgeKind::kOpened   ? "opened"
+                       : e.kind == EdgeKind::kClosed ? "closed"
+                                                     : "";
     out << "  n" << e.from << (e.kind == EdgeKind::kClosed ? " -.->" : " -->");
     if (*word || e.pairs > 1) {
       std::string label = word;
@@ -100,15 +120,17 @@ std::string Mermaid(const EgressGraph& g) {
     out << " n" << e.to << '\n';
   }
   for (std::size_t i = 0; i < g.edges.size(); ++i) {
-    if (g.edges[i].kind == EdgeKind::kOpened) out << "  linkStyle " << i << " stroke:#cf222e,stroke-width:2px\n";
-    if (g.edges[i].kind == EdgeKind::kClosed) out << "  linkStyle " << i << " stroke:#1a7f37,stroke-width:2px\n";
+    if (g.edges[i].kind == EdgeKind::kOpened)
+      out << "  linkStyle " << i << " stroke:#cf222e,stroke-width:2px\n";
+    if (g.edges[i].kind == EdgeKind::kClosed)
+      out << "  linkStyle " << i << " stroke:#1a7f37,stroke-width:2px\n";
   }
   out << "  classDef source fill:#ddf4ff,stroke:#0969da,color:#0a3069\n"
          "  classDef host fill:#f6f8fa,stroke:#57606a,color:#24292f\n";
   std::string sources, hosts;
   for (std::size_t i = 0; i < g.nodes.size(); ++i)
-    (g.nodes[i].host ? hosts : sources) += (((g.nodes[i].host ? hosts : sources).empty()) ? "" : ",") +
-                                           ("n" + std::to_string(i));
+    (g.nodes[i].host ? hosts : sources) +=
+        (((g.nodes[i].host ? hosts : sources).empty()) ? "" : ",") + ("n" + std::to_string(i));
   if (!sources.empty()) out << "  class " << sources << " source\n";
   if (!hosts.empty()) out << "  class " << hosts << " host\n";
   out << "```\n";
@@ -123,8 +145,10 @@ std::string Mermaid(const EgressGraph& g) {
 std::string Names(const GraphNode& n) {
   constexpr std::size_t kShown = 30;
   std::string out;
-  for (std::size_t i = 0; i < n.members.size() && i < kShown; ++i) out += (i ? ", " : "") + Md(n.members[i]);
-  if (n.members.size() > kShown) out += " and " + std::to_string(n.members.size() - kShown) + " more";
+  for (std::size_t i = 0; i < n.members.size() && i < kShown; ++i)
+    out += (i ? ", " : "") + Md(n.members[i]);
+  if (n.members.size() > kShown)
+    out += " and " + std::to_string(n.members.size() - kShown) + " more";
   return out;
 }
 
@@ -134,13 +158,15 @@ std::string ChangeCell(const DiffEntry& e) {
   for (const Change& c : e.changes) {
     if (!out.empty()) out += "<br>";
     out += std::string(egress::ChangeWord(c.what)) + " " + Md(c.object);
-    if (!c.file.empty()) out += " (" + Link(c.file, c.line) + (c.on_base ? " in the base" : "") + ")";
+    if (!c.file.empty())
+      out += " (" + Link(c.file, c.line) + (c.on_base ? " in the base" : "") + ")";
   }
   return out;
 }
 
 std::string WhyCell(const DiffEntry& e) {
-  if (!e.explained) return "_not explained: over " + std::to_string(egress::kMaxExplainedPairs) + " pairs_";
+  if (!e.explained)
+    return "_not explained: over " + std::to_string(egress::kMaxExplainedPairs) + " pairs_";
   std::string out;
   for (const egress::Reason& r : e.reasons) {
     if (!out.empty()) out += "<br>";
@@ -154,8 +180,8 @@ std::string Row(const DiffEntry& e, bool opened) {
   std::string policy;
   if (e.allowed) policy = *e.allowed ? " (allowed)" : " **not allowed**";
   return std::string("| ") + (opened ? "🔴 opened" : "🟢 closed") + policy + " | " +
-         Md(egress::SourceName(e.pair)) + " | " + Md(egress::TargetName(e.pair)) + " | " + WhyCell(e) +
-         " | " + ChangeCell(e) + " |\n";
+         Md(egress::SourceName(e.pair)) + " | " + Md(egress::TargetName(e.pair)) + " | " +
+         WhyCell(e) + " | " + ChangeCell(e) + " |\n";
 }
 
 std::string Summary(const EgressDiff& d) {
@@ -196,8 +222,8 @@ void FitRows(std::string& out, const std::vector<std::string>& rows, const std::
 
 void WriteEgressDiffMarkdown(std::ostream& os, const EgressDiff& d, const DiffLabels& labels,
                              std::size_t limit) {
-  std::string out = "<!-- meshlint egress diff -->\n### Egress: " + DiffCounts(d) + "\n\n" + Summary(d) +
-                    "\n\nBase: " + Md(labels.base);
+  std::string out = "<!-- meshlint egress diff -->\n### Egress: " + DiffCounts(d) + "\n\n" +
+                    Summary(d) + "\n\nBase: " + Md(labels.base);
   if (!labels.base_commit.empty()) out += " (" + labels.base_commit.substr(0, 12) + ")";
   out += "; head: " + Md(labels.head) + ".\n";
   std::vector<std::pair<Pair, EdgeKind>> edges;
@@ -217,16 +243,19 @@ void WriteEgressDiffMarkdown(std::ostream& os, const EgressDiff& d, const DiffLa
   os << out;
 }
 
-void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<Pair>& pairs, std::size_t limit) {
+void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<Pair>& pairs,
+                                std::size_t limit) {
   std::vector<std::pair<Pair, EdgeKind>> edges;
   for (const Pair& p : pairs) edges.push_back({p, EdgeKind::kReaches});
   const EgressGraph all = BuildGraph(edges, edges.size());
   std::size_t sources = 0, hosts = 0;
   for (const GraphNode& n : all.nodes) (n.host ? hosts : sources) += n.members.size();
   std::string out = "<!-- meshlint egress -->\n### Egress: " + std::to_string(sources) +
-                    (sources == 1 ? " source reaches " : " sources reach ") + std::to_string(hosts) +
-                    " external " + (hosts == 1 ? "destination" : "destinations") + "\n\n" +
-                    std::to_string(pairs.size()) + " pairs in all; sources that reach the same hosts are one box, "
+                    (sources == 1 ? " source reaches " : " sources reach ") +
+                    std::to_string(hosts) + " external " +
+                    (hosts == 1 ? "destination" : "destinations") + "\n\n" +
+                    std::to_string(pairs.size()) +
+                    " pairs in all; sources that reach the same hosts are one box, "
                     "and so are hosts reached by the same sources.\n";
   const std::string tail = "\n<sub>meshlint egress</sub>\n";
   if (!edges.empty()) {

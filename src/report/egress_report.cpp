@@ -57,16 +57,20 @@ std::string ProxyText(const MeshModel& model, const Scope& s) {
     case istio::Proxy::kSidecar:
       if (s.proxy.reason == istio::ProxyReason::kAssumedInjected)
         return "sidecar ASSUMED (no Namespace manifest in the inputs)";
-      return "sidecar" + std::string(s.proxy.revision.empty() ? "" : " of revision " + TerminalSafe(s.proxy.revision));
+      return "sidecar" + std::string(s.proxy.revision.empty()
+                                         ? ""
+                                         : " of revision " + TerminalSafe(s.proxy.revision));
     case istio::Proxy::kNone: return "NO PROXY (" + reason + where + ")";
     case istio::Proxy::kAmbient: return "AMBIENT (" + reason + where + ")";
-    case istio::Proxy::kGateway: return "an Istio gateway (it routes what its Gateway servers accept)";
+    case istio::Proxy::kGateway:
+      return "an Istio gateway (it routes what its Gateway servers accept)";
   }
   return "";
 }
 
-void HostTable(std::ostream& out, const EgressAnalysis& a, const Scope& s, const std::vector<HostRef>& hosts,
-               const std::string& indent, const std::vector<std::string>& marks) {
+void HostTable(std::ostream& out, const EgressAnalysis& a, const Scope& s,
+               const std::vector<HostRef>& hosts, const std::string& indent,
+               const std::vector<std::string>& marks) {
   std::size_t width = 0, se_width = 0, port_width = 0;
   for (const HostRef& h : hosts) {
     width = std::max(width, a.HostName(s, h).size());
@@ -85,7 +89,8 @@ void HostTable(std::ostream& out, const EgressAnalysis& a, const Scope& s, const
     host.resize(std::max(host.size(), width), ' ');
     name.resize(std::max(name.size(), se_width), ' ');
     ports.resize(std::max(ports.size(), port_width), ' ');
-    std::string line = indent + host + "  " + name + "  " + ports + "  " + At(a.model(), svc.host_locs[h.host]);
+    std::string line =
+        indent + host + "  " + name + "  " + ports + "  " + At(a.model(), svc.host_locs[h.host]);
     if (svc.mesh_internal) line += "  (MESH_INTERNAL)";
     if (i < marks.size() && !marks[i].empty()) line += "  " + marks[i];
     out << line << '\n';
@@ -100,7 +105,8 @@ std::string NameList(const std::vector<std::string>& names, std::size_t shown) {
 }
 
 // Wraps a long comma-separated list of names at ~100 columns.
-void WrapNames(std::ostream& out, const std::vector<std::string>& names, const std::string& indent) {
+void WrapNames(std::ostream& out, const std::vector<std::string>& names,
+               const std::string& indent) {
   std::string line = indent;
   for (std::size_t i = 0; i < names.size(); ++i) {
     std::string item = TerminalSafe(names[i]) + (i + 1 < names.size() ? "," : "");
@@ -131,7 +137,8 @@ void WriteHostGroups(std::ostream& out, const EgressAnalysis& a, PolicyView& pol
     out << "\nHost group " << g + 1 << ": " << group.hosts.size() << " host"
         << (group.hosts.size() == 1 ? "" : "s") << " visible to every namespace, reached by "
         << group.namespaces << " namespace" << (group.namespaces == 1 ? "" : "s")
-        << (group.rows != group.namespaces ? " (" + std::to_string(group.rows) + " workload groups)" : "")
+        << (group.rows != group.namespaces ? " (" + std::to_string(group.rows) + " workload groups)"
+                                           : "")
         << (group.unfiltered ? "" : " through the same Sidecar egress hosts") << ":\n";
     std::vector<std::string> marks(group.hosts.size());
     for (auto& [k, names] : denied[g]) {
@@ -145,8 +152,8 @@ void WriteHostGroups(std::ostream& out, const EgressAnalysis& a, PolicyView& pol
 }
 
 // The lines about one row after its heading.
-void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s, const EgressReportOptions& o,
-             PolicyView& policy, const std::string& indent) {
+void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s,
+             const EgressReportOptions& o, PolicyView& policy, const std::string& indent) {
   const MeshModel& model = a.model();
   if (s.unmediated()) {
     os << indent << "any host, any port: Istio does not mediate it";
@@ -155,7 +162,8 @@ void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s, const Eg
     return;
   }
   if (s.gateway()) return;
-  if (s.capture.CapturesNone()) os << indent << "any host: the pods' traffic capture lets public addresses bypass the proxy\n";
+  if (s.capture.CapturesNone())
+    os << indent << "any host: the pods' traffic capture lets public addresses bypass the proxy\n";
   if (AllowsAny(s.mode)) {
     os << indent << "any external host (" << OutboundModeName(s.mode) << ")";
     if (!policy.AllowsAnyHost(s.ns)) os << "  NOT ALLOWED by policy (no \"*\" for it)";
@@ -163,11 +171,12 @@ void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s, const Eg
   }
   const std::optional<std::size_t> group = o.expand ? std::nullopt : a.GroupOf(s);
   if (group)
-    os << indent << "+ host group " << *group + 1 << " (" << a.groups()[*group].hosts.size() << " host"
-       << (a.groups()[*group].hosts.size() == 1 ? "" : "s") << ")\n";
+    os << indent << "+ host group " << *group + 1 << " (" << a.groups()[*group].hosts.size()
+       << " host" << (a.groups()[*group].hosts.size() == 1 ? "" : "s") << ")\n";
   const std::vector<HostRef> hosts = o.expand ? a.Reachable(s) : a.ReachableBeyondGroup(s);
   std::vector<std::string> marks;
-  for (const HostRef& h : hosts) marks.push_back(policy.Allows(s, h) ? "" : "NOT ALLOWED by policy");
+  for (const HostRef& h : hosts)
+    marks.push_back(policy.Allows(s, h) ? "" : "NOT ALLOWED by policy");
   HostTable(os, a, s, hosts, indent, marks);
   for (const egress::OpenPort& p : a.OpenPorts(s)) {
     os << indent << "any host on port " << p.port << ": ";
@@ -177,16 +186,19 @@ void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s, const Eg
          << " (resolution NONE, no addresses) opens it to every destination ("
          << At(model, svc.host_locs[p.via.host]) << ")\n";
     } else {
-      os << "excludeOutboundPorts bypasses the proxy (" << At(model, s.capture.exclude_ports_loc) << ")\n";
+      os << "excludeOutboundPorts bypasses the proxy (" << At(model, s.capture.exclude_ports_loc)
+         << ")\n";
     }
   }
   for (const egress::HijackedPort& p : a.HijackedPorts(s))
-    os << indent << "port " << p.port << ": every TCP connection goes to " << TerminalSafe(a.HostName(s, p.by))
-       << " (" << TerminalSafe(egress_detail::ServiceName(a.Service(s, p.by))) << ", no address)\n";
+    os << indent << "port " << p.port << ": every TCP connection goes to "
+       << TerminalSafe(a.HostName(s, p.by)) << " ("
+       << TerminalSafe(egress_detail::ServiceName(a.Service(s, p.by))) << ", no address)\n";
   for (const egress::RoutedHost& r : a.RoutedHosts(s)) {
     os << indent << "route " << TerminalSafe(r.host) << ":" << r.port << " -> "
        << TerminalSafe(r.verdict.route->dest->host.value);
-    if (r.verdict.hop) os << " (egress gateway " << TerminalSafe(Qualified(r.verdict.hop->gateway->meta.ref)) << ")";
+    if (r.verdict.hop)
+      os << " (egress gateway " << TerminalSafe(Qualified(r.verdict.hop->gateway->meta.ref)) << ")";
     os << ": " << (r.verdict.reachable ? "reachable" : "NOT reachable") << '\n';
   }
   if (hosts.empty() && !group && !AllowsAny(s.mode) && !s.capture.CapturesNone())
@@ -201,7 +213,7 @@ std::string NamespaceBlock(const EgressAnalysis& a, const std::vector<const Scop
   const bool one = rows.size() == 1;
   for (const Scope* s : rows) {
     const std::string label = egress_detail::RowLabel(model, *s);
-    std::string head = (one ? "" : "  " + TerminalSafe(label) + ":") ;
+    std::string head = (one ? "" : "  " + TerminalSafe(label) + ":");
     std::string line = ProxyText(model, *s);
     if (s->mediated()) line += "; mode " + ModeText(model, *s) + "; " + SidecarText(model, *s);
     if (one) {

@@ -42,9 +42,9 @@ struct RenderedExplanation {
 // The sentences of each step of `ex` (not yet made terminal-safe).
 RenderedExplanation RenderExplanation(const MeshModel& model, const egress::Explanation& ex);
 
-void WriteExplanationText(std::ostream& out, const MeshModel& model,
-                          const egress::Explanation& ex, const egress::CompiledPolicy* policy);
-void WriteExplanationJson(std::ostream& out, const MeshModel& model,
-                          const egress::Explanation& ex, const egress::CompiledPolicy* policy);
+void WriteExplanationText(std::ostream& out, const MeshModel& model, const egress::Explanation& ex,
+                          const egress::CompiledPolicy* policy);
+void WriteExplanationJson(std::ostream& out, const MeshModel& model, const egress::Explanation& ex,
+                          const egress::CompiledPolicy* policy);
 
 }  // namespace meshlint

@@ -61,8 +61,7 @@ std::string report_detail::RootRelativePath(const ReportContext& ctx, const Loca
   if (!HasPosition(ctx.model.files, loc)) return "";
   const std::string& abs = ctx.model.files.absolute(loc.file);
   if (abs == "<stdin>") return "stdin";
-  const std::filesystem::path rel =
-      std::filesystem::path(abs).lexically_relative(ctx.source_root);
+  const std::filesystem::path rel = std::filesystem::path(abs).lexically_relative(ctx.source_root);
   if (!rel.empty() && *rel.begin() != "..") return rel.generic_string();
   return abs;
 }

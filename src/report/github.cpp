@@ -101,8 +101,8 @@ void WriteGithub(std::ostream& out, const ReportContext& ctx) {
       props += ',';
     }
     props += "title=" + EscapeProperty("meshlint [" + std::string(f.rule_id) + "]");
-    out << "::" << CommandName(f.severity) << ' ' << props
-        << "::" << EscapeData(f.diag.message) << '\n';
+    out << "::" << CommandName(f.severity) << ' ' << props << "::" << EscapeData(f.diag.message)
+        << '\n';
   }
 }
 

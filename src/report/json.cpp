@@ -63,9 +63,10 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
     if (f.diag.object.empty()) {
       j["object"] = nullptr;
     } else {
-      j["object"] = {{"kind", f.diag.object.kind},
-                     {"namespace", f.diag.object.ns.empty() ? Json(nullptr) : Json(f.diag.object.ns)},
-                     {"name", f.diag.object.name}};
+      j["object"] = {
+          {"kind", f.diag.object.kind},
+          {"namespace", f.diag.object.ns.empty() ? Json(nullptr) : Json(f.diag.object.ns)},
+          {"name", f.diag.object.name}};
     }
     j["field"] = f.diag.field;
     j["fingerprint"] = fingerprints[i];
@@ -79,8 +80,7 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
     if (f.suppression)
       j["suppressed"] = {{"kind", SuppressionKindName(f.suppression->kind)},
                          {"justification", f.suppression->justification}};
-    else
-      j["suppressed"] = nullptr;
+    else j["suppressed"] = nullptr;
     findings.push_back(std::move(j));
   }
   const LoadStats& s = ctx.model.stats;
@@ -88,14 +88,10 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
   doc["schemaVersion"] = 1;
   doc["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
   doc["findings"] = std::move(findings);
-  doc["summary"] = {{"files", s.files},
-                    {"documents", s.documents},
-                    {"objects", s.objects},
-                    {"skippedDocuments", s.skipped_non_kubernetes},
-                    {"errors", by[2]},
-                    {"warnings", by[1]},
-                    {"notes", by[0]},
-                    {"suppressed", suppressed}};
+  doc["summary"] = {{"files", s.files},     {"documents", s.documents},
+                    {"objects", s.objects}, {"skippedDocuments", s.skipped_non_kubernetes},
+                    {"errors", by[2]},      {"warnings", by[1]},
+                    {"notes", by[0]},       {"suppressed", suppressed}};
   // Only with --baseline, so the common shape stays as documented.
   if (!ctx.baseline_file.empty()) doc["summary"]["baselined"] = ctx.baselined;
   out << report_detail::Dump(doc, 2) << '\n';

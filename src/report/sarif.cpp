@@ -112,7 +112,8 @@ class LocationWriter {
     } else {
       artifact["uri"] = "file://" + PercentEncode(abs);
     }
-    Json region = {{"startLine", loc.line}, {"startColumn", std::max<std::uint32_t>(loc.column, 1)}};
+    Json region = {{"startLine", loc.line},
+                   {"startColumn", std::max<std::uint32_t>(loc.column, 1)}};
     region["endLine"] = std::max(loc.end_line, loc.line);
     region["endColumn"] =
         std::max<std::uint32_t>(loc.end_column, std::max<std::uint32_t>(loc.column, 1) + 1);
@@ -155,10 +156,10 @@ Json Result(const ReportContext& ctx, const Finding& f, std::size_t rule_index,
   if (HasPosition(ctx.model.files, f.diag.loc))
     location["physicalLocation"] = where.Physical(f.diag.loc);
   if (!f.diag.object.empty()) {
-    location["logicalLocations"] = Json::array(
-        {{{"name", f.diag.object.name},
-          {"fullyQualifiedName", f.diag.object.FullyQualifiedName()},
-          {"kind", "resource"}}});
+    location["logicalLocations"] =
+        Json::array({{{"name", f.diag.object.name},
+                      {"fullyQualifiedName", f.diag.object.FullyQualifiedName()},
+                      {"kind", "resource"}}});
   }
   // An empty location object is worse than none (the guide: no empty
   // objects); a finding always has one or the other in practice.
@@ -195,11 +196,11 @@ Json Notifications(const ReportContext& ctx, std::size_t omitted) {
     notes.push_back(Notification("error", "input-error", text));
   }
   if (const std::size_t skipped = ctx.model.stats.skipped_non_kubernetes) {
-    notes.push_back(Notification(
-        "note", "skipped-documents",
-        std::to_string(skipped) + " YAML document" + (skipped == 1 ? " has" : "s have") +
-            " no apiVersion and kind and " + (skipped == 1 ? "was" : "were") +
-            " skipped as not Kubernetes objects."));
+    notes.push_back(
+        Notification("note", "skipped-documents",
+                     std::to_string(skipped) + " YAML document" +
+                         (skipped == 1 ? " has" : "s have") + " no apiVersion and kind and " +
+                         (skipped == 1 ? "was" : "were") + " skipped as not Kubernetes objects."));
   }
   if (omitted) {
     notes.push_back(Notification(
@@ -211,10 +212,10 @@ Json Notifications(const ReportContext& ctx, std::size_t omitted) {
             "full list."));
   }
   if (ctx.baselined) {
-    notes.push_back(Notification(
-        "note", "baselined-findings",
-        std::to_string(ctx.baselined) + " finding" + (ctx.baselined == 1 ? " is" : "s are") +
-            " in the baseline " + ctx.baseline_file + " and not reported."));
+    notes.push_back(Notification("note", "baselined-findings",
+                                 std::to_string(ctx.baselined) + " finding" +
+                                     (ctx.baselined == 1 ? " is" : "s are") + " in the baseline " +
+                                     ctx.baseline_file + " and not reported."));
   }
   return notes;
 }

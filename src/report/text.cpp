@@ -13,8 +13,11 @@ namespace {
 std::size_t Utf8Length(std::string_view s, std::size_t i, char32_t& cp) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
   const unsigned char c = b(0);
-  std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                : (c & 0xF8) == 0xF0 ? 4 : 0;
+  std::size_t len = c < 0x80             ? 1
+                    : (c & 0xE0) == 0xC0 ? 2
+                    : (c & 0xF0) == 0xE0 ? 3
+                    : (c & 0xF8) == 0xF0 ? 4
+                                         : 0;
   if (len == 0 || i + len > s.size()) return 0;
   cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
   for (std::size_t k = 1; k < len; ++k) {
@@ -115,14 +118,13 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
     const Location& loc = f.diag.loc;
     const Palette c = PaletteFor(ctx.color, f.severity);
     if (HasPosition(ctx.model.files, loc))
-      out << c.location << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line
-          << ':' << loc.column << ':' << c.reset << ' ';
+      out << c.location << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line << ':'
+          << loc.column << ':' << c.reset << ' ';
     out << c.severity << SeverityName(f.severity) << c.reset << " [" << c.rule << f.rule_id
         << c.reset << "] " << TerminalSafe(f.diag.message);
     if (f.suppression)
-      out << " [suppressed " << (f.suppression->kind == Suppression::Kind::kInSource
-                                     ? "by annotation"
-                                     : "by config")
+      out << " [suppressed "
+          << (f.suppression->kind == Suppression::Kind::kInSource ? "by annotation" : "by config")
           << ": " << TerminalSafe(f.suppression->justification) << "]";
     out << '\n';
   }
@@ -211,8 +213,8 @@ void WriteRulesText(std::ostream& out) {
 void WriteRulesMarkdown(std::ostream& out) {
   out << "| rule | default severity | what it flags |\n|---|---|---|\n";
   for (const RuleInfo& r : AllRules())
-    out << "| [`" << r.id << "`](rules/" << r.id << "/doc.md) | " << SeverityName(r.default_severity)
-        << " | " << r.summary << " |\n";
+    out << "| [`" << r.id << "`](rules/" << r.id << "/doc.md) | "
+        << SeverityName(r.default_severity) << " | " << r.summary << " |\n";
 }
 
 }  // namespace meshlint

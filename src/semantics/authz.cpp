@@ -34,7 +34,8 @@ bool StringMatch(std::string_view pattern, std::string_view value, bool fold_cas
   return eq(pattern, value);
 }
 
-bool AnyMatch(const std::vector<Located<std::string>>& patterns, std::string_view value, bool fold) {
+bool AnyMatch(const std::vector<Located<std::string>>& patterns, std::string_view value,
+              bool fold) {
   return std::any_of(patterns.begin(), patterns.end(),
                      [&](const auto& p) { return StringMatch(p.value, value, fold); });
 }
@@ -76,7 +77,8 @@ Match SourceMatch(const AuthzSource& s, std::string_view source_ns) {
     if (!p.matches && !p.uncertain) return {};
     m.uncertain |= p.uncertain || !p.matches;
   }
-  if (!s.not_principals.empty() && PrincipalMatch(s.not_principals, source_ns).matches) m.uncertain = true;
+  if (!s.not_principals.empty() && PrincipalMatch(s.not_principals, source_ns).matches)
+    m.uncertain = true;
   return m;
 }
 
@@ -106,7 +108,8 @@ Match RuleMatch(const AuthzRule& rule, std::string_view source_ns, std::string_v
     return found;
   };
   if (!any(rule.from, [&](const AuthzSource& s) { return SourceMatch(s, source_ns); })) return {};
-  if (!any(rule.to, [&](const AuthzOperation& o) { return OperationMatch(o, host, port); })) return {};
+  if (!any(rule.to, [&](const AuthzOperation& o) { return OperationMatch(o, host, port); }))
+    return {};
   return out;
 }
 

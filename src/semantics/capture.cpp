@@ -165,11 +165,13 @@ Capture PodCapture(const MeshModel& model, const Workload* w, const PodProxy& pr
   auto note = [&](const Source& s) {
     if (!s.from_annotation && s.mesh_source) c.mesh_source = s.mesh_source;
   };
-  const Source xports = Pick(w, PodAnnotation::kExcludeOutboundPorts, values.exclude_outbound_ports);
+  const Source xports =
+      Pick(w, PodAnnotation::kExcludeOutboundPorts, values.exclude_outbound_ports);
   c.exclude_ports = ParsePortList(xports.value);
   c.exclude_ports_loc = xports.loc;
   if (!c.exclude_ports.empty()) note(xports);
-  const Source iports = Pick(w, PodAnnotation::kIncludeOutboundPorts, values.include_outbound_ports);
+  const Source iports =
+      Pick(w, PodAnnotation::kIncludeOutboundPorts, values.include_outbound_ports);
   c.include_ports = ParsePortList(iports.value);
   c.include_ports_loc = iports.loc;
   const Source xranges = Pick(w, PodAnnotation::kExcludeOutboundIPRanges, values.exclude_ip_ranges);

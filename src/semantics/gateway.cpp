@@ -56,10 +56,10 @@ const Route* GatewayRoute(const VirtualService& vs, const Gateway& gw, std::uint
     if ((r.kind == Route::Kind::kHttp) == tls || r.delegate) continue;
     if (r.matches.empty()) return &r;
     for (const RouteMatch& m : r.matches) {
-      const bool gateway_ok =
-          m.gateways.empty() || std::any_of(m.gateways.begin(), m.gateways.end(), [&](const auto& g) {
-            return NamesGateway(vs, g.value, gw);
-          });
+      const bool gateway_ok = m.gateways.empty() ||
+                              std::any_of(m.gateways.begin(), m.gateways.end(), [&](const auto& g) {
+                                return NamesGateway(vs, g.value, gw);
+                              });
       const bool port_ok = m.port.value == 0 || static_cast<std::uint32_t>(m.port.value) == port;
       if (gateway_ok && port_ok) return &r;
     }
@@ -126,7 +126,8 @@ GatewayHop ThroughGateway(const MeshModel& model, const Registry& registry,
     if (!registry.Applies(gw.meta, &gw.config) || gw.selector.labels.empty() ||
         !pod_labels.Includes(gw.selector.labels))
       continue;
-    if (!hop.service) hop.service = &ks, hop.gateway = &gw, hop.outcome = GatewayHop::Outcome::kNoServer;
+    if (!hop.service)
+      hop.service = &ks, hop.gateway = &gw, hop.outcome = GatewayHop::Outcome::kNoServer;
     for (const GatewayServer& server : gw.servers) {
       if (static_cast<std::uint32_t>(server.port.number.value) != port) continue;
       const bool lists = std::any_of(server.hosts.begin(), server.hosts.end(), [&](const auto& h) {
@@ -153,8 +154,8 @@ GatewayHop ThroughGateway(const MeshModel& model, const Registry& registry,
     hop.outcome = GatewayHop::Outcome::kNoCluster;
     return hop;
   }
-  const AuthzVerdict v = Authorize(model, registry, ks.meta.ref.ns, pod_labels, source_ns, host,
-                                   TargetPort(ks, port));
+  const AuthzVerdict v =
+      Authorize(model, registry, ks.meta.ref.ns, pod_labels, source_ns, host, TargetPort(ks, port));
   hop.policy = v.policy;
   hop.rule = v.rule;
   hop.no_allow_match = v.no_allow_match;

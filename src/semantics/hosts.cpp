@@ -21,7 +21,9 @@ bool HostSubsetOf(std::string_view host, std::string_view pattern) {
   return host == pattern;
 }
 
-bool HostsMatch(std::string_view a, std::string_view b) { return HostSubsetOf(a, b) || HostSubsetOf(b, a); }
+bool HostsMatch(std::string_view a, std::string_view b) {
+  return HostSubsetOf(a, b) || HostSubsetOf(b, a);
+}
 
 // ---- Sidecar egress hosts ----
 
@@ -42,8 +44,8 @@ bool SelectsNamespace(const EgressEntry& entry, std::string_view config_ns,
   return (entry.ns == "." ? config_ns : entry.ns) == service_ns;
 }
 
-bool EntryImports(const EgressEntry& entry, std::string_view config_ns,
-                  std::string_view service_ns, std::string_view host) {
+bool EntryImports(const EgressEntry& entry, std::string_view config_ns, std::string_view service_ns,
+                  std::string_view host) {
   return SelectsNamespace(entry, config_ns, service_ns) && HostSubsetOf(host, entry.dns);
 }
 

@@ -40,8 +40,8 @@ bool SelectsNamespace(const EgressEntry& entry, std::string_view config_ns,
                       std::string_view service_ns);
 // Does `entry`, in a Sidecar applied to namespace `config_ns`, import a service
 // with hostname `host` that lives in namespace `service_ns`?
-bool EntryImports(const EgressEntry& entry, std::string_view config_ns,
-                  std::string_view service_ns, std::string_view host);
+bool EntryImports(const EgressEntry& entry, std::string_view config_ns, std::string_view service_ns,
+                  std::string_view host);
 
 // The name and namespace of a Kubernetes Service host "name.ns.svc.<domain>".
 struct ClusterHost {

@@ -10,21 +10,23 @@ namespace {
 // Does the sidecar listen on an address of the service's own (so that a
 // connection to another host's address never meets this listener)?
 bool OwnAddress(const MeshModel& model, const RegistryService& svc, bool dns_capture) {
-  if (svc.resolution == Resolution::kClusterIp || svc.resolution == Resolution::kHeadless) return true;
+  if (svc.resolution == Resolution::kClusterIp || svc.resolution == Resolution::kHeadless)
+    return true;
   if (svc.has_addresses) return !svc.cidr_addresses_only;
   // ServiceEntries without addresses get an auto-allocated one (on by
   // default since 1.25), never with resolution NONE, and not when labelled
   // networking.istio.io/enable-autoallocate-ip=false; a sidecar uses it only
   // with DNS capture (ISTIO_META_DNS_CAPTURE).
-  const bool allocated = model.istio_version.AtLeast(1, 25) && svc.resolution != Resolution::kNone &&
+  const bool allocated = model.istio_version.AtLeast(1, 25) &&
+                         svc.resolution != Resolution::kNone &&
                          svc.resolution != Resolution::kDynamicDns && !svc.autoallocate_disabled;
   return allocated && dns_capture;
 }
 
 }  // namespace
 
-PortListener ListenerFor(const MeshModel& model, const RegistryService& svc, const ServicePort& port,
-                         bool dns_capture) {
+PortListener ListenerFor(const MeshModel& model, const RegistryService& svc,
+                         const ServicePort& port, bool dns_capture) {
   if (port.number == 0 || port.protocol == Protocol::kUdp || svc.resolution == Resolution::kAlias)
     return PortListener::kNone;
   if (IsHttp(port.protocol)) return PortListener::kHttp;
@@ -33,7 +35,7 @@ PortListener ListenerFor(const MeshModel& model, const RegistryService& svc, con
   if (OwnAddress(model, svc, dns_capture)) return PortListener::kAddress;
   if (IsTls(port.protocol)) return PortListener::kTls;
   if (svc.IsServiceEntry() && svc.resolution == Resolution::kNone) {
-    if (svc.has_selector) return PortListener::kNone;  // no listener until endpoints exist
+    if (svc.has_selector) return PortListener::kNone;      // no listener until endpoints exist
     if (svc.has_endpoints) return PortListener::kAddress;  // one per endpoint address
     return PortListener::kPassthrough;
   }
@@ -67,12 +69,15 @@ Connection Connect(const MeshModel& model, const Registry& registry,
       if (l == PortListener::kNone) continue;
       const Connection c{Connection::Kind::kMode, ref, i, l, true};
       if (HostSubsetOf(host, svc.hosts[ref.host])) {
-        if (!have_reached) reached = c, reached.kind = Connection::Kind::kReached, have_reached = true;
+        if (!have_reached)
+          reached = c, reached.kind = Connection::Kind::kReached, have_reached = true;
       } else if (l == PortListener::kPassthrough) {
         if (!have_passthrough)
-          passthrough = c, passthrough.kind = Connection::Kind::kPassthrough, have_passthrough = true;
+          passthrough = c, passthrough.kind = Connection::Kind::kPassthrough,
+          have_passthrough = true;
       } else if (l == PortListener::kHijack) {
-        if (!have_hijacked) hijacked = c, hijacked.kind = Connection::Kind::kHijacked, have_hijacked = true;
+        if (!have_hijacked)
+          hijacked = c, hijacked.kind = Connection::Kind::kHijacked, have_hijacked = true;
       } else if (l != PortListener::kAddress) {
         mode.port_has_listener = true;
       }

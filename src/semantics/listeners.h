@@ -18,17 +18,17 @@ namespace meshlint::istio {
 
 // The listener one imported service port gives a sidecar.
 enum class PortListener : std::uint8_t {
-  kNone,         // no listener: no port, UDP, an alias (ExternalName)
-  kHttp,         // 0.0.0.0:<port> HTTP, routed by Host (other hosts: the mode decides)
-  kSniffed,      // protocol unset: HTTP by Host, other traffic to this service's chain
-  kTls,          // matched by SNI on its hosts (other names: the mode decides)
-  kAddress,      // on the service's own address (ServiceEntry addresses, cluster IP, a VIP)
-  kHijack,       // 0.0.0.0:<port> raw TCP to this service: every TCP connection on the port goes to it
+  kNone,     // no listener: no port, UDP, an alias (ExternalName)
+  kHttp,     // 0.0.0.0:<port> HTTP, routed by Host (other hosts: the mode decides)
+  kSniffed,  // protocol unset: HTTP by Host, other traffic to this service's chain
+  kTls,      // matched by SNI on its hosts (other names: the mode decides)
+  kAddress,  // on the service's own address (ServiceEntry addresses, cluster IP, a VIP)
+  kHijack,   // 0.0.0.0:<port> raw TCP to this service: every TCP connection on the port goes to it
   kPassthrough,  // resolution NONE, no address, no endpoints, no selector: 0.0.0.0:<port>
                  // to the original destination: every destination on the port passes
 };
-PortListener ListenerFor(const MeshModel& model, const RegistryService& svc, const ServicePort& port,
-                         bool dns_capture);
+PortListener ListenerFor(const MeshModel& model, const RegistryService& svc,
+                         const ServicePort& port, bool dns_capture);
 std::string_view PortListenerName(PortListener l);
 
 // What happens to a connection to `host`:`port`, given the service ports a
@@ -41,7 +41,7 @@ struct Connection {
     kMode,         // no listener takes it: the outbound mode decides
   };
   Kind kind = Kind::kMode;
-  HostRef via;  // kReached/kPassthrough/kHijacked: the service and host
+  HostRef via;                   // kReached/kPassthrough/kHijacked: the service and host
   std::uint32_t port_index = 0;  // into via's service ports
   PortListener listener = PortListener::kNone;
   // kMode: some listener on the port (HTTP, TLS) saw it and did not match.

@@ -32,8 +32,8 @@ bool IsIgnoredByInjector(std::string_view ns) {
 }
 
 bool IsSystemNamespace(const MeshModel& model, std::string_view ns) {
-  static constexpr std::array<std::string_view, 4> kSystem = {
-      "kube-system", "kube-public", "kube-node-lease", "istio-system"};
+  static constexpr std::array<std::string_view, 4> kSystem = {"kube-system", "kube-public",
+                                                              "kube-node-lease", "istio-system"};
   const auto& extra = model.extra_system_namespaces;
   return ns == model.mesh.root_namespace ||
          std::find(kSystem.begin(), kSystem.end(), ns) != kSystem.end() ||
@@ -51,7 +51,8 @@ MeshMembership NamespaceMembership(const MeshModel& model, const NamespaceInfo& 
   // istio-injection is absent; any other istio-injection value vetoes both.
   if (const std::string* v = NsLabel(ns, kInjectionLabel)) {
     const Location loc = NsLabelLoc(ns, kInjectionLabel);
-    if (*v == "enabled") return {Membership::kInjected, MembershipReason::kInjectionEnabled, loc, ""};
+    if (*v == "enabled")
+      return {Membership::kInjected, MembershipReason::kInjectionEnabled, loc, ""};
     return {Membership::kNotInjected,
             *v == "disabled" ? MembershipReason::kInjectionDisabled
                              : MembershipReason::kInjectionOtherValue,
@@ -79,7 +80,9 @@ namespace {
 // The pod's labels and annotations, or none (a synthetic workload).
 struct PodView {
   const Workload* w = nullptr;
-  const struct Label* Find(std::string_view key) const { return w ? w->pod.labels.Find(key) : nullptr; }
+  const struct Label* Find(std::string_view key) const {
+    return w ? w->pod.labels.Find(key) : nullptr;
+  }
   const Located<std::string>* Annotation(PodAnnotation a) const {
     return w ? w->pod.Annotation(a) : nullptr;
   }
@@ -166,9 +169,8 @@ std::optional<PodProxy> WebhookFires(const MeshModel& model, const NamespaceInfo
 
 bool AnyMatches(const std::vector<LabelSelector>& selectors, const Labels& labels) {
   // An empty selector never matches (inject.go skips it).
-  return std::any_of(selectors.begin(), selectors.end(), [&](const LabelSelector& s) {
-    return !s.Empty() && s.Matches(labels);
-  });
+  return std::any_of(selectors.begin(), selectors.end(),
+                     [&](const LabelSelector& s) { return !s.Empty() && s.Matches(labels); });
 }
 
 // Gate (b): injectRequired, for a pod some webhook sent to the injector.
@@ -191,8 +193,8 @@ PodProxy InjectorPolicy(const MeshModel& model, const PodView& pod, PodProxy yes
     loc = annotation->loc;
   }
   if (value == "false")
-    return Make(Proxy::kNone, from_label ? ProxyReason::kPodLabelFalse : ProxyReason::kPodAnnotationFalse,
-                loc);
+    return Make(Proxy::kNone,
+                from_label ? ProxyReason::kPodLabelFalse : ProxyReason::kPodAnnotationFalse, loc);
   if (value == "true") return yes;
   const InjectorSettings& injector = model.SettingsForRevision(yes.revision).injector;
   if (AnyMatches(injector.never_inject_selector, pod.labels())) {
@@ -237,7 +239,8 @@ bool IsGatewayTemplate(const PodView& pod) {
 
 }  // namespace
 
-PodProxy WorkloadProxy(const MeshModel& model, const NamespaceInfo& info, const Workload* workload) {
+PodProxy WorkloadProxy(const MeshModel& model, const NamespaceInfo& info,
+                       const Workload* workload) {
   const PodView pod{workload};
   PodProxy no;
   std::optional<PodProxy> fired = WebhookFires(model, info, pod, no);

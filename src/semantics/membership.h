@@ -38,15 +38,15 @@ enum class Membership {
   kUnknown,      // no Namespace manifest: computed as if injected, and said so
 };
 enum class MembershipReason {
-  kIgnoredNamespace,    // kube-system, kube-public, kube-node-lease, local-path-storage
-  kNoManifest,          // known only from its objects: no labels to read
-  kInjectionDisabled,   // istio-injection=disabled
-  kInjectionOtherValue, // istio-injection=<anything but enabled>
-  kInjectionEnabled,    // istio-injection=enabled (the default revision)
-  kRevisionLabel,       // istio.io/rev=<rev>
-  kEnabledByDefault,    // no label, and the injector's enableNamespacesByDefault
-  kAmbientLabel,        // istio.io/dataplane-mode=ambient, no injection label
-  kNoInjectionLabel,    // no label that injects
+  kIgnoredNamespace,     // kube-system, kube-public, kube-node-lease, local-path-storage
+  kNoManifest,           // known only from its objects: no labels to read
+  kInjectionDisabled,    // istio-injection=disabled
+  kInjectionOtherValue,  // istio-injection=<anything but enabled>
+  kInjectionEnabled,     // istio-injection=enabled (the default revision)
+  kRevisionLabel,        // istio.io/rev=<rev>
+  kEnabledByDefault,     // no label, and the injector's enableNamespacesByDefault
+  kAmbientLabel,         // istio.io/dataplane-mode=ambient, no injection label
+  kNoInjectionLabel,     // no label that injects
 };
 struct MeshMembership {
   Membership state = Membership::kUnknown;
@@ -72,11 +72,11 @@ enum class Proxy : std::uint8_t {
 };
 enum class ProxyReason : std::uint8_t {
   // kSidecar (and kGateway)
-  kNamespaceInjected,    // the namespace's label (or enableNamespacesByDefault)
-  kAssumedInjected,      // no Namespace manifest: assumed injected
-  kPodLabelInjects,      // pod label sidecar.istio.io/inject=true (object webhook)
-  kPodRevisionLabel,     // pod label istio.io/rev=<rev> (rev.object webhook)
-  kAlwaysInjectSelector, // the injector's alwaysInjectSelector
+  kNamespaceInjected,     // the namespace's label (or enableNamespacesByDefault)
+  kAssumedInjected,       // no Namespace manifest: assumed injected
+  kPodLabelInjects,       // pod label sidecar.istio.io/inject=true (object webhook)
+  kPodRevisionLabel,      // pod label istio.io/rev=<rev> (rev.object webhook)
+  kAlwaysInjectSelector,  // the injector's alwaysInjectSelector
   // kNone
   kNamespaceNotInjected,  // the namespace's label (or its absence) injects nothing
   kPodLabelFalse,         // pod label sidecar.istio.io/inject=false

@@ -20,10 +20,12 @@ Protocol ParseProtocol(std::string_view name) {
     Protocol p;
   };
   static constexpr Entry kNames[] = {
-      {"tcp", Protocol::kTcp},     {"udp", Protocol::kUdp},         {"grpc", Protocol::kGrpc},
-      {"grpc-web", Protocol::kGrpcWeb}, {"http", Protocol::kHttp},  {"http_proxy", Protocol::kHttpProxy},
-      {"http2", Protocol::kHttp2}, {"https", Protocol::kHttps},     {"tls", Protocol::kTls},
-      {"mongo", Protocol::kMongo}, {"redis", Protocol::kRedis},     {"mysql", Protocol::kMySql}};
+      {"tcp", Protocol::kTcp},     {"udp", Protocol::kUdp},
+      {"grpc", Protocol::kGrpc},   {"grpc-web", Protocol::kGrpcWeb},
+      {"http", Protocol::kHttp},   {"http_proxy", Protocol::kHttpProxy},
+      {"http2", Protocol::kHttp2}, {"https", Protocol::kHttps},
+      {"tls", Protocol::kTls},     {"mongo", Protocol::kMongo},
+      {"redis", Protocol::kRedis}, {"mysql", Protocol::kMySql}};
   for (const Entry& e : kNames)
     if (e.name == lower) return e.p;
   return Protocol::kUnsupported;
@@ -39,7 +41,8 @@ Protocol KubeProtocol(std::uint32_t port, std::string_view name, std::string_vie
     if (n == "kubernetes.io/ws") return Protocol::kHttp;
     if (n == "kubernetes.io/wss") return Protocol::kHttps;
   }
-  if (n.size() >= 8 && ParseProtocol(n.substr(0, 8)) == Protocol::kGrpcWeb) return Protocol::kGrpcWeb;
+  if (n.size() >= 8 && ParseProtocol(n.substr(0, 8)) == Protocol::kGrpcWeb)
+    return Protocol::kGrpcWeb;
   if (auto dash = n.find('-'); dash != std::string_view::npos) n = n.substr(0, dash);
   const Protocol p = ParseProtocol(n);
   if (p == Protocol::kUnsupported && (port == 25 || port == 53 || port == 3306 || port == 27017))
@@ -72,7 +75,8 @@ bool IsHttp(Protocol p) {
 }
 bool IsTls(Protocol p) { return p == Protocol::kHttps || p == Protocol::kTls; }
 bool IsPlainTcp(Protocol p) {
-  return p == Protocol::kTcp || p == Protocol::kMongo || p == Protocol::kRedis || p == Protocol::kMySql;
+  return p == Protocol::kTcp || p == Protocol::kMongo || p == Protocol::kRedis ||
+         p == Protocol::kMySql;
 }
 
 Resolution ParseResolution(std::string_view written) {
@@ -140,7 +144,7 @@ Export ConfigExport(const std::vector<Located<std::string>>& own, Location own_k
 }  // namespace
 
 void NarrowByVisibility(const MeshModel& model, const MeshSettings& settings, std::string_view ns,
-                     Export& e) {
+                        Export& e) {
   const ServiceEntryVisibility& sev = settings.service_entry_visibility;
   if (!model.istio_version.AtLeast(1, 31) || !sev.set || !sev.apply_to_sidecars) return;
   if (e.scope == ExportScope::kNone) return;
@@ -188,7 +192,9 @@ Export VirtualServiceExport(const MeshModel& model, const MeshSettings& settings
 // ---- The registry ----
 
 Registry::Registry(const MeshModel& model, std::string revision)
-    : revision_(std::move(revision)), settings_(&model.SettingsForRevision(revision_)), model_(&model) {
+    : revision_(std::move(revision)),
+      settings_(&model.SettingsForRevision(revision_)),
+      model_(&model) {
   of_se_.resize(model.service_entries.size());
   for (std::uint32_t i = 0; i < model.service_entries.size(); ++i) AddServiceEntry(model, i);
   for (std::uint32_t i = 0; i < model.services.size(); ++i) AddKubeService(model, i);
@@ -220,7 +226,8 @@ void Registry::AddServiceEntry(const MeshModel& model, std::uint32_t i) {
                                      [](const auto& a) { return IsWideCidr(a.value); });
   s.has_endpoints = !se.endpoint_addresses.empty();
   s.has_selector = se.workload_selector.set;
-  const std::string* autoalloc = se.config.istio_labels.Value("networking.istio.io/enable-autoallocate-ip");
+  const std::string* autoalloc =
+      se.config.istio_labels.Value("networking.istio.io/enable-autoallocate-ip");
   s.autoallocate_disabled = autoalloc && *autoalloc == "false";
   s.mesh_internal = !se.IsExternal();
   s.visibility = ConfigExport(se.export_to, se.export_to_key, settings_->default_service_export_to,
@@ -228,7 +235,8 @@ void Registry::AddServiceEntry(const MeshModel& model, std::uint32_t i) {
   NarrowByVisibility(model, *settings_, se.meta.ref.ns, s.visibility);
   s.created = se.config.creation_timestamp.value;
   of_se_[i] = static_cast<std::uint32_t>(services_.size());
-  for (const std::string& h : s.hosts) by_host_[h].push_back(static_cast<std::uint32_t>(services_.size()));
+  for (const std::string& h : s.hosts)
+    by_host_[h].push_back(static_cast<std::uint32_t>(services_.size()));
   services_.push_back(std::move(s));
 }
 
@@ -252,7 +260,8 @@ void Registry::AddKubeService(const MeshModel& model, std::uint32_t i) {
   }
   for (const KubeServicePort& p : ks.ports) {
     const auto number = static_cast<std::uint32_t>(p.port.value);
-    s.ports.push_back({number, KubeProtocol(number, p.name.value, p.protocol.value, p.app_protocol.value),
+    s.ports.push_back({number,
+                       KubeProtocol(number, p.name.value, p.protocol.value, p.app_protocol.value),
                        p.name.value, p.loc});
   }
   s.has_selector = ks.selector.set;
@@ -263,8 +272,10 @@ void Registry::AddKubeService(const MeshModel& model, std::uint32_t i) {
     while (true) {
       const auto comma = text.find(',');
       std::string_view item = text.substr(0, comma);
-      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
-      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+        item.remove_prefix(1);
+      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+        item.remove_suffix(1);
       items.emplace_back(item);
       if (comma == std::string_view::npos) break;
       text.remove_prefix(comma + 1);

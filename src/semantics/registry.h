@@ -24,7 +24,18 @@ namespace meshlint::istio {
 // ---- Protocols (pkg/config/protocol) ----
 
 enum class Protocol : std::uint8_t {
-  kHttp, kHttp2, kGrpc, kGrpcWeb, kHttpProxy, kHttps, kTls, kTcp, kMongo, kRedis, kMySql, kUdp,
+  kHttp,
+  kHttp2,
+  kGrpc,
+  kGrpcWeb,
+  kHttpProxy,
+  kHttps,
+  kTls,
+  kTcp,
+  kMongo,
+  kRedis,
+  kMySql,
+  kUdp,
   kUnsupported,  // not written or unknown: the proxy sniffs (HTTP, else TCP)
 };
 // Istio's protocol.Parse: case-insensitive; anything else is kUnsupported.
@@ -80,7 +91,11 @@ struct ServicePort {
 };
 
 enum class Resolution : std::uint8_t {
-  kNone, kStatic, kDns, kDnsRoundRobin, kDynamicDns,
+  kNone,
+  kStatic,
+  kDns,
+  kDnsRoundRobin,
+  kDynamicDns,
   kClusterIp,  // a Kubernetes Service with a cluster IP
   kHeadless,   // clusterIP: None
   kAlias,      // type ExternalName: another name of its target
@@ -97,13 +112,13 @@ struct RegistryService {
   std::vector<Location> host_locs;
   std::vector<ServicePort> ports;
   Resolution resolution = Resolution::kNone;
-  bool has_addresses = false;     // spec.addresses, or a cluster IP
-  bool cidr_addresses_only = false;  // every address is a CIDR wider than /32
-  bool has_endpoints = false;     // spec.endpoints written and not empty
-  bool has_selector = false;      // spec.workloadSelector
+  bool has_addresses = false;          // spec.addresses, or a cluster IP
+  bool cidr_addresses_only = false;    // every address is a CIDR wider than /32
+  bool has_endpoints = false;          // spec.endpoints written and not empty
+  bool has_selector = false;           // spec.workloadSelector
   bool autoallocate_disabled = false;  // label networking.istio.io/enable-autoallocate-ip=false
-  bool mesh_internal = false;     // location: MESH_INTERNAL
-  std::string alias_target;       // kAlias: spec.externalName
+  bool mesh_internal = false;          // location: MESH_INTERNAL
+  std::string alias_target;            // kAlias: spec.externalName
   Export visibility;
   // Istio's order among services: creationTimestamp, then name, then namespace.
   std::string created;

@@ -21,8 +21,10 @@ std::optional<ImportedVs> ImportVirtualService(const MeshModel& model, const Reg
                                                const Sidecar* sidecar, std::string_view config_ns,
                                                std::uint32_t index) {
   const VirtualService& vs = model.virtual_services[index];
-  if (!registry.Applies(vs.meta, &vs.config) || !BoundToMesh(vs) || vs.hosts.empty()) return std::nullopt;
-  if (!VirtualServiceExport(model, registry.settings(), vs).Includes(config_ns)) return std::nullopt;
+  if (!registry.Applies(vs.meta, &vs.config) || !BoundToMesh(vs) || vs.hosts.empty())
+    return std::nullopt;
+  if (!VirtualServiceExport(model, registry.settings(), vs).Includes(config_ns))
+    return std::nullopt;
   if (ImportsEverything(sidecar)) return ImportedVs{index, std::nullopt};
   for (const auto& h : vs.hosts)
     if (auto entry = SidecarImportsVirtualHost(model, sidecar, config_ns, vs.meta.ref.ns, h.value))
@@ -31,7 +33,8 @@ std::optional<ImportedVs> ImportVirtualService(const MeshModel& model, const Reg
 }
 
 std::vector<ImportedVs> ImportedVirtualServices(const MeshModel& model, const Registry& registry,
-                                                const Sidecar* sidecar, std::string_view config_ns) {
+                                                const Sidecar* sidecar,
+                                                std::string_view config_ns) {
   struct Ranked {
     int tier;  // 0 private to the namespace, 1 exported to it by name, 2 public
     ImportedVs vs;
@@ -41,7 +44,7 @@ std::vector<ImportedVs> ImportedVirtualServices(const MeshModel& model, const Re
     auto imported = ImportVirtualService(model, registry, sidecar, config_ns, i);
     if (!imported) continue;
     const Export e = VirtualServiceExport(model, registry.settings(), model.virtual_services[i]);
-    const int tier = e.scope == ExportScope::kAll ? 2
+    const int tier = e.scope == ExportScope::kAll                         ? 2
                      : model.virtual_services[i].meta.ref.ns == config_ns ? 0
                                                                           : 1;
     out.push_back({tier, *imported});
@@ -52,7 +55,8 @@ std::vector<ImportedVs> ImportedVirtualServices(const MeshModel& model, const Re
     return std::make_tuple(r.tier, created.empty(), std::string_view(created),
                            std::string_view(vs.meta.ref.name), std::string_view(vs.meta.ref.ns));
   };
-  std::stable_sort(out.begin(), out.end(), [&](const Ranked& a, const Ranked& b) { return key(a) < key(b); });
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const Ranked& a, const Ranked& b) { return key(a) < key(b); });
   std::vector<ImportedVs> result;
   result.reserve(out.size());
   for (const Ranked& r : out) result.push_back(r.vs);
@@ -68,7 +72,8 @@ bool MeshRouteApplies(const VirtualService& vs, const Route& route, std::uint32_
                           : std::any_of(m.gateways.begin(), m.gateways.end(),
                                         [](const auto& g) { return g.value == "mesh"; });
     if (!mesh) continue;
-    if (port != 0 && m.port.value != 0 && static_cast<std::uint32_t>(m.port.value) != port) continue;
+    if (port != 0 && m.port.value != 0 && static_cast<std::uint32_t>(m.port.value) != port)
+      continue;
     if (!m.source_namespace.value.empty() && m.source_namespace.value != source_ns) continue;
     return true;
   }
@@ -84,7 +89,8 @@ std::optional<std::uint32_t> ResolveDestination(const MeshModel& model, const Re
   const bool pick_best = model.istio_version.AtLeast(1, 30);
   auto rank = [&](std::uint32_t i) {
     const RegistryService& s = registry.service(i);
-    if (!pick_best) return std::make_tuple(false, false, std::string_view(), std::string_view(s.ns()));
+    if (!pick_best)
+      return std::make_tuple(false, false, std::string_view(), std::string_view(s.ns()));
     return std::make_tuple(s.IsServiceEntry(), s.created.empty(), std::string_view(s.created),
                            std::string_view(s.ns()));
   };
@@ -120,7 +126,8 @@ bool SniMatches(const Route& route, std::string_view host) {
 
 }  // namespace
 
-std::optional<MeshRoute> RouteRequest(const MeshModel& model, const std::vector<ImportedVs>& imported,
+std::optional<MeshRoute> RouteRequest(const MeshModel& model,
+                                      const std::vector<ImportedVs>& imported,
                                       std::string_view host, std::uint32_t port,
                                       std::string_view source_ns, Route::Kind kind) {
   for (const ImportedVs& iv : imported) {

@@ -69,7 +69,8 @@ struct MeshRoute {
   const RouteDestination* dest = nullptr;
   std::uint32_t vs_host = 0;  // the VirtualService host that covers the request's
 };
-std::optional<MeshRoute> RouteRequest(const MeshModel& model, const std::vector<ImportedVs>& imported,
+std::optional<MeshRoute> RouteRequest(const MeshModel& model,
+                                      const std::vector<ImportedVs>& imported,
                                       std::string_view host, std::uint32_t port,
                                       std::string_view source_ns, Route::Kind kind);
 
@@ -85,18 +86,18 @@ struct GatewayHop {
     kAllowed,
   };
   Outcome outcome = Outcome::kNotAGateway;
-  const KubeService* service = nullptr;    // the gateway's Service
-  const Workload* pods = nullptr;          // its pods' workload, when in the inputs
+  const KubeService* service = nullptr;  // the gateway's Service
+  const Workload* pods = nullptr;        // its pods' workload, when in the inputs
   const Gateway* gateway = nullptr;
   const GatewayServer* server = nullptr;
-  const VirtualService* vs = nullptr;      // bound to the Gateway
+  const VirtualService* vs = nullptr;  // bound to the Gateway
   const Route* route = nullptr;
   const RouteDestination* dest = nullptr;
-  std::optional<std::uint32_t> dest_service;  // in the gateway namespace's registry view
+  std::optional<std::uint32_t> dest_service;    // in the gateway namespace's registry view
   const AuthorizationPolicy* policy = nullptr;  // the policy that decides, if one does
   const AuthzRule* rule = nullptr;              // its matching rule, if one does
-  bool no_allow_match = false;  // kDenied: ALLOW policies apply and none matches
-  bool assumed = false;         // a condition meshlint does not evaluate was assumed to hold
+  bool no_allow_match = false;                  // kDenied: ALLOW policies apply and none matches
+  bool assumed = false;  // a condition meshlint does not evaluate was assumed to hold
 };
 // A request to `host` that a sidecar in `source_ns` sent to registry service
 // `gateway_service` on `port`.

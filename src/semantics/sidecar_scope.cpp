@@ -42,8 +42,9 @@ std::vector<const Sidecar*> NamespaceSidecars(const MeshModel& model, std::strin
 std::vector<const Sidecar*> DefaultSidecars(const MeshModel& model, std::string_view ns,
                                             std::string_view revision) {
   std::vector<const Sidecar*> out = NamespaceSidecars(model, ns, revision);
-  out.erase(std::remove_if(out.begin(), out.end(), [](const Sidecar* s) { return s->has_selector; }),
-            out.end());
+  out.erase(
+      std::remove_if(out.begin(), out.end(), [](const Sidecar* s) { return s->has_selector; }),
+      out.end());
   return out;
 }
 
@@ -102,9 +103,10 @@ GovernedImport ImportWhereApplied(const MeshModel& model, const Sidecar& sidecar
   } else {
     out.selects = SelectsNamespace(entry, own_ns, se_ns);
     const Export exported = EffectiveExport(model, se);
-    out.exported = exported.scope == ExportScope::kAll ||
-                   std::any_of(exported.namespaces.begin(), exported.namespaces.end(),
-                               [&](std::string_view ns) { return SidecarGoverns(model, sidecar, ns); });
+    out.exported =
+        exported.scope == ExportScope::kAll ||
+        std::any_of(exported.namespaces.begin(), exported.namespaces.end(),
+                    [&](std::string_view ns) { return SidecarGoverns(model, sidecar, ns); });
   }
   return out;
 }
@@ -183,8 +185,10 @@ ImportDecision SidecarImports(const MeshModel& model, const Sidecar* sc, std::st
     const bool with_port = l.port_set && l.port.number.value != 0;
     std::optional<std::size_t> ex;
     if (exclusions) ex = ExcludedBy(*sc, l, config_ns, svc.ns(), name);
-    const std::optional<std::size_t> entry = ex ? std::nullopt : ListenerEntry(*sc, l, config_ns, svc.ns(), name);
-    if (ex && !d.excluded_by && ListenerEntry(*sc, l, config_ns, svc.ns(), name)) d.excluded_by = ex;
+    const std::optional<std::size_t> entry =
+        ex ? std::nullopt : ListenerEntry(*sc, l, config_ns, svc.ns(), name);
+    if (ex && !d.excluded_by && ListenerEntry(*sc, l, config_ns, svc.ns(), name))
+      d.excluded_by = ex;
     if (entry) {
       std::uint64_t bits = 0;
       for (std::size_t i = 0; i < svc.ports.size(); ++i) {
@@ -213,7 +217,8 @@ ImportDecision SidecarImports(const MeshModel& model, const Sidecar* sc, std::st
 
 std::optional<std::size_t> SidecarImportsVirtualHost(const MeshModel& model, const Sidecar* sc,
                                                      std::string_view config_ns,
-                                                     std::string_view vs_ns, std::string_view host) {
+                                                     std::string_view vs_ns,
+                                                     std::string_view host) {
   if (ImportsEverything(sc)) return std::nullopt;
   const bool exclusions = model.istio_version.AtLeast(1, 31);
   for (const SidecarEgressListener& l : sc->egress) {

@@ -70,7 +70,8 @@ std::string CheckDns1123Labels(std::string_view domain) {
     start = dot + 1;
   }
   const std::string_view top = parts.back();
-  if (!top.empty() && std::all_of(top.begin(), top.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (!top.empty() &&
+      std::all_of(top.begin(), top.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return "domain name " + Quote(domain) + " invalid (top level domain " + Quote(top) +
            " cannot be all-numeric)";
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -111,9 +112,10 @@ std::string CheckIpSubnet(std::string_view subnet) {
     unsigned char buf[16];
     const bool v4 = inet_pton(AF_INET, text.c_str(), buf) == 1;
     const bool v6 = !v4 && inet_pton(AF_INET6, text.c_str(), buf) == 1;
-    const bool digits = !bits.empty() && bits.size() <= 3 &&
-                        std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                        (bits.size() == 1 || bits.front() != '0');
+    const bool digits =
+        !bits.empty() && bits.size() <= 3 &&
+        std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        (bits.size() == 1 || bits.front() != '0');
     const int n = digits ? std::stoi(std::string(bits)) : -1;
     if ((v4 || v6) && digits && n <= (v4 ? 32 : 128)) return "";
     return std::string(subnet) + " is not a valid CIDR block";
@@ -151,8 +153,8 @@ std::string UnsupportedValue(const std::string& field, const std::string& value,
   return out;
 }
 
-void CheckExportTo(Checker& c, const std::string& ns, const std::vector<Located<std::string>>& values,
-                   bool service_entry) {
+void CheckExportTo(Checker& c, const std::string& ns,
+                   const std::vector<Located<std::string>>& values, bool service_entry) {
   if (values.empty()) return;
   const std::string_view saved = c.check();
   c.SetCheck("validateExportTo");
@@ -168,9 +170,11 @@ void CheckExportTo(Checker& c, const std::string& ns, const std::vector<Located<
     } else if (service_entry && e == "~") {
       seen.insert(key);
     } else if (key == "~") {
-      c.Error(values[i].loc, field, "exportTo ~ (none) is not allowed for Istio configuration objects");
+      c.Error(values[i].loc, field,
+              "exportTo ~ (none) is not allowed for Istio configuration objects");
     } else if (key != "." && key != "*" && !IsDns1123Label(key)) {
-      c.Error(values[i].loc, field, "only .,*, or a valid DNS 1123 label is allowed as exportTo entry");
+      c.Error(values[i].loc, field,
+              "only .,*, or a valid DNS 1123 label is allowed as exportTo entry");
     } else {
       seen.insert(key);
     }
@@ -235,8 +239,9 @@ void CheckNamespaceSlashHost(Checker& c, const Located<std::string>& host, const
     std::string_view bare = ns;
     const bool tilde_prefix = version.AtLeast(1, 31);
     if (tilde_prefix && bare.starts_with('~')) bare.remove_prefix(1);
-    const bool ok = tilde_prefix ? (bare.empty() || bare == "*" || bare == "." || IsDns1123Label(bare))
-                                 : (ns == "*" || ns == "." || ns == "~" || IsDns1123Label(ns));
+    const bool ok = tilde_prefix
+                        ? (bare.empty() || bare == "*" || bare == "." || IsDns1123Label(bare))
+                        : (ns == "*" || ns == "." || ns == "~" || IsDns1123Label(ns));
     if (!ok) c.Error(host.loc, field, "invalid namespace value " + Quote(ns) + " in sidecar");
   } else if (ns != "*" && ns != "." && !IsDns1123Label(ns)) {
     c.Error(host.loc, field, "invalid namespace value " + Quote(ns) + " in gateway");
@@ -254,7 +259,8 @@ bool AutoAllocates(const ServiceEntry& se, const IstioVersion& version) {
   // is on by default from 1.25; never for NONE, nor when opted out or with
   // addresses of its own.
   if (!version.AtLeast(1, 25) || se.Resolution() == "NONE" || !se.addresses.empty()) return false;
-  const std::string* opt = se.config.istio_labels.Value("networking.istio.io/enable-autoallocate-ip");
+  const std::string* opt =
+      se.config.istio_labels.Value("networking.istio.io/enable-autoallocate-ip");
   if (opt) {
     std::string lower = *opt;
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -264,7 +270,8 @@ bool AutoAllocates(const ServiceEntry& se, const IstioVersion& version) {
 }
 
 void CheckServiceEntryHosts(Checker& c, const ServiceEntry& se, bool dynamic_dns) {
-  if (se.hosts.empty()) c.Error(se.hosts_key, "spec.hosts", "service entry must have at least one host");
+  if (se.hosts.empty())
+    c.Error(se.hosts_key, "spec.hosts", "service entry must have at least one host");
   for (std::size_t i = 0; i < se.hosts.size(); ++i) {
     const auto& h = se.hosts[i];
     const std::string field = "spec.hosts[" + std::to_string(i) + "]";
@@ -292,7 +299,8 @@ void CheckServiceEntryPorts(Checker& c, const ServiceEntry& se, const IstioVersi
     if (!numbers.insert(p.number.value).second)
       c.Error(p.number.loc.valid() ? p.number.loc : at, field + ".number",
               "service entry port " + std::to_string(p.number.value) + " already defined");
-    if (p.target_port.value != 0) c.ErrorIf(p.target_port.loc, field + ".targetPort", CheckPort(p.target_port.value));
+    if (p.target_port.value != 0)
+      c.ErrorIf(p.target_port.loc, field + ".targetPort", CheckPort(p.target_port.value));
     if (se.addresses.empty() && !auto_allocation && !warned_addresses &&
         (p.protocol.value.empty() || p.protocol.value == "TCP")) {
       // Istio repeats it per port; once is enough.
@@ -302,9 +310,11 @@ void CheckServiceEntryPorts(Checker& c, const ServiceEntry& se, const IstioVersi
                 "Autoallocation is not enabled");
     }
     if (!IsDns1123Label(p.name.value))
-      c.Error(p.name.loc.valid() ? p.name.loc : at, field + ".name", "invalid port name: " + p.name.value);
+      c.Error(p.name.loc.valid() ? p.name.loc : at, field + ".name",
+              "invalid port name: " + p.name.value);
     c.ErrorIf(p.protocol.loc, field + ".protocol", CheckProtocol(p.protocol.value));
-    c.ErrorIf(p.number.loc.valid() ? p.number.loc : at, field + ".number", CheckPort(p.number.value));
+    c.ErrorIf(p.number.loc.valid() ? p.number.loc : at, field + ".number",
+              CheckPort(p.number.value));
   }
 }
 
@@ -318,7 +328,8 @@ void CheckDnsResolution(Checker& c, const ServiceEntry& se, const IstioVersion& 
       if (version.AtLeast(1, 28)) {
         c.Error(se.hosts[i].loc, field,
                 "hosts must be FQDN or contain only prefix wildcards if no endpoints are provided "
-                "for resolution mode " + resolution + ", " + e);
+                "for resolution mode " +
+                    resolution + ", " + e);
         break;
       }
       c.Error(se.hosts[i].loc, field,
@@ -348,7 +359,8 @@ void CheckDnsResolution(Checker& c, const ServiceEntry& se, const IstioVersion& 
 void CheckDynamicDns(Checker& c, const ServiceEntry& se) {
   const std::string r = "DYNAMIC_DNS";
   if (se.hosts.empty())
-    c.Error(se.hosts_key, "spec.hosts", "at least one wildcard host must be provided for resolution type " + r);
+    c.Error(se.hosts_key, "spec.hosts",
+            "at least one wildcard host must be provided for resolution type " + r);
   for (std::size_t i = 0; i < se.hosts.size(); ++i)
     if (!se.hosts[i].value.starts_with('*'))
       c.Error(se.hosts[i].loc, "spec.hosts[" + std::to_string(i) + "]",
@@ -363,7 +375,8 @@ void CheckDynamicDns(Checker& c, const ServiceEntry& se) {
                 ". Destination IP address determined from hostsfield values");
   for (std::size_t i = 0; i < se.ports.size(); ++i) {
     const Protocol p = ParseProtocol(se.ports[i].protocol.value);
-    if (p != Protocol::kHttp && p != Protocol::kTls && p != Protocol::kGrpc && p != Protocol::kHttp2)
+    if (p != Protocol::kHttp && p != Protocol::kTls && p != Protocol::kGrpc &&
+        p != Protocol::kHttp2)
       c.Error(se.ports[i].loc, "spec.ports[" + std::to_string(i) + "].protocol",
               "only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type " + r);
   }
@@ -373,20 +386,22 @@ void CheckDynamicDns(Checker& c, const ServiceEntry& se) {
   for (char& ch : w) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (se.location.value == "MESH_INTERNAL" && !w.empty() && w != "none")
     c.Error(se.location.loc, "spec.location",
-            "location MESH_INTERNAL with resolution type " + r + " is not supported when using waypoints");
+            "location MESH_INTERNAL with resolution type " + r +
+                " is not supported when using waypoints");
 }
 
 bool CheckServiceEntryEnums(Checker& c, const ServiceEntry& se, const IstioVersion& version) {
   bool ok = true;
   const std::string& res = se.resolution.value;
   const bool dynamic = version.AtLeast(1, 28);
-  if (!res.empty() && res != "NONE" && res != "STATIC" && res != "DNS" && res != "DNS_ROUND_ROBIN" &&
-      !(dynamic && res == "DYNAMIC_DNS")) {
-    c.SchemaError(se.resolution.loc, "spec.resolution",
-                  dynamic ? UnsupportedValue("spec.resolution", res,
-                                             {"NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS"})
-                          : UnsupportedValue("spec.resolution", res,
-                                             {"NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN"}));
+  if (!res.empty() && res != "NONE" && res != "STATIC" && res != "DNS" &&
+      res != "DNS_ROUND_ROBIN" && !(dynamic && res == "DYNAMIC_DNS")) {
+    c.SchemaError(
+        se.resolution.loc, "spec.resolution",
+        dynamic ? UnsupportedValue("spec.resolution", res,
+                                   {"NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN", "DYNAMIC_DNS"})
+                : UnsupportedValue("spec.resolution", res,
+                                   {"NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN"}));
     ok = false;
   }
   const std::string& loc = se.location.value;
@@ -403,7 +418,8 @@ void ValidateServiceEntry(Checker& c, const ServiceEntry& se, const IstioVersion
   // reaches the webhook.
   if (!CheckServiceEntryEnums(c, se, version)) return;
   const std::size_t before = c.errors();
-  const bool no_labels = CheckSelectorLabels(c, se.workload_selector, "spec.workloadSelector.labels");
+  const bool no_labels =
+      CheckSelectorLabels(c, se.workload_selector, "spec.workloadSelector.labels");
   if (c.errors() != before) return;  // the webhook returns these alone
   if (no_labels)
     c.Warning(se.workload_selector.loc, "spec.workloadSelector",
@@ -426,7 +442,8 @@ void ValidateServiceEntry(Checker& c, const ServiceEntry& se, const IstioVersion
   CheckServiceEntryPorts(c, se, version);
   if (resolution == "NONE") {
     if (!se.endpoint_addresses.empty())
-      c.Error(se.endpoints_key, "spec.endpoints", "no endpoints should be provided for resolution type none");
+      c.Error(se.endpoints_key, "spec.endpoints",
+              "no endpoints should be provided for resolution type none");
     if (se.workload_selector.set)
       c.Warning(se.workload_selector.loc, "spec.workloadSelector",
                 "workloadSelector should not be set when resolution mode is NONE");

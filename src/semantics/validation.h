@@ -56,6 +56,6 @@ std::string CheckPort(std::int64_t port);                  // ValidatePort
 std::string CheckProtocol(std::string_view protocol);      // ValidateProtocol
 
 // Protocol, ParseProtocol, IsHttp and IsTls: semantics/registry.h.
-bool IsTcp(Protocol p);   // TCP, HTTPS, TLS, Mongo, Redis, MySQL
+bool IsTcp(Protocol p);  // TCP, HTTPS, TLS, Mongo, Redis, MySQL
 
 }  // namespace meshlint::istio

@@ -19,8 +19,8 @@ constexpr std::size_t CollectionOf() {
   std::size_t i = 0, found = kObjectCollectionCount;
   std::apply(
       [&](auto... member) {
-        ((std::is_same_v<typename std::remove_cvref_t<
-                             decltype(std::declval<const Objects&>().*member)>::value_type,
+        ((std::is_same_v<typename std::remove_cvref_t<decltype(std::declval<const Objects&>().*
+                                                               member)>::value_type,
                          T>
               ? (found = i, ++i)
               : ++i),
@@ -57,8 +57,8 @@ class Checker {
         std::move(message));
   }
   void Warning(const Location& loc, std::string field, std::string message) {
-    Add(ValidationMessage::Level::kWarning, ValidationMessage::By::kWebhook, loc,
-        std::move(field), std::move(message));
+    Add(ValidationMessage::Level::kWarning, ValidationMessage::By::kWebhook, loc, std::move(field),
+        std::move(message));
   }
   // Error or warning from a Check* function's result; false when it is empty.
   bool ErrorIf(const Location& loc, const std::string& field, std::string message) {
@@ -105,8 +105,8 @@ void ValidateRoutingKinds(const Objects& objects, const IstioVersion& version,
                           ValidationReport& report);
 
 // validateExportTo (ServiceEntry: `~` allowed alone).
-void CheckExportTo(Checker& c, const std::string& ns, const std::vector<Located<std::string>>& values,
-                   bool service_entry);
+void CheckExportTo(Checker& c, const std::string& ns,
+                   const std::vector<Located<std::string>>& values, bool service_entry);
 // ValidateAlphaWorkloadSelector / validateWorkloadSelector: errors for empty
 // keys and wildcards; true when the selector is written without labels.
 bool CheckSelectorLabels(Checker& c, const Selector& selector, const std::string& field);

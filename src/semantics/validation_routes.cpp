@@ -18,8 +18,9 @@ bool IsWild(std::string_view h) { return h.starts_with('*'); }
 // host.Name.Matches: either covers the other.
 bool HostsMatch(std::string_view a, std::string_view b) {
   if (IsWild(a)) {
-    if (IsWild(b)) return a.size() < b.size() ? b.substr(1).ends_with(a.substr(1))
-                                              : a.substr(1).ends_with(b.substr(1));
+    if (IsWild(b))
+      return a.size() < b.size() ? b.substr(1).ends_with(a.substr(1))
+                                 : a.substr(1).ends_with(b.substr(1));
     return b.ends_with(a.substr(1));
   }
   if (IsWild(b)) return a.ends_with(b.substr(1));
@@ -54,8 +55,10 @@ void CheckGatewayNames(Checker& c, const std::vector<Located<std::string>>& name
     const std::string ns = g.substr(0, slash), name = g.substr(slash + 1);
     if (ns.empty() || name.empty())
       c.Error(names[i].loc, f, "config namespace and gateway name cannot be empty");
-    if (!IsDns1123Label(ns)) c.Error(names[i].loc, f, "invalid value for namespace: \"" + ns + "\"");
-    if (!IsDns1123Label(name)) c.Error(names[i].loc, f, "invalid value for gateway name: \"" + name + "\"");
+    if (!IsDns1123Label(ns))
+      c.Error(names[i].loc, f, "invalid value for namespace: \"" + ns + "\"");
+    if (!IsDns1123Label(name))
+      c.Error(names[i].loc, f, "invalid value for gateway name: \"" + name + "\"");
   }
 }
 
@@ -67,7 +70,8 @@ void CheckDestination(Checker& c, const RouteDestination& d, const std::string& 
 }
 
 void CheckMatch(Checker& c, const RouteMatch& m, const std::string& field) {
-  if (m.port.loc.valid() && m.port.value != 0) c.ErrorIf(m.port.loc, field + ".port", CheckPort(m.port.value));
+  if (m.port.loc.valid() && m.port.value != 0)
+    c.ErrorIf(m.port.loc, field + ".port", CheckPort(m.port.value));
   CheckGatewayNames(c, m.gateways, field + ".gateways");
 }
 
@@ -76,14 +80,16 @@ void CheckRoutes(Checker& c, const VirtualService& vs) {
   const char* kNames[3] = {"http", "tcp", "tls"};
   for (const Route& r : vs.routes) {
     const int k = static_cast<int>(r.kind);
-    const std::string rp = std::string("spec.") + kNames[k] + "[" + std::to_string(index[k]++) + "]";
+    const std::string rp =
+        std::string("spec.") + kNames[k] + "[" + std::to_string(index[k]++) + "]";
     if (r.kind == Route::Kind::kTls && r.matches.empty())
       c.Error(r.loc, rp + ".match", "TLS route must have at least one match condition");
     for (std::size_t m = 0; m < r.matches.size(); ++m) {
       const RouteMatch& match = r.matches[m];
       const std::string mp = rp + ".match[" + std::to_string(m) + "]";
       if (r.kind == Route::Kind::kTls) {
-        if (match.sni_hosts.empty()) c.Error(match.loc, mp + ".sniHosts", "TLS match must have at least one SNI host");
+        if (match.sni_hosts.empty())
+          c.Error(match.loc, mp + ".sniHosts", "TLS match must have at least one SNI host");
         for (const auto& sni : match.sni_hosts) {
           if (std::string e = CheckWildcardDomain(sni.value); !e.empty()) {
             if (IsIpAddress(sni.value))
@@ -102,7 +108,8 @@ void CheckRoutes(Checker& c, const VirtualService& vs) {
           if (!covered)
             c.Error(sni.loc, mp + ".sniHosts",
                     "SNI host \"" + sni.value +
-                        "\" is not a compatible subset of any of the virtual service hosts: [" + all + "]");
+                        "\" is not a compatible subset of any of the virtual service hosts: [" +
+                        all + "]");
         }
       }
       CheckMatch(c, match, mp);
@@ -110,10 +117,13 @@ void CheckRoutes(Checker& c, const VirtualService& vs) {
     std::size_t routed = 0;
     for (std::size_t d = 0; d < r.destinations.size(); ++d) {
       routed += r.destinations[d].mirror ? 0 : 1;
-      CheckDestination(c, r.destinations[d], rp + (r.destinations[d].mirror ? ".mirror" : ".route"));
+      CheckDestination(c, r.destinations[d],
+                       rp + (r.destinations[d].mirror ? ".mirror" : ".route"));
     }
-    if (r.kind == Route::Kind::kTls && routed == 0) c.Error(r.loc, rp + ".route", "TLS route is required");
-    if (r.kind == Route::Kind::kTcp && routed == 0) c.Error(r.loc, rp + ".route", "TCP route is required");
+    if (r.kind == Route::Kind::kTls && routed == 0)
+      c.Error(r.loc, rp + ".route", "TLS route is required");
+    if (r.kind == Route::Kind::kTcp && routed == 0)
+      c.Error(r.loc, rp + ".route", "TCP route is required");
   }
 }
 
@@ -127,7 +137,8 @@ void ValidateVirtualService(Checker& c, const VirtualService& vs) {
   }
   if (vs.hosts.empty()) {
     if (!vs.gateways.empty())
-      c.Error(vs.gateways_key, "spec.gateways", "delegate virtual service must have no gateways specified");
+      c.Error(vs.gateways_key, "spec.gateways",
+              "delegate virtual service must have no gateways specified");
     if (has_tls && any_tls)
       c.Error(vs.tls_key, "spec.tls", "delegate virtual service must have no tls route specified");
     if (has_tcp && any_tcp)
@@ -145,22 +156,25 @@ void ValidateVirtualService(Checker& c, const VirtualService& vs) {
     const std::string field = "spec.hosts[" + std::to_string(i) + "]";
     // A gateway's auto-generated SNI names (outbound_.<port>_._.<host>) are
     // accepted as they are.
-    std::string e = applies_to_gateway && h.value.starts_with("outbound_") ? "" : CheckWildcardDomain(h.value);
+    std::string e =
+        applies_to_gateway && h.value.starts_with("outbound_") ? "" : CheckWildcardDomain(h.value);
     if (!e.empty()) {
       if (!IsIpAddress(h.value)) {
         c.Error(h.loc, field, e);
         all_valid = false;
       }
     } else if (!applies_to_gateway && h.value == "*") {
-      c.Error(h.loc, field, "wildcard host * is not allowed for virtual services bound to the mesh gateway");
+      c.Error(h.loc, field,
+              "wildcard host * is not allowed for virtual services bound to the mesh gateway");
       all_valid = false;
     }
   }
   for (std::size_t i = 0; all_valid && i < vs.hosts.size(); ++i)
     for (std::size_t j = i + 1; j < vs.hosts.size(); ++j)
       if (HostsMatch(vs.hosts[i].value, vs.hosts[j].value))
-        c.Error(vs.hosts[j].loc, "spec.hosts[" + std::to_string(j) + "]",
-                "duplicate hosts in virtual service: " + vs.hosts[i].value + " & " + vs.hosts[j].value);
+        c.Error(
+            vs.hosts[j].loc, "spec.hosts[" + std::to_string(j) + "]",
+            "duplicate hosts in virtual service: " + vs.hosts[i].value + " & " + vs.hosts[j].value);
   if (!any_http && !any_tcp && !any_tls)
     c.Error(vs.hosts_key, "spec", "http, tcp or tls must be provided in virtual service");
   CheckRoutes(c, vs);
@@ -169,9 +183,11 @@ void ValidateVirtualService(Checker& c, const VirtualService& vs) {
 
 // ---- Gateway ----
 
-void CheckServer(Checker& c, const GatewayServer& s, const std::string& sp, const IstioVersion& version) {
+void CheckServer(Checker& c, const GatewayServer& s, const std::string& sp,
+                 const IstioVersion& version) {
   if (s.hosts.empty())
-    c.Error(s.hosts_key.valid() ? s.hosts_key : s.loc, sp + ".hosts", "server config must contain at least one host");
+    c.Error(s.hosts_key.valid() ? s.hosts_key : s.loc, sp + ".hosts",
+            "server config must contain at least one host");
   for (std::size_t h = 0; h < s.hosts.size(); ++h)
     CheckNamespaceSlashHost(c, s.hosts[h], sp + ".hosts[" + std::to_string(h) + "]", true, version);
   const PortSpec& p = s.port;
@@ -182,10 +198,12 @@ void CheckServer(Checker& c, const GatewayServer& s, const std::string& sp, cons
   const std::size_t before = c.errors();
   const Protocol proto = ParseProtocol(p.protocol.value);
   if (proto == Protocol::kUnsupported)
-    c.Error(p.protocol.loc.valid() ? p.protocol.loc : p.loc, sp + ".port.protocol",
-            "invalid protocol \"" + p.protocol.value +
-                "\", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
-  c.ErrorIf(p.number.loc.valid() ? p.number.loc : p.loc, sp + ".port.number", CheckPort(p.number.value));
+    c.Error(
+        p.protocol.loc.valid() ? p.protocol.loc : p.loc, sp + ".port.protocol",
+        "invalid protocol \"" + p.protocol.value +
+            "\", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
+  c.ErrorIf(p.number.loc.valid() ? p.number.loc : p.loc, sp + ".port.number",
+            CheckPort(p.number.value));
   if (p.target_port.value > 0)
     c.Error(p.target_port.loc, sp + ".port.targetPort", "targetPort has no impact on Gateways");
   if (p.name.value.empty())
@@ -205,7 +223,8 @@ void CheckServer(Checker& c, const GatewayServer& s, const std::string& sp, cons
 
 void ValidateGateway(Checker& c, const Gateway& gw, const IstioVersion& version) {
   if (!IsDns1123Label(gw.meta.ref.name))
-    c.Error(gw.meta.name_loc, "metadata.name", "invalid gateway name: \"" + gw.meta.ref.name + "\"");
+    c.Error(gw.meta.name_loc, "metadata.name",
+            "invalid gateway name: \"" + gw.meta.ref.name + "\"");
   if (gw.servers.empty())
     c.Error(gw.servers_key.valid() ? gw.servers_key : gw.meta.anchor(), "spec.servers",
             "gateway must have at least one server");
@@ -220,7 +239,8 @@ void ValidateGateway(Checker& c, const Gateway& gw, const IstioVersion& version)
       c.Error(s.port.name.loc.valid() ? s.port.name.loc : s.port.loc, sp + ".port.name",
               "port names in servers must be unique: duplicate name " + s.port.name.value);
     if (!IsHttp(ParseProtocol(s.port.protocol.value)) && s.https_redirect)
-      c.Warning(s.tls_loc, sp + ".tls.httpsRedirect", "tls.httpsRedirect should only be used with http servers");
+      c.Warning(s.tls_loc, sp + ".tls.httpsRedirect",
+                "tls.httpsRedirect should only be used with http servers");
   }
 }
 
@@ -233,19 +253,22 @@ void CheckTargetRef(Checker& c, const PolicyTargetRef& t, const std::string& fie
             "targetRef namespace must not be set; cross namespace referencing is not supported");
   const std::string group = t.group.value.empty() ? "core" : t.group.value;
   const std::string& kind = t.kind.value;
-  const bool allowed = (group == "core" && kind == "Service") ||
-                       (group == "networking.istio.io" && kind == "ServiceEntry") ||
-                       (group == "gateway.networking.k8s.io" && (kind == "Gateway" || kind == "GatewayClass"));
+  const bool allowed =
+      (group == "core" && kind == "Service") ||
+      (group == "networking.istio.io" && kind == "ServiceEntry") ||
+      (group == "gateway.networking.k8s.io" && (kind == "Gateway" || kind == "GatewayClass"));
   if (!allowed)
-    c.Error(t.loc, field,
-            "targetRef must be to one of [core/v1/Service networking.istio.io/v1/ServiceEntry "
-            "gateway.networking.k8s.io/v1/Gateway gateway.networking.k8s.io/v1/GatewayClass] but was " +
-                t.group.value + "/" + kind);
+    c.Error(
+        t.loc, field,
+        "targetRef must be to one of [core/v1/Service networking.istio.io/v1/ServiceEntry "
+        "gateway.networking.k8s.io/v1/Gateway gateway.networking.k8s.io/v1/GatewayClass] but was " +
+            t.group.value + "/" + kind);
 }
 
 void ValidateAuthorizationPolicy(Checker& c, const AuthorizationPolicy& ap) {
   const std::string& action = ap.action.value;
-  if (!action.empty() && action != "ALLOW" && action != "DENY" && action != "AUDIT" && action != "CUSTOM") {
+  if (!action.empty() && action != "ALLOW" && action != "DENY" && action != "AUDIT" &&
+      action != "CUSTOM") {
     c.SchemaError(ap.action.loc, "spec.action",
                   UnsupportedValue("spec.action", action, {"ALLOW", "DENY", "AUDIT", "CUSTOM"}));
     return;
@@ -257,22 +280,27 @@ void ValidateAuthorizationPolicy(Checker& c, const AuthorizationPolicy& ap) {
             "only one of targetRefs or workloadSelector can be set");
   for (const Label& l : ap.selector.labels.items) {
     const std::string pair = "\"" + l.key + "=" + l.value + "\"";
-    if (l.key.empty()) c.Error(l.loc, "spec.selector.matchLabels", "empty key is not supported in selector: " + pair);
+    if (l.key.empty())
+      c.Error(l.loc, "spec.selector.matchLabels",
+              "empty key is not supported in selector: " + pair);
     if (l.key.find('*') != std::string::npos || l.value.find('*') != std::string::npos)
       c.Error(l.loc, "spec.selector.matchLabels", "wildcard is not supported in selector: " + pair);
   }
   if (ap.selector.set && ap.selector.labels.empty())
     c.Warning(ap.selector.loc, "spec.selector", "workload selector specified without labels");
   for (std::size_t i = 0; i < ap.target_refs.size(); ++i)
-    CheckTargetRef(c, ap.target_refs[i],
-                   ap.target_ref_set && i == 0 ? "spec.targetRef"
-                                               : "spec.targetRefs[" + std::to_string(i - (ap.target_ref_set ? 1 : 0)) + "]");
+    CheckTargetRef(
+        c, ap.target_refs[i],
+        ap.target_ref_set && i == 0
+            ? "spec.targetRef"
+            : "spec.targetRefs[" + std::to_string(i - (ap.target_ref_set ? 1 : 0)) + "]");
   // `rules: []` is no rule, as protobuf reads it.
   if ((ap.Action() == "DENY" || ap.Action() == "CUSTOM") && ap.rules.empty())
-    c.Error(ap.rules_key.valid() ? ap.rules_key : ap.meta.anchor(), "spec.rules",
-            std::string(ap.Action()) +
-                " action without `rules` is meaningless as it will never be triggered, add an empty "
-                "rule `{}` if you want it be triggered for every request");
+    c.Error(
+        ap.rules_key.valid() ? ap.rules_key : ap.meta.anchor(), "spec.rules",
+        std::string(ap.Action()) +
+            " action without `rules` is meaningless as it will never be triggered, add an empty "
+            "rule `{}` if you want it be triggered for every request");
 }
 
 }  // namespace
@@ -291,7 +319,8 @@ void ValidateRoutingKinds(const Objects& objects, const IstioVersion& version,
   }
   for (std::size_t i = 0; i < objects.authorization_policies.size(); ++i) {
     const AuthorizationPolicy& ap = objects.authorization_policies[i];
-    Checker c(report, CollectionOf<AuthorizationPolicy>(), i, ap.meta, "ValidateAuthorizationPolicy");
+    Checker c(report, CollectionOf<AuthorizationPolicy>(), i, ap.meta,
+              "ValidateAuthorizationPolicy");
     ValidateAuthorizationPolicy(c, ap);
   }
 }

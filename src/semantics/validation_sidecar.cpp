@@ -54,7 +54,8 @@ void CheckDuplicateHosts(Checker& c, const Sidecar& sc, const SidecarEgressListe
     auto& svcs = by_ns[ns];
     const bool dup = svc != "*" ? (svcs.count(svc) || svcs.count("*")) : !svcs.empty();
     if (dup)
-      c.Warning(h.loc, lp + ".hosts[" + std::to_string(k) + "]", "duplicated egress host: " + h.value);
+      c.Warning(h.loc, lp + ".hosts[" + std::to_string(k) + "]",
+                "duplicated egress host: " + h.value);
     svcs.insert(svc);
   }
   auto all = by_ns.find("*");
@@ -76,7 +77,10 @@ void CheckEgress(Checker& c, const Sidecar& sc, const IstioVersion& version) {
         continue;
       }
       if (i + 1 == sc.egress.size()) catch_all = true;
-      else c.Error(l.loc, lp, "sidecar: the egress listener with empty port should be the last listener in the list");
+      else
+        c.Error(
+            l.loc, lp,
+            "sidecar: the egress listener with empty port should be the last listener in the list");
     } else {
       CheckEgressPort(c, l, lp);
       if (l.port.number.value == 0) {
@@ -84,7 +88,8 @@ void CheckEgress(Checker& c, const Sidecar& sc, const IstioVersion& version) {
           c.Error(l.bind.loc.valid() ? l.bind.loc : l.loc, lp + ".bind",
                   "sidecar: unix domain socket values for listeners must be unique");
       } else if (!ports.insert(l.port.number.value).second) {
-        c.Error(l.port.number.loc, lp + ".port.number", "sidecar: ports on IP bound listeners must be unique");
+        c.Error(l.port.number.loc, lp + ".port.number",
+                "sidecar: ports on IP bound listeners must be unique");
       }
     }
     if (l.host_count == 0) {
@@ -109,10 +114,12 @@ void CheckOutboundPolicy(Checker& c, const Sidecar& sc) {
               "sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode");
       return;
     }
-    const Location at = sc.egress_proxy_host.loc.valid() ? sc.egress_proxy_host.loc : sc.egress_proxy_loc;
+    const Location at =
+        sc.egress_proxy_host.loc.valid() ? sc.egress_proxy_host.loc : sc.egress_proxy_loc;
     c.ErrorIf(at, op + ".egressProxy.host", CheckFqdn(sc.egress_proxy_host.value));
     if (!sc.egress_proxy_port_set) {
-      c.Error(sc.egress_proxy_loc, op + ".egressProxy.port", "sidecar: egress_proxy port must be non-nil");
+      c.Error(sc.egress_proxy_loc, op + ".egressProxy.port",
+              "sidecar: egress_proxy port must be non-nil");
       return;
     }
     if (sc.egress_proxy_host.value == "*")
@@ -127,15 +134,18 @@ bool CheckSidecarEnums(Checker& c, const Sidecar& sc) {
   if (!mode.empty() && mode != "REGISTRY_ONLY" && mode != "ALLOW_ANY") {
     // ALLOW_ANY_DYNAMIC_DNS (1.31) exists in MeshConfig only; the Sidecar
     // enum, and so its CRD schema, never held it.
-    c.SchemaError(sc.outbound_mode_loc, "spec.outboundTrafficPolicy.mode",
-                  UnsupportedValue("spec.outboundTrafficPolicy.mode", mode, {"REGISTRY_ONLY", "ALLOW_ANY"}));
+    c.SchemaError(
+        sc.outbound_mode_loc, "spec.outboundTrafficPolicy.mode",
+        UnsupportedValue("spec.outboundTrafficPolicy.mode", mode, {"REGISTRY_ONLY", "ALLOW_ANY"}));
     ok = false;
   }
   for (std::size_t i = 0; i < sc.egress.size(); ++i) {
     const auto& cm = sc.egress[i].capture_mode;
-    if (!cm.value.empty() && cm.value != "DEFAULT" && cm.value != "IPTABLES" && cm.value != "NONE") {
+    if (!cm.value.empty() && cm.value != "DEFAULT" && cm.value != "IPTABLES" &&
+        cm.value != "NONE") {
       const std::string field = "spec.egress[" + std::to_string(i) + "].captureMode";
-      c.SchemaError(cm.loc, field, UnsupportedValue(field, cm.value, {"DEFAULT", "IPTABLES", "NONE"}));
+      c.SchemaError(cm.loc, field,
+                    UnsupportedValue(field, cm.value, {"DEFAULT", "IPTABLES", "NONE"}));
       ok = false;
     }
   }
