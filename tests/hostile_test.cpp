@@ -103,6 +103,15 @@ constexpr const char* kGood =
     "spec:\n"
     "  hosts: [\"api.example.com\"]\n";
 
+// kGood under another name: one object per file (the same identity twice is
+// one object, reported as duplicate-object).
+std::string GoodNamed(const std::string& name) {
+  std::string text = kGood;
+  const std::string from = "name: good\n";
+  text.replace(text.find(from), from.size(), "name: " + name + "\n");
+  return text;
+}
+
 class Hostile : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -257,7 +266,7 @@ TEST_F(Hostile, SyntaxErrorsOfEveryKind) {
   // The second of three documents is broken: the others still count.
   Write("in/middle.yaml",
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\nkey: [\n---\n" +
-            std::string(kGood));
+            GoodNamed("middle"));
   const std::string text = LintEverywhere(
       {
           "in/bad-escape.yaml:4:13: error [invalid-manifest] YAML syntax error: unknown escape character: q",
@@ -286,12 +295,14 @@ TEST_F(Hostile, TabsBomAndCrlf) {
   Write("in/tab-value.yaml", "apiVersion: v1\nkind:\tNamespace\nmetadata:\n  name: \"a\tb\"\n");
   // Positions in a BOM and CRLF file are those an editor shows: the BOM is
   // not a column, and \r does not widen a value.
-  std::string crlf = kGood;
-  for (std::size_t p = 0; (p = crlf.find('\n', p)) != std::string::npos; p += 2)
-    crlf.insert(p, "\r");
-  Write("in/crlf.yaml", crlf);
-  Write("in/bom.yaml", "\xEF\xBB\xBF" + std::string(kGood));
-  Write("in/bom-crlf.yaml", "\xEF\xBB\xBF" + crlf);
+  auto crlf = [](std::string text) {
+    for (std::size_t p = 0; (p = text.find('\n', p)) != std::string::npos; p += 2)
+      text.insert(p, "\r");
+    return text;
+  };
+  Write("in/crlf.yaml", crlf(GoodNamed("crlf")));
+  Write("in/bom.yaml", "\xEF\xBB\xBF" + GoodNamed("bom"));
+  Write("in/bom-crlf.yaml", "\xEF\xBB\xBF" + crlf(GoodNamed("bom-crlf")));
   const std::string text = LintEverywhere(
       {"in/tab-indent.yaml:4:6: error [invalid-manifest] YAML syntax error: illegal map value"}, 1);
   for (const char* f : {"bom-crlf", "bom", "crlf"}) {
@@ -461,7 +472,7 @@ TEST_F(Hostile, TwoHundredMegabyteFile) {
       f << line;
       written += line.size();
     }
-    f << "---\n" << kGood;
+    f << "---\n" << GoodNamed("last");
   }
   const std::uint32_t last_doc = [&] {
     std::ifstream in(root_ / "in/huge.yaml", std::ios::binary);
@@ -769,7 +780,8 @@ TEST_F(Hostile, FileNamesAreEscapedInEveryFormat) {
       "tab\tname.yaml",           "percent%41.yaml",
       "bidi\xE2\x80\xAEvvv.yaml",
   };
-  for (const auto& n : names) Write("in/" + n, kGood);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    Write("in/" + names[i], GoodNamed("good-" + std::to_string(i)));
   const std::string text = LintEverywhere({}, 0);
   for (const char* expected :
        {"in/with space.yaml:7:3:", "in/caf\xC3\xA9-\xE6\x97\xA5\xE6\x9C\xAC.yaml:7:3:",
