@@ -46,6 +46,15 @@ constexpr auto kRules = WithDocs(std::array{
              .tags = {"security", "egress", "policy"},
              .precision = Precision::kVeryHigh,
              .security_severity = 8.0},
+    RuleInfo{.id = "egress-unmediated-workload",
+             .default_severity = Severity::kWarning,
+             .summary = "In a mesh meant to restrict egress (REGISTRY_ONLY or a Sidecar that "
+                        "limits imports), a namespace or workload whose pods get no sidecar "
+                        "proxy: Istio does not mediate their egress.",
+             .check = rules::CheckEgressUnmediatedWorkload,
+             .tags = {"security", "egress"},
+             .precision = Precision::kHigh,
+             .security_severity = 7.0},
     RuleInfo{.id = "inline-suppression-ignored",
              .default_severity = Severity::kWarning,
              .summary = "An ignore.meshlint.io/ annotation while in-manifest suppressions are "

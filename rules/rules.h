@@ -8,6 +8,7 @@ namespace meshlint::rules {
 
 // Phase::kModel: pure functions of the model.
 void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink);
+void CheckEgressUnmediatedWorkload(const MeshModel& model, FindingSink& sink);
 void CheckInvalidManifest(const MeshModel& model, FindingSink& sink);
 void CheckIstioValidationRejected(const MeshModel& model, FindingSink& sink);
 void CheckIstioValidationWarning(const MeshModel& model, FindingSink& sink);
