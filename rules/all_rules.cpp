@@ -187,6 +187,15 @@ constexpr auto kRules = WithDocs(std::array{
              .run_check = rules::CheckSuppressionWithoutReason,
              .tags = {"suppressions"},
              .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "workload-outbound-bypass",
+             .default_severity = Severity::kWarning,
+             .summary = "In a mesh meant to restrict egress, a pod template annotation "
+                        "(excludeOutboundIPRanges, excludeOutboundPorts, includeOutboundIPRanges, "
+                        "interceptionMode NONE) that lets outbound connections bypass the sidecar.",
+             .check = rules::CheckWorkloadOutboundBypass,
+             .tags = {"security", "egress"},
+             .precision = Precision::kHigh,
+             .security_severity = 6.5},
 });
 #pragma GCC diagnostic pop
 
