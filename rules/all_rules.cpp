@@ -163,6 +163,13 @@ constexpr auto kRules = WithDocs(std::array{
              .tags = {"security", "egress"},
              .precision = Precision::kVeryHigh,
              .security_severity = 7.0},
+    RuleInfo{.id = "sidecar-selects-nothing",
+             .default_severity = Severity::kNote,
+             .summary = "A Sidecar whose workloadSelector matches none of the workloads of its "
+                        "namespace in the inputs: it applies to no pod.",
+             .check = rules::CheckSidecarSelectsNothing,
+             .tags = {"correctness", "egress"},
+             .precision = Precision::kHigh},
     RuleInfo{.id = "suppression-expired",
              .default_severity = Severity::kWarning,
              .summary = "A suppression in .meshlint.yaml whose expires date has passed: its "

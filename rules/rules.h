@@ -22,6 +22,7 @@ void CheckServiceEntryTcpWildcardPort(const MeshModel& model, FindingSink& sink)
 void CheckSidecarEgressUnresolvedHost(const MeshModel& model, FindingSink& sink);
 void CheckSidecarEgressWildcard(const MeshModel& model, FindingSink& sink);
 void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink);
+void CheckSidecarSelectsNothing(const MeshModel& model, FindingSink& sink);
 void CheckWorkloadOutboundBypass(const MeshModel& model, FindingSink& sink);
 
 // Phase::kRun: the rules about suppressions, whose findings depend on the
