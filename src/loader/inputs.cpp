@@ -86,8 +86,8 @@ void WalkLink(const fs::path& path, const fs::path& real_root, const std::string
   if (!HasManifestExtension(path) || name == kConfigFileName) return;
   if (!inside) {
     found.Add(path, "symbolic link points outside " + shown + ": not read");
-  } else if (!fs::is_regular_file(target, sec)) {
-    found.Add(path, "not a regular file (FIFO, device or socket): not read");
+  } else if (const fs::file_status st = fs::status(target, sec); !fs::is_regular_file(st)) {
+    found.Add(path, NotRegularFile(st.type()));
   } else {
     found.Add(path, "", target, true);
   }
@@ -132,7 +132,7 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
       // The project configuration is not a manifest.
       if (!HasManifestExtension(path) || name == kConfigFileName) continue;
       if (!fs::is_regular_file(lst)) {
-        found.Add(path, "not a regular file (FIFO, device or socket): not read");
+        found.Add(path, NotRegularFile(lst.type()));
         continue;
       }
       // No directory link was followed: below the real root, the path is real.
@@ -182,7 +182,7 @@ bool AddArgument(const std::string& arg, const fs::path& base, std::vector<Input
   // pipe is fine (`<(helm template ...)`), a device is not (/dev/zero never
   // ends).
   if (!fs::is_regular_file(st) && !fs::is_fifo(st)) {
-    errors.push_back({arg, "not a regular file or pipe: not read"});
+    errors.push_back({arg, NotRegularFile(st.type())});
     return false;
   }
   InputFile f;
