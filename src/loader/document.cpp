@@ -39,16 +39,26 @@ TreeRead ReadTree(const LiteTree& tree, const TextSpan& span, const LoadOptions&
   return TreeRead::kRejected;
 }
 
-// Whether the first top-level `kind:` line names a kind the model reads in
-// full, so that the scan should build its tree at once. Only a guess, found
-// near the top of most documents: a wrong one costs a second scan or an
-// unused tree, never a different result.
-bool LikelyReadInFull(std::string_view text) {
+// The kind the first top-level `kind:` line names, or "". Only a guess,
+// found near the top of most documents, for choosing how to build a tree: a
+// wrong one costs a second scan or parse, or an unused tree, never a
+// different result.
+std::string_view GuessKind(std::string_view text) {
   std::size_t at = text.starts_with("kind: ") ? 0 : text.find("\nkind: ");
-  if (at == std::string_view::npos) return false;
+  if (at == std::string_view::npos) return {};
   std::string_view kind = text.substr(at + (at == 0 ? 6 : 7));
-  kind = kind.substr(0, kind.find_first_of(" \n#"));
-  return KindLikelyReadInFull(kind);
+  kind = kind.substr(0, kind.find_first_of(" \r\n#"));
+  // `kind: "Deployment"`, as Helm charts quote it.
+  if (kind.size() >= 2 && (kind.front() == '"' || kind.front() == '\'') &&
+      kind.back() == kind.front())
+    kind = kind.substr(1, kind.size() - 2);
+  return kind;
+}
+
+// Whether the scan should build the whole tree at once.
+bool LikelyReadInFull(std::string_view text) {
+  const std::string_view kind = GuessKind(text);
+  return !kind.empty() && KindLikelyReadInFull(kind);
 }
 
 // The scanner's fast path: true when it read the document.
@@ -60,6 +70,23 @@ bool LoadScanned(const DocumentChunk& chunk, const TextSpan& span, const LoadOpt
   if (!full) BuildHeaderTree(*header, tree);
   TreeRead read = ReadTree(tree, span, options, true, out);
   if (read == TreeRead::kNeedsFullTree && !full && ScanDocument(chunk.text, &tree))
+    read = ReadTree(tree, span, options, true, out);
+  return read == TreeRead::kRead;
+}
+
+// libyaml's events, for what the scanner declined: true when the tree read
+// without a problem. The tree leaves out what the reader of the document's
+// (guessed) kind does not look into; when it looks there after all, or an
+// alias names what was left out, the whole tree is built and read instead.
+bool LoadEvents(const DocumentChunk& chunk, const TextSpan& span, const LoadOptions& options,
+                LiteTree& tree, Objects& out) {
+  const PrunePlan* plan = PrunePlanFor(GuessKind(chunk.text));
+  EventParse parse = ParseYamlEvents(chunk.text, tree, plan);
+  if (parse == EventParse::kNeedsWhole) parse = ParseYamlEvents(chunk.text, tree, nullptr);
+  if (parse != EventParse::kBuilt) return false;
+  TreeRead read = ReadTree(tree, span, options, true, out);
+  if (read == TreeRead::kNeedsFullTree && plan != nullptr &&
+      ParseYamlEvents(chunk.text, tree, nullptr) == EventParse::kBuilt)
     read = ReadTree(tree, span, options, true, out);
   return read == TreeRead::kRead;
 }
@@ -169,9 +196,7 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
   // without a problem stands; anything else — a syntax error, a problem a
   // reader reports — is left to yaml-cpp, so every finding comes from one
   // parser whichever path ran.
-  if (!options.full_parse && ParseYamlEvents(chunk.text, tree) &&
-      ReadTree(tree, span, options, true, out) == TreeRead::kRead)
-    return;
+  if (!options.full_parse && LoadEvents(chunk, span, options, tree, out)) return;
   if (auto error = ParseYaml(chunk.text, tree)) {
     ++out.stats.documents;
     out.problems.push_back(ParseProblem(*error, chunk, span));
