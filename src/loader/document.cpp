@@ -161,6 +161,8 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
   span.file = file;
   span.text = chunk.text;
   span.first_line = chunk.first_line;
+  if (chunk.collapse_line)
+    span.collapse_to = Location{file, chunk.collapse_line, 1, chunk.collapse_line, 2};
   if (chunk.text.size() > kMaxDocumentBytes) {
     ++out.stats.documents;
     out.problems.push_back(
@@ -221,6 +223,18 @@ std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_
     if (auto source = FindHelmSource(chunk.text)) {
       chunk.text.remove_prefix(source->offset);
       chunk.first_line = 0;  // the comment is line 0 of its template's document
+      // A rendered kustomization says where the object starts in its file.
+      const std::size_t eol = chunk.text.find('\n');
+      const std::string_view next =
+          eol == std::string_view::npos ? std::string_view() : chunk.text.substr(eol + 1);
+      if (next.starts_with(kObjectLineComment)) {
+        std::uint32_t line = 0;
+        for (char c : next.substr(kObjectLineComment.size())) {
+          if (c < '0' || c > '9' || line > 100000000) break;
+          line = line * 10 + static_cast<std::uint32_t>(c - '0');
+        }
+        chunk.collapse_line = line;
+      }
       return (*source_file)(source->path);
     }
   }
