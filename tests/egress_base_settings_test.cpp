@@ -121,10 +121,10 @@ TEST(EgressBaseSettings, MeshConfigPathChangeIsTheDiff) {
   const nlohmann::json d = nlohmann::json::parse(dir.out);
   EXPECT_EQ(Pairs(d["opened"]), (PairSet{"a -> x.example.com:443"}));
   EXPECT_EQ(Pairs(d["closed"]), (PairSet{"a -> *"}));
-  EXPECT_EQ(Changes(d["closed"][0]["changes"]),
-            (std::vector<std::string>{"added mesh-strict.yaml (head)",
-                                      "removed mesh-open.yaml (base)",
-                                      "modified .meshlint.yaml (head)"}));
+  EXPECT_EQ(
+      Changes(d["closed"][0]["changes"]),
+      (std::vector<std::string>{"added mesh-strict.yaml (head)", "removed mesh-open.yaml (base)",
+                                "modified .meshlint.yaml (head)"}));
   if (!HaveGit()) GTEST_SKIP() << "git is not installed";
   WriteMesh(t, "repo", "meshConfig: mesh-open.yaml\n");
   Commit(t.path() / "repo");
