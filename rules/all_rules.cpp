@@ -38,6 +38,13 @@ constexpr std::array<RuleInfo, N> WithDocs(std::array<RuleInfo, N> rules) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 constexpr auto kRules = WithDocs(std::array{
+    RuleInfo{.id = "duplicate-object",
+             .default_severity = Severity::kNote,
+             .summary = "One kind/namespace/name written more than once: one object (the copy "
+                        "read last), the other copies are not linted.",
+             .check = rules::CheckDuplicateObject,
+             .tags = {"correctness"},
+             .precision = Precision::kVeryHigh},
     RuleInfo{.id = "egress-not-allowed",
              .default_severity = Severity::kError,
              .summary = "With an egress policy (--policy), a namespace can reach an external host "

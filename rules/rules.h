@@ -7,6 +7,7 @@
 namespace meshlint::rules {
 
 // Phase::kModel: pure functions of the model.
+void CheckDuplicateObject(const MeshModel& model, FindingSink& sink);
 void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink);
 void CheckEgressUnmediatedWorkload(const MeshModel& model, FindingSink& sink);
 void CheckInvalidManifest(const MeshModel& model, FindingSink& sink);
