@@ -32,6 +32,17 @@ void PrintInputNotes(const MeshModel& model, std::ostream& err) {
     err << "meshlint: note: " << TerminalSafe(n.path + ": " + n.message) << '\n';
 }
 
+// --verbose: every file and document that was read but not linted, and why
+// (Helm values, an Ansible list, a chart's template, a kustomization's
+// patch, an excluded file), on stderr in input order.
+void PrintSkipped(const MeshModel& model, std::ostream& err) {
+  for (const auto& [path, why] : model.load_report.not_linted)
+    err << "meshlint: skipped: " << TerminalSafe(path + ": " + why) << '\n';
+  for (const SkippedDocument& s : model.skipped)
+    err << "meshlint: skipped: "
+        << TerminalSafe(ProblemText(model.files, {s.loc, s.reason, {}, ""})) << '\n';
+}
+
 // Parses `options` plus any number of positional PATHs (stored as "path").
 po::variables_map ParseWithPaths(const std::vector<std::string>& args,
                                  const po::options_description& options) {
@@ -63,6 +74,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   // Flags first, so that a typo fails before anything is read.
   ReportPlan report = ParseReportOptions(vm);
   report.color = UseColor(ParseColorWhen(vm["color"].as<std::string>()), out);
+  report.wrap_width = TerminalColumns(out);
   std::optional<ConfigResult> project = LoadConfigOption(vm, err);
   if (!project) return kExitUsage;
   const ProjectConfig* config = project->config ? &*project->config : nullptr;
@@ -73,6 +85,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
   LintResult result = Lint(request);
   PrintInputNotes(result.model, err);
+  if (vm.count("verbose")) PrintSkipped(result.model, err);
   for (const Problem& p : result.policy_problems) WriteProblem(err, result.model.files, p);
   if (!result.policy_problems.empty()) return kExitUsage;
   for (const Problem& p : result.input_problems) WriteProblem(err, result.model.files, p);

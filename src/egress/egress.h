@@ -40,6 +40,9 @@ struct Scope {
   // No workload manifests: the pods a workload-scoped Sidecar would select
   // (reported, but not counted in the namespace's answer).
   bool hypothetical = false;
+  // The workload-scoped Sidecar such a row is for (also when no proxy
+  // applies it, so `sidecar` stays null).
+  const Sidecar* selected_by = nullptr;
   bool namespace_known = true;  // false: asked about a namespace no input names
   istio::PodProxy proxy;
   istio::Capture capture;

@@ -155,7 +155,8 @@ std::string ChangeText(const Names& n, const Step& s) {
 std::string RowLabel(const MeshModel& model, const egress::Scope& r) {
   (void)model;
   if (!r.workloads.empty()) return r.WorkloadNames();
-  if (r.hypothetical) return "the workloads Sidecar " + Qualified(r.sidecar->meta.ref) + " selects";
+  if (r.hypothetical)
+    return "the workloads Sidecar " + Qualified(r.selected_by->meta.ref) + " selects";
   return "its pods";
 }
 
