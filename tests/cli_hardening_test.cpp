@@ -138,6 +138,23 @@ TEST(CliArguments, JobsMustBeASaneNumber) {
   }
 }
 
+// --config names a file: what exists but is not one is refused as what it
+// is (and never read: /dev/zero never ends), a missing one as missing; the
+// path as the user typed it.
+TEST(CliArguments, ConfigThatIsNoFileSaysWhatItIs) {
+  TempDir dir;
+  dir.Write("se.yaml", kLeakySe);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/dev/zero", "meshlint: /dev/zero: not a regular file (a character device): not read\n"},
+      {".", "meshlint: .: not a regular file (a directory): not read\n"},
+      {"nope.yaml", "meshlint: nope.yaml: no such config file\n"}};
+  for (const auto& [config, message] : cases) {
+    auto r = RunInProcess({"lint", "se.yaml", "-q", "--config", config}, dir.str());
+    EXPECT_EQ(r.status, 2) << config;
+    EXPECT_EQ(r.err, message) << config;
+  }
+}
+
 TEST(CliProcess, DeletedWorkingDirectoryIsAUsageError) {
   const std::string ml = ShellQuote(MESHLINT_BINARY);
   auto r = RunShell("d=$(mktemp -d) && cd \"$d\" && rmdir \"$d\" || exit 99\n" + ml +

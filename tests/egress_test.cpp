@@ -433,16 +433,17 @@ TEST_F(PolicyCli, ViolationSarifPassesTheMultitool) {
 }
 
 TEST_F(PolicyCli, EgressJsonShape) {
-  // JSON is an interface. Grouped (the default), the hosts every namespace
-  // reaches alike are written once under "hostGroups" and each row names the
-  // groups it reaches; --expand writes them into every row's "external".
+  // JSON is an interface. Grouped (the default), each host is written once
+  // in "hosts" and named by its index; the hosts every namespace reaches
+  // alike are a group under "hostGroups" and each row names the groups it
+  // reaches; --expand writes every host in full into every row's "external".
   for (bool expand : {false, true}) {
     std::vector<std::string> args = {"egress", "mesh", "--format", "json"};
     if (expand) args.push_back("--expand");
     auto r = RunInProcess(args, dir_.string());
     ASSERT_EQ(r.status, 0) << r.err;
     const nlohmann::json j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["schemaVersion"], 2);
+    EXPECT_EQ(j["schemaVersion"], 3);
     const nlohmann::json* newguy = nullptr;
     for (const auto& ns : j["namespaces"])
       if (ns["name"] == "newguy") newguy = &ns;
@@ -458,16 +459,76 @@ TEST_F(PolicyCli, EgressJsonShape) {
                                 {"ports", {{{"number", 443}, {"protocol", "HTTPS"}}}}};
     if (expand) {
       EXPECT_EQ(j["hostGroups"], nlohmann::json::array());
+      EXPECT_EQ(j["hosts"], nlohmann::json::array());
       EXPECT_EQ(row["hostGroups"], nlohmann::json::array());
       EXPECT_EQ(row["external"], nlohmann::json::array({deb})) << r.out;
     } else {
+      EXPECT_EQ(j["hosts"], nlohmann::json::array({deb})) << r.out;
       ASSERT_EQ(j["hostGroups"].size(), 1u) << r.out;
       EXPECT_EQ(j["hostGroups"][0]["id"], "g1");
-      EXPECT_EQ(j["hostGroups"][0]["hosts"], nlohmann::json::array({deb}));
+      EXPECT_EQ(j["hostGroups"][0]["hosts"], nlohmann::json::array({0}));
       EXPECT_EQ(row["hostGroups"], nlohmann::json::array({"g1"}));
       EXPECT_EQ(row["external"], nlohmann::json::array()) << r.out;
     }
   }
+}
+
+TEST_F(PolicyCli, EgressJsonPolicyVerdictsNameHostsByIndex) {
+  Write("mesh/stripe.yaml", Se("payments", "stripe", "[api.stripe.com]", R"(["."])"));
+  Write("policy.yaml",
+        "egress:\n- namespaces: \"payments|newguy|default|istio-system\"\n"
+        "  hosts: [\"*.debian.org\"]\n");
+  for (bool expand : {false, true}) {
+    std::vector<std::string> args = {"egress",      "mesh",     "--policy",
+                                     "policy.yaml", "--format", "json"};
+    if (expand) args.push_back("--expand");
+    auto r = RunInProcess(args, dir_.string());
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    const nlohmann::json* row = nullptr;
+    for (const auto& ns : j["namespaces"])
+      if (ns["name"] == "payments") row = &ns["rows"][0];
+    ASSERT_NE(row, nullptr) << r.out;
+    if (expand) {  // every host in full, the group's too, each with its verdict
+      ASSERT_EQ((*row)["external"].size(), 2u) << r.out;
+      EXPECT_EQ((*row)["external"][0]["host"], "api.stripe.com");
+      EXPECT_EQ((*row)["external"][0]["allowed"], false);
+      EXPECT_EQ((*row)["external"][1]["host"], "deb.debian.org");
+      EXPECT_EQ((*row)["external"][1]["allowed"], true);
+      EXPECT_FALSE(row->contains("externalNotAllowed"));
+    } else {
+      ASSERT_EQ((*row)["external"].size(), 1u) << r.out;
+      const std::size_t id = (*row)["external"][0];
+      EXPECT_EQ(j["hosts"][id]["host"], "api.stripe.com");
+      EXPECT_FALSE(j["hosts"][id].contains("allowed"));  // a verdict is the row's, not the host's
+      EXPECT_EQ((*row)["externalNotAllowed"], nlohmann::json::array({id}));
+      EXPECT_EQ((*row)["groupHostsNotAllowed"], nlohmann::json::array());
+    }
+  }
+}
+
+TEST_F(PolicyCli, SidecarRowOfANamespaceWithoutProxies) {
+  // A workload-scoped Sidecar in a namespace whose pods get no proxy: its row
+  // is written (no proxy applies it), naming the Sidecar that selects them.
+  Write(
+      "mesh/off.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: legacy\n  labels:\n"
+      "    istio-injection: disabled\n---\n" +
+          Sc("legacy", "debian", R"(["./*"])", "  workloadSelector:\n    labels: {app: debian}\n"));
+  auto r = RunInProcess({"egress", "mesh", "--format", "json"}, dir_.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const nlohmann::json* legacy = nullptr;
+  for (const auto& ns : j["namespaces"])
+    if (ns["name"] == "legacy") legacy = &ns;
+  ASSERT_NE(legacy, nullptr) << r.out;
+  ASSERT_EQ((*legacy)["rows"].size(), 2u) << r.out;
+  const nlohmann::json& row = (*legacy)["rows"][1];
+  EXPECT_EQ(row["selectedBySidecar"], "legacy/debian");
+  EXPECT_EQ(row["proxy"], "none");
+  EXPECT_EQ(row["anyHost"], true);
+  auto e =
+      RunInProcess({"egress", "mesh", "--from", "legacy", "--to", "deb.debian.org"}, dir_.string());
+  EXPECT_NE(e.out.find("legacy/debian"), std::string::npos) << e.out << e.err;
 }
 
 TEST_F(PolicyCli, ExplanationJson) {

@@ -189,7 +189,7 @@ TEST(GithubActionSteps, InputsBecomeOptions) {
   EXPECT_EQ(r.shell.out,
             "meshlint lint deploy/se.yaml deploy/ns.yaml --format text --fail-on warning --config "
             "lint.yaml --disable serviceentry-exported-to-all -q\n"
-            "deploy/se.yaml:1:1: warning [mesh-outbound-allow-any] No mesh config was found "
+            "warning [mesh-outbound-allow-any] No mesh config was found "
             "(IstioOperator spec.meshConfig, ConfigMap istio data.mesh, or --mesh-config FILE), "
             "so Istio's default outboundTrafficPolicy ALLOW_ANY applies: every sidecar passes "
             "traffic to any external host. Add the mesh config to the inputs or pass "

@@ -745,10 +745,10 @@ TEST_F(Hostile, FifosAndDevices) {
   ASSERT_EQ(::mkfifo((root_ / "in/fifo.yaml").c_str(), 0644), 0);
   bool have_device = ::mknod((root_ / "in/null.yaml").c_str(), S_IFCHR | 0644, makedev(1, 3)) == 0;
   std::vector<std::string> expected = {
-      "in/fifo.yaml:1:1: error [invalid-manifest] not a regular file (FIFO, device or socket): not read"};
+      "in/fifo.yaml:1:1: error [invalid-manifest] not a regular file (a FIFO): not read"};
   if (have_device)
     expected.push_back(
-        "in/null.yaml:1:1: error [invalid-manifest] not a regular file (FIFO, device or socket): not read");
+        "in/null.yaml:1:1: error [invalid-manifest] not a regular file (a character device): not read");
   // A FIFO that is opened blocks forever: the wall-clock limit would kill it.
   LintEverywhere(expected, 1, Limits{30, 512, 60});
 
@@ -756,7 +756,7 @@ TEST_F(Hostile, FifosAndDevices) {
   // (process substitution, `<(helm template ...)`).
   const Outcome dev = Lint("text", Limits{30, 512, 60}, {"/dev/zero", "in/good.yaml"});
   ExpectSurvived(dev, 2, "/dev/zero");
-  EXPECT_NE(dev.err.find("meshlint: /dev/zero: not a regular file or pipe: not read"),
+  EXPECT_NE(dev.err.find("meshlint: /dev/zero: not a regular file (a character device): not read"),
             std::string::npos)
       << dev.err;
   fs::remove(root_ / "in/fifo.yaml");

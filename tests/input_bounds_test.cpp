@@ -94,8 +94,7 @@ TEST(ReadBounded, RegularFilesUpToTheLimit) {
             "larger than the 99 bytes meshlint reads (100 bytes): not read");
   EXPECT_EQ(Reason((dir.path() / "missing").string(), {100, false}),
             "cannot open: No such file or directory");
-  EXPECT_EQ(Reason(dir.str(), {100, false}),
-            "not a regular file (FIFO, device or socket): not read");
+  EXPECT_EQ(Reason(dir.str(), {100, false}), "not a regular file (a directory): not read");
 }
 
 TEST(ReadBounded, SparseFileIsRefusedBySizeWithoutBeingRead) {
@@ -114,9 +113,9 @@ TEST(ReadBounded, DevicesAreRefusedDirectlyAndThroughLinks) {
            Reason(link, {1024, true});
   });
   EXPECT_EQ(out,
-            "not a regular file (FIFO, device or socket): not read|"
-            "not a regular file (FIFO, device or socket): not read|"
-            "not a regular file or pipe: not read");
+            "not a regular file (a character device): not read|"
+            "not a regular file (a character device): not read|"
+            "not a regular file (a character device): not read");
 }
 
 TEST(ReadBounded, FifoWhereAFileIsRequiredIsRefusedWithoutBlocking) {
@@ -127,7 +126,7 @@ TEST(ReadBounded, FifoWhereAFileIsRequiredIsRefusedWithoutBlocking) {
   EXPECT_EQ(InChild([&] {
               return Reason(fifo.string(), {1024, false});
             }),
-            "not a regular file (FIFO, device or socket): not read");
+            "not a regular file (a FIFO): not read");
 }
 
 TEST(ReadBounded, PipeIsReadThroughOneOpenAndBounded) {
@@ -198,11 +197,11 @@ TEST(LoaderBounds, EveryFileTheLoaderReadsIsBounded) {
   });
   EXPECT_EQ(out,
             "0 1 in/huge.yaml:1 larger than the 256 MiB meshlint reads (2048 MiB): not read"
-            "|not a regular file (FIFO, device or socket): not read"
-            "|not a regular file (FIFO, device or socket): not read"
+            "|not a regular file (a character device): not read"
+            "|not a regular file (a character device): not read"
             "|larger than the 32 MiB meshlint reads (2048 MiB): not read"
-            "|not a regular file (FIFO, device or socket): not read"
-            "|not a regular file (FIFO, device or socket): not read"
+            "|not a regular file (a character device): not read"
+            "|not a regular file (a character device): not read"
             "|larger than the 32 MiB meshlint reads (2048 MiB): not read"
             "|larger than the 32 MiB meshlint reads (2048 MiB): not read");
 }
@@ -215,11 +214,10 @@ TEST(LoaderBounds, BaselineIsReadBoundedToo) {
         testing::RunMeshlint({"lint", "in", "--no-config", "--baseline", "/dev/zero"}, dir.str());
     return std::to_string(r.status) + " " + r.err;
   });
-  EXPECT_EQ(
-      out.rfind("2 meshlint: cannot read baseline /dev/zero: not a regular file (FIFO, device "
-                "or socket): not read\n",
-                0),
-      0u)
+  EXPECT_EQ(out.rfind("2 meshlint: cannot read baseline /dev/zero: not a regular file (a character "
+                      "device): not read\n",
+                      0),
+            0u)
       << out;
 }
 

@@ -43,7 +43,7 @@ TEST(RepositoryBoundary, OnlyRegularFilesInsideTheRepository) {
            {"loop.yaml", "'loop.yaml': symbolic link loop: not read"},
            {"zero.yaml", "'zero.yaml' is a symbolic link to a file outside the repository (" +
                              real_root + "): not read"},
-           {"fifo.yaml", "'fifo.yaml': not a regular file (FIFO, device or socket): not read"},
+           {"fifo.yaml", "'fifo.yaml': not a regular file (a FIFO): not read"},
            {".", "'.' is a directory, not a file: not read"},
            {"nope.yaml",
             "'nope.yaml': no such file (paths are relative to the config file's directory)"},

@@ -92,7 +92,7 @@ TEST(Repos, KustomizeOverlaysAreRenderedAndMappedToTheirSources) {
   // namespace. No second Sidecar/default from the patch, no invalid JSON
   // patch, nothing in `default`.
   EXPECT_EQ(FindingLines(r.out),
-            "base/stripe.yaml:7:3: warning [serviceentry-exported-to-all] ServiceEntry 'stripe' "
+            "base/stripe.yaml:1:1: warning [serviceentry-exported-to-all] ServiceEntry 'stripe' "
             "exports api.stripe.com to every namespace: it has no exportTo and the mesh default "
             "(defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the namespaces that need "
             "it.\n");
@@ -134,22 +134,8 @@ TEST(Repos, KustomizeFailureIsAFindingWithItsMessage) {
   EXPECT_EQ(r.status, 1);
 }
 
-TEST(Repos, KustomizeWithoutTheToolIsOneNoteAndNoRawVerdicts) {
-  const std::string dir = Repo("kustomize-repo").string();
-  auto r = RunInProcess(
-      {"lint", "--no-config", "--kustomize-command", "/nonexistent/kustomize", "."}, dir);
-  EXPECT_EQ(NoteLines(r.err),
-            "meshlint: note: overlays/dev/kustomization.yaml: a kustomization, not rendered: "
-            "--kustomize-command /nonexistent/kustomize not found; its resources and patches are "
-            "not linted raw. Render it and lint the output: kubectl kustomize overlays/dev | "
-            "meshlint lint -\n"
-            "meshlint: note: overlays/prod/kustomization.yaml: a kustomization, not rendered: "
-            "--kustomize-command /nonexistent/kustomize not found; its resources and patches are "
-            "not linted raw. Render it and lint the output: kubectl kustomize overlays/prod | "
-            "meshlint lint -\n");
-  EXPECT_EQ(FindingLines(r.out), "");
-  EXPECT_EQ(r.status, 0);
-}
+// Without the tool, and with a --kustomize-command that is none:
+// repos_output_test.cpp (Kustomize.*).
 
 }  // namespace
 }  // namespace meshlint

@@ -88,8 +88,14 @@ TEST(SarifValidation, RealisticRunsAreClean) {
       {".", "missing.yaml", src + "/fixtures/mesh-config-conflict/fires-operator-vs-configmap",
        src + "/fixtures/namespace-without-sidecar/fires-only-workload-sidecars"},
       (dir.path() / "odd dir").string()));
+  // Stdin without a name (the placeholder URI), with --stdin-filename, and
+  // a run whose "no mesh config" finding has no physical location.
   logs.push_back(SarifOf(dir, "stdin", {"-"}, dir.str(),
                          ReadFileText(src + "/examples/demo-mesh/debian.yaml")));
+  logs.push_back(SarifOf(dir, "stdin-named", {"-", "--stdin-filename", "deploy/debian.yaml"},
+                         dir.str(), ReadFileText(src + "/examples/demo-mesh/debian.yaml")));
+  logs.push_back(
+      SarifOf(dir, "project-level", {"--no-config", "deploy"}, src + "/tests/repos/first-run"));
   const fs::path corpus = fs::path(src) / ".." / "shared" / "corpus";
   if (fs::is_directory(corpus)) logs.push_back(SarifOf(dir, "corpus", {"."}, corpus.string()));
 

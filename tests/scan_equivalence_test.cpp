@@ -342,6 +342,59 @@ const char* const kSeeds[] = {
     "  ports: [{number: 443, name: https, protocol: TLS}]\n"
     "  resolution: DNS\n",
 
+    // Read by libyaml's events with collections left out (a workload's
+    // containers, a ConfigMap's data, a CRD's schemas), and those whose
+    // reader looks into them after all (the mesh ConfigMap, an alias).
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata: {name: web, namespace: shop, labels: {app: web}}\n"
+    "spec:\n"
+    "  selector: {matchLabels: {app: web}}\n"
+    "  template:\n"
+    "    metadata:\n"
+    "      labels: {app: web}\n"
+    "      annotations: {sidecar.istio.io/inject: \"true\"}\n"
+    "    spec:\n"
+    "      hostNetwork: true\n"
+    "      containers:\n"
+    "      - {name: web, image: \"r/web:1\", ports: [{containerPort: 80}]}\n"
+    "      volumes: [{name: v, emptyDir: {}}]\n"
+    "      tolerations: &t [{key: k}]\n",
+
+    "apiVersion: v1\n"
+    "data: {a: \"1\", b: [x]}\n"
+    "kind: ConfigMap\n"
+    "metadata:\n"
+    "  annotations: {ignore.meshlint.io/x: y, note: \"a\n      text\"}\n"
+    "  name: app\n"
+    "  managedFields: [{manager: kubectl}]\n",
+
+    "apiVersion: v1\n"
+    "kind: ConfigMap\n"
+    "metadata: {name: istio, namespace: istio-system}\n"
+    "data:\n"
+    "  mesh: \"outboundTrafficPolicy: {mode: REGISTRY_ONLY}\"\n",
+
+    "apiVersion: apiextensions.k8s.io/v1\n"
+    "kind: CustomResourceDefinition\n"
+    "metadata: {name: widgets.example.com}\n"
+    "spec:\n"
+    "  group: example.com\n"
+    "  names: {kind: Widget, plural: widgets}\n"
+    "  scope: Cluster\n"
+    "  versions: [{name: v1, schema: {openAPIV3Schema: {type: object}}}]\n",
+
+    "apiVersion: batch/v1\n"
+    "kind: CronJob\n"
+    "metadata: {name: nightly}\n"
+    "spec:\n"
+    "  jobTemplate:\n"
+    "    spec:\n"
+    "      template:\n"
+    "        metadata: &pm {labels: {app: nightly}}\n"
+    "        spec: {containers: &c [{name: n}], initContainers: *c}\n"
+    "  other: *c\n",
+
     "apiVersion: networking.istio.io/v1\r\n"
     "kind: Sidecar\r\n"
     "metadata: {name: default, namespace: \"bé\"}\r\n"

@@ -32,6 +32,36 @@ TEST(FindBinaryFast, PositionsAfterLongAsciiRuns) {
   EXPECT_FALSE(FindBinary(""));
 }
 
+// FindExcessiveNesting's quick test (bracket count, no line long enough to
+// be indented too deep) must not hide what its walk finds, wherever it is.
+TEST(ExcessiveNestingFast, SameVerdictsAsTheWalk) {
+  std::string lines;
+  for (int i = 0; i < 200; ++i) lines += "key" + std::to_string(i) + ": value\n";
+  // Deep indentation after many short lines, at every offset within a block.
+  for (std::size_t pad = 0; pad < 1100; pad += 97) {
+    const std::string text =
+        lines + std::string(pad, 'x') + "\n" + std::string(2001, ' ') + "a: 1\n";
+    auto issue = FindExcessiveNesting(text);
+    ASSERT_TRUE(issue) << pad;
+    EXPECT_EQ(issue->line, 202u);
+    EXPECT_EQ(issue->column, 2002u);
+  }
+  // Indented exactly to the limit, on a long line: nothing to report.
+  EXPECT_FALSE(FindExcessiveNesting(lines + std::string(2000, ' ') + "a: 1\n"));
+  // Long lines that are no indentation, and many closed brackets.
+  EXPECT_FALSE(FindExcessiveNesting(lines + "k: " + std::string(5000, 'x') + "\n"));
+  std::string flat = "k: [";
+  for (int i = 0; i < 1500; ++i) flat += "[], ";
+  EXPECT_FALSE(FindExcessiveNesting(flat + "]\n"));
+  // Brackets nested past the limit, on short lines.
+  std::string deep;
+  for (int i = 0; i < 1001; ++i) deep += "[\n";
+  auto issue = FindExcessiveNesting(deep);
+  ASSERT_TRUE(issue);
+  EXPECT_EQ(issue->line, 1001u);
+  EXPECT_EQ(issue->message, "brackets nested more than 1000 deep: not parsed");
+}
+
 TEST(TextSpanLines, LazyLineStarts) {
   TextSpan span;
   span.text = "a\nbb\n\nccc";

@@ -181,6 +181,124 @@ TEST(YamlEvents, NestingPastTheGuardIsDeclined) {
   }
 }
 
+// Keys the documents above use, so that collections everywhere are left out.
+const PrunePlan kPruneMuch{{},
+                           {"spec", "labels", "data", "metadata", "annotations", "selector", "k",
+                            "m", "a", "b", "c", "base", "other", "merge", "list", "j"}};
+
+// Whether the tree built with a plan is the whole tree but for the
+// collections it marks as left out (same type and mark, no children).
+bool SameButPruned(const LiteTree& whole, std::uint32_t w, const LiteTree& pruned, std::uint32_t p,
+                   std::vector<bool>& seen, std::size_t& left_out) {
+  const LiteTree::Rec& a = whole.nodes[w];
+  const LiteTree::Rec& b = pruned.nodes[p];
+  if (a.type != b.type || a.line != b.line || a.column != b.column || a.scalar != b.scalar)
+    return false;
+  if (seen[p]) return true;
+  seen[p] = true;
+  if (b.partial == LiteTree::Partial::kPruned) {
+    ++left_out;
+    return b.kids.empty() &&
+           (a.type == LiteTree::Type::kMap || a.type == LiteTree::Type::kSequence);
+  }
+  if (a.kids.size() != b.kids.size()) return false;
+  for (std::size_t i = 0; i < a.kids.size(); ++i)
+    if (!SameButPruned(whole, a.kids[i], pruned, b.kids[i], seen, left_out)) return false;
+  return true;
+}
+
+// With a plan, the builder declines exactly what it declines without one,
+// and builds the same tree less what it leaves out; `left_out` counts those.
+void ExpectPrunedAgrees(const std::string& text, std::size_t& left_out) {
+  LiteTree whole, pruned;
+  const EventParse full = ParseYamlEvents(text, whole, nullptr);
+  const EventParse part = ParseYamlEvents(text, pruned, &kPruneMuch);
+  ASSERT_NE(full, EventParse::kNeedsWhole) << text;
+  if (full == EventParse::kDeclined) {
+    EXPECT_EQ(part, EventParse::kDeclined) << "document:\n" << text;
+    return;
+  }
+  ASSERT_NE(part, EventParse::kDeclined) << "document:\n" << text;
+  if (part == EventParse::kNeedsWhole || whole.used == 0) return;
+  std::vector<bool> seen(pruned.used, false);
+  EXPECT_TRUE(SameButPruned(whole, 0, pruned, 0, seen, left_out)) << "document:\n"
+                                                                  << text << "\nwhole:\n"
+                                                                  << DumpTree(whole) << "pruned:\n"
+                                                                  << DumpTree(pruned);
+}
+
+TEST(YamlEvents, PrunedTreeDeclinesAlikeInEveryStyle) {
+  const std::string inserts[] = {":",   " ",  "- ", "#",  "\"", "{",  "[",    "]", "}",    ",",
+                                 "&a ", "*a", "!",  "\t", "\n", "? ", "\r\n", "é", "---\n"};
+  std::size_t variants = 0, left_out = 0;
+  for (const char* seed : kStyles) {
+    const std::string text = seed;
+    ExpectPrunedAgrees(text, left_out);
+    for (std::size_t pos = 0; pos <= text.size(); ++pos) {
+      for (const std::string& ins : inserts) {
+        if ((pos + ins.size()) % 4 != 0) continue;
+        ++variants;
+        ExpectPrunedAgrees(text.substr(0, pos) + ins + text.substr(pos), left_out);
+      }
+    }
+  }
+  EXPECT_GT(variants, 3000u);
+  EXPECT_GT(left_out, 1000u);  // the plan did leave collections out
+}
+
+TEST(YamlEvents, PrunedCollectionsAnswerNothing) {
+  LiteTree tree;
+  const PrunePlan plan{{"metadata"}, {"containers"}};
+  ASSERT_EQ(ParseYamlEvents("kind: Deployment\nmetadata: {name: a}\ndata: {x: [1, 2]}\n"
+                            "spec:\n  template:\n    spec:\n      containers: [{name: c}]\n"
+                            "      hostNetwork: true\n",
+                            tree, &plan),
+            EventParse::kBuilt);
+  const LiteNode root = LiteNode::Root(tree);
+  ASSERT_EQ(root.size(), 4u);
+  auto value = [](const LiteNode& map, std::string_view key) {
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.Scalar() == key) return it->second;
+    return LiteNode();
+  };
+  EXPECT_FALSE(value(root, "metadata").IsPartial());
+  EXPECT_EQ(value(value(root, "metadata"), "name").Scalar(), "a");
+  const LiteNode data = value(root, "data");  // not kept at the root
+  EXPECT_TRUE(data.IsMap());
+  EXPECT_TRUE(data.IsPartial());
+  EXPECT_FALSE(data.Holds("x"));
+  EXPECT_EQ(data.Mark().line, 2);
+  EXPECT_EQ(data.Mark().column, 6);
+  EXPECT_THROW(data.size(), NeedsFullTree);
+  EXPECT_THROW(data.begin(), NeedsFullTree);
+  // spec is not a root key the plan keeps either: a plan with no root list.
+  const PrunePlan anywhere{{}, {"containers"}};
+  ASSERT_EQ(ParseYamlEvents("spec:\n  template:\n    spec:\n      containers: [{name: c}]\n"
+                            "      hostNetwork: true\n",
+                            tree, &anywhere),
+            EventParse::kBuilt);
+  const LiteNode pod = value(value(value(LiteNode::Root(tree), "spec"), "template"), "spec");
+  EXPECT_EQ(value(pod, "hostNetwork").Scalar(), "true");
+  const LiteNode containers = value(pod, "containers");
+  EXPECT_TRUE(containers.IsSequence());
+  EXPECT_THROW(containers[0], NeedsFullTree);
+}
+
+TEST(YamlEvents, AliasOfALeftOutNodeNeedsTheWholeTree) {
+  LiteTree tree;
+  const PrunePlan plan{{}, {"spec"}};
+  // Named from a kept place: only the whole tree has it.
+  EXPECT_EQ(ParseYamlEvents("spec: {a: &x [1, 2]}\nkept: *x\n", tree, &plan),
+            EventParse::kNeedsWhole);
+  // Named from inside what is left out, or the left-out node itself: fine.
+  EXPECT_EQ(ParseYamlEvents("spec: {a: &x [1, 2], b: *x}\nkept: 1\n", tree, &plan),
+            EventParse::kBuilt);
+  EXPECT_EQ(ParseYamlEvents("spec: &s {a: 1}\nkept: *s\n", tree, &plan), EventParse::kBuilt);
+  // An undefined alias inside what is left out is still declined.
+  EXPECT_EQ(ParseYamlEvents("spec: {a: *nope}\n", tree, &plan), EventParse::kDeclined);
+  EXPECT_EQ(ParseYamlEvents("spec: {a: !<tag:x> 1}\n", tree, &plan), EventParse::kDeclined);
+}
+
 // Every document of these files, cut as the loader cuts them.
 void CompareDocuments(const fs::path& root, std::size_t& same, std::size_t& declined) {
   for (const auto& e : fs::recursive_directory_iterator(root)) {

@@ -71,8 +71,8 @@ Diagnostic AllowAnyFinding(const MeshModel& model, const istio::OutboundDecision
     }
     d.object = src ? src->object : ObjectRef{"MeshConfig", "", "mesh-config"};
     if (!src) {
-      // No mesh config at all: the finding is about the project.
-      d.loc = Location{0, 1, 1, 1, 2};
+      // No mesh config at all: the finding is about the project (no location).
+      d.loc = Location{};
       d.project_level = true;
     }
   }
@@ -97,10 +97,7 @@ Diagnostic NoProxyFinding(const MeshModel& model, const egress::Scope& s,
   } else {
     d.object = ObjectRef{"Namespace", "", s.ns};
   }
-  if (!d.loc.valid()) {
-    d.loc = Location{0, 1, 1, 1, 2};
-    d.project_level = true;
-  }
+  if (!d.loc.valid()) d.project_level = true;  // nothing in the inputs to point at
   d.field = "metadata.labels";
   const std::string them = rows.size() == 1 ? "it" : "them";
   d.message =

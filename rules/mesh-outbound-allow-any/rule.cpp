@@ -70,8 +70,8 @@ void CheckMeshOutboundAllowAny(const MeshModel& model, FindingSink& sink) {
     if (model.stats.files == 0) return;  // nothing was read: nothing to judge
     // Only revisioned control planes are configured: they are judged above.
     if (model.Revisions().size() > 1) return;
-    // Nothing to point at but the input itself.
-    d.loc = Location{0, 1, 1, 1, 1};
+    // About the project, not a place in a file: no location (reports show
+    // it as a finding of the run; finding.h).
     d.project_level = true;
     d.object = ObjectRef{"MeshConfig", "", "mesh-config"};
     d.message =

@@ -32,6 +32,17 @@ void PrintInputNotes(const MeshModel& model, std::ostream& err) {
     err << "meshlint: note: " << TerminalSafe(n.path + ": " + n.message) << '\n';
 }
 
+// --verbose: every file and document that was read but not linted, and why
+// (Helm values, an Ansible list, a chart's template, a kustomization's
+// patch, an excluded file), on stderr in input order.
+void PrintSkipped(const MeshModel& model, std::ostream& err) {
+  for (const auto& [path, why] : model.load_report.not_linted)
+    err << "meshlint: skipped: " << TerminalSafe(path + ": " + why) << '\n';
+  for (const SkippedDocument& s : model.skipped)
+    err << "meshlint: skipped: "
+        << TerminalSafe(ProblemText(model.files, {s.loc, s.reason, {}, ""})) << '\n';
+}
+
 // Parses `options` plus any number of positional PATHs (stored as "path").
 po::variables_map ParseWithPaths(const std::vector<std::string>& args,
                                  const po::options_description& options) {
@@ -63,6 +74,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   // Flags first, so that a typo fails before anything is read.
   ReportPlan report = ParseReportOptions(vm);
   report.color = UseColor(ParseColorWhen(vm["color"].as<std::string>()), out);
+  report.wrap_width = TerminalColumns(out);
   std::optional<ConfigResult> project = LoadConfigOption(vm, err);
   if (!project) return kExitUsage;
   const ProjectConfig* config = project->config ? &*project->config : nullptr;
@@ -73,6 +85,7 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 
   LintResult result = Lint(request);
   PrintInputNotes(result.model, err);
+  if (vm.count("verbose")) PrintSkipped(result.model, err);
   for (const Problem& p : result.policy_problems) WriteProblem(err, result.model.files, p);
   if (!result.policy_problems.empty()) return kExitUsage;
   for (const Problem& p : result.input_problems) WriteProblem(err, result.model.files, p);
@@ -80,7 +93,8 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 }
 
 // The egress report, or the --from/--to explanation, to `sink`; the exit status.
-int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& sink) {
+int WriteEgress(const po::variables_map& vm, const LintResult& r, std::optional<Severity> fail_on,
+                std::ostream& sink) {
   const std::string format = vm["format"].as<std::string>();
   const egress::CompiledPolicy* policy = r.policy.get();
   egress::EgressAnalysis analysis(r.model);
@@ -101,7 +115,9 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
   options.policy = policy;
   if (format == "json") WriteEgressJson(sink, analysis, options);
   else WriteEgressText(sink, analysis, options);
-  return policy && CountPolicyViolations(analysis, *policy) > 0 ? kExitFindings : kExitClean;
+  // A violation counts as an error, against --fail-on / failOn as in lint.
+  return policy && fail_on && CountPolicyViolations(analysis, *policy) > 0 ? kExitFindings
+                                                                           : kExitClean;
 }
 
 // meshlint egress: the reachability report, or one --from/--to question.
@@ -141,6 +157,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (!project) return kExitUsage;
   const LintRequest request =
       RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr);
+  const std::optional<Severity> fail_on = EgressFailOn(vm, request.config);
   const LintResult r = LoadForLint(request);
   PrintInputNotes(r.model, err);
   for (const Problem& p : r.input_problems) WriteProblem(err, r.model.files, p);
@@ -156,7 +173,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   int status = kExitClean;
   const auto render = [&](std::ostream& sink) {
     status = diff ? WriteEgressDiff(*diff, vm["format"].as<std::string>(), sink)
-                  : WriteEgress(vm, r, sink);
+                  : WriteEgress(vm, r, fail_on, sink);
   };
   if (vm.count("output")) {
     if (auto failed = WriteOutputFile(vm["output"].as<std::string>(), render)) {

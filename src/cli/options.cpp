@@ -82,7 +82,12 @@ OptionSet LintOptions() {
   po::options_description output = ReportOptions();  // cli/output.cpp
   output.add_options()("color", po::value<std::string>()->default_value("auto")->value_name("WHEN"),
                        "colour the text report: auto (on a terminal, unless NO_COLOR is set) "
-                       "| always | never");
+                       "| always | never")(
+      "summary",
+      "text report: per rule its counts and first finding, then the totals (a first run "
+      "on a big repository)")("verbose,v",
+                              "list on stderr every file and document not linted, with why "
+                              "(not Kubernetes, a Helm chart's, a kustomization's, excluded)");
   OptionSet set;
   AddGroup(set, "Rules", rules);
   AddGroup(set, "Inputs", inputs);

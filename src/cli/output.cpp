@@ -101,6 +101,10 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
   plan.fail_on_given = !vm["fail-on"].defaulted();
   plan.show_suppressed = vm.count("show-suppressed") != 0;
 
+  plan.summary = vm.count("summary") != 0;
+  if (plan.summary && plan.format != "text")
+    throw po::error("--summary shapes the text report; --format " + plan.format +
+                    " lists every finding");
   if (vm.count("automation-id")) plan.automation_id = vm["automation-id"].as<std::string>();
   plan.quiet = vm.count("quiet") != 0;
 
@@ -184,11 +188,14 @@ int FinishLint(const ReportPlan& plan, LintResult& result,
   ctx.baseline_stale = stale;
   ctx.baseline_file = plan.baseline;
   ctx.show_suppressed = plan.show_suppressed;
+  ctx.summary = plan.summary;
 
   if (plan.output.empty()) {
     ctx.color = plan.color;  // stdout only: never in a file
+    ctx.wrap_width = plan.wrap_width;
     WriteReport(plan.format, out, ctx);
     ctx.color = false;
+    ctx.wrap_width = 0;
     out.flush();
     if (!out) {
       const std::string why = StreamFailure(out);

@@ -36,6 +36,8 @@ struct ReportPlan {
   bool quiet = false;
   bool show_suppressed = false;  // text: list suppressed findings too
   bool color = false;            // text on stdout: coloured (--color, cli/color.h)
+  std::size_t wrap_width = 0;    // text on stdout: the terminal's width (0: no wrap)
+  bool summary = false;          // --summary: text reports per rule
   // Whether baseline entries that match nothing are counted (not when only
   // part of the findings is reported, as with --context).
   bool count_stale = true;

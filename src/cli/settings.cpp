@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "engine/suppress.h"
+#include "loader/kustomize.h"
 #include "loader/suggest.h"
 #include "report/report.h"
 
@@ -130,6 +131,9 @@ void AddLoadOptions(po::options_description& o) {
       "kustomize-command", po::value<std::string>()->value_name("TOOL"),
       "what renders the kustomizations found: kustomize, kubectl, or a path to either "
       "(default: whichever is on PATH)")(
+      "stdin-filename", po::value<std::string>()->value_name("FILE"),
+      "the file that - (stdin) stands for, relative to the working directory: reports "
+      "name it instead of <stdin> (documents with a `# Source:` comment keep their template)")(
       "full-parse",
       "parse every document with the YAML parser, not only those the scanner cannot read "
       "(slower; the findings are the same)");
@@ -202,8 +206,19 @@ LintRequest RequestFromFlags(const po::variables_map& vm,
       throw UsageError("--environment: no project config with environments: applies here");
     request.environment = vm["environment"].as<std::string>();
   }
-  if (vm.count("kustomize-command"))
+  if (vm.count("kustomize-command")) {
     load.kustomize_command = vm["kustomize-command"].as<std::string>();
+    // Asked for by name, it must be there: a typo would otherwise leave
+    // every kustomization unrendered.
+    if (!FindKustomizeTool(load.kustomize_command))
+      throw UsageError("--kustomize-command " + load.kustomize_command +
+                       ": no such executable (give kustomize, kubectl, or a path to either)");
+  }
+  if (vm.count("stdin-filename")) {
+    load.stdin_name = vm["stdin-filename"].as<std::string>();
+    if (load.stdin_name.empty() || load.stdin_name == "-")
+      throw UsageError("--stdin-filename takes the name of a file, got '" + load.stdin_name + "'");
+  }
   if (vm.count("exclude")) load.command_line_exclude = vm["exclude"].as<std::vector<std::string>>();
   if (vm.count("policy")) {
     PolicySource flag;

@@ -97,6 +97,7 @@ Scope EgressAnalysis::MakeRow(const std::string& ns, const Workload* w,
   s.ns = ns;
   if (w) s.workloads.push_back(w);
   s.hypothetical = hypothetical != nullptr;
+  s.selected_by = hypothetical;
   const NamespaceInfo* info = model_.FindNamespace(ns);
   s.namespace_known = info != nullptr;
   s.proxy = info ? istio::WorkloadProxy(model_, *info, w) : istio::NewNamespaceProxy();

@@ -40,6 +40,9 @@ struct Scope {
   // No workload manifests: the pods a workload-scoped Sidecar would select
   // (reported, but not counted in the namespace's answer).
   bool hypothetical = false;
+  // The workload-scoped Sidecar such a row is for (also when no proxy
+  // applies it, so `sidecar` stays null).
+  const Sidecar* selected_by = nullptr;
   bool namespace_known = true;  // false: asked about a namespace no input names
   istio::PodProxy proxy;
   istio::Capture capture;
@@ -106,6 +109,9 @@ struct OpenPort {
   std::uint32_t port = 0;
   enum class Why : std::uint8_t { kPassthrough, kCaptureBypass } why = Why::kPassthrough;
   HostRef via;  // kPassthrough: the service
+  // kPassthrough of a ServiceEntry with CIDR addresses: open to addresses
+  // in these ranges only (empty: to every destination).
+  std::vector<std::string> ranges;
 };
 // A TCP port that a listener sends to one service, whatever the destination.
 struct HijackedPort {

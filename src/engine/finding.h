@@ -32,14 +32,15 @@ struct Diagnostic {
   // inputs): the finding is reported one severity level below the rule's.
   bool uncertain = false;
   // About the project as a whole (no mesh config anywhere), not about a place
-  // in one file: `loc` is only where reports that need a file show it, and
+  // in one file: `loc` is left invalid, every report shows it without a file
+  // (text without the `file:line:col:` prefix, JSON with "file": null, SARIF
+  // with only its logical location, a GitHub annotation without file=), and
   // `lint --context` (findings of the named files only) leaves it out.
   bool project_level = false;
 };
 
 // Whether `loc` points into one of the run's files: reports show a position
-// only then. A project-level finding has one too (its anchor), and every
-// report shows it there like any other finding.
+// only then. A project-level finding has none.
 inline bool HasPosition(const FileTable& files, const Location& loc) {
   return loc.valid() && loc.file < files.size();
 }

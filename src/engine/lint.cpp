@@ -145,8 +145,10 @@ ConfigResult LoadProjectConfig(const ConfigChoice& choice) {
   ConfigResult r;
   std::optional<std::string> path;
   if (choice.mode == ConfigChoice::Mode::kFile) {
+    // What exists but is no regular file (a device, a directory, a FIFO) is
+    // refused by the bounded read below, with what it is.
     std::error_code ec;
-    if (!fs::is_regular_file(choice.file, ec)) {
+    if (!fs::exists(choice.file, ec)) {
       r.problems.push_back(
           FileProblem(r.files, choice.file, AbsoluteOr(choice.file), "no such config file"));
       return r;
@@ -170,13 +172,15 @@ ConfigResult LoadProjectConfig(const ConfigChoice& choice) {
 
   ProjectConfig config;
   const fs::path abs = fs::absolute(*path).lexically_normal();
-  std::vector<Problem> problems = ReadConfigFile(abs.string(), Relative(abs), config);
+  // A --config file is shown as it was named (/dev/zero, not ../../dev/zero).
+  const std::string shown = choice.mode == ConfigChoice::Mode::kFile ? *path : Relative(abs);
+  std::vector<Problem> problems = ReadConfigFile(abs.string(), shown, config);
   if (problems.empty()) problems = ValidateConfig(config);
   if (problems.empty()) {
     r.config = std::move(config);
     return r;
   }
-  const std::uint32_t file = r.files.Add(Relative(abs), abs.string());
+  const std::uint32_t file = r.files.Add(shown, abs.string());
   for (Problem& p : problems) {
     p.loc.file = file;
     r.problems.push_back(std::move(p));

@@ -60,7 +60,10 @@ bool IsNamespaceName(std::string_view s) {
 
 class ConfigReader {
  public:
-  ConfigReader(std::string_view text, ProjectConfig& out) : out_(out) { span_.text = text; }
+  ConfigReader(std::string_view text, ProjectConfig& out, const ConfigFileCheck* check)
+      : out_(out), check_(check) {
+    span_.text = text;
+  }
 
   std::vector<ConfigError> Read() {
     // Documents are counted on the text, not with YAML::LoadAll: yaml-cpp
@@ -367,8 +370,13 @@ class ConfigReader {
     // The config comes with the pull request: what it names must be a
     // regular file inside the repository, or a link could make meshlint
     // read (and quote) a CI secret. The refusal never quotes the file.
-    if (root_.empty()) root_ = RepositoryRoot(out_.dir);
-    const RepositoryFile file = ResolveInRepository(path->value, out_.dir, root_);
+    RepositoryFile file;
+    if (check_ && *check_) {
+      file = (*check_)(path->value, out_.dir);
+    } else {
+      if (root_.empty()) root_ = RepositoryRoot(out_.dir);
+      file = ResolveInRepository(path->value, out_.dir, root_);
+    }
     if (!file.accepted()) {
       Error(value, what + " " + file.refusal);
       return std::nullopt;
@@ -430,7 +438,8 @@ class ConfigReader {
   }
 
   ProjectConfig& out_;
-  std::string root_;  // the repository the config belongs to, once needed
+  const ConfigFileCheck* check_ = nullptr;  // null: the work tree's boundary
+  std::string root_;                        // the repository the config belongs to, once needed
   TextSpan span_;
   std::optional<YAML::Node> key_;  // the key whose value is being read
   std::vector<ConfigError> errors_;
@@ -474,6 +483,11 @@ std::optional<std::string> FindConfigFile(const std::string& start,
 
 std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& path,
                                      ProjectConfig& out) {
+  return ParseConfig(text, path, out, ConfigFileCheck{});
+}
+
+std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& path,
+                                     ProjectConfig& out, const ConfigFileCheck& check) {
   out.path = fs::absolute(path).lexically_normal().string();
   out.dir = fs::path(out.path).parent_path().string();
   if (out.display.empty()) out.display = path;
@@ -483,7 +497,7 @@ std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& p
   // The parser recurses: nesting no config needs would exhaust the stack.
   if (auto deep = FindExcessiveNesting(text))
     return {{Location{0, deep->line, deep->column, 0, 0}, deep->message, {}, ""}};
-  return ConfigReader(text, out).Read();
+  return ConfigReader(text, out, &check).Read();
 }
 
 std::vector<ConfigError> ReadConfigFile(const std::string& path, const std::string& display,

@@ -39,16 +39,26 @@ TreeRead ReadTree(const LiteTree& tree, const TextSpan& span, const LoadOptions&
   return TreeRead::kRejected;
 }
 
-// Whether the first top-level `kind:` line names a kind the model reads in
-// full, so that the scan should build its tree at once. Only a guess, found
-// near the top of most documents: a wrong one costs a second scan or an
-// unused tree, never a different result.
-bool LikelyReadInFull(std::string_view text) {
+// The kind the first top-level `kind:` line names, or "". Only a guess,
+// found near the top of most documents, for choosing how to build a tree: a
+// wrong one costs a second scan or parse, or an unused tree, never a
+// different result.
+std::string_view GuessKind(std::string_view text) {
   std::size_t at = text.starts_with("kind: ") ? 0 : text.find("\nkind: ");
-  if (at == std::string_view::npos) return false;
+  if (at == std::string_view::npos) return {};
   std::string_view kind = text.substr(at + (at == 0 ? 6 : 7));
-  kind = kind.substr(0, kind.find_first_of(" \n#"));
-  return KindLikelyReadInFull(kind);
+  kind = kind.substr(0, kind.find_first_of(" \r\n#"));
+  // `kind: "Deployment"`, as Helm charts quote it.
+  if (kind.size() >= 2 && (kind.front() == '"' || kind.front() == '\'') &&
+      kind.back() == kind.front())
+    kind = kind.substr(1, kind.size() - 2);
+  return kind;
+}
+
+// Whether the scan should build the whole tree at once.
+bool LikelyReadInFull(std::string_view text) {
+  const std::string_view kind = GuessKind(text);
+  return !kind.empty() && KindLikelyReadInFull(kind);
 }
 
 // The scanner's fast path: true when it read the document.
@@ -60,6 +70,23 @@ bool LoadScanned(const DocumentChunk& chunk, const TextSpan& span, const LoadOpt
   if (!full) BuildHeaderTree(*header, tree);
   TreeRead read = ReadTree(tree, span, options, true, out);
   if (read == TreeRead::kNeedsFullTree && !full && ScanDocument(chunk.text, &tree))
+    read = ReadTree(tree, span, options, true, out);
+  return read == TreeRead::kRead;
+}
+
+// libyaml's events, for what the scanner declined: true when the tree read
+// without a problem. The tree leaves out what the reader of the document's
+// (guessed) kind does not look into; when it looks there after all, or an
+// alias names what was left out, the whole tree is built and read instead.
+bool LoadEvents(const DocumentChunk& chunk, const TextSpan& span, const LoadOptions& options,
+                LiteTree& tree, Objects& out) {
+  const PrunePlan* plan = PrunePlanFor(GuessKind(chunk.text));
+  EventParse parse = ParseYamlEvents(chunk.text, tree, plan);
+  if (parse == EventParse::kNeedsWhole) parse = ParseYamlEvents(chunk.text, tree, nullptr);
+  if (parse != EventParse::kBuilt) return false;
+  TreeRead read = ReadTree(tree, span, options, true, out);
+  if (read == TreeRead::kNeedsFullTree && plan != nullptr &&
+      ParseYamlEvents(chunk.text, tree, nullptr) == EventParse::kBuilt)
     read = ReadTree(tree, span, options, true, out);
   return read == TreeRead::kRead;
 }
@@ -134,6 +161,8 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
   span.file = file;
   span.text = chunk.text;
   span.first_line = chunk.first_line;
+  if (chunk.collapse_line)
+    span.collapse_to = Location{file, chunk.collapse_line, 1, chunk.collapse_line, 2};
   if (chunk.text.size() > kMaxDocumentBytes) {
     ++out.stats.documents;
     out.problems.push_back(
@@ -167,9 +196,7 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
   // without a problem stands; anything else — a syntax error, a problem a
   // reader reports — is left to yaml-cpp, so every finding comes from one
   // parser whichever path ran.
-  if (!options.full_parse && ParseYamlEvents(chunk.text, tree) &&
-      ReadTree(tree, span, options, true, out) == TreeRead::kRead)
-    return;
+  if (!options.full_parse && LoadEvents(chunk, span, options, tree, out)) return;
   if (auto error = ParseYaml(chunk.text, tree)) {
     ++out.stats.documents;
     out.problems.push_back(ParseProblem(*error, chunk, span));
@@ -196,6 +223,18 @@ std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_
     if (auto source = FindHelmSource(chunk.text)) {
       chunk.text.remove_prefix(source->offset);
       chunk.first_line = 0;  // the comment is line 0 of its template's document
+      // A rendered kustomization says where the object starts in its file.
+      const std::size_t eol = chunk.text.find('\n');
+      const std::string_view next =
+          eol == std::string_view::npos ? std::string_view() : chunk.text.substr(eol + 1);
+      if (next.starts_with(kObjectLineComment)) {
+        std::uint32_t line = 0;
+        for (char c : next.substr(kObjectLineComment.size())) {
+          if (c < '0' || c > '9' || line > 100000000) break;
+          line = line * 10 + static_cast<std::uint32_t>(c - '0');
+        }
+        chunk.collapse_line = line;
+      }
       return (*source_file)(source->path);
     }
   }

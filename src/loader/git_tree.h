@@ -14,6 +14,16 @@
 
 namespace meshlint::git {
 
+// One entry of a commit's tree, as `git ls-tree -r` lists it.
+struct TreeEntry {
+  std::string mode;    // "100644", "100755", "120000" (a symbolic link), "160000"
+  std::string type;    // "blob", "commit" (a submodule)
+  std::string object;  // its id
+  std::string path;    // relative to the repository's top, '/'-separated
+  bool regular() const { return type == "blob" && mode != "120000"; }
+  bool link() const { return mode == "120000"; }
+};
+
 struct TreeFile {
   std::string path;  // relative to the repository's top, '/'-separated
   std::string text;
@@ -36,6 +46,16 @@ class Repository {
   // nullopt (with `error`) when it names none. Revisions starting with '-'
   // are refused: they would be read as options.
   std::optional<std::string> Resolve(const std::string& revision, std::string& error) const;
+
+  // Every entry of `commit`'s tree, sorted by path; false (with `error`)
+  // when git fails or the listing passes kMaxListingBytes.
+  bool List(const std::string& commit, std::vector<TreeEntry>& out, std::string& error) const;
+
+  // The texts of `entries` (regular files of a listing). Files over
+  // `max_file_bytes` are skipped with a note; false (with `error`) when git
+  // fails or a bound is passed.
+  bool Read(const std::vector<const TreeEntry*>& entries, std::size_t max_file_bytes,
+            std::vector<TreeFile>& out, std::vector<std::string>& notes, std::string& error) const;
 
   // The blobs of `commit` whose path `want` accepts (it is given every blob
   // path of the tree), with their texts. Symbolic links and submodules are

@@ -87,8 +87,8 @@ void WalkLink(const fs::path& path, const fs::path& real_root, const std::string
   if (!HasManifestExtension(path) || name == kConfigFileName) return;
   if (!inside) {
     found.Add(path, "symbolic link points outside " + shown + ": not read");
-  } else if (!fs::is_regular_file(target, sec)) {
-    found.Add(path, "not a regular file (FIFO, device or socket): not read");
+  } else if (const fs::file_status st = fs::status(target, sec); !fs::is_regular_file(st)) {
+    found.Add(path, NotRegularFile(st.type()));
   } else {
     found.Add(path, "", target, true);
   }
@@ -136,7 +136,7 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
       // The project configuration is not a manifest.
       if (!HasManifestExtension(path) || name == kConfigFileName) continue;
       if (!fs::is_regular_file(lst)) {
-        found.Add(path, "not a regular file (FIFO, device or socket): not read");
+        found.Add(path, NotRegularFile(lst.type()));
         continue;
       }
       // No directory link was followed: below the real root, the path is real.
@@ -154,9 +154,15 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
                std::make_move_iterator(found.files.end()));
 }
 
-InputFile ReadStdin() {
+// `name` (--stdin-filename): the file the text stands for, so reports name
+// it; empty: "<stdin>".
+InputFile ReadStdin(const std::string& name, const fs::path& base) {
   InputFile f;
   f.display = f.absolute = "<stdin>";
+  if (!name.empty()) {
+    f.absolute = (base / name).lexically_normal().string();
+    f.display = DisplayPath(f.absolute, base);
+  }
   f.is_stdin = true;
   f.rendered = true;
   if (auto error = ReadStandardInput({kMaxManifestFileBytes, true}, f.preloaded))
@@ -187,7 +193,7 @@ bool AddArgument(const std::string& arg, const fs::path& base, std::vector<Input
   // pipe is fine (`<(helm template ...)`), a device is not (/dev/zero never
   // ends).
   if (!fs::is_regular_file(st) && !fs::is_fifo(st)) {
-    errors.push_back({arg, "not a regular file or pipe: not read"});
+    errors.push_back({arg, NotRegularFile(st.type())});
     return false;
   }
   InputFile f;
@@ -268,15 +274,23 @@ bool InExcludedDir(const InputFile& f, const LoadOptions& options) {
                      [&](const std::string& d) { return IsWithin(f.absolute, d); });
 }
 
-void FilterByGlobs(std::vector<InputFile>& inputs, const LoadOptions& options,
-                   const fs::path& base) {
+// Files left out are listed in `set_aside` with the glob's origin (--verbose).
+void FilterByGlobs(std::vector<InputFile>& inputs, const LoadOptions& options, const fs::path& base,
+                   std::vector<std::pair<std::string, std::string>>& set_aside) {
   if (options.include.empty() && options.exclude.empty() && options.command_line_exclude.empty() &&
       options.excluded_dirs.empty())
     return;
   const fs::path glob_base = options.glob_base.empty() ? base : fs::path(options.glob_base);
   std::vector<InputFile> kept;
   for (auto& f : inputs) {
-    if (CommandLineExcludes(f, options, base) || InExcludedDir(f, options)) continue;
+    if (CommandLineExcludes(f, options, base)) {
+      set_aside.emplace_back(f.display, "excluded by --exclude");
+      continue;
+    }
+    if (InExcludedDir(f, options)) {
+      set_aside.emplace_back(f.display, "in another environment's directory");
+      continue;
+    }
     if (!f.is_stdin && (!options.include.empty() || !options.exclude.empty())) {
       fs::path rel = fs::path(f.absolute).lexically_relative(glob_base);
       if (!rel.empty() && *rel.begin() != "..") {
@@ -285,8 +299,14 @@ void FilterByGlobs(std::vector<InputFile>& inputs, const LoadOptions& options,
           return std::any_of(globs.begin(), globs.end(),
                              [&](const std::string& g) { return GlobMatch(g, path); });
         };
-        if (!options.include.empty() && !matches(options.include)) continue;
-        if (matches(options.exclude)) continue;
+        if (!options.include.empty() && !matches(options.include)) {
+          set_aside.emplace_back(f.display, "matches no include: glob of the project config");
+          continue;
+        }
+        if (matches(options.exclude)) {
+          set_aside.emplace_back(f.display, "excluded by the project config's exclude:");
+          continue;
+        }
       }
     }
     kept.push_back(std::move(f));
@@ -313,7 +333,7 @@ std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
   WalkedRoots roots;
   for (const std::string& arg : args) {
     if (arg == "-") {
-      if (!stdin_read) inputs.push_back(ReadStdin());
+      if (!stdin_read) inputs.push_back(ReadStdin(options.stdin_name, base));
       stdin_read = true;
       continue;
     }
@@ -322,7 +342,7 @@ std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
   Dedup(inputs, notes);
   if (!options.no_ignore)
     report.ignored_files = ApplyIgnoreFiles(roots, inputs, errors, notes, report.not_linted);
-  FilterByGlobs(inputs, options, base);
+  FilterByGlobs(inputs, options, base, report.not_linted);
   SetAsideChartsAndKustomizations(inputs, options, base, notes, report.not_linted);
   return inputs;
 }

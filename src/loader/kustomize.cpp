@@ -12,8 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "loader/inputs.h"
 #include "loader/read_file.h"
+#include "loader/text.h"
 
 extern char** environ;
 
@@ -54,6 +57,37 @@ struct Captured {
   int status = -1;
 };
 
+// What the tool runs with: the caller's environment, but no way to the
+// network. A kustomization names remote bases and resources (git URLs,
+// https://...) that kustomize would clone or download; in CI that is a pull
+// request making the runner fetch what it names. git (which kustomize runs
+// for remote bases) may use no transport but local files and never
+// prompts; kustomize's own HTTP client and git's are sent to a proxy on a
+// port nothing listens on, so a download fails at once instead of hanging.
+// The render then fails with the tool's message (docs/security.md).
+std::vector<std::string> OfflineEnvironment() {
+  static constexpr std::string_view kSet[] = {"GIT_ALLOW_PROTOCOL=file",
+                                              "GIT_TERMINAL_PROMPT=0",
+                                              "GIT_CONFIG_NOSYSTEM=1",
+                                              "HTTPS_PROXY=http://127.0.0.1:9",
+                                              "HTTP_PROXY=http://127.0.0.1:9",
+                                              "https_proxy=http://127.0.0.1:9",
+                                              "http_proxy=http://127.0.0.1:9",
+                                              "ALL_PROXY=http://127.0.0.1:9",
+                                              "NO_PROXY=",
+                                              "no_proxy="};
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string_view entry(*e);
+    const std::string_view key = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (std::string_view set : kSet) replaced = replaced || set.starts_with(key);
+    if (!replaced) env.emplace_back(entry);
+  }
+  for (std::string_view set : kSet) env.emplace_back(set);
+  return env;
+}
+
 // Runs argv with stdin closed, stdout and stderr captured and bounded.
 Captured Run(const std::vector<std::string>& argv) {
   Captured c;
@@ -67,13 +101,17 @@ Captured Run(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> env_strings = OfflineEnvironment();
+  std::vector<char*> env;
+  for (std::string& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int null = ::open("/dev/null", O_RDONLY);
     ::dup2(null, 0);
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
-    ::execve(args[0], args.data(), environ);
+    ::execve(args[0], args.data(), env.data());
     ::_exit(127);
   }
   ::close(out[1]);
@@ -148,7 +186,63 @@ std::string TakeOrigin(std::vector<std::string_view>& lines) {
   return "";
 }
 
-// kustomize's stream → the same documents, each under `# Source: FILE`.
+// kind and metadata.name of a YAML document ("" when it has none).
+std::pair<std::string, std::string> KindAndName(const YAML::Node& doc) {
+  if (!doc.IsMap() || !doc["kind"].IsScalar()) return {};
+  const YAML::Node meta = doc["metadata"];
+  const YAML::Node name = meta.IsMap() ? meta["name"] : YAML::Node();
+  return {doc["kind"].Scalar(), name.IsScalar() ? name.Scalar() : ""};
+}
+
+// The line (1-based) where the object of `kind` rendered as `name` starts in
+// `file`, its source: the document of that kind whose name is the rendered
+// name or part of it (namePrefix, nameSuffix), else the file's only object
+// of that kind; 0 when there is none to point at.
+std::uint32_t ObjectLine(const fs::path& file, const std::string& kind, const std::string& name) {
+  std::string content;
+  if (kind.empty() || ReadBounded(file.string(), {kMaxManifestFileBytes, false}, content)) return 0;
+  std::uint32_t exact = 0, partial = 0, only = 0;
+  std::size_t of_kind = 0;
+  for (const DocumentChunk& chunk : SplitDocuments(StripBom(content), false)) {
+    YAML::Node doc;
+    try {
+      doc = YAML::Load(std::string(chunk.text));
+    } catch (const YAML::Exception&) {
+      continue;
+    }
+    const auto [k, n] = KindAndName(doc);
+    if (k != kind) continue;
+    const std::uint32_t line =
+        chunk.first_line + static_cast<std::uint32_t>(std::max(doc.Mark().line, 0));
+    ++of_kind;
+    only = line;
+    if (n == name && !exact) exact = line;
+    if (!n.empty() && name.find(n) != std::string::npos && !partial) partial = line;
+  }
+  return exact ? exact : partial ? partial : of_kind == 1 ? only : 0;
+}
+
+// The object line comment for one rendered document taken from `source`.
+std::string ObjectLineComment(const std::vector<std::string_view>& doc, const fs::path& source) {
+  std::string text;
+  for (std::string_view l : doc) (text += l) += '\n';
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::Exception&) {
+    return "";
+  }
+  const auto [kind, name] = KindAndName(node);
+  const std::uint32_t line = ObjectLine(source, kind, name);
+  return line ? std::string(kObjectLineComment) + std::to_string(line) + "\n" : "";
+}
+
+// kustomize's stream → the same documents, each under `# Source: FILE` and,
+// when the object is found there, the line where it starts: kustomize
+// writes each object anew (its own indentation, flow lists as blocks,
+// comments gone, fields added by transformers and patches), so positions
+// inside the rendered object are no positions in the file; the object's
+// own line is.
 std::string WithSources(std::string_view text, const fs::path& root, const fs::path& base,
                         const std::string& fallback) {
   std::string out;
@@ -157,8 +251,10 @@ std::string WithSources(std::string_view text, const fs::path& root, const fs::p
     if (doc.empty()) return;
     const std::string origin = TakeOrigin(doc);
     out += "---\n# Source: ";
-    out += origin.empty() ? fallback : DisplayPath((root / origin).lexically_normal(), base);
+    const fs::path source = (root / origin).lexically_normal();
+    out += origin.empty() ? fallback : DisplayPath(source, base);
     out += '\n';
+    if (!origin.empty()) out += ObjectLineComment(doc, source);
     for (std::string_view l : doc) (out += l) += '\n';
     doc.clear();
   };

@@ -44,6 +44,9 @@ struct LoadOptions {
   // The tool that renders kustomizations found while walking: "kustomize",
   // "kubectl" or a path to either; empty: whichever is on PATH.
   std::string kustomize_command;
+  // --stdin-filename: the file stdin's text stands for (reports name it, SARIF
+  // and annotations point into it); empty: "<stdin>".
+  std::string stdin_name;
   // --no-ignore: walk directories without .gitignore and .meshlintignore
   // (loader/ignore.h).
   bool no_ignore = false;

@@ -31,10 +31,7 @@ inline constexpr std::size_t kMaxDocumentBytes = std::size_t{32} << 20;
 // the object is then not used, and the problem is reported.
 struct Unusable {};
 
-// Raised when a reader asks a partial tree (the scanner's identity-only
-// tree) something it does not hold: the document is read again from its
-// whole tree. Never reaches the user.
-struct NeedsFullTree {};
+// NeedsFullTree (tree.h): a partial tree asked what it does not hold.
 
 // YAML aliases let a small document name one node many times (a "billion
 // laughs" bomb). A tree shares aliased nodes, but reading them would still

@@ -497,6 +497,31 @@ bool KindLikelyReadInFull(std::string_view kind) {
   return false;
 }
 
+const PrunePlan* PrunePlanFor(std::string_view kind) {
+  // Objects read for their identity: only metadata (and there not the
+  // bookkeeping kubectl writes).
+  static const PrunePlan kIdentity{{"metadata"}, {"managedFields"}};
+  // Workloads: the pod template's metadata and hostNetwork, not what runs.
+  static const PrunePlan kWorkload{
+      {},
+      {"containers", "initContainers", "ephemeralContainers", "volumes", "volumeClaimTemplates",
+       "affinity", "tolerations", "topologySpreadConstraints", "managedFields", "status"}};
+  // A CRD's group, kind and scope, not its schemas.
+  static const PrunePlan kDefinition{{}, {"versions", "validation", "managedFields", "status"}};
+  // Any other kind read: only what no reader asks for.
+  static const PrunePlan kRead{{}, {"managedFields"}};
+  if (kind.empty() || IsListKind(kind)) return nullptr;
+  const KindReader* reader = nullptr;
+  for (const KindReader& k : kKindReaders)
+    if (k.kind == kind) reader = &k;
+  // A ConfigMap's data is read for the mesh config map only, known by its
+  // name: a guess the reader corrects (NeedsFullTree) for that one.
+  if (reader == nullptr || kind == "ConfigMap") return &kIdentity;
+  if (reader->read == ReadWorkload) return &kWorkload;
+  if (kind == "CustomResourceDefinition") return &kDefinition;
+  return &kRead;
+}
+
 void ReadDocument(NodeReader& r, const LiteNode& root) {
   ++r.out().stats.documents;
   if (!root || root.IsNull()) {

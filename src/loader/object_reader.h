@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "loader/node_reader.h"
+#include "loader/yaml_events.h"
 
 namespace meshlint {
 
@@ -20,6 +21,10 @@ void ReadDocument(NodeReader& r, const LiteNode& root);
 // Whether a document of `kind` is read beyond its identity whatever its name
 // (a guess for the scanner, which then builds the whole tree at once).
 bool KindLikelyReadInFull(std::string_view kind);
+
+// What the event builder may leave out of a document of `kind` (a guess
+// from its text; "" when not found): nullptr for nothing.
+const PrunePlan* PrunePlanFor(std::string_view kind);
 
 // "istio-system/istio": how messages name an object whose kind they state.
 std::string Qualified(const ObjectRef& ref);

@@ -95,7 +95,7 @@ std::string Shown(const std::string& absolute, const fs::path& base) {
 // an input of its own (or the reason it could not be).
 void RenderKustomizations(const std::vector<Kustomization>& kustomizations,
                           const LoadOptions& options, const fs::path& base,
-                          std::vector<InputFile>& inputs, std::vector<InputNote>& notes) {
+                          std::vector<InputFile>& inputs) {
   std::optional<std::string> tool;
   bool looked = false;
   for (const Kustomization& k : kustomizations) {
@@ -103,21 +103,24 @@ void RenderKustomizations(const std::vector<Kustomization>& kustomizations,
     if (!looked) tool = FindKustomizeTool(options.kustomize_command);
     looked = true;
     const std::string shown = Shown(k.dir, base);
-    if (!tool) {
-      notes.push_back(
-          {k.file, "a kustomization, not rendered: " +
-                       (options.kustomize_command.empty()
-                            ? std::string("neither kustomize nor kubectl is on PATH")
-                            : "--kustomize-command " + options.kustomize_command + " not found") +
-                       "; its resources and patches are not linted raw. Render it and lint the "
-                       "output: kubectl kustomize " +
-                       shown + " | meshlint lint -"});
-      continue;
-    }
-    KustomizeOutput out = RenderKustomization(*tool, k.dir, base);
     InputFile f;
     f.display = k.file;
     f.absolute = (base / k.file).lexically_normal().string();
+    if (!tool) {
+      // Unrendered, nothing of it is judged: a finding at its file (an
+      // input that could not be used), not a note a CI log hides.
+      f.skip_reason =
+          "a kustomization, not rendered: " +
+          (options.kustomize_command.empty()
+               ? std::string("neither kustomize nor kubectl is on PATH")
+               : "--kustomize-command " + options.kustomize_command + " is not an executable") +
+          ", so none of its resources and patches is linted. Put kustomize or kubectl on PATH, "
+          "or render it and lint the output: kubectl kustomize " +
+          shown + " | meshlint lint -";
+      inputs.push_back(std::move(f));
+      continue;
+    }
+    KustomizeOutput out = RenderKustomization(*tool, k.dir, base);
     if (!out.error.empty()) {
       f.skip_reason = std::move(out.error);
     } else {
@@ -190,7 +193,7 @@ void SetAsideChartsAndKustomizations(std::vector<InputFile>& inputs, const LoadO
                      "a Helm chart: its templates are not linted raw (" + std::to_string(count[c]) +
                          " files); render it and lint the output: " + "helm template " +
                          Shown(c, base) + " | meshlint lint -"});
-  RenderKustomizations(kustomizations, options, base, inputs, notes);
+  RenderKustomizations(kustomizations, options, base, inputs);
 }
 
 }  // namespace meshlint

@@ -28,7 +28,7 @@ namespace meshlint {
 // (LoadOptions::kustomize_command, else kustomize or kubectl from PATH) and
 // its output added as a rendered input, each object attributed to the file
 // it came from; a failed render is an input that reports kustomize's
-// message; without a tool, a note says how to render it.
+// message; so is a kustomization without a tool to render it.
 void SetAsideChartsAndKustomizations(std::vector<InputFile>& inputs, const LoadOptions& options,
                                      const std::filesystem::path& base,
                                      std::vector<InputNote>& notes,

@@ -15,9 +15,14 @@ namespace {
 
 std::string Errno(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
-std::string NotRegular(const ReadLimits& limits) {
-  return limits.allow_pipe ? "not a regular file or pipe: not read"
-                           : "not a regular file (FIFO, device or socket): not read";
+std::string NotRegular(mode_t mode) {
+  using T = std::filesystem::file_type;
+  return NotRegularFile(S_ISDIR(mode)    ? T::directory
+                        : S_ISCHR(mode)  ? T::character
+                        : S_ISBLK(mode)  ? T::block
+                        : S_ISFIFO(mode) ? T::fifo
+                        : S_ISSOCK(mode) ? T::socket
+                                         : T::unknown);
 }
 
 std::string TooLarge(const ReadLimits& limits, std::optional<std::uintmax_t> size) {
@@ -55,6 +60,17 @@ std::optional<std::string> ReadDescriptor(int fd, const ReadLimits& limits, std:
 
 }  // namespace
 
+std::string NotRegularFile(std::filesystem::file_type type) {
+  using T = std::filesystem::file_type;
+  const char* what = type == T::directory   ? "a directory"
+                     : type == T::character ? "a character device"
+                     : type == T::block     ? "a block device"
+                     : type == T::fifo      ? "a FIFO"
+                     : type == T::socket    ? "a socket"
+                                            : "not a file";
+  return std::string("not a regular file (") + what + "): not read";
+}
+
 std::string ByteSize(std::uintmax_t bytes) {
   if (bytes >= (std::uintmax_t{1} << 20)) return std::to_string(bytes >> 20) + " MiB";
   if (bytes >= (std::uintmax_t{1} << 10)) return std::to_string(bytes >> 10) + " KiB";
@@ -66,7 +82,7 @@ std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits
   content.clear();
   struct stat before;
   if (::stat(path.c_str(), &before) != 0) return Errno("cannot open");
-  if (!Acceptable(before.st_mode, limits)) return NotRegular(limits);
+  if (!Acceptable(before.st_mode, limits)) return NotRegular(before.st_mode);
   if (S_ISREG(before.st_mode) && static_cast<std::uintmax_t>(before.st_size) > limits.max_bytes)
     return TooLarge(limits, static_cast<std::uintmax_t>(before.st_size));
   // A FIFO named by the user is opened as `cat` would (its writer may come
@@ -83,7 +99,7 @@ std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits
   if (::fstat(fd, &opened) != 0) {
     error = Errno("cannot read");
   } else if ((opened.st_mode & S_IFMT) != (before.st_mode & S_IFMT)) {
-    error = NotRegular(limits);
+    error = NotRegular(opened.st_mode);
   } else {
     const std::size_t expected =
         S_ISREG(opened.st_mode) ? static_cast<std::size_t>(opened.st_size) : 0;

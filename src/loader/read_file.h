@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -44,6 +45,10 @@ std::optional<Problem> ReadBounded(const std::string& path, std::uint32_t file,
 // Reads standard input to its end, at most limits.max_bytes (a larger input
 // is refused after one byte more).
 std::optional<std::string> ReadStandardInput(const ReadLimits& limits, std::string& content);
+
+// "not a regular file (a character device): not read": why a path of that
+// type is refused where a file is required.
+std::string NotRegularFile(std::filesystem::file_type type);
 
 // "256 MiB", "1.5 KiB": a byte count for messages.
 std::string ByteSize(std::uintmax_t bytes);

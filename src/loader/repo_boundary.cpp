@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "loader/read_file.h"
+
 namespace meshlint {
 namespace fs = std::filesystem;
 
@@ -61,8 +63,7 @@ RepositoryFile ResolveInRepository(const std::string& path, const std::string& c
   const fs::file_status st = fs::status(target, ec);
   if (ec) return {"", Refusal(path, ec)};
   if (fs::is_directory(st)) return {"", "'" + path + "' is a directory, not a file: not read"};
-  if (!fs::is_regular_file(st))
-    return {"", "'" + path + "': not a regular file (FIFO, device or socket): not read"};
+  if (!fs::is_regular_file(st)) return {"", "'" + path + "': " + NotRegularFile(st.type())};
   return {target.string(), ""};
 }
 

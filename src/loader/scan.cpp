@@ -57,7 +57,8 @@ Where WhereOf(LiteTree::Partial partial) {
     case LiteTree::Partial::kRoot: return Where::kRoot;
     case LiteTree::Partial::kMetadata: return Where::kMetadata;
     case LiteTree::Partial::kAnnotations: return Where::kAnnotations;
-    case LiteTree::Partial::kNo: break;
+    case LiteTree::Partial::kNo:
+    case LiteTree::Partial::kPruned: break;  // holds no key at all
   }
   return Where::kOther;
 }

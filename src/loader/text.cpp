@@ -128,11 +128,33 @@ std::optional<TextIssue> FindBinary(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+// yaml-cpp parses recursively; far below these limits no real manifest goes,
+// far above them the parser would exhaust the stack.
+constexpr int kMaxFlowDepth = 1000;
+constexpr std::size_t kMaxIndent = 2000;
+
+// Whether FindExcessiveNesting cannot object to `text`, by a test far cheaper
+// than its walk (which every document the scanner declines passes): the walk
+// objects only to more than kMaxFlowDepth opening brackets in all, or to
+// indentation past kMaxIndent, on a line longer than that. Such a line holds
+// a whole aligned block of kMaxIndent / 2 bytes without a line break, so one
+// memchr a block (which stops at the block's first line break) rules it out.
+bool ClearlyShallow(std::string_view text) {
+  const std::size_t brackets = static_cast<std::size_t>(std::count(text.begin(), text.end(), '[')) +
+                               static_cast<std::size_t>(std::count(text.begin(), text.end(), '{'));
+  if (brackets > static_cast<std::size_t>(kMaxFlowDepth)) return false;
+  constexpr std::size_t kBlock = kMaxIndent / 2;
+  for (std::size_t at = 0; at + kBlock <= text.size(); at += kBlock)
+    if (std::memchr(text.data() + at, '\n', kBlock) == nullptr) return false;
+  return true;
+}
+
+}  // namespace
+
 std::optional<TextIssue> FindExcessiveNesting(std::string_view text) {
-  // yaml-cpp parses recursively; far below these limits no real manifest goes,
-  // far above them the parser would exhaust the stack.
-  constexpr int kMaxFlowDepth = 1000;
-  constexpr std::size_t kMaxIndent = 2000;
+  if (ClearlyShallow(text)) return std::nullopt;
   int depth = 0;
   char quote = 0;
   std::uint32_t line = 1;

@@ -17,7 +17,14 @@ namespace meshlint {
 struct DocumentChunk {
   std::string_view text;
   std::uint32_t first_line = 1;  // 1-based line of text's first line in the file
+  // When not 0, every position in the document is this line of its file
+  // (a rendered object whose fields do not line up with its source).
+  std::uint32_t collapse_line = 0;
 };
+
+// The comment meshlint writes after `# Source:` in a rendered kustomization:
+// the line of its source file where the object starts.
+inline constexpr std::string_view kObjectLineComment = "# meshlint-object-line: ";
 
 // Splits at `---` and `...` markers in column 0 (the only places YAML allows
 // them), so a syntax error in one document does not hide the others. JSON is

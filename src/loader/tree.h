@@ -11,6 +11,12 @@
 
 namespace meshlint {
 
+// Raised when a reader asks a partial tree (the scanner's identity-only
+// tree, a collection the event builder left out) something it does not
+// hold: the document is read again from its whole tree. Never reaches the
+// user.
+struct NeedsFullTree {};
+
 class LiteTree {
  public:
   enum class Type : std::uint8_t { kNull, kScalar, kSequence, kMap };
@@ -18,7 +24,9 @@ class LiteTree {
   // apiVersion, kind, metadata.name...), or a complete one. A reader that
   // asks a partial mapping anything else is told the tree cannot answer
   // (PartialMapHolds, scan.h).
-  enum class Partial : std::uint8_t { kNo, kRoot, kMetadata, kAnnotations };
+  // kPruned: a collection the event builder left out (yaml_events.h), which
+  // holds nothing the tree can tell.
+  enum class Partial : std::uint8_t { kNo, kRoot, kMetadata, kAnnotations, kPruned };
   struct Rec {
     Type type = Type::kNull;
     Partial partial = Partial::kNo;
@@ -92,12 +100,14 @@ class LiteNode {
   }
   // Entries of a sequence, or of a mapping (key-value pairs); else 0.
   std::size_t size() const {
+    RequireKids();
     if (IsSequence()) return rec().kids.size();
     if (IsMap()) return rec().kids.size() / 2;
     return 0;
   }
   // The i-th entry of a sequence (not a map lookup).
   LiteNode operator[](std::size_t i) const {
+    RequireKids();
     if (!IsSequence() || i >= rec().kids.size()) return {};
     return LiteNode(tree_, rec().kids[i]);
   }
@@ -111,6 +121,10 @@ class LiteNode {
 
  private:
   const LiteTree::Rec& rec() const { return tree_->nodes[index_]; }
+  // A collection left out has no entries to give, not zero.
+  void RequireKids() const {
+    if (tree_ && rec().partial == LiteTree::Partial::kPruned) throw NeedsFullTree{};
+  }
   const LiteTree* tree_ = nullptr;
   std::uint32_t index_ = 0;
 };
@@ -142,8 +156,12 @@ class LiteNode::Iterator {
   Entry entry_;
 };
 
-inline LiteNode::Iterator LiteNode::begin() const { return Iterator(*this, 0); }
+inline LiteNode::Iterator LiteNode::begin() const {
+  RequireKids();
+  return Iterator(*this, 0);
+}
 inline LiteNode::Iterator LiteNode::end() const {
+  RequireKids();
   return Iterator(*this, IsMap() ? rec().kids.size() : 0);
 }
 

@@ -170,10 +170,13 @@ class Marks {
 // Events to tree nodes, as yaml_tree.cpp's TreeBuilder turns yaml-cpp's: a
 // node is complete when its event (or its collection's end) arrives, and is
 // then the next child of the innermost open collection — for a mapping,
-// keys and values alternate, as they come.
+// keys and values alternate, as they come. A collection the plan prunes is
+// one placeholder node: its events still pass every check below (so that the
+// same documents are declined), but build nothing.
 class EventBuilder {
  public:
-  EventBuilder(std::string_view text, LiteTree& tree) : text_(text), tree_(tree) {
+  EventBuilder(std::string_view text, LiteTree& tree, const PrunePlan* plan)
+      : text_(text), tree_(tree), plan_(plan) {
     yaml_parser_initialize(&parser_);
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
                                  text.size());
@@ -182,21 +185,31 @@ class EventBuilder {
   EventBuilder(const EventBuilder&) = delete;
   EventBuilder& operator=(const EventBuilder&) = delete;
 
-  bool Run() {
+  EventParse Run() {
     tree_.Clear();
-    if (!marks_.Init(text_)) return false;
+    if (!marks_.Init(text_)) return EventParse::kDeclined;
     for (;;) {
       yaml_event_t event;
-      if (!yaml_parser_parse(&parser_, &event)) return false;
+      if (!yaml_parser_parse(&parser_, &event)) return EventParse::kDeclined;
       const Step step = Handle(event);
       yaml_event_delete(&event);
-      if (step == Step::kDeclined || declined_) return false;
-      if (step == Step::kDone) return true;
+      if (step == Step::kDeclined || declined_) return EventParse::kDeclined;
+      if (step == Step::kDone)
+        return unpruned_alias_ ? EventParse::kNeedsWhole : EventParse::kBuilt;
     }
   }
 
  private:
   enum class Step { kMore, kDone, kDeclined };
+  // An anchor's node when it was left out with a pruned collection.
+  static constexpr std::uint32_t kPrunedNode = static_cast<std::uint32_t>(-1);
+
+  struct OpenCollection {
+    std::uint32_t node;  // kPrunedNode inside a pruned collection
+    bool map;
+    bool flow;
+    std::uint32_t kids = 0;  // children so far (kept or not)
+  };
 
   Step Handle(const yaml_event_t& e) {
     switch (e.type) {
@@ -208,82 +221,106 @@ class EventBuilder {
         ended_ = true;
         return Step::kMore;
       case YAML_DOCUMENT_START_EVENT: return ended_ ? Step::kDeclined : Step::kMore;
-      case YAML_SCALAR_EVENT: {
-        const auto& s = e.data.scalar;
-        const std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
-        if (!PlainTag(s.tag)) return Step::kDeclined;
-        // An empty root with properties: yaml-cpp makes it null at the end
-        // of the input whatever its tag.
-        if (open_.empty() && value.empty() && (s.tag || s.anchor)) return Step::kDeclined;
-        // `-` then an indicator (`-@ x`): yaml-cpp scans that otherwise.
-        if (s.style == YAML_PLAIN_SCALAR_STYLE && value.size() > 1 && value[0] == '-' &&
-            std::string_view("@`&*!|>'\"%#,[]{}?:").find(value[1]) != std::string_view::npos)
-          return Step::kDeclined;
-        // A plain root scalar over several lines: yaml-cpp may stop at the
-        // first (no manifest is one anyway).
-        if (open_.empty() && s.style == YAML_PLAIN_SCALAR_STYLE &&
-            e.end_mark.line > e.start_mark.line)
-          return Step::kDeclined;
-        const bool null =
-            s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr && IsNullString(value);
-        // yaml-cpp ends a plain scalar in a flow collection at `?` too.
-        if (flow_ > 0 && s.style == YAML_PLAIN_SCALAR_STYLE &&
-            value.find('?') != std::string_view::npos)
-          return Step::kDeclined;
-        // yaml-cpp writes \N and \_ as single Latin-1 bytes, not as UTF-8.
-        if (s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
-            (value.find("\xC2\x85") != std::string_view::npos ||
-             value.find("\xC2\xA0") != std::string_view::npos))
-          return Step::kDeclined;
-        const std::uint32_t n =
-            New(null ? LiteTree::Type::kNull : LiteTree::Type::kScalar, e.start_mark, s.anchor);
-        if (!null) {
-          tree_.nodes[n].scalar.assign(value);
-        } else if (value.empty() && s.anchor == nullptr) {
-          // An empty key (`: v`, `?` alone): yaml-cpp's verdicts on those
-          // differ from libyaml's.
-          if (!open_.empty() && tree_.nodes[open_.back()].type == LiteTree::Type::kMap &&
-              tree_.nodes[open_.back()].kids.size() % 2 == 0)
-            return Step::kDeclined;
-          auto mark = marks_.EmptyNode(e.start_mark);
-          if (!mark) return Step::kDeclined;
-          tree_.nodes[n].line = mark->line;
-          tree_.nodes[n].column = mark->column;
-        }
-        Attach(n);
-        return Step::kMore;
-      }
+      case YAML_SCALAR_EVENT: return Scalar(e);
       case YAML_ALIAS_EVENT: {
         const char* name = reinterpret_cast<const char*>(e.data.alias.anchor);
         auto it = anchors_.find(name);
         if (it == anchors_.end()) return Step::kDeclined;  // yaml-cpp: an error
         if (!marks_.NameEndsAlike(e.start_mark, '*', name)) return Step::kDeclined;
+        // A kept place naming a node left out: only the whole tree has it.
+        if (it->second == kPrunedNode && !Pruning() && !open_.empty()) {
+          unpruned_alias_ = true;
+          return Step::kDone;
+        }
         Attach(it->second);  // the node itself, not a copy
         return Step::kMore;
       }
       case YAML_SEQUENCE_START_EVENT:
         if (!PlainTag(e.data.sequence_start.tag)) return Step::kDeclined;
-        return Open(New(LiteTree::Type::kSequence, e.start_mark, e.data.sequence_start.anchor),
+        return Open(LiteTree::Type::kSequence, e.start_mark, e.data.sequence_start.anchor,
                     e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE);
       case YAML_MAPPING_START_EVENT:
         if (!PlainTag(e.data.mapping_start.tag)) return Step::kDeclined;
-        return Open(New(LiteTree::Type::kMap, e.start_mark, e.data.mapping_start.anchor),
+        return Open(LiteTree::Type::kMap, e.start_mark, e.data.mapping_start.anchor,
                     e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE);
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT:
+        flow_ -= open_.back().flow;
         open_.pop_back();  // attached to its parent when it opened
-        flow_ -= open_flow_.back();
-        open_flow_.pop_back();
         return Step::kMore;
       default:  // stream and document starts
         return Step::kMore;
     }
   }
 
+  Step Scalar(const yaml_event_t& e) {
+    const auto& s = e.data.scalar;
+    const std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
+    if (!PlainTag(s.tag)) return Step::kDeclined;
+    // An empty root with properties: yaml-cpp makes it null at the end
+    // of the input whatever its tag.
+    if (open_.empty() && value.empty() && (s.tag || s.anchor)) return Step::kDeclined;
+    // `-` then an indicator (`-@ x`): yaml-cpp scans that otherwise.
+    if (s.style == YAML_PLAIN_SCALAR_STYLE && value.size() > 1 && value[0] == '-' &&
+        std::string_view("@`&*!|>'\"%#,[]{}?:").find(value[1]) != std::string_view::npos)
+      return Step::kDeclined;
+    // A plain root scalar over several lines: yaml-cpp may stop at the
+    // first (no manifest is one anyway).
+    if (open_.empty() && s.style == YAML_PLAIN_SCALAR_STYLE && e.end_mark.line > e.start_mark.line)
+      return Step::kDeclined;
+    const bool null = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr && IsNullString(value);
+    // yaml-cpp ends a plain scalar in a flow collection at `?` too.
+    if (flow_ > 0 && s.style == YAML_PLAIN_SCALAR_STYLE &&
+        value.find('?') != std::string_view::npos)
+      return Step::kDeclined;
+    // yaml-cpp writes \N and \_ as single Latin-1 bytes, not as UTF-8.
+    if (s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+        (value.find("\xC2\x85") != std::string_view::npos ||
+         value.find("\xC2\xA0") != std::string_view::npos))
+      return Step::kDeclined;
+    std::optional<Marks::Mark> empty;
+    if (null && value.empty() && s.anchor == nullptr) {
+      // An empty key (`: v`, `?` alone): yaml-cpp's verdicts on those
+      // differ from libyaml's.
+      if (!open_.empty() && open_.back().map && open_.back().kids % 2 == 0) return Step::kDeclined;
+      empty = marks_.EmptyNode(e.start_mark);
+      if (!empty) return Step::kDeclined;
+    }
+    const std::uint32_t n =
+        New(null ? LiteTree::Type::kNull : LiteTree::Type::kScalar, e.start_mark, s.anchor);
+    if (n != kPrunedNode && !null) tree_.nodes[n].scalar.assign(value);
+    if (n != kPrunedNode && empty) {
+      tree_.nodes[n].line = empty->line;
+      tree_.nodes[n].column = empty->column;
+    }
+    Attach(n);
+    return Step::kMore;
+  }
+
+  bool Pruning() const { return !open_.empty() && open_.back().node == kPrunedNode; }
+
+  // Whether the collection about to open as the next child of the innermost
+  // open one is one the plan leaves out: a mapping's value under a key the
+  // plan names.
+  bool Pruned() const {
+    if (plan_ == nullptr || open_.empty() || Pruning()) return false;
+    const OpenCollection& parent = open_.back();
+    if (!parent.map || parent.kids % 2 == 0) return false;
+    const LiteTree::Rec& key = tree_.nodes[tree_.nodes[parent.node].kids.back()];
+    if (key.type != LiteTree::Type::kScalar) return false;
+    auto named = [&](const std::vector<std::string_view>& keys) {
+      return std::find(keys.begin(), keys.end(), key.scalar) != keys.end();
+    };
+    if (open_.size() == 1 && !plan_->keep_at_root.empty() && !named(plan_->keep_at_root))
+      return true;
+    return named(plan_->prune_anywhere);
+  }
+
   std::uint32_t New(LiteTree::Type type, const yaml_mark_t& mark, const yaml_char_t* anchor) {
     if (flow_ > 0 && marks_.AfterQuestionMark(mark)) declined_ = true;
-    const std::uint32_t n =
-        tree_.Add(type, static_cast<int>(mark.line), marks_.Column(mark.line, mark.column));
+    const std::uint32_t n = Pruning() ? kPrunedNode
+                                      : tree_.Add(type, static_cast<int>(mark.line),
+                                                  marks_.Column(mark.line, mark.column));
     // A name defined again names its latest node from there on, as in yaml-cpp.
     if (anchor) {
       const char* name = reinterpret_cast<const char*>(anchor);
@@ -293,36 +330,47 @@ class EventBuilder {
     return n;
   }
 
-  Step Open(std::uint32_t n, bool flow) {
+  Step Open(LiteTree::Type type, const yaml_mark_t& mark, const yaml_char_t* anchor, bool flow) {
+    const bool pruned = Pruned();
+    const std::uint32_t n = New(type, mark, anchor);
+    if (pruned) tree_.nodes[n].partial = LiteTree::Partial::kPruned;
     Attach(n);
-    open_.push_back(n);
-    open_flow_.push_back(flow);
+    // Inside a pruned collection every child is left out too.
+    open_.push_back({pruned ? kPrunedNode : n, type == LiteTree::Type::kMap, flow});
     flow_ += flow;
     return open_.size() > kMaxEventDepth ? Step::kDeclined : Step::kMore;
   }
 
   // Children come in document order; a mapping's alternate key, value.
   void Attach(std::uint32_t n) {
-    if (!open_.empty()) tree_.nodes[open_.back()].kids.push_back(n);
+    if (open_.empty()) return;
+    OpenCollection& parent = open_.back();
+    ++parent.kids;
+    if (parent.node != kPrunedNode) tree_.nodes[parent.node].kids.push_back(n);
   }
 
   std::string_view text_;
   LiteTree& tree_;
+  const PrunePlan* plan_;
   yaml_parser_t parser_;
   Marks marks_;
-  std::vector<std::uint32_t> open_;
-  std::vector<bool> open_flow_;  // whether each open collection is a flow one
-  int flow_ = 0;                 // how many are
+  std::vector<OpenCollection> open_;
+  int flow_ = 0;  // how many open collections are flow ones
   std::unordered_map<std::string, std::uint32_t> anchors_;
   bool ended_ = false;
-  bool declined_ = false;  // decided while adding a node
+  bool declined_ = false;        // decided while adding a node
+  bool unpruned_alias_ = false;  // a kept alias of a node left out
 };
 
 }  // namespace
 
-bool ParseYamlEvents(std::string_view text, LiteTree& tree) {
-  EventBuilder builder(text, tree);
+EventParse ParseYamlEvents(std::string_view text, LiteTree& tree, const PrunePlan* plan) {
+  EventBuilder builder(text, tree, plan);
   return builder.Run();
+}
+
+bool ParseYamlEvents(std::string_view text, LiteTree& tree) {
+  return ParseYamlEvents(text, tree, nullptr) == EventParse::kBuilt;
 }
 
 }  // namespace meshlint

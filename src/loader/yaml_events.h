@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "loader/tree.h"
 
@@ -26,5 +27,29 @@ inline constexpr std::size_t kMaxEventDepth = 400;
 // undefined anchor, nesting past kMaxEventDepth, a line break yaml-cpp does
 // not count as libyaml does (a lone CR, NEL, LS, PS), an empty stream.
 bool ParseYamlEvents(std::string_view text, LiteTree& tree);
+
+// The collections of a document its object's reader does not look into (a
+// Deployment's containers, a ConfigMap's data), left out of the tree: each
+// is one node of its type, marked LiteTree::Partial::kPruned, which throws
+// NeedsFullTree when anything inside it is asked for. Only a mapping's
+// value can be left out.
+struct PrunePlan {
+  // When not empty: the only keys of the root mapping whose collections
+  // are kept (scalars are always kept).
+  std::vector<std::string_view> keep_at_root;
+  // Keys whose collections are left out wherever they are.
+  std::vector<std::string_view> prune_anywhere;
+};
+
+enum class EventParse {
+  kBuilt,       // `tree` is yaml-cpp's, less what the plan left out
+  kNeedsWhole,  // an alias in a kept place names a node left out: parse again without a plan
+  kDeclined,    // as ParseYamlEvents' false: yaml-cpp decides
+};
+
+// ParseYamlEvents with `plan` (none: the whole tree). Declines exactly the
+// documents the whole parse declines: the events of what is left out pass
+// every check too.
+EventParse ParseYamlEvents(std::string_view text, LiteTree& tree, const PrunePlan* plan);
 
 }  // namespace meshlint

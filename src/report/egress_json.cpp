@@ -1,8 +1,12 @@
-// The JSON of `meshlint egress` (schemaVersion 2, documented in
-// docs/egress-audit.md): host groups written once and referred to by id from
-// every row that reaches them, so that the document grows with what is
-// reachable, not with namespaces × hosts; --expand writes each row's hosts
-// in full instead.
+// The JSON of `meshlint egress` (schemaVersion 3, documented in
+// docs/egress-audit.md): every host written once, in the `hosts` table at
+// the end, and referred to by its index from the host groups and the rows
+// that reach it; host groups (the hosts many rows reach alike) written once
+// and referred to by id. So the document grows with what is reachable, not
+// with namespaces × hosts. One array element a line, no indentation within.
+// --expand writes each row's hosts in full instead.
+#include <unordered_map>
+
 #include "report/egress_common.h"
 #include "report/egress_explain.h"
 #include "report/egress_report.h"
@@ -64,14 +68,57 @@ Json HostJson(const EgressAnalysis& a, const Scope& s, const HostRef& h) {
   return j;
 }
 
+// The distinct hosts of a document, each given an index on first use and
+// written once at its end: a host many rows reach costs a number a row.
+class HostTable {
+ public:
+  std::size_t Id(const Json& host) {
+    auto [it, added] = ids_.try_emplace(report_detail::Dump(host, -1), order_.size());
+    if (added) order_.push_back(&it->first);  // keys of an unordered_map stay put
+    return it->second;
+  }
+  void Write(std::ostream& out) const {
+    for (std::size_t i = 0; i < order_.size(); ++i)
+      out << (i == 0 ? "\n    " : ",\n    ") << *order_[i];
+  }
+  bool empty() const { return order_.empty(); }
+
+ private:
+  std::unordered_map<std::string, std::size_t> ids_;
+  std::vector<const std::string*> order_;
+};
+
+// A row's hosts beyond its groups: indices into `table`, or (--expand, no
+// table) every host in full. With a policy, the ones it does not allow.
+void ExternalJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions& o,
+                  PolicyView& policy, HostTable* table, Json& j) {
+  Json external = Json::array();
+  Json not_allowed = Json::array();
+  for (const HostRef& h : o.expand ? a.Reachable(s) : a.ReachableBeyondGroup(s)) {
+    Json hj = HostJson(a, s, h);
+    const bool allowed = !policy.active() || policy.Allows(s, h);
+    if (table == nullptr) {
+      if (policy.active()) hj["allowed"] = allowed;
+      external.push_back(std::move(hj));
+      continue;
+    }
+    const std::size_t id = table->Id(hj);
+    external.push_back(id);
+    if (!allowed) not_allowed.push_back(id);
+  }
+  j["external"] = std::move(external);
+  if (policy.active() && table != nullptr) j["externalNotAllowed"] = std::move(not_allowed);
+}
+
 Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions& o,
-             PolicyView& policy) {
+             PolicyView& policy, HostTable* table) {
   const MeshModel& model = a.model();
   Json j;
   Json workloads = Json::array();
   for (const Workload* w : s.workloads) workloads.push_back(egress_detail::WorkloadName(*w));
   j["workloads"] = std::move(workloads);
-  j["selectedBySidecar"] = s.hypothetical ? Json(Qualified(s.sidecar->meta.ref)) : Json(nullptr);
+  j["selectedBySidecar"] =
+      s.hypothetical ? Json(Qualified(s.selected_by->meta.ref)) : Json(nullptr);
   j["proxy"] = ProxyName(s.proxy.proxy);
   j["proxyReason"] = egress_detail::ProxyReasonText(model, s.ns, s.proxy);
   j["proxyAt"] = Position(model, s.proxy.loc);
@@ -91,13 +138,7 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
   Json groups = Json::array();
   if (group != kNoGroup) groups.push_back("g" + std::to_string(group + 1));
   j["hostGroups"] = std::move(groups);
-  Json external = Json::array();
-  for (const HostRef& h : o.expand ? a.Reachable(s) : a.ReachableBeyondGroup(s)) {
-    Json hj = HostJson(a, s, h);
-    if (policy.active()) hj["allowed"] = policy.Allows(s, h);
-    external.push_back(std::move(hj));
-  }
-  j["external"] = std::move(external);
+  ExternalJson(a, s, o, policy, table, j);
   if (policy.active() && group != kNoGroup) {
     Json denied = Json::array();  // the group's hosts the policy does not allow this row
     for (const HostRef& h : a.groups()[group].hosts)
@@ -111,6 +152,7 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
         {"why", p.why == egress::OpenPort::Why::kPassthrough ? "passthrough" : "capture-bypass"}};
     if (p.why == egress::OpenPort::Why::kPassthrough)
       pj["serviceEntry"] = Qualified(a.Service(s, p.via).meta->ref);
+    if (!p.ranges.empty()) pj["ranges"] = p.ranges;
     open.push_back(std::move(pj));
   }
   j["openPorts"] = std::move(open);
@@ -138,20 +180,8 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
   return j;
 }
 
-// `text` (a dumped JSON value) shifted right by `spaces`, as it would appear
-// nested that deep in one document. JSON strings hold no raw line breaks.
-std::string Nested(const std::string& text, int spaces) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out.append(static_cast<std::size_t>(spaces), ' ');
-  }
-  return out;
-}
-
 Json NamespaceJson(const EgressAnalysis& a, const std::vector<const Scope*>& rows,
-                   const EgressReportOptions& o, PolicyView& policy) {
+                   const EgressReportOptions& o, PolicyView& policy, HostTable* table) {
   const MeshModel& model = a.model();
   const std::string& ns = rows.front()->ns;
   Json j;
@@ -165,7 +195,7 @@ Json NamespaceJson(const EgressAnalysis& a, const std::vector<const Scope*>& row
   }
   j["membership"] = std::move(membership);
   Json list = Json::array();
-  for (const Scope* s : rows) list.push_back(RowJson(a, *s, o, policy));
+  for (const Scope* s : rows) list.push_back(RowJson(a, *s, o, policy, table));
   j["rows"] = std::move(list);
   return j;
 }
@@ -181,19 +211,22 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
   mesh["setAt"] =
       outbound.origin == ModeOrigin::kMesh ? Position(model, outbound.loc) : Json(nullptr);
   mesh["rootNamespace"] = model.mesh.root_namespace;
+  HostTable hosts;
+  HostTable* table = o.expand ? nullptr : &hosts;
   // Streamed one namespace at a time: a large mesh's document is built
-  // piecewise, never whole in memory.
-  out << "{\n  \"schemaVersion\": 2,\n  \"istioVersion\": "
+  // piecewise, never whole in memory; the host table, last, holds each
+  // distinct host once.
+  out << "{\n  \"schemaVersion\": 3,\n  \"istioVersion\": "
       << Json(model.istio_version.ToString()).dump()
-      << ",\n  \"mesh\": " << Nested(report_detail::Dump(mesh, 2), 2) << ",\n  \"hostGroups\": [";
+      << ",\n  \"mesh\": " << report_detail::Dump(mesh, -1) << ",\n  \"hostGroups\": [";
   bool first = true;
   for (std::size_t g = 0; g < a.groups().size() && !o.expand; ++g) {
     Scope probe;
     probe.registry = a.groups()[g].registry;
-    Json hosts = Json::array();
-    for (const HostRef& h : a.groups()[g].hosts) hosts.push_back(HostJson(a, probe, h));
-    Json gj = {{"id", "g" + std::to_string(g + 1)}, {"hosts", std::move(hosts)}};
-    out << (first ? "\n    " : ",\n    ") << Nested(report_detail::Dump(gj, 2), 4);
+    Json ids = Json::array();
+    for (const HostRef& h : a.groups()[g].hosts) ids.push_back(hosts.Id(HostJson(a, probe, h)));
+    Json gj = {{"id", "g" + std::to_string(g + 1)}, {"hosts", std::move(ids)}};
+    out << (first ? "\n    " : ",\n    ") << report_detail::Dump(gj, -1);
     first = false;
   }
   out << (first ? "]" : "\n  ]") << ",\n  \"namespaces\": [";
@@ -204,11 +237,13 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
     std::size_t k = i;
     for (; k < scopes.size() && scopes[k].ns == scopes[i].ns; ++k) rows.push_back(&scopes[k]);
     out << (first ? "\n    " : ",\n    ")
-        << Nested(report_detail::Dump(NamespaceJson(a, rows, o, policy), 2), 4);
+        << report_detail::Dump(NamespaceJson(a, rows, o, policy, table), -1);
     first = false;
     i = k;
   }
-  out << (first ? "]" : "\n  ]") << "\n}\n";
+  out << (first ? "]" : "\n  ]") << ",\n  \"hosts\": [";
+  hosts.Write(out);
+  out << (hosts.empty() ? "]" : "\n  ]") << "\n}\n";
 }
 
 }  // namespace meshlint

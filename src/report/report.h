@@ -2,10 +2,12 @@
 //
 // Every writer shows a finding at its location when HasPosition() says it
 // has one. Project-level findings (Diagnostic::project_level: "no mesh config
-// anywhere") are no exception: their location is the anchor their rule
-// chose, because GitHub, GitLab and code scanning all need a file. Only
-// selecting findings by file (lint --context) looks at the flag; no writer
-// infers anything from a location's coordinates.
+// anywhere") have none: text prints them without a position, JSON with
+// "file": null, SARIF with a logical location only (valid for GitHub code
+// scanning's ingestion rules), GitHub annotations without file=, GitLab at
+// the repository root ".", which Code Quality requires. Only selecting
+// findings by file (lint --context) looks at the flag; no writer infers
+// anything from a location's coordinates.
 #pragma once
 
 #include <chrono>
@@ -50,13 +52,31 @@ struct ReportContext {
   bool show_suppressed = false;
   // Text output: ANSI colours for the location, severity and rule id.
   bool color = false;
+  // Text output: the terminal's width, to wrap lines at (0: never wrap).
+  std::size_t wrap_width = 0;
+  // Text output: per rule its counts and first finding, then the totals
+  // (--summary), instead of every finding.
+  bool summary = false;
 };
 
 // "inSource" or "external", as SARIF and the JSON output name them.
 std::string_view SuppressionKindName(Suppression::Kind kind);
 
-// `path:line:col: severity [rule-id] message`, one line per finding.
+// `path:line:col: severity [rule-id] message`, one line per finding
+// (wrapped at ctx.wrap_width); with ctx.summary, WriteTextSummary.
 void WriteText(std::ostream& out, const ReportContext& ctx);
+// --summary: for each rule, most severe and most frequent first, a line
+// `rule-id: N errors, M warnings` and its first finding (indented), then
+// one line of totals.
+void WriteTextSummary(std::ostream& out, const ReportContext& ctx);
+// Continuation lines of a wrapped finding start with this many spaces.
+inline constexpr std::size_t kWrapIndent = 4;
+// `head`, a space and `body` as one line, or, with `width` > 0, as lines of
+// at most `width` columns where the words allow: `head` (the location,
+// severity and rule) is never broken, the body is broken at spaces only,
+// and continuation lines are indented by kWrapIndent.
+void WriteWrapped(std::ostream& out, std::string_view head, std::string_view body,
+                  std::size_t width);
 // The documented JSON schema (README: "JSON output").
 void WriteJson(std::ostream& out, const ReportContext& ctx);
 // SARIF 2.1.0 as GitHub code scanning ingests it.

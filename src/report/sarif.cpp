@@ -39,6 +39,9 @@ std::string PercentEncode(std::string_view path) {
   return out;
 }
 
+// What SARIF calls stdin without --stdin-filename (docs/usage.md).
+constexpr const char* kStdinUri = "%3Cstdin%3E";
+
 // GitHub code scanning's limits per run and per result.
 constexpr std::size_t kMaxResults = 25000;
 constexpr std::size_t kMaxRelated = 1000;
@@ -105,7 +108,12 @@ class LocationWriter {
     const std::string& abs = model_.files.absolute(loc.file);
     std::filesystem::path rel = std::filesystem::path(abs).lexically_relative(root_);
     if (abs == "<stdin>") {
-      artifact["uri"] = "stdin";
+      // No file of the repository (--stdin-filename names one): the name the
+      // text report shows, percent-encoded into a relative URI reference no
+      // file in a checkout is likely to have, said to be stdin.
+      artifact["uri"] = kStdinUri;
+      artifact["description"] = {
+          {"text", "standard input; name the file it stands for with --stdin-filename"}};
     } else if (!rel.empty() && *rel.begin() != "..") {
       artifact["uri"] = PercentEncode(rel.generic_string());
       artifact["uriBaseId"] = "%SRCROOT%";
@@ -142,9 +150,10 @@ std::vector<std::size_t> KeptResults(const ReportContext& ctx, std::size_t& omit
   return kept;
 }
 
-// One result. A project-level finding is written like any other: at its
-// anchor (code scanning shows no result without a file), with its object as
-// the logical location.
+// One result. A finding without a position (project-level, or from stdin
+// with no name) has its object as the only location: a location with a
+// logical but no physical location passes GitHub's ingestion rules, where a
+// result without any location does not.
 Json Result(const ReportContext& ctx, const Finding& f, std::size_t rule_index,
             const std::string& fingerprint, const LocationWriter& where) {
   Json res;

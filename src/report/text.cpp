@@ -112,7 +112,87 @@ Palette PaletteFor(bool color, Severity severity) {
 
 }  // namespace
 
+namespace {
+
+// Columns `text` takes on a terminal: one per code point, none for the SGR
+// sequences of the palette (TerminalSafe leaves no other escape).
+std::size_t Columns(std::string_view text) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\x1b') {
+      while (i < text.size() && text[i] != 'm') ++i;
+      continue;
+    }
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+// The `file:line:col: severity [rule]` part of a finding's line, coloured.
+std::string FindingHead(const ReportContext& ctx, const Finding& f) {
+  const Location& loc = f.diag.loc;
+  const Palette c = PaletteFor(ctx.color, f.severity);
+  std::string head;
+  if (HasPosition(ctx.model.files, loc))
+    head += std::string(c.location) + TerminalSafe(ctx.model.files.display(loc.file)) + ':' +
+            std::to_string(loc.line) + ':' + std::to_string(loc.column) + ':' + c.reset + ' ';
+  head += std::string(c.severity) + std::string(SeverityName(f.severity)) + c.reset + " [" +
+          c.rule + std::string(f.rule_id) + c.reset + "]";
+  return head;
+}
+
+// The message and, when suppressed, why, safe for a terminal.
+std::string FindingBody(const Finding& f) {
+  std::string body = TerminalSafe(f.diag.message);
+  if (f.suppression)
+    body += " [suppressed " +
+            std::string(f.suppression->kind == Suppression::Kind::kInSource ? "by annotation"
+                                                                            : "by config") +
+            ": " + TerminalSafe(f.suppression->justification) + "]";
+  return body;
+}
+
+}  // namespace
+
+void WriteWrapped(std::ostream& out, std::string_view head, std::string_view body,
+                  std::size_t width) {
+  out << head;
+  if (body.empty()) {
+    out << '\n';
+    return;
+  }
+  if (width == 0) {
+    out << ' ' << body << '\n';
+    return;
+  }
+  // Words of the body go on the line while they fit; the head is never
+  // broken, and a word longer than a line (a URL, a host) stands alone.
+  std::size_t used = Columns(head);
+  bool line_empty = used == 0;
+  while (!body.empty()) {
+    const std::size_t space = body.find(' ');
+    const std::string_view word = body.substr(0, space);
+    body.remove_prefix(space == std::string_view::npos ? body.size() : space + 1);
+    if (word.empty()) continue;
+    const std::size_t cols = Columns(word);
+    if (!line_empty && used + 1 + cols > width) {
+      out << '\n' << std::string(kWrapIndent, ' ') << word;
+      used = kWrapIndent + cols;
+    } else {
+      if (!line_empty) out << ' ';
+      out << word;
+      used += (line_empty ? 0 : 1) + cols;
+    }
+    line_empty = false;
+  }
+  out << '\n';
+}
+
 void WriteText(std::ostream& out, const ReportContext& ctx) {
+  if (ctx.summary) {
+    WriteTextSummary(out, ctx);
+    return;
+  }
   const std::string* environment = nullptr;  // the section being written
   for (const Finding& f : ctx.findings) {
     if (f.suppression && !ctx.show_suppressed) continue;
@@ -122,19 +202,68 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
       out << "== environment " << TerminalSafe(f.environment) << " ==\n";
       environment = &f.environment;
     }
-    const Location& loc = f.diag.loc;
-    const Palette c = PaletteFor(ctx.color, f.severity);
-    if (HasPosition(ctx.model.files, loc))
-      out << c.location << TerminalSafe(ctx.model.files.display(loc.file)) << ':' << loc.line << ':'
-          << loc.column << ':' << c.reset << ' ';
-    out << c.severity << SeverityName(f.severity) << c.reset << " [" << c.rule << f.rule_id
-        << c.reset << "] " << TerminalSafe(f.diag.message);
-    if (f.suppression)
-      out << " [suppressed "
-          << (f.suppression->kind == Suppression::Kind::kInSource ? "by annotation" : "by config")
-          << ": " << TerminalSafe(f.suppression->justification) << "]";
-    out << '\n';
+    WriteWrapped(out, FindingHead(ctx, f), FindingBody(f), ctx.wrap_width);
   }
+}
+
+void WriteTextSummary(std::ostream& out, const ReportContext& ctx) {
+  // Per rule: its findings by severity and the first of them, the rule
+  // with the most severe findings first, then the most frequent.
+  struct Rule {
+    std::string_view id;
+    std::array<std::size_t, 3> by{};
+    std::size_t total = 0;
+    const Finding* first = nullptr;
+    Severity worst = Severity::kNote;
+  };
+  std::vector<Rule> rules;
+  std::array<std::size_t, 3> by{};
+  std::size_t suppressed = 0;
+  for (const Finding& f : ctx.findings) {
+    if (f.suppression) {
+      ++suppressed;
+      continue;
+    }
+    auto it =
+        std::find_if(rules.begin(), rules.end(), [&](const Rule& r) { return r.id == f.rule_id; });
+    if (it == rules.end()) {
+      rules.push_back({f.rule_id, {}, 0, &f, f.severity});
+      it = rules.end() - 1;
+    }
+    ++it->by[static_cast<int>(f.severity)];
+    ++it->total;
+    it->worst = std::max(it->worst, f.severity);
+    ++by[static_cast<int>(f.severity)];
+  }
+  std::stable_sort(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) {
+    if (a.worst != b.worst) return a.worst > b.worst;
+    if (a.total != b.total) return a.total > b.total;
+    return a.id < b.id;
+  });
+  auto plural = [](std::size_t n, std::string_view word) {
+    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+  };
+  auto counts = [&](const std::array<std::size_t, 3>& n) {
+    std::string text;
+    for (Severity s : {Severity::kError, Severity::kWarning, Severity::kNote}) {
+      if (!n[static_cast<int>(s)]) continue;
+      if (!text.empty()) text += ", ";
+      text += plural(n[static_cast<int>(s)], SeverityName(s));
+    }
+    return text;
+  };
+  for (const Rule& r : rules) {
+    out << r.id << ": " << counts(r.by) << '\n';
+    WriteWrapped(out, "  " + FindingHead(ctx, *r.first), FindingBody(*r.first), ctx.wrap_width);
+    if (r.total > 1) out << "  ... and " << r.total - 1 << " more\n";
+  }
+  const std::size_t active = by[0] + by[1] + by[2];
+  out << (active ? plural(active, "finding") + " (" + plural(by[2], "error") + ", " +
+                       plural(by[1], "warning") + ", " + plural(by[0], "note") + ") from " +
+                       plural(rules.size(), "rule")
+                 : std::string("no findings"));
+  if (suppressed) out << ", " << suppressed << " suppressed";
+  out << '\n';
 }
 
 void WriteSummary(std::ostream& out, const ReportContext& ctx) {
