@@ -156,7 +156,8 @@ TEST(Suppress, EmptyReasonAndUnknownRuleSuppressNothing) {
       "    other.example.com/owner: team-c\n"
       "    ignore.meshlint.io/suppression-without-reason: \"cannot be suppressed\"\n";
   EXPECT_EQ(Suppress(manifests, ""),
-            (Lines{"1:1 mesh-outbound-allow-any", "4:9 namespace-without-sidecar",
+            // The missing mesh config is about the project: no position.
+            (Lines{"0:0 mesh-outbound-allow-any", "4:9 namespace-without-sidecar",
                    "6:5 suppression-without-reason", "7:5 suppression-unknown-rule",
                    "8:5 suppression-unknown-rule", "10:5 suppression-unknown-rule"}));
 }
