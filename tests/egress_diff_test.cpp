@@ -19,7 +19,7 @@ namespace meshlint::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using PairSet = std::set<std::string>;  // "ns -> host"
+using PairSet = std::set<std::string>;  // "ns -> host[:port]"
 
 struct StepDiff {
   int step;  // compared with step - 1
@@ -31,20 +31,20 @@ struct StepDiff {
 // IstioOperator's) and reaches what every namespace reaches.
 const StepDiff kDiffs[] = {
     {2,
-     {"default -> deb.debian.org", "default -> security.debian.org",
-      "istio-system -> deb.debian.org", "istio-system -> security.debian.org"},
+     {"default -> deb.debian.org:80", "default -> security.debian.org:80",
+      "istio-system -> deb.debian.org:80", "istio-system -> security.debian.org:80"},
      {}},
     // The plot twist: the new namespace reaches the hosts too.
-    {3, {"newguy -> deb.debian.org", "newguy -> security.debian.org"}, {}},
+    {3, {"newguy -> deb.debian.org:80", "newguy -> security.debian.org:80"}, {}},
     // exportTo ["."]: newguy (and istio-system) lose them; default keeps them.
     {4,
      {},
-     {"istio-system -> deb.debian.org", "istio-system -> security.debian.org",
-      "newguy -> deb.debian.org", "newguy -> security.debian.org"}},
+     {"istio-system -> deb.debian.org:80", "istio-system -> security.debian.org:80",
+      "newguy -> deb.debian.org:80", "newguy -> security.debian.org:80"}},
     // The Sidecar instead of exportTo: istio-system reaches them again, newguy does not.
-    {5, {"istio-system -> deb.debian.org", "istio-system -> security.debian.org"}, {}},
+    {5, {"istio-system -> deb.debian.org:80", "istio-system -> security.debian.org:80"}, {}},
     // The Sidecar lists the hosts: newguy reaches them again.
-    {6, {"newguy -> deb.debian.org", "newguy -> security.debian.org"}, {}},
+    {6, {"newguy -> deb.debian.org:80", "newguy -> security.debian.org:80"}, {}},
 };
 
 bool Updating() {
@@ -59,8 +59,11 @@ fs::path StepDir(int step) {
 
 PairSet Pairs(const nlohmann::json& list) {
   PairSet out;
-  for (const auto& e : list)
-    out.insert(e["namespace"].get<std::string>() + " -> " + e["host"].get<std::string>());
+  for (const auto& e : list) {
+    std::string p = e["namespace"].get<std::string>() + " -> " + e["host"].get<std::string>();
+    if (e.contains("port")) p += ":" + std::to_string(e["port"].get<int>());
+    out.insert(p);
+  }
   return out;
 }
 
@@ -274,35 +277,83 @@ TEST(EgressDiff, PolicyDecidesWhichOpenedPairsFail) {
 namespace meshlint::testing {
 namespace {
 
-// Switching the mesh to REGISTRY_ONLY closes "any host" and names the mesh
-// config as the change; removing a ServiceEntry closes its hosts and names
-// it as removed, at its place in the base.
+// What a reviewer is told about a removed ServiceEntry. Under ALLOW_ANY
+// "any host" says it all: removing a ServiceEntry moves no pair (its host
+// stays reachable), so the removal is listed among the changed objects, at
+// its place in the base, with no pair behind it. Under REGISTRY_ONLY its
+// host's port closes, and the removal is named as the change that closed
+// it. Switching the mesh to REGISTRY_ONLY closes "any host" and names the
+// mesh config.
 TEST(EgressDiff, ModeAndRemovalAreTheChanges) {
-  TempDir base, head;
+  TempDir base, head, strict_base, strict_head;
   const std::string ns =
       "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {istio-injection: enabled}\n";
   const std::string se =
       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\n  namespace: a\n"
-      "spec:\n  hosts: [x.example.com]\n  location: MESH_EXTERNAL\n";
+      "spec:\n  hosts: [x.example.com]\n  location: MESH_EXTERNAL\n  resolution: DNS\n"
+      "  ports:\n  - {number: 443, name: tls, protocol: TLS}\n";
+  const std::string mesh =
+      "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n"
+      "  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n"
+      "      mode: REGISTRY_ONLY\n";
   base.Write("ns.yaml", ns);
   base.Write("se.yaml", se);
   head.Write("ns.yaml", ns);
-  head.Write(
-      "mesh.yaml",
-      "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n"
-      "  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n"
-      "      mode: REGISTRY_ONLY\n");
+
+  // ALLOW_ANY on both sides: nothing moves, the removal is still named.
+  const CommandResult same =
+      RunInProcess({"egress", "--base", base.str(), "-f", "json"}, head.str());
+  EXPECT_EQ(same.status, 0) << same.err << same.out;
+  const nlohmann::json quiet = nlohmann::json::parse(same.out);
+  EXPECT_EQ(Pairs(quiet["opened"]), PairSet{});
+  EXPECT_EQ(Pairs(quiet["closed"]), PairSet{});
+  EXPECT_EQ(quiet["unchanged"], 1);
+  ASSERT_EQ(quiet["changes"].size(), 1u) << quiet.dump(2);
+  EXPECT_EQ(quiet["changes"][0]["change"], "removed");
+  EXPECT_EQ(quiet["changes"][0]["object"], "ServiceEntry a/x");
+  EXPECT_EQ(quiet["changes"][0]["side"], "base");
+  EXPECT_EQ(quiet["changes"][0]["file"], "se.yaml");
+  EXPECT_EQ(quiet["changes"][0]["line"], 4);
+  const CommandResult text = RunInProcess({"egress", "--base", base.str()}, head.str());
+  EXPECT_EQ(text.out.substr(text.out.find('\n') + 1),
+            "0 pairs opened, 0 closed, 1 unchanged.\n\nChanged objects (1):\n"
+            "  removed ServiceEntry a/x (se.yaml:4:9 in the base)\n");
+
+  // REGISTRY_ONLY on both sides: the removal closes the host's port.
+  for (const TempDir* d : {&strict_base, &strict_head}) {
+    d->Write("ns.yaml", ns);
+    d->Write("mesh.yaml", mesh);
+  }
+  strict_base.Write("se.yaml", se);
+  const CommandResult removed =
+      RunInProcess({"egress", "--base", strict_base.str(), "-f", "json"}, strict_head.str());
+  EXPECT_EQ(removed.status, 0) << removed.err << removed.out;
+  const nlohmann::json gone = nlohmann::json::parse(removed.out);
+  EXPECT_EQ(Pairs(gone["opened"]), PairSet{});
+  EXPECT_EQ(Pairs(gone["closed"]), (PairSet{"a -> x.example.com:443"}));
+  const auto& closed = gone["closed"][0];
+  ASSERT_EQ(closed["changes"].size(), 1u) << closed.dump(2);
+  EXPECT_EQ(closed["changes"][0]["object"], "ServiceEntry a/x");
+  EXPECT_EQ(closed["changes"][0]["change"], "removed");
+  EXPECT_EQ(closed["changes"][0]["side"], "base");
+  EXPECT_EQ(closed["changes"][0]["file"], "se.yaml");
+
+  // The mode switched (and the ServiceEntry removed): "any host" closes,
+  // named with the mesh config; the removal is listed too.
+  head.Write("mesh.yaml", mesh);
   const CommandResult r = RunInProcess({"egress", "--base", base.str(), "-f", "json"}, head.str());
   EXPECT_EQ(r.status, 0) << r.err << r.out;
   const nlohmann::json doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(Pairs(doc["opened"]), PairSet{});
-  // The base allowed any host (its ServiceEntry's host is not listed again
-  // under it); the head's REGISTRY_ONLY closes that.
   EXPECT_EQ(Pairs(doc["closed"]), (PairSet{"a -> *"}));
   const auto& any = doc["closed"][0];
   ASSERT_EQ(any["changes"].size(), 1u) << any.dump(2);
   EXPECT_EQ(any["changes"][0]["object"], "IstioOperator istio-system/istio");
   EXPECT_EQ(any["changes"][0]["change"], "added");
+  ASSERT_EQ(doc["changes"].size(), 2u) << doc.dump(2);
+  EXPECT_EQ(doc["changes"][0]["object"], "IstioOperator istio-system/istio");
+  EXPECT_EQ(doc["changes"][1]["object"], "ServiceEntry a/x");
+  EXPECT_EQ(doc["changes"][1]["change"], "removed");
 }
 
 }  // namespace

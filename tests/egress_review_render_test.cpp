@@ -89,7 +89,7 @@ TEST(EgressMarkdown, LargeChangeFitsAComment) {
     for (int h = 0; h < 5; ++h) {
       egress::DiffEntry e;
       e.pair = {"team-" + std::to_string(n), "",
-                "api-" + std::to_string(n) + "-" + std::to_string(h) + ".example.com", 0};
+                "api-" + std::to_string(n) + "-" + std::to_string(h) + ".example.com", 443, "TLS"};
       e.reasons.push_back(
           {"ServiceEntry team/x lists it | with a pipe and <b>markup</b> and `ticks`.",
            "manifests/team " + std::to_string(n) + ".yaml", 7, 5});
@@ -141,7 +141,7 @@ TEST(EgressHtml, RendersInHeadlessChromium) {
   EXPECT_EQ(hosts, 1u);
   EXPECT_EQ(edges, 1u);
   EXPECT_NE(dom.out.find(">newguy</text>"), std::string::npos);
-  EXPECT_NE(dom.out.find(">deb.debian.org, security.debian.org</text>"), std::string::npos);
+  EXPECT_NE(dom.out.find(">deb.debian.org:80, security.debian.org:80</text>"), std::string::npos);
   // Chromium logs the page's console messages and uncaught errors as CONSOLE lines.
   EXPECT_EQ(dom.err.find("CONSOLE"), std::string::npos) << dom.err;
   EXPECT_EQ(dom.err.find("Uncaught"), std::string::npos) << dom.err;
@@ -160,8 +160,8 @@ TEST(EgressMarkdown, LargeMeshPictureIsGrouped) {
   std::vector<egress::Pair> pairs;
   for (int n = 0; n < 300; ++n)
     for (int h = 0; h < 40; ++h)
-      pairs.push_back(
-          {"ns-" + std::to_string(1000 + n), "", "host-" + std::to_string(h) + ".example.com", 0});
+      pairs.push_back({"ns-" + std::to_string(1000 + n), "",
+                       "host-" + std::to_string(h) + ".example.com", 0, ""});
   std::ostringstream out;
   WriteEgressPictureMarkdown(out, pairs);
   const std::string md = out.str();

@@ -93,7 +93,8 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 }
 
 // The egress report, or the --from/--to explanation, to `sink`; the exit status.
-int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& sink) {
+int WriteEgress(const po::variables_map& vm, const LintResult& r, std::optional<Severity> fail_on,
+                std::ostream& sink) {
   const std::string format = vm["format"].as<std::string>();
   const egress::CompiledPolicy* policy = r.policy.get();
   egress::EgressAnalysis analysis(r.model);
@@ -114,7 +115,9 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::ostream& 
   options.policy = policy;
   if (format == "json") WriteEgressJson(sink, analysis, options);
   else WriteEgressText(sink, analysis, options);
-  return policy && CountPolicyViolations(analysis, *policy) > 0 ? kExitFindings : kExitClean;
+  // A violation counts as an error, against --fail-on / failOn as in lint.
+  return policy && fail_on && CountPolicyViolations(analysis, *policy) > 0 ? kExitFindings
+                                                                           : kExitClean;
 }
 
 // meshlint egress: the reachability report, or one --from/--to question.
@@ -154,6 +157,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (!project) return kExitUsage;
   const LintRequest request =
       RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr);
+  const std::optional<Severity> fail_on = EgressFailOn(vm, request.config);
   const LintResult r = LoadForLint(request);
   PrintInputNotes(r.model, err);
   for (const Problem& p : r.input_problems) WriteProblem(err, r.model.files, p);
@@ -169,7 +173,7 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   int status = kExitClean;
   const auto render = [&](std::ostream& sink) {
     status = diff ? WriteEgressDiff(*diff, vm["format"].as<std::string>(), sink)
-                  : WriteEgress(vm, r, sink);
+                  : WriteEgress(vm, r, fail_on, sink);
   };
   if (vm.count("output")) {
     if (auto failed = WriteOutputFile(vm["output"].as<std::string>(), render)) {

@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "egress/egress.h"
@@ -16,6 +17,13 @@ namespace meshlint {
 
 // --base, --fail-on (egress's).
 void AddEgressDiffOptions(boost::program_options::options_description& options);
+
+// The lowest severity that fails the run: --fail-on, else the config's
+// failOn, else warning; nullopt: never. An opened pair the policy does not
+// allow is an error, one without a policy a warning, an allowed one a note;
+// without --base a policy violation is an error. Throws UsageError.
+std::optional<Severity> EgressFailOn(const boost::program_options::variables_map& vm,
+                                     const ProjectConfig* config);
 
 // What `meshlint egress --base` computed, before anything is written.
 struct EgressDiffRun;

@@ -19,6 +19,7 @@ class DocumentIndex {
     std::uint32_t first_line = 1;  // 1-based, inclusive
     std::uint32_t last_line = 0;
     std::string key;     // "ServiceEntry default/debian-org", or "FILE#N"
+    std::string label;   // the key, or "FILE" for the one document of a file
     bool named = false;  // the key is an object's
     Location anchor;     // the object's name, or the document's first line
     std::string text;    // its lines, trailing spaces and blank lines trimmed
@@ -38,6 +39,14 @@ class DocumentIndex {
       d->key = meta.ref.kind + " " + (meta.ref.ns.empty() ? "" : meta.ref.ns + "/") + meta.ref.name;
       d->anchor = meta.anchor();
     });
+    for (std::size_t f = 0; f < by_file_.size(); ++f) {
+      // A file of one document without objects (.meshlint.yaml, a values
+      // file) is named as the file.
+      const auto documents = std::count_if(by_file_[f].begin(), by_file_[f].end(),
+                                           [](const Doc& d) { return !d.text.empty(); });
+      for (Doc& d : by_file_[f])
+        d.label = d.named || documents != 1 ? d.key : model.files.display(d.file);
+    }
     for (std::size_t f = 0; f < by_file_.size(); ++f)
       for (std::size_t i = 0; i < by_file_[f].size(); ++i) {
         const Doc& d = by_file_[f][i];
@@ -108,7 +117,7 @@ Change MakeChange(Change::What what, const DocumentIndex::Doc& d, const MeshMode
                   bool on_base) {
   Change c;
   c.what = what;
-  c.object = d.key;
+  c.object = d.label;
   c.on_base = on_base;
   c.file = model.files.display(d.file);
   c.line = d.anchor.line;

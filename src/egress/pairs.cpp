@@ -53,10 +53,19 @@ std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis) {
     // gateway hop of other rows' explanations).
     if (s.gateway()) continue;
     const std::string workload = WorkloadOf(s);
-    if (AllowsAny(s.mode) || s.unmediated()) out.push_back({s.ns, workload, kAnyHost, 0});
-    if (s.unmediated()) continue;  // no proxy: every host, said once
-    for (const HostRef& h : analysis.Reachable(s))
-      out.push_back({s.ns, workload, analysis.HostName(s, h), 0});
+    // Any host: every host on every port, said once.
+    if (AllowsAnyHost(s)) {
+      out.push_back({s.ns, workload, kAnyHost, 0, ""});
+      continue;
+    }
+    for (const HostRef& h : analysis.Reachable(s)) {
+      const istio::RegistryService& svc = analysis.Service(s, h);
+      const std::string& host = analysis.HostName(s, h);
+      for (std::size_t i = 0; i < svc.ports.size(); ++i)
+        if (h.ports & istio::PortBit(i))
+          out.push_back({s.ns, workload, host, svc.ports[i].number,
+                         std::string(istio::ProtocolName(svc.ports[i].protocol))});
+    }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -66,7 +75,9 @@ std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis) {
 PairWhy ExplainPair(const EgressAnalysis& analysis, const Pair& pair) {
   const MeshModel& model = analysis.model();
   const bool any_host = pair.host == kAnyHost;
-  const Explanation ex = analysis.Explain(pair.ns, pair.host);
+  // The port asked, so the explanation is that port's listener.
+  const Explanation ex = analysis.Explain(
+      pair.ns, any_host || !pair.port ? pair.host : pair.host + ":" + std::to_string(pair.port));
   const RenderedExplanation text = RenderExplanation(model, ex);
   PairWhy why;
   auto add = [&](const Step& step, const ExplainLine& line) {

@@ -24,7 +24,10 @@ struct Pair {
   // them ("Sidecar/NAME": the workloads a workload-scoped Sidecar selects).
   std::string workload;
   std::string host;
-  std::uint32_t port = 0;  // 0: any port the host lists (not modelled apart)
+  // The ServiceEntry port the host is reached on; 0 for any host (ALLOW_ANY,
+  // no proxy) and for a host without ports of its own.
+  std::uint32_t port = 0;
+  std::string protocol;  // the port's ("HTTP", "TLS"...); "" when none is known
 
   auto Key() const { return std::tie(ns, workload, host, port); }
   friend bool operator<(const Pair& a, const Pair& b) { return a.Key() < b.Key(); }
@@ -40,7 +43,10 @@ struct Reason {
   std::uint32_t column = 0;
 };
 
-// Every pair the analysis reaches, sorted, each once.
+// Every pair the analysis reaches, sorted, each once: per row, "*" when it
+// may reach any host (ALLOW_ANY, no proxy: the registry's hosts are not
+// listed again under it), else each ServiceEntry host on each port it
+// imports.
 std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis);
 
 // Why `pair` is (or is not) reachable on the side of `analysis`: the

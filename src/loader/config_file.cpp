@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kTopLevelKeys[] = {
-    "defaultNamespace",   "egressPolicy",    "exclude",    "failOn",        "include",
-    "inlineSuppressions", "istioVersion",    "meshConfig", "rootNamespace", "rules",
-    "suppressions",       "systemNamespaces"};
+    "defaultNamespace",   "egressPolicy", "environments", "exclude",       "failOn", "include",
+    "inlineSuppressions", "istioVersion", "meshConfig",   "rootNamespace", "rules",  "suppressions",
+    "systemNamespaces"};
 constexpr std::string_view kSuppressionKeys[] = {"expires", "object", "reason", "rule"};
 
 // "unknown key 'rule' (did you mean 'rules'?; known keys: ...)"
@@ -60,7 +60,10 @@ bool IsNamespaceName(std::string_view s) {
 
 class ConfigReader {
  public:
-  ConfigReader(std::string_view text, ProjectConfig& out) : out_(out) { span_.text = text; }
+  ConfigReader(std::string_view text, ProjectConfig& out, const ConfigFileCheck* check)
+      : out_(out), check_(check) {
+    span_.text = text;
+  }
 
   std::vector<ConfigError> Read() {
     // Documents are counted on the text, not with YAML::LoadAll: yaml-cpp
@@ -110,6 +113,7 @@ class ConfigReader {
       else if (name == "suppressions") Suppressions(value);
       else if (name == "include") Globs(value, "include", out_.include);
       else if (name == "exclude") Globs(value, "exclude", out_.exclude);
+      else if (name == "environments") Environments(value);
       else if (name == "defaultNamespace") out_.default_namespace = Namespace(value, name);
       else if (name == "rootNamespace") out_.root_namespace = Namespace(value, name);
       else if (name == "systemNamespaces") SystemNamespaces(value);
@@ -302,6 +306,25 @@ class ConfigReader {
     }
   }
 
+  // Directory globs, one directory level per segment: `**` would make
+  // environments of any depth, nested in one another.
+  void Environments(const YAML::Node& value) {
+    const std::size_t before = out_.environments.size();
+    Globs(value, "environments", out_.environments);
+    std::size_t i = before;
+    while (i < out_.environments.size()) {
+      const std::string& g = out_.environments[i].value;
+      if (g.find("**") != std::string::npos) {
+        Error(value, "environments '" + g +
+                         "': `**` is not allowed here: each segment is one directory level "
+                         "(`envs/*`, `clusters/*/mesh`)");
+        out_.environments.erase(out_.environments.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      ++i;
+    }
+  }
+
   std::optional<Located<std::string>> Namespace(const YAML::Node& value, const std::string& what) {
     auto ns = String(value, what);
     if (ns && !IsNamespaceName(ns->value)) {
@@ -347,8 +370,13 @@ class ConfigReader {
     // The config comes with the pull request: what it names must be a
     // regular file inside the repository, or a link could make meshlint
     // read (and quote) a CI secret. The refusal never quotes the file.
-    if (root_.empty()) root_ = RepositoryRoot(out_.dir);
-    const RepositoryFile file = ResolveInRepository(path->value, out_.dir, root_);
+    RepositoryFile file;
+    if (check_ && *check_) {
+      file = (*check_)(path->value, out_.dir);
+    } else {
+      if (root_.empty()) root_ = RepositoryRoot(out_.dir);
+      file = ResolveInRepository(path->value, out_.dir, root_);
+    }
     if (!file.accepted()) {
       Error(value, what + " " + file.refusal);
       return std::nullopt;
@@ -410,7 +438,8 @@ class ConfigReader {
   }
 
   ProjectConfig& out_;
-  std::string root_;  // the repository the config belongs to, once needed
+  const ConfigFileCheck* check_ = nullptr;  // null: the work tree's boundary
+  std::string root_;                        // the repository the config belongs to, once needed
   TextSpan span_;
   std::optional<YAML::Node> key_;  // the key whose value is being read
   std::vector<ConfigError> errors_;
@@ -418,7 +447,8 @@ class ConfigReader {
 
 }  // namespace
 
-std::optional<std::string> FindConfigFile(const std::string& start) {
+std::optional<std::string> FindConfigFile(const std::string& start,
+                                          const std::string& outside_root) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec).lexically_normal();
   if (ec) return std::nullopt;
@@ -434,6 +464,15 @@ std::optional<std::string> FindConfigFile(const std::string& start) {
     }
     if (d == d.parent_path()) break;
   }
+  if (!in_repo && !outside_root.empty()) {
+    fs::path stop = fs::absolute(outside_root, ec).lexically_normal();
+    if (!stop.has_filename() && stop.has_parent_path()) stop = stop.parent_path();
+    const fs::path rel = dir.lexically_relative(stop);
+    if (!ec && !rel.empty() && *rel.begin() != "..") {
+      root = stop;
+      in_repo = true;  // searched like a repository, up to `stop`
+    }
+  }
   for (fs::path d = dir;; d = d.parent_path()) {
     fs::path candidate = d / kConfigFileName;
     if (fs::is_regular_file(candidate, ec)) return candidate.string();
@@ -444,6 +483,11 @@ std::optional<std::string> FindConfigFile(const std::string& start) {
 
 std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& path,
                                      ProjectConfig& out) {
+  return ParseConfig(text, path, out, ConfigFileCheck{});
+}
+
+std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& path,
+                                     ProjectConfig& out, const ConfigFileCheck& check) {
   out.path = fs::absolute(path).lexically_normal().string();
   out.dir = fs::path(out.path).parent_path().string();
   if (out.display.empty()) out.display = path;
@@ -453,7 +497,7 @@ std::vector<ConfigError> ParseConfig(std::string_view text, const std::string& p
   // The parser recurses: nesting no config needs would exhaust the stack.
   if (auto deep = FindExcessiveNesting(text))
     return {{Location{0, deep->line, deep->column, 0, 0}, deep->message, {}, ""}};
-  return ConfigReader(text, out).Read();
+  return ConfigReader(text, out, &check).Read();
 }
 
 std::vector<ConfigError> ReadConfigFile(const std::string& path, const std::string& display,

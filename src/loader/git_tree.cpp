@@ -114,13 +114,9 @@ std::string Chomp(std::string s) {
   return s;
 }
 
-struct Entry {
-  std::string mode, type, object, path;
-};
-
 // `git ls-tree -r -z` output: "<mode> <type> <object>\t<path>\0".
-std::vector<Entry> ParseListing(const std::string& listing) {
-  std::vector<Entry> out;
+std::vector<TreeEntry> ParseListing(const std::string& listing) {
+  std::vector<TreeEntry> out;
   std::size_t pos = 0;
   while (pos < listing.size()) {
     std::size_t end = listing.find('\0', pos);
@@ -177,10 +173,8 @@ std::optional<std::string> Repository::Resolve(const std::string& revision,
   return Chomp(*sha);
 }
 
-bool Repository::ReadFiles(const std::string& commit,
-                           const std::function<bool(const std::string&)>& want,
-                           std::size_t max_file_bytes, std::vector<TreeFile>& out,
-                           std::vector<std::string>& notes, std::string& error) const {
+bool Repository::List(const std::string& commit, std::vector<TreeEntry>& out,
+                      std::string& error) const {
   const auto listing =
       Capture({"git", "-C", top_, "ls-tree", "-r", "-z", "--full-tree", commit}, kMaxListingBytes);
   if (!listing) {
@@ -188,16 +182,33 @@ bool Repository::ReadFiles(const std::string& commit,
             std::to_string(kMaxListingBytes >> 20) + " MiB of names)";
     return false;
   }
-  std::vector<Entry> wanted;
-  for (Entry& e : ParseListing(*listing)) {
+  out = ParseListing(*listing);
+  std::sort(out.begin(), out.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
+  return true;
+}
+
+bool Repository::ReadFiles(const std::string& commit,
+                           const std::function<bool(const std::string&)>& want,
+                           std::size_t max_file_bytes, std::vector<TreeFile>& out,
+                           std::vector<std::string>& notes, std::string& error) const {
+  std::vector<TreeEntry> listing;
+  if (!List(commit, listing, error)) return false;
+  std::vector<const TreeEntry*> wanted;
+  for (const TreeEntry& e : listing) {
     if (!want(e.path)) continue;
-    if (e.mode == "120000") {
+    if (e.link()) {
       notes.push_back(e.path + ": a symbolic link in the base: not followed");
       continue;
     }
-    if (e.type != "blob") continue;  // submodules
-    wanted.push_back(std::move(e));
+    if (e.regular()) wanted.push_back(&e);  // not submodules
   }
+  return Read(wanted, max_file_bytes, out, notes, error);
+}
+
+bool Repository::Read(const std::vector<const TreeEntry*>& wanted, std::size_t max_file_bytes,
+                      std::vector<TreeFile>& out, std::vector<std::string>& notes,
+                      std::string& error) const {
   if (wanted.size() > kMaxTreeFiles) {
     error = "the base has " + std::to_string(wanted.size()) +
             " manifest files, over the bound of " + std::to_string(kMaxTreeFiles);
@@ -208,10 +219,11 @@ bool Repository::ReadFiles(const std::string& commit,
     error = "cannot run git cat-file";
     return false;
   }
+  const std::size_t before = out.size();
   std::size_t total = 0, skipped = 0;
-  for (const Entry& e : wanted) {
+  for (const TreeEntry* e : wanted) {
     // One object at a time: git flushes after each, so neither pipe fills.
-    if (!cat.Write(e.object + "\n")) break;
+    if (!cat.Write(e->object + "\n")) break;
     char header[256];
     if (!std::fgets(header, sizeof header, cat.out())) break;
     unsigned long long size = 0;
@@ -219,7 +231,7 @@ bool Repository::ReadFiles(const std::string& commit,
     if (std::sscanf(header, "%*s %31s %llu", type, &size) != 2 || std::string(type) != "blob")
       break;
     const bool keep = size <= max_file_bytes && total + size <= kMaxRevisionBytes;
-    TreeFile f{e.path, {}};
+    TreeFile f{e->path, {}};
     if (!ReadExactly(cat.out(), size, keep ? &f.text : nullptr) ||
         !ReadExactly(cat.out(), 1, nullptr))
       break;
@@ -229,7 +241,7 @@ bool Repository::ReadFiles(const std::string& commit,
                 " MiB in all";
         return false;
       }
-      notes.push_back(e.path + ": larger than " + std::to_string(max_file_bytes >> 20) +
+      notes.push_back(e->path + ": larger than " + std::to_string(max_file_bytes >> 20) +
                       " MiB: not read");
       ++skipped;
       continue;
@@ -237,13 +249,50 @@ bool Repository::ReadFiles(const std::string& commit,
     total += size;
     out.push_back(std::move(f));
   }
-  const bool complete = out.size() + skipped == wanted.size();
+  const bool complete = out.size() - before + skipped == wanted.size();
   cat.Wait();
   if (!complete) {
-    error = "git cat-file stopped before every file of " + commit + " was read";
+    error = "git cat-file stopped before every file of the base was read";
     return false;
   }
   return true;
+}
+
+std::optional<std::vector<std::string>> ListIgnored(const IgnoreQuery& query, std::string& error) {
+  std::vector<std::string> args = {"git"};
+  if (!query.git_dir.empty()) {
+    args.push_back("--git-dir=" + query.git_dir);
+    args.push_back("--work-tree=" + query.work_tree);
+  }
+  args.insert(args.end(),
+              {"-C", query.work_tree, "ls-files", "-z", "--others", "--ignored", "--directory"});
+  if (query.git_dir.empty()) args.push_back("--exclude-standard");
+  if (!query.per_directory.empty())
+    args.push_back("--exclude-per-directory=" + query.per_directory);
+  // Literal: a directory named `[a]` or `*` is that directory, not a pattern.
+  if (query.pathspec != ".") args.insert(args.end(), {"--", ":(literal)" + query.pathspec});
+  const auto listing = Capture(args, kMaxListingBytes);
+  if (!listing) {
+    error = "git ls-files failed in " + query.work_tree +
+            " (git missing, the directory refused, "
+            "or over " +
+            std::to_string(kMaxListingBytes >> 20) + " MiB of names)";
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < listing->size()) {
+    std::size_t end = listing->find('\0', pos);
+    if (end == std::string::npos) end = listing->size();
+    if (end > pos) out.push_back(listing->substr(pos, end - pos));
+    pos = end + 1;
+    if (out.size() > kMaxTreeFiles) {
+      error = "git lists over " + std::to_string(kMaxTreeFiles) + " ignored paths in " +
+              query.work_tree;
+      return std::nullopt;
+    }
+  }
+  return out;
 }
 
 }  // namespace meshlint::git

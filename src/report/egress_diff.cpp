@@ -77,6 +77,7 @@ Json EntryJson(const DiffEntry& e) {
   if (!e.pair.workload.empty()) j["workload"] = e.pair.workload;
   j["host"] = e.pair.host;
   if (e.pair.port) j["port"] = e.pair.port;
+  if (!e.pair.protocol.empty()) j["protocol"] = e.pair.protocol;
   if (e.allowed) j["allowedByPolicy"] = *e.allowed;
   if (!e.explained) j["explained"] = false;
   Json reasons = Json::array();

@@ -238,6 +238,20 @@ void WriteEgressDiffMarkdown(std::ostream& os, const EgressDiff& d, const DiffLa
     for (const DiffEntry& e : d.closed) rows.push_back(Row(e, false));
     out += "\n| | From | To | Why, on the head | Changed |\n| --- | --- | --- | --- | --- |\n";
     FitRows(out, rows, tail, limit, "pairs");
+  } else if (!d.changes.empty()) {
+    // Nothing moved, yet objects changed (a ServiceEntry removed under
+    // ALLOW_ANY): say which, so the comment does not read as "no change".
+    constexpr std::size_t kShown = 30;
+    out += "\nChanged objects, none of which moves a pair:\n\n";
+    for (std::size_t i = 0; i < d.changes.size() && i < kShown; ++i) {
+      const Change& c = d.changes[i];
+      out += "- " + std::string(egress::ChangeWord(c.what)) + " " + Md(c.object);
+      if (!c.file.empty())
+        out += " (" + Link(c.file, c.line) + (c.on_base ? " in the base" : "") + ")";
+      out += "\n";
+    }
+    if (d.changes.size() > kShown)
+      out += "- and " + std::to_string(d.changes.size() - kShown) + " more\n";
   }
   out += tail;
   os << out;
