@@ -123,10 +123,10 @@ spec:
   EXPECT_TRUE(def.enable_namespaces_by_default.value);
   EXPECT_EQ(At(def.enable_namespaces_by_default.loc), "7:34");
   ASSERT_EQ(def.never_inject_selector.size(), 1u);
-  EXPECT_TRUE(def.never_inject_selector[0].Matches(
-      std::map<std::string, std::string>{{"tier", "build"}}));
-  EXPECT_FALSE(def.never_inject_selector[0].Matches(
-      std::map<std::string, std::string>{{"tier", "web"}}));
+  EXPECT_TRUE(
+      def.never_inject_selector[0].Matches(std::map<std::string, std::string>{{"tier", "build"}}));
+  EXPECT_FALSE(
+      def.never_inject_selector[0].Matches(std::map<std::string, std::string>{{"tier", "web"}}));
   EXPECT_EQ(def.auto_inject.value, "disabled");
   EXPECT_EQ(def.exclude_ip_ranges.value, "0.0.0.0/0");
   EXPECT_TRUE(def.always_inject_selector.empty());
@@ -138,6 +138,38 @@ spec:
   EXPECT_EQ(model.mesh_conflicts[0].field, "sidecarInjectorWebhook.enableNamespacesByDefault");
   EXPECT_EQ(model.mesh_conflicts[0].winner_value, "true");
   EXPECT_EQ(model.mesh_conflicts[0].loser_value, "false");
+}
+
+// Helm values of the istiod chart given with --mesh-config: the injector's
+// values count beside meshConfig (an unlabelled namespace is injected).
+TEST(MeshValues, HelmValuesFileWithInjectorValues) {
+  TempDir dir;
+  dir.Write("ns.yaml", R"(apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+)");
+  dir.Write("values.yaml", R"(meshConfig:
+  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+sidecarInjectorWebhook:
+  enableNamespacesByDefault: true
+)");
+  dir.Write("plain.yaml", "meshConfig:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n");
+  CommandResult r = RunInProcess({"egress", "ns.yaml", "--mesh-config", "values.yaml", "--from",
+                                  "shop", "--to", "deb.debian.org"},
+                                 dir.str());
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("enableNamespacesByDefault"), std::string::npos) << r.out;
+  r = RunInProcess({"egress", "ns.yaml", "--mesh-config", "plain.yaml", "--from", "shop", "--to",
+                    "deb.debian.org"},
+                   dir.str());
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
 }
 
 TEST(MeshValues, AddressInCidr) {

@@ -227,7 +227,11 @@ void LoadMeshConfigContent(std::string_view text, std::uint32_t file, const Load
       }
     }
     try {
+      // Helm values of the istiod chart: the injector's values beside meshConfig.
+      if (mc.index() != root.index()) ReadInjectorValues(reader, root, source.injector, {}, "");
       ReadMeshConfig(reader, mc, std::move(source), ObjectRef{}, "");
+    } catch (const Unusable&) {
+      // A duplicate key among the values: reported; the file sets nothing.
     } catch (const BudgetExhausted&) {
       reader.ReportExhausted(root);
     }

@@ -70,12 +70,10 @@ void ReadVisibilityPolicy(NodeReader& r, const LiteNode& policy, ServiceEntryVis
       const std::string rp = path + ".matchingRules[" + std::to_string(i) + "]";
       const LiteNode sel = Child(r, rules[i], "namespaceSelector", ref, rp);
       // compileVisibilityRule: an unknown or unset matcher never matches.
-      auto s = sel.IsMap() ? ReadLabelSelector(r, sel, ref, rp + ".namespaceSelector")
-                           : std::nullopt;
-      if (s)
-        rule.namespace_selectors.push_back(std::move(*s));
-      else
-        rule.never = true;
+      auto s =
+          sel.IsMap() ? ReadLabelSelector(r, sel, ref, rp + ".namespaceSelector") : std::nullopt;
+      if (s) rule.namespace_selectors.push_back(std::move(*s));
+      else rule.never = true;
     }
   }
   out.rules.push_back(std::move(rule));
@@ -158,8 +156,8 @@ void ReadMoreMeshConfig(NodeReader& r, const LiteNode& mc, MeshConfigSource& sou
   }
   const LiteNode dc = Child(r, mc, "defaultConfig", ref, path);
   const LiteNode md = Child(r, dc, "proxyMetadata", ref, path + ".defaultConfig");
-  if (auto capture = LenientBool(r, md, "ISTIO_META_DNS_CAPTURE", ref,
-                                 path + ".defaultConfig.proxyMetadata"))
+  if (auto capture =
+          LenientBool(r, md, "ISTIO_META_DNS_CAPTURE", ref, path + ".defaultConfig.proxyMetadata"))
     source.dns_capture = capture;
 }
 
