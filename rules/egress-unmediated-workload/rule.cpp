@@ -65,7 +65,8 @@ std::string Reason(const MeshModel& model, const Group& g) {
              "see (the label does)";
     case R::kHostNetwork:
       return "the pods run on the host network (hostNetwork: true), which the injector never injects";
-    case R::kNeverInjectSelector: return "the injector's neverInjectSelector matches the pod labels";
+    case R::kNeverInjectSelector:
+      return "the injector's neverInjectSelector matches the pod labels";
     case R::kAutoInjectDisabled: return "the injector's autoInject is disabled";
     case R::kAmbientNamespace:
     case R::kAmbientPod:
@@ -95,8 +96,9 @@ std::string Subject(const Group& g) {
   if (g.workloads.empty()) return "The pods of namespace '" + g.ns + "'";
   std::vector<std::string> names;
   for (const Workload* w : g.workloads) names.push_back(w->meta.ref.kind + "/" + w->meta.ref.name);
-  if (names.size() == 1) return g.workloads.front()->meta.ref.kind + " '" + g.ns + "/" +
-                                g.workloads.front()->meta.ref.name + "'";
+  if (names.size() == 1)
+    return g.workloads.front()->meta.ref.kind + " '" + g.ns + "/" +
+           g.workloads.front()->meta.ref.name + "'";
   return "Workloads " + ListForMessage(names) + " of namespace '" + g.ns + "'";
 }
 
@@ -138,10 +140,10 @@ void Report(const MeshModel& model, const Group& g, FindingSink& sink) {
                                            ? "REGISTRY_ONLY: what a sidecar would enforce"
                                            : "the Sidecar that would limit their imports"});
   const bool many = g.workloads.size() != 1;
-  d.message = Subject(g) + (many ? " get" : " gets") + " no sidecar proxy: " + Reason(model, g) +
-              ". Istio does not mediate " + (many ? "their egress, so they can" : "its egress, so it can") +
-              " reach any host on any port, although " +
-              Intent(model, g.intent) + ". " + Fix(g) + ".";
+  d.message =
+      Subject(g) + (many ? " get" : " gets") + " no sidecar proxy: " + Reason(model, g) +
+      ". Istio does not mediate " + (many ? "their egress, so they can" : "its egress, so it can") +
+      " reach any host on any port, although " + Intent(model, g.intent) + ". " + Fix(g) + ".";
   sink.Report(std::move(d));
 }
 

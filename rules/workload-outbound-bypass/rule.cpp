@@ -22,7 +22,7 @@ struct Group {
   Bypass bypass = Bypass::kExcludePorts;
   Location loc;
   bool from_values = false;  // the revision's values.global.proxy.*, not an annotation
-  std::string ns;  // the first namespace
+  std::string ns;            // the first namespace
   const NamespaceInfo* info = nullptr;
   std::vector<const Workload*> workloads;  // empty: the namespace's pods (no manifests)
   // from_values: every namespace whose pods take the default.
@@ -88,8 +88,7 @@ std::string Effect(const Group& g) {
                         "sidecar";
       if (!c.include_ports.empty())
         out += " except on includeOutboundPorts " + Ports(c.include_ports);
-      else
-        out += " on every port";
+      else out += " on every port";
       return out;
     }
     case Bypass::kExcludePorts:
@@ -176,8 +175,7 @@ void CheckWorkloadOutboundBypass(const MeshModel& model, FindingSink& sink) {
     // The pods of a namespace without workload manifests carry no
     // annotations: only the proxy defaults reach them.
     const bool from_values = !(w && w->pod.Annotation(AnnotationOf(b)));
-    auto [it, fresh] =
-        groups.try_emplace(Key{loc.file, loc.line, loc.column, static_cast<int>(b)});
+    auto [it, fresh] = groups.try_emplace(Key{loc.file, loc.line, loc.column, static_cast<int>(b)});
     Group& g = it->second;
     if (fresh) {
       g.bypass = b;
@@ -203,10 +201,12 @@ void CheckWorkloadOutboundBypass(const MeshModel& model, FindingSink& sink) {
       add(info, w, c, intent, Bypass::kInterceptionNone, c.none_loc);
       return;
     }
-    if (c.exclude_ranges_public) add(info, w, c, intent, Bypass::kExcludeRanges, c.exclude_ranges_loc);
+    if (c.exclude_ranges_public)
+      add(info, w, c, intent, Bypass::kExcludeRanges, c.exclude_ranges_loc);
     if (c.include_ranges_miss_public)
       add(info, w, c, intent, Bypass::kIncludeRanges, c.include_ranges_loc);
-    if (!c.exclude_ports.empty()) add(info, w, c, intent, Bypass::kExcludePorts, c.exclude_ports_loc);
+    if (!c.exclude_ports.empty())
+      add(info, w, c, intent, Bypass::kExcludePorts, c.exclude_ports_loc);
   };
   for (const NamespaceInfo& info : model.namespace_index()) {
     if (istio::IsSystemNamespace(model, info.name)) continue;
