@@ -38,6 +38,13 @@ constexpr std::array<RuleInfo, N> WithDocs(std::array<RuleInfo, N> rules) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 constexpr auto kRules = WithDocs(std::array{
+    RuleInfo{.id = "duplicate-object",
+             .default_severity = Severity::kNote,
+             .summary = "One kind/namespace/name written more than once: one object (the copy "
+                        "read last), the other copies are not linted.",
+             .check = rules::CheckDuplicateObject,
+             .tags = {"correctness"},
+             .precision = Precision::kVeryHigh},
     RuleInfo{.id = "egress-not-allowed",
              .default_severity = Severity::kError,
              .summary = "With an egress policy (--policy), a namespace can reach an external host "
@@ -46,6 +53,15 @@ constexpr auto kRules = WithDocs(std::array{
              .tags = {"security", "egress", "policy"},
              .precision = Precision::kVeryHigh,
              .security_severity = 8.0},
+    RuleInfo{.id = "egress-unmediated-workload",
+             .default_severity = Severity::kWarning,
+             .summary = "In a mesh meant to restrict egress (REGISTRY_ONLY or a Sidecar that "
+                        "limits imports), a namespace or workload whose pods get no sidecar "
+                        "proxy: Istio does not mediate their egress.",
+             .check = rules::CheckEgressUnmediatedWorkload,
+             .tags = {"security", "egress"},
+             .precision = Precision::kHigh,
+             .security_severity = 7.0},
     RuleInfo{.id = "inline-suppression-ignored",
              .default_severity = Severity::kWarning,
              .summary = "An ignore.meshlint.io/ annotation while in-manifest suppressions are "
@@ -154,6 +170,13 @@ constexpr auto kRules = WithDocs(std::array{
              .tags = {"security", "egress"},
              .precision = Precision::kVeryHigh,
              .security_severity = 7.0},
+    RuleInfo{.id = "sidecar-selects-nothing",
+             .default_severity = Severity::kNote,
+             .summary = "A Sidecar whose workloadSelector matches none of the workloads of its "
+                        "namespace in the inputs: it applies to no pod.",
+             .check = rules::CheckSidecarSelectsNothing,
+             .tags = {"correctness", "egress"},
+             .precision = Precision::kHigh},
     RuleInfo{.id = "suppression-expired",
              .default_severity = Severity::kWarning,
              .summary = "A suppression in .meshlint.yaml whose expires date has passed: its "
@@ -178,6 +201,15 @@ constexpr auto kRules = WithDocs(std::array{
              .run_check = rules::CheckSuppressionWithoutReason,
              .tags = {"suppressions"},
              .precision = Precision::kVeryHigh},
+    RuleInfo{.id = "workload-outbound-bypass",
+             .default_severity = Severity::kWarning,
+             .summary = "In a mesh meant to restrict egress, a pod template annotation "
+                        "(excludeOutboundIPRanges, excludeOutboundPorts, includeOutboundIPRanges, "
+                        "interceptionMode NONE) that lets outbound connections bypass the sidecar.",
+             .check = rules::CheckWorkloadOutboundBypass,
+             .tags = {"security", "egress"},
+             .precision = Precision::kHigh,
+             .security_severity = 6.5},
 });
 #pragma GCC diagnostic pop
 

@@ -7,7 +7,9 @@
 namespace meshlint::rules {
 
 // Phase::kModel: pure functions of the model.
+void CheckDuplicateObject(const MeshModel& model, FindingSink& sink);
 void CheckEgressNotAllowed(const MeshModel& model, FindingSink& sink);
+void CheckEgressUnmediatedWorkload(const MeshModel& model, FindingSink& sink);
 void CheckInvalidManifest(const MeshModel& model, FindingSink& sink);
 void CheckIstioValidationRejected(const MeshModel& model, FindingSink& sink);
 void CheckIstioValidationWarning(const MeshModel& model, FindingSink& sink);
@@ -21,6 +23,8 @@ void CheckServiceEntryTcpWildcardPort(const MeshModel& model, FindingSink& sink)
 void CheckSidecarEgressUnresolvedHost(const MeshModel& model, FindingSink& sink);
 void CheckSidecarEgressWildcard(const MeshModel& model, FindingSink& sink);
 void CheckSidecarOutboundAllowAny(const MeshModel& model, FindingSink& sink);
+void CheckSidecarSelectsNothing(const MeshModel& model, FindingSink& sink);
+void CheckWorkloadOutboundBypass(const MeshModel& model, FindingSink& sink);
 
 // Phase::kRun: the rules about suppressions, whose findings depend on the
 // run's configuration (engine/suppress.h), not only on the model.

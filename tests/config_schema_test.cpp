@@ -227,6 +227,7 @@ std::vector<Config> ValidConfigs() {
       {"object absent, odd reason",
        "suppressions:\n- rule: invalid-manifest\n  reason: \"  x  \"\n"},
       {"digits namespace", "defaultNamespace: \"123\"\nrootNamespace: a-1\n"},
+      {"environments", "environments: [\"envs/*\", \"clusters/*/mesh\", regions/eu]\n"},
   };
   out.insert(out.end(), written.begin(), written.end());
   return out;
@@ -287,6 +288,9 @@ TEST(ConfigSchema, RejectsWhatTheLoaderRejects) {
       {"** inside a segment", "include: [\"deploy/**.yaml\"]\n"},
       {"empty segment", "include: [\"deploy//a.yaml\"]\n"},
       {"empty glob", "include: [\"\"]\n"},
+      {"environments with **", "environments: [\"envs/**\"]\n"},
+      {"environments absolute", "environments: [/envs]\n"},
+      {"environments a string", "environments: \"envs/*\"\n"},
       {"failOn typo", "failOn: warnings\n"},
       {"inlineSuppressions yes", "inlineSuppressions: \"yes\"\n"},
       {"empty meshConfig", "meshConfig: \"\"\n"},

@@ -149,16 +149,20 @@ TEST(ConfigParse, InlineFlowEgressPolicyKeepsColumns) {
 // ---------------------------------------------------------------- errors
 
 TEST(ConfigErrors, UnknownTopLevelKeySuggestsTheNearOne) {
-  EXPECT_EQ(Errors("rule:\n  namespace-without-sidecar: off\n"),
-            Lines{"1:1: unknown key 'rule': did you mean 'rules'? (known keys: defaultNamespace "
-                  "egressPolicy exclude failOn include inlineSuppressions istioVersion meshConfig "
-                  "rootNamespace rules suppressions systemNamespaces)"});
+  EXPECT_EQ(
+      Errors("rule:\n  namespace-without-sidecar: off\n"),
+      Lines{
+          "1:1: unknown key 'rule': did you mean 'rules'? (known keys: defaultNamespace "
+          "egressPolicy environments exclude failOn include inlineSuppressions istioVersion meshConfig "
+          "rootNamespace rules suppressions systemNamespaces)"});
   EXPECT_EQ(Errors("failon: error\n").at(0).substr(0, 48),
             "1:1: unknown key 'failon': did you mean 'failOn'");
-  EXPECT_EQ(Errors("colour: blue\n"),
-            Lines{"1:1: unknown key 'colour' (known keys: defaultNamespace egressPolicy exclude "
-                  "failOn include inlineSuppressions istioVersion meshConfig rootNamespace rules "
-                  "suppressions systemNamespaces)"});
+  EXPECT_EQ(
+      Errors("colour: blue\n"),
+      Lines{
+          "1:1: unknown key 'colour' (known keys: defaultNamespace egressPolicy environments exclude "
+          "failOn include inlineSuppressions istioVersion meshConfig rootNamespace rules "
+          "suppressions systemNamespaces)"});
 }
 
 TEST(ConfigErrors, WrongTypes) {
@@ -254,13 +258,15 @@ TEST(ConfigErrors, HostileInputIsAnErrorNotACrash) {
 }
 
 TEST(ConfigErrors, AllProblemsAreReportedNotOnlyTheFirst) {
-  EXPECT_EQ(Errors("colour: blue\nfailOn: sometimes\nrules:\n  namespace-without-sidecar: on\n"),
-            (Lines{"1:1: unknown key 'colour' (known keys: defaultNamespace egressPolicy exclude "
-                   "failOn include inlineSuppressions istioVersion meshConfig rootNamespace rules "
-                   "suppressions systemNamespaces)",
-                   "2:9: failOn must be error, warning, note or never, not 'sometimes'",
-                   "4:30: rules.namespace-without-sidecar must be off, note, warning or error, "
-                   "not 'on'"}));
+  EXPECT_EQ(
+      Errors("colour: blue\nfailOn: sometimes\nrules:\n  namespace-without-sidecar: on\n"),
+      (Lines{
+          "1:1: unknown key 'colour' (known keys: defaultNamespace egressPolicy environments exclude "
+          "failOn include inlineSuppressions istioVersion meshConfig rootNamespace rules "
+          "suppressions systemNamespaces)",
+          "2:9: failOn must be error, warning, note or never, not 'sometimes'",
+          "4:30: rules.namespace-without-sidecar must be off, note, warning or error, "
+          "not 'on'"}));
 }
 
 TEST(ConfigErrors, UnknownRulesAndBadPatternsNeedTheEngine) {

@@ -473,6 +473,39 @@ TEST_F(PolicyCli, EgressJsonShape) {
   }
 }
 
+TEST_F(PolicyCli, EgressJsonPolicyVerdictsNameHostsByIndex) {
+  Write("mesh/stripe.yaml", Se("payments", "stripe", "[api.stripe.com]", R"(["."])"));
+  Write("policy.yaml",
+        "egress:\n- namespaces: \"payments|newguy|default|istio-system\"\n"
+        "  hosts: [\"*.debian.org\"]\n");
+  for (bool expand : {false, true}) {
+    std::vector<std::string> args = {"egress",      "mesh",     "--policy",
+                                     "policy.yaml", "--format", "json"};
+    if (expand) args.push_back("--expand");
+    auto r = RunInProcess(args, dir_.string());
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    const nlohmann::json* row = nullptr;
+    for (const auto& ns : j["namespaces"])
+      if (ns["name"] == "payments") row = &ns["rows"][0];
+    ASSERT_NE(row, nullptr) << r.out;
+    if (expand) {  // every host in full, the group's too, each with its verdict
+      ASSERT_EQ((*row)["external"].size(), 2u) << r.out;
+      EXPECT_EQ((*row)["external"][0]["host"], "api.stripe.com");
+      EXPECT_EQ((*row)["external"][0]["allowed"], false);
+      EXPECT_EQ((*row)["external"][1]["host"], "deb.debian.org");
+      EXPECT_EQ((*row)["external"][1]["allowed"], true);
+      EXPECT_FALSE(row->contains("externalNotAllowed"));
+    } else {
+      ASSERT_EQ((*row)["external"].size(), 1u) << r.out;
+      const std::size_t id = (*row)["external"][0];
+      EXPECT_EQ(j["hosts"][id]["host"], "api.stripe.com");
+      EXPECT_FALSE(j["hosts"][id].contains("allowed"));  // a verdict is the row's, not the host's
+      EXPECT_EQ((*row)["externalNotAllowed"], nlohmann::json::array({id}));
+      EXPECT_EQ((*row)["groupHostsNotAllowed"], nlohmann::json::array());
+    }
+  }
+}
+
 TEST_F(PolicyCli, SidecarRowOfANamespaceWithoutProxies) {
   // A workload-scoped Sidecar in a namespace whose pods get no proxy: its row
   // is written (no proxy applies it), naming the Sidecar that selects them.

@@ -3,6 +3,8 @@
 // the flags that override them.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "engine/lint.h"
 #include "loader/config_file.h"
 #include "report/report.h"
@@ -164,6 +166,54 @@ TEST(Lint, ConfigProblemsAreLocatedInTheConfigFile) {
   const ConfigResult nope = LoadProjectConfig(missing);
   ASSERT_EQ(nope.problems.size(), 1u);
   EXPECT_EQ(ProblemText(nope.files, nope.problems[0]), "ci/nope.yaml: no such config file");
+}
+
+// Pre-commit: `lint --context DIR FILE` loads all of DIR but reports only
+// what is located in FILE. Its findings must be exactly those a lint of DIR
+// places in FILE (project-level ones aside), message for message, for every
+// file of the demo mesh and of every fixture case of several files.
+std::vector<std::string> FindingsIn(const LintResult& r, const std::string& file) {
+  std::vector<std::string> out;
+  for (const Finding& f : r.findings) {
+    if (f.diag.project_level || f.diag.loc.line == 0) continue;
+    if (!file.empty() && r.model.files.absolute(f.diag.loc.file) != file) continue;
+    out.push_back(r.model.files.absolute(f.diag.loc.file) + ":" + std::to_string(f.diag.loc.line) +
+                  ":" + std::to_string(f.diag.loc.column) + " " + std::string(f.rule_id) + " " +
+                  f.diag.message);
+  }
+  return out;
+}
+
+TEST(Lint, ContextRunIsTheFullRunFilteredToTheNamedFile) {
+  namespace fs = std::filesystem;
+  const fs::path source(SourceDir());
+  std::vector<fs::path> dirs = {source / "examples" / "demo-mesh"};
+  for (const auto& group : fs::directory_iterator(source / "fixtures"))
+    for (const auto& c : fs::directory_iterator(group.path()))
+      if (c.is_directory()) dirs.push_back(c.path());
+  std::size_t compared = 0, nonempty = 0;
+  for (const fs::path& dir : dirs) {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+      if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+    if (files.size() < 2) continue;
+    ScopedCwd here(dir);
+    LintRequest full = RequestFromConfig(nullptr);
+    full.paths = {"."};
+    const LintResult all = Lint(full);
+    for (const fs::path& file : files) {
+      const std::string abs = fs::absolute(file).lexically_normal().string();
+      LintRequest one = RequestFromConfig(nullptr);
+      one.paths = {".", fs::relative(file, dir).string()};
+      one.report_only = std::vector<std::string>{abs};
+      const std::vector<std::string> expected = FindingsIn(all, abs);
+      EXPECT_EQ(FindingsIn(Lint(one), ""), expected) << abs;
+      ++compared;
+      nonempty += !expected.empty();
+    }
+  }
+  EXPECT_GT(compared, 40u);
+  EXPECT_GT(nonempty, 20u);
 }
 
 }  // namespace

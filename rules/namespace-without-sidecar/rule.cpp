@@ -112,6 +112,12 @@ void Report(const MeshModel& model, const NamespaceInfo& info, const Grants& gra
   sink.Report(std::move(d));
 }
 
+bool AnyWorkloadProxied(const MeshModel& model, const NamespaceInfo& info) {
+  return std::any_of(info.workloads.begin(), info.workloads.end(), [&](std::size_t wi) {
+    return istio::WorkloadProxy(model, info, &model.workloads[wi]).mediated();
+  });
+}
+
 }  // namespace
 
 void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
@@ -130,6 +136,10 @@ void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
     const istio::MeshMembership m = istio::NamespaceMembership(model, info);
     if (!istio::InSidecarMesh(m) && m.reason != istio::MembershipReason::kNoInjectionLabel)
       continue;
+    // With workload manifests, the pods are known: when none of them gets
+    // a sidecar there is no proxy for a Sidecar to limit (their unmediated
+    // egress is egress-unmediated-workload's finding).
+    if (!info.workloads.empty() && !AnyWorkloadProxied(model, info)) continue;
     if (!istio::DefaultSidecars(model, info.name).empty()) continue;
     Report(model, info, grants, sink);
   }

@@ -17,9 +17,12 @@ namespace meshlint::rules {
 
 namespace {
 
-std::string Message(const ServiceEntry& se, const istio::ServicePort& port) {
-  return "ServiceEntry '" + se.meta.ref.ns + "/" + se.meta.ref.name + "' has resolution NONE, no " +
-         "addresses and no endpoints, so port " + std::to_string(port.number) + " (" +
+std::string Message(const ServiceEntry& se, const istio::RegistryService& svc,
+                    const istio::ServicePort& port) {
+  const std::string addresses =
+      svc.whole_space_range ? "an address range that covers every address" : "no addresses";
+  return "ServiceEntry '" + se.meta.ref.ns + "/" + se.meta.ref.name + "' has resolution NONE, " +
+         addresses + " and no endpoints, so port " + std::to_string(port.number) + " (" +
          std::string(istio::ProtocolName(port.protocol)) +
          ") becomes a listener on 0.0.0.0:" + std::to_string(port.number) +
          " in every sidecar it is exported to, which passes connections to any destination on "
@@ -39,8 +42,8 @@ void CheckServiceEntryTcpWildcardPort(const MeshModel& model, FindingSink& sink)
     const istio::RegistryService& svc = registry.service(*at);
     const ServiceEntry& se = model.service_entries[i];
     // CIDR addresses give a 0.0.0.0 listener too, but its filter chain
-    // matches only connections into those ranges: not every destination.
-    if (svc.has_addresses) continue;
+    // matches only connections into those ranges (kRangePassthrough): not
+    // every destination, unless a range is a /0.
     for (std::size_t p = 0; p < svc.ports.size(); ++p) {
       if (istio::ListenerFor(model, svc, svc.ports[p], dns_capture) !=
           istio::PortListener::kPassthrough)
@@ -49,7 +52,7 @@ void CheckServiceEntryTcpWildcardPort(const MeshModel& model, FindingSink& sink)
       d.loc = svc.ports[p].loc.valid() ? svc.ports[p].loc : se.meta.anchor();
       d.object = se.meta.ref;
       d.field = "spec.ports[" + std::to_string(p) + "]";
-      d.message = Message(se, svc.ports[p]);
+      d.message = Message(se, svc, svc.ports[p]);
       if (se.resolution.loc.valid()) d.related.push_back({se.resolution.loc, "resolution NONE"});
       sink.Report(std::move(d));
     }

@@ -122,6 +122,12 @@ void AddLoadOptions(po::options_description& o) {
       "exclude", po::value<std::vector<std::string>>()->value_name("GLOB"),
       "leave out files matching GLOB, relative to the working directory (repeatable; "
       "besides the config's exclude:)")(
+      "environment", po::value<std::string>()->value_name("NAME"),
+      "with environments: in .meshlint.yaml, only the environment NAME (as listed, e.g. "
+      "envs/prod); egress needs one")(
+      "no-ignore",
+      "walk directories without .gitignore and .meshlintignore (files named on the command "
+      "line are linted whatever they say)")(
       "kustomize-command", po::value<std::string>()->value_name("TOOL"),
       "what renders the kustomizations found: kustomize, kubectl, or a path to either "
       "(default: whichever is on PATH)")(
@@ -135,9 +141,8 @@ void AddLoadOptions(po::options_description& o) {
 
 void AddConfigOptions(po::options_description& o) {
   o.add_options()("config", po::value<std::string>()->value_name("FILE"),
-                  "project config file (default: .meshlint.yaml in the working directory or "
-                  "the nearest parent up to the repository root)")("no-config",
-                                                                   "ignore any .meshlint.yaml");
+                  "project config file (default: the .meshlint.yaml found from each linted path "
+                  "upwards to the repository root)")("no-config", "ignore any .meshlint.yaml");
 }
 
 void AddSettingsOptions(po::options_description& o) {
@@ -163,6 +168,11 @@ std::optional<ConfigResult> LoadConfigOption(const po::variables_map& vm, std::o
     choice.file = vm["config"].as<std::string>();
   } else if (vm.count("no-config")) {
     choice.mode = ConfigChoice::Mode::kNone;
+  } else {
+    if (vm.count("context")) choice.paths.push_back(vm["context"].as<std::string>());
+    if (vm.count("path"))
+      for (const std::string& p : vm["path"].as<std::vector<std::string>>())
+        choice.paths.push_back(p);
   }
   ConfigResult result = LoadProjectConfig(choice);
   for (const Problem& p : result.problems) WriteProblem(err, result.files, p);
@@ -190,6 +200,12 @@ LintRequest RequestFromFlags(const po::variables_map& vm,
   ApplySeverityFlags(vm, request.run);
   if (vm.count("jobs")) load.jobs = ParseJobs(vm["jobs"].as<std::string>());
   load.full_parse = vm.count("full-parse") > 0;
+  load.no_ignore = vm.count("no-ignore") > 0;
+  if (vm.count("environment")) {
+    if (!config || config->environments.empty())
+      throw UsageError("--environment: no project config with environments: applies here");
+    request.environment = vm["environment"].as<std::string>();
+  }
   if (vm.count("kustomize-command")) {
     load.kustomize_command = vm["kustomize-command"].as<std::string>();
     // Asked for by name, it must be there: a typo would otherwise leave

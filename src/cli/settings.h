@@ -29,8 +29,8 @@ void AddConfigOptions(boost::program_options::options_description& options);
 void AddSettingsOptions(boost::program_options::options_description& options);
 
 // Reads the project config that --config / --no-config choose (else the one
-// found from the working directory). Its problems go to `err`, one line
-// each; nullopt then: the run stops (exit 2). Throws UsageError.
+// found from the linted paths, --context's directory among them). Its problems go to `err`, one
+// line each; nullopt then: the run stops (exit 2). Throws UsageError.
 std::optional<ConfigResult> LoadConfigOption(const boost::program_options::variables_map& vm,
                                              std::ostream& err);
 

@@ -175,21 +175,34 @@ std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
   const istio::Registry& reg = RegistryOf(s);
   for (const HostRef& h : Merge(s)) {
     const RegistryService& svc = reg.service(h.svc);
-    for (std::uint32_t i = 0; i < svc.ports.size(); ++i)
-      if ((h.ports & istio::PortBit(i)) &&
-          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) ==
-              istio::PortListener::kPassthrough)
+    for (std::uint32_t i = 0; i < svc.ports.size(); ++i) {
+      if (!(h.ports & istio::PortBit(i))) continue;
+      const istio::PortListener l = istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture);
+      if (l == istio::PortListener::kPassthrough)
+        out.push_back({svc.ports[i].number,
+                       OpenPort::Why::kPassthrough,
+                       HostRef{h.svc, h.host, istio::PortBit(i)},
+                       {}});
+      else if (l == istio::PortListener::kRangePassthrough)
         out.push_back({svc.ports[i].number, OpenPort::Why::kPassthrough,
-                       HostRef{h.svc, h.host, istio::PortBit(i)}});
+                       HostRef{h.svc, h.host, istio::PortBit(i)}, svc.cidr_ranges});
+    }
   }
   for (std::uint32_t p : s.capture.exclude_ports)
-    if (p) out.push_back({p, OpenPort::Why::kCaptureBypass, {}});
-  std::stable_sort(out.begin(), out.end(),
-                   [](const OpenPort& a, const OpenPort& b) { return a.port < b.port; });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const OpenPort& a, const OpenPort& b) { return a.port == b.port; }),
-            out.end());
-  return out;
+    if (p) out.push_back({p, OpenPort::Why::kCaptureBypass, {}, {}});
+  // Per port, what opens it to every destination first; ranges of one port
+  // from several ServiceEntries stay apart.
+  std::stable_sort(out.begin(), out.end(), [](const OpenPort& a, const OpenPort& b) {
+    return std::pair(a.port, !a.ranges.empty()) < std::pair(b.port, !b.ranges.empty());
+  });
+  std::vector<OpenPort> kept;
+  for (OpenPort& o : out) {
+    const bool covered = std::any_of(kept.begin(), kept.end(), [&](const OpenPort& k) {
+      return k.port == o.port && (k.ranges.empty() || k.ranges == o.ranges);
+    });
+    if (!covered) kept.push_back(std::move(o));
+  }
+  return kept;
 }
 
 std::vector<HijackedPort> EgressAnalysis::HijackedPorts(const Scope& s) const {
@@ -197,7 +210,8 @@ std::vector<HijackedPort> EgressAnalysis::HijackedPorts(const Scope& s) const {
   if (!s.mediated()) return out;
   const istio::Registry& reg = RegistryOf(s);
   std::set<std::uint32_t> passthrough;
-  for (const OpenPort& o : OpenPorts(s)) passthrough.insert(o.port);
+  for (const OpenPort& o : OpenPorts(s))
+    if (o.ranges.empty()) passthrough.insert(o.port);
   for (const HostRef& h : Merge(s)) {
     const RegistryService& svc = reg.service(h.svc);
     for (std::uint32_t i = 0; i < svc.ports.size(); ++i)

@@ -109,6 +109,9 @@ struct OpenPort {
   std::uint32_t port = 0;
   enum class Why : std::uint8_t { kPassthrough, kCaptureBypass } why = Why::kPassthrough;
   HostRef via;  // kPassthrough: the service
+  // kPassthrough of a ServiceEntry with CIDR addresses: open to addresses
+  // in these ranges only (empty: to every destination).
+  std::vector<std::string> ranges;
 };
 // A TCP port that a listener sends to one service, whatever the destination.
 struct HijackedPort {

@@ -33,7 +33,8 @@ void Explainer::Outcome() {
   if (c.kind == Connection::Kind::kPassthrough) kind = StepKind::kPassthroughListener;
   if (c.kind == Connection::Kind::kHijacked) kind = StepKind::kHijackedBy;
   if (kind == StepKind::kListener && c.listener != istio::PortListener::kHijack &&
-      c.listener != istio::PortListener::kPassthrough)
+      c.listener != istio::PortListener::kPassthrough &&
+      c.listener != istio::PortListener::kRangePassthrough)
     return;  // an ordinary listener of the service listed above: nothing to add
   Step s = Make(kind, svc.ports[c.port_index].loc);
   s.service = &svc;

@@ -3,6 +3,7 @@
 // visible to its namespace by name, and the destinations of the
 // VirtualServices it imports.
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "egress/egress.h"
@@ -162,10 +163,10 @@ void EgressAnalysis::FillImports(Scope& s) const {
   }
 }
 
-std::vector<HostRef> EgressAnalysis::Merge(const Scope& s) const {
-  std::vector<HostRef> all(s.shared->begin(), s.shared->end());
-  all.insert(all.end(), s.own.begin(), s.own.end());
-  std::sort(all.begin(), all.end(), RefLess);
+namespace {
+
+// Sorted imports, each (service, host) once with the union of its ports.
+std::vector<HostRef> Collapse(const std::vector<HostRef>& all) {
   std::vector<HostRef> out;
   for (const HostRef& h : all) {
     if (!out.empty() && out.back().svc == h.svc && out.back().host == h.host) {
@@ -175,6 +176,25 @@ std::vector<HostRef> EgressAnalysis::Merge(const Scope& s) const {
     }
   }
   return out;
+}
+
+std::vector<HostRef> MergeRefs(std::vector<HostRef> all) {
+  std::sort(all.begin(), all.end(), RefLess);
+  return Collapse(all);
+}
+
+}  // namespace
+
+std::vector<HostRef> EgressAnalysis::Merge(const Scope& s) const {
+  // The shared list is sorted already (SharedFor) and long; a row's own
+  // imports are few: sorted and merged in, not the whole list sorted again.
+  std::vector<HostRef> own(s.own.begin(), s.own.end());
+  std::sort(own.begin(), own.end(), RefLess);
+  std::vector<HostRef> all;
+  all.reserve(s.shared->size() + own.size());
+  std::merge(s.shared->begin(), s.shared->end(), own.begin(), own.end(), std::back_inserter(all),
+             RefLess);
+  return Collapse(all);
 }
 
 std::vector<HostRef> EgressAnalysis::Dedup(std::vector<HostRef> hosts, const Scope& s) const {
@@ -208,24 +228,47 @@ bool Listed(const RegistryService& svc, const HostRef& h) {
   return false;
 }
 
+// Merged imports as the report lists them: ServiceEntry hosts only unless
+// `with_kube` (Dedup then keeps one service a host name).
+std::vector<HostRef> ListedOnly(std::vector<HostRef> merged, const istio::Registry& reg,
+                                bool with_kube) {
+  if (!with_kube)
+    merged.erase(std::remove_if(merged.begin(), merged.end(),
+                                [&](const HostRef& h) { return !Listed(reg.service(h.svc), h); }),
+                 merged.end());
+  return merged;
+}
+
 }  // namespace
 
 std::vector<HostRef> EgressAnalysis::Reachable(const Scope& s, bool with_kube) const {
-  std::vector<HostRef> all = Merge(s);
-  const istio::Registry& reg = *registries_[s.registry];
-  if (!with_kube)
-    all.erase(std::remove_if(all.begin(), all.end(),
-                             [&](const HostRef& h) { return !Listed(reg.service(h.svc), h); }),
-              all.end());
-  return Dedup(std::move(all), s);
+  return Dedup(ListedOnly(Merge(s), *registries_[s.registry], with_kube), s);
 }
 
 std::vector<HostRef> EgressAnalysis::ReachableBeyondGroup(const Scope& s) const {
   const auto group = GroupOf(s);
   if (!group) return Reachable(s);
   const auto& in_group = group_names_[*group];
+  // Only a host name the row imports itself (`own`) can be beyond its group:
+  // every other host it reaches comes from the shared list unchanged, and
+  // is the group's. So only the entries of those names are merged and
+  // chosen among, not the whole shared list again for every row.
+  const istio::Registry& reg = *registries_[s.registry];
+  std::vector<HostRef> named(s.own.begin(), s.own.end());
+  for (const HostRef& o : s.own) {
+    const std::string& name = reg.service(o.svc).hosts[o.host];
+    for (std::uint32_t svc : reg.WithHost(name)) {
+      const std::vector<std::string>& hosts = reg.service(svc).hosts;
+      for (std::uint32_t h = 0; h < hosts.size(); ++h) {
+        if (hosts[h] != name) continue;
+        const HostRef probe{svc, h, 0};
+        auto it = std::lower_bound(s.shared->begin(), s.shared->end(), probe, RefLess);
+        if (it != s.shared->end() && it->svc == svc && it->host == h) named.push_back(*it);
+      }
+    }
+  }
   std::vector<HostRef> out;
-  for (const HostRef& h : Reachable(s)) {
+  for (const HostRef& h : Dedup(ListedOnly(MergeRefs(std::move(named)), reg, false), s)) {
     // A host of the group counts as the group's unless this row imports
     // more of its ports.
     auto it = std::lower_bound(s.shared->begin(), s.shared->end(), h, RefLess);

@@ -58,6 +58,10 @@ struct ProjectConfig {
   std::vector<ConfigSuppression> suppressions;
   std::vector<Located<std::string>> include;  // path globs, relative to dir
   std::vector<Located<std::string>> exclude;
+  // environments: directory globs relative to dir (`envs/*`); each directory
+  // they match is linted as its own mesh, with the files outside all of
+  // them (engine/environments.h).
+  std::vector<Located<std::string>> environments;
   std::optional<Located<std::string>> default_namespace;
   std::optional<Located<std::string>> root_namespace;
   std::vector<Located<std::string>> system_namespaces;  // in addition to the built-in ones

@@ -61,8 +61,13 @@ struct Finding {
   // Set when the finding is suppressed: it is still reported (SARIF, JSON,
   // counts) but never fails the run.
   std::optional<Suppression> suppression;
+  // With `environments:` in the project config: the environment (or, for a
+  // finding that several make alike, the environments joined by ", ") whose
+  // mesh the finding is about; empty without environments.
+  std::string environment;
 
-  // rule + object + field: stable when lines move or files are renamed.
+  // rule + object + field (+ environment): stable when lines move or files
+  // are renamed.
   std::string StableKey() const;
 };
 

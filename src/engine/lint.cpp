@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "egress/egress.h"
+#include "engine/environments.h"
 #include "loader/config_file.h"
 #include "loader/repo_boundary.h"
 
@@ -89,6 +90,55 @@ void KeepReported(const std::vector<std::string>& report_only, const MeshModel& 
   });
 }
 
+// The directory a linted path's config is looked up from.
+std::string StartOf(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return path;
+  const fs::path parent = fs::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// The one config that governs every linted path. Two paths under different
+// configs (or one under a config, one under none) are refused: a run has one
+// set of rules, suppressions and failOn, and applying one project's to
+// another's files would judge them by settings written for something else.
+bool DiscoverConfig(const std::vector<std::string>& paths, ConfigResult& r,
+                    std::optional<std::string>& found) {
+  const std::string cwd = fs::current_path().string();
+  std::vector<std::string> named, starts;
+  for (const std::string& p : paths)
+    if (p != "-") {
+      named.push_back(p);
+      starts.push_back(StartOf(p));
+    }
+  if (starts.empty()) {
+    named.push_back(".");
+    starts.push_back(cwd);
+  }
+  std::optional<std::string> first_found;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    std::optional<std::string> here = FindConfigFile(starts[i], cwd);
+    if (here) here = fs::absolute(*here).lexically_normal().string();
+    if (i == 0) {
+      first_found = here;
+      continue;
+    }
+    if (here == first_found) continue;
+    auto name = [](const std::optional<std::string>& c) {
+      return c ? Relative(*c) : std::string("no config");
+    };
+    std::string message =
+        "the linted paths are governed by different project configs: " + named[0] + " by " +
+        name(first_found) + ", " + named[i] + " by " + name(here) +
+        "; lint them in separate runs, or choose one with --config";
+    r.problems.push_back(FileProblem(r.files, here ? Relative(*here) : starts[i],
+                                     here ? *here : AbsoluteOr(starts[i]), std::move(message)));
+    return false;
+  }
+  found = first_found;
+  return true;
+}
+
 }  // namespace
 
 ConfigResult LoadProjectConfig(const ConfigChoice& choice) {
@@ -105,7 +155,7 @@ ConfigResult LoadProjectConfig(const ConfigChoice& choice) {
     }
     path = choice.file;
   } else if (choice.mode == ConfigChoice::Mode::kDiscover) {
-    path = FindConfigFile(fs::current_path().string());
+    if (!DiscoverConfig(choice.paths, r, path)) return r;
     if (path) {
       // Found in the tree, so it is the pull request's: a link there must
       // not make meshlint read (and echo the lines of) a file outside it.
@@ -167,7 +217,9 @@ LintRequest RequestFromConfig(const ProjectConfig* config) {
   return request;
 }
 
-LintResult LoadForLint(const LintRequest& request) {
+namespace {
+
+LintResult LoadOne(const LintRequest& request) {
   LintResult r;
   for (const auto& [name, text] : request.texts) LoadText(text, name, request.load, r.model);
   if ((request.texts.empty() && !request.texts_only) || !request.paths.empty()) {
@@ -177,6 +229,7 @@ LintResult LoadForLint(const LintRequest& request) {
   } else {
     if (const auto& mesh = request.mesh_config_text)
       LoadMeshConfigText(mesh->second, mesh->first, request.load, r.model);
+    MergeDuplicateObjects(r.model, r.model.load_report);
     r.model.istio_version = request.load.istio_version;
     r.model.Finalize();
   }
@@ -185,14 +238,88 @@ LintResult LoadForLint(const LintRequest& request) {
   return r;
 }
 
-LintResult Lint(const LintRequest& request) {
-  LintResult r = LoadForLint(request);
+LintResult LintOne(const LintRequest& request) {
+  LintResult r = LoadOne(request);
   if (!r.policy_problems.empty()) return r;
   r.findings = RunRules(r.model, request.run);
   const RunContext run{r.model, request.config, r.config_file, request.inline_suppressions,
                        request.today};
   RunRunPhase(run, request.run, r.findings);
   if (request.report_only) KeepReported(*request.report_only, r.model, r.findings);
+  return r;
+}
+
+// Why the environments cannot be used, as the result of a run that read
+// nothing (exit 2).
+LintResult EnvironmentProblem(const LintRequest& request, std::string message) {
+  LintResult r;
+  const ProjectConfig& config = *request.config;
+  r.input_problems.push_back(
+      FileProblem(r.model.files, config.display, config.path, std::move(message)));
+  return r;
+}
+
+std::string Names(const std::vector<Environment>& envs) {
+  std::string names;
+  for (const Environment& e : envs) names += (names.empty() ? "" : ", ") + e.name;
+  return names;
+}
+
+// The environment --environment names, among those the paths reach;
+// nullopt (with `error`) when it is none of them.
+std::optional<std::size_t> Selected(const LintRequest& request,
+                                    const std::vector<Environment>& envs, std::string& error) {
+  for (std::size_t i = 0; i < envs.size(); ++i)
+    if (envs[i].name == *request.environment) return i;
+  error =
+      "--environment " + *request.environment + ": no such environment" +
+      (envs.empty() ? " among the linted paths" : " (the linted paths reach " + Names(envs) + ")");
+  return std::nullopt;
+}
+
+}  // namespace
+
+LintResult LoadForLint(const LintRequest& request) {
+  if (!UsesEnvironments(request)) return LoadOne(request);
+  std::vector<Environment> envs;
+  std::string error;
+  if (!FindEnvironments(request, envs, error)) return EnvironmentProblem(request, error);
+  if (envs.empty()) return LoadOne(request);
+  if (!request.environment)
+    return EnvironmentProblem(request,
+                              "the project config declares environments (the linted "
+                              "paths reach " +
+                                  Names(envs) +
+                                  "): each is its own mesh; choose one with --environment "
+                                  "NAME");
+  const auto i = Selected(request, envs, error);
+  if (!i) return EnvironmentProblem(request, error);
+  return LoadOne(ForEnvironment(request, envs, *i));
+}
+
+LintResult Lint(const LintRequest& request) {
+  if (!UsesEnvironments(request)) return LintOne(request);
+  std::vector<Environment> envs;
+  std::string error;
+  if (!FindEnvironments(request, envs, error)) return EnvironmentProblem(request, error);
+  if (envs.empty()) return LintOne(request);
+  if (request.environment) {
+    const auto i = Selected(request, envs, error);
+    if (!i) return EnvironmentProblem(request, error);
+    LintResult r = LintOne(ForEnvironment(request, envs, *i));
+    TagEnvironment(r, envs[*i].name);
+    return r;
+  }
+  LintResult r = LintOne(ForEnvironment(request, envs, 0));
+  TagEnvironment(r, envs[0].name);
+  for (std::size_t i = 1; i < envs.size(); ++i) {
+    LintResult more = LintOne(ForEnvironment(request, envs, i));
+    TagEnvironment(more, envs[i].name);
+    if (!more.policy_problems.empty() && r.policy_problems.empty())
+      r.policy_problems = std::move(more.policy_problems);
+    MergeEnvironment(r, std::move(more));
+  }
+  GroupByEnvironment(r.findings);
   return r;
 }
 

@@ -35,12 +35,17 @@ class CompiledPolicy;
 
 struct ConfigChoice {
   enum class Mode {
-    kDiscover,  // the working directory's, else the nearest parent's up to the repository root
-    kFile,      // `file`, which must exist (--config FILE)
-    kNone,      // no config (--no-config)
+    // Found from each linted path upwards (loader/config_file.h
+    // FindConfigFile); paths governed by different configs are an error.
+    kDiscover,
+    kFile,  // `file`, which must exist (--config FILE)
+    kNone,  // no config (--no-config)
   };
   Mode mode = Mode::kDiscover;
   std::string file;  // kFile: as the user named it
+  // kDiscover: the linted paths (files, directories, "-"); none (or only
+  // stdin): the working directory.
+  std::vector<std::string> paths;
 };
 
 struct ConfigResult {
@@ -99,6 +104,10 @@ struct LintRequest {
   // Report only findings in these files (absolute paths; a directory covers
   // the files below it); project-level findings are left out. Nullopt: all.
   std::optional<std::vector<std::string>> report_only;
+  // --environment NAME: with `environments:` in the config, lint (or audit)
+  // only that environment's mesh. Without it, lint runs every environment
+  // the paths reach, one after the other; egress needs one.
+  std::optional<std::string> environment;
 };
 
 // A request with the config's settings (or the built-in defaults): severities
@@ -122,10 +131,14 @@ struct LintResult {
 };
 
 // Loads the inputs, the config's model settings and the policy, then runs
-// every enabled rule, applies suppressions and request.report_only.
+// every enabled rule, applies suppressions and request.report_only. With
+// environments (engine/environments.h): once per environment, the findings
+// grouped by environment and each marked with it.
 LintResult Lint(const LintRequest& request);
 
 // The same without running the rules: the model `meshlint egress` audits.
+// With environments, one environment's (request.environment, which must
+// then be set: an input problem otherwise).
 LintResult LoadForLint(const LintRequest& request);
 
 }  // namespace meshlint

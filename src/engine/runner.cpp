@@ -13,6 +13,8 @@ std::string Finding::StableKey() const {
   key += diag.object.FullyQualifiedName();
   key += '|';
   key += diag.field;
+  // Without environments the key is what it always was.
+  if (!environment.empty()) key += "|" + environment;
   return key;
 }
 
@@ -30,7 +32,7 @@ class CollectingSink : public FindingSink {
       : rule_(rule), severity_(severity), out_(out) {}
   void Report(Diagnostic diag) override {
     const Severity severity = diag.uncertain ? Lowered(severity_) : severity_;
-    out_.push_back(Finding{rule_.id, severity, std::move(diag), std::nullopt});
+    out_.push_back(Finding{rule_.id, severity, std::move(diag), std::nullopt, {}});
   }
 
  private:

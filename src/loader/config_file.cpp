@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kTopLevelKeys[] = {
-    "defaultNamespace",   "egressPolicy",    "exclude",    "failOn",        "include",
-    "inlineSuppressions", "istioVersion",    "meshConfig", "rootNamespace", "rules",
-    "suppressions",       "systemNamespaces"};
+    "defaultNamespace",   "egressPolicy", "environments", "exclude",       "failOn", "include",
+    "inlineSuppressions", "istioVersion", "meshConfig",   "rootNamespace", "rules",  "suppressions",
+    "systemNamespaces"};
 constexpr std::string_view kSuppressionKeys[] = {"expires", "object", "reason", "rule"};
 
 // "unknown key 'rule' (did you mean 'rules'?; known keys: ...)"
@@ -113,6 +113,7 @@ class ConfigReader {
       else if (name == "suppressions") Suppressions(value);
       else if (name == "include") Globs(value, "include", out_.include);
       else if (name == "exclude") Globs(value, "exclude", out_.exclude);
+      else if (name == "environments") Environments(value);
       else if (name == "defaultNamespace") out_.default_namespace = Namespace(value, name);
       else if (name == "rootNamespace") out_.root_namespace = Namespace(value, name);
       else if (name == "systemNamespaces") SystemNamespaces(value);
@@ -305,6 +306,25 @@ class ConfigReader {
     }
   }
 
+  // Directory globs, one directory level per segment: `**` would make
+  // environments of any depth, nested in one another.
+  void Environments(const YAML::Node& value) {
+    const std::size_t before = out_.environments.size();
+    Globs(value, "environments", out_.environments);
+    std::size_t i = before;
+    while (i < out_.environments.size()) {
+      const std::string& g = out_.environments[i].value;
+      if (g.find("**") != std::string::npos) {
+        Error(value, "environments '" + g +
+                         "': `**` is not allowed here: each segment is one directory level "
+                         "(`envs/*`, `clusters/*/mesh`)");
+        out_.environments.erase(out_.environments.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      ++i;
+    }
+  }
+
   std::optional<Located<std::string>> Namespace(const YAML::Node& value, const std::string& what) {
     auto ns = String(value, what);
     if (ns && !IsNamespaceName(ns->value)) {
@@ -427,7 +447,8 @@ class ConfigReader {
 
 }  // namespace
 
-std::optional<std::string> FindConfigFile(const std::string& start) {
+std::optional<std::string> FindConfigFile(const std::string& start,
+                                          const std::string& outside_root) {
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec).lexically_normal();
   if (ec) return std::nullopt;
@@ -442,6 +463,15 @@ std::optional<std::string> FindConfigFile(const std::string& start) {
       break;
     }
     if (d == d.parent_path()) break;
+  }
+  if (!in_repo && !outside_root.empty()) {
+    fs::path stop = fs::absolute(outside_root, ec).lexically_normal();
+    if (!stop.has_filename() && stop.has_parent_path()) stop = stop.parent_path();
+    const fs::path rel = dir.lexically_relative(stop);
+    if (!ec && !rel.empty() && *rel.begin() != "..") {
+      root = stop;
+      in_repo = true;  // searched like a repository, up to `stop`
+    }
   }
   for (fs::path d = dir;; d = d.parent_path()) {
     fs::path candidate = d / kConfigFileName;

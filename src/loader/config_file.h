@@ -17,10 +17,13 @@ inline constexpr const char* kConfigFileName = ".meshlint.yaml";
 
 // The config file that applies in directory `start`: `start/.meshlint.yaml`,
 // else the nearest parent's, up to and including the repository root (the
-// first directory, going up, that holds `.git`). Outside a repository only
+// first directory, going up, that holds `.git`). Outside a repository the
+// search stops at `outside_root` when `start` lies below it (the working
+// directory: a linted subdirectory finds the config beside it), else only
 // `start` itself is searched, so a stray file in a home directory never
 // changes a run.
-std::optional<std::string> FindConfigFile(const std::string& start);
+std::optional<std::string> FindConfigFile(const std::string& start,
+                                          const std::string& outside_root = "");
 
 // Reads the file at `path` into `out` (path, dir and display are set here;
 // `display` is how messages name it). Every unknown key, wrong type and bad

@@ -258,4 +258,41 @@ bool Repository::Read(const std::vector<const TreeEntry*>& wanted, std::size_t m
   return true;
 }
 
+std::optional<std::vector<std::string>> ListIgnored(const IgnoreQuery& query, std::string& error) {
+  std::vector<std::string> args = {"git"};
+  if (!query.git_dir.empty()) {
+    args.push_back("--git-dir=" + query.git_dir);
+    args.push_back("--work-tree=" + query.work_tree);
+  }
+  args.insert(args.end(),
+              {"-C", query.work_tree, "ls-files", "-z", "--others", "--ignored", "--directory"});
+  if (query.git_dir.empty()) args.push_back("--exclude-standard");
+  if (!query.per_directory.empty())
+    args.push_back("--exclude-per-directory=" + query.per_directory);
+  // Literal: a directory named `[a]` or `*` is that directory, not a pattern.
+  if (query.pathspec != ".") args.insert(args.end(), {"--", ":(literal)" + query.pathspec});
+  const auto listing = Capture(args, kMaxListingBytes);
+  if (!listing) {
+    error = "git ls-files failed in " + query.work_tree +
+            " (git missing, the directory refused, "
+            "or over " +
+            std::to_string(kMaxListingBytes >> 20) + " MiB of names)";
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < listing->size()) {
+    std::size_t end = listing->find('\0', pos);
+    if (end == std::string::npos) end = listing->size();
+    if (end > pos) out.push_back(listing->substr(pos, end - pos));
+    pos = end + 1;
+    if (out.size() > kMaxTreeFiles) {
+      error = "git lists over " + std::to_string(kMaxTreeFiles) + " ignored paths in " +
+              query.work_tree;
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 }  // namespace meshlint::git

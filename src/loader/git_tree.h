@@ -1,8 +1,9 @@
 // Reading a git revision without a checkout: the files of one commit, taken
 // from the repository's object store by `git ls-tree` and `git cat-file
 // --batch` (subprocesses, arguments passed without a shell). The working
-// tree, the index and HEAD are never touched. This is the one place meshlint
-// runs git.
+// tree, the index and HEAD are never touched. Also the ignore rules of a
+// directory (`git ls-files --ignored`, for loader/ignore.h). This is the one
+// place meshlint runs git.
 #pragma once
 
 #include <cstddef>
@@ -67,5 +68,23 @@ class Repository {
  private:
   std::string top_;
 };
+
+// What `git ls-files --others --ignored --directory` says of the directory
+// `pathspec` (relative to `work_tree`, '/'-separated, "." for all of it):
+// the untracked paths that ignore rules leave out, relative to `work_tree`,
+// a directory left out as a whole once, with a trailing '/'.
+struct IgnoreQuery {
+  std::string work_tree;
+  std::string pathspec;
+  // Empty: the repository of `work_tree` and git's standard rules
+  // (.gitignore at every level, .git/info/exclude, core.excludesFile).
+  // Else a repository directory to use instead (an empty one: every file is
+  // untracked) and only `per_directory` files' rules.
+  std::string git_dir;
+  std::string per_directory;  // e.g. ".meshlintignore"
+};
+// nullopt (with `error`, a sentence) when git is missing or fails, or the
+// listing is over kMaxListingBytes or kMaxTreeFiles entries.
+std::optional<std::vector<std::string>> ListIgnored(const IgnoreQuery& query, std::string& error);
 
 }  // namespace meshlint::git

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "loader/config_file.h"
+#include "loader/ignore.h"
 #include "loader/projects.h"
 #include "loader/read_file.h"
 #include "loader/text.h"
@@ -100,7 +101,8 @@ void WalkLink(const fs::path& path, const fs::path& real_root, const std::string
 // followed at all (inside the tree their files are reached by their real
 // path), so link loops cannot make the walk go round. FIFOs and devices are
 // reported, never opened (opening a FIFO blocks).
-void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& files) {
+void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& files,
+          WalkedRoots& roots) {
   std::error_code ec;
   const fs::path real_root = fs::canonical(root, ec);
   Found found{base, {}};
@@ -129,6 +131,8 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
         WalkLink(path, real_root, shown, found);
         continue;
       }
+      if (name == kIgnoreFileName && fs::is_regular_file(lst))
+        roots.ignore_files.push_back(path.string());
       // The project configuration is not a manifest.
       if (!HasManifestExtension(path) || name == kConfigFileName) continue;
       if (!fs::is_regular_file(lst)) {
@@ -168,7 +172,7 @@ InputFile ReadStdin(const std::string& name, const fs::path& base) {
 
 // One path of the command line; false (with the error) when it is unusable.
 bool AddArgument(const std::string& arg, const fs::path& base, std::vector<InputFile>& inputs,
-                 std::vector<InputError>& errors) {
+                 std::vector<InputError>& errors, WalkedRoots& roots) {
   fs::path p(arg);
   std::error_code ec;
   fs::file_status st = fs::status(p, ec);
@@ -181,7 +185,8 @@ bool AddArgument(const std::string& arg, const fs::path& base, std::vector<Input
     return false;
   }
   if (fs::is_directory(st)) {
-    Walk(p, base, inputs);
+    Walk(p, base, inputs, roots);
+    roots.dirs.push_back(arg);
     return true;
   }
   // A file named on the command line is read whatever its extension; a
@@ -263,16 +268,27 @@ bool CommandLineExcludes(const InputFile& f, const LoadOptions& options, const f
                      [&](const std::string& g) { return GlobMatch(g, path); });
 }
 
+bool InExcludedDir(const InputFile& f, const LoadOptions& options) {
+  if (f.is_stdin) return false;
+  return std::any_of(options.excluded_dirs.begin(), options.excluded_dirs.end(),
+                     [&](const std::string& d) { return IsWithin(f.absolute, d); });
+}
+
 // Files left out are listed in `set_aside` with the glob's origin (--verbose).
 void FilterByGlobs(std::vector<InputFile>& inputs, const LoadOptions& options, const fs::path& base,
                    std::vector<std::pair<std::string, std::string>>& set_aside) {
-  if (options.include.empty() && options.exclude.empty() && options.command_line_exclude.empty())
+  if (options.include.empty() && options.exclude.empty() && options.command_line_exclude.empty() &&
+      options.excluded_dirs.empty())
     return;
   const fs::path glob_base = options.glob_base.empty() ? base : fs::path(options.glob_base);
   std::vector<InputFile> kept;
   for (auto& f : inputs) {
     if (CommandLineExcludes(f, options, base)) {
       set_aside.emplace_back(f.display, "excluded by --exclude");
+      continue;
+    }
+    if (InExcludedDir(f, options)) {
+      set_aside.emplace_back(f.display, "in another environment's directory");
       continue;
     }
     if (!f.is_stdin && (!options.include.empty() || !options.exclude.empty())) {
@@ -314,15 +330,18 @@ std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
   if (args.empty()) args.push_back(".");
   std::vector<InputFile> inputs;
   bool stdin_read = false;
+  WalkedRoots roots;
   for (const std::string& arg : args) {
     if (arg == "-") {
       if (!stdin_read) inputs.push_back(ReadStdin(options.stdin_name, base));
       stdin_read = true;
       continue;
     }
-    AddArgument(arg, base, inputs, errors);
+    AddArgument(arg, base, inputs, errors, roots);
   }
   Dedup(inputs, notes);
+  if (!options.no_ignore)
+    report.ignored_files = ApplyIgnoreFiles(roots, inputs, errors, notes, report.not_linted);
   FilterByGlobs(inputs, options, base, report.not_linted);
   SetAsideChartsAndKustomizations(inputs, options, base, notes, report.not_linted);
   return inputs;

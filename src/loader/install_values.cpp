@@ -8,6 +8,7 @@
 #include <string>
 
 #include "loader/mesh_config.h"
+#include "loader/mesh_values.h"
 #include "loader/object_reader.h"
 
 namespace meshlint {
@@ -37,7 +38,8 @@ void ReadIstiodValues(NodeReader& r, const LiteNode& values, MeshConfigSource so
                       const std::string& path) {
   if (!values.IsMap()) return;
   Field mc = r.Get(values, "meshConfig", ref, path);
-  if (!mc.found) return;
+  ReadInjectorValues(r, values, source.injector, ref, path);
+  if (!mc.found && !source.injector.Any()) return;
   if (auto rev = LenientScalar(r, values, "revision", ref, path))
     source.revision = rev->value == "default" ? "" : rev->value;
   source.istio_namespace = release_ns;
@@ -46,8 +48,12 @@ void ReadIstiodValues(NodeReader& r, const LiteNode& values, MeshConfigSource so
     source.istio_namespace =
         LenientScalar(r, global, "istioNamespace", ref, NodeReader::Join(path, "global"));
   }
-  source.loc = r.Loc(mc.key);
+  source.loc = mc.found ? r.Loc(mc.key) : r.Loc(values);
   source.object = ref;
+  if (!mc.found) {
+    r.out().mesh_sources.push_back(std::move(source));
+    return;
+  }
   ReadMeshConfig(r, mc.value, std::move(source), ref, NodeReader::Join(path, "meshConfig"));
 }
 
@@ -157,13 +163,17 @@ void ReadSailIstio(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
     if (values.IsMap()) {
       const std::string vp = NodeReader::Join(sp, "values");
       Field mc = r.Get(values, "meshConfig", meta.ref, vp);
+      ReadInjectorValues(r, values, source.injector, meta.ref, vp);
+      source.revision = revision;
+      source.istio_namespace = ns;
+      source.object = meta.ref;
       if (mc.found) {
-        source.revision = revision;
-        source.istio_namespace = ns;
         source.loc = r.Loc(mc.key);
-        source.object = meta.ref;
         ReadMeshConfig(r, mc.value, std::move(source), meta.ref,
                        NodeReader::Join(vp, "meshConfig"));
+      } else if (source.injector.Any()) {
+        source.loc = r.Loc(values);
+        r.out().mesh_sources.push_back(std::move(source));
       }
     }
   } catch (const Unusable&) {

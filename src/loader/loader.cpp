@@ -217,6 +217,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       model.Append(std::move(r));
     }
   }
+  MergeDuplicateObjects(model, model.load_report);
   model.istio_version = options.istio_version;
   model.Finalize();
   return errors;

@@ -47,6 +47,12 @@ struct LoadOptions {
   // --stdin-filename: the file stdin's text stands for (reports name it, SARIF
   // and annotations point into it); empty: "<stdin>".
   std::string stdin_name;
+  // --no-ignore: walk directories without .gitignore and .meshlintignore
+  // (loader/ignore.h).
+  bool no_ignore = false;
+  // Files below these directories (absolute) are not read: the other
+  // environments' directories when one environment is linted.
+  std::vector<std::string> excluded_dirs;
 };
 
 // A problem with the command line's inputs themselves (a path that does not
@@ -62,6 +68,12 @@ struct InputError {
 // model.problems; problems with the paths themselves are returned.
 std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
                                    const LoadOptions& options, MeshModel& model);
+
+// One group/kind/namespace/name read more than once is one object, as
+// `kubectl apply` of every file leaves it: the copy read last stays, the
+// others are removed and listed in report.duplicates (loader/identity.cpp).
+// LoadInputs does it; callers of LoadText do it before Finalize.
+void MergeDuplicateObjects(Objects& objects, LoadReport& report);
 
 // Loads one in-memory text as if it were a file named `display_name` (tests,
 // stdin). Named "<stdin>", Helm's `# Source:` comments attribute documents to

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "loader/document.h"
+#include "loader/mesh_values.h"
 #include "loader/object_reader.h"
 #include "loader/yaml_tree.h"
 
@@ -51,6 +52,7 @@ void ReadMeshConfig(NodeReader& r, const LiteNode& mc, MeshConfigSource source,
     }
     if (Field f = r.Get(mc, "outboundTrafficPolicy", ref, path); f.present())
       ReadOutboundMode(r, f, source, ref, path);
+    ReadMoreMeshConfig(r, mc, source, ref, path);
     r.out().mesh_sources.push_back(std::move(source));
   } catch (const Unusable&) {
     // Reported; the source is not used.
@@ -118,22 +120,28 @@ void ReadIstioOperator(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                        const std::string& where) {
   Field spec = r.Spec(node, meta.ref, where);
   if (spec.present()) {
-    Field mc = r.Get(spec.value, "meshConfig", meta.ref, NodeReader::Join(where, "spec"));
-    if (mc.found) {
-      MeshConfigSource source;
+    const std::string sp = NodeReader::Join(where, "spec");
+    Field mc = r.Get(spec.value, "meshConfig", meta.ref, sp);
+    MeshConfigSource source;
+    // spec.values holds the chart's values: the injector's among them.
+    if (Field values = r.Get(spec.value, "values", meta.ref, sp); values.present())
+      ReadInjectorValues(r, values.value, source.injector, meta.ref,
+                         NodeReader::Join(sp, "values"));
+    if (mc.found || source.injector.Any()) {
       source.origin = MeshConfigSource::Origin::kIstioOperator;
       source.description = "IstioOperator " + Qualified(meta.ref);
       source.object = meta.ref;
-      source.loc = r.Loc(mc.key);
-      const std::string sp = NodeReader::Join(where, "spec");
+      source.loc = mc.found ? r.Loc(mc.key) : meta.anchor();
       if (auto rev = LenientScalar(r, spec.value, "revision", meta.ref, sp))
         source.revision = rev->value == "default" ? "" : rev->value;
       // istioctl installs into spec.namespace, else values.global.istioNamespace.
       source.istio_namespace = LenientScalar(r, spec.value, "namespace", meta.ref, sp);
       if (!source.istio_namespace)
         source.istio_namespace = ValuesIstioNamespace(r, spec.value, meta.ref, sp);
-      ReadMeshConfig(r, mc.value, std::move(source), meta.ref,
-                     NodeReader::Join(where, "spec.meshConfig"));
+      if (mc.found)
+        ReadMeshConfig(r, mc.value, std::move(source), meta.ref,
+                       NodeReader::Join(where, "spec.meshConfig"));
+      else r.out().mesh_sources.push_back(std::move(source));
     }
   }
   r.out().others.push_back(std::move(meta));

@@ -66,6 +66,9 @@ struct LoadReport {
   // --verbose.
   std::vector<std::pair<std::string, std::string>> not_linted;
   std::size_t kustomizations_rendered = 0;
+  // Walked files that .gitignore or .meshlintignore leave out (also listed
+  // in not_linted).
+  std::size_t ignored_files = 0;
 };
 
 }  // namespace meshlint

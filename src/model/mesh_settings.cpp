@@ -89,6 +89,177 @@ void MeshModel::ResolveMeshSettings() {
   inherited_.inherited_from_default = true;
 }
 
+namespace {
+
+// For each field: the first source (by precedence) that sets it decides;
+// every later source that sets it differently is a conflict. Two sources
+// that apply to every revision are reported once, with the default's.
+class Weigher {
+ public:
+  Weigher(const std::vector<MeshConfigSource>& sources, const std::vector<std::size_t>& order,
+          const std::string& revision, std::vector<MeshConflict>& conflicts)
+      : sources_(sources), order_(order), revision_(revision), conflicts_(conflicts) {}
+
+  // `get(source)` is the field's optional value (a pointer-like: null when
+  // unset), `text(value)` its text for a conflict, `loc(source)` where.
+  template <typename Get, typename Text, typename Loc>
+  std::optional<std::size_t> Weigh(const char* field, Get get, Text text, Loc loc) {
+    std::optional<std::size_t> from;
+    for (std::size_t idx : order_) {
+      const MeshConfigSource& s = sources_[idx];
+      if (!get(s)) continue;
+      if (!from) {
+        from = idx;
+        continue;
+      }
+      const MeshConfigSource& w = sources_[*from];
+      const bool repeated = !revision_.empty() && ForEveryRevision(s) && ForEveryRevision(w);
+      if (text(*get(s)) != text(*get(w)) && !repeated)
+        conflicts_.push_back(
+            {revision_, field, *from, idx, loc(w), loc(s), text(*get(w)), text(*get(s))});
+    }
+    return from;
+  }
+
+  // A text value of the injector's, into its setting.
+  void String(const char* field, std::optional<Located<std::string>> InjectorValues::*member,
+              Setting<std::string>& out) {
+    auto got = [member](const MeshConfigSource& s) {
+      return (s.injector.*member) ? &*(s.injector.*member) : nullptr;
+    };
+    auto text = [](const Located<std::string>& v) { return v.value; };
+    auto loc = [member](const MeshConfigSource& s) { return (s.injector.*member)->loc; };
+    out.from = Weigh(field, got, text, loc);
+    if (out.from) {
+      out.value = (sources_[*out.from].injector.*member)->value;
+      out.loc = (sources_[*out.from].injector.*member)->loc;
+    }
+  }
+
+ private:
+  const std::vector<MeshConfigSource>& sources_;
+  const std::vector<std::size_t>& order_;
+  const std::string& revision_;
+  std::vector<MeshConflict>& conflicts_;
+};
+
+std::string ExportText(const std::optional<std::vector<Located<std::string>>>& v) {
+  return v ? JoinValues(*v) : "";
+}
+
+std::vector<std::string> ExportValues(const std::vector<Located<std::string>>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) out.push_back(v.value);
+  // An empty list in MeshConfig means Istio's default, "*".
+  if (out.empty()) out = {"*"};
+  return out;
+}
+
+std::string SelectorsText(const std::vector<LabelSelector>& list) {
+  std::string out;
+  for (const LabelSelector& s : list) {
+    out += "{";
+    for (const Label& l : s.match_labels.items) out += l.key + "=" + l.value + ",";
+    for (const auto& e : s.expressions) {
+      out += e.key + " " + e.op + " (";
+      for (const auto& v : e.values) out += v + ",";
+      out += "),";
+    }
+    out += "}";
+  }
+  return out;
+}
+
+std::string VisibilityText(const ServiceEntryVisibility& v) {
+  std::string out = std::string(v.apply_to_sidecars ? "applyToSidecars " : "") + "default " +
+                    (v.default_visibility.empty() ? "PUBLIC" : v.default_visibility);
+  for (const auto& rule : v.rules)
+    out += "; " + rule.visibility + " for " + SelectorsText(rule.namespace_selectors);
+  return out;
+}
+
+// The injector's values (only install sources hold them).
+void ResolveInjector(Weigher& w, const std::vector<MeshConfigSource>& sources,
+                     InjectorSettings& out) {
+  {
+    auto got = [](const MeshConfigSource& s) {
+      return s.injector.enable_namespaces_by_default ? &*s.injector.enable_namespaces_by_default
+                                                     : nullptr;
+    };
+    auto text = [](const Located<bool>& v) { return std::string(v.value ? "true" : "false"); };
+    auto loc = [](const MeshConfigSource& s) {
+      return s.injector.enable_namespaces_by_default->loc;
+    };
+    Setting<bool>& e = out.enable_namespaces_by_default;
+    e.from = w.Weigh("sidecarInjectorWebhook.enableNamespacesByDefault", got, text, loc);
+    if (e.from) {
+      e.value = sources[*e.from].injector.enable_namespaces_by_default->value;
+      e.loc = sources[*e.from].injector.enable_namespaces_by_default->loc;
+    }
+  }
+  auto selectors = [&](const char* field,
+                       std::optional<std::vector<LabelSelector>> InjectorValues::*m,
+                       Location InjectorValues::*key, std::vector<LabelSelector>& list,
+                       std::optional<std::size_t>& from) {
+    auto got = [m](const MeshConfigSource& s) {
+      return (s.injector.*m) ? &*(s.injector.*m) : nullptr;
+    };
+    auto loc = [key](const MeshConfigSource& s) { return s.injector.*key; };
+    from = w.Weigh(field, got, SelectorsText, loc);
+    if (from) list = *(sources[*from].injector.*m);
+  };
+  selectors("sidecarInjectorWebhook.neverInjectSelector", &InjectorValues::never_inject_selector,
+            &InjectorValues::never_inject_key, out.never_inject_selector, out.never_inject_from);
+  selectors("sidecarInjectorWebhook.alwaysInjectSelector", &InjectorValues::always_inject_selector,
+            &InjectorValues::always_inject_key, out.always_inject_selector, out.always_inject_from);
+  w.String("global.proxy.autoInject", &InjectorValues::auto_inject, out.auto_inject);
+  w.String("global.proxy.includeIPRanges", &InjectorValues::include_ip_ranges,
+           out.include_ip_ranges);
+  w.String("global.proxy.excludeIPRanges", &InjectorValues::exclude_ip_ranges,
+           out.exclude_ip_ranges);
+  w.String("global.proxy.includeOutboundPorts", &InjectorValues::include_outbound_ports,
+           out.include_outbound_ports);
+  w.String("global.proxy.excludeOutboundPorts", &InjectorValues::exclude_outbound_ports,
+           out.exclude_outbound_ports);
+}
+
+// defaultVirtualServiceExportTo, serviceEntryVisibility, DNS capture.
+void ResolveMore(Weigher& w, const std::vector<MeshConfigSource>& sources, MeshSettings& out) {
+  out.default_vs_export_from = w.Weigh(
+      "defaultVirtualServiceExportTo",
+      [](const MeshConfigSource& s) {
+        return s.default_virtual_service_export_to ? &s.default_virtual_service_export_to : nullptr;
+      },
+      ExportText,
+      [](const MeshConfigSource& s) { return s.default_virtual_service_export_to_key; });
+  if (out.default_vs_export_from)
+    out.default_virtual_service_export_to =
+        ExportValues(*sources[*out.default_vs_export_from].default_virtual_service_export_to);
+
+  out.service_entry_visibility_from = w.Weigh(
+      "serviceEntryVisibility",
+      [](const MeshConfigSource& s) {
+        return s.service_entry_visibility ? &*s.service_entry_visibility : nullptr;
+      },
+      VisibilityText, [](const MeshConfigSource& s) { return s.service_entry_visibility->loc; });
+  if (out.service_entry_visibility_from)
+    out.service_entry_visibility =
+        *sources[*out.service_entry_visibility_from].service_entry_visibility;
+
+  out.dns_capture.from = w.Weigh(
+      "defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE",
+      [](const MeshConfigSource& s) { return s.dns_capture ? &*s.dns_capture : nullptr; },
+      [](const Located<bool>& v) { return std::string(v.value ? "true" : "false"); },
+      [](const MeshConfigSource& s) { return s.dns_capture->loc; });
+  if (out.dns_capture.from) {
+    out.dns_capture.value = sources[*out.dns_capture.from].dns_capture->value;
+    out.dns_capture.loc = sources[*out.dns_capture.from].dns_capture->loc;
+  }
+  ResolveInjector(w, sources, out.injector);
+}
+
+}  // namespace
+
 MeshSettings MeshModel::ResolveRevision(const std::string& revision, const std::string& istio_ns,
                                         const std::vector<std::size_t>& all) {
   MeshSettings out;
@@ -101,49 +272,31 @@ MeshSettings MeshModel::ResolveRevision(const std::string& revision, const std::
                        inert_mesh_sources.end();
     if (!inert && (ForEveryRevision(s) || s.revision == revision)) order.push_back(idx);
   }
-  // For each field: the first source (by precedence) that sets it decides;
-  // every later source that sets it differently is a conflict. Two sources
-  // that apply to every revision are reported once, with the default's.
-  auto weigh = [&](const char* field, auto has, auto value, auto loc,
-                   std::optional<std::size_t>& from) {
-    for (std::size_t idx : order) {
-      const MeshConfigSource& s = mesh_sources[idx];
-      if (!has(s)) continue;
-      if (!from) {
-        from = idx;
-        continue;
-      }
-      const MeshConfigSource& w = mesh_sources[*from];
-      const bool repeated = !revision.empty() && ForEveryRevision(s) && ForEveryRevision(w);
-      if (value(s) != value(w) && !repeated)
-        mesh_conflicts.push_back({revision, field, *from, idx, loc(w), loc(s), value(w), value(s)});
-    }
-  };
+  Weigher w(mesh_sources, order, revision, mesh_conflicts);
 
-  weigh(
-      "rootNamespace", [](const auto& s) { return s.root_namespace.has_value(); },
-      [](const auto& s) { return s.root_namespace->value; },
-      [](const auto& s) { return s.root_namespace->loc; }, out.root_namespace_from);
+  out.root_namespace_from = w.Weigh(
+      "rootNamespace",
+      [](const MeshConfigSource& s) { return s.root_namespace ? &*s.root_namespace : nullptr; },
+      [](const Located<std::string>& v) { return v.value; },
+      [](const MeshConfigSource& s) { return s.root_namespace->loc; });
   if (out.root_namespace_from)
     out.root_namespace = mesh_sources[*out.root_namespace_from].root_namespace->value;
 
-  weigh(
+  out.default_export_from = w.Weigh(
       "defaultServiceExportTo",
-      [](const auto& s) { return s.default_service_export_to.has_value(); },
-      [](const auto& s) { return JoinValues(*s.default_service_export_to); },
-      [](const auto& s) { return s.default_service_export_to_key; }, out.default_export_from);
-  if (out.default_export_from) {
-    const auto& values = *mesh_sources[*out.default_export_from].default_service_export_to;
-    out.default_service_export_to.clear();
-    for (const auto& v : values) out.default_service_export_to.push_back(v.value);
-    // An empty list in MeshConfig means Istio's default, "*".
-    if (out.default_service_export_to.empty()) out.default_service_export_to = {"*"};
-  }
+      [](const MeshConfigSource& s) {
+        return s.default_service_export_to ? &s.default_service_export_to : nullptr;
+      },
+      ExportText, [](const MeshConfigSource& s) { return s.default_service_export_to_key; });
+  if (out.default_export_from)
+    out.default_service_export_to =
+        ExportValues(*mesh_sources[*out.default_export_from].default_service_export_to);
 
-  weigh(
-      "outboundTrafficPolicy.mode", [](const auto& s) { return s.outbound_mode.has_value(); },
-      [](const auto& s) { return std::string(OutboundModeName(s.outbound_mode->value)); },
-      [](const auto& s) { return s.outbound_mode->loc; }, out.outbound_from);
+  out.outbound_from = w.Weigh(
+      "outboundTrafficPolicy.mode",
+      [](const MeshConfigSource& s) { return s.outbound_mode ? &*s.outbound_mode : nullptr; },
+      [](const Located<OutboundMode>& v) { return std::string(OutboundModeName(v.value)); },
+      [](const MeshConfigSource& s) { return s.outbound_mode->loc; });
   if (out.outbound_from) out.outbound_mode = mesh_sources[*out.outbound_from].outbound_mode->value;
   if (!out.outbound_from)
     for (std::size_t idx : order)
@@ -151,6 +304,7 @@ MeshSettings MeshModel::ResolveRevision(const std::string& revision, const std::
         out.outbound_unset_at = idx;
         break;
       }
+  ResolveMore(w, mesh_sources, out);
   return out;
 }
 

@@ -49,27 +49,6 @@ inline bool IsModelledIstioVersion(const IstioVersion& v) {
          kNewestIstioVersion.AtLeast(v.major, v.minor);
 }
 
-// A Kubernetes LabelSelector (matchLabels and matchExpressions): the
-// injector's neverInjectSelector/alwaysInjectSelector, serviceEntryVisibility's
-// namespaceSelector.
-struct LabelSelector {
-  struct Requirement {
-    std::string key;
-    std::string op;  // In, NotIn, Exists, DoesNotExist
-    std::vector<std::string> values;
-    Location loc;
-  };
-  Location loc;
-  Labels match_labels;
-  std::vector<Requirement> expressions;
-
-  bool Empty() const { return match_labels.empty() && expressions.empty(); }
-  // Kubernetes' semantics: every label and every requirement holds (an empty
-  // selector matches everything; the injector skips empty ones itself).
-  bool Matches(const Labels& labels) const;
-  bool Matches(const std::map<std::string, std::string>& labels) const;
-};
-
 // A mesh-wide setting: its value, where it was written and which source of
 // MeshModel::mesh_sources set it (nullopt: Istio's or the chart's default).
 template <typename T>
@@ -95,19 +74,6 @@ struct InjectorSettings {
   Setting<std::string> exclude_ip_ranges{"", {}, {}};
   Setting<std::string> include_outbound_ports{"", {}, {}};
   Setting<std::string> exclude_outbound_ports{"", {}, {}};
-};
-
-// MeshConfig.serviceEntryVisibility (1.31).
-struct ServiceEntryVisibility {
-  bool set = false;
-  Location loc;
-  bool apply_to_sidecars = false;
-  std::string default_visibility;  // PUBLIC (default), NAMESPACE, NONE
-  struct Rule {
-    LabelSelector namespace_selector;
-    std::string visibility;
-  };
-  std::vector<Rule> rules;
 };
 
 // Effective mesh-wide settings after all sources were weighed, for one

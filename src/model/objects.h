@@ -212,6 +212,70 @@ struct AuthorizationPolicy {
   }
 };
 
+// A Kubernetes LabelSelector (matchLabels and matchExpressions): the
+// injector's neverInjectSelector/alwaysInjectSelector, serviceEntryVisibility's
+// namespaceSelector.
+struct LabelSelector {
+  struct Requirement {
+    std::string key;
+    std::string op;  // In, NotIn, Exists, DoesNotExist
+    std::vector<std::string> values;
+    Location loc;
+  };
+  Location loc;
+  Labels match_labels;
+  std::vector<Requirement> expressions;
+
+  bool Empty() const { return match_labels.empty() && expressions.empty(); }
+  // Kubernetes' semantics: every label and every requirement holds (an empty
+  // selector matches everything; the injector skips empty ones itself).
+  bool Matches(const Labels& labels) const;
+  bool Matches(const std::map<std::string, std::string>& labels) const;
+};
+
+// MeshConfig.serviceEntryVisibility (1.31; pilot/pkg/model/
+// serviceentry_visibility.go): the first policy whose matching rules all
+// match a ServiceEntry's namespace labels gives its visibility, else the
+// default. PUBLIC (or unset), NAMESPACE, NONE.
+struct ServiceEntryVisibility {
+  bool set = false;
+  Location loc;
+  bool apply_to_sidecars = false;
+  std::string default_visibility;
+  struct Rule {
+    // The policy's matchingRules that are namespaceSelectors; every one must
+    // match. A rule with another (or no) matcher never matches.
+    std::vector<LabelSelector> namespace_selectors;
+    bool never = false;
+    std::string visibility;
+  };
+  std::vector<Rule> rules;
+};
+
+// What the istiod chart's values say to its sidecar injector, where an
+// install source holds them (IstioOperator spec.values, the chart values of a
+// HelmRelease, Argo CD Application or Sail Istio): unset fields are the
+// chart's defaults (manifests/charts/istio-control/istio-discovery/values.yaml).
+struct InjectorValues {
+  // sidecarInjectorWebhook.*
+  std::optional<Located<bool>> enable_namespaces_by_default;
+  std::optional<std::vector<LabelSelector>> never_inject_selector;
+  Location never_inject_key;
+  std::optional<std::vector<LabelSelector>> always_inject_selector;
+  Location always_inject_key;
+  // global.proxy.*
+  std::optional<Located<std::string>> auto_inject;
+  std::optional<Located<std::string>> include_ip_ranges;
+  std::optional<Located<std::string>> exclude_ip_ranges;
+  std::optional<Located<std::string>> include_outbound_ports;
+  std::optional<Located<std::string>> exclude_outbound_ports;
+  bool Any() const {
+    return enable_namespaces_by_default || never_inject_selector || always_inject_selector ||
+           auto_inject || include_ip_ranges || exclude_ip_ranges || include_outbound_ports ||
+           exclude_outbound_ports;
+  }
+};
+
 // One place where mesh-wide settings were found.
 struct MeshConfigSource {
   // kProjectConfig: the project config's rootNamespace, which carries no
@@ -239,6 +303,15 @@ struct MeshConfigSource {
   Location default_service_export_to_key;
   Location outbound_key;  // `outboundTrafficPolicy:` key, when written
   std::optional<Located<OutboundMode>> outbound_mode;
+  std::optional<std::vector<Located<std::string>>> default_virtual_service_export_to;
+  Location default_virtual_service_export_to_key;
+  // defaultDestinationRuleExportTo: read so that the mesh config is whole;
+  // DestinationRules do not decide reachability and are not modelled.
+  std::optional<std::vector<Located<std::string>>> default_destination_rule_export_to;
+  std::optional<ServiceEntryVisibility> service_entry_visibility;
+  // defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE.
+  std::optional<Located<bool>> dns_capture;
+  InjectorValues injector;
 };
 
 struct LoadStats {

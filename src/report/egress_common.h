@@ -38,6 +38,9 @@ inline std::string ServiceName(const istio::RegistryService& svc) {
 // "80/HTTP, 443/TLS": the ports of `svc` in `mask` (every port: kAllPorts).
 std::string PortsText(const istio::RegistryService& svc, std::uint64_t mask = istio::kAllPorts);
 
+// "10.0.0.0/8, 172.16.0.0/12": a ServiceEntry's CIDR ranges (at most 8 named).
+std::string RangesText(const istio::RegistryService& svc);
+
 // A workload as reports name it: "Deployment/web".
 inline std::string WorkloadName(const Workload& w) {
   return w.meta.ref.kind + "/" + w.meta.ref.name;

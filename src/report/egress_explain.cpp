@@ -31,6 +31,15 @@ std::string PortsText(const istio::RegistryService& svc, std::uint64_t mask) {
   return out;
 }
 
+std::string RangesText(const istio::RegistryService& svc) {
+  std::string out;
+  for (std::size_t i = 0; i < svc.cidr_ranges.size() && i < 8; ++i)
+    out += (i ? ", " : "") + svc.cidr_ranges[i];
+  if (svc.cidr_ranges.size() > 8)
+    out += ", ... " + std::to_string(svc.cidr_ranges.size() - 8) + " more";
+  return out;
+}
+
 Names::Names(const MeshModel& m, const egress::Explanation& e)
     : model(m),
       ex(e),

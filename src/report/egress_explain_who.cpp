@@ -176,11 +176,21 @@ std::string RouteText(const Names& n, const Step& s) {
              " imports, routes to it: Istio adds a VirtualService's destinations to the proxy's services, "
              "whatever the Sidecar's egress hosts.";
     case StepKind::kPassthroughListener:
+      if (s.listener == istio::PortListener::kRangePassthrough)
+        return ServiceName(*s.service) + " declares port " +
+               PortsText(*s.service, istio::PortBit(s.port_index)) +
+               " with resolution NONE and the CIDR addresses " + RangesText(*s.service) +
+               ": the proxy listens on 0.0.0.0:" + std::to_string(s.port) +
+               " with a filter chain for those ranges and passes " + host +
+               ", an address in them, to its original destination.";
       return ServiceName(*s.service) + " declares port " +
              PortsText(*s.service, istio::PortBit(s.port_index)) +
-             " with resolution NONE and no addresses, endpoints or workloadSelector: the proxy listens on "
-             "0.0.0.0:" +
-             std::to_string(s.port) +
+             (s.service->whole_space_range
+                  ? " with resolution NONE and an address range that covers every address: the proxy "
+                    "listens on "
+                  : " with resolution NONE and no addresses, endpoints or workloadSelector: the proxy "
+                    "listens on ") +
+             "0.0.0.0:" + std::to_string(s.port) +
              " and passes every connection on that port to its original destination, whatever the host.";
     case StepKind::kHijackedBy:
       return ServiceName(*s.service) + " declares port " +

@@ -114,6 +114,11 @@ std::string ChangeBody(const Names& n, const Step& s) {
         return "Give " + ServiceName(*s.service) +
                " addresses (or let the proxies use DNS capture), so that "
                "its port no longer takes every TCP connection on it.";
+      if (s.service->cidr_addresses_only && !s.service->whole_space_range)
+        return "Narrow the CIDR addresses of " + ServiceName(*s.service) + " (" +
+               RangesText(*s.service) +
+               ") so that they leave out this address, or give it endpoints (or a resolution "
+               "other than NONE).";
       return "Give " + ServiceName(*s.service) +
              " addresses or endpoints (or a resolution other than NONE): "
              "as it is, its TCP port is open to every destination.";

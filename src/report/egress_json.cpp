@@ -152,6 +152,7 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
         {"why", p.why == egress::OpenPort::Why::kPassthrough ? "passthrough" : "capture-bypass"}};
     if (p.why == egress::OpenPort::Why::kPassthrough)
       pj["serviceEntry"] = Qualified(a.Service(s, p.via).meta->ref);
+    if (!p.ranges.empty()) pj["ranges"] = p.ranges;
     open.push_back(std::move(pj));
   }
   j["openPorts"] = std::move(open);

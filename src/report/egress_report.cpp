@@ -179,12 +179,21 @@ void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s,
     marks.push_back(policy.Allows(s, h) ? "" : "NOT ALLOWED by policy");
   HostTable(os, a, s, hosts, indent, marks);
   for (const egress::OpenPort& p : a.OpenPorts(s)) {
+    if (!p.ranges.empty()) {
+      const istio::RegistryService& svc = a.Service(s, p.via);
+      os << indent << "IPs in " << TerminalSafe(egress_detail::RangesText(svc)) << " on port "
+         << p.port << ": ServiceEntry " << TerminalSafe(Qualified(svc.meta->ref))
+         << " (resolution NONE, CIDR addresses) passes them to their original destination ("
+         << At(model, svc.host_locs[p.via.host]) << ")\n";
+      continue;
+    }
     os << indent << "any host on port " << p.port << ": ";
     if (p.why == egress::OpenPort::Why::kPassthrough) {
       const istio::RegistryService& svc = a.Service(s, p.via);
       os << "ServiceEntry " << TerminalSafe(Qualified(svc.meta->ref))
-         << " (resolution NONE, no addresses) opens it to every destination ("
-         << At(model, svc.host_locs[p.via.host]) << ")\n";
+         << (svc.whole_space_range ? " (resolution NONE, an address range covering every address)"
+                                   : " (resolution NONE, no addresses)")
+         << " opens it to every destination (" << At(model, svc.host_locs[p.via.host]) << ")\n";
     } else {
       os << "excludeOutboundPorts bypasses the proxy (" << At(model, s.capture.exclude_ports_loc)
          << ")\n";

@@ -69,6 +69,7 @@ void WriteJson(std::ostream& out, const ReportContext& ctx) {
           {"name", f.diag.object.name}};
     }
     j["field"] = f.diag.field;
+    if (!f.environment.empty()) j["environment"] = f.environment;
     j["fingerprint"] = fingerprints[i];
     Json related = Json::array();
     for (const RelatedLocation& r : f.diag.related) {

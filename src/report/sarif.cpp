@@ -175,6 +175,7 @@ Json Result(const ReportContext& ctx, const Finding& f, std::size_t rule_index,
   if (!location.empty()) res["locations"] = Json::array({location});
   res["partialFingerprints"] = {{"meshlint/v1", fingerprint}};
   if (!ctx.baseline_file.empty()) res["baselineState"] = "new";
+  if (!f.environment.empty()) res["properties"] = {{"environment", f.environment}};
   Json related = Json::array();
   int id = 1;
   for (const RelatedLocation& r : f.diag.related) {

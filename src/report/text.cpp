@@ -193,8 +193,15 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
     WriteTextSummary(out, ctx);
     return;
   }
+  const std::string* environment = nullptr;  // the section being written
   for (const Finding& f : ctx.findings) {
     if (f.suppression && !ctx.show_suppressed) continue;
+    // With environments, findings come grouped by environment: a header
+    // opens each group.
+    if (!f.environment.empty() && (!environment || *environment != f.environment)) {
+      out << "== environment " << TerminalSafe(f.environment) << " ==\n";
+      environment = &f.environment;
+    }
     WriteWrapped(out, FindingHead(ctx, f), FindingBody(f), ctx.wrap_width);
   }
 }
@@ -285,6 +292,8 @@ void WriteSummary(std::ostream& out, const ReportContext& ctx) {
   if (s.skipped_non_kubernetes)
     out << ", " << s.skipped_non_kubernetes << " non-Kubernetes document"
         << (s.skipped_non_kubernetes == 1 ? "" : "s") << " skipped";
+  if (const std::size_t ignored = ctx.model.load_report.ignored_files)
+    out << ", " << plural(ignored, "ignored file");
   out << " (" << ctx.elapsed.count() << " ms)\n";
 
   // By rule, most severe first, then most frequent: what to fix first.

@@ -24,12 +24,18 @@ enum class PortListener : std::uint8_t {
   kTls,      // matched by SNI on its hosts (other names: the mode decides)
   kAddress,  // on the service's own address (ServiceEntry addresses, cluster IP, a VIP)
   kHijack,   // 0.0.0.0:<port> raw TCP to this service: every TCP connection on the port goes to it
-  kPassthrough,  // resolution NONE, no address, no endpoints, no selector: 0.0.0.0:<port>
-                 // to the original destination: every destination on the port passes
+  kPassthrough,       // resolution NONE, no address, no endpoints, no selector: 0.0.0.0:<port>
+                      // to the original destination: every destination on the port passes
+  kRangePassthrough,  // resolution NONE with CIDR addresses: 0.0.0.0:<port> with a filter
+                      // chain for those ranges, to the original destination: addresses in
+                      // the ranges pass, others meet the other chains (the mode)
 };
 PortListener ListenerFor(const MeshModel& model, const RegistryService& svc,
                          const ServicePort& port, bool dns_capture);
 std::string_view PortListenerName(PortListener l);
+// Is `address` (an IPv4 or IPv6 literal) inside `cidr` ("10.0.0.0/8")?
+// False when either does not parse.
+bool AddressInCidr(std::string_view address, std::string_view cidr);
 
 // What happens to a connection to `host`:`port`, given the service ports a
 // scope imports.
@@ -48,7 +54,9 @@ struct Connection {
   bool port_has_listener = false;
 };
 // `imports` are the scope's imported service hosts (each with its ports);
-// `host` a concrete name or a wildcard; `port` non-zero.
+// `host` a concrete name, a wildcard or an IP address; `port` non-zero. A
+// name is taken to resolve outside every CIDR range of a ServiceEntry that
+// does not list it (its address is not known statically).
 Connection Connect(const MeshModel& model, const Registry& registry,
                    const std::vector<HostRef>& imports, std::string_view host, std::uint32_t port,
                    bool dns_capture);

@@ -192,20 +192,33 @@ PodProxy InjectorPolicy(const MeshModel& model, const PodView& pod, PodProxy yes
     value = annotation->value;
     loc = annotation->loc;
   }
+  const InjectorSettings& injector = model.SettingsForRevision(yes.revision).injector;
+  // A policy other than enabled/disabled is illegal: the injector then
+  // injects nothing, whatever the pod says.
+  const std::string& policy = injector.auto_inject.value;
+  if (policy != "enabled" && policy != "disabled") {
+    PodProxy no = Make(Proxy::kNone, ProxyReason::kAutoInjectDisabled, injector.auto_inject.loc);
+    no.mesh_source = injector.auto_inject.from;
+    return no;
+  }
   if (value == "false")
     return Make(Proxy::kNone,
                 from_label ? ProxyReason::kPodLabelFalse : ProxyReason::kPodAnnotationFalse, loc);
   if (value == "true") return yes;
-  const InjectorSettings& injector = model.SettingsForRevision(yes.revision).injector;
   if (AnyMatches(injector.never_inject_selector, pod.labels())) {
     PodProxy no = Make(Proxy::kNone, ProxyReason::kNeverInjectSelector, {});
     no.mesh_source = injector.never_inject_from;
-    if (no.mesh_source) no.loc = model.mesh_sources[*no.mesh_source].loc;
+    if (no.mesh_source) {
+      const MeshConfigSource& src = model.mesh_sources[*no.mesh_source];
+      no.loc = src.injector.never_inject_key.valid() ? src.injector.never_inject_key : src.loc;
+    }
     return no;
   }
   if (AnyMatches(injector.always_inject_selector, pod.labels())) {
     yes.reason = ProxyReason::kAlwaysInjectSelector;
     yes.mesh_source = injector.always_inject_from;
+    if (yes.mesh_source && model.mesh_sources[*yes.mesh_source].injector.always_inject_key.valid())
+      yes.loc = model.mesh_sources[*yes.mesh_source].injector.always_inject_key;
     return yes;
   }
   if (injector.auto_inject.value == "disabled") {

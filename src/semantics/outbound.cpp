@@ -1,6 +1,8 @@
 // The outbound traffic policy: the applicable Sidecar's, else the mesh's.
 #include "semantics/outbound.h"
 
+#include "semantics/sidecar_scope.h"
+
 namespace meshlint::istio {
 
 OutboundDecision MeshOutbound(const MeshModel& model, std::string_view revision) {
@@ -34,6 +36,38 @@ OutboundDecision EffectiveOutbound(const MeshModel& model, const Sidecar* sideca
   d.mode_written = sidecar->outbound_mode_loc.valid();
   d.loc = d.mode_written ? sidecar->outbound_mode_loc : sidecar->outbound_key;
   return d;
+}
+
+namespace {
+
+// A listener without a port importing "*/*" takes every service on every
+// port: the Sidecar then limits nothing, though it has listeners.
+bool ListsEverything(const Sidecar& sidecar) {
+  for (const SidecarEgressListener& l : sidecar.egress) {
+    if (l.port_set) continue;
+    for (std::size_t i = l.first_host; i < l.first_host + l.host_count; ++i)
+      if (sidecar.egress_hosts[i].value == "*/*") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+EgressIntent IntendedEgress(const MeshModel& model, std::string_view ns, const Labels* labels,
+                            std::string_view revision) {
+  EgressIntent intent;
+  intent.sidecar = SidecarFor(model, ns, labels, revision).sidecar;
+  intent.outbound = EffectiveOutbound(model, intent.sidecar, revision);
+  if (!AllowsAny(intent.outbound.mode)) {
+    intent.why = EgressIntent::Why::kRegistryOnly;
+    intent.loc = intent.outbound.loc;
+    if (!intent.loc.valid() && intent.sidecar) intent.loc = intent.sidecar->meta.anchor();
+  } else if (!ImportsEverything(intent.sidecar) && !ListsEverything(*intent.sidecar)) {
+    intent.why = EgressIntent::Why::kSidecarImports;
+    intent.loc = intent.sidecar->egress_key.valid() ? intent.sidecar->egress_key
+                                                    : intent.sidecar->meta.anchor();
+  }
+  return intent;
 }
 
 }  // namespace meshlint::istio

@@ -39,4 +39,24 @@ OutboundDecision MeshOutbound(const MeshModel& model, std::string_view revision 
 OutboundDecision EffectiveOutbound(const MeshModel& model, const Sidecar* sidecar,
                                    std::string_view revision = "");
 
+// Is the configuration meant to restrict the egress of pods with `labels`
+// (null: pods without labels) in `ns`, were they proxied by `revision`? Yes
+// when their outbound mode would be REGISTRY_ONLY (the applicable Sidecar's,
+// else the mesh's), or when the Sidecar that would apply to them has egress
+// listeners, so imports less than Istio's catch-all "*/*". The rules about
+// pods that escape the proxy ask this, so that they speak only where a proxy
+// would have held the pods back.
+struct EgressIntent {
+  enum class Why { kNone, kRegistryOnly, kSidecarImports };
+  Why why = Why::kNone;
+  OutboundDecision outbound;         // the mode those pods would get
+  const Sidecar* sidecar = nullptr;  // the Sidecar that would apply to them
+  bool restricted() const { return why != Why::kNone; }
+  // Where the intent is written: the REGISTRY_ONLY mode, else the Sidecar's
+  // `egress:` key; invalid when nothing restricts.
+  Location loc;
+};
+EgressIntent IntendedEgress(const MeshModel& model, std::string_view ns, const Labels* labels,
+                            std::string_view revision = "");
+
 }  // namespace meshlint::istio

@@ -136,7 +136,7 @@ Export ConfigExport(const std::vector<Located<std::string>>& own, Location own_k
     out.origin = ExportOrigin::kMeshDefault;
     out.mesh_source = from;
     const MeshConfigSource& src = model.mesh_sources[*from];
-    out.loc = vs ? src.loc : src.default_service_export_to_key;
+    out.loc = vs ? src.default_virtual_service_export_to_key : src.default_service_export_to_key;
   }
   return out;
 }
@@ -153,8 +153,11 @@ void NarrowByVisibility(const MeshModel& model, const MeshSettings& settings, st
   if (const NamespaceInfo* info = model.FindNamespace(ns); info && info->manifest)
     labels = &model.namespaces[*info->manifest].labels;
   std::string visibility = sev.default_visibility;
+  // VisibilityFor: the first policy whose rules all match (none: a
+  // catch-all); else the default. UNSPECIFIED is PUBLIC.
   for (const auto& rule : sev.rules)
-    if (rule.namespace_selector.Matches(*labels)) {
+    if (!rule.never && std::all_of(rule.namespace_selectors.begin(), rule.namespace_selectors.end(),
+                                   [&](const LabelSelector& s) { return s.Matches(*labels); })) {
       visibility = rule.visibility;
       break;
     }
@@ -224,6 +227,11 @@ void Registry::AddServiceEntry(const MeshModel& model, std::uint32_t i) {
   s.cidr_addresses_only =
       s.has_addresses && std::all_of(se.addresses.begin(), se.addresses.end(),
                                      [](const auto& a) { return IsWideCidr(a.value); });
+  if (s.cidr_addresses_only)
+    for (const auto& a : se.addresses) {
+      s.cidr_ranges.push_back(a.value);
+      s.whole_space_range |= a.value.ends_with("/0");
+    }
   s.has_endpoints = !se.endpoint_addresses.empty();
   s.has_selector = se.workload_selector.set;
   const std::string* autoalloc =

@@ -112,8 +112,12 @@ struct RegistryService {
   std::vector<Location> host_locs;
   std::vector<ServicePort> ports;
   Resolution resolution = Resolution::kNone;
-  bool has_addresses = false;          // spec.addresses, or a cluster IP
-  bool cidr_addresses_only = false;    // every address is a CIDR wider than /32
+  bool has_addresses = false;        // spec.addresses, or a cluster IP
+  bool cidr_addresses_only = false;  // every address is a CIDR wider than /32
+  // cidr_addresses_only: the ranges, as written; `whole_space_range` when
+  // one of them is a /0 (every destination).
+  std::vector<std::string> cidr_ranges;
+  bool whole_space_range = false;
   bool has_endpoints = false;          // spec.endpoints written and not empty
   bool has_selector = false;           // spec.workloadSelector
   bool autoallocate_disabled = false;  // label networking.istio.io/enable-autoallocate-ip=false
