@@ -75,7 +75,7 @@ data:
 )"}});
   EXPECT_EQ(Problems(model),
             std::vector<std::string>{
-                "mesh.yaml:7:48: serviceEntryVisibility.defaultVisibility 'PRIVATE' is not one of "
+                "mesh.yaml:7:49 serviceEntryVisibility.defaultVisibility 'PRIVATE' is not one of "
                 "UNSPECIFIED, PUBLIC, NAMESPACE, NONE"});
   EXPECT_FALSE(model.mesh.outbound_from);
 }
