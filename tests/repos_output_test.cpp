@@ -93,6 +93,21 @@ TEST(FirstRun, SummaryGivesCountsAndTheFirstFindingOfEachRule) {
   EXPECT_EQ(clean.status, 0);
 }
 
+// The report on stdout is the table by rule already: stderr keeps its one
+// line of totals and does not repeat the table.
+TEST(FirstRun, SummaryOnStderrIsOneLine) {
+  auto r = RunInProcess({"lint", "--no-config", "--summary", "--exclude", "legacy"},
+                        Repo("first-run").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err.find("\n  "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.rfind("meshlint: 5 findings (0 errors, 5 warnings, 0 notes) in ", 0), 0u)
+      << r.err;
+  auto plain =
+      RunInProcess({"lint", "--no-config", "--exclude", "legacy"}, Repo("first-run").string());
+  EXPECT_NE(plain.err.find("\n  serviceentry-exported-to-all  3 warnings\n"), std::string::npos)
+      << plain.err;
+}
+
 TEST(FirstRun, SummaryIsForTheTextFormatOnly) {
   auto r =
       RunInProcess({"lint", "--no-config", "--summary", "-f", "json"}, Repo("first-run").string());

@@ -266,6 +266,43 @@ void WriteTextSummary(std::ostream& out, const ReportContext& ctx) {
   out << '\n';
 }
 
+namespace {
+
+// The summary's table of findings per rule and severity.
+void WriteRuleCounts(std::ostream& out, const ReportContext& ctx) {
+  auto plural = [](std::size_t n, std::string_view word) {
+    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+  };
+  struct RuleCount {
+    std::string_view id;
+    Severity severity;
+    std::size_t count;
+  };
+  std::vector<RuleCount> rules;
+  for (const Finding& f : ctx.findings) {
+    if (f.suppression) continue;  // accepted: counted above, not to fix
+    auto it = std::find_if(rules.begin(), rules.end(), [&](const RuleCount& r) {
+      return r.id == f.rule_id && r.severity == f.severity;
+    });
+    if (it == rules.end()) rules.push_back({f.rule_id, f.severity, 1});
+    else ++it->count;
+  }
+  std::sort(rules.begin(), rules.end(), [](const RuleCount& a, const RuleCount& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.count != b.count) return a.count > b.count;
+    return a.id < b.id;
+  });
+  std::size_t width = 0;
+  for (const RuleCount& r : rules) width = std::max(width, r.id.size());
+  for (const RuleCount& r : rules) {
+    std::string id(r.id);
+    id.resize(width, ' ');
+    out << "  " << id << "  " << plural(r.count, SeverityName(r.severity)) << '\n';
+  }
+}
+
+}  // namespace
+
 void WriteSummary(std::ostream& out, const ReportContext& ctx) {
   std::array<std::size_t, 3> by{};
   std::size_t suppressed = 0;
@@ -297,32 +334,8 @@ void WriteSummary(std::ostream& out, const ReportContext& ctx) {
   out << " (" << ctx.elapsed.count() << " ms)\n";
 
   // By rule, most severe first, then most frequent: what to fix first.
-  struct RuleCount {
-    std::string_view id;
-    Severity severity;
-    std::size_t count;
-  };
-  std::vector<RuleCount> rules;
-  for (const Finding& f : ctx.findings) {
-    if (f.suppression) continue;  // accepted: counted above, not to fix
-    auto it = std::find_if(rules.begin(), rules.end(), [&](const RuleCount& r) {
-      return r.id == f.rule_id && r.severity == f.severity;
-    });
-    if (it == rules.end()) rules.push_back({f.rule_id, f.severity, 1});
-    else ++it->count;
-  }
-  std::sort(rules.begin(), rules.end(), [](const RuleCount& a, const RuleCount& b) {
-    if (a.severity != b.severity) return a.severity > b.severity;
-    if (a.count != b.count) return a.count > b.count;
-    return a.id < b.id;
-  });
-  std::size_t width = 0;
-  for (const RuleCount& r : rules) width = std::max(width, r.id.size());
-  for (const RuleCount& r : rules) {
-    std::string id(r.id);
-    id.resize(width, ' ');
-    out << "  " << id << "  " << plural(r.count, SeverityName(r.severity)) << '\n';
-  }
+  // With --summary the report on stdout is that table already.
+  if (!ctx.summary) WriteRuleCounts(out, ctx);
 
   if (!ctx.baseline_file.empty()) {
     out << "meshlint: " << plural(ctx.baselined, "finding") << " in the baseline "
