@@ -19,4 +19,20 @@ std::string Where(const MeshModel& model, const Location& loc) {
   return model.files.display(loc.file) + ":" + std::to_string(loc.line);
 }
 
+void AboutPods(const MeshModel& model, const std::vector<const Workload*>& workloads,
+               const NamespaceInfo& info, Diagnostic& d) {
+  Location anchor;
+  if (!workloads.empty()) {
+    d.object = workloads.front()->meta.ref;
+    anchor = workloads.front()->meta.anchor();
+  } else if (info.manifest) {
+    d.object = model.namespaces[*info.manifest].meta.ref;
+    anchor = model.namespaces[*info.manifest].meta.anchor();
+  } else {
+    d.object = ObjectRef{"Namespace", "", info.name};
+    anchor = info.first_object_loc;
+  }
+  if (!d.loc.valid()) d.loc = anchor;
+}
+
 }  // namespace meshlint::rules

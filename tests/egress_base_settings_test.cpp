@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "egress_pairs.h"
 #include "shell_run.h"
 #include "test_util.h"
 
@@ -17,17 +18,6 @@ namespace meshlint::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using PairSet = std::set<std::string>;  // "ns -> host[:port]"
-
-PairSet Pairs(const nlohmann::json& list) {
-  PairSet out;
-  for (const auto& e : list) {
-    std::string p = e["namespace"].get<std::string>() + " -> " + e["host"].get<std::string>();
-    if (e.contains("port")) p += ":" + std::to_string(e["port"].get<int>());
-    out.insert(p);
-  }
-  return out;
-}
 
 // "modified .meshlint.yaml", one per change of an entry or of the list.
 std::vector<std::string> Changes(const nlohmann::json& list) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "egress_pairs.h"
 #include "shell_run.h"
 #include "test_util.h"
 
@@ -19,7 +20,6 @@ namespace meshlint::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using PairSet = std::set<std::string>;  // "ns -> host[:port]"
 
 struct StepDiff {
   int step;  // compared with step - 1
@@ -55,16 +55,6 @@ bool Updating() {
 fs::path StepDir(int step) {
   return fs::path(SourceDir()) / "fixtures" / "scenarios" /
          ("seed-egress-step-" + std::to_string(step));
-}
-
-PairSet Pairs(const nlohmann::json& list) {
-  PairSet out;
-  for (const auto& e : list) {
-    std::string p = e["namespace"].get<std::string>() + " -> " + e["host"].get<std::string>();
-    if (e.contains("port")) p += ":" + std::to_string(e["port"].get<int>());
-    out.insert(p);
-  }
-  return out;
 }
 
 void CheckGolden(const fs::path& golden, const std::string& actual) {

@@ -25,10 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunInProcess;
 
-fs::path Repo(const char* name) {
-  return fs::path(testing::SourceDir()) / "tests" / "repos" / name;
-}
-
 std::string ReadText(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;
@@ -76,14 +72,14 @@ class ScopedEnv {
 // ------------------------------------------------------------------ --summary
 
 TEST(FirstRun, SummaryGivesCountsAndTheFirstFindingOfEachRule) {
-  const std::string dir = Repo("first-run").string();
+  const std::string dir = testing::RepoTree("first-run").string();
   auto r = RunInProcess({"lint", "--no-config", "-q", "--summary"}, dir);
-  ExpectGolden(Repo("first-run.summary.txt"), r.out);
+  ExpectGolden(testing::RepoTree("first-run.summary.txt"), r.out);
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.status, 1);
   // The excluded legacy file leaves its rule out; a clean run says so.
   auto less = RunInProcess({"lint", "--no-config", "-q", "--summary", "--exclude", "legacy"}, dir);
-  ExpectGolden(Repo("first-run.summary-excluded.txt"), less.out);
+  ExpectGolden(testing::RepoTree("first-run.summary-excluded.txt"), less.out);
   EXPECT_EQ(less.status, 1);
   auto clean = RunInProcess({"lint", "--no-config", "-q", "--summary", "--disable",
                              "serviceentry-exported-to-all", "--disable", "mesh-outbound-allow-any",
@@ -97,20 +93,20 @@ TEST(FirstRun, SummaryGivesCountsAndTheFirstFindingOfEachRule) {
 // line of totals and does not repeat the table.
 TEST(FirstRun, SummaryOnStderrIsOneLine) {
   auto r = RunInProcess({"lint", "--no-config", "--summary", "--exclude", "legacy"},
-                        Repo("first-run").string());
+                        testing::RepoTree("first-run").string());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err.find("\n  "), std::string::npos) << r.err;
   EXPECT_EQ(r.err.rfind("meshlint: 5 findings (0 errors, 5 warnings, 0 notes) in ", 0), 0u)
       << r.err;
-  auto plain =
-      RunInProcess({"lint", "--no-config", "--exclude", "legacy"}, Repo("first-run").string());
+  auto plain = RunInProcess({"lint", "--no-config", "--exclude", "legacy"},
+                            testing::RepoTree("first-run").string());
   EXPECT_NE(plain.err.find("\n  serviceentry-exported-to-all  3 warnings\n"), std::string::npos)
       << plain.err;
 }
 
 TEST(FirstRun, SummaryIsForTheTextFormatOnly) {
-  auto r =
-      RunInProcess({"lint", "--no-config", "--summary", "-f", "json"}, Repo("first-run").string());
+  auto r = RunInProcess({"lint", "--no-config", "--summary", "-f", "json"},
+                        testing::RepoTree("first-run").string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--summary shapes the text report; --format json lists every finding"),
             std::string::npos)
@@ -183,7 +179,7 @@ std::string OnTerminal(const std::vector<std::string>& args, const std::string& 
 }
 
 TEST(Wrap, OnATerminalAtItsWidthNeverInAPipe) {
-  const std::string dir = Repo("first-run").string();
+  const std::string dir = testing::RepoTree("first-run").string();
   const std::vector<std::string> args = {
       "lint", "-q", "--no-config", "deploy/shop.yaml", "--disable", "mesh-outbound-allow-any"};
   const std::string wrapped = OnTerminal(args, dir, "60");
@@ -216,7 +212,7 @@ TEST(Wrap, OnATerminalAtItsWidthNeverInAPipe) {
 
 TEST(FirstRun, VerboseListsEverythingNotLintedWithWhy) {
   auto r = RunInProcess({"lint", "--no-config", "-q", "--verbose", "--exclude", "legacy"},
-                        Repo("first-run").string());
+                        testing::RepoTree("first-run").string());
   EXPECT_EQ(LinesStarting(r.err, "meshlint: skipped: "),
             "meshlint: skipped: legacy/old-egress.yaml: excluded by --exclude\n"
             "meshlint: skipped: ansible/site.yml:1:1: a YAML list, not a Kubernetes object "
@@ -225,12 +221,13 @@ TEST(FirstRun, VerboseListsEverythingNotLintedWithWhy) {
             "template ({{ .Release.Namespace }}): not an object until rendered\n");
   // Without --verbose, nothing of it.
   auto quiet = RunInProcess({"lint", "--no-config", "-q", "--exclude", "legacy"},
-                            Repo("first-run").string());
+                            testing::RepoTree("first-run").string());
   EXPECT_EQ(LinesStarting(quiet.err, "meshlint: skipped: "), "");
 }
 
 TEST(FirstRun, VerboseNamesTheChartAndToolFiles) {
-  auto r = RunInProcess({"lint", "--no-config", "-q", "-v"}, Repo("app-repo").string());
+  auto r =
+      RunInProcess({"lint", "--no-config", "-q", "-v"}, testing::RepoTree("app-repo").string());
   const std::string skipped = LinesStarting(r.err, "meshlint: skipped: ");
   EXPECT_NE(skipped.find("meshlint: skipped: chart/templates/serviceentry.yaml: part of the Helm "
                          "chart chart\n"),
@@ -250,7 +247,7 @@ TEST(FirstRun, VerboseNamesTheChartAndToolFiles) {
 
 TEST(FirstRun, QuotedTemplatesNeverBecomeNamesNamespacesOrHosts) {
   MeshModel m;
-  ASSERT_TRUE(LoadInputs({(Repo("first-run") / "templated").string()}, {}, m).empty());
+  ASSERT_TRUE(LoadInputs({(testing::RepoTree("first-run") / "templated").string()}, {}, m).empty());
   EXPECT_TRUE(m.problems.empty());
   for (const NamespaceInfo& ns : m.namespace_index())
     EXPECT_EQ(ns.name.find("{{"), std::string::npos) << ns.name;
@@ -265,16 +262,18 @@ TEST(FirstRun, QuotedTemplatesNeverBecomeNamesNamespacesOrHosts) {
   for (const auto& host : m.sidecars[0].egress_hosts)
     EXPECT_EQ(host.value.find("{{"), std::string::npos) << host.value;
   // Nor does any report quote one as a name, a namespace or a host.
-  auto r = RunInProcess({"lint", "--no-config", "-q", "templated"}, Repo("first-run").string());
+  auto r = RunInProcess({"lint", "--no-config", "-q", "templated"},
+                        testing::RepoTree("first-run").string());
   EXPECT_EQ(r.out.find("{{"), std::string::npos) << r.out;
-  auto egress = RunInProcess({"egress", "--no-config", "templated"}, Repo("first-run").string());
+  auto egress =
+      RunInProcess({"egress", "--no-config", "templated"}, testing::RepoTree("first-run").string());
   EXPECT_EQ(egress.out.find("{{"), std::string::npos) << egress.out;
 }
 
 // ------------------------------------------------------------------ no mesh config
 
 TEST(ProjectLevel, NoMeshConfigHasNoFileInAnyFormat) {
-  const std::string dir = Repo("first-run").string();
+  const std::string dir = testing::RepoTree("first-run").string();
   const std::vector<std::string> base = {"lint",      "--no-config",
                                          "-q",        "deploy",
                                          "--disable", "serviceentry-exported-to-all",
@@ -328,8 +327,8 @@ TEST(ProjectLevel, NoMeshConfigHasNoFileInAnyFormat) {
 // ------------------------------------------------------------------ stdin in SARIF
 
 TEST(Stdin, SarifNamesTheFileGivenOrAPlaceholderNeverStdin) {
-  const std::string input = ReadText(Repo("first-run") / "deploy" / "shop.yaml");
-  const std::string dir = Repo("first-run").string();
+  const std::string input = ReadText(testing::RepoTree("first-run") / "deploy" / "shop.yaml");
+  const std::string dir = testing::RepoTree("first-run").string();
   auto uris = [](const std::string& sarif) {
     std::vector<std::string> out;
     const nlohmann::json doc = nlohmann::json::parse(sarif);
@@ -364,7 +363,8 @@ TEST(Stdin, SarifNamesTheFileGivenOrAPlaceholderNeverStdin) {
 
 TEST(Kustomize, WithoutTheToolOneFindingPerKustomizationAndNoRawVerdicts) {
   ScopedEnv path("PATH", "/nonexistent");
-  auto r = RunInProcess({"lint", "--no-config", "-q", "."}, Repo("kustomize-repo").string());
+  auto r = RunInProcess({"lint", "--no-config", "-q", "."},
+                        testing::RepoTree("kustomize-repo").string());
   EXPECT_EQ(r.out,
             "overlays/dev/kustomization.yaml:1:1: error [invalid-manifest] a kustomization, not "
             "rendered: neither kustomize nor kubectl is on PATH, so none of its resources and "
@@ -379,7 +379,7 @@ TEST(Kustomize, WithoutTheToolOneFindingPerKustomizationAndNoRawVerdicts) {
 
 TEST(Kustomize, ACommandThatIsNoExecutableIsAUsageError) {
   auto r = RunInProcess({"lint", "--no-config", "--kustomize-command", "/nonexistent/kustomize"},
-                        Repo("kustomize-repo").string());
+                        testing::RepoTree("kustomize-repo").string());
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(r.err.starts_with(
       "meshlint: --kustomize-command /nonexistent/kustomize: no such executable (give "
@@ -387,7 +387,7 @@ TEST(Kustomize, ACommandThatIsNoExecutableIsAUsageError) {
       << r.err;
   EXPECT_EQ(r.out, "");
   auto dir = RunInProcess({"lint", "--no-config", "--kustomize-command", "overlays"},
-                          Repo("kustomize-repo").string());
+                          testing::RepoTree("kustomize-repo").string());
   EXPECT_EQ(dir.status, 2);
 }
 

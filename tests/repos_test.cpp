@@ -18,10 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunInProcess;
 
-fs::path Repo(const char* name) {
-  return fs::path(testing::SourceDir()) / "tests" / "repos" / name;
-}
-
 // The report's finding lines (those with a rule in brackets).
 std::string FindingLines(const std::string& out) {
   std::string lines, line;
@@ -42,7 +38,7 @@ std::string NoteLines(const std::string& err) {
 }
 
 TEST(Repos, ChartAnsibleAndToolConfigsMakeNoNoise) {
-  auto r = RunInProcess({"lint", "--no-config"}, Repo("app-repo").string());
+  auto r = RunInProcess({"lint", "--no-config"}, testing::RepoTree("app-repo").string());
   // One note for the chart (its sub-chart included), no error per template;
   // Ansible, kind, kubeadm, audit, kuttl and skaffold files are skipped.
   EXPECT_EQ(NoteLines(r.err),
@@ -59,7 +55,7 @@ TEST(Repos, ChartAnsibleAndToolConfigsMakeNoNoise) {
 TEST(Repos, ExcludeFlagLeavesFilesOut) {
   auto r =
       RunInProcess({"lint", "--no-config", "--exclude", "ansible", "--exclude", "tools/*.yaml"},
-                   Repo("app-repo").string());
+                   testing::RepoTree("app-repo").string());
   EXPECT_NE(r.err.find("in 3 files, 2 objects, 2 non-Kubernetes documents skipped"),
             std::string::npos)
       << r.err;
@@ -69,10 +65,11 @@ TEST(Repos, ClusterDumpPutsNothingInDefault) {
   // Cluster-scoped custom kinds, from the dump's own CRD or from the list of
   // well-known operator kinds, live in no namespace.
   MeshModel m;
-  EXPECT_TRUE(LoadInputs({(Repo("cluster-dump") / "dump.yaml").string()}, {}, m).empty());
+  EXPECT_TRUE(
+      LoadInputs({(testing::RepoTree("cluster-dump") / "dump.yaml").string()}, {}, m).empty());
   EXPECT_TRUE(m.problems.empty());
   EXPECT_EQ(m.FindNamespace("default"), nullptr);
-  auto r = RunInProcess({"lint", "--no-config"}, Repo("cluster-dump").string());
+  auto r = RunInProcess({"lint", "--no-config"}, testing::RepoTree("cluster-dump").string());
   EXPECT_EQ(FindingLines(r.out), "");
   EXPECT_EQ(r.status, 0);
 }
@@ -86,7 +83,7 @@ bool HaveKustomize() { return FindKustomizeTool("").has_value(); }
 
 TEST(Repos, KustomizeOverlaysAreRenderedAndMappedToTheirSources) {
   SKIP_WITHOUT_KUSTOMIZE();
-  auto r = RunInProcess({"lint", "--no-config"}, Repo("kustomize-repo").string());
+  auto r = RunInProcess({"lint", "--no-config"}, testing::RepoTree("kustomize-repo").string());
   // Rendered, the prod overlay is clean (its patch sets REGISTRY_ONLY, its
   // component exportTo: ["."]); dev really exports stripe to every
   // namespace. No second Sidecar/default from the patch, no invalid JSON
@@ -102,7 +99,7 @@ TEST(Repos, KustomizeOverlaysAreRenderedAndMappedToTheirSources) {
 
 TEST(Repos, RenderedAndRawDirectoryRunsAgree) {
   SKIP_WITHOUT_KUSTOMIZE();
-  const std::string dir = Repo("kustomize-repo").string();
+  const std::string dir = testing::RepoTree("kustomize-repo").string();
   auto raw = RunInProcess({"lint", "--no-config", "overlays/prod", "mesh.yaml"}, dir);
   EXPECT_EQ(FindingLines(raw.out), "");
   EXPECT_EQ(raw.status, 0);

@@ -116,6 +116,10 @@ std::string TextReport(const LintResult& result) {
 
 std::string SourceDir() { return MESHLINT_SOURCE_DIR; }
 
+std::filesystem::path RepoTree(const std::string& name) {
+  return std::filesystem::path(SourceDir()) / "tests" / "repos" / name;
+}
+
 TempDir::TempDir() {
   static int counter = 0;
   path_ = std::filesystem::temp_directory_path() /

@@ -66,6 +66,9 @@ std::string TextReport(const LintResult& result);
 
 std::string SourceDir();
 
+// tests/repos/<name>: a real-looking repository tree of the tests.
+std::filesystem::path RepoTree(const std::string& name);
+
 // The format of rules/<id>/doc.md, which `meshlint explain`, the SARIF rule
 // help and the README rely on (rule_doc_format_test, new_rule_test).
 std::vector<std::string> DocLines(std::string_view text);

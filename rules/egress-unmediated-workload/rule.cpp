@@ -118,16 +118,7 @@ std::string Intent(const MeshModel& model, const istio::EgressIntent& intent) {
 void Report(const MeshModel& model, const Group& g, FindingSink& sink) {
   Diagnostic d;
   d.loc = g.proxy.loc;
-  if (!g.workloads.empty()) {
-    d.object = g.workloads.front()->meta.ref;
-    if (!d.loc.valid()) d.loc = g.workloads.front()->meta.anchor();
-  } else if (g.info->manifest) {
-    d.object = model.namespaces[*g.info->manifest].meta.ref;
-    if (!d.loc.valid()) d.loc = model.namespaces[*g.info->manifest].meta.anchor();
-  } else {
-    d.object = ObjectRef{"Namespace", "", g.ns};
-    if (!d.loc.valid()) d.loc = g.info->first_object_loc;
-  }
+  AboutPods(model, g.workloads, *g.info, d);
   using R = istio::ProxyReason;
   switch (g.proxy.reason) {
     case R::kHostNetwork: d.field = "spec.hostNetwork"; break;

@@ -147,15 +147,8 @@ void Report(const MeshModel& model, const Group& g, FindingSink& sink) {
     const MeshConfigSource& src = model.mesh_sources[*g.capture.mesh_source];
     d.object = src.object;
     if (!d.loc.valid()) d.loc = src.loc;
-  } else if (!g.workloads.empty()) {
-    d.object = g.workloads.front()->meta.ref;
-    if (!d.loc.valid()) d.loc = g.workloads.front()->meta.anchor();
-  } else if (g.info->manifest) {
-    d.object = model.namespaces[*g.info->manifest].meta.ref;
-    if (!d.loc.valid()) d.loc = model.namespaces[*g.info->manifest].meta.anchor();
   } else {
-    d.object = ObjectRef{"Namespace", "", g.ns};
-    if (!d.loc.valid()) d.loc = g.info->first_object_loc;
+    AboutPods(model, g.workloads, *g.info, d);
   }
   d.field = g.from_values ? std::string(ValuesName(g.bypass))
                           : "metadata.annotations." + std::string(AnnotationName(g.bypass));
