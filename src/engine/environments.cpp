@@ -33,7 +33,10 @@ bool MatchDirs(const fs::path& root, const std::vector<std::string>& globs,
   std::vector<std::pair<fs::path, std::size_t>> pending{{root, 0}};
   std::size_t visited = 0;
   while (!pending.empty()) {
-    auto [dir, depth] = std::move(pending.back());
+    // Plain variables, not a structured binding: the lambda below uses
+    // `depth`, and clang before 16 cannot capture a binding.
+    const fs::path dir = std::move(pending.back().first);
+    const std::size_t depth = pending.back().second;
     pending.pop_back();
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
