@@ -476,12 +476,8 @@ void ValidateServiceEntry(Checker& c, const ServiceEntry& se, const IstioVersion
 
 void ValidateServiceEntries(const Objects& objects, const IstioVersion& version,
                             ValidationReport& report) {
-  constexpr std::size_t kCollection = CollectionOf<ServiceEntry>();
-  for (std::size_t i = 0; i < objects.service_entries.size(); ++i) {
-    const ServiceEntry& se = objects.service_entries[i];
-    Checker c(report, kCollection, i, se.meta, "ValidateServiceEntry");
-    ValidateServiceEntry(c, se, version);
-  }
+  ValidateEach(objects.service_entries, "ValidateServiceEntry", report,
+               [&](Checker& c, const ServiceEntry& se) { ValidateServiceEntry(c, se, version); });
 }
 
 ValidationReport ValidateObjects(const Objects& objects, const IstioVersion& version) {

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "semantics/validation.h"
 
@@ -95,6 +96,18 @@ class Checker {
   std::string_view check_;
   std::size_t errors_ = 0;
 };
+
+// Runs `check(checker, object)` on every object of `objects`, each with its
+// own Checker (so an error rejects that object alone), its messages said to
+// come from the Istio function `istio_function`.
+template <typename T, typename Check>
+void ValidateEach(const std::vector<T>& objects, std::string_view istio_function,
+                  ValidationReport& report, Check check) {
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    Checker c(report, CollectionOf<T>(), i, objects[i].meta, istio_function);
+    check(c, objects[i]);
+  }
+}
 
 // The units, one per group of kinds.
 void ValidateServiceEntries(const Objects& objects, const IstioVersion& version,

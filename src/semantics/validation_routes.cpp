@@ -307,22 +307,13 @@ void ValidateAuthorizationPolicy(Checker& c, const AuthorizationPolicy& ap) {
 
 void ValidateRoutingKinds(const Objects& objects, const IstioVersion& version,
                           ValidationReport& report) {
-  for (std::size_t i = 0; i < objects.virtual_services.size(); ++i) {
-    const VirtualService& vs = objects.virtual_services[i];
-    Checker c(report, CollectionOf<VirtualService>(), i, vs.meta, "ValidateVirtualService");
-    ValidateVirtualService(c, vs);
-  }
-  for (std::size_t i = 0; i < objects.gateways.size(); ++i) {
-    const Gateway& gw = objects.gateways[i];
-    Checker c(report, CollectionOf<Gateway>(), i, gw.meta, "ValidateGateway");
-    ValidateGateway(c, gw, version);
-  }
-  for (std::size_t i = 0; i < objects.authorization_policies.size(); ++i) {
-    const AuthorizationPolicy& ap = objects.authorization_policies[i];
-    Checker c(report, CollectionOf<AuthorizationPolicy>(), i, ap.meta,
-              "ValidateAuthorizationPolicy");
-    ValidateAuthorizationPolicy(c, ap);
-  }
+  ValidateEach(objects.virtual_services, "ValidateVirtualService", report,
+               [](Checker& c, const VirtualService& vs) { ValidateVirtualService(c, vs); });
+  ValidateEach(objects.gateways, "ValidateGateway", report,
+               [&](Checker& c, const Gateway& gw) { ValidateGateway(c, gw, version); });
+  ValidateEach(
+      objects.authorization_policies, "ValidateAuthorizationPolicy", report,
+      [](Checker& c, const AuthorizationPolicy& ap) { ValidateAuthorizationPolicy(c, ap); });
 }
 
 }  // namespace meshlint::istio

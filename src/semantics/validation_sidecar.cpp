@@ -174,12 +174,8 @@ void ValidateSidecar(Checker& c, const Sidecar& sc, const IstioVersion& version)
 
 void ValidateSidecars(const Objects& objects, const IstioVersion& version,
                       ValidationReport& report) {
-  constexpr std::size_t kCollection = CollectionOf<Sidecar>();
-  for (std::size_t i = 0; i < objects.sidecars.size(); ++i) {
-    const Sidecar& sc = objects.sidecars[i];
-    Checker c(report, kCollection, i, sc.meta, "ValidateSidecar");
-    ValidateSidecar(c, sc, version);
-  }
+  ValidateEach(objects.sidecars, "ValidateSidecar", report,
+               [&](Checker& c, const Sidecar& sc) { ValidateSidecar(c, sc, version); });
 }
 
 }  // namespace meshlint::istio
