@@ -308,4 +308,19 @@ MeshSettings MeshModel::ResolveRevision(const std::string& revision, const std::
   return out;
 }
 
+void MeshModel::ResolveRevisionTags() {
+  revision_tags.clear();
+  auto add = [&](const std::string& tag, const std::string& revision, const Location& loc,
+                 std::optional<std::size_t> from) {
+    for (const RevisionTag& t : revision_tags)
+      if (t.tag == tag) return;
+    revision_tags.push_back({tag, revision == "default" ? "" : revision, loc, from});
+  };
+  for (const InjectionWebhookConfig& c : injection_webhooks)
+    if (c.IsTag()) add(c.tag, c.revision, c.tag_loc, std::nullopt);
+  for (std::size_t i = 0; i < mesh_sources.size(); ++i)
+    for (const Located<std::string>& t : mesh_sources[i].injector.revision_tags)
+      add(t.value, mesh_sources[i].revision, t.loc, i);
+}
+
 }  // namespace meshlint
