@@ -53,7 +53,8 @@ TEST(InjectorConfigMap, ConfigAndValuesIntoTheRevisionsSettings) {
   ASSERT_EQ(model.mesh_sources.size(), 1u);
   EXPECT_EQ(model.mesh_sources[0].origin, MeshConfigSource::Origin::kConfigMap);
   EXPECT_EQ(model.mesh_sources[0].revision, "canary");
-  EXPECT_EQ(model.mesh_sources[0].description, "ConfigMap istio-system/istio-sidecar-injector-canary");
+  EXPECT_EQ(model.mesh_sources[0].description,
+            "ConfigMap istio-system/istio-sidecar-injector-canary");
   const InjectorSettings& canary = model.SettingsForRevision("canary").injector;
   // `config` is what the injector reads: policy, the selectors.
   EXPECT_EQ(canary.auto_inject.value, "disabled");
@@ -234,7 +235,8 @@ metadata: {name: legacy, labels: {istio-injection: enabled}}
   ASSERT_EQ(model.injection_webhooks.size(), 1u);
   EXPECT_EQ(model.injection_webhooks[0].revision, "canary");
   EXPECT_EQ(At(model.injection_webhooks[0].revision_loc), "9:21");
-  const istio::MeshMembership fresh = istio::NamespaceMembership(model, *model.FindNamespace("new"));
+  const istio::MeshMembership fresh =
+      istio::NamespaceMembership(model, *model.FindNamespace("new"));
   EXPECT_EQ(fresh.state, istio::Membership::kInjected);
   EXPECT_EQ(fresh.reason, istio::MembershipReason::kRevisionLabel);
   EXPECT_EQ(fresh.revision, "canary");

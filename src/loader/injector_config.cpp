@@ -27,8 +27,8 @@ namespace {
 constexpr std::string_view kInjectorName = "istio-sidecar-injector";
 constexpr std::string_view kTagPrefix = "istio-revision-tag-";
 
-std::optional<Located<std::string>> MetaLabel(NodeReader& r, const LiteNode& node, std::string_view key,
-                                          const ObjectRef& ref) {
+std::optional<Located<std::string>> MetaLabel(NodeReader& r, const LiteNode& node,
+                                              std::string_view key, const ObjectRef& ref) {
   if (!node.IsMap()) return std::nullopt;
   Field md = r.Get(node, "metadata", ref, "");
   if (!md.present() || !md.value.IsMap()) return std::nullopt;
@@ -90,16 +90,23 @@ bool ReadDataKey(NodeReader& r, const LiteNode& data, std::string_view key, cons
 
 bool IsInjectorConfigMapName(const ObjectMeta& meta) {
   const std::string& n = meta.ref.name;
-  return n == kInjectorName || (n.starts_with(kInjectorName) && n.size() > kInjectorName.size() + 1 &&
-                                n[kInjectorName.size()] == '-');
+  return n == kInjectorName ||
+         (n.starts_with(kInjectorName) && n.size() > kInjectorName.size() + 1 &&
+          n[kInjectorName.size()] == '-');
 }
 
 void ReadInjectorConfigMap(NodeReader& r, const LiteNode& node, const ObjectMeta& meta,
                            const std::string& where) {
   Field data = r.Get(node, "data", meta.ref, where);
   if (!data.present() || !data.value.IsMap()) return;
+  const std::string dp = NodeReader::Join(where, "data");
+  // Neither key: some other ConfigMap of that name, no injection config.
+  if (!r.Get(data.value, "config", meta.ref, dp).found &&
+      !r.Get(data.value, "values", meta.ref, dp).found)
+    return;
   MeshConfigSource source;
   source.origin = MeshConfigSource::Origin::kConfigMap;
+  source.injector_only = true;
   source.description = "ConfigMap " + Qualified(meta.ref);
   source.object = meta.ref;
   source.loc = meta.anchor();

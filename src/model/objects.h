@@ -328,6 +328,9 @@ struct MeshConfigSource {
   // (values.global.istioNamespace, the release's target namespace): only a
   // ConfigMap there is read by istiod.
   std::optional<Located<std::string>> istio_namespace;
+  // The ConfigMap istio-sidecar-injector[-<rev>]: the injector's settings
+  // only, no mesh config (it decides no mesh field, not even by omission).
+  bool injector_only = false;
   std::string description;  // "IstioOperator istio-system/demo", "--mesh-config"
   ObjectRef object;         // the object holding it (kind MeshConfig for a bare file)
   Location loc;             // the meshConfig/data.mesh key, or the document
