@@ -22,12 +22,16 @@ namespace fs = std::filesystem;
 
 // A small project spread over files, as repositories are.
 void WriteProject(const TempDir& dir) {
-  dir.Write("apps/team-a/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n");
+  dir.Write(
+      "apps/team-a/ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels: {istio-injection: enabled}\n");
   // team-a's Sidecar lives in another file: it still counts.
   dir.Write("apps/team-a/sidecar.yaml",
             "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\n"
             "  namespace: team-a\nspec:\n  egress:\n  - hosts: [\"./*\", \"istio-system/*\"]\n");
-  dir.Write("apps/team-b/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n");
+  dir.Write(
+      "apps/team-b/ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n  labels: {istio-injection: enabled}\n");
   dir.Write("apps/team-b/se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: debian\n"
             "  namespace: team-b\nspec:\n  hosts: [deb.debian.org]\n");
@@ -94,7 +98,9 @@ TEST(Context, ANamedBrokenFileIsReportedButNotTheMeshWideFinding) {
   TempDir dir;
   WriteProject(dir);
   fs::remove(dir.path() / "apps/team-a/ns.yaml");
-  dir.Write("a-first.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n");
+  dir.Write(
+      "a-first.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels: {istio-injection: enabled}\n");
   CommandResult full = RunMeshlint({"lint", ".", "-q"}, dir.str());
   ASSERT_NE(full.out.find("warning [mesh-outbound-allow-any] No mesh config"), std::string::npos)
       << full.out;
@@ -467,7 +473,9 @@ TEST(HelmSource, DocumentsWithoutSourceStayOnStdin) {
   TempDir dir;
   CommandResult r = RunMeshlint(
       {"lint", "-", "-q", "--disable", "mesh-outbound-allow-any"}, dir.str(),
-      std::string("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: plain\n") + kHelmOutput);
+      std::string(
+          "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: plain\n  labels: {istio-injection: enabled}\n") +
+          kHelmOutput);
   EXPECT_NE(r.out.find("<stdin>:4:9: warning [namespace-without-sidecar] Namespace 'plain'"),
             std::string::npos)
       << r.out;
@@ -514,7 +522,9 @@ TEST(Kustomize, RenderedOutputOnStdin) {
   dir.Write("se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: debian\n"
             "spec:\n  hosts: [\"deb.debian.org\"]\n");
-  dir.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n");
+  dir.Write(
+      "ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels: {istio-injection: enabled}\n");
   std::string out;
   const std::string cmd = "cd '" + dir.str() + "' && kubectl kustomize . | '" + MESHLINT_BINARY +
                           "' lint - -q --disable mesh-outbound-allow-any";
