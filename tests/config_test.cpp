@@ -558,10 +558,9 @@ void WriteEgressProject(const TempDir& dir) {
       "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
       "  name: debian-org\n  namespace: default\nspec:\n  hosts:\n  - deb.debian.org\n"
       "  location: MESH_EXTERNAL\n  ports:\n  - {number: 443, name: https, protocol: HTTPS}\n");
-  dir.Write(
-      "ns.yaml",
-      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: newguy\n  labels: {istio-injection: enabled}\n"
-      "  labels:\n    istio-injection: enabled\n");
+  dir.Write("ns.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: newguy\n"
+            "  labels:\n    istio-injection: enabled\n");
 }
 
 const char* const kEgressFinding =

@@ -457,11 +457,14 @@ TEST(HelmSource, FindingsNameTheTemplateOnStdin) {
             "ServiceEntry 'debian' exports deb.debian.org to every namespace: it has no exportTo "
             "and the mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the "
             "namespaces that need it.\n"
-            "mychart/templates/namespace.yaml:4:9: warning [namespace-without-sidecar] Namespace "
+            "mychart/templates/namespace.yaml:4:9: note [namespace-without-sidecar] Namespace "
             "'team-b' has no default Sidecar and the root namespace istio-system has none to "
-            "inherit: its proxies import every service exported to it, including 2 external "
-            "hosts. Add a Sidecar without workloadSelector whose egress hosts list only what it "
-            "needs (e.g. \"./*\", \"istio-system/*\").\n");
+            "inherit. Its Namespace manifest has no injection label, so only pods labelled "
+            "sidecar.istio.io/inject=true get an Istio proxy, and the inputs hold none of its "
+            "workloads, so the finding is one level lower than usual. Pods that get one import "
+            "every service exported to it, including 2 external hosts. Add a Sidecar without "
+            "workloadSelector whose egress hosts list only what it needs (e.g. \"./*\", "
+            "\"istio-system/*\").\n");
   // SARIF points at the template path, relative to the working directory.
   r = RunMeshlint({"lint", "-", "-q", "-f", "sarif"}, dir.str(), kHelmOutput);
   const std::size_t uri = r.out.find("\"uri\": \"mychart/templates/egress.yaml\",\n");
@@ -479,7 +482,8 @@ TEST(HelmSource, DocumentsWithoutSourceStayOnStdin) {
   EXPECT_NE(r.out.find("<stdin>:4:9: warning [namespace-without-sidecar] Namespace 'plain'"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("mychart/templates/namespace.yaml:4:9: warning [namespace-without-sidecar]"),
+  // The chart's namespace has no injection label and no workload: a note.
+  EXPECT_NE(r.out.find("mychart/templates/namespace.yaml:4:9: note [namespace-without-sidecar]"),
             std::string::npos);
 }
 
@@ -493,7 +497,7 @@ TEST(HelmSource, ARegularFileKeepsItsOwnPathsButAPipeIsMapped) {
   EXPECT_NE(r.out.find("rendered/all.yaml:26:3: warning [serviceentry-exported-to-all]"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("rendered/all.yaml:6:9: warning [namespace-without-sidecar]"),
+  EXPECT_NE(r.out.find("rendered/all.yaml:6:9: note [namespace-without-sidecar]"),
             std::string::npos)
       << r.out;
   r = RunMeshlint(
