@@ -37,7 +37,7 @@ void RequireUsable(const ProjectConfig& config, std::vector<ConfigError> problem
     if (p.loc.line) err << ':' << p.loc.line << ':' << p.loc.column;
     err << ": " << TerminalSafe(p.message) << '\n';
   }
-  throw UsageError("--base: the base's " + std::string(kConfigFileName) + " cannot be used");
+  throw UnusableInput("--base: the base's " + std::string(kConfigFileName) + " cannot be used");
 }
 
 // The base's request from its config, then the flags (which win on both
@@ -83,7 +83,7 @@ std::optional<std::string> DirectoryConfigFile(const po::variables_map& vm, cons
   const fs::path abs = fs::absolute(*found).lexically_normal();
   const std::string dir = abs.parent_path().string();
   const RepositoryFile file = ResolveInRepository(kConfigFileName, dir, RepositoryRoot(dir));
-  if (!file.accepted()) throw UsageError("--base: " + abs.string() + ": " + file.refusal);
+  if (!file.accepted()) throw UnusableInput("--base: " + abs.string() + ": " + file.refusal);
   return abs.string();
 }
 
@@ -117,7 +117,8 @@ std::string InRepository(const std::string& path, const fs::path& top) {
   const fs::path abs = fs::weakly_canonical(fs::absolute(path), ec);
   const fs::path rel = abs.lexically_relative(top);
   if (rel.empty() || *rel.begin() == "..")
-    throw UsageError("--base: '" + path + "' lies outside the git repository at " + top.string());
+    throw UnusableInput("--base: '" + path + "' lies outside the git repository at " +
+                        top.string());
   return rel.generic_string();
 }
 
@@ -231,8 +232,8 @@ std::string GitConfigFile(const po::variables_map& vm, const BaseTree& tree, con
         d.empty() || d == "." ? kConfigFileName : (d / kConfigFileName).generic_string();
     if (const git::TreeEntry* e = tree.Find(candidate)) {
       if (e->link())
-        throw UsageError("--base: " + candidate + " is a symbolic link in " + revision +
-                         ": not followed");
+        throw UnusableInput("--base: " + candidate + " is a symbolic link in " + revision +
+                            ": not followed");
       if (e->regular()) return candidate;
     }
     if (d.empty() || d == ".") break;
@@ -256,8 +257,8 @@ void ReadGitConfig(EgressBase& base, const po::variables_map& vm, const git::Rep
   std::vector<std::string> notes;
   std::string error;
   if (!repo.Read({tree.Find(file)}, kMaxSettingsFileBytes, read, notes, error) || read.empty())
-    throw UsageError("--base: " + file + " at " + revision + ": " +
-                     (error.empty() ? "too large to read" : error));
+    throw UnusableInput("--base: " + file + " at " + revision + ": " +
+                        (error.empty() ? "too large to read" : error));
   base.config_text = std::move(read.front().text);
   const fs::path abs = top / file;
   base.config->display = abs.lexically_relative(cwd).string();
@@ -272,13 +273,13 @@ std::unique_ptr<EgressBase> ReadGitBase(const po::variables_map& vm, const LintR
                                         const std::string& revision, std::ostream& err) {
   std::string error;
   const auto repo = git::Repository::Containing(".", error);
-  if (!repo) throw UsageError("--base '" + revision + "' is not a directory, and " + error);
+  if (!repo) throw UnusableInput("--base '" + revision + "' is not a directory, and " + error);
   auto base = std::make_unique<EgressBase>();
   const auto commit = repo->Resolve(revision, error);
-  if (!commit) throw UsageError("--base: " + error);
+  if (!commit) throw UnusableInput("--base: " + error);
   base->commit = *commit;
   std::vector<git::TreeEntry> entries;
-  if (!repo->List(*commit, entries, error)) throw UsageError("--base: " + error);
+  if (!repo->List(*commit, entries, error)) throw UnusableInput("--base: " + error);
   const BaseTree tree(std::move(entries), revision, repo->top());
   const fs::path top = repo->top();
   const fs::path cwd = fs::canonical(fs::current_path());
@@ -304,7 +305,7 @@ std::unique_ptr<EgressBase> ReadGitBase(const po::variables_map& vm, const LintR
   }
   std::vector<git::TreeFile> files;
   if (!repo->Read(wanted, kMaxManifestFileBytes, files, notes, error))
-    throw UsageError("--base: " + error);
+    throw UnusableInput("--base: " + error);
   for (const std::string& n : notes) err << "meshlint: note: base: " << TerminalSafe(n) << '\n';
 
   r.paths.clear();
