@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
+#include <set>
 #include <vector>
 
 #include "cli/settings.h"
@@ -269,6 +270,38 @@ void ReadGitConfig(EgressBase& base, const po::variables_map& vm, const git::Rep
                 err);
 }
 
+// With --environment the base holds that environment alone, as the head
+// does: the directories the base config's environment globs match in the
+// commit's tree, other than the chosen one, as tree paths (the walk of the
+// head is matched the same way in engine/environments.cpp). An environment
+// that the change adds is simply empty at the base.
+std::vector<std::string> OtherEnvironments(const LintRequest& r, const BaseTree& tree,
+                                           const fs::path& top) {
+  std::vector<std::string> out;
+  if (!r.environment || !r.config || r.config->environments.empty()) return out;
+  const fs::path config_dir = fs::path(r.config->dir).lexically_normal();
+  auto segments = [](std::string_view p) {
+    while (p.ends_with('/')) p.remove_suffix(1);
+    return std::count(p.begin(), p.end(), '/') + 1;
+  };
+  std::set<std::string> dirs;  // relative to the config's directory
+  for (const git::TreeEntry& e : tree.entries())
+    for (fs::path d = fs::path(e.path).parent_path(); !d.empty(); d = d.parent_path()) {
+      const fs::path rel = (top / d).lexically_relative(config_dir);
+      if (rel.empty() || *rel.begin() == "..") break;
+      if (!dirs.insert(rel.generic_string()).second) break;  // its parents are in too
+    }
+  for (const std::string& d : dirs) {
+    if (d == *r.environment) continue;
+    for (const auto& g : r.config->environments)
+      if (segments(g.value) == segments(d) && GlobMatch(g.value, d)) {
+        out.push_back(InRepository((config_dir / d).string(), top));
+        break;
+      }
+  }
+  return out;
+}
+
 std::unique_ptr<EgressBase> ReadGitBase(const po::variables_map& vm, const LintRequest& head,
                                         const std::string& revision, std::ostream& err) {
   std::string error;
@@ -291,11 +324,14 @@ std::unique_ptr<EgressBase> ReadGitBase(const po::variables_map& vm, const LintR
   for (const std::string& p : HeadPaths(head)) dirs.push_back(InRepository(p, top));
   const std::string mesh =
       r.load.mesh_config_file.empty() ? "" : InRepository(r.load.mesh_config_file, top);
+  const std::vector<std::string> others = OtherEnvironments(r, tree, top);
   std::vector<const git::TreeEntry*> wanted;
   std::vector<std::string> notes;
   for (const git::TreeEntry& e : tree.entries()) {
+    const bool elsewhere = std::any_of(others.begin(), others.end(),
+                                       [&](const std::string& d) { return Below(e.path, d); });
     const bool want =
-        e.path == mesh || (GlobsTake(r.load, top / e.path, cwd) &&
+        e.path == mesh || (!elsewhere && GlobsTake(r.load, top / e.path, cwd) &&
                            std::any_of(dirs.begin(), dirs.end(), [&](const auto& d) {
                              return e.path == d || (Below(e.path, d) && WalkTakes(e.path, d));
                            }));
