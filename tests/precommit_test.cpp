@@ -533,14 +533,15 @@ TEST(Kustomize, RenderedOutputOnStdin) {
   const std::string cmd = "cd '" + dir.str() + "' && kubectl kustomize . | '" + MESHLINT_BINARY +
                           "' lint - -q --disable mesh-outbound-allow-any";
   EXPECT_EQ(Shell(cmd, &out), 1);
-  // kustomize sorts Namespaces first and sets the namespace on the ServiceEntry.
+  // kustomize sorts Namespaces first (their keys too: labels before name) and
+  // sets the namespace on the ServiceEntry.
   EXPECT_EQ(out,
-            "<stdin>:4:9: warning [namespace-without-sidecar] Namespace 'team-a' has no default "
+            "<stdin>:6:9: warning [namespace-without-sidecar] Namespace 'team-a' has no default "
             "Sidecar and the root namespace istio-system has none to inherit: its proxies import "
             "every service exported to it, including 1 external host. Add a Sidecar without "
             "workloadSelector whose egress hosts list only what it needs (e.g. \"./*\", "
             "\"istio-system/*\").\n"
-            "<stdin>:12:3: warning [serviceentry-exported-to-all] ServiceEntry 'debian' exports "
+            "<stdin>:14:3: warning [serviceentry-exported-to-all] ServiceEntry 'debian' exports "
             "deb.debian.org to every namespace: it has no exportTo and the mesh default "
             "(defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the namespaces that need "
             "it.\n");
