@@ -99,7 +99,8 @@ TEST(EgressBaseSettings, GitBaseReadsTheConfigAtTheRevision) {
 }
 
 // meshConfig pointed at another file: the mode changes, so "any host"
-// closes and the registry's host opens on its port; the same diff for a git
+// closes (exit 0: nothing opens; the registry's host on its port was
+// reachable before, as any host, and still is); the same diff for a git
 // revision and for a directory holding the base with its own config.
 TEST(EgressBaseSettings, MeshConfigPathChangeIsTheDiff) {
   TempDir t;
@@ -107,9 +108,10 @@ TEST(EgressBaseSettings, MeshConfigPathChangeIsTheDiff) {
   WriteMesh(t, "head", "meshConfig: mesh-strict.yaml\n");
   const CommandResult dir =
       RunInProcess({"egress", "manifests", "--base", "../base", "-f", "json"}, t.str() + "/head");
-  ASSERT_EQ(dir.status, 1) << dir.err << dir.out;
+  ASSERT_EQ(dir.status, 0) << dir.err << dir.out;
   const nlohmann::json d = nlohmann::json::parse(dir.out);
-  EXPECT_EQ(Pairs(d["opened"]), (PairSet{"a -> x.example.com:443"}));
+  EXPECT_EQ(Pairs(d["opened"]), PairSet{});
+  EXPECT_EQ(d["unchanged"], 1);
   EXPECT_EQ(Pairs(d["closed"]), (PairSet{"a -> *"}));
   EXPECT_EQ(
       Changes(d["closed"][0]["changes"]),
@@ -121,11 +123,43 @@ TEST(EgressBaseSettings, MeshConfigPathChangeIsTheDiff) {
   t.Write("repo/.meshlint.yaml", "meshConfig: mesh-strict.yaml\n");
   const CommandResult git =
       RunInProcess({"egress", "manifests", "--base", "HEAD", "-f", "json"}, t.str() + "/repo");
-  ASSERT_EQ(git.status, 1) << git.err << git.out;
+  ASSERT_EQ(git.status, 0) << git.err << git.out;
   nlohmann::json g = nlohmann::json::parse(git.out);
   g.erase("baseCommit");
   g["base"] = d["base"];
   EXPECT_EQ(g, d) << "a revision and a directory give the same diff";
+}
+
+// With environments, --environment chooses one mesh on both sides: the
+// base holds that environment alone (its other environments' files, read
+// from the commit, are left out), for a git revision and for a directory.
+TEST(EgressBaseSettings, EnvironmentChoosesTheSameMeshOnTheBase) {
+  if (!HaveGit()) GTEST_SKIP() << "git is not installed";
+  TempDir t;
+  t.Write("repo/.meshlint.yaml", "environments: [\"envs/*\"]\n");
+  for (const char* env : {"dev", "prod"}) {
+    t.Write(std::string("repo/envs/") + env + "/mesh.yaml", Mesh("REGISTRY_ONLY"));
+    t.Write(std::string("repo/envs/") + env + "/ns.yaml", kNamespace);
+  }
+  Commit(t.path() / "repo");
+  fs::copy(t.path() / "repo", t.path() / "base", fs::copy_options::recursive);
+  fs::remove_all(t.path() / "base" / ".git");
+  t.Write("repo/envs/prod/se.yaml", ServiceEntry(kPort443));
+  for (const std::string base : {"HEAD", "../base"}) {
+    const CommandResult prod = RunInProcess(
+        {"egress", "--base", base, "--environment", "envs/prod", "-f", "json"}, t.str() + "/repo");
+    ASSERT_EQ(prod.status, 1) << base << prod.err << prod.out;
+    const nlohmann::json d = nlohmann::json::parse(prod.out);
+    EXPECT_EQ(Pairs(d["opened"]),
+              (PairSet{"a -> x.example.com:443", "istio-system -> x.example.com:443"}))
+        << base;
+    EXPECT_EQ(Changes(d["changes"]), (std::vector<std::string>{"added ServiceEntry a/x (head)"}))
+        << base << ": the dev environment is no change of the prod mesh";
+    const CommandResult dev = RunInProcess(
+        {"egress", "--base", base, "--environment", "envs/dev", "-f", "json"}, t.str() + "/repo");
+    EXPECT_EQ(dev.status, 0) << base << dev.err << dev.out;
+    EXPECT_EQ(nlohmann::json::parse(dev.out)["changes"].size(), 0u) << base << dev.out;
+  }
 }
 
 // The base's config is held to the repository boundary on the base's own

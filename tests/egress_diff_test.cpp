@@ -234,6 +234,7 @@ TEST(EgressDiff, ExitStatusFollowsFailOn) {
   const CommandResult missing = RunInProcess({"egress", "--base", "no-such-base"}, dir);
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("no-such-base"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.err.find("--help"), std::string::npos) << "an input error, not a usage one";
   EXPECT_EQ(RunInProcess({"egress", "--base", ".", "--from", "a", "--to", "b"}, dir).status, 2);
 }
 
@@ -346,6 +347,65 @@ TEST(EgressDiff, ModeAndRemovalAreTheChanges) {
   EXPECT_EQ(doc["changes"][0]["object"], "IstioOperator istio-system/istio");
   EXPECT_EQ(doc["changes"][1]["object"], "ServiceEntry a/x");
   EXPECT_EQ(doc["changes"][1]["change"], "removed");
+
+  // The mode switched, the ServiceEntry kept: a's pair to its host was
+  // reachable before (as any host) and still is, so only "any host" closes.
+  // istio-system is new (the IstioOperator's namespace): its pair opens.
+  head.Write("se.yaml", se);
+  const CommandResult kept =
+      RunInProcess({"egress", "--base", base.str(), "-f", "json"}, head.str());
+  const nlohmann::json k = nlohmann::json::parse(kept.out);
+  EXPECT_EQ(kept.status, 1) << kept.err << kept.out;
+  EXPECT_EQ(Pairs(k["opened"]), (PairSet{"istio-system -> x.example.com:443"}));
+  EXPECT_EQ(Pairs(k["closed"]), (PairSet{"a -> *"}));
+  EXPECT_EQ(k["unchanged"], 1) << "a still reaches x.example.com:443";
+  // And back: the base listed the host, the head reaches any host: "any
+  // host" opens, a's pair to the host does not close.
+  const CommandResult loose =
+      RunInProcess({"egress", "--base", head.str(), "-f", "json"}, base.str());
+  const nlohmann::json l = nlohmann::json::parse(loose.out);
+  EXPECT_EQ(loose.status, 1) << loose.err;
+  EXPECT_EQ(Pairs(l["opened"]), (PairSet{"a -> *"}));
+  EXPECT_EQ(Pairs(l["closed"]), (PairSet{"istio-system -> x.example.com:443"}));
+}
+
+// A workload group that is new on the head answers, on the base, as its
+// namespace did; a group that reached nothing on the base is no namespace.
+TEST(EgressDiff, NewWorkloadGroupIsComparedWithItsNamespace) {
+  TempDir base, head;
+  const std::string common =
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {istio-injection: enabled}\n"
+      "---\napiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n"
+      "  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n"
+      "      mode: REGISTRY_ONLY\n---\n"
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\n  namespace: a\n"
+      "spec:\n  hosts: [x.example.com]\n  exportTo: [\".\"]\n  location: MESH_EXTERNAL\n"
+      "  resolution: DNS\n  ports:\n  - {number: 443, name: tls, protocol: TLS}\n";
+  const std::string web =
+      "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: web\n  namespace: a\n"
+      "spec:\n  workloadSelector: {labels: {app: web}}\n  egress:\n  - hosts: [\"%s\"]\n";
+  auto sidecar = [&](const char* host) {
+    std::string s = web;
+    s.replace(s.find("%s"), 2, host);
+    return s;
+  };
+  base.Write("mesh.yaml", common);
+  head.Write("mesh.yaml", common);
+  head.Write("web.yaml", sidecar("./x.example.com"));
+  // The namespace reached x already: the new group's pair is unchanged.
+  const CommandResult added =
+      RunInProcess({"egress", "--base", base.str(), "-f", "json"}, head.str());
+  const nlohmann::json d = nlohmann::json::parse(added.out);
+  EXPECT_EQ(added.status, 0) << added.err << added.out;
+  EXPECT_EQ(Pairs(d["opened"]), PairSet{});
+  EXPECT_EQ(Pairs(d["closed"]), PairSet{});
+  // The group reached nothing on the base: its pair opens.
+  base.Write("web.yaml", sidecar("./none.example.com"));
+  const CommandResult widened =
+      RunInProcess({"egress", "--base", base.str(), "-f", "json"}, head.str());
+  const nlohmann::json w = nlohmann::json::parse(widened.out);
+  EXPECT_EQ(widened.status, 1) << widened.err << widened.out;
+  EXPECT_EQ(Pairs(w["opened"]), (PairSet{"a (Sidecar/web) -> x.example.com:443"}));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The pairs of an `egress --base --format json` list ("opened", "closed"),
-// as "ns -> host[:port]" strings: what the diff tests compare.
+// as "ns[ (workload)] -> host[:port]" strings: what the diff tests compare.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,7 +13,9 @@ using PairSet = std::set<std::string>;
 inline PairSet Pairs(const nlohmann::json& list) {
   PairSet out;
   for (const auto& e : list) {
-    std::string p = e["namespace"].get<std::string>() + " -> " + e["host"].get<std::string>();
+    std::string p = e["namespace"].get<std::string>();
+    if (e.contains("workload")) p += " (" + e["workload"].get<std::string>() + ")";
+    p += " -> " + e["host"].get<std::string>();
     if (e.contains("port")) p += ":" + std::to_string(e["port"].get<int>());
     out.insert(p);
   }

@@ -164,17 +164,20 @@ class Differ {
   }
 
   EgressDiff Run() {
-    const std::vector<Pair> before = FlattenPairs(*base_.analysis);
-    const std::vector<Pair> after = FlattenPairs(*head_.analysis);
+    // Opened: reached on the head and not on the base. A pair the base
+    // reached as "any host" (ALLOW_ANY, no proxy) was reachable already, so
+    // a switch to REGISTRY_ONLY closes "any host" and opens nothing.
+    const Reach before(*base_.analysis);
+    const Reach after(*head_.analysis);
     EgressDiff d;
-    d.base_pairs = before.size();
-    d.head_pairs = after.size();
+    d.base_pairs = before.pairs().size();
+    d.head_pairs = after.pairs().size();
     std::vector<Pair> opened, closed;
-    std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
-                        std::back_inserter(opened));
-    std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
-                        std::back_inserter(closed));
-    d.unchanged = after.size() - opened.size();
+    std::copy_if(after.pairs().begin(), after.pairs().end(), std::back_inserter(opened),
+                 [&](const Pair& p) { return !before.Reaches(p); });
+    std::copy_if(before.pairs().begin(), before.pairs().end(), std::back_inserter(closed),
+                 [&](const Pair& p) { return !after.Reaches(p); });
+    d.unchanged = after.pairs().size() - opened.size();
     for (std::size_t i = 0; i < opened.size(); ++i)
       d.opened.push_back(Entry(opened[i], i < kMaxExplainedPairs));
     for (std::size_t i = 0; i < closed.size(); ++i)

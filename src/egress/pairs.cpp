@@ -72,6 +72,25 @@ std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis) {
   return out;
 }
 
+Reach::Reach(const EgressAnalysis& analysis) : pairs_(FlattenPairs(analysis)) {
+  for (const Scope& s : analysis.scopes())
+    if (!s.gateway()) sources_.emplace_back(s.ns, WorkloadOf(s));
+  std::sort(sources_.begin(), sources_.end());
+  sources_.erase(std::unique(sources_.begin(), sources_.end()), sources_.end());
+}
+
+bool Reach::Reaches(const Pair& pair) const {
+  Pair key = pair;
+  // A workload group this side does not have answers as its namespace.
+  if (!key.workload.empty() &&
+      !std::binary_search(sources_.begin(), sources_.end(), std::pair(key.ns, key.workload)))
+    key.workload.clear();
+  if (std::binary_search(pairs_.begin(), pairs_.end(), key)) return true;
+  key.host = kAnyHost;
+  key.port = 0;
+  return std::binary_search(pairs_.begin(), pairs_.end(), key);
+}
+
 PairWhy ExplainPair(const EgressAnalysis& analysis, const Pair& pair) {
   const MeshModel& model = analysis.model();
   const bool any_host = pair.host == kAnyHost;

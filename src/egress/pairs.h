@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "egress/egress.h"
@@ -48,6 +49,23 @@ struct Reason {
 // listed again under it), else each ServiceEntry host on each port it
 // imports.
 std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis);
+
+// What one side reaches, for asking about the other side's pairs: a pair is
+// reached when it is listed, or when its source reaches any host (ALLOW_ANY
+// or no proxy covers every host and port). A workload group this side does
+// not have (its Sidecar is new or gone) answers as its namespace does here.
+class Reach {
+ public:
+  explicit Reach(const EgressAnalysis& analysis);
+  const std::vector<Pair>& pairs() const { return pairs_; }
+  bool Reaches(const Pair& pair) const;
+
+ private:
+  std::vector<Pair> pairs_;  // sorted, each once (FlattenPairs)
+  // Every source of this side, (ns, workload), sorted: those that reach
+  // nothing too.
+  std::vector<std::pair<std::string, std::string>> sources_;
+};
 
 // Why `pair` is (or is not) reachable on the side of `analysis`: the
 // sentences of the --from/--to explanation, and every location they rest on

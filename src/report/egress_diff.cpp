@@ -12,11 +12,11 @@ using egress::EgressDiff;
 using egress::Reason;
 using report_detail::Json;
 
-namespace {
-
 std::string Plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
+
+namespace {
 
 std::string Where(const std::string& file, std::uint32_t line, std::uint32_t column) {
   if (file.empty()) return "";

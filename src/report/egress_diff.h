@@ -41,6 +41,8 @@ void WriteEgressDiffHtml(std::ostream& out, const egress::EgressDiff& diff,
 // Without a base: every pair, explained (up to egress::kMaxExplainedPairs).
 void WriteEgressPictureHtml(std::ostream& out, const std::vector<egress::DiffEntry>& entries);
 
+// "1 pair", "3 pairs".
+std::string Plural(std::size_t n, const char* one, const char* many);
 // "2 pairs opened, 1 closed, 4 unchanged": the summary both the text and the
 // Markdown start with.
 std::string DiffCounts(const egress::EgressDiff& diff);

@@ -189,8 +189,8 @@ std::string Summary(const EgressDiff& d) {
   for (const DiffEntry& e : d.opened) denied += e.allowed && !*e.allowed ? 1 : 0;
   std::string out;
   if (d.opened.empty() && d.closed.empty())
-    return "This change opens and closes no egress path (" + std::to_string(d.unchanged) +
-           " pairs unchanged).";
+    return "This change opens and closes no egress path (" + Plural(d.unchanged, "pair", "pairs") +
+           " unchanged).";
   if (!d.opened.empty()) {
     out = "This change lets workloads reach **" + std::to_string(d.opened.size()) + "** external " +
           (d.opened.size() == 1 ? "destination" : "destinations") + " they could not reach before";
@@ -200,7 +200,7 @@ std::string Summary(const EgressDiff& d) {
     out = "This change opens nothing and closes " + std::to_string(d.closed.size()) + " egress " +
           (d.closed.size() == 1 ? "path." : "paths.");
   }
-  return out + " " + std::to_string(d.unchanged) + " pairs unchanged.";
+  return out + " " + Plural(d.unchanged, "pair", "pairs") + " unchanged.";
 }
 
 // Appends `rows` to `out` while they fit in `limit` with `tail` after them;
