@@ -345,7 +345,8 @@ SidecarPods NamespaceSidecarPods(const MeshModel& model, const NamespaceInfo& in
   // A label that injects nothing vetoes the object webhooks too.
   if (m.reason == MembershipReason::kIgnoredNamespace ||
       m.reason == MembershipReason::kInjectionDisabled ||
-      m.reason == MembershipReason::kInjectionOtherValue)
+      m.reason == MembershipReason::kInjectionOtherValue ||
+      m.reason == MembershipReason::kNoMatchingWebhook)
     return SidecarPods::kNone;
   if (info.workloads.empty()) {
     if (m.state == Membership::kInjected) return SidecarPods::kSome;
