@@ -106,7 +106,11 @@ data:
   EXPECT_EQ(model.mesh_conflicts[0].field, "global.proxy.autoInject");
   EXPECT_EQ(At(model.mesh_conflicts[0].winner_loc), "10:13");
   EXPECT_EQ(At(model.mesh_conflicts[0].loser_loc), "8:21");
-  EXPECT_EQ(FindingKeys(model), std::vector<std::string>{"install.yaml:8:21 mesh-config-conflict"});
+  // The mode is unset: the finding points at the IstioOperator, which can
+  // hold a mesh config, never at the injector's ConfigMap, which cannot.
+  EXPECT_EQ(FindingKeys(model),
+            (std::vector<std::string>{"install.yaml:3:18 mesh-outbound-allow-any",
+                                      "install.yaml:8:21 mesh-config-conflict"}));
 }
 
 // readConfigMap and NewValuesConfig: a key that does not parse makes istiod
