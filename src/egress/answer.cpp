@@ -170,23 +170,21 @@ Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint3
 }
 
 std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
+  if (!s.mediated()) return {};
+  return OpenPortsOf(s, WildcardListeners(s));
+}
+
+std::vector<OpenPort> EgressAnalysis::OpenPortsOf(
+    const Scope& s, const std::vector<WildcardListener>& listeners) const {
   std::vector<OpenPort> out;
-  if (!s.mediated()) return out;
   const istio::Registry& reg = RegistryOf(s);
-  for (const HostRef& h : Merge(s)) {
-    const RegistryService& svc = reg.service(h.svc);
-    for (std::uint32_t i = 0; i < svc.ports.size(); ++i) {
-      if (!(h.ports & istio::PortBit(i))) continue;
-      const istio::PortListener l = istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture);
-      if (l == istio::PortListener::kPassthrough)
-        out.push_back({svc.ports[i].number,
-                       OpenPort::Why::kPassthrough,
-                       HostRef{h.svc, h.host, istio::PortBit(i)},
-                       {}});
-      else if (l == istio::PortListener::kRangePassthrough)
-        out.push_back({svc.ports[i].number, OpenPort::Why::kPassthrough,
-                       HostRef{h.svc, h.host, istio::PortBit(i)}, svc.cidr_ranges});
-    }
+  for (const WildcardListener& w : listeners) {
+    const RegistryService& svc = reg.service(w.svc);
+    const HostRef via{w.svc, w.host, istio::PortBit(w.index)};
+    if (w.listener == istio::PortListener::kPassthrough)
+      out.push_back({svc.ports[w.index].number, OpenPort::Why::kPassthrough, via, {}});
+    else if (w.listener == istio::PortListener::kRangePassthrough)
+      out.push_back({svc.ports[w.index].number, OpenPort::Why::kPassthrough, via, svc.cidr_ranges});
   }
   for (std::uint32_t p : s.capture.exclude_ports)
     if (p) out.push_back({p, OpenPort::Why::kCaptureBypass, {}, {}});
@@ -195,12 +193,21 @@ std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
   std::stable_sort(out.begin(), out.end(), [](const OpenPort& a, const OpenPort& b) {
     return std::pair(a.port, !a.ranges.empty()) < std::pair(b.port, !b.ranges.empty());
   });
+  // Sorted so, a port's entries are adjacent: when its first is open to
+  // every destination it covers the rest; else each distinct set of ranges
+  // is kept once.
   std::vector<OpenPort> kept;
+  std::set<std::vector<std::string>> ranges_of_port;
+  bool open_to_all = false;  // the current port's first entry is
   for (OpenPort& o : out) {
-    const bool covered = std::any_of(kept.begin(), kept.end(), [&](const OpenPort& k) {
-      return k.port == o.port && (k.ranges.empty() || k.ranges == o.ranges);
-    });
-    if (!covered) kept.push_back(std::move(o));
+    if (kept.empty() || kept.back().port != o.port) {
+      ranges_of_port.clear();
+      open_to_all = o.ranges.empty();
+    } else if (open_to_all) {
+      continue;
+    }
+    if (!o.ranges.empty() && !ranges_of_port.insert(o.ranges).second) continue;
+    kept.push_back(std::move(o));
   }
   return kept;
 }
@@ -208,17 +215,15 @@ std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
 std::vector<HijackedPort> EgressAnalysis::HijackedPorts(const Scope& s) const {
   std::vector<HijackedPort> out;
   if (!s.mediated()) return out;
-  const istio::Registry& reg = RegistryOf(s);
+  const std::vector<WildcardListener> listeners = WildcardListeners(s);
   std::set<std::uint32_t> passthrough;
-  for (const OpenPort& o : OpenPorts(s))
+  for (const OpenPort& o : OpenPortsOf(s, listeners))
     if (o.ranges.empty()) passthrough.insert(o.port);
-  for (const HostRef& h : Merge(s)) {
-    const RegistryService& svc = reg.service(h.svc);
-    for (std::uint32_t i = 0; i < svc.ports.size(); ++i)
-      if ((h.ports & istio::PortBit(i)) && !passthrough.count(svc.ports[i].number) &&
-          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) ==
-              istio::PortListener::kHijack)
-        out.push_back({svc.ports[i].number, HostRef{h.svc, h.host, istio::PortBit(i)}});
+  const istio::Registry& reg = RegistryOf(s);
+  for (const WildcardListener& w : listeners) {
+    const std::uint32_t port = reg.service(w.svc).ports[w.index].number;
+    if (w.listener == istio::PortListener::kHijack && !passthrough.count(port))
+      out.push_back({port, HostRef{w.svc, w.host, istio::PortBit(w.index)}});
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const HijackedPort& a, const HijackedPort& b) { return a.port < b.port; });
