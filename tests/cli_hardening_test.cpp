@@ -163,7 +163,7 @@ TEST(CliProcess, DeletedWorkingDirectoryIsAUsageError) {
   EXPECT_EQ(r.out, "rc=2\nrc=2\nrc=0\n");
   const std::string message =
       "meshlint: the working directory cannot be read (No such file or directory): run meshlint "
-      "from a directory that exists\n(run 'meshlint --help')\n";
+      "from a directory that exists\n";
   EXPECT_EQ(r.err, message + message);
 }
 

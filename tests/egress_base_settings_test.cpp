@@ -130,6 +130,38 @@ TEST(EgressBaseSettings, MeshConfigPathChangeIsTheDiff) {
   EXPECT_EQ(g, d) << "a revision and a directory give the same diff";
 }
 
+// With environments, --environment chooses one mesh on both sides: the
+// base holds that environment alone (its other environments' files, read
+// from the commit, are left out), for a git revision and for a directory.
+TEST(EgressBaseSettings, EnvironmentChoosesTheSameMeshOnTheBase) {
+  if (!HaveGit()) GTEST_SKIP() << "git is not installed";
+  TempDir t;
+  t.Write("repo/.meshlint.yaml", "environments: [\"envs/*\"]\n");
+  for (const char* env : {"dev", "prod"}) {
+    t.Write(std::string("repo/envs/") + env + "/mesh.yaml", Mesh("REGISTRY_ONLY"));
+    t.Write(std::string("repo/envs/") + env + "/ns.yaml", kNamespace);
+  }
+  Commit(t.path() / "repo");
+  fs::copy(t.path() / "repo", t.path() / "base", fs::copy_options::recursive);
+  fs::remove_all(t.path() / "base" / ".git");
+  t.Write("repo/envs/prod/se.yaml", ServiceEntry(kPort443));
+  for (const std::string base : {"HEAD", "../base"}) {
+    const CommandResult prod = RunInProcess(
+        {"egress", "--base", base, "--environment", "envs/prod", "-f", "json"}, t.str() + "/repo");
+    ASSERT_EQ(prod.status, 1) << base << prod.err << prod.out;
+    const nlohmann::json d = nlohmann::json::parse(prod.out);
+    EXPECT_EQ(Pairs(d["opened"]),
+              (PairSet{"a -> x.example.com:443", "istio-system -> x.example.com:443"}))
+        << base;
+    EXPECT_EQ(Changes(d["changes"]), (std::vector<std::string>{"added ServiceEntry a/x (head)"}))
+        << base << ": the dev environment is no change of the prod mesh";
+    const CommandResult dev = RunInProcess(
+        {"egress", "--base", base, "--environment", "envs/dev", "-f", "json"}, t.str() + "/repo");
+    EXPECT_EQ(dev.status, 0) << base << dev.err << dev.out;
+    EXPECT_EQ(nlohmann::json::parse(dev.out)["changes"].size(), 0u) << base << dev.out;
+  }
+}
+
 // The base's config is held to the repository boundary on the base's own
 // tree: a meshConfig that is a symbolic link there, or that leaves the
 // repository, stops the run (exit 2) without reading it.

@@ -234,6 +234,7 @@ TEST(EgressDiff, ExitStatusFollowsFailOn) {
   const CommandResult missing = RunInProcess({"egress", "--base", "no-such-base"}, dir);
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("no-such-base"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.err.find("--help"), std::string::npos) << "an input error, not a usage one";
   EXPECT_EQ(RunInProcess({"egress", "--base", ".", "--from", "a", "--to", "b"}, dir).status, 2);
 }
 

@@ -222,8 +222,8 @@ void RequireWorkingDirectory() {
   std::error_code ec;
   (void)std::filesystem::current_path(ec);
   if (ec)
-    throw UsageError("the working directory cannot be read (" + ec.message() +
-                     "): run meshlint from a directory that exists");
+    throw UnusableInput("the working directory cannot be read (" + ec.message() +
+                        "): run meshlint from a directory that exists");
 }
 
 // `meshlint help [COMMAND]`, and the hidden generators the build runs for
@@ -301,6 +301,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   } catch (const po::unknown_option& e) {
     const std::string command = args.empty() ? "" : args.front();
     err << "meshlint: " << TerminalSafe(UnknownOption(command, e)) << "\n(run 'meshlint --help')\n";
+  } catch (const UnusableInput& e) {
+    err << "meshlint: " << TerminalSafe(e.what()) << '\n';
   } catch (const UsageError& e) {
     err << "meshlint: " << TerminalSafe(e.what()) << "\n(run 'meshlint --help')\n";
   } catch (const po::error& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
+#include <set>
 #include <vector>
 
 #include "cli/settings.h"
@@ -37,7 +38,7 @@ void RequireUsable(const ProjectConfig& config, std::vector<ConfigError> problem
     if (p.loc.line) err << ':' << p.loc.line << ':' << p.loc.column;
     err << ": " << TerminalSafe(p.message) << '\n';
   }
-  throw UsageError("--base: the base's " + std::string(kConfigFileName) + " cannot be used");
+  throw UnusableInput("--base: the base's " + std::string(kConfigFileName) + " cannot be used");
 }
 
 // The base's request from its config, then the flags (which win on both
@@ -83,7 +84,7 @@ std::optional<std::string> DirectoryConfigFile(const po::variables_map& vm, cons
   const fs::path abs = fs::absolute(*found).lexically_normal();
   const std::string dir = abs.parent_path().string();
   const RepositoryFile file = ResolveInRepository(kConfigFileName, dir, RepositoryRoot(dir));
-  if (!file.accepted()) throw UsageError("--base: " + abs.string() + ": " + file.refusal);
+  if (!file.accepted()) throw UnusableInput("--base: " + abs.string() + ": " + file.refusal);
   return abs.string();
 }
 
@@ -117,7 +118,8 @@ std::string InRepository(const std::string& path, const fs::path& top) {
   const fs::path abs = fs::weakly_canonical(fs::absolute(path), ec);
   const fs::path rel = abs.lexically_relative(top);
   if (rel.empty() || *rel.begin() == "..")
-    throw UsageError("--base: '" + path + "' lies outside the git repository at " + top.string());
+    throw UnusableInput("--base: '" + path + "' lies outside the git repository at " +
+                        top.string());
   return rel.generic_string();
 }
 
@@ -231,8 +233,8 @@ std::string GitConfigFile(const po::variables_map& vm, const BaseTree& tree, con
         d.empty() || d == "." ? kConfigFileName : (d / kConfigFileName).generic_string();
     if (const git::TreeEntry* e = tree.Find(candidate)) {
       if (e->link())
-        throw UsageError("--base: " + candidate + " is a symbolic link in " + revision +
-                         ": not followed");
+        throw UnusableInput("--base: " + candidate + " is a symbolic link in " + revision +
+                            ": not followed");
       if (e->regular()) return candidate;
     }
     if (d.empty() || d == ".") break;
@@ -256,8 +258,8 @@ void ReadGitConfig(EgressBase& base, const po::variables_map& vm, const git::Rep
   std::vector<std::string> notes;
   std::string error;
   if (!repo.Read({tree.Find(file)}, kMaxSettingsFileBytes, read, notes, error) || read.empty())
-    throw UsageError("--base: " + file + " at " + revision + ": " +
-                     (error.empty() ? "too large to read" : error));
+    throw UnusableInput("--base: " + file + " at " + revision + ": " +
+                        (error.empty() ? "too large to read" : error));
   base.config_text = std::move(read.front().text);
   const fs::path abs = top / file;
   base.config->display = abs.lexically_relative(cwd).string();
@@ -268,17 +270,49 @@ void ReadGitConfig(EgressBase& base, const po::variables_map& vm, const git::Rep
                 err);
 }
 
+// With --environment the base holds that environment alone, as the head
+// does: the directories the base config's environment globs match in the
+// commit's tree, other than the chosen one, as tree paths (the walk of the
+// head is matched the same way in engine/environments.cpp). An environment
+// that the change adds is simply empty at the base.
+std::vector<std::string> OtherEnvironments(const LintRequest& r, const BaseTree& tree,
+                                           const fs::path& top) {
+  std::vector<std::string> out;
+  if (!r.environment || !r.config || r.config->environments.empty()) return out;
+  const fs::path config_dir = fs::path(r.config->dir).lexically_normal();
+  auto segments = [](std::string_view p) {
+    while (p.ends_with('/')) p.remove_suffix(1);
+    return std::count(p.begin(), p.end(), '/') + 1;
+  };
+  std::set<std::string> dirs;  // relative to the config's directory
+  for (const git::TreeEntry& e : tree.entries())
+    for (fs::path d = fs::path(e.path).parent_path(); !d.empty(); d = d.parent_path()) {
+      const fs::path rel = (top / d).lexically_relative(config_dir);
+      if (rel.empty() || *rel.begin() == "..") break;
+      if (!dirs.insert(rel.generic_string()).second) break;  // its parents are in too
+    }
+  for (const std::string& d : dirs) {
+    if (d == *r.environment) continue;
+    for (const auto& g : r.config->environments)
+      if (segments(g.value) == segments(d) && GlobMatch(g.value, d)) {
+        out.push_back(InRepository((config_dir / d).string(), top));
+        break;
+      }
+  }
+  return out;
+}
+
 std::unique_ptr<EgressBase> ReadGitBase(const po::variables_map& vm, const LintRequest& head,
                                         const std::string& revision, std::ostream& err) {
   std::string error;
   const auto repo = git::Repository::Containing(".", error);
-  if (!repo) throw UsageError("--base '" + revision + "' is not a directory, and " + error);
+  if (!repo) throw UnusableInput("--base '" + revision + "' is not a directory, and " + error);
   auto base = std::make_unique<EgressBase>();
   const auto commit = repo->Resolve(revision, error);
-  if (!commit) throw UsageError("--base: " + error);
+  if (!commit) throw UnusableInput("--base: " + error);
   base->commit = *commit;
   std::vector<git::TreeEntry> entries;
-  if (!repo->List(*commit, entries, error)) throw UsageError("--base: " + error);
+  if (!repo->List(*commit, entries, error)) throw UnusableInput("--base: " + error);
   const BaseTree tree(std::move(entries), revision, repo->top());
   const fs::path top = repo->top();
   const fs::path cwd = fs::canonical(fs::current_path());
@@ -290,11 +324,14 @@ std::unique_ptr<EgressBase> ReadGitBase(const po::variables_map& vm, const LintR
   for (const std::string& p : HeadPaths(head)) dirs.push_back(InRepository(p, top));
   const std::string mesh =
       r.load.mesh_config_file.empty() ? "" : InRepository(r.load.mesh_config_file, top);
+  const std::vector<std::string> others = OtherEnvironments(r, tree, top);
   std::vector<const git::TreeEntry*> wanted;
   std::vector<std::string> notes;
   for (const git::TreeEntry& e : tree.entries()) {
+    const bool elsewhere = std::any_of(others.begin(), others.end(),
+                                       [&](const std::string& d) { return Below(e.path, d); });
     const bool want =
-        e.path == mesh || (GlobsTake(r.load, top / e.path, cwd) &&
+        e.path == mesh || (!elsewhere && GlobsTake(r.load, top / e.path, cwd) &&
                            std::any_of(dirs.begin(), dirs.end(), [&](const auto& d) {
                              return e.path == d || (Below(e.path, d) && WalkTakes(e.path, d));
                            }));
@@ -304,7 +341,7 @@ std::unique_ptr<EgressBase> ReadGitBase(const po::variables_map& vm, const LintR
   }
   std::vector<git::TreeFile> files;
   if (!repo->Read(wanted, kMaxManifestFileBytes, files, notes, error))
-    throw UsageError("--base: " + error);
+    throw UnusableInput("--base: " + error);
   for (const std::string& n : notes) err << "meshlint: note: base: " << TerminalSafe(n) << '\n';
 
   r.paths.clear();

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/file_output.h"
+#include "cli/settings.h"
 #include "loader/read_file.h"
 #include "loader/suggest.h"
 #include "report/report.h"
@@ -121,12 +122,12 @@ ReportPlan ParseReportOptions(const po::variables_map& vm) {
     if (auto failed = ReadBounded(plan.baseline, {kMaxManifestFileBytes, false}, text)) {
       std::string_view why = *failed;
       if (why.starts_with("cannot open: ")) why.remove_prefix(13);  // said already
-      throw po::error("cannot read baseline " + plan.baseline + ": " + std::string(why));
+      throw UnusableInput("cannot read baseline " + plan.baseline + ": " + std::string(why));
     }
     std::vector<std::string> fingerprints;
     std::string error;
     if (!ReadBaseline(text, fingerprints, error))
-      throw po::error("baseline " + plan.baseline + ": " + error);
+      throw UnusableInput("baseline " + plan.baseline + ": " + error);
     plan.baseline_fingerprints.insert(fingerprints.begin(), fingerprints.end());
   }
   return plan;

@@ -20,6 +20,12 @@ namespace meshlint {
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// An input that cannot be used (the base, its config, the working
+// directory): exit 2 too, but the message says what is wrong with the input,
+// and the help hint would not.
+struct UnusableInput : UsageError {
+  using UsageError::UsageError;
+};
 
 // How inputs are loaded: the same for lint and egress.
 void AddLoadOptions(boost::program_options::options_description& options);

@@ -57,6 +57,9 @@ let selected=-1;
 function el(tag,attrs,parent){const e=document.createElementNS(NS,tag);for(const k in attrs)e.setAttribute(k,attrs[k]);if(parent)parent.appendChild(e);return e;}
 function html(tag,text,cls){const e=document.createElement(tag);if(text!==undefined)e.textContent=text;if(cls)e.className=cls;return e;}
 function label(n){const m=n.members;return m.length>3?m.length+(n.host?" hosts: ":" sources: ")+m.slice(0,2).join(", ")+", \u2026":m.join(", ");}
+const ctx=document.createElement("canvas").getContext("2d");
+function textWidth(s){ctx.font="13px "+getComputedStyle(svg).fontFamily;return ctx.measureText(s).width;}
+function fit(s,max){if(textWidth(s)<=max)return s;let k=s.length;while(k>1&&textWidth(s.slice(0,k)+"\u2026")>max)k--;return s.slice(0,k)+"\u2026";}
 function matches(n,q){q=q.trim().toLowerCase();return !q||n.members.some(m=>m.toLowerCase().includes(q));}
 function draw(){
   while(svg.firstChild)svg.removeChild(svg.firstChild);
@@ -67,7 +70,7 @@ function draw(){
   const left=[],right=[];data.nodes.forEach((n,i)=>{if(used.has(i))(n.host?right:left).push(i);});
   document.getElementById("empty").hidden=edges.length>0;
   const rowH=46,boxH=30,pad=20;
-  const width=n=>Math.min(360,Math.max(120,label(data.nodes[n]).length*7.4+28));
+  const width=n=>Math.min(440,Math.max(120,Math.ceil(textWidth(label(data.nodes[n])))+28));
   const lw=Math.max(0,...left.map(width)),rw=Math.max(0,...right.map(width));
   const gap=Math.max(260,Math.min(520,edges.length*6));
   const W=pad*2+lw+gap+rw,H=pad*2+Math.max(left.length,right.length)*rowH;
@@ -91,7 +94,7 @@ function draw(){
     const n=data.nodes[k],p=pos[k];
     const g=el("g",{class:"node "+(n.host?"host":"source"),"data-node":k},boxes);
     el("rect",{x:p.x,y:p.y-boxH/2,width:p.w,height:boxH,rx:n.host?15:6},g);
-    const t=el("text",{x:p.x+p.w/2,y:p.y+4,"text-anchor":"middle"},g);t.textContent=label(n);
+    const t=el("text",{x:p.x+p.w/2,y:p.y+4,"text-anchor":"middle"},g);t.textContent=fit(label(n),p.w-20);
     const tt=el("title",{},g);tt.textContent=n.members.join("\n");
     g.addEventListener("click",()=>{(n.host?fHost:fNs).value=n.members.length===1?n.members[0]:"";selected=-1;draw();});
   });
