@@ -106,6 +106,13 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s,
 }
 
 Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint32_t port) const {
+  if (!s.mediated()) return AnswerWith(s, {}, {}, host, port);
+  return AnswerWith(s, Merge(s), OpenPorts(s), host, port);
+}
+
+Verdict EgressAnalysis::AnswerWith(const Scope& s, const std::vector<HostRef>& imports,
+                                   const std::vector<OpenPort>& open, std::string_view host,
+                                   std::uint32_t port) const {
   Verdict v;
   v.port = port;
   v.port_given = port != 0;
@@ -119,7 +126,6 @@ Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint3
         s.proxy.proxy == istio::Proxy::kAmbient ? Verdict::Via::kAmbient : Verdict::Via::kNoProxy;
     return v;
   }
-  const std::vector<HostRef> imports = Merge(s);
   const istio::Registry& reg = RegistryOf(s);
   // An ExternalName alias is answered as its target, if the Sidecar's hosts
   // also match the alias name.
@@ -147,7 +153,7 @@ Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint3
       if (h.ports & istio::PortBit(i)) candidates.push_back(svc.ports[i].number);
   }
   std::sort(candidates.begin(), candidates.end());
-  for (const OpenPort& o : OpenPorts(s)) candidates.push_back(o.port);
+  for (const OpenPort& o : open) candidates.push_back(o.port);
   for (const istio::ImportedVs& iv : s.virtual_services)
     for (const auto& vh : model_.virtual_services[iv.vs].hosts)
       if (istio::HostSubsetOf(target, vh.value)) candidates.push_back(80);
@@ -238,6 +244,9 @@ std::vector<RoutedHost> EgressAnalysis::RoutedHosts(const Scope& s) const {
   std::vector<RoutedHost> out;
   if (!s.mediated() || s.virtual_services.empty()) return out;
   std::set<std::pair<std::string, std::uint32_t>> seen;
+  // One merge of the row's imports for all its routed hosts, not one each.
+  const std::vector<HostRef> imports = Merge(s);
+  const std::vector<OpenPort> open = OpenPorts(s);
   for (const istio::ImportedVs& iv : s.virtual_services) {
     const VirtualService& vs = model_.virtual_services[iv.vs];
     for (const auto& h : vs.hosts) {
@@ -246,7 +255,7 @@ std::vector<RoutedHost> EgressAnalysis::RoutedHosts(const Scope& s) const {
       if (h.value.find(".svc.") != std::string::npos || h.value.find('.') == std::string::npos ||
           istio::IsWildcardHost(h.value))
         continue;
-      const Verdict v = Answer(s, h.value, 0);
+      const Verdict v = AnswerWith(s, imports, open, h.value, 0);
       if (!v.route || !seen.insert({h.value, v.port}).second) continue;
       out.push_back({h.value, v.port, v});
     }

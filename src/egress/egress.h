@@ -217,6 +217,11 @@ class EgressAnalysis {
   std::vector<WildcardListener> FindWildcardListeners(const std::vector<HostRef>& refs,
                                                       std::uint32_t registry,
                                                       bool dns_capture) const;
+  // Answer() given the row's merged imports and open ports, so that a
+  // caller asking many hosts of one row computes them once.
+  Verdict AnswerWith(const Scope& s, const std::vector<HostRef>& imports,
+                     const std::vector<OpenPort>& open, std::string_view host,
+                     std::uint32_t port) const;
   std::vector<OpenPort> OpenPortsOf(const Scope& s,
                                     const std::vector<WildcardListener>& listeners) const;
 
