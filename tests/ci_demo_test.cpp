@@ -23,10 +23,10 @@ TEST(CiDemo, FindingsAreTheOnesCiDemoExplains) {
     got.push_back(end == std::string::npos ? line : line.substr(0, end + 1));
   }
   const std::vector<std::string> expected = {
-      "examples/demo-mesh/debian.yaml:5:9: warning [namespace-without-sidecar]",
       "examples/demo-mesh/debian.yaml:7:3: warning [serviceentry-exported-to-all]",
       "examples/demo-mesh/mesh.yaml:10:3: error [mesh-outbound-allow-any]",
       "examples/demo-mesh/namespaces.yaml:11:9: warning [namespace-without-sidecar]",
+      "examples/demo-mesh/namespaces.yaml:26:9: warning [namespace-without-sidecar]",
   };
   EXPECT_EQ(got, expected) << "the demo's findings changed: update the explanation in ci/demo "
                               "and then this list\n"

@@ -89,7 +89,7 @@ TEST(Color, AlwaysColoursLocationSeverityAndRule) {
                        "[\x1b[35mmesh-outbound-allow-any\x1b[0m] The mesh config"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("\x1b[1mexamples/demo-mesh/debian.yaml:5:9:\x1b[0m "
+  EXPECT_NE(r.out.find("\x1b[1mexamples/demo-mesh/namespaces.yaml:11:9:\x1b[0m "
                        "\x1b[1;33mwarning\x1b[0m [\x1b[35mnamespace-without-sidecar\x1b[0m]"),
             std::string::npos)
       << r.out;

@@ -30,7 +30,8 @@ std::vector<std::string> Errors(const std::string& text, ProjectConfig* out = nu
 
 using Lines = std::vector<std::string>;
 
-const char* const kNamespaceYaml = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n";
+const char* const kNamespaceYaml =
+    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels: {istio-injection: enabled}\n";
 
 // ---------------------------------------------------------------- parsing
 
@@ -482,9 +483,12 @@ TEST(ConfigCli, SystemNamespacesAreLeftAlone) {
 TEST(ConfigCli, IncludeAndExcludeGlobs) {
   TempDir dir;
   dir.Write("manifests/a/ns.yaml", kNamespaceYaml);
-  dir.Write("manifests/vendor/ns.yaml",
-            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: vendor-ns\n");
-  dir.Write("docs/example.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: doc-ns\n");
+  dir.Write(
+      "manifests/vendor/ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: vendor-ns\n  labels: {istio-injection: enabled}\n");
+  dir.Write(
+      "docs/example.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: doc-ns\n  labels: {istio-injection: enabled}\n");
   dir.Write(".meshlint.yaml",
             "include: [\"manifests/**\"]\nexclude: [manifests/vendor]\n"
             "rules:\n  mesh-outbound-allow-any: off\n");

@@ -100,7 +100,9 @@ void WriteWorkspace(const TempDir& dir) {
   dir.Write("deploy/se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: debian\n"
             "  namespace: team-b\nspec:\n  hosts: [deb.debian.org]\n");
-  dir.Write("deploy/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n");
+  dir.Write(
+      "deploy/ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n  labels: {istio-injection: enabled}\n");
 }
 
 struct StepResult {

@@ -22,12 +22,16 @@ namespace fs = std::filesystem;
 
 // A small project spread over files, as repositories are.
 void WriteProject(const TempDir& dir) {
-  dir.Write("apps/team-a/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n");
+  dir.Write(
+      "apps/team-a/ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels: {istio-injection: enabled}\n");
   // team-a's Sidecar lives in another file: it still counts.
   dir.Write("apps/team-a/sidecar.yaml",
             "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\n"
             "  namespace: team-a\nspec:\n  egress:\n  - hosts: [\"./*\", \"istio-system/*\"]\n");
-  dir.Write("apps/team-b/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n");
+  dir.Write(
+      "apps/team-b/ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n  labels: {istio-injection: enabled}\n");
   dir.Write("apps/team-b/se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: debian\n"
             "  namespace: team-b\nspec:\n  hosts: [deb.debian.org]\n");
@@ -94,7 +98,9 @@ TEST(Context, ANamedBrokenFileIsReportedButNotTheMeshWideFinding) {
   TempDir dir;
   WriteProject(dir);
   fs::remove(dir.path() / "apps/team-a/ns.yaml");
-  dir.Write("a-first.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n");
+  dir.Write(
+      "a-first.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels: {istio-injection: enabled}\n");
   CommandResult full = RunMeshlint({"lint", ".", "-q"}, dir.str());
   ASSERT_NE(full.out.find("warning [mesh-outbound-allow-any] No mesh config"), std::string::npos)
       << full.out;
@@ -451,11 +457,14 @@ TEST(HelmSource, FindingsNameTheTemplateOnStdin) {
             "ServiceEntry 'debian' exports deb.debian.org to every namespace: it has no exportTo "
             "and the mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the "
             "namespaces that need it.\n"
-            "mychart/templates/namespace.yaml:4:9: warning [namespace-without-sidecar] Namespace "
+            "mychart/templates/namespace.yaml:4:9: note [namespace-without-sidecar] Namespace "
             "'team-b' has no default Sidecar and the root namespace istio-system has none to "
-            "inherit: its proxies import every service exported to it, including 2 external "
-            "hosts. Add a Sidecar without workloadSelector whose egress hosts list only what it "
-            "needs (e.g. \"./*\", \"istio-system/*\").\n");
+            "inherit. Its Namespace manifest has no injection label, so only pods labelled "
+            "sidecar.istio.io/inject=true get an Istio proxy, and the inputs hold none of its "
+            "workloads, so the finding is one level lower than usual. Pods that get one import "
+            "every service exported to it, including 2 external hosts. Add a Sidecar without "
+            "workloadSelector whose egress hosts list only what it needs (e.g. \"./*\", "
+            "\"istio-system/*\").\n");
   // SARIF points at the template path, relative to the working directory.
   r = RunMeshlint({"lint", "-", "-q", "-f", "sarif"}, dir.str(), kHelmOutput);
   const std::size_t uri = r.out.find("\"uri\": \"mychart/templates/egress.yaml\",\n");
@@ -467,11 +476,14 @@ TEST(HelmSource, DocumentsWithoutSourceStayOnStdin) {
   TempDir dir;
   CommandResult r = RunMeshlint(
       {"lint", "-", "-q", "--disable", "mesh-outbound-allow-any"}, dir.str(),
-      std::string("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: plain\n") + kHelmOutput);
+      std::string(
+          "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: plain\n  labels: {istio-injection: enabled}\n") +
+          kHelmOutput);
   EXPECT_NE(r.out.find("<stdin>:4:9: warning [namespace-without-sidecar] Namespace 'plain'"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("mychart/templates/namespace.yaml:4:9: warning [namespace-without-sidecar]"),
+  // The chart's namespace has no injection label and no workload: a note.
+  EXPECT_NE(r.out.find("mychart/templates/namespace.yaml:4:9: note [namespace-without-sidecar]"),
             std::string::npos);
 }
 
@@ -485,7 +497,7 @@ TEST(HelmSource, ARegularFileKeepsItsOwnPathsButAPipeIsMapped) {
   EXPECT_NE(r.out.find("rendered/all.yaml:26:3: warning [serviceentry-exported-to-all]"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("rendered/all.yaml:6:9: warning [namespace-without-sidecar]"),
+  EXPECT_NE(r.out.find("rendered/all.yaml:6:9: note [namespace-without-sidecar]"),
             std::string::npos)
       << r.out;
   r = RunMeshlint(
@@ -514,19 +526,22 @@ TEST(Kustomize, RenderedOutputOnStdin) {
   dir.Write("se.yaml",
             "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: debian\n"
             "spec:\n  hosts: [\"deb.debian.org\"]\n");
-  dir.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n");
+  dir.Write(
+      "ns.yaml",
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels: {istio-injection: enabled}\n");
   std::string out;
   const std::string cmd = "cd '" + dir.str() + "' && kubectl kustomize . | '" + MESHLINT_BINARY +
                           "' lint - -q --disable mesh-outbound-allow-any";
   EXPECT_EQ(Shell(cmd, &out), 1);
-  // kustomize sorts Namespaces first and sets the namespace on the ServiceEntry.
+  // kustomize sorts Namespaces first (their keys too: labels before name) and
+  // sets the namespace on the ServiceEntry.
   EXPECT_EQ(out,
-            "<stdin>:4:9: warning [namespace-without-sidecar] Namespace 'team-a' has no default "
+            "<stdin>:6:9: warning [namespace-without-sidecar] Namespace 'team-a' has no default "
             "Sidecar and the root namespace istio-system has none to inherit: its proxies import "
             "every service exported to it, including 1 external host. Add a Sidecar without "
             "workloadSelector whose egress hosts list only what it needs (e.g. \"./*\", "
             "\"istio-system/*\").\n"
-            "<stdin>:12:3: warning [serviceentry-exported-to-all] ServiceEntry 'debian' exports "
+            "<stdin>:14:3: warning [serviceentry-exported-to-all] ServiceEntry 'debian' exports "
             "deb.debian.org to every namespace: it has no exportTo and the mesh default "
             "(defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the namespaces that need "
             "it.\n");

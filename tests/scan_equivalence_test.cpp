@@ -395,6 +395,46 @@ const char* const kSeeds[] = {
     "        spec: {containers: &c [{name: n}], initContainers: *c}\n"
     "  other: *c\n",
 
+    // Read by the scanner: one-line flow mappings, and block scalars inside
+    // what the tree leaves out (a container's command, a CRD's schema).
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata:\n"
+    "  name: web\n"
+    "  labels: {app: web, tier: \"1\"}\n"
+    "  annotations: {sidecar.istio.io/inject: \"true\"}\n"
+    "spec:\n"
+    "  selector:\n"
+    "    matchLabels: {app: web}\n"
+    "  template:\n"
+    "    metadata:\n"
+    "      labels: {app: web, version: v1}\n"
+    "    spec:\n"
+    "      containers:\n"
+    "      - name: web\n"
+    "        env:\n"
+    "        - {name: A, value: \"x y\"}\n"
+    "        command:\n"
+    "        - |\n"
+    "          echo hi\n"
+    "      hostNetwork: true\n",
+
+    "apiVersion: apiextensions.k8s.io/v1\n"
+    "kind: CustomResourceDefinition\n"
+    "metadata:\n"
+    "  name: widgets.example.com\n"
+    "spec:\n"
+    "  group: example.com\n"
+    "  names: {kind: Widget, plural: widgets}\n"
+    "  scope: Namespaced\n"
+    "  versions:\n"
+    "  - name: v1\n"
+    "    schema:\n"
+    "      openAPIV3Schema:\n"
+    "        description: >-\n"
+    "          A widget.\n"
+    "        type: object\n",
+
     "apiVersion: networking.istio.io/v1\r\n"
     "kind: Sidecar\r\n"
     "metadata: {name: default, namespace: \"bé\"}\r\n"

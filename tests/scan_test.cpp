@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "loader/object_reader.h"
+#include "loader/yaml_events.h"
+
 namespace meshlint {
 namespace {
 
@@ -98,6 +101,71 @@ TEST(ScanDocument, OneLineFlowListsAndEmptyMappings) {
   EXPECT_EQ(it->second.size(), 0u);
 }
 
+TEST(ScanDocument, OneLineFlowMappings) {
+  LiteTree tree;
+  ASSERT_TRUE(ScanDocument("kind: A\nx: {a: 1, b/c: \"d, e\" , n: ~}\ny:\n- {p: q}\n", &tree));
+  const LiteNode root(&tree, 0);
+  ASSERT_EQ(root.size(), 3u);
+  auto it = root.begin();
+  ++it;
+  const LiteNode x = it->second;
+  ASSERT_TRUE(x.IsMap());
+  EXPECT_EQ(x.Mark().line, 1);
+  EXPECT_EQ(x.Mark().column, 3);
+  ASSERT_EQ(x.size(), 3u);
+  auto kv = x.begin();
+  EXPECT_EQ(kv->first.Scalar(), "a");
+  EXPECT_EQ(kv->first.Mark().column, 4);
+  EXPECT_EQ(kv->second.Scalar(), "1");
+  EXPECT_EQ(kv->second.Mark().column, 7);
+  ++kv;
+  EXPECT_EQ(kv->first.Scalar(), "b/c");
+  EXPECT_EQ(kv->second.Scalar(), "d, e");
+  ++kv;
+  EXPECT_TRUE(kv->second.IsNull());
+  ++it;
+  const LiteNode y = it->second;
+  ASSERT_TRUE(y.IsSequence());
+  ASSERT_TRUE(y[0].IsMap());
+  EXPECT_EQ(y[0].begin()->second.Scalar(), "q");
+}
+
+TEST(ScanDocument, LeavesOutWhatThePlanPrunes) {
+  const std::string text =
+      "kind: CustomResourceDefinition\n"
+      "spec:\n"
+      "  group: example.com\n"
+      "  versions:\n"
+      "  - name: v1\n"
+      "    schema:\n"
+      "      description: >-\n"
+      "        text \"\\q\"\n"
+      "  scope: Cluster\n";
+  LiteTree tree;
+  // Without a plan the block scalar, whose value is not decoded, declines.
+  EXPECT_FALSE(ScanDocument(text, &tree));
+  const PrunePlan* plan = PrunePlanFor("CustomResourceDefinition");
+  ASSERT_NE(plan, nullptr);
+  ASSERT_TRUE(ScanDocument(text, &tree, plan));
+  const LiteNode root(&tree, 0);
+  auto it = root.begin();
+  ++it;
+  const LiteNode spec = it->second;
+  ASSERT_EQ(spec.size(), 3u);
+  auto kv = spec.begin();
+  EXPECT_EQ(kv->second.Scalar(), "example.com");
+  ++kv;
+  EXPECT_EQ(kv->first.Scalar(), "versions");
+  EXPECT_TRUE(kv->second.IsSequence());
+  EXPECT_EQ(kv->second.Mark().line, 4);
+  EXPECT_THROW(kv->second.size(), NeedsFullTree);
+  ++kv;
+  EXPECT_EQ(kv->second.Scalar(), "Cluster");
+  // What is left out is still checked: a bad line there declines.
+  EXPECT_FALSE(ScanDocument(text + "  x: {a\n", &tree, plan));
+  EXPECT_FALSE(ScanDocument("kind: A\nspec:\n  versions:\n  - a: b\n   c: d\n", &tree, plan));
+}
+
 TEST(ScanDocument, HeaderTreeHoldsOnlyWhatTheScannerTracks) {
   const auto h = ScanDocument(
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    a: b\n"
@@ -147,13 +215,18 @@ TEST(ScanDocument, IndentlessListsAndNestedEntries) {
 // something about it.
 TEST(ScanDocument, DeclinesWhatItCannotProve) {
   const char* cases[] = {
-      "kind: A\nmetadata: {name: x}\n",              // flow mapping
-      "kind: A\nlist: [a, [b]]\n",                   // nested flow
-      "kind: A\nlist: [a: b]\n",                     // flow pair
-      "kind: A\nlist: [a,\n  b]\n",                  // flow list over lines
-      "kind: A\nlist: [a, ]\n",                      // trailing comma
-      "kind: A\nlist: [a] b\n",                      // text after the list
-      "kind: A\nx: {a: 1}\n",                        // non-empty flow mapping
+      "kind: A\nmetadata: {name: x}\n",  // flow mapping
+      "kind: A\nlist: [a, [b]]\n",       // nested flow
+      "kind: A\nlist: [a: b]\n",         // flow pair
+      "kind: A\nlist: [a,\n  b]\n",      // flow list over lines
+      "kind: A\nlist: [a, ]\n",          // trailing comma
+      "kind: A\nlist: [a] b\n",          // text after the list
+      "kind: A\nx: {a: 1, b: [c]}\n",    // nested flow in a mapping
+      "kind: A\nx: {a: 1,\n  b: 2}\n",   // flow mapping over lines
+      "kind: A\nx: {\"a\": 1}\n",        // quoted key in a flow mapping
+      "kind: A\nx: {a: 1, }\n",          // trailing comma
+      "kind: A\nx: {a}\n",               // key without a value
+      "kind: A\nmetadata:\n  annotations: {a: b, ignore.meshlint.io/r: x}\n",
       "kind: [A]\n",                                 // a read field as a list
       "kind: A\nx: &anchor 1\ny: *anchor\n",         // anchor, alias
       "kind: !!str A\n",                             // tag

@@ -500,7 +500,7 @@ TEST(SemanticsMembership, TheInjectorsReadingOfTheLabels) {
        "not-injected no-injection-label ns.yaml:6:9 outside"},
       // No Namespace manifest: assumed in the mesh, as the configuration intends.
       {"namespace-without-sidecar/fires-known-from-objects", "shop",
-       "unknown no-manifest app.yaml:13:9 in-mesh"},
+       "unknown no-manifest app.yaml:14:9 in-mesh"},
       // The injector's IgnoredNamespaces.
       {"namespace-without-sidecar/ok-system-namespaces", "kube-node-lease",
        "not-injected system - outside"},
@@ -516,6 +516,38 @@ TEST(SemanticsMembership, TheInjectorsReadingOfTheLabels) {
     const NamespaceInfo* info = m.FindNamespace(c.ns);
     ASSERT_NE(info, nullptr) << c.fixture << " " << c.ns;
     EXPECT_EQ(Describe(m, istio::NamespaceMembership(m, *info)), c.want) << c.fixture;
+  }
+}
+
+// Whether the inputs say a namespace's pods get a sidecar: what decides
+// between a warning and a note for the rules about proxied pods.
+TEST(SemanticsMembership, SidecarPodsAreKnownOnlyFromWhatTheInputsSay) {
+  using P = istio::SidecarPods;
+  struct Case {
+    const char* fixture;
+    const char* ns;
+    P want;
+  };
+  const Case cases[] = {
+      {"namespace-without-sidecar/fires-injected", "newguy", P::kSome},
+      {"namespace-without-sidecar/fires-known-beside-unknown", "orders", P::kSome},
+      // A manifest without injection label and no workload: pods may opt in.
+      {"namespace-without-sidecar/fires-known-beside-unknown", "billing", P::kAssumed},
+      // No manifest, and a workload without injection label: still unknown.
+      {"namespace-without-sidecar/fires-unknown-note", "flux-system", P::kAssumed},
+      {"namespace-without-sidecar/fires-known-beside-unknown", "reports", P::kAssumed},
+      // The pod label sidecar.istio.io/inject=true is known, manifest or not.
+      {"namespace-without-sidecar/fires-unknown-pod-opts-in", "shop", P::kSome},
+      {"namespace-without-sidecar/fires-unlabelled-pod-opts-in", "shop", P::kSome},
+      {"namespace-without-sidecar/ok-injection-disabled", "legacy", P::kNone},
+      {"namespace-without-sidecar/ok-ambient", "ambient-apps", P::kNone},
+      {"namespace-without-sidecar/ok-no-workload-injected", "batch", P::kNone},
+  };
+  for (const Case& c : cases) {
+    auto m = LoadFixture(c.fixture);
+    const NamespaceInfo* info = m.FindNamespace(c.ns);
+    ASSERT_NE(info, nullptr) << c.fixture << " " << c.ns;
+    EXPECT_EQ(istio::NamespaceSidecarPods(m, *info), c.want) << c.fixture << " " << c.ns;
   }
 }
 

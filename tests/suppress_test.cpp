@@ -51,7 +51,11 @@ const char* const kMesh =
     "spec:\n"                                                                       // 26
     "  meshConfig:\n"                                                               // 27
     "    outboundTrafficPolicy:\n"                                                  // 28
-    "      mode: REGISTRY_ONLY\n";                                                  // 29
+    "      mode: REGISTRY_ONLY\n"                                                   // 29
+    // Every namespace is injected, so their findings are warnings.
+    "  values:\n"                               // 30
+    "    sidecarInjectorWebhook:\n"             // 31
+    "      enableNamespacesByDefault: true\n";  // 32
 
 struct Run {
   std::vector<Finding> findings;

@@ -106,6 +106,16 @@ Diagnostic NoProxyFinding(const MeshModel& model, const egress::Scope& s,
                                                : "the pods have no sidecar proxy") +
       ", so Istio does not mediate their egress, but the egress policy does not allow \"*\" for " +
       them + ". Give the pods a sidecar, or allow \"*\" for " + them + " in the policy.";
+  // No workload in the inputs: a pod labelled sidecar.istio.io/inject=true
+  // would get a sidecar, so "no proxy" is what the namespace gives by
+  // default, not what its pods are known to run with.
+  if (s.proxy.assumed) {
+    d.uncertain = true;
+    d.message +=
+        " The namespace has no injection label and the inputs hold none of its workloads, so "
+        "the finding is one level lower than usual: pods labelled sidecar.istio.io/inject=true "
+        "get a sidecar.";
+  }
   return d;
 }
 

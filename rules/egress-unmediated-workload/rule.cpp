@@ -167,9 +167,9 @@ void CheckEgressUnmediatedWorkload(const MeshModel& model, FindingSink& sink) {
     if (istio::IsSystemNamespace(model, info.name)) continue;
     if (info.workloads.empty()) {
       // A Namespace manifest without an injection label still lets each pod
-      // opt in (the label sidecar.istio.io/inject=true); with no workload
-      // manifests to tell, namespace-without-sidecar treats the namespace as
-      // in the mesh, and one of the two findings is enough.
+      // opt in (the label sidecar.istio.io/inject=true): with no workload
+      // manifests to tell, whether its pods have a proxy is not known, and
+      // namespace-without-sidecar's note says so; no warning on a guess.
       if (istio::NamespaceMembership(model, info).reason !=
           istio::MembershipReason::kNoInjectionLabel)
         consider(info, nullptr);

@@ -1,6 +1,9 @@
 // namespace-without-sidecar: a namespace in the sidecar mesh whose proxies are
 // limited by no Sidecar, neither its own default nor the root namespace's, so
 // they import every service exported to them: the second hole of the write-up.
+// When nothing in the inputs says the namespace's pods get a proxy (no
+// Namespace manifest, or one without injection label and no workload), the
+// finding is one level lower: the hole exists only if they do.
 #include <algorithm>
 #include <map>
 #include <vector>
@@ -63,9 +66,22 @@ Grants CollectGrants(const MeshModel& model) {
   return g;
 }
 
+// Why a namespace whose pods may have no proxy is reported one level lower
+// (a note, by default), in words.
+std::string Unknown(const NamespaceInfo& info) {
+  if (!info.manifest)
+    return "Nothing in the inputs says whether its pods get an Istio proxy (no Namespace "
+           "manifest, no workload labelled for injection), so the finding is one level lower than "
+           "usual. If they do, "
+           "they";
+  return "Its Namespace manifest has no injection label, so only pods labelled "
+         "sidecar.istio.io/inject=true get an Istio proxy, and the inputs hold none of its "
+         "workloads, so the finding is one level lower than usual. Pods that get one";
+}
+
 // "Namespace 'x' has no default Sidecar ... Add a Sidecar ...".
 std::string Message(const MeshModel& model, const NamespaceInfo& info,
-                    const std::vector<std::string>& scoped, std::size_t hosts) {
+                    const std::vector<std::string>& scoped, std::size_t hosts, bool known) {
   const std::string& root = model.mesh.root_namespace;
   std::string out = "Namespace '" + info.name + "'";
   if (!info.manifest)
@@ -73,8 +89,9 @@ std::string Message(const MeshModel& model, const NamespaceInfo& info,
            info.first_object.name + "')";
   out += " has no default Sidecar";
   if (!scoped.empty()) out += " (only workload-scoped ones: " + ListForMessage(scoped) + ")";
-  out += " and the root namespace " + root +
-         " has none to inherit: its proxies import every service exported to it";
+  out += " and the root namespace " + root + " has none to inherit";
+  out += known ? ": its proxies" : ". " + Unknown(info);
+  out += " import every service exported to it";
   if (hosts > 0)
     out += ", including " + std::to_string(hosts) + " external host" + (hosts == 1 ? "" : "s");
   out +=
@@ -84,9 +101,11 @@ std::string Message(const MeshModel& model, const NamespaceInfo& info,
   return out;
 }
 
-void Report(const MeshModel& model, const NamespaceInfo& info, const Grants& grants,
+void Report(const MeshModel& model, const NamespaceInfo& info, const Grants& grants, bool known,
             FindingSink& sink) {
   Diagnostic d;
+  // Pods whose proxy is only assumed: a note (one level lower), not a guess.
+  d.uncertain = !known;
   if (info.manifest) {
     const ObjectMeta& meta = model.namespaces[*info.manifest].meta;
     d.loc = meta.anchor();
@@ -108,14 +127,8 @@ void Report(const MeshModel& model, const NamespaceInfo& info, const Grants& gra
     if (se->meta.anchor() != d.loc)  // not the place the finding already points at
       d.related.push_back({se->meta.anchor(), "ServiceEntry '" + se->meta.ref.name +
                                                   "' adds its hosts to this namespace's registry"});
-  d.message = Message(model, info, scoped, grants.HostsOf(info.name));
+  d.message = Message(model, info, scoped, grants.HostsOf(info.name), known);
   sink.Report(std::move(d));
-}
-
-bool AnyWorkloadProxied(const MeshModel& model, const NamespaceInfo& info) {
-  return std::any_of(info.workloads.begin(), info.workloads.end(), [&](std::size_t wi) {
-    return istio::WorkloadProxy(model, info, &model.workloads[wi]).mediated();
-  });
 }
 
 }  // namespace
@@ -129,19 +142,16 @@ void CheckNamespaceWithoutSidecar(const MeshModel& model, FindingSink& sink) {
     // workloads the rule is about; the root namespace's Sidecar is the
     // mesh-wide default, not a namespace's own.
     if (istio::IsSystemNamespace(model, info.name)) continue;
-    // A namespace without any injection label injects the pods labelled
-    // sidecar.istio.io/inject=true (the injector's `object.` webhook), so
-    // its Sidecars still matter; a label that says anything else keeps
-    // every proxy out.
-    const istio::MeshMembership m = istio::NamespaceMembership(model, info);
-    if (!istio::InSidecarMesh(m) && m.reason != istio::MembershipReason::kNoInjectionLabel)
-      continue;
-    // With workload manifests, the pods are known: when none of them gets
-    // a sidecar there is no proxy for a Sidecar to limit (their unmediated
-    // egress is egress-unmediated-workload's finding).
-    if (!info.workloads.empty() && !AnyWorkloadProxied(model, info)) continue;
+    // Only namespaces whose pods may get a sidecar: a label that keeps
+    // every proxy out, ambient mode, or workloads in the inputs none of
+    // which gets one leave no proxy for a Sidecar to limit (their
+    // unmediated egress is egress-unmediated-workload's finding). A
+    // namespace without injection label still injects the pods labelled
+    // sidecar.istio.io/inject=true (the injector's `object.` webhook).
+    const istio::SidecarPods pods = istio::NamespaceSidecarPods(model, info);
+    if (pods == istio::SidecarPods::kNone) continue;
     if (!istio::DefaultSidecars(model, info.name).empty()) continue;
-    Report(model, info, grants, sink);
+    Report(model, info, grants, pods == istio::SidecarPods::kSome, sink);
   }
 }
 

@@ -29,6 +29,9 @@ struct Group {
   std::vector<std::string> namespaces;
   istio::Capture capture;
   istio::EgressIntent intent;  // of the first workload
+  // Every pod of the group has a sidecar only by assumption (no Namespace
+  // manifest says so): then the finding is a note.
+  bool assumed = true;
 };
 
 // A place and what it opens: an annotation is one workload's, a proxy
@@ -156,6 +159,12 @@ void Report(const MeshModel& model, const Group& g, FindingSink& sink) {
                                          : std::string(AnnotationName(g.bypass));
   d.message = what + " of " + Subject(g) + " " + Effect(g) + ". These connections escape " +
               Intent(g.intent) + ". " + std::string(FixText(g.bypass)) + ".";
+  if (g.assumed) {
+    d.uncertain = true;
+    d.message +=
+        " Nothing in the inputs says whether these pods get an Istio proxy (no Namespace "
+        "manifest, no pod label asking for one), so the finding is one level lower than usual.";
+  }
   sink.Report(std::move(d));
 }
 
@@ -164,7 +173,7 @@ void Report(const MeshModel& model, const Group& g, FindingSink& sink) {
 void CheckWorkloadOutboundBypass(const MeshModel& model, FindingSink& sink) {
   std::map<Key, Group> groups;
   auto add = [&](const NamespaceInfo& info, const Workload* w, const istio::Capture& c,
-                 const istio::EgressIntent& intent, Bypass b, const Location& loc) {
+                 const istio::EgressIntent& intent, Bypass b, const Location& loc, bool assumed) {
     // The pods of a namespace without workload manifests carry no
     // annotations: only the proxy defaults reach them.
     const bool from_values = !(w && w->pod.Annotation(AnnotationOf(b)));
@@ -179,6 +188,7 @@ void CheckWorkloadOutboundBypass(const MeshModel& model, FindingSink& sink) {
       g.capture = c;
       g.intent = intent;
     }
+    g.assumed = g.assumed && assumed;
     if (w) g.workloads.push_back(w);
     if (g.namespaces.empty() || g.namespaces.back() != info.name) g.namespaces.push_back(info.name);
   };
@@ -191,15 +201,15 @@ void CheckWorkloadOutboundBypass(const MeshModel& model, FindingSink& sink) {
         istio::IntendedEgress(model, info.name, w ? &w->pod.labels : nullptr, p.revision);
     if (!intent.restricted()) return;
     if (c.none) {
-      add(info, w, c, intent, Bypass::kInterceptionNone, c.none_loc);
+      add(info, w, c, intent, Bypass::kInterceptionNone, c.none_loc, p.assumed);
       return;
     }
     if (c.exclude_ranges_public)
-      add(info, w, c, intent, Bypass::kExcludeRanges, c.exclude_ranges_loc);
+      add(info, w, c, intent, Bypass::kExcludeRanges, c.exclude_ranges_loc, p.assumed);
     if (c.include_ranges_miss_public)
-      add(info, w, c, intent, Bypass::kIncludeRanges, c.include_ranges_loc);
+      add(info, w, c, intent, Bypass::kIncludeRanges, c.include_ranges_loc, p.assumed);
     if (!c.exclude_ports.empty())
-      add(info, w, c, intent, Bypass::kExcludePorts, c.exclude_ports_loc);
+      add(info, w, c, intent, Bypass::kExcludePorts, c.exclude_ports_loc, p.assumed);
   };
   for (const NamespaceInfo& info : model.namespace_index()) {
     if (istio::IsSystemNamespace(model, info.name)) continue;

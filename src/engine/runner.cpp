@@ -70,14 +70,34 @@ void RunRunPhase(const RunContext& run, const RunOptions& options, std::vector<F
 }
 
 void SortFindings(const MeshModel& model, std::vector<Finding>& findings) {
-  static const std::string kNoFile;
-  auto key = [&](const Finding& f) {
-    const std::string& path =
-        HasPosition(model.files, f.diag.loc) ? model.files.display(f.diag.loc.file) : kNoFile;
-    return std::tie(path, f.diag.loc.line, f.diag.loc.column, f.rule_id, f.diag.message);
+  // By path, then position, rule and message. Each finding's path is ranked
+  // once (equal paths, equal ranks), and indices are sorted rather than the
+  // findings: a run with thousands of findings compared long paths and moved
+  // whole findings at every step.
+  const std::size_t n = findings.size();
+  std::vector<std::string_view> paths(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (HasPosition(model.files, findings[i].diag.loc))
+      paths[i] = model.files.display(findings[i].diag.loc.file);
+  std::vector<std::string_view> distinct = paths;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<std::size_t> rank(n), order(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    rank[i] = static_cast<std::size_t>(
+        std::lower_bound(distinct.begin(), distinct.end(), paths[i]) - distinct.begin());
+    order[i] = i;
+  }
+  auto key = [&](std::size_t i) {
+    const Finding& f = findings[i];
+    return std::tie(rank[i], f.diag.loc.line, f.diag.loc.column, f.rule_id, f.diag.message);
   };
-  std::stable_sort(findings.begin(), findings.end(),
-                   [&](const Finding& a, const Finding& b) { return key(a) < key(b); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  std::vector<Finding> sorted;
+  sorted.reserve(n);
+  for (std::size_t i : order) sorted.push_back(std::move(findings[i]));
+  findings = std::move(sorted);
 }
 
 }  // namespace meshlint

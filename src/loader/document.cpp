@@ -55,21 +55,20 @@ std::string_view GuessKind(std::string_view text) {
   return kind;
 }
 
-// Whether the scan should build the whole tree at once.
-bool LikelyReadInFull(std::string_view text) {
-  const std::string_view kind = GuessKind(text);
-  return !kind.empty() && KindLikelyReadInFull(kind);
-}
-
-// The scanner's fast path: true when it read the document.
+// The scanner's fast path: true when it read the document. A kind read in
+// full gets its tree in one scan, less what its reader does not look into
+// (the plan the event builder follows too); when the reader looks there
+// after all, the whole tree is scanned and read instead.
 bool LoadScanned(const DocumentChunk& chunk, const TextSpan& span, const LoadOptions& options,
                  LiteTree& tree, Objects& out) {
-  const bool full = LikelyReadInFull(chunk.text);
-  auto header = ScanDocument(chunk.text, full ? &tree : nullptr);
+  const std::string_view kind = GuessKind(chunk.text);
+  const bool full = !kind.empty() && KindLikelyReadInFull(kind);
+  const PrunePlan* plan = full ? PrunePlanFor(kind) : nullptr;
+  auto header = ScanDocument(chunk.text, full ? &tree : nullptr, plan);
   if (!header) return false;
   if (!full) BuildHeaderTree(*header, tree);
   TreeRead read = ReadTree(tree, span, options, true, out);
-  if (read == TreeRead::kNeedsFullTree && !full && ScanDocument(chunk.text, &tree))
+  if (read == TreeRead::kNeedsFullTree && (!full || plan) && ScanDocument(chunk.text, &tree))
     read = ReadTree(tree, span, options, true, out);
   return read == TreeRead::kRead;
 }

@@ -1,6 +1,9 @@
 #include "loader/scan.h"
 
+#include <algorithm>
 #include <vector>
+
+#include "loader/yaml_events.h"
 
 namespace meshlint {
 
@@ -19,6 +22,8 @@ struct Level {
   bool indentless;  // a list written at its parent key's own indentation
   Where where;
   std::uint32_t node;  // in the LiteTree, when one is built
+  // In a collection the plan leaves out: checked as ever, but not built.
+  bool pruned = false;
 };
 
 using Type = LiteTree::Type;
@@ -101,7 +106,8 @@ class Scanner {
   // two levels to the open collections counted here).
   static constexpr std::size_t kMaxDepth = 400;
 
-  Scanner(std::string_view text, LiteTree* tree) : text_(text), tree_(tree) {}
+  Scanner(std::string_view text, LiteTree* tree, const PrunePlan* plan)
+      : text_(text), tree_(tree), plan_(tree ? plan : nullptr) {}
 
   std::optional<DocumentHeader> Run() {
     // Control characters, tabs, CR and anything beyond ASCII (line breaks
@@ -171,6 +177,7 @@ class Scanner {
         pending_where_ = Where::kOther;
         pending_field_ = nullptr;
         pending_parent_ = stack_.back().node;
+        pending_prune_ = false;
         return true;
       }
       return Node(line, line_no, c, true);
@@ -184,7 +191,8 @@ class Scanner {
         if (after_dash) {
           // `- key: value` opens a mapping inside the list entry.
           const std::uint32_t map = NewNode(Type::kMap, col, stack_.back().node);
-          stack_.push_back(Level{static_cast<int>(col), false, false, Where::kOther, map});
+          stack_.push_back(
+              Level{static_cast<int>(col), false, false, Where::kOther, map, stack_.back().pruned});
           if (stack_.size() > kMaxDepth) return false;
         } else if (!Place(static_cast<int>(col), false)) {
           return false;
@@ -196,10 +204,26 @@ class Scanner {
     return Value(line, line_no, col, nullptr, stack_.back().node);
   }
 
+  // Whether the nodes of the current line go into the tree: one is built,
+  // and the line is not inside a collection the plan leaves out.
+  bool Building() const { return tree_ && (stack_.empty() || !stack_.back().pruned); }
+
+  // Whether the collection `key` (of the innermost mapping) opens is one the
+  // plan leaves out, as the event builder leaves it out (yaml_events.h).
+  bool Prunes(std::string_view key) const {
+    if (!plan_ || !Building()) return false;
+    auto named = [&](const std::vector<std::string_view>& keys) {
+      return std::find(keys.begin(), keys.end(), key) != keys.end();
+    };
+    if (stack_.size() == 1 && !plan_->keep_at_root.empty() && !named(plan_->keep_at_root))
+      return true;
+    return named(plan_->prune_anywhere);
+  }
+
   // Adds a node (when building a tree) as the next child of `parent`.
   std::uint32_t NewNode(Type type, std::size_t column, std::uint32_t parent,
                         std::string_view scalar = {}) {
-    if (!tree_) return 0;
+    if (!Building()) return 0;
     const std::uint32_t n = tree_->Add(type, static_cast<int>(line_), static_cast<int>(column));
     tree_->nodes[n].scalar.assign(scalar);
     if (n != 0) tree_->nodes[parent].kids.push_back(n);
@@ -224,7 +248,11 @@ class Scanner {
         if (pending_where_ == Where::kAnnotations) header_.has_annotations = true;
         const std::uint32_t node = NewNode(seq ? Type::kSequence : Type::kMap,
                                            static_cast<std::size_t>(indent), pending_parent_);
-        stack_.push_back(Level{indent, seq, indentless, pending_where_, node});
+        // A collection left out is one node that throws NeedsFullTree when a
+        // reader looks inside; what is in it is still checked line by line.
+        if (pending_prune_) tree_->nodes[node].partial = LiteTree::Partial::kPruned;
+        stack_.push_back(Level{indent, seq, indentless, pending_where_, node,
+                               stack_.back().pruned || pending_prune_});
         pending_ = Pending::kNone;
         return stack_.size() <= kMaxDepth;
       }
@@ -277,17 +305,19 @@ class Scanner {
       pending_where_ = child;
       pending_field_ = field;
       pending_parent_ = map;
+      pending_prune_ = Prunes(key);
       return true;
     }
     if (child == Where::kMetadata) return false;  // metadata must be a mapping
     if (child == Where::kAnnotations) {
-      if (line[c] == '{') return Value(line, line_no, c, nullptr, map);  // `{}`: none
+      if (line[c] == '{') return FlowMap(line, c, map, true);
       ScannedScalar v;
       if (!Value(line, line_no, c, &v, map)) return false;
       return v.null;  // `annotations: ~` is as good as none
     }
     if (line[c] == '|' || line[c] == '>') {
-      if (field || tree_) return false;
+      // Its value is not decoded: only where no tree is being built.
+      if (field || Building()) return false;
       return BlockScalar(line, c, static_cast<int>(key_col));
     }
     return Value(line, line_no, c, field, map);
@@ -303,10 +333,11 @@ class Scanner {
     return true;
   }
 
-  // One scalar token at `c`: quoted (on this line) or plain. In a flow list
-  // a plain scalar ends at `,` or `]` and holds only plain characters. Sets
+  // One scalar token at `c`: quoted (on this line) or plain. In a flow
+  // collection (`close`: its closing bracket; 0 in block context) a plain
+  // scalar ends at `,` or `close` and holds only plain characters. Sets
   // `end` one past the token (a plain scalar's trailing spaces included).
-  bool Scalar(std::string_view line, std::size_t c, bool flow, bool want, std::string& value,
+  bool Scalar(std::string_view line, std::size_t c, char close, bool want, std::string& value,
               bool& quoted, std::size_t& end) {
     const char first = line[c];
     quoted = first == '"' || first == '\'';
@@ -343,6 +374,9 @@ class Scanner {
     }
     if (!(IsPlainStart(first) || (first == '-' && c + 1 < line.size() && line[c + 1] != ' ')))
       return false;
+    // In flow, `-` starts a plain scalar only before a plain character (not
+    // `-]`, `-,`).
+    if (close && first == '-' && !IsPlainStart(line[c + 1]) && line[c + 1] != '-') return false;
     std::size_t i = c;
     std::size_t last = c;  // one past the last non-space character
     for (; i < line.size(); ++i) {
@@ -351,8 +385,8 @@ class Scanner {
         if (i + 1 < line.size() && line[i + 1] == '#') break;
         continue;
       }
-      if (flow) {
-        if (ch == ',' || ch == ']') break;
+      if (close) {
+        if (ch == ',' || ch == close) break;
         // yaml-cpp's flow scanner treats more characters as indicators than
         // the block one; accept only the unremarkable.
         if (!IsPlainStart(ch) && ch != '-') return false;
@@ -367,16 +401,11 @@ class Scanner {
     return true;
   }
 
-  // A value at `c` running to the end of the line: a scalar, a one-line flow
-  // list of scalars, or `{}`.
+  // A value at `c` running to the end of the line: a scalar, or a one-line
+  // flow list or mapping of scalars.
   bool Value(std::string_view line, std::uint32_t line_no, std::size_t c, ScannedScalar* field,
              std::uint32_t parent) {
-    if (line[c] == '{') {
-      if (field || c + 1 >= line.size() || line[c + 1] != '}' || !RestIsBlank(line, c + 2))
-        return false;
-      NewNode(Type::kMap, c, parent);
-      return true;
-    }
+    if (line[c] == '{') return !field && FlowMap(line, c, parent, false);
     if (line[c] == '[') {
       if (field) return false;
       const std::uint32_t seq = NewNode(Type::kSequence, c, parent);
@@ -388,8 +417,8 @@ class Scanner {
         std::string value;
         bool quoted;
         std::size_t end;
-        if (!Scalar(line, i, true, tree_ != nullptr, value, quoted, end)) return false;
-        if (tree_) {
+        if (!Scalar(line, i, ']', Building(), value, quoted, end)) return false;
+        if (Building()) {
           const bool null = !quoted && IsNullPlain(value);
           NewNode(null ? Type::kNull : Type::kScalar, i, seq, value);
         }
@@ -402,20 +431,57 @@ class Scanner {
       }
     }
     ScannedScalar local;
-    ScannedScalar* out = field ? field : tree_ ? &local : nullptr;
+    ScannedScalar* out = field ? field : Building() ? &local : nullptr;
     std::string value;
     bool quoted;
     std::size_t end;
-    if (!Scalar(line, c, false, out != nullptr, value, quoted, end)) return false;
+    if (!Scalar(line, c, 0, out != nullptr, value, quoted, end)) return false;
     if (!RestIsBlank(line, end)) return false;
     if (out) {
       out->null = !quoted && IsNullPlain(value);
       out->value = std::move(value);
       out->line = line_no;
       out->column = static_cast<std::uint32_t>(c);
-      if (tree_) NewNode(out->null ? Type::kNull : Type::kScalar, c, parent, out->value);
+      if (Building()) NewNode(out->null ? Type::kNull : Type::kScalar, c, parent, out->value);
     }
     return true;
+  }
+
+  // `{key: scalar, ...}` on one line from `c` (`{}` too): plain keys as in
+  // block mappings, each followed by `: ` and a scalar as in a flow list.
+  // `annotations`: the object's annotations, as tracked in block style.
+  bool FlowMap(std::string_view line, std::size_t c, std::uint32_t parent, bool annotations) {
+    const std::uint32_t map = NewNode(Type::kMap, c, parent);
+    std::size_t i = c + 1;
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i < line.size() && line[i] == '}') return RestIsBlank(line, i + 1);
+    for (;;) {
+      if (i >= line.size() || !IsKeyStart(line[i])) return false;
+      std::size_t k = i;
+      while (k < line.size() && IsKeyChar(line[k])) ++k;
+      if (k - i > 256 || k + 1 >= line.size() || line[k] != ':' || line[k + 1] != ' ') return false;
+      const std::string_view key = line.substr(i, k - i);
+      if (annotations) {
+        if (key.starts_with(kDeclinedAnnotations)) return false;
+        header_.has_annotations = true;
+      }
+      NewNode(Type::kScalar, i, map, key);
+      std::size_t v = k + 1;
+      while (v < line.size() && line[v] == ' ') ++v;
+      if (v >= line.size()) return false;
+      std::string value;
+      bool quoted;
+      std::size_t end;
+      if (!Scalar(line, v, '}', Building(), value, quoted, end)) return false;
+      if (Building())
+        NewNode(!quoted && IsNullPlain(value) ? Type::kNull : Type::kScalar, v, map, value);
+      while (end < line.size() && line[end] == ' ') ++end;
+      if (end >= line.size()) return false;
+      if (line[end] == '}') return RestIsBlank(line, end + 1);
+      if (line[end] != ',') return false;
+      i = end + 1;
+      while (i < line.size() && line[i] == ' ') ++i;
+    }
   }
 
   std::string_view text_;
@@ -426,7 +492,9 @@ class Scanner {
   Where pending_where_ = Where::kOther;
   ScannedScalar* pending_field_ = nullptr;
   std::uint32_t pending_parent_ = 0;
+  bool pending_prune_ = false;
   LiteTree* tree_;
+  const PrunePlan* plan_;
   std::uint32_t line_ = 0;
   bool seen_metadata_ = false;
   bool seen_annotations_ = false;
@@ -445,9 +513,10 @@ bool PartialMapHoldsPrefix(LiteTree::Partial partial, std::string_view prefix) {
   return partial == LiteTree::Partial::kAnnotations && prefix == kDeclinedAnnotations;
 }
 
-std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree) {
+std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree,
+                                           const PrunePlan* plan) {
   if (tree) tree->Clear();
-  return Scanner(text, tree).Run();
+  return Scanner(text, tree, plan).Run();
 }
 
 void BuildHeaderTree(const DocumentHeader& header, LiteTree& tree) {

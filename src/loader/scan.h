@@ -15,6 +15,8 @@
 
 namespace meshlint {
 
+struct PrunePlan;  // yaml_events.h
+
 // A single-line scalar value and where it starts in the document (0-based
 // line and byte column, as yaml-cpp marks count them).
 struct ScannedScalar {
@@ -43,7 +45,8 @@ struct DocumentHeader {
 // read the same values: every line must belong to a conservative block-style
 // subset of YAML whose structure is verified line by line (indentation,
 // mapping keys, list entries, plain and single-line quoted scalars, `|`/`>`
-// block scalars). Anything else — flow collections, anchors, aliases, tags,
+// block scalars, one-line flow lists and mappings of scalars). Anything
+// else — other flow collections, anchors, aliases, tags,
 // quoted or complex keys, multi-line plain or quoted scalars, directives,
 // tabs, CR, non-ASCII bytes, a duplicated key the loader reads, a read field
 // that is not a single-line scalar — returns nullopt, and the caller parses
@@ -51,8 +54,12 @@ struct DocumentHeader {
 //
 // With `tree`, also builds the document's tree — and declines, in addition,
 // block scalars and escapes in double-quoted scalars, whose values it does not
-// decode.
-std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree = nullptr);
+// decode. With a `plan` too, the collections it names are left out of the
+// tree as the event builder leaves them out (yaml_events.h: one node that
+// throws NeedsFullTree when asked what it holds); inside them, where no
+// value is decoded, block scalars and escapes are accepted as without a tree.
+std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree = nullptr,
+                                           const PrunePlan* plan = nullptr);
 
 // Builds the partial tree of a scanned header: the identity it tracked, in
 // mappings marked partial, so that a reader learns what the header says and

@@ -128,7 +128,14 @@ std::string WhoText(const Names& n, const Step& s) {
              (s.proxy.revision.empty() ? std::string() : " of revision " + s.proxy.revision) + ".";
     case StepKind::kNoProxy:
       return Capitalized(ProxyReasonText(n.model, ns, s.proxy)) +
-             ": the pods have no sidecar proxy, so Istio does not mediate their egress: any host, any port.";
+             ": the pods have no sidecar proxy, so Istio does not mediate their egress: any host, any "
+             "port." +
+             (s.proxy.assumed
+                  ? " No workload of " + ns +
+                        " is in the inputs: its pods are assumed to carry no label "
+                        "sidecar.istio.io/inject=true, which would give a pod a sidecar in a "
+                        "namespace without injection label. This answer rests on that assumption."
+                  : std::string());
     case StepKind::kAmbient:
       return Capitalized(ProxyReasonText(n.model, ns, s.proxy)) +
              ": the pods are in ambient mode; ztunnel applies neither REGISTRY_ONLY nor Sidecar resources "

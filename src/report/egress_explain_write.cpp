@@ -286,8 +286,7 @@ void WriteExplanationJson(std::ostream& out, const MeshModel& model, const Expla
   doc["reachable"] = ex.reachable;
   doc["viaRegistry"] = ex.via_registry;
   doc["mediated"] = ex.scope.mediated();
-  doc["assumed"] =
-      !ex.scope.namespace_known || ex.scope.proxy.reason == istio::ProxyReason::kAssumedInjected;
+  doc["assumed"] = !ex.scope.namespace_known || ex.scope.proxy.assumed;
   doc["outboundTrafficPolicy"] = AllowsAny(ex.scope.mode) ? "ALLOW_ANY" : "REGISTRY_ONLY";
   doc["sidecar"] = ex.scope.sidecar ? Json(Qualified(ex.scope.sidecar->meta.ref)) : Json(nullptr);
   Json workloads = Json::array();

@@ -122,7 +122,7 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
   j["proxy"] = ProxyName(s.proxy.proxy);
   j["proxyReason"] = egress_detail::ProxyReasonText(model, s.ns, s.proxy);
   j["proxyAt"] = Position(model, s.proxy.loc);
-  j["assumed"] = !s.namespace_known || s.proxy.reason == istio::ProxyReason::kAssumedInjected;
+  j["assumed"] = !s.namespace_known || s.proxy.assumed;
   j["anyHost"] = egress_detail::ReachesAnyHost(s);
   if (!s.mediated()) {
     if (policy.active() && s.unmediated()) j["anyHostAllowed"] = policy.AllowsAnyHost(s.ns);

@@ -60,7 +60,11 @@ std::string ProxyText(const MeshModel& model, const Scope& s) {
       return "sidecar" + std::string(s.proxy.revision.empty()
                                          ? ""
                                          : " of revision " + TerminalSafe(s.proxy.revision));
-    case istio::Proxy::kNone: return "NO PROXY (" + reason + where + ")";
+    case istio::Proxy::kNone:
+      // A pod may still opt in with its own label: the inputs hold none.
+      if (s.proxy.assumed)
+        return "NO PROXY ASSUMED (" + reason + where + "; no workload in the inputs opts in)";
+      return "NO PROXY (" + reason + where + ")";
     case istio::Proxy::kAmbient: return "AMBIENT (" + reason + where + ")";
     case istio::Proxy::kGateway:
       return "an Istio gateway (it routes what its Gateway servers accept)";

@@ -43,7 +43,15 @@ std::string TerminalSafe(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   char buf[16];
+  // Printable ASCII, nearly all of any report, is copied a run at a time:
+  // decoding it byte by byte was a tenth of a lint run with many findings.
+  const auto printable = [](char c) { return c >= 0x20 && c < 0x7F; };
   for (std::size_t i = 0; i < text.size();) {
+    const std::size_t run =
+        std::find_if_not(text.begin() + i, text.end(), printable) - text.begin();
+    out.append(text, i, run - i);
+    i = run;
+    if (i == text.size()) break;
     char32_t cp = 0;
     std::size_t len = Utf8Length(text, i, cp);
     if (len == 0) {  // not UTF-8 (a file name can be any bytes): one byte shown

@@ -140,8 +140,15 @@ std::optional<PodProxy> WebhookFires(const MeshModel& model, const NamespaceInfo
       yes.mesh_source = model.mesh.injector.enable_namespaces_by_default.from;
     }
     if (ns.state == Membership::kUnknown) {
+      // The pod's own label sends it to the object webhooks, whose
+      // namespace selectors ask only that the namespace carries no
+      // injection label: the pod says it gets a sidecar, not the guess.
       if (const struct Label* rev = pod.Find(kRevLabel))
-        yes.revision = rev->value == "default" ? "" : rev->value;
+        return Make(Proxy::kSidecar, ProxyReason::kPodRevisionLabel, rev->loc,
+                    rev->value == "default" ? "" : rev->value);
+      if (inject && inject->value == "true")
+        return Make(Proxy::kSidecar, ProxyReason::kPodLabelInjects, inject->loc);
+      yes.assumed = true;
     }
     return yes;
   }
@@ -258,11 +265,42 @@ PodProxy WorkloadProxy(const MeshModel& model, const NamespaceInfo& info,
   PodProxy no;
   std::optional<PodProxy> fired = WebhookFires(model, info, pod, no);
   PodProxy out = fired ? InjectorPolicy(model, pod, *fired) : no;
+  // Pods not in the inputs, in a namespace whose label neither injects nor
+  // keeps them out: each may still opt in with its own label.
+  if (!workload && out.reason == ProxyReason::kNamespaceNotInjected &&
+      NamespaceMembership(model, info).reason == MembershipReason::kNoInjectionLabel)
+    out.assumed = true;
   if (out.proxy == Proxy::kNone) return AmbientOrNone(model, info, pod, out);
   if (IsGatewayTemplate(pod)) out.proxy = Proxy::kGateway;
   return out;
 }
 
-PodProxy NewNamespaceProxy() { return Make(Proxy::kSidecar, ProxyReason::kAssumedInjected, {}); }
+PodProxy NewNamespaceProxy() {
+  PodProxy p = Make(Proxy::kSidecar, ProxyReason::kAssumedInjected, {});
+  p.assumed = true;
+  return p;
+}
+
+SidecarPods NamespaceSidecarPods(const MeshModel& model, const NamespaceInfo& info) {
+  const MeshMembership m = NamespaceMembership(model, info);
+  // A label that injects nothing vetoes the object webhooks too.
+  if (m.reason == MembershipReason::kIgnoredNamespace ||
+      m.reason == MembershipReason::kInjectionDisabled ||
+      m.reason == MembershipReason::kInjectionOtherValue)
+    return SidecarPods::kNone;
+  if (info.workloads.empty()) {
+    if (m.state == Membership::kInjected) return SidecarPods::kSome;
+    if (m.state == Membership::kAmbient) return SidecarPods::kNone;
+    return SidecarPods::kAssumed;  // kUnknown, kNoInjectionLabel
+  }
+  SidecarPods out = SidecarPods::kNone;
+  for (std::size_t wi : info.workloads) {
+    const PodProxy p = WorkloadProxy(model, info, &model.workloads[wi]);
+    if (!p.mediated()) continue;
+    if (!p.assumed) return SidecarPods::kSome;
+    out = SidecarPods::kAssumed;
+  }
+  return out;
+}
 
 }  // namespace meshlint::istio

@@ -100,6 +100,10 @@ struct PodProxy {
   // The mesh setting behind the answer (enableNamespacesByDefault,
   // neverInjectSelector, autoInject), when one did.
   std::optional<std::size_t> mesh_source;
+  // The answer rests on what the inputs do not say: no Namespace manifest
+  // (computed as if injected), or a namespace without injection label whose
+  // pods are not in the inputs (computed as if none opts in).
+  bool assumed = false;
   bool mediated() const { return proxy == Proxy::kSidecar; }
 };
 // What Istio does with the pods of `workload` (null: a namespace without
@@ -108,6 +112,19 @@ PodProxy WorkloadProxy(const MeshModel& model, const NamespaceInfo& info, const 
 // `info` may be null: a namespace no input names, answered as one whose
 // pods would be injected.
 PodProxy NewNamespaceProxy();
+
+// ---- Per namespace, from its label and its workloads ----
+
+// Do the namespace's pods run with a sidecar, as far as the inputs tell?
+enum class SidecarPods : std::uint8_t {
+  kSome,     // the namespace's label injects, or a workload in the inputs is injected
+             // for a reason the inputs state (its namespace's label, its own label)
+  kAssumed,  // not known: no Namespace manifest, or one without injection label and
+             // no workload in the inputs (any pod may opt in with a label)
+  kNone,     // none: the namespace's label keeps them out, or no workload in the
+             // inputs gets one
+};
+SidecarPods NamespaceSidecarPods(const MeshModel& model, const NamespaceInfo& info);
 
 // ---- Capture: which outbound connections reach the sidecar ----
 
