@@ -88,6 +88,14 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
     s.registry = RegistryFor(s.proxy.revision);
     FillImports(s);
   }
+  // The listeners of each shared list, once: rows differ only in their own
+  // few imports.
+  for (const Scope& s : scopes_) {
+    if (!s.mediated()) continue;
+    const auto key = std::make_pair(s.shared.get(), s.dns_capture);
+    if (!wildcard_of_shared_.count(key))
+      wildcard_of_shared_.emplace(key, FindWildcardListeners(*s.shared, s.registry, s.dns_capture));
+  }
   BuildGroups();
 }
 

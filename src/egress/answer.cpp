@@ -106,6 +106,13 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s,
 }
 
 Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint32_t port) const {
+  if (!s.mediated()) return AnswerWith(s, {}, {}, host, port);
+  return AnswerWith(s, Merge(s), OpenPorts(s), host, port);
+}
+
+Verdict EgressAnalysis::AnswerWith(const Scope& s, const std::vector<HostRef>& imports,
+                                   const std::vector<OpenPort>& open, std::string_view host,
+                                   std::uint32_t port) const {
   Verdict v;
   v.port = port;
   v.port_given = port != 0;
@@ -119,7 +126,6 @@ Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint3
         s.proxy.proxy == istio::Proxy::kAmbient ? Verdict::Via::kAmbient : Verdict::Via::kNoProxy;
     return v;
   }
-  const std::vector<HostRef> imports = Merge(s);
   const istio::Registry& reg = RegistryOf(s);
   // An ExternalName alias is answered as its target, if the Sidecar's hosts
   // also match the alias name.
@@ -147,7 +153,7 @@ Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint3
       if (h.ports & istio::PortBit(i)) candidates.push_back(svc.ports[i].number);
   }
   std::sort(candidates.begin(), candidates.end());
-  for (const OpenPort& o : OpenPorts(s)) candidates.push_back(o.port);
+  for (const OpenPort& o : open) candidates.push_back(o.port);
   for (const istio::ImportedVs& iv : s.virtual_services)
     for (const auto& vh : model_.virtual_services[iv.vs].hosts)
       if (istio::HostSubsetOf(target, vh.value)) candidates.push_back(80);
@@ -170,23 +176,21 @@ Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint3
 }
 
 std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
+  if (!s.mediated()) return {};
+  return OpenPortsOf(s, WildcardListeners(s));
+}
+
+std::vector<OpenPort> EgressAnalysis::OpenPortsOf(
+    const Scope& s, const std::vector<WildcardListener>& listeners) const {
   std::vector<OpenPort> out;
-  if (!s.mediated()) return out;
   const istio::Registry& reg = RegistryOf(s);
-  for (const HostRef& h : Merge(s)) {
-    const RegistryService& svc = reg.service(h.svc);
-    for (std::uint32_t i = 0; i < svc.ports.size(); ++i) {
-      if (!(h.ports & istio::PortBit(i))) continue;
-      const istio::PortListener l = istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture);
-      if (l == istio::PortListener::kPassthrough)
-        out.push_back({svc.ports[i].number,
-                       OpenPort::Why::kPassthrough,
-                       HostRef{h.svc, h.host, istio::PortBit(i)},
-                       {}});
-      else if (l == istio::PortListener::kRangePassthrough)
-        out.push_back({svc.ports[i].number, OpenPort::Why::kPassthrough,
-                       HostRef{h.svc, h.host, istio::PortBit(i)}, svc.cidr_ranges});
-    }
+  for (const WildcardListener& w : listeners) {
+    const RegistryService& svc = reg.service(w.svc);
+    const HostRef via{w.svc, w.host, istio::PortBit(w.index)};
+    if (w.listener == istio::PortListener::kPassthrough)
+      out.push_back({svc.ports[w.index].number, OpenPort::Why::kPassthrough, via, {}});
+    else if (w.listener == istio::PortListener::kRangePassthrough)
+      out.push_back({svc.ports[w.index].number, OpenPort::Why::kPassthrough, via, svc.cidr_ranges});
   }
   for (std::uint32_t p : s.capture.exclude_ports)
     if (p) out.push_back({p, OpenPort::Why::kCaptureBypass, {}, {}});
@@ -195,12 +199,21 @@ std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
   std::stable_sort(out.begin(), out.end(), [](const OpenPort& a, const OpenPort& b) {
     return std::pair(a.port, !a.ranges.empty()) < std::pair(b.port, !b.ranges.empty());
   });
+  // Sorted so, a port's entries are adjacent: when its first is open to
+  // every destination it covers the rest; else each distinct set of ranges
+  // is kept once.
   std::vector<OpenPort> kept;
+  std::set<std::vector<std::string>> ranges_of_port;
+  bool open_to_all = false;  // the current port's first entry is
   for (OpenPort& o : out) {
-    const bool covered = std::any_of(kept.begin(), kept.end(), [&](const OpenPort& k) {
-      return k.port == o.port && (k.ranges.empty() || k.ranges == o.ranges);
-    });
-    if (!covered) kept.push_back(std::move(o));
+    if (kept.empty() || kept.back().port != o.port) {
+      ranges_of_port.clear();
+      open_to_all = o.ranges.empty();
+    } else if (open_to_all) {
+      continue;
+    }
+    if (!o.ranges.empty() && !ranges_of_port.insert(o.ranges).second) continue;
+    kept.push_back(std::move(o));
   }
   return kept;
 }
@@ -208,17 +221,15 @@ std::vector<OpenPort> EgressAnalysis::OpenPorts(const Scope& s) const {
 std::vector<HijackedPort> EgressAnalysis::HijackedPorts(const Scope& s) const {
   std::vector<HijackedPort> out;
   if (!s.mediated()) return out;
-  const istio::Registry& reg = RegistryOf(s);
+  const std::vector<WildcardListener> listeners = WildcardListeners(s);
   std::set<std::uint32_t> passthrough;
-  for (const OpenPort& o : OpenPorts(s))
+  for (const OpenPort& o : OpenPortsOf(s, listeners))
     if (o.ranges.empty()) passthrough.insert(o.port);
-  for (const HostRef& h : Merge(s)) {
-    const RegistryService& svc = reg.service(h.svc);
-    for (std::uint32_t i = 0; i < svc.ports.size(); ++i)
-      if ((h.ports & istio::PortBit(i)) && !passthrough.count(svc.ports[i].number) &&
-          istio::ListenerFor(model_, svc, svc.ports[i], s.dns_capture) ==
-              istio::PortListener::kHijack)
-        out.push_back({svc.ports[i].number, HostRef{h.svc, h.host, istio::PortBit(i)}});
+  const istio::Registry& reg = RegistryOf(s);
+  for (const WildcardListener& w : listeners) {
+    const std::uint32_t port = reg.service(w.svc).ports[w.index].number;
+    if (w.listener == istio::PortListener::kHijack && !passthrough.count(port))
+      out.push_back({port, HostRef{w.svc, w.host, istio::PortBit(w.index)}});
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const HijackedPort& a, const HijackedPort& b) { return a.port < b.port; });
@@ -233,6 +244,9 @@ std::vector<RoutedHost> EgressAnalysis::RoutedHosts(const Scope& s) const {
   std::vector<RoutedHost> out;
   if (!s.mediated() || s.virtual_services.empty()) return out;
   std::set<std::pair<std::string, std::uint32_t>> seen;
+  // One merge of the row's imports for all its routed hosts, not one each.
+  const std::vector<HostRef> imports = Merge(s);
+  const std::vector<OpenPort> open = OpenPorts(s);
   for (const istio::ImportedVs& iv : s.virtual_services) {
     const VirtualService& vs = model_.virtual_services[iv.vs];
     for (const auto& h : vs.hosts) {
@@ -241,7 +255,7 @@ std::vector<RoutedHost> EgressAnalysis::RoutedHosts(const Scope& s) const {
       if (h.value.find(".svc.") != std::string::npos || h.value.find('.') == std::string::npos ||
           istio::IsWildcardHost(h.value))
         continue;
-      const Verdict v = Answer(s, h.value, 0);
+      const Verdict v = AnswerWith(s, imports, open, h.value, 0);
       if (!v.route || !seen.insert({h.value, v.port}).second) continue;
       out.push_back({h.value, v.port, v});
     }

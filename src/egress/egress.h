@@ -126,6 +126,16 @@ struct RoutedHost {
   Verdict verdict;
 };
 
+// An imported service port whose listener takes connections whatever their
+// host: a resolution-NONE passthrough (with or without CIDR ranges) or a
+// 0.0.0.0 TCP listener that hijacks its port.
+struct WildcardListener {
+  std::uint32_t svc = 0;
+  std::uint32_t host = 0;
+  std::uint32_t index = 0;  // into the service's ports
+  istio::PortListener listener = istio::PortListener::kNone;
+};
+
 class EgressAnalysis {
  public:
   explicit EgressAnalysis(const MeshModel& model);
@@ -200,6 +210,20 @@ class EgressAnalysis {
   void BuildGroups();
   std::vector<HostRef> Merge(const Scope& s) const;
   std::vector<HostRef> Dedup(std::vector<HostRef> hosts, const Scope& s) const;
+  // The wildcard listeners of a row's merged imports, in their order
+  // (service, host, port): those of its shared list, found once per list,
+  // merged with those of its own imports.
+  std::vector<WildcardListener> WildcardListeners(const Scope& s) const;
+  std::vector<WildcardListener> FindWildcardListeners(const std::vector<HostRef>& refs,
+                                                      std::uint32_t registry,
+                                                      bool dns_capture) const;
+  // Answer() given the row's merged imports and open ports, so that a
+  // caller asking many hosts of one row computes them once.
+  Verdict AnswerWith(const Scope& s, const std::vector<HostRef>& imports,
+                     const std::vector<OpenPort>& open, std::string_view host,
+                     std::uint32_t port) const;
+  std::vector<OpenPort> OpenPortsOf(const Scope& s,
+                                    const std::vector<WildcardListener>& listeners) const;
 
   const MeshModel& model_;
   std::vector<std::unique_ptr<istio::Registry>> registries_;
@@ -219,6 +243,10 @@ class EgressAnalysis {
   mutable std::map<std::pair<std::uint32_t, const Sidecar*>,
                    std::shared_ptr<const std::vector<HostRef>>>
       shared_cache_;
+  // Per shared import list and DNS capture: its wildcard listeners, so that
+  // no row walks the (long) shared list again.
+  std::map<std::pair<const std::vector<HostRef>*, bool>, std::vector<WildcardListener>>
+      wildcard_of_shared_;
 };
 
 // ---- --from/--to: why a host is (not) reachable, as data ----

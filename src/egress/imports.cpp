@@ -197,6 +197,48 @@ std::vector<HostRef> EgressAnalysis::Merge(const Scope& s) const {
   return Collapse(all);
 }
 
+std::vector<WildcardListener> EgressAnalysis::FindWildcardListeners(
+    const std::vector<HostRef>& refs, std::uint32_t registry, bool dns_capture) const {
+  const istio::Registry& reg = *registries_[registry];
+  std::vector<WildcardListener> out;
+  for (const HostRef& h : refs) {
+    const RegistryService& svc = reg.service(h.svc);
+    for (std::uint32_t i = 0; i < svc.ports.size(); ++i) {
+      if (!(h.ports & istio::PortBit(i))) continue;
+      const istio::PortListener l = istio::ListenerFor(model_, svc, svc.ports[i], dns_capture);
+      if (l == istio::PortListener::kPassthrough || l == istio::PortListener::kRangePassthrough ||
+          l == istio::PortListener::kHijack)
+        out.push_back({h.svc, h.host, i, l});
+    }
+  }
+  return out;
+}
+
+std::vector<WildcardListener> EgressAnalysis::WildcardListeners(const Scope& s) const {
+  if (!s.mediated()) return {};
+  // A row's merged imports are its shared list with its own imports merged
+  // in (a (service, host) in both has the union of their ports), so its
+  // listeners are the union of both lists' listeners, in the same order.
+  std::vector<WildcardListener> computed;
+  const std::vector<WildcardListener>* shared = &computed;
+  if (auto it = wildcard_of_shared_.find({s.shared.get(), s.dns_capture});
+      it != wildcard_of_shared_.end()) {
+    shared = &it->second;
+  } else {
+    computed = FindWildcardListeners(*s.shared, s.registry, s.dns_capture);
+  }
+  if (s.own.empty()) return *shared;
+  const std::vector<WildcardListener> own =
+      FindWildcardListeners(MergeRefs(s.own), s.registry, s.dns_capture);
+  std::vector<WildcardListener> out;
+  out.reserve(shared->size() + own.size());
+  std::set_union(shared->begin(), shared->end(), own.begin(), own.end(), std::back_inserter(out),
+                 [](const WildcardListener& a, const WildcardListener& b) {
+                   return std::tie(a.svc, a.host, a.index) < std::tie(b.svc, b.host, b.index);
+                 });
+  return out;
+}
+
 std::vector<HostRef> EgressAnalysis::Dedup(std::vector<HostRef> hosts, const Scope& s) const {
   // One service per host name: the one in the row's namespace, then a
   // Kubernetes Service, then the first by namespace and name.
