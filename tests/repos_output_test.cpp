@@ -398,10 +398,11 @@ bool HaveKustomize() { return FindKustomizeTool("").has_value(); }
   GTEST_SKIP() << "neither kustomize nor kubectl is on PATH: the kustomize tests need the " \
                   "real tool"
 
-TEST(Kustomize, RenderedFindingsPointAtTheObjectInItsSourceFile) {
+TEST(Kustomize, RenderedFindingsPointAtTheFieldInItsSourceFile) {
   SKIP_WITHOUT_KUSTOMIZE();
   // The ServiceEntry starts at line 7 of its file, after a comment and
-  // another object; rendered, it is renamed by a prefix and moved.
+  // another object; rendered, it is renamed by a prefix and moved. Its
+  // hosts are written as in the source: the finding is at them (12:3).
   testing::TempDir tmp;
   fs::create_directories(tmp.path() / "base");
   std::ofstream(tmp.path() / "base" / "kustomization.yaml")
@@ -415,11 +416,26 @@ TEST(Kustomize, RenderedFindingsPointAtTheObjectInItsSourceFile) {
                          "--disable", "namespace-without-sidecar", "base"},
                         tmp.path().string());
   EXPECT_EQ(r.out,
-            "base/egress.yaml:7:1: warning [serviceentry-exported-to-all] ServiceEntry "
+            "base/egress.yaml:12:3: warning [serviceentry-exported-to-all] ServiceEntry "
             "'prod-stripe' exports api.stripe.com to every namespace: it has no exportTo and the "
             "mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the "
             "namespaces that need it.\n");
   EXPECT_EQ(r.status, 1);
+  // A patch that changes the hosts: the source's line says otherwise, so
+  // the finding is at the object (7:1), not at the source's hosts.
+  std::ofstream(tmp.path() / "base" / "kustomization.yaml")
+      << "namespace: pay\nnamePrefix: prod-\nresources: [egress.yaml]\npatches:\n"
+         "- patch: |-\n    apiVersion: networking.istio.io/v1\n    kind: ServiceEntry\n"
+         "    metadata: {name: stripe}\n    spec:\n      hosts: [api.example.com]\n";
+  auto patched = RunInProcess({"lint", "--no-config", "-q", "--disable", "mesh-outbound-allow-any",
+                               "--disable", "namespace-without-sidecar", "base"},
+                              tmp.path().string());
+  EXPECT_EQ(patched.out,
+            "base/egress.yaml:7:1: warning [serviceentry-exported-to-all] ServiceEntry "
+            "'prod-stripe' exports api.example.com to every namespace: it has no exportTo and "
+            "the mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the "
+            "namespaces that need it.\n")
+      << patched.err;
 }
 
 TEST(Kustomize, RemoteBasesAreNotFetched) {

@@ -89,7 +89,7 @@ TEST(Repos, KustomizeOverlaysAreRenderedAndMappedToTheirSources) {
   // namespace. No second Sidecar/default from the patch, no invalid JSON
   // patch, nothing in `default`.
   EXPECT_EQ(FindingLines(r.out),
-            "base/stripe.yaml:1:1: warning [serviceentry-exported-to-all] ServiceEntry 'stripe' "
+            "base/stripe.yaml:6:3: warning [serviceentry-exported-to-all] ServiceEntry 'stripe' "
             "exports api.stripe.com to every namespace: it has no exportTo and the mesh default "
             "(defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the namespaces that need "
             "it.\n");

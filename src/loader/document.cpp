@@ -160,8 +160,10 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
   span.file = file;
   span.text = chunk.text;
   span.first_line = chunk.first_line;
-  if (chunk.collapse_line)
+  if (chunk.collapse_line) {
     span.collapse_to = Location{file, chunk.collapse_line, 1, chunk.collapse_line, 2};
+    if (!chunk.source_nodes.empty()) span.source_nodes = &chunk.source_nodes;
+  }
   if (chunk.text.size() > kMaxDocumentBytes) {
     ++out.stats.documents;
     out.problems.push_back(
@@ -216,6 +218,44 @@ bool SplitContent(std::string_view text, std::uint32_t file, bool is_json, Objec
   return true;
 }
 
+namespace {
+
+// The source-nodes comment on the line after `object_line` (the object-line
+// comment), if any: "LINE.COL=LINE.COL" entries, at most kMaxSourceNodes.
+void ReadSourceNodes(std::string_view object_line, std::vector<SourceNode>& out) {
+  const std::size_t eol = object_line.find('\n');
+  if (eol == std::string_view::npos) return;
+  std::string_view text = object_line.substr(eol + 1);
+  text = text.substr(0, text.find('\n'));
+  if (!text.starts_with(kSourceNodesComment)) return;
+  text.remove_prefix(kSourceNodesComment.size());
+  auto number = [&](std::uint32_t& v) {
+    if (text.empty() || text[0] < '0' || text[0] > '9') return false;
+    v = 0;
+    while (!text.empty() && text[0] >= '0' && text[0] <= '9') {
+      if (v > 100000000) return false;
+      v = v * 10 + static_cast<std::uint32_t>(text[0] - '0');
+      text.remove_prefix(1);
+    }
+    return true;
+  };
+  auto skip = [&](char c) {
+    if (text.empty() || text[0] != c) return false;
+    text.remove_prefix(1);
+    return true;
+  };
+  while (skip(' ') && out.size() < kMaxSourceNodes) {
+    SourceNode n;
+    if (!number(n.line) || !skip('.') || !number(n.column) || !skip('=') ||
+        !number(n.source_line) || !skip('.') || !number(n.source_column))
+      break;
+    out.push_back(n);
+  }
+  std::sort(out.begin(), out.end());
+}
+
+}  // namespace
+
 std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_json,
                               const SourceFileFn* source_file) {
   if (source_file && !is_json) {
@@ -233,6 +273,7 @@ std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_
           line = line * 10 + static_cast<std::uint32_t>(c - '0');
         }
         chunk.collapse_line = line;
+        ReadSourceNodes(next, chunk.source_nodes);
       }
       return (*source_file)(source->path);
     }

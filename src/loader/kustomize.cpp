@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <string_view>
 #include <vector>
 
@@ -194,14 +195,21 @@ std::pair<std::string, std::string> KindAndName(const YAML::Node& doc) {
   return {doc["kind"].Scalar(), name.IsScalar() ? name.Scalar() : ""};
 }
 
-// The line (1-based) where the object of `kind` rendered as `name` starts in
-// `file`, its source: the document of that kind whose name is the rendered
-// name or part of it (namePrefix, nameSuffix), else the file's only object
-// of that kind; 0 when there is none to point at.
-std::uint32_t ObjectLine(const fs::path& file, const std::string& kind, const std::string& name) {
+// The object of `kind` rendered as `name` in `file`, its source: the
+// document of that kind whose name is the rendered name or part of it
+// (namePrefix, nameSuffix), else the file's only object of that kind.
+struct SourceObject {
+  std::uint32_t line = 0;        // 1-based, where it starts; 0: none to point at
+  std::uint32_t first_line = 1;  // of its document's text
+  YAML::Node node;
+};
+
+SourceObject FindSourceObject(const fs::path& file, const std::string& kind,
+                              const std::string& name) {
   std::string content;
-  if (kind.empty() || ReadBounded(file.string(), {kMaxManifestFileBytes, false}, content)) return 0;
-  std::uint32_t exact = 0, partial = 0, only = 0;
+  if (kind.empty() || ReadBounded(file.string(), {kMaxManifestFileBytes, false}, content))
+    return {};
+  SourceObject exact, partial, only;
   std::size_t of_kind = 0;
   for (const DocumentChunk& chunk : SplitDocuments(StripBom(content), false)) {
     YAML::Node doc;
@@ -212,17 +220,80 @@ std::uint32_t ObjectLine(const fs::path& file, const std::string& kind, const st
     }
     const auto [k, n] = KindAndName(doc);
     if (k != kind) continue;
-    const std::uint32_t line =
-        chunk.first_line + static_cast<std::uint32_t>(std::max(doc.Mark().line, 0));
+    const SourceObject found{
+        chunk.first_line + static_cast<std::uint32_t>(std::max(doc.Mark().line, 0)),
+        chunk.first_line, doc};
     ++of_kind;
-    only = line;
-    if (n == name && !exact) exact = line;
-    if (!n.empty() && name.find(n) != std::string::npos && !partial) partial = line;
+    only = found;
+    if (n == name && !exact.line) exact = found;
+    if (!n.empty() && name.find(n) != std::string::npos && !partial.line) partial = found;
   }
-  return exact ? exact : partial ? partial : of_kind == 1 ? only : 0;
+  return exact.line ? exact : partial.line ? partial : of_kind == 1 ? only : SourceObject{};
 }
 
-// The object line comment for one rendered document taken from `source`.
+// Pairs each node of the rendered object with the node at the same path in
+// its source where it is written the same: a scalar of the same value, a
+// collection (and a mapping's key) whose whole content is the same. A value
+// a patch changed, or a field it added, has no pair, nor has what holds it:
+// a finding there points at the object, not at a source line that says
+// otherwise.
+class NodePairs {
+ public:
+  NodePairs(std::uint32_t rendered_offset, std::uint32_t source_first_line)
+      : offset_(rendered_offset), first_line_(source_first_line) {}
+
+  // true: `r` is written in the source as `s` is, all of it.
+  bool Walk(const YAML::Node& r, const YAML::Node& s, int depth = 0) {
+    if (depth > 64 || pairs_ >= kMaxSourceNodes) return false;
+    bool same = false;
+    if (r.IsScalar()) {
+      same = s.IsScalar() && r.Scalar() == s.Scalar();
+    } else if (r.IsMap() && s.IsMap()) {
+      std::map<std::string, std::pair<YAML::Node, YAML::Node>> keys;
+      for (auto it = s.begin(); it != s.end() && keys.size() < kMaxSourceNodes; ++it)
+        if (it->first.IsScalar())
+          keys.emplace(it->first.Scalar(), std::pair(it->first, it->second));
+      same = r.size() == s.size();
+      for (auto it = r.begin(); it != r.end(); ++it) {
+        auto k = it->first.IsScalar() ? keys.find(it->first.Scalar()) : keys.end();
+        if (k == keys.end()) {
+          same = false;
+          continue;
+        }
+        if (Walk(it->second, k->second.second, depth + 1))
+          Add(it->first.Mark(), k->second.first.Mark());
+        else same = false;
+      }
+    } else if (r.IsSequence() && s.IsSequence() && r.size() == s.size()) {
+      same = true;
+      for (std::size_t i = 0; i < r.size(); ++i) same = Walk(r[i], s[i], depth + 1) && same;
+    }
+    if (same) Add(r.Mark(), s.Mark());
+    return same;
+  }
+
+  // " LINE.COL=LINE.COL ..." for the source-nodes comment.
+  const std::string& text() const { return text_; }
+
+ private:
+  void Add(const YAML::Mark& r, const YAML::Mark& s) {
+    if (r.line < 0 || r.column < 0 || s.line < 0 || s.column < 0) return;
+    ++pairs_;
+    text_ += ' ' + std::to_string(offset_ + static_cast<std::uint32_t>(r.line)) + '.' +
+             std::to_string(r.column) + '=' +
+             std::to_string(first_line_ + static_cast<std::uint32_t>(s.line)) + '.' +
+             std::to_string(s.column);
+  }
+
+  std::uint32_t offset_;
+  std::uint32_t first_line_;
+  std::size_t pairs_ = 0;
+  std::string text_;
+};
+
+// The object line and source-nodes comments for one rendered document taken
+// from `source`. The document's own lines follow these two comments and the
+// `# Source:` one: its line 0 is line 3 of the text the loader reads.
 std::string ObjectLineComment(const std::vector<std::string_view>& doc, const fs::path& source) {
   std::string text;
   for (std::string_view l : doc) (text += l) += '\n';
@@ -233,8 +304,12 @@ std::string ObjectLineComment(const std::vector<std::string_view>& doc, const fs
     return "";
   }
   const auto [kind, name] = KindAndName(node);
-  const std::uint32_t line = ObjectLine(source, kind, name);
-  return line ? std::string(kObjectLineComment) + std::to_string(line) + "\n" : "";
+  const SourceObject object = FindSourceObject(source, kind, name);
+  if (!object.line) return "";
+  NodePairs pairs(3, object.first_line);
+  pairs.Walk(node, object.node);
+  return std::string(kObjectLineComment) + std::to_string(object.line) + "\n" +
+         std::string(kSourceNodesComment) + pairs.text() + "\n";
 }
 
 // kustomize's stream → the same documents, each under `# Source: FILE` and,

@@ -34,7 +34,23 @@ Location NodeReader::Loc(const LiteNode& node) const {
   const auto mark = node.Mark();
   // ScalarWidth below compares up to the value's length.
   if (node.IsScalar()) Charge(node.Scalar().size());
-  if (span_.collapse_to.valid()) return span_.collapse_to;
+  if (span_.collapse_to.valid()) {
+    // A rendered object: a node written the same in its source is there;
+    // anything else (added by a patch or a transformer) is the object.
+    if (!span_.source_nodes || mark.line < 0 || mark.column < 0) return span_.collapse_to;
+    const SourceNode key{static_cast<std::uint32_t>(mark.line),
+                         static_cast<std::uint32_t>(mark.column), 0, 0};
+    const auto it = std::lower_bound(span_.source_nodes->begin(), span_.source_nodes->end(), key);
+    if (it == span_.source_nodes->end() || it->line != key.line || it->column != key.column)
+      return span_.collapse_to;
+    Location loc =
+        MarkLocation(span_, key.line, key.column, node.IsScalar() ? &node.Scalar() : nullptr);
+    const std::uint32_t width = loc.end_column - loc.column;
+    loc.line = loc.end_line = it->source_line;
+    loc.column = it->source_column + 1;
+    loc.end_column = loc.column + width;
+    return loc;
+  }
   if (mark.line < 0) return Location{span_.file, span_.first_line, span_.column_offset + 1, 0, 0};
   return MarkLocation(span_, static_cast<std::uint32_t>(mark.line),
                       static_cast<std::uint32_t>(mark.column),

@@ -13,18 +13,37 @@
 
 namespace meshlint {
 
+// A node of a rendered object that is written the same in its source file:
+// where it is in the rendered document (0-based line of the document's text,
+// 0-based column) and where in the file (1-based line, 0-based column).
+struct SourceNode {
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::uint32_t source_line = 0;
+  std::uint32_t source_column = 0;
+  friend bool operator<(const SourceNode& a, const SourceNode& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  }
+};
+
 // One YAML document of a file, including its `---` line when it has one.
 struct DocumentChunk {
   std::string_view text;
   std::uint32_t first_line = 1;  // 1-based line of text's first line in the file
   // When not 0, every position in the document is this line of its file
-  // (a rendered object whose fields do not line up with its source).
+  // (a rendered object whose fields do not line up with its source)...
   std::uint32_t collapse_line = 0;
+  // ...but for the nodes found in the source as they are rendered (sorted).
+  std::vector<SourceNode> source_nodes = {};
 };
 
-// The comment meshlint writes after `# Source:` in a rendered kustomization:
-// the line of its source file where the object starts.
+// The comments meshlint writes after `# Source:` in a rendered
+// kustomization: the line of its source file where the object starts, then
+// the nodes found there ("LINE.COL=LINE.COL ...", SourceNode's fields).
 inline constexpr std::string_view kObjectLineComment = "# meshlint-object-line: ";
+inline constexpr std::string_view kSourceNodesComment = "# meshlint-source-nodes:";
+// Bound on the nodes mapped per rendered object.
+inline constexpr std::size_t kMaxSourceNodes = 20000;
 
 // Splits at `---` and `...` markers in column 0 (the only places YAML allows
 // them), so a syntax error in one document does not hide the others. JSON is
@@ -59,8 +78,9 @@ struct TextSpan {
   std::uint32_t file = 0;
   std::string_view text;  // what was parsed; its line 0 is the file's first_line
   std::uint32_t first_line = 1;
-  std::uint32_t column_offset = 0;  // added to every column (embedded YAML)
-  Location collapse_to;             // when valid, every position maps here
+  std::uint32_t column_offset = 0;                        // added to every column (embedded YAML)
+  Location collapse_to;                                   // when valid, every position maps here...
+  const std::vector<SourceNode>* source_nodes = nullptr;  // ...but these (sorted)
 
   // Line `i` (0-based) of text, without its line break.
   std::string_view Line(std::uint32_t i) const;
