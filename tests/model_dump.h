@@ -212,6 +212,15 @@ inline void DumpItem(std::ostream& o, const CustomKind& k) {
   o << "crd " << k.group << '|' << k.kind << '|' << k.cluster_scoped << '|' << L(k.loc);
 }
 
+inline void DumpItem(std::ostream& o, const InjectionWebhookConfig& c) {
+  o << "webhooks ";
+  DumpMeta(o, c.meta);
+  o << '|' << c.revision << '@' << L(c.revision_loc) << '|' << c.tag << '@' << L(c.tag_loc);
+  for (const InjectionWebhook& w : c.webhooks)
+    o << '|' << w.name << '@' << L(w.loc) << (w.namespace_selector ? " ns" : "")
+      << (w.object_selector ? " obj" : "");
+}
+
 // Everything the loader produced and every finding, one line each.
 inline std::string Dump(const MeshModel& m) {
   std::ostringstream o;

@@ -134,6 +134,23 @@ TEST(RealRepos, NamedFilesAreLintedWhateverIgnoreFilesSay) {
   EXPECT_EQ(r.status, 1);
 }
 
+// A directory named on the command line deep inside an ignored one (build/) is
+// linted whole, without a note: git refuses to list ignored files below an
+// ignored directory, and every file there is ignored by the pattern the
+// user overrode by naming it.
+TEST(RealRepos, NamedDirectoryInsideAnIgnoredOneIsLintedWhole) {
+  if (!HaveGit()) GTEST_SKIP() << "git is not installed: .gitignore cannot be read";
+  TempDir tmp;
+  const fs::path repo = CopyRepo("platform-repo", tmp);
+  GitInit(repo);
+  fs::create_directories(repo / "build" / "gen" / "eu");
+  fs::copy_file(repo / "build" / "out.yaml", repo / "build" / "gen" / "eu" / "out.yaml");
+  auto r = RunInProcess({"lint", "--no-config", "build/gen/eu"}, repo.string());
+  EXPECT_EQ(Lines(r.out), "build/gen/eu/" + std::string(kBrokenBuildOutput).substr(6));
+  EXPECT_EQ(r.err.find("git ls-files failed"), std::string::npos) << r.err;
+  EXPECT_EQ(r.status, 1);
+}
+
 TEST(RealRepos, TrackedFilesAreNotIgnoredByGit) {
   if (!HaveGit()) GTEST_SKIP() << "git is not installed: .gitignore cannot be read";
   TempDir tmp;

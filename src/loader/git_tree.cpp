@@ -259,6 +259,16 @@ bool Repository::Read(const std::vector<const TreeEntry*>& wanted, std::size_t m
 }
 
 std::optional<std::vector<std::string>> ListIgnored(const IgnoreQuery& query, std::string& error) {
+  // A directory named on the command line inside an ignored one (a build
+  // tree, generated output) is linted whole: everything in it is ignored by
+  // the pattern above it, which the user overrode by naming it. git
+  // ls-files --directory refuses such a pathspec ("directory entry not
+  // superset of prefix"), so ask check-ignore first.
+  if (query.git_dir.empty() && query.pathspec != ".") {
+    const auto ignored =
+        Capture({"git", "-C", query.work_tree, "check-ignore", "--", query.pathspec}, 1 << 16);
+    if (ignored && !ignored->empty()) return std::vector<std::string>{};
+  }
   std::vector<std::string> args = {"git"};
   if (!query.git_dir.empty()) {
     args.push_back("--git-dir=" + query.git_dir);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "loader/document.h"
+#include "loader/injector_config.h"
 #include "loader/mesh_values.h"
 #include "loader/object_reader.h"
 #include "loader/yaml_tree.h"
@@ -175,7 +176,8 @@ void ReadConfigMapMesh(NodeReader& r, const LiteNode& node, const ObjectMeta& me
 
 void ReadMeshConfigMap(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
                        const std::string& where) {
-  ReadConfigMapMesh(r, node, meta, where);
+  if (IsInjectorConfigMapName(meta)) ReadInjectorConfigMap(r, node, meta, where);
+  else ReadConfigMapMesh(r, node, meta, where);
   r.out().others.push_back(std::move(meta));
 }
 

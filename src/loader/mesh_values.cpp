@@ -185,6 +185,10 @@ void ReadInjectorValues(NodeReader& r, const LiteNode& values, InjectorValues& o
   out.exclude_ip_ranges = LenientScalar(r, proxy, "excludeIPRanges", ref, gp);
   out.include_outbound_ports = LenientScalar(r, proxy, "includeOutboundPorts", ref, gp);
   out.exclude_outbound_ports = LenientScalar(r, proxy, "excludeOutboundPorts", ref, gp);
+  const LiteNode tags = Child(r, values, "revisionTags", ref, path);
+  if (tags.IsSequence())
+    for (std::size_t i = 0; i < tags.size() && i < 256; ++i)
+      if (tags[i].IsScalar()) out.revision_tags.push_back({tags[i].Scalar(), r.Loc(tags[i])});
 }
 
 }  // namespace meshlint

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "loader/classify.h"
+#include "loader/injector_config.h"
 #include "loader/kind_readers.h"
 #include "loader/mesh_config.h"
 
@@ -95,6 +96,9 @@ bool IsFluxHelm(std::string_view api_version) {
 }
 bool IsSail(std::string_view api_version) { return api_version.starts_with("sailoperator.io/"); }
 bool Always(const ObjectMeta&) { return true; }
+bool IsAdmissionRegistration(std::string_view api_version) {
+  return api_version.starts_with("admissionregistration.k8s.io/");
+}
 bool IsApiExtensions(std::string_view api_version) {
   return api_version.starts_with("apiextensions.k8s.io/");
 }
@@ -150,6 +154,8 @@ const KindReader kKindReaders[] = {
     {"Application", IsArgoRollouts, Always, ReadArgoApplication},
     {"Istio", IsSail, Always, ReadSailIstio},
     {"ConfigMap", IsCoreV1, IsMeshConfigMapName, ReadMeshConfigMap},
+    {"MutatingWebhookConfiguration", IsAdmissionRegistration, IsInjectionWebhookName,
+     ReadMutatingWebhookConfiguration},
     {"CustomResourceDefinition", IsApiExtensions, Always, ReadCustomResourceDefinition},
 };
 

@@ -83,7 +83,21 @@ void MeshModel::ResolveMeshSettings() {
   mesh = ResolveRevision("", default_ns, order);
   for (const std::string& r : revisions) {
     const std::string* own = InstallNamespace(mesh_sources, order, r);
-    revision_settings_.push_back(ResolveRevision(r, own ? *own : default_ns, order));
+    MeshSettings s = ResolveRevision(r, own ? *own : default_ns, order);
+    // Only the injector's ConfigMap names the revision: its mesh settings
+    // are the default's, as for a revision without any source.
+    if (std::none_of(mesh_sources.begin(), mesh_sources.end(), [&](const MeshConfigSource& m) {
+          return m.revision == r && !m.injector_only && !ForEveryRevision(m);
+        })) {
+      InjectorSettings injector = std::move(s.injector);
+      std::string istio_ns = std::move(s.istio_namespace);
+      s = mesh;
+      s.revision = r;
+      s.istio_namespace = std::move(istio_ns);
+      s.injector = std::move(injector);
+      s.inherited_from_default = true;
+    }
+    revision_settings_.push_back(std::move(s));
   }
   inherited_ = mesh;
   inherited_.inherited_from_default = true;
@@ -300,12 +314,27 @@ MeshSettings MeshModel::ResolveRevision(const std::string& revision, const std::
   if (out.outbound_from) out.outbound_mode = mesh_sources[*out.outbound_from].outbound_mode->value;
   if (!out.outbound_from)
     for (std::size_t idx : order)
-      if (mesh_sources[idx].origin != Origin::kProjectConfig) {
+      if (mesh_sources[idx].origin != Origin::kProjectConfig && !mesh_sources[idx].injector_only) {
         out.outbound_unset_at = idx;
         break;
       }
   ResolveMore(w, mesh_sources, out);
   return out;
+}
+
+void MeshModel::ResolveRevisionTags() {
+  revision_tags.clear();
+  auto add = [&](const std::string& tag, const std::string& revision, const Location& loc,
+                 std::optional<std::size_t> from) {
+    for (const RevisionTag& t : revision_tags)
+      if (t.tag == tag) return;
+    revision_tags.push_back({tag, revision == "default" ? "" : revision, loc, from});
+  };
+  for (const InjectionWebhookConfig& c : injection_webhooks)
+    if (c.IsTag()) add(c.tag, c.revision, c.tag_loc, std::nullopt);
+  for (std::size_t i = 0; i < mesh_sources.size(); ++i)
+    for (const Located<std::string>& t : mesh_sources[i].injector.revision_tags)
+      add(t.value, mesh_sources[i].revision, t.loc, i);
 }
 
 }  // namespace meshlint

@@ -165,6 +165,7 @@ bool Before(const Location& a, const Location& b) {
 void MeshModel::Finalize() {
   RestoreRejected();
   ResolveMeshSettings();
+  ResolveRevisionTags();
   ApplyCustomScopes();
   ApplyValidation();
   BuildNamespaceIndex();
@@ -304,7 +305,7 @@ void MeshModel::BuildNamespaceIndex() {
 }
 
 const MeshSettings& MeshModel::SettingsForRevision(std::string_view revision) const {
-  if (revision == "default") revision = "";
+  // A tag first: istio-revision-tag-default may send "default" elsewhere.
   for (const RevisionTag& t : revision_tags)
     if (t.tag == revision) {
       revision = t.revision;

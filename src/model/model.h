@@ -114,13 +114,17 @@ struct MeshSettings {
   InjectorSettings injector;
 };
 
-// A revision tag (MutatingWebhookConfiguration istio-revision-tag-<tag>, Helm
-// revisionTags): namespaces labelled istio.io/rev=<tag> are injected by
-// revision `revision`.
+// A revision tag (MutatingWebhookConfiguration istio-revision-tag-<tag>, the
+// istiod chart's revisionTags values): namespaces labelled istio.io/rev=<tag>
+// are injected by revision `revision`, and istio.io/rev=<tag> config is
+// processed by it.
 struct RevisionTag {
   std::string tag;
   std::string revision;  // "" for the default revision
   Location loc;
+  // Index into MeshModel::mesh_sources of the values that list it; nullopt
+  // for a webhook configuration (MeshModel::injection_webhooks).
+  std::optional<std::size_t> from;
 };
 
 // Two sources that set the same mesh field to different values.
@@ -223,6 +227,8 @@ class MeshModel : public Objects {
   // The default revision's settings (SettingsForRevision("")).
   MeshSettings mesh;
   std::vector<MeshConflict> mesh_conflicts;
+  // Every tag once: the webhook configurations' (what the API server acts
+  // on) before the install values' (what renders them), each in input order.
   std::vector<RevisionTag> revision_tags;
 
   // The mesh settings that govern proxies injected by revision `revision`
@@ -247,6 +253,7 @@ class MeshModel : public Objects {
 
  private:
   void ResolveMeshSettings();
+  void ResolveRevisionTags();
   MeshSettings ResolveRevision(const std::string& revision, const std::string& istio_ns,
                                const std::vector<std::size_t>& order);
   void ApplyValidation();

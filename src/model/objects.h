@@ -269,11 +269,44 @@ struct InjectorValues {
   std::optional<Located<std::string>> exclude_ip_ranges;
   std::optional<Located<std::string>> include_outbound_ports;
   std::optional<Located<std::string>> exclude_outbound_ports;
+  // revisionTags: the chart renders a webhook configuration
+  // istio-revision-tag-<tag> for each, sending istio.io/rev=<tag> to this
+  // release's revision (templates/revision-tags-mwc.yaml).
+  std::vector<Located<std::string>> revision_tags;
   bool Any() const {
     return enable_namespaces_by_default || never_inject_selector || always_inject_selector ||
            auto_inject || include_ip_ranges || exclude_ip_ranges || include_outbound_ports ||
-           exclude_outbound_ports;
+           exclude_outbound_ports || !revision_tags.empty();
   }
+};
+
+// One webhook of an injection MutatingWebhookConfiguration: the API server
+// sends a pod to it when both selectors match (an absent selector matches
+// everything). The namespace's labels include kubernetes.io/metadata.name.
+struct InjectionWebhook {
+  std::string name;  // "rev.namespace.sidecar-injector.istio.io"
+  Location loc;      // the list entry
+  std::optional<LabelSelector> namespace_selector;
+  std::optional<LabelSelector> object_selector;
+};
+
+// A MutatingWebhookConfiguration istiod's install renders: the injector of
+// a revision (istio-sidecar-injector[-<rev>][-<namespace>],
+// templates/mutatingwebhook.yaml) or a revision tag
+// (istio-revision-tag-<tag>[-<namespace>], templates/revision-tags-mwc.yaml).
+struct InjectionWebhookConfig {
+  ObjectMeta meta;
+  // The revision whose istiod receives the pods: from the webhooks'
+  // clientConfig.service.name (istiod, istiod-<rev>), else the label
+  // istio.io/rev; "" for the default revision.
+  std::string revision;
+  Location revision_loc;  // the service name or label value that says so
+  // istio-revision-tag-*: the tag (label istio.io/tag, else the name's
+  // rest); empty for an injector's own configuration.
+  std::string tag;
+  Location tag_loc;
+  std::vector<InjectionWebhook> webhooks;
+  bool IsTag() const { return !tag.empty(); }
 };
 
 // One place where mesh-wide settings were found.
@@ -295,6 +328,9 @@ struct MeshConfigSource {
   // (values.global.istioNamespace, the release's target namespace): only a
   // ConfigMap there is read by istiod.
   std::optional<Located<std::string>> istio_namespace;
+  // The ConfigMap istio-sidecar-injector[-<rev>]: the injector's settings
+  // only, no mesh config (it decides no mesh field, not even by omission).
+  bool injector_only = false;
   std::string description;  // "IstioOperator istio-system/demo", "--mesh-config"
   ObjectRef object;         // the object holding it (kind MeshConfig for a bare file)
   Location loc;             // the meshConfig/data.mesh key, or the document
@@ -357,6 +393,7 @@ struct Objects {
   std::vector<Problem> problems;         // what could not be used: invalid-manifest
   std::vector<SkippedDocument> skipped;  // not Kubernetes objects (--verbose)
   std::vector<CustomKind> custom_kinds;  // declared by CRDs among the inputs
+  std::vector<InjectionWebhookConfig> injection_webhooks;
   LoadStats stats;
 
   // Moves everything of `other` to the end of this.
@@ -376,13 +413,13 @@ struct Objects {
 // through ForEachCollection, so a kind listed here is merged, rolled back and
 // indexed like the others.
 inline constexpr std::tuple kObjectCollections{
-    &Objects::namespaces,  &Objects::service_entries,
-    &Objects::sidecars,    &Objects::workloads,
-    &Objects::services,    &Objects::virtual_services,
-    &Objects::gateways,    &Objects::authorization_policies,
-    &Objects::others,      &Objects::mesh_sources,
-    &Objects::problems,    &Objects::skipped,
-    &Objects::custom_kinds};
+    &Objects::namespaces,   &Objects::service_entries,
+    &Objects::sidecars,     &Objects::workloads,
+    &Objects::services,     &Objects::virtual_services,
+    &Objects::gateways,     &Objects::authorization_policies,
+    &Objects::others,       &Objects::mesh_sources,
+    &Objects::problems,     &Objects::skipped,
+    &Objects::custom_kinds, &Objects::injection_webhooks};
 inline constexpr std::size_t kObjectCollectionCount =
     std::tuple_size_v<std::remove_const_t<decltype(kObjectCollections)>>;
 static_assert(sizeof(Objects) ==

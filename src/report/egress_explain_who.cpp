@@ -44,6 +44,10 @@ std::string NamespaceReason(const MeshModel& model, const std::string& ns, const
       return ns + " is a namespace the injector never injects";
     case istio::MembershipReason::kNoManifest:
       return "no Namespace manifest for " + ns + " is in the inputs";
+    case istio::MembershipReason::kNoMatchingWebhook:
+      return "no injection webhook among the inputs' MutatingWebhookConfigurations selects "
+             "namespace " +
+             ns;
     default:
       return "namespace " + ns +
              " has no istio-injection or istio.io/rev label (and the injector's "

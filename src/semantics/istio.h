@@ -8,6 +8,7 @@
 // per question:
 //   hosts.h          host names and Sidecar egress host entries
 //   membership.h     which pods have a sidecar, ambient, none; traffic capture
+//   webhooks.h       which injection webhook of the inputs a pod is sent to
 //   validity.h       which objects are applied (validation, revision labels)
 //   registry.h       the service registry per revision: ports, protocols, exportTo
 //   exports.h        one ServiceEntry's exportTo (the rules' question)
@@ -30,3 +31,4 @@
 #include "semantics/registry.h"
 #include "semantics/sidecar_scope.h"
 #include "semantics/validity.h"
+#include "semantics/webhooks.h"

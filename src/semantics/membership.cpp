@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include "semantics/webhooks.h"
+
 namespace meshlint::istio {
 
 namespace {
@@ -40,12 +42,10 @@ bool IsSystemNamespace(const MeshModel& model, std::string_view ns) {
          std::find(extra.begin(), extra.end(), ns) != extra.end();
 }
 
-MeshMembership NamespaceMembership(const MeshModel& model, const NamespaceInfo& info) {
-  if (IsIgnoredByInjector(info.name))
-    return {Membership::kNotInjected, MembershipReason::kIgnoredNamespace, {}, ""};
-  if (!info.manifest)
-    return {Membership::kUnknown, MembershipReason::kNoManifest, info.first_object_loc, ""};
-  const NamespaceObject& ns = model.namespaces[*info.manifest];
+namespace {
+
+// What the chart's default selectors make of the namespace's labels.
+MeshMembership LabelMembership(const MeshModel& model, const NamespaceObject& ns) {
   // The webhooks in mutatingwebhook.yaml: `namespace.` fires on
   // istio-injection=enabled; `rev.namespace.` on istio.io/rev when
   // istio-injection is absent; any other istio-injection value vetoes both.
@@ -69,6 +69,39 @@ MeshMembership NamespaceMembership(const MeshModel& model, const NamespaceInfo& 
     return {Membership::kAmbient, MembershipReason::kAmbientLabel, NsLabelLoc(ns, kDataplaneMode),
             ""};
   return {Membership::kNotInjected, MembershipReason::kNoInjectionLabel, ns.meta.anchor(), ""};
+}
+
+// What the webhook configurations in the inputs make of them: the labels
+// still name the reason, the webhook that fires gives the revision.
+MeshMembership WebhookMembership(const MeshModel& model, const NamespaceObject& ns) {
+  const MeshMembership by_labels = LabelMembership(model, ns);
+  const std::optional<FiredWebhook> fired = FiringWebhook(model, ns, nullptr);
+  if (!fired) {
+    if (by_labels.state != Membership::kInjected) return by_labels;
+    return {Membership::kNotInjected, MembershipReason::kNoMatchingWebhook, by_labels.loc,
+            by_labels.revision};
+  }
+  MeshMembership m{Membership::kInjected, MembershipReason::kEnabledByDefault, fired->webhook->loc,
+                   fired->config->revision};
+  if (const std::string* v = NsLabel(ns, kInjectionLabel); v && *v == "enabled") {
+    m.reason = MembershipReason::kInjectionEnabled;
+    m.loc = NsLabelLoc(ns, kInjectionLabel);
+  } else if (NsLabel(ns, kRevLabel)) {
+    m.reason = MembershipReason::kRevisionLabel;
+    m.loc = NsLabelLoc(ns, kRevLabel);
+  }
+  return m;
+}
+
+}  // namespace
+
+MeshMembership NamespaceMembership(const MeshModel& model, const NamespaceInfo& info) {
+  if (IsIgnoredByInjector(info.name))
+    return {Membership::kNotInjected, MembershipReason::kIgnoredNamespace, {}, ""};
+  if (!info.manifest)
+    return {Membership::kUnknown, MembershipReason::kNoManifest, info.first_object_loc, ""};
+  const NamespaceObject& ns = model.namespaces[*info.manifest];
+  return WebhooksDecide(model) ? WebhookMembership(model, ns) : LabelMembership(model, ns);
 }
 
 bool InSidecarMesh(const MeshMembership& membership) {
@@ -105,6 +138,30 @@ PodProxy Make(Proxy proxy, ProxyReason reason, Location loc, std::string revisio
   return p;
 }
 
+// Gate (a) by the webhook configurations in the inputs.
+std::optional<PodProxy> PodWebhook(const MeshModel& model, const NamespaceObject& nso,
+                                   const MeshMembership& ns, const PodView& pod, PodProxy& no) {
+  const struct Label* inject = pod.Find(kInjectKey);
+  const struct Label* rev = pod.Find(kRevLabel);
+  const std::optional<FiredWebhook> fired =
+      FiringWebhook(model, nso, pod.w ? &pod.labels() : nullptr);
+  if (!fired) {
+    const Located<std::string>* annotation = pod.Annotation(PodAnnotation::kInject);
+    if (inject && inject->value == "false")
+      no = Make(Proxy::kNone, ProxyReason::kPodLabelFalse, inject->loc);
+    else if (ns.state != Membership::kInjected && annotation && annotation->value == "true")
+      no = Make(Proxy::kNone, ProxyReason::kAnnotationOnlyTrue, annotation->loc);
+    else no = Make(Proxy::kNone, ProxyReason::kNamespaceNotInjected, ns.loc);
+    return std::nullopt;
+  }
+  const std::string& revision = fired->config->revision;
+  if (ns.state == Membership::kInjected)
+    return Make(Proxy::kSidecar, ProxyReason::kNamespaceInjected, ns.loc, revision);
+  if (rev) return Make(Proxy::kSidecar, ProxyReason::kPodRevisionLabel, rev->loc, revision);
+  return Make(Proxy::kSidecar, ProxyReason::kPodLabelInjects,
+              inject ? inject->loc : fired->webhook->loc, revision);
+}
+
 // Gate (a): which webhook, if any, sends the pod to an injector, and of
 // which revision. Nullopt: none does; `no` then says why.
 std::optional<PodProxy> WebhookFires(const MeshModel& model, const NamespaceInfo& info,
@@ -116,6 +173,8 @@ std::optional<PodProxy> WebhookFires(const MeshModel& model, const NamespaceInfo
     no = Make(Proxy::kNone, ProxyReason::kIgnoredNamespace, {});
     return std::nullopt;
   }
+  if (info.manifest && WebhooksDecide(model))
+    return PodWebhook(model, model.namespaces[*info.manifest], ns, pod, no);
   if (ns.state == Membership::kInjected || ns.state == Membership::kUnknown) {
     if (label_false) {
       no = Make(Proxy::kNone, ProxyReason::kPodLabelFalse, inject->loc);
@@ -286,7 +345,8 @@ SidecarPods NamespaceSidecarPods(const MeshModel& model, const NamespaceInfo& in
   // A label that injects nothing vetoes the object webhooks too.
   if (m.reason == MembershipReason::kIgnoredNamespace ||
       m.reason == MembershipReason::kInjectionDisabled ||
-      m.reason == MembershipReason::kInjectionOtherValue)
+      m.reason == MembershipReason::kInjectionOtherValue ||
+      m.reason == MembershipReason::kNoMatchingWebhook)
     return SidecarPods::kNone;
   if (info.workloads.empty()) {
     if (m.state == Membership::kInjected) return SidecarPods::kSome;

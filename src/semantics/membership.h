@@ -4,7 +4,9 @@
 //
 // Istio decides membership in two gates (istio-notes §2.1): the injection
 // webhooks' namespace and object selectors (manifests/charts/istio-control/
-// istio-discovery/templates/mutatingwebhook.yaml), which see only labels, then
+// istio-discovery/templates/mutatingwebhook.yaml; those of the webhook
+// configurations in the inputs when they hold one, semantics/webhooks.h),
+// which see only labels, then
 // the injector's own policy (pkg/kube/inject/inject.go injectRequired).
 // Ambient enrolment is the CNI's (cni/pkg/util/enablement_selector.go), and
 // capture is istio-init's (tools/istio-iptables/pkg/capture/run.go).
@@ -47,6 +49,9 @@ enum class MembershipReason {
   kEnabledByDefault,     // no label, and the injector's enableNamespacesByDefault
   kAmbientLabel,         // istio.io/dataplane-mode=ambient, no injection label
   kNoInjectionLabel,     // no label that injects
+  // The labels would inject, but no webhook configuration in the inputs
+  // selects the namespace (istio.io/rev=<r> with no injector of revision r).
+  kNoMatchingWebhook,
 };
 struct MeshMembership {
   Membership state = Membership::kUnknown;
