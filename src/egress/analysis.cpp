@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "egress/egress.h"
+#include "egress/import_index.h"
 
 namespace meshlint::egress {
 
@@ -95,6 +96,9 @@ EgressAnalysis::EgressAnalysis(const MeshModel& model) : model_(model) {
     const auto key = std::make_pair(s.shared.get(), s.dns_capture);
     if (!wildcard_of_shared_.count(key))
       wildcard_of_shared_.emplace(key, FindWildcardListeners(*s.shared, s.registry, s.dns_capture));
+    if (!s.virtual_services.empty() && !index_of_shared_.count(key))
+      index_of_shared_.emplace(key, std::make_shared<const ImportIndex>(model_, RegistryOf(s),
+                                                                        *s.shared, s.dns_capture));
   }
   BuildGroups();
 }

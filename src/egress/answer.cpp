@@ -5,6 +5,7 @@
 #include <set>
 
 #include "egress/egress.h"
+#include "egress/import_index.h"
 
 namespace meshlint::egress {
 
@@ -12,15 +13,6 @@ using istio::Connection;
 using istio::RegistryService;
 
 namespace {
-
-// Is some imported service named like `host` (or covering it)? Then a
-// VirtualService for it routes on that service's ports only.
-bool CoveredByImport(const istio::Registry& reg, const std::vector<HostRef>& imports,
-                     std::string_view host) {
-  return std::any_of(imports.begin(), imports.end(), [&](const HostRef& h) {
-    return istio::HostSubsetOf(host, reg.service(h.svc).hosts[h.host]);
-  });
-}
 
 Route::Kind RouteKindFor(const Connection& c, const RegistryService* svc) {
   if (c.kind != Connection::Kind::kReached || !svc) return Route::Kind::kHttp;
@@ -32,9 +24,10 @@ Route::Kind RouteKindFor(const Connection& c, const RegistryService* svc) {
 
 }  // namespace
 
-// The answer on one port, for a mediated row.
-static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s,
-                          const std::vector<HostRef>& imports, std::string_view host,
+// The answer on one port, for a mediated row; `routing` are the row's
+// VirtualServices with a host that covers `host`.
+static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const RowImports& imports,
+                          const std::vector<istio::ImportedVs>& routing, std::string_view host,
                           std::uint32_t port) {
   const MeshModel& model = a.model();
   const istio::Registry& reg = a.RegistryOf(s);
@@ -45,7 +38,7 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s,
     v.via = Verdict::Via::kCaptureBypass;
     return v;
   }
-  v.connection = istio::Connect(model, reg, imports, host, port, s.dns_capture);
+  v.connection = imports.Connect(host, port);
   const Connection& c = v.connection;
   const RegistryService* via =
       c.kind == Connection::Kind::kMode ? nullptr : &reg.service(c.via.svc);
@@ -54,10 +47,9 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s,
   // is there.
   std::optional<istio::MeshRoute> route;
   if (c.kind == Connection::Kind::kReached) {
-    route = istio::RouteRequest(model, s.virtual_services, host, port, s.ns, RouteKindFor(c, via));
-  } else if (port == 80 && !CoveredByImport(reg, imports, host) &&
-             istio::HasHttpListener(model, reg, imports, 80, s.dns_capture)) {
-    route = istio::RouteRequest(model, s.virtual_services, host, port, s.ns, Route::Kind::kHttp);
+    route = istio::RouteRequest(model, routing, host, port, s.ns, RouteKindFor(c, via));
+  } else if (port == 80 && !imports.Covers(host) && imports.HasHttpListener(80)) {
+    route = istio::RouteRequest(model, routing, host, port, s.ns, Route::Kind::kHttp);
   }
   if (route) {
     v.route = route;
@@ -106,11 +98,11 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s,
 }
 
 Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint32_t port) const {
-  if (!s.mediated()) return AnswerWith(s, {}, {}, host, port);
-  return AnswerWith(s, Merge(s), OpenPorts(s), host, port);
+  if (!s.mediated()) return AnswerWith(s, RowImports(), {}, host, port);
+  return AnswerWith(s, ImportsOf(s), OpenPorts(s), host, port);
 }
 
-Verdict EgressAnalysis::AnswerWith(const Scope& s, const std::vector<HostRef>& imports,
+Verdict EgressAnalysis::AnswerWith(const Scope& s, const RowImports& imports,
                                    const std::vector<OpenPort>& open, std::string_view host,
                                    std::uint32_t port) const {
   Verdict v;
@@ -138,25 +130,19 @@ Verdict EgressAnalysis::AnswerWith(const Scope& s, const std::vector<HostRef>& i
         matched = true;
     if (matched) target = *concrete;
   }
+  const std::vector<istio::ImportedVs> routing = imports.VirtualServicesFor(target);
   if (port != 0) {
-    Verdict one = AnswerPort(*this, s, imports, target, port);
+    Verdict one = AnswerPort(*this, s, imports, routing, target, port);
     one.port_given = true;
     return one;
   }
   // Without a port: the ports worth trying, the host's own first.
   std::set<std::uint32_t> tried;
   std::vector<std::uint32_t> candidates;
-  for (const HostRef& h : imports) {
-    const RegistryService& svc = reg.service(h.svc);
-    if (!istio::HostSubsetOf(target, svc.hosts[h.host])) continue;
-    for (std::size_t i = 0; i < svc.ports.size(); ++i)
-      if (h.ports & istio::PortBit(i)) candidates.push_back(svc.ports[i].number);
-  }
+  imports.PortsOf(target, candidates);
   std::sort(candidates.begin(), candidates.end());
   for (const OpenPort& o : open) candidates.push_back(o.port);
-  for (const istio::ImportedVs& iv : s.virtual_services)
-    for (const auto& vh : model_.virtual_services[iv.vs].hosts)
-      if (istio::HostSubsetOf(target, vh.value)) candidates.push_back(80);
+  if (!routing.empty()) candidates.push_back(80);
   for (std::uint32_t p : s.capture.exclude_ports)
     if (p) candidates.push_back(p);
   if (AllowsAny(s.mode) || s.capture.CapturesNone()) {
@@ -166,7 +152,7 @@ Verdict EgressAnalysis::AnswerWith(const Scope& s, const std::vector<HostRef>& i
   std::optional<Verdict> first;
   for (std::uint32_t p : candidates) {
     if (!tried.insert(p).second) continue;
-    Verdict one = AnswerPort(*this, s, imports, target, p);
+    Verdict one = AnswerPort(*this, s, imports, routing, target, p);
     if (one.reachable) return one;
     if (!first) first = one;
   }
@@ -244,8 +230,9 @@ std::vector<RoutedHost> EgressAnalysis::RoutedHosts(const Scope& s) const {
   std::vector<RoutedHost> out;
   if (!s.mediated() || s.virtual_services.empty()) return out;
   std::set<std::pair<std::string, std::uint32_t>> seen;
-  // One merge of the row's imports for all its routed hosts, not one each.
-  const std::vector<HostRef> imports = Merge(s);
+  // The row's imports indexed once for all its routed hosts, so that no
+  // host walks them.
+  const RowImports imports = ImportsOf(s);
   const std::vector<OpenPort> open = OpenPorts(s);
   for (const istio::ImportedVs& iv : s.virtual_services) {
     const VirtualService& vs = model_.virtual_services[iv.vs];

@@ -27,6 +27,8 @@ namespace meshlint::egress {
 using istio::HostRef;
 
 struct Explanation;
+class ImportIndex;
+class RowImports;
 
 // ---- The analysis ----
 
@@ -217,11 +219,12 @@ class EgressAnalysis {
   std::vector<WildcardListener> FindWildcardListeners(const std::vector<HostRef>& refs,
                                                       std::uint32_t registry,
                                                       bool dns_capture) const;
-  // Answer() given the row's merged imports and open ports, so that a
+  // Answer() given the row's indexed imports and open ports, so that a
   // caller asking many hosts of one row computes them once.
-  Verdict AnswerWith(const Scope& s, const std::vector<HostRef>& imports,
-                     const std::vector<OpenPort>& open, std::string_view host,
-                     std::uint32_t port) const;
+  Verdict AnswerWith(const Scope& s, const RowImports& imports, const std::vector<OpenPort>& open,
+                     std::string_view host, std::uint32_t port) const;
+  // A row's imports indexed for its answers (src/egress/import_index.h).
+  RowImports ImportsOf(const Scope& s) const;
   std::vector<OpenPort> OpenPortsOf(const Scope& s,
                                     const std::vector<WildcardListener>& listeners) const;
 
@@ -247,6 +250,11 @@ class EgressAnalysis {
   // no row walks the (long) shared list again.
   std::map<std::pair<const std::vector<HostRef>*, bool>, std::vector<WildcardListener>>
       wildcard_of_shared_;
+  // Per shared import list and DNS capture, for the lists of rows that
+  // import VirtualServices: the list indexed by name and port, so that no
+  // routed host walks it.
+  std::map<std::pair<const std::vector<HostRef>*, bool>, std::shared_ptr<const ImportIndex>>
+      index_of_shared_;
 };
 
 // ---- --from/--to: why a host is (not) reachable, as data ----

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "egress/egress.h"
+#include "egress/import_index.h"
 
 namespace meshlint::egress {
 
@@ -178,12 +179,12 @@ std::vector<HostRef> Collapse(const std::vector<HostRef>& all) {
   return out;
 }
 
+}  // namespace
+
 std::vector<HostRef> MergeRefs(std::vector<HostRef> all) {
   std::sort(all.begin(), all.end(), RefLess);
   return Collapse(all);
 }
-
-}  // namespace
 
 std::vector<HostRef> EgressAnalysis::Merge(const Scope& s) const {
   // The shared list is sorted already (SharedFor) and long; a row's own
