@@ -412,14 +412,19 @@ TEST(Kustomize, RenderedFindingsPointAtTheFieldInItsSourceFile) {
          "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: stripe\n"
          "spec:\n  hosts: [api.stripe.com]\n  location: MESH_EXTERNAL\n  resolution: DNS\n"
          "  ports: [{number: 443, name: https, protocol: TLS}]\n";
-  auto r = RunInProcess({"lint", "--no-config", "-q", "--disable", "mesh-outbound-allow-any",
+  auto lint = [&] {
+    return RunInProcess({"lint", "--no-config", "-q", "--disable", "mesh-outbound-allow-any",
                          "--disable", "namespace-without-sidecar", "base"},
                         tmp.path().string());
-  EXPECT_EQ(r.out,
-            "base/egress.yaml:12:3: warning [serviceentry-exported-to-all] ServiceEntry "
-            "'prod-stripe' exports api.stripe.com to every namespace: it has no exportTo and the "
-            "mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the "
-            "namespaces that need it.\n");
+  };
+  auto finding = [](const std::string& at, const std::string& host) {
+    return "base/egress.yaml:" + at + ": warning [serviceentry-exported-to-all] ServiceEntry " +
+           "'prod-stripe' exports " + host + " to every namespace: it has no exportTo and the " +
+           "mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the " +
+           "namespaces that need it.\n";
+  };
+  auto r = lint();
+  EXPECT_EQ(r.out, finding("12:3", "api.stripe.com"));
   EXPECT_EQ(r.status, 1);
   // A patch that changes the hosts: the source's line says otherwise, so
   // the finding is at the object (7:1), not at the source's hosts.
@@ -427,15 +432,8 @@ TEST(Kustomize, RenderedFindingsPointAtTheFieldInItsSourceFile) {
       << "namespace: pay\nnamePrefix: prod-\nresources: [egress.yaml]\npatches:\n"
          "- patch: |-\n    apiVersion: networking.istio.io/v1\n    kind: ServiceEntry\n"
          "    metadata: {name: stripe}\n    spec:\n      hosts: [api.example.com]\n";
-  auto patched = RunInProcess({"lint", "--no-config", "-q", "--disable", "mesh-outbound-allow-any",
-                               "--disable", "namespace-without-sidecar", "base"},
-                              tmp.path().string());
-  EXPECT_EQ(patched.out,
-            "base/egress.yaml:7:1: warning [serviceentry-exported-to-all] ServiceEntry "
-            "'prod-stripe' exports api.example.com to every namespace: it has no exportTo and "
-            "the mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the "
-            "namespaces that need it.\n")
-      << patched.err;
+  auto patched = lint();
+  EXPECT_EQ(patched.out, finding("7:1", "api.example.com")) << patched.err;
 }
 
 TEST(Kustomize, RemoteBasesAreNotFetched) {
