@@ -1,5 +1,5 @@
 // The import lists of the rows indexed for their answers (istio-notes
-// §2.10): what istio::Connect finds by walking a list, found by lookups.
+// §2.10): what takes a connection (istio::Connection), found by lookups.
 #include "egress/import_index.h"
 
 #include <algorithm>
@@ -36,7 +36,7 @@ ImportIndex::ImportIndex(const MeshModel& model, const istio::Registry& reg,
                          std::vector<HostRef> refs, bool dns_capture)
     : reg_(&reg), refs_(std::move(refs)) {
   // In list order, so that the first entry kept for a name or a port is the
-  // first istio::Connect would meet.
+  // first a walk of the list would meet.
   for (const HostRef& ref : refs_) {
     const RegistryService& svc = reg.service(ref.svc);
     const std::string_view name = svc.hosts[ref.host];

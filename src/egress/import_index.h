@@ -1,7 +1,7 @@
 // A row's imports indexed by host name and by port, so that a row answering
 // many hosts (every routed host of every VirtualService it imports) finds
 // what takes each connection by lookups instead of walking all its imports
-// once per host. The answers are those of istio::Connect, and of the name
+// once per host. The answers are istio::Connection's, and those of the name
 // and HTTP-listener questions of the answer, over the row's merged imports;
 // the shared list is indexed once per list, each row indexes only its own
 // few imports, and a lookup takes the first of both in the merged order
@@ -83,7 +83,7 @@ class RowImports {
   RowImports(std::shared_ptr<const ImportIndex> shared, ImportIndex own, const MeshModel& model,
              std::vector<istio::ImportedVs> virtual_services);
 
-  // istio::Connect over the row's merged imports.
+  // What takes a connection, over the row's merged imports.
   istio::Connection Connect(std::string_view host, std::uint32_t port) const;
   bool Covers(std::string_view host) const;
   bool HasHttpListener(std::uint32_t port) const;

@@ -220,6 +220,19 @@ bool SplitContent(std::string_view text, std::uint32_t file, bool is_json, Objec
 
 namespace {
 
+// A decimal number at the start of `text`, taken off it; false when there is
+// none or it is over 10^8 (no line or column of a bounded file).
+bool ReadNumber(std::string_view& text, std::uint32_t& v) {
+  if (text.empty() || text[0] < '0' || text[0] > '9') return false;
+  v = 0;
+  while (!text.empty() && text[0] >= '0' && text[0] <= '9') {
+    if (v > 100000000) return false;
+    v = v * 10 + static_cast<std::uint32_t>(text[0] - '0');
+    text.remove_prefix(1);
+  }
+  return true;
+}
+
 // The source-nodes comment on the line after `object_line` (the object-line
 // comment), if any: "LINE.COL=LINE.COL" entries, at most kMaxSourceNodes.
 void ReadSourceNodes(std::string_view object_line, std::vector<SourceNode>& out) {
@@ -229,16 +242,7 @@ void ReadSourceNodes(std::string_view object_line, std::vector<SourceNode>& out)
   text = text.substr(0, text.find('\n'));
   if (!text.starts_with(kSourceNodesComment)) return;
   text.remove_prefix(kSourceNodesComment.size());
-  auto number = [&](std::uint32_t& v) {
-    if (text.empty() || text[0] < '0' || text[0] > '9') return false;
-    v = 0;
-    while (!text.empty() && text[0] >= '0' && text[0] <= '9') {
-      if (v > 100000000) return false;
-      v = v * 10 + static_cast<std::uint32_t>(text[0] - '0');
-      text.remove_prefix(1);
-    }
-    return true;
-  };
+  auto number = [&](std::uint32_t& v) { return ReadNumber(text, v); };
   auto skip = [&](char c) {
     if (text.empty() || text[0] != c) return false;
     text.remove_prefix(1);
@@ -267,12 +271,9 @@ std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_
       const std::string_view next =
           eol == std::string_view::npos ? std::string_view() : chunk.text.substr(eol + 1);
       if (next.starts_with(kObjectLineComment)) {
+        std::string_view digits = next.substr(kObjectLineComment.size());
         std::uint32_t line = 0;
-        for (char c : next.substr(kObjectLineComment.size())) {
-          if (c < '0' || c > '9' || line > 100000000) break;
-          line = line * 10 + static_cast<std::uint32_t>(c - '0');
-        }
-        chunk.collapse_line = line;
+        if (ReadNumber(digits, line)) chunk.collapse_line = line;
         ReadSourceNodes(next, chunk.source_nodes);
       }
       return (*source_file)(source->path);

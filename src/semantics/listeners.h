@@ -38,7 +38,11 @@ std::string_view PortListenerName(PortListener l);
 bool AddressInCidr(std::string_view address, std::string_view cidr);
 
 // What happens to a connection to `host`:`port`, given the service ports a
-// scope imports.
+// scope imports: the first imported port listener whose service lists the
+// host takes it, else the first passthrough on the port (a CIDR one only for
+// an address in its ranges: a name is taken to resolve outside every range,
+// its address is not known statically), else the first TCP listener that
+// hijacks the port, else the outbound mode (egress/import_index.h finds it).
 struct Connection {
   enum class Kind : std::uint8_t {
     kReached,      // a listener of a service that lists the host takes it
@@ -53,18 +57,4 @@ struct Connection {
   // kMode: some listener on the port (HTTP, TLS) saw it and did not match.
   bool port_has_listener = false;
 };
-// `imports` are the scope's imported service hosts (each with its ports);
-// `host` a concrete name, a wildcard or an IP address; `port` non-zero. A
-// name is taken to resolve outside every CIDR range of a ServiceEntry that
-// does not list it (its address is not known statically).
-Connection Connect(const MeshModel& model, const Registry& registry,
-                   const std::vector<HostRef>& imports, std::string_view host, std::uint32_t port,
-                   bool dns_capture);
-
-// Does some imported service give an HTTP(-sniffing) listener on `port`
-// (needed for the route config of a VirtualService host outside the
-// registry, which Istio adds on port 80 only)?
-bool HasHttpListener(const MeshModel& model, const Registry& registry,
-                     const std::vector<HostRef>& imports, std::uint32_t port, bool dns_capture);
-
 }  // namespace meshlint::istio
