@@ -51,13 +51,7 @@ void ReadInjectConfig(NodeReader& r, const LiteNode& config, InjectorValues& out
     Field f = r.Get(config, key, ref, "config");
     if (!f.found) return;
     key_loc = r.Loc(f.key);
-    list.emplace();
-    if (!f.value.IsSequence()) return;
-    for (std::size_t i = 0; i < f.value.size() && i < 256; ++i) {
-      r.Charge(1);
-      const std::string p = "config." + std::string(key) + "[" + std::to_string(i) + "]";
-      if (auto s = ReadLabelSelector(r, f.value[i], ref, p)) list->push_back(std::move(*s));
-    }
+    list = SelectorList(r, f.value, ref, "config." + std::string(key));
   };
   selectors("neverInjectSelector", out.never_inject_selector, out.never_inject_key);
   selectors("alwaysInjectSelector", out.always_inject_selector, out.always_inject_key);

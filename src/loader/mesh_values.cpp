@@ -46,17 +46,6 @@ std::optional<Located<bool>> LenientBool(NodeReader& r, const LiteNode& map, std
 
 // A list of Kubernetes LabelSelectors, read leniently: entries of another
 // shape are left out (these values are the chart's, not ours to judge).
-std::vector<LabelSelector> SelectorList(NodeReader& r, const LiteNode& list, const ObjectRef& ref,
-                                        const std::string& path) {
-  std::vector<LabelSelector> out;
-  if (!list.IsSequence()) return out;
-  for (std::size_t i = 0; i < list.size() && i < 256; ++i) {
-    r.Charge(1);
-    if (auto s = ReadLabelSelector(r, list[i], ref, path + "[" + std::to_string(i) + "]"))
-      out.push_back(std::move(*s));
-  }
-  return out;
-}
 
 void ReadVisibilityPolicy(NodeReader& r, const LiteNode& policy, ServiceEntryVisibility& out,
                           const ObjectRef& ref, const std::string& path) {
@@ -84,6 +73,18 @@ bool IsVisibility(std::string_view v) {
 }
 
 }  // namespace
+
+std::vector<LabelSelector> SelectorList(NodeReader& r, const LiteNode& list, const ObjectRef& ref,
+                                        const std::string& path) {
+  std::vector<LabelSelector> out;
+  if (!list.IsSequence()) return out;
+  for (std::size_t i = 0; i < list.size() && i < 256; ++i) {
+    r.Charge(1);
+    if (auto s = ReadLabelSelector(r, list[i], ref, path + "[" + std::to_string(i) + "]"))
+      out.push_back(std::move(*s));
+  }
+  return out;
+}
 
 std::optional<LabelSelector> ReadLabelSelector(NodeReader& r, const LiteNode& node,
                                                const ObjectRef& ref, const std::string& path) {

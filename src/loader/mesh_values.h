@@ -14,6 +14,10 @@ namespace meshlint {
 // key or operator makes a selector that selects nothing.
 std::optional<LabelSelector> ReadLabelSelector(NodeReader& r, const LiteNode& node,
                                                const ObjectRef& ref, const std::string& path);
+// Each selector of a list of them (at most 256), as ReadLabelSelector reads
+// one; none when `list` is not a list.
+std::vector<LabelSelector> SelectorList(NodeReader& r, const LiteNode& list, const ObjectRef& ref,
+                                        const std::string& path);
 
 // defaultVirtualServiceExportTo, defaultDestinationRuleExportTo,
 // serviceEntryVisibility and defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE
