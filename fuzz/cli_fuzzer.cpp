@@ -5,9 +5,11 @@
 // why, and no message may carry an escape character; anything else aborts.
 //
 // The fuzzer may run as root, so it must never name a file outside its
-// scratch repository: an argument holding '/' is replaced (no absolute path,
-// no '..'), stdin is /dev/null, and the repository is rebuilt before each
-// run (a report written over a manifest would make runs depend on order).
+// scratch repository: an argument holding '/' or '..' is replaced (no
+// absolute path, no parent: `..` alone named /tmp, whose gigabytes of build
+// trees took a run past libFuzzer's timeout), stdin is /dev/null, and the
+// repository is rebuilt before each run (a report written over a manifest
+// would make runs depend on order).
 // What the config names is held to the repository boundary by meshlint.
 #include <fcntl.h>
 #include <unistd.h>
@@ -96,7 +98,7 @@ std::vector<std::string> Arguments(std::string_view& text) {
     text.remove_prefix(std::min(eol + 1, text.size()));
     if (arg == "%%") break;
     if (arg.size() > kMaxArgBytes) arg.resize(kMaxArgBytes);
-    if (arg.find('/') != std::string::npos) arg = "outside";
+    if (arg.find('/') != std::string::npos || arg.find("..") != std::string::npos) arg = "outside";
     args.push_back(std::move(arg));
   }
   return args;
