@@ -141,27 +141,7 @@ void EgressAnalysis::FillImports(Scope& s) const {
       s.shared = std::move(copy);
     }
   }
-  // Imported VirtualServices bring their destinations into the scope.
-  s.virtual_services = istio::ImportedVirtualServices(model_, reg, s.sidecar, s.ns);
-  for (const istio::ImportedVs& iv : s.virtual_services) {
-    const VirtualService& vs = model_.virtual_services[iv.vs];
-    for (const Route& r : vs.routes) {
-      if (!r.matches.empty() &&
-          std::none_of(r.matches.begin(), r.matches.end(), [&](const RouteMatch& m) {
-            return m.source_namespace.value.empty() || m.source_namespace.value == s.ns;
-          }))
-        continue;
-      for (const RouteDestination& d : r.destinations) {
-        const auto svc = istio::ResolveDestination(model_, reg, d.host.value, s.ns);
-        if (!svc) continue;
-        const RegistryService& target = reg.service(*svc);
-        const std::uint64_t ports = istio::DestinationPorts(target, d);
-        if (ports == 0) continue;
-        for (std::uint32_t h = 0; h < target.hosts.size(); ++h)
-          if (target.hosts[h] == d.host.value) s.own.push_back({*svc, h, ports});
-      }
-    }
-  }
+  FillVirtualServices(s);
 }
 
 namespace {
