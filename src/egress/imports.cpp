@@ -128,8 +128,11 @@ void EgressAnalysis::FillImports(Scope& s) const {
           const bool shared_has =
               in_shared != s.shared->end() && in_shared->svc == svc && in_shared->host == h;
           const std::uint64_t before = shared_has ? in_shared->ports : 0;
+          // A port-less service that an entry selects is imported (as
+          // `add` above has it), though it brings no port.
+          const bool portless = d.entry && reg.service(svc).ports.empty() && !shared_has;
           if ((d.ports | before) != d.ports) narrowed.push_back({svc, h, d.ports});
-          else if (d.ports != before) s.own.push_back({svc, h, d.ports});
+          else if (d.ports != before || portless) s.own.push_back({svc, h, d.ports});
         }
     if (!narrowed.empty()) {
       auto copy = std::make_shared<std::vector<HostRef>>(*s.shared);
