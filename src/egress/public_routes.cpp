@@ -78,8 +78,8 @@ const EgressAnalysis::PublicRoutes& EgressAnalysis::PublicRoutesOf(std::uint32_t
   for (const istio::ImportedVs& iv : pub.list) AddDestinations(probe, iv);
   for (const HostRef& ref : MergeRefs(std::move(probe.own))) {
     auto at = std::lower_bound(probe.shared->begin(), probe.shared->end(), ref, RefLess);
-    const bool covered = at != probe.shared->end() && at->svc == ref.svc &&
-                         at->host == ref.host && (ref.ports & ~at->ports) == 0;
+    const bool covered = at != probe.shared->end() && at->svc == ref.svc && at->host == ref.host &&
+                         (ref.ports & ~at->ports) == 0;
     if (!covered) pub.beyond_shared.push_back(ref);
   }
   return pub;
