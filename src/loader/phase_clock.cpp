@@ -20,7 +20,8 @@ PhaseClock::PhaseClock() {
 }
 
 PhaseClock::~PhaseClock() {
-  if (on_) std::fprintf(stderr, "phase %-12s %8.2f ms\n", "load total", Milliseconds(last_ - start_));
+  if (on_)
+    std::fprintf(stderr, "phase %-12s %8.2f ms\n", "load total", Milliseconds(last_ - start_));
 }
 
 void PhaseClock::Mark(const char* phase) {
@@ -32,7 +33,8 @@ void PhaseClock::Mark(const char* phase) {
     std::fprintf(stderr, "phase %-12s %8.2f ms\n", phase, wall);
   } else {
     // Busy time over the threads' wall time: 100% is no core idle.
-    const double share = wall > 0 ? 100.0 * (static_cast<double>(busy) / 1e6) / (wall * threads_) : 0;
+    const double share =
+        wall > 0 ? 100.0 * (static_cast<double>(busy) / 1e6) / (wall * threads_) : 0;
     std::fprintf(stderr, "phase %-12s %8.2f ms  workers busy %5.1f%% of %u threads\n", phase, wall,
                  share, threads_);
   }

@@ -26,8 +26,8 @@ class PhaseClock {
   // Time worker threads spent on units of parallel work, summed: against a
   // phase's wall time times the threads, what was left idle.
   void AddBusy(Clock::duration d) {
-    busy_ns_ += static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+    busy_ns_ +=
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
   }
   void SetThreads(unsigned threads) { threads_ = threads; }
 
