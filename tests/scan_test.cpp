@@ -279,7 +279,11 @@ TEST(ScanDocument, DeclinesDeepIndentationAndManyBrackets) {
   EXPECT_TRUE(ScanDocument(block + std::string(1000, ' ') + "x\n"));
   EXPECT_FALSE(ScanDocument(block + std::string(1001, ' ') + "x\n"));
   EXPECT_TRUE(ScanDocument(block + "  " + std::string(500, '[') + "\n"));
-  EXPECT_FALSE(ScanDocument(block + "  " + std::string(501, '{') + "\n"));
+  // Past 500 brackets the scanner asks FindExcessiveNesting itself.
+  EXPECT_TRUE(ScanDocument(block + "  " + std::string(1000, '{') + "\n"));
+  EXPECT_FALSE(ScanDocument(block + "  " + std::string(1001, '{') + "\n"));
+  EXPECT_TRUE(ScanDocument(block + std::string(700, ' ') + "[" + std::string(600, ']') + "\n" +
+                           std::string(700, ' ') + std::string(600, '{') + "\n"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "loader/scan_scalars.h"
 #include "loader/scan_tracked.h"
+#include "loader/text.h"
 #include "loader/yaml_events.h"
 
 namespace meshlint {
@@ -63,7 +64,9 @@ bool RestIsBlank(std::string_view line, std::size_t i) {
 
 class Scanner {
  public:
-  // Well below FindExcessiveNesting's limits (2000 columns, 1000 brackets).
+  // Well below FindExcessiveNesting's limit (2000 columns). Past
+  // kMaxBrackets brackets (in block scalars: JSON dashboards), that check
+  // runs here.
   static constexpr std::size_t kMaxIndent = 1000;
   static constexpr std::size_t kMaxBrackets = 500;
   // yaml-cpp refuses nodes nested 500 deep; below that, block nesting can
@@ -87,10 +90,15 @@ class Scanner {
       brackets += static_cast<std::size_t>((c == '[') | (c == '{'));
     }
     // Documents that FindExcessiveNesting could object to (deep indentation,
-    // many brackets) are left to the parser path, which runs that check; so
-    // the loader need not run it on the documents accepted here.
-    if (bad || brackets > kMaxBrackets) {
-      why_ = bad ? "a tab, CR, control or non-ASCII byte" : "many brackets";
+    // brackets nested deep) are left to the parser path, which runs that
+    // check and reports them; so the loader need not run it on the
+    // documents accepted here.
+    if (bad) {
+      why_ = "a tab, CR, control or non-ASCII byte";
+      return std::nullopt;
+    }
+    if (brackets > kMaxBrackets && FindExcessiveNesting(text_)) {
+      why_ = "brackets nested deep";
       return std::nullopt;
     }
     std::size_t pos = 0;

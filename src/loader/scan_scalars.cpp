@@ -80,12 +80,9 @@ std::string BlockScalarValue(const std::vector<std::string_view>& lines, int min
       if (!folded) {
         value += '\n';
       } else {
-        if (!prev_empty && !empty && !prev_more && !more && at_indent)
-          value += ' ';
-        else if (empty)
-          ++held_breaks;
-        else
-          value += '\n';
+        if (!prev_empty && !empty && !prev_more && !more && at_indent) value += ' ';
+        else if (empty) ++held_breaks;
+        else value += '\n';
         if (!empty && held_breaks > 0) {
           // yaml-cpp writes one break fewer than the empty lines, plus one
           // around more indented lines or before the first content: so
@@ -115,8 +112,7 @@ void QuotedScalar::Start(char quote, bool decode) {
   value_.clear();
 }
 
-QuotedScalar::Step QuotedScalar::First(std::string_view line, std::size_t from,
-                                       std::size_t& end) {
+QuotedScalar::Step QuotedScalar::First(std::string_view line, std::size_t from, std::size_t& end) {
   return Scan(line, from, end);
 }
 
@@ -129,17 +125,14 @@ QuotedScalar::Step QuotedScalar::Next(std::string_view line, std::size_t& end) {
   if (decode_) {
     // An empty line is a line break; a line break between two lines with
     // text is a space, unless escaped.
-    if (empty)
-      value_ += '\n';
-    else if (!empty_line_ && !escaped_break_)
-      value_ += ' ';
+    if (empty) value_ += '\n';
+    else if (!empty_line_ && !escaped_break_) value_ += ' ';
   }
   empty_line_ = empty;
   return Scan(line, from, end);
 }
 
-QuotedScalar::Step QuotedScalar::Scan(std::string_view line, std::size_t from,
-                                      std::size_t& end) {
+QuotedScalar::Step QuotedScalar::Scan(std::string_view line, std::size_t from, std::size_t& end) {
   escaped_break_ = false;
   // One past the last character of this line that is not a trailing space:
   // those are dropped at a line break.
