@@ -537,7 +537,9 @@ const std::pair<const char*, bool> kScalarCases[] = {
     {"  a: \"x\n---\n  y\"\n", false},  // a document marker inside
     {"  a: \"x\n    y\" z\n", false},   // text after the closing quote
     {"  a: \"x\n    y\n", false},       // never closed
-    {"  a: \"\\x41\\u00e9\"\n", false},
+    {"  a: \"\\uD800\"\n", false},      // a surrogate: yaml-cpp refuses it
+    {"  a: \"\\u12\"\n", false},        // too few digits
+    {"  a: \"\\U00110000\"\n", false},
     {"  a: [\"x\n    y\"]\n", false},  // multi-line flow
 };
 
@@ -558,11 +560,35 @@ TEST(ScanEquivalence, BlockAndQuotedScalars) {
   }
   // Escapes yaml-cpp knows but the scanner does not decode: checked without
   // a tree, declined with one.
-  const std::string rare = ConfigMapWith("  a: \"\\b\\0\\e \\N\"\n");
+  const std::string rare =
+      ConfigMapWith("  a: \"\\b\\0\\e \\N \\x41\\u00e9\\U0001F510\\uFFFF\\U0010FFFF\"\n");
   LiteTree tree;
   EXPECT_TRUE(ScanDocument(rare));
   EXPECT_FALSE(ScanDocument(rare, &tree));
   EXPECT_EQ(LoadOne(rare, false), LoadOne(rare, true));
+}
+
+// The YAML inside the mesh and injector ConfigMaps is read by the scanner
+// too (then by yaml-cpp under --full-parse): the same model either way,
+// problems included.
+TEST(ScanEquivalence, EmbeddedYamlScannedAsParsed) {
+  const std::string injector =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio-sidecar-injector\n"
+      "  namespace: istio-system\ndata:\n"
+      "  config: |-\n    policy: enabled\n    neverInjectSelector:\n    - matchExpressions:\n"
+      "      - {key: app, operator: In, values: [db]}\n    template: |\n      {{- x }}\n"
+      "      containers:\n    injectedAnnotations:\n      a: \"multi\n        line\"\n"
+      "  values: |\n    {\n      \"global\": {\"istioNamespace\": \"istio-system\"}\n    }\n";
+  const std::string mesh =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\n"
+      "data:\n  mesh: |-\n    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n"
+      "    defaultConfig:\n      proxyMetadata: {A: \"b\"}\n      note: >\n        folded\n"
+      "        text\n";
+  for (const std::string& text :
+       {injector, mesh, mesh + "    bad: [\n", mesh + "    dup: 1\n    dup: 2\n"}) {
+    const std::string scan = LoadOne(text, false);
+    EXPECT_EQ(scan, LoadOne(text, true)) << text << FirstDifference(scan, LoadOne(text, true));
+  }
 }
 
 // Every combination of a few line shapes inside block and quoted scalars:

@@ -1,6 +1,7 @@
 #include "loader/scan_scalars.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace meshlint::scan {
 
@@ -23,6 +24,24 @@ void ChompValue(std::string& value, Chomp chomp, std::size_t last_escape) {
   }
   const std::size_t keep = chomp == Chomp::kClip ? pos + 2 : pos + 1;
   if (keep < value.size()) value.erase(keep);
+}
+
+// Whether `text` starts with `digits` hex digits naming a code point
+// yaml-cpp encodes (not a surrogate, at most U+10FFFF).
+bool UnicodeEscape(std::string_view text, std::size_t digits) {
+  if (text.size() < digits) return false;
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    const char c = text[i];
+    std::uint32_t d = 0;
+    if (c >= '0' && c <= '9') d = static_cast<std::uint32_t>(c - '0');
+    else if (c >= 'a' && c <= 'f') d = static_cast<std::uint32_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') d = static_cast<std::uint32_t>(c - 'A' + 10);
+    else return false;
+    if (value > 0x10FFFF) return false;  // stays within 32 bits
+    value = value * 16 + d;
+  }
+  return value <= 0x10FFFF && !(value >= 0xD800 && value <= 0xDFFF);
 }
 
 std::size_t LeadingSpaces(std::string_view line) {
@@ -161,10 +180,14 @@ QuotedScalar::Step QuotedScalar::Scan(std::string_view line, std::size_t from, s
       }
       const char e = line[++i];
       if (!decode_) {
-        // The escapes yaml-cpp accepts, less `\x`, `\u`, `\U` (their digits
-        // are checked there) and `\'` (not YAML).
-        if (std::string_view("0abtnvfre \"/\\N_LP").find(e) == std::string_view::npos)
+        // The escapes yaml-cpp accepts, less `\'` (not YAML).
+        if (e == 'x' || e == 'u' || e == 'U') {
+          const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+          if (!UnicodeEscape(line.substr(i + 1), digits)) return Step::kDecline;
+          i += digits;
+        } else if (std::string_view("0abtnvfre \"/\\N_LP").find(e) == std::string_view::npos) {
           return Step::kDecline;
+        }
         continue;
       }
       // Decoded: the common ones only.
