@@ -568,9 +568,8 @@ TEST(ScanEquivalence, BlockAndQuotedScalars) {
   EXPECT_EQ(LoadOne(rare, false), LoadOne(rare, true));
 }
 
-// The YAML inside the mesh and injector ConfigMaps is read by the scanner
-// too (then by yaml-cpp under --full-parse): the same model either way,
-// problems included.
+// The mesh and injector ConfigMaps, with the YAML inside written in block
+// and quoted scalars: the same model from either path, problems included.
 TEST(ScanEquivalence, EmbeddedYamlScannedAsParsed) {
   const std::string injector =
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio-sidecar-injector\n"

@@ -1,14 +1,12 @@
 #include "loader/mesh_config.h"
 
 #include <functional>
-#include <optional>
 #include <utility>
 
 #include "loader/document.h"
 #include "loader/injector_config.h"
 #include "loader/mesh_values.h"
 #include "loader/object_reader.h"
-#include "loader/scan.h"
 #include "loader/yaml_tree.h"
 
 namespace meshlint {
@@ -104,13 +102,7 @@ void ReadEmbeddedYaml(NodeReader& r, const Field& f, const ObjectRef& ref, const
                        : EmbeddedSpan(span, static_cast<std::uint32_t>(mark.line),
                                       static_cast<std::size_t>(mark.column), text.value, text.loc);
   LiteTree tree;  // not the caller's: its tree is still being read
-  // The scanner builds yaml-cpp's very tree for what it accepts (the
-  // injector's templates and values are mostly block text); the rest, and
-  // every error, is yaml-cpp's. --full-parse leaves it all to yaml-cpp, so
-  // the equivalence tests compare the two.
-  const bool scanned = !r.options().full_parse && ScanDocument(text.value, &tree);
-  const std::optional<YamlError> error = scanned ? std::nullopt : ParseYaml(text.value, tree);
-  if (error) {
+  if (auto error = ParseYaml(text.value, tree)) {
     Location loc = text.loc;
     if (!inner.collapse_to.valid() && error->line >= 0)
       loc = ParseErrorLocation(inner, error->line, error->column);
