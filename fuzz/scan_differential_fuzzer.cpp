@@ -2,15 +2,18 @@
 // full yaml-cpp parse must load the same model and give the same findings for
 // any input (both are optimisations only); and the libyaml event builder must
 // build yaml-cpp's very tree, marks included, for every document it accepts
-// (and accept none yaml-cpp refuses). Any difference aborts, with the first
+// (and accept none yaml-cpp refuses); and so must the scanner, for every
+// document it reads with a tree. Any difference aborts, with the first
 // differing line.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <tuple>
 
 #include "loader/loader.h"
+#include "loader/scan.h"
 #include "loader/text.h"
 #include "loader/yaml_events.h"
 #include "loader/yaml_tree.h"
@@ -34,15 +37,21 @@ void CompareTrees(std::string_view text) {
   for (const meshlint::DocumentChunk& chunk :
        meshlint::SplitDocuments(meshlint::StripBom(text), false)) {
     if (meshlint::FindExcessiveNesting(chunk.text)) continue;
-    meshlint::LiteTree events, yaml_cpp;
-    if (!meshlint::ParseYamlEvents(chunk.text, events)) continue;
+    meshlint::LiteTree events, scanned, yaml_cpp;
+    const bool by_events = meshlint::ParseYamlEvents(chunk.text, events);
+    const bool by_scanner = meshlint::ScanDocument(chunk.text, &scanned).has_value();
+    if (!by_events && !by_scanner) continue;
     const bool refused = meshlint::ParseYaml(chunk.text, yaml_cpp).has_value();
-    const std::string a = meshlint::testing::DumpTree(events);
     const std::string b = refused ? "yaml-cpp refuses" : meshlint::testing::DumpTree(yaml_cpp);
-    if (a != b) {
-      std::fprintf(stderr, "fuzz property violated: event tree and yaml-cpp tree differ at %s\n",
-                   meshlint::testing::FirstDifference(a, b).c_str());
-      std::abort();
+    for (const auto& [built, tree, who] :
+         {std::tuple{by_events, &events, "event"}, std::tuple{by_scanner, &scanned, "scanner"}}) {
+      if (!built) continue;
+      const std::string a = meshlint::testing::DumpTree(*tree);
+      if (a != b) {
+        std::fprintf(stderr, "fuzz property violated: %s tree and yaml-cpp tree differ at %s\n",
+                     who, meshlint::testing::FirstDifference(a, b).c_str());
+        std::abort();
+      }
     }
   }
 }

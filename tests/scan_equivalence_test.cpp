@@ -10,8 +10,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "loader/scan.h"
+#include "loader/text.h"
+#include "loader/yaml_tree.h"
 #include "test_util.h"
 #include "tests/model_dump.h"
+#include "tests/tree_dump.h"
 
 namespace meshlint {
 namespace {
@@ -469,6 +473,158 @@ TEST(ScanEquivalence, MutatedDocuments) {
     }
   }
   EXPECT_GT(variants, 30000u);
+}
+
+// The scanner's own tree against yaml-cpp's, document by document as the
+// loader cuts them: when the scanner accepts a document, yaml-cpp must parse
+// it into the very same tree (values, lines, columns). Returns how many
+// documents the scanner accepted.
+int ExpectScannedTreesMatchYamlCpp(const std::string& text) {
+  int accepted = 0;
+  for (const DocumentChunk& chunk : SplitDocuments(text, false)) {
+    LiteTree scanned, parsed;
+    if (!ScanDocument(chunk.text, &scanned)) continue;
+    ++accepted;
+    const std::optional<YamlError> error = ParseYaml(chunk.text, parsed);
+    EXPECT_FALSE(error) << "yaml-cpp refuses what the scanner accepted:\n"
+                        << chunk.text << "\n"
+                        << error->message;
+    if (error) continue;
+    const std::string a = testing::DumpTree(scanned);
+    const std::string b = testing::DumpTree(parsed);
+    EXPECT_EQ(a, b) << "document:\n" << chunk.text << "\n" << FirstDifference(a, b);
+  }
+  return accepted;
+}
+
+std::string ConfigMapWith(const std::string& data) {
+  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: n\ndata:\n" + data;
+}
+
+// Block and multi-line quoted scalars the scanner reads (with a tree too),
+// and their edges; `true`: the scanner must accept it.
+const std::pair<const char*, bool> kScalarCases[] = {
+    {"  a: |\n    line 1\n      more\n\n    line 3\n  b: x\n", true},
+    {"  a: |-\n    x\n\n\n  b: x\n", true},
+    {"  a: |+\n    x\n\n\n  b: x\n", true},
+    {"  a: |+\n    x\n\n\n", true},  // kept breaks at the end of the document
+    {"  a: >\n    folded\n    text\n\n    para\n      more indented\n    back\n", true},
+    {"  a: >-\n    x\n\n      y\n\n    z\n", true},
+    {"  a: >+\n    x\n\n\n", true},  // yaml-cpp keeps one break fewer than the spec
+    {"  a: >\n\n    after an empty line\n", true},
+    {"  a: |\n    # not a comment\n    ---\n    ...\n  # a comment\n  b: |  # header comment\n    x\n",
+     true},
+    {"  a: |\n  b: >-\n  c: \"\"\n", true},   // empty block scalars
+    {"  a: |\n    x\n     \n    y\n", true},  // a more indented line of spaces
+    {"  a: |\n    x\n  \n    y\n", true},     // a less indented line of spaces
+    {"  list:\n  - |\n    x\n  - >\n    y\n    z\n  - k: |-\n      v\n", true},
+    {"  a: |", true},  // no line break after the header
+    {"  a: |\n    no final break", true},
+    {"  a: |2\n    explicit indentation\n", false},
+    {"  a: |\n      \n    spaces before the first line\n", false},
+    {"  a: |\n    x\n\ty\n", false},  // a tab
+    {"  a: |\r\n    x\r\n", false},   // CR
+    {"  a: \"one\n    two\n\n    three \\\n    four\\n\\t\\\\ \\/ \\\" end\"\n  b: x\n", true},
+    {"  a: 'it''s\n    two   \n\n\n    lines'\n", true},
+    {"  a: \"x  \n    \"\n", true},   // trailing spaces dropped at a line break
+    {"  a: \"x\\\n    y\"\n", true},  // an escaped line break joins without a space
+    {"  a: \"x \\\n    \\ y\"  # after\n", true},
+    {"  a: \"ends with an escaped quote\\\"\n    \\\"\"\n", true},
+    {"  a: \"x\n\n\n    \"\n", true},  // trailing breaks clipped to one
+    {"  a: \"\\n\\n\"\n  b: \"a\\n\\n\\n \"\n", true},
+    {"  a:\n  - \"x\n    y\"\n  - 'p\n\n    q'\n", true},
+    {"  a: \"x\n  y\"\n", false},       // continuation not indented past the mapping
+    {"  a: \"x\n---\n  y\"\n", false},  // a document marker inside
+    {"  a: \"x\n    y\" z\n", false},   // text after the closing quote
+    {"  a: \"x\n    y\n", false},       // never closed
+    {"  a: \"\\uD800\"\n", false},      // a surrogate: yaml-cpp refuses it
+    {"  a: \"\\u12\"\n", false},        // too few digits
+    {"  a: \"\\U00110000\"\n", false},
+    {"  a: [\"x\n    y\"]\n", false},  // multi-line flow
+};
+
+TEST(ScanEquivalence, BlockAndQuotedScalars) {
+  for (const auto& [data, accept] : kScalarCases) {
+    const std::string text = ConfigMapWith(data);
+    LiteTree tree;
+    EXPECT_EQ(ScanDocument(text, &tree).has_value(), accept) << text;
+    EXPECT_EQ(ScanDocument(text).has_value(), accept) << text;
+    ExpectScannedTreesMatchYamlCpp(text);
+    const std::string scan = LoadOne(text, false);
+    const std::string full = LoadOne(text, true);
+    EXPECT_EQ(scan, full) << text << FirstDifference(scan, full);
+    // The injector ConfigMap is read in full: its block scalars are decoded.
+    std::string injector = text;
+    injector.replace(injector.find("name: c"), 7, "name: istio-sidecar-injector");
+    EXPECT_EQ(LoadOne(injector, false), LoadOne(injector, true)) << injector;
+  }
+  // Escapes yaml-cpp knows but the scanner does not decode: checked without
+  // a tree, declined with one.
+  const std::string rare =
+      ConfigMapWith("  a: \"\\b\\0\\e \\N \\x41\\u00e9\\U0001F510\\uFFFF\\U0010FFFF\"\n");
+  LiteTree tree;
+  EXPECT_TRUE(ScanDocument(rare));
+  EXPECT_FALSE(ScanDocument(rare, &tree));
+  EXPECT_EQ(LoadOne(rare, false), LoadOne(rare, true));
+}
+
+// The mesh and injector ConfigMaps, with the YAML inside written in block
+// and quoted scalars: the same model from either path, problems included.
+TEST(ScanEquivalence, EmbeddedYamlScannedAsParsed) {
+  const std::string injector =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio-sidecar-injector\n"
+      "  namespace: istio-system\ndata:\n"
+      "  config: |-\n    policy: enabled\n    neverInjectSelector:\n    - matchExpressions:\n"
+      "      - {key: app, operator: In, values: [db]}\n    template: |\n      {{- x }}\n"
+      "      containers:\n    injectedAnnotations:\n      a: \"multi\n        line\"\n"
+      "  values: |\n    {\n      \"global\": {\"istioNamespace\": \"istio-system\"}\n    }\n";
+  const std::string mesh =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\n"
+      "data:\n  mesh: |-\n    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n"
+      "    defaultConfig:\n      proxyMetadata: {A: \"b\"}\n      note: >\n        folded\n"
+      "        text\n";
+  for (const std::string& text :
+       {injector, mesh, mesh + "    bad: [\n", mesh + "    dup: 1\n    dup: 2\n"}) {
+    const std::string scan = LoadOne(text, false);
+    EXPECT_EQ(scan, LoadOne(text, true)) << text << FirstDifference(scan, LoadOne(text, true));
+  }
+}
+
+// Every combination of a few line shapes inside block and quoted scalars:
+// whatever the scanner accepts, yaml-cpp must read the same way.
+TEST(ScanEquivalence, GeneratedScalarsMatchYamlCpp) {
+  const char* const block_lines[] = {"    x",   "      y", "",     "     ",   "  ",
+                                     "    # c", "    ---", "   z", "    a: b"};
+  const char* const headers[] = {"|", "|-", "|+", ">", ">-", ">+", "|  # c"};
+  const char* const quoted_lines[] = {"    b",    "",        "   ",       "    c  ", "    \\",
+                                      "    d\\",  "    e\"", "    f\" #", "  g",     "    \\\"",
+                                      "    '' h", "    i'",  "    j\\n"};
+  const char* const after[] = {"", "  next: 1\n", "# end\n"};
+  int accepted = 0;
+  int documents = 0;
+  auto check = [&](const std::string& data) {
+    ++documents;
+    accepted += ExpectScannedTreesMatchYamlCpp(ConfigMapWith(data));
+  };
+  const std::size_t nb = std::size(block_lines);
+  for (const char* header : headers)
+    for (std::size_t i = 0; i < nb * nb * nb; ++i)
+      for (const char* tail : after) {
+        std::string data = std::string("  k: ") + header + "\n";
+        for (std::size_t n = i, k = 0; k < 3; ++k, n /= nb)
+          data += std::string(block_lines[n % nb]) + "\n";
+        check(data + tail);
+      }
+  const std::size_t nq = std::size(quoted_lines);
+  for (const char* open : {"\"a", "\"a  ", "\"a\\", "'a", "'a''"})
+    for (std::size_t i = 0; i < nq * nq; ++i)
+      for (const char* tail : after) {
+        std::string data = std::string("  k: ") + open + "\n";
+        for (std::size_t n = i, k = 0; k < 2; ++k, n /= nq)
+          data += std::string(quoted_lines[n % nq]) + "\n";
+        check(data + tail);
+      }
+  EXPECT_GT(accepted, documents / 5) << accepted << " of " << documents;
 }
 
 TEST(ScanEquivalence, ExcessiveNestingStillReported) {

@@ -140,9 +140,10 @@ TEST(ScanDocument, LeavesOutWhatThePlanPrunes) {
       "    schema:\n"
       "      description: >-\n"
       "        text \"\\q\"\n"
+      "      mixed: \"\\b\"\n"
       "  scope: Cluster\n";
   LiteTree tree;
-  // Without a plan the block scalar, whose value is not decoded, declines.
+  // Without a plan the escape the scanner does not decode declines.
   EXPECT_FALSE(ScanDocument(text, &tree));
   const PrunePlan* plan = PrunePlanFor("CustomResourceDefinition");
   ASSERT_NE(plan, nullptr);
@@ -233,7 +234,7 @@ TEST(ScanDocument, DeclinesWhatItCannotProve) {
       "\"kind\": A\n",                               // quoted key
       "? kind\n: A\n",                               // complex key
       "kind: A\nx: one\n  two\n",                    // multi-line plain scalar
-      "kind: A\nx: \"one\n  two\"\n",                // multi-line quoted scalar
+      "kind: A\nx: \"one\ntwo\"\n",                  // quoted scalar's line not indented
       "kind: A\nx:\n\t- 1\n",                        // tab
       "kind: A\r\nx: 1\r\n",                         // CR
       "kind: A\nx: caf\xC3\xA9\n",                   // non-ASCII
@@ -246,18 +247,19 @@ TEST(ScanDocument, DeclinesWhatItCannotProve) {
       "kind: A\nmetadata:\n  name: |\n    a\n",      // name a block scalar
       "kind: A\nmetadata:\n  name:\n    x: 1\n",     // name a mapping
       "kind: A\nmetadata:\n  name: a\n  annotations:\n    ignore.meshlint.io/r: x\n",
-      "kind: A\nmetadata:\n  name: \"a\\tb\"\n",  // escape in a read field
-      "kind: A\nx: \"bad \\q escape\"\n",         // invalid escape
-      "kind: A\nx: a: b\n",                       // `: ` inside a plain scalar
-      "kind: A\nx: 'open\n",                      // unterminated quote
-      "kind: A\nx: \"a\" b\n",                    // text after a quoted scalar
-      "kind: A\n  y: 1\n",                        // bad indentation
-      "kind: A\nx:\n    a: 1\n  b: 2\n",          // dedent to no level
-      "kind: A\nx: |2\n   text\n",                // explicit block indentation
-      "kind: A\nx: |\n    a\n  b\n",              // block scalar then a stray line
-      "kind: A\nx: |\n     \n  a\n",              // spaces before block content
-      "- a\n- b\n",                               // a list, not a mapping
-      "  kind: A\n",                              // indented root
+      "kind: A\nmetadata:\n  name: \"a\\x41\"\n",    // escape not decoded, in a read field
+      "kind: A\nmetadata:\n  name: \"a\n    b\"\n",  // multi-line read field
+      "kind: A\nx: \"bad \\q escape\"\n",            // invalid escape
+      "kind: A\nx: a: b\n",                          // `: ` inside a plain scalar
+      "kind: A\nx: 'open\n",                         // unterminated quote
+      "kind: A\nx: \"a\" b\n",                       // text after a quoted scalar
+      "kind: A\n  y: 1\n",                           // bad indentation
+      "kind: A\nx:\n    a: 1\n  b: 2\n",             // dedent to no level
+      "kind: A\nx: |2\n   text\n",                   // explicit block indentation
+      "kind: A\nx: |\n    a\n  b\n",                 // block scalar then a stray line
+      "kind: A\nx: |\n     \n  a\n",                 // spaces before block content
+      "- a\n- b\n",                                  // a list, not a mapping
+      "  kind: A\n",                                 // indented root
       "just a scalar\n",
       "# only a comment\n",
       "---\n",
@@ -277,7 +279,11 @@ TEST(ScanDocument, DeclinesDeepIndentationAndManyBrackets) {
   EXPECT_TRUE(ScanDocument(block + std::string(1000, ' ') + "x\n"));
   EXPECT_FALSE(ScanDocument(block + std::string(1001, ' ') + "x\n"));
   EXPECT_TRUE(ScanDocument(block + "  " + std::string(500, '[') + "\n"));
-  EXPECT_FALSE(ScanDocument(block + "  " + std::string(501, '{') + "\n"));
+  // Past 500 brackets the scanner asks FindExcessiveNesting itself.
+  EXPECT_TRUE(ScanDocument(block + "  " + std::string(1000, '{') + "\n"));
+  EXPECT_FALSE(ScanDocument(block + "  " + std::string(1001, '{') + "\n"));
+  EXPECT_TRUE(ScanDocument(block + std::string(700, ' ') + "[" + std::string(600, ']') + "\n" +
+                           std::string(700, ' ') + std::string(600, '{') + "\n"));
 }
 
 }  // namespace

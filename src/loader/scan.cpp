@@ -1,16 +1,23 @@
 #include "loader/scan.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <vector>
 
+#include "loader/scan_scalars.h"
+#include "loader/scan_tracked.h"
+#include "loader/text.h"
 #include "loader/yaml_events.h"
 
 namespace meshlint {
 
 namespace {
 
-// Which mapping a key belongs to, as far as the model cares.
-enum class Where : std::uint8_t { kRoot, kMetadata, kAnnotations, kOther };
+using scan::FindTracked;
+using scan::kDeclinedAnnotations;
+using scan::TrackedKey;
+using scan::Where;
 
 // What the value of the last `key:` written without a value turns out to be,
 // once the next line shows it.
@@ -27,46 +34,6 @@ struct Level {
 };
 
 using Type = LiteTree::Type;
-
-// The keys the scanner records, mapping by mapping. A partial tree
-// (BuildHeaderTree) holds exactly these, so PartialMapHolds answers from the
-// same table: what the scanner records and what a reader may ask of a
-// partial tree cannot drift apart.
-struct TrackedKey {
-  Where where;
-  std::string_view key;
-  ScannedScalar DocumentHeader::*field;  // a single-line scalar, or
-  Where child;                           // a mapping (else kOther)
-};
-constexpr TrackedKey kTracked[] = {
-    {Where::kRoot, "apiVersion", &DocumentHeader::api_version, Where::kOther},
-    {Where::kRoot, "kind", &DocumentHeader::kind, Where::kOther},
-    {Where::kRoot, "metadata", nullptr, Where::kMetadata},
-    {Where::kMetadata, "name", &DocumentHeader::name, Where::kOther},
-    {Where::kMetadata, "generateName", &DocumentHeader::generate_name, Where::kOther},
-    {Where::kMetadata, "namespace", &DocumentHeader::ns, Where::kOther},
-    {Where::kMetadata, "annotations", nullptr, Where::kAnnotations},
-};
-// Annotations with this prefix make the scanner decline the document, so an
-// accepted one has none of them.
-constexpr std::string_view kDeclinedAnnotations = "ignore.meshlint.io/";
-
-const TrackedKey* FindTracked(Where where, std::string_view key) {
-  for (const TrackedKey& t : kTracked)
-    if (t.where == where && t.key == key) return &t;
-  return nullptr;
-}
-
-Where WhereOf(LiteTree::Partial partial) {
-  switch (partial) {
-    case LiteTree::Partial::kRoot: return Where::kRoot;
-    case LiteTree::Partial::kMetadata: return Where::kMetadata;
-    case LiteTree::Partial::kAnnotations: return Where::kAnnotations;
-    case LiteTree::Partial::kNo:
-    case LiteTree::Partial::kPruned: break;  // holds no key at all
-  }
-  return Where::kOther;
-}
 
 bool IsKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -97,7 +64,9 @@ bool RestIsBlank(std::string_view line, std::size_t i) {
 
 class Scanner {
  public:
-  // Well below FindExcessiveNesting's limits (2000 columns, 1000 brackets).
+  // Well below FindExcessiveNesting's limit (2000 columns). Past
+  // kMaxBrackets brackets (in block scalars: JSON dashboards), that check
+  // runs here.
   static constexpr std::size_t kMaxIndent = 1000;
   static constexpr std::size_t kMaxBrackets = 500;
   // yaml-cpp refuses nodes nested 500 deep; below that, block nesting can
@@ -121,9 +90,17 @@ class Scanner {
       brackets += static_cast<std::size_t>((c == '[') | (c == '{'));
     }
     // Documents that FindExcessiveNesting could object to (deep indentation,
-    // many brackets) are left to the parser path, which runs that check; so
-    // the loader need not run it on the documents accepted here.
-    if (bad || brackets > kMaxBrackets) return std::nullopt;
+    // brackets nested deep) are left to the parser path, which runs that
+    // check and reports them; so the loader need not run it on the
+    // documents accepted here.
+    if (bad) {
+      why_ = "a tab, CR, control or non-ASCII byte";
+      return std::nullopt;
+    }
+    if (brackets > kMaxBrackets && FindExcessiveNesting(text_)) {
+      why_ = "brackets nested deep";
+      return std::nullopt;
+    }
     std::size_t pos = 0;
     std::uint32_t line_no = 0;
     while (pos < text_.size()) {
@@ -134,10 +111,17 @@ class Scanner {
       pos = eol + 1;
       ++line_no;
     }
+    why_ = "the end of the document";
     if (stack_.empty()) return std::nullopt;  // empty document: the parser decides
+    if (in_quote_) return std::nullopt;       // never closed
+    if (in_block_) FinishBlock(text_.ends_with('\n'));
     if (pending_ != Pending::kNone && !ResolvePendingNull()) return std::nullopt;
     return header_;
   }
+
+  // Why and where the document was declined, for MESHLINT_SCAN_DEBUG.
+  const char* Why() const { return why_; }
+  std::uint32_t FailLine() const { return line_; }
 
  private:
   bool Line(std::string_view line, std::uint32_t line_no) {
@@ -146,18 +130,22 @@ class Scanner {
     while (indent < line.size() && line[indent] == ' ') ++indent;
     const bool blank = indent == line.size();
     if (!blank && indent > kMaxIndent) return false;
+    if (in_quote_) return QuotedLine(line, indent);
     if (in_block_) {
       if (blank) {
         // Spaces before the first content line could make yaml-cpp pick an
         // indentation other than the one assumed here.
-        return block_indent_ >= 0 || indent == 0;
+        if (block_indent_ < 0 && indent > 0) return false;
+        return KeepBlockLine(line);
       }
       if (block_indent_ < 0 && static_cast<int>(indent) > block_parent_) {
         block_indent_ = static_cast<int>(indent);
-        return true;
+        return KeepBlockLine(line);
       }
-      if (block_indent_ >= 0 && static_cast<int>(indent) >= block_indent_) return true;
+      if (block_indent_ >= 0 && static_cast<int>(indent) >= block_indent_)
+        return KeepBlockLine(line);
       in_block_ = false;  // a less indented line ends the block scalar
+      FinishBlock(true);
     }
     if (blank || line[indent] == '#') return true;
     return Node(line, line_no, indent, /*after_dash=*/false);
@@ -315,22 +303,53 @@ class Scanner {
       if (!Value(line, line_no, c, &v, map)) return false;
       return v.null;  // `annotations: ~` is as good as none
     }
-    if (line[c] == '|' || line[c] == '>') {
-      // Its value is not decoded: only where no tree is being built.
-      if (field || Building()) return false;
-      return BlockScalar(line, c, static_cast<int>(key_col));
-    }
     return Value(line, line_no, c, field, map);
   }
 
-  bool BlockScalar(std::string_view line, std::size_t c, int parent_indent) {
+  // A `|` or `>` header at `c`, with `-` or `+`, ending the line; its value
+  // is the lines after it more indented than the innermost collection.
+  bool BlockScalar(std::string_view line, std::size_t c, std::uint32_t parent) {
     std::size_t i = c + 1;
-    if (i < line.size() && (line[i] == '-' || line[i] == '+')) ++i;
+    scan::Chomp chomp = scan::Chomp::kClip;
+    if (i < line.size() && (line[i] == '-' || line[i] == '+')) {
+      chomp = line[i] == '-' ? scan::Chomp::kStrip : scan::Chomp::kKeep;
+      ++i;
+    }
     if (!RestIsBlank(line, i)) return false;  // explicit indentation and the rest
     in_block_ = true;
-    block_parent_ = parent_indent;
+    block_parent_ = stack_.back().indent;
     block_indent_ = -1;
+    block_folded_ = line[c] == '>';
+    block_chomp_ = chomp;
+    block_lines_.clear();
+    block_node_ = Building() ? NewNode(Type::kScalar, c, parent) : 0;
     return true;
+  }
+
+  bool KeepBlockLine(std::string_view line) {
+    if (block_node_ != 0) block_lines_.push_back(line);
+    return true;
+  }
+
+  void FinishBlock(bool ends_with_break) {
+    if (block_node_ == 0) return;
+    tree_->nodes[block_node_].scalar = scan::BlockScalarValue(
+        block_lines_, block_parent_ + 1, block_folded_, block_chomp_, ends_with_break);
+    block_node_ = 0;
+  }
+
+  // A line inside a quoted scalar opened on an earlier line. Its text must
+  // be indented past the innermost collection (yaml-cpp does not ask that,
+  // the spec does): a line that is not is declined.
+  bool QuotedLine(std::string_view line, std::size_t indent) {
+    if (indent < line.size() && static_cast<int>(indent) <= quote_parent_) return false;
+    std::size_t end = 0;
+    const scan::QuotedScalar::Step step = quote_.Next(line, end);
+    if (step == scan::QuotedScalar::Step::kDecline) return false;
+    if (step == scan::QuotedScalar::Step::kOpen) return true;
+    in_quote_ = false;
+    if (quote_node_ != 0) tree_->nodes[quote_node_].scalar = quote_.Take();
+    return RestIsBlank(line, end);
   }
 
   // One scalar token at `c`: quoted (on this line) or plain. In a flow
@@ -341,35 +360,19 @@ class Scanner {
               bool& quoted, std::size_t& end) {
     const char first = line[c];
     quoted = first == '"' || first == '\'';
-    if (first == '"') {
-      std::size_t i = c + 1;
-      for (; i < line.size() && line[i] != '"'; ++i) {
-        if (line[i] != '\\') continue;
-        if (want || i + 1 >= line.size()) return false;
-        const char e = line[++i];
-        if (std::string_view("0abtnvfre \"/\\N_LP").find(e) == std::string_view::npos) return false;
+    if (quoted) {
+      quote_.Start(first, want);
+      const scan::QuotedScalar::Step step = quote_.First(line, c + 1, end);
+      if (step == scan::QuotedScalar::Step::kDecline) return false;
+      if (step == scan::QuotedScalar::Step::kOpen) {
+        // It goes on over the next lines (Line reads them): only in block
+        // context.
+        if (close) return false;
+        in_quote_ = true;
+        end = line.size();
+        return true;
       }
-      if (i >= line.size()) return false;  // continues on the next line
-      if (want) value.assign(line.substr(c + 1, i - c - 1));
-      end = i + 1;
-      return true;
-    }
-    if (first == '\'') {
-      std::size_t i = c + 1;
-      for (;;) {
-        if (i >= line.size()) return false;
-        if (line[i] == '\'') {
-          if (i + 1 < line.size() && line[i + 1] == '\'') {
-            if (want) value += '\'';
-            i += 2;
-            continue;
-          }
-          break;
-        }
-        if (want) value += line[i];
-        ++i;
-      }
-      end = i + 1;
+      if (want) value = quote_.Take();
       return true;
     }
     if (!(IsPlainStart(first) || (first == '-' && c + 1 < line.size() && line[c + 1] != ' ')))
@@ -430,12 +433,21 @@ class Scanner {
         while (i < line.size() && line[i] == ' ') ++i;
       }
     }
+    if (line[c] == '|' || line[c] == '>') return !field && BlockScalar(line, c, parent);
     ScannedScalar local;
     ScannedScalar* out = field ? field : Building() ? &local : nullptr;
     std::string value;
     bool quoted;
     std::size_t end;
     if (!Scalar(line, c, 0, out != nullptr, value, quoted, end)) return false;
+    if (in_quote_) {
+      // Its value is known once it closes; the loader's fields take only
+      // one-line values.
+      if (field) return false;
+      quote_parent_ = stack_.back().indent;
+      quote_node_ = Building() ? NewNode(Type::kScalar, c, parent) : 0;
+      return true;
+    }
     if (!RestIsBlank(line, end)) return false;
     if (out) {
       out->null = !quoted && IsNullPlain(value);
@@ -501,61 +513,36 @@ class Scanner {
   bool in_block_ = false;
   int block_parent_ = 0;
   int block_indent_ = -1;
+  bool block_folded_ = false;
+  scan::Chomp block_chomp_ = scan::Chomp::kClip;
+  std::vector<std::string_view> block_lines_;  // when its value is decoded
+  std::uint32_t block_node_ = 0;               // its node, or 0
+  bool in_quote_ = false;
+  int quote_parent_ = 0;
+  scan::QuotedScalar quote_;
+  std::uint32_t quote_node_ = 0;  // its node, or 0
+  const char* why_ = "its structure";
 };
 
 }  // namespace
 
-bool PartialMapHolds(LiteTree::Partial partial, std::string_view key) {
-  return FindTracked(WhereOf(partial), key) != nullptr;
-}
-
-bool PartialMapHoldsPrefix(LiteTree::Partial partial, std::string_view prefix) {
-  return partial == LiteTree::Partial::kAnnotations && prefix == kDeclinedAnnotations;
-}
-
 std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree,
                                            const PrunePlan* plan) {
   if (tree) tree->Clear();
-  return Scanner(text, tree, plan).Run();
-}
-
-void BuildHeaderTree(const DocumentHeader& header, LiteTree& tree) {
-  tree.Clear();
-  // Keys and mappings get no position: a reader needs one only to report a
-  // problem, and a problem sends the document to yaml-cpp anyway.
-  auto map = [&](LiteTree::Partial partial) {
-    const std::uint32_t n = tree.Add(Type::kMap, -1, -1);
-    tree.nodes[n].partial = partial;
-    return n;
-  };
-  const std::uint32_t root = map(LiteTree::Partial::kRoot);
-  std::uint32_t metadata = 0;
-  for (Where where : {Where::kRoot, Where::kMetadata}) {
-    const std::uint32_t parent = where == Where::kRoot ? root : metadata;
-    if (where == Where::kMetadata && metadata == 0) break;
-    for (const TrackedKey& t : kTracked) {
-      if (t.where != where) continue;
-      const bool present = t.field                       ? (header.*(t.field)).found
-                           : t.child == Where::kMetadata ? header.has_metadata
-                                                         : header.has_annotations;
-      if (!present) continue;
-      const std::uint32_t key = tree.Add(Type::kScalar, -1, -1);
-      tree.nodes[key].scalar.assign(t.key);
-      std::uint32_t value;
-      if (t.field) {
-        const ScannedScalar& v = header.*(t.field);
-        value = tree.Add(v.null ? Type::kNull : Type::kScalar, static_cast<int>(v.line),
-                         static_cast<int>(v.column));
-        tree.nodes[value].scalar = v.value;
-      } else if (t.child == Where::kMetadata) {
-        value = metadata = map(LiteTree::Partial::kMetadata);
-      } else {
-        value = map(LiteTree::Partial::kAnnotations);
-      }
-      tree.nodes[parent].kids.push_back(key);
-      tree.nodes[parent].kids.push_back(value);
-    }
+  Scanner scanner(text, tree, plan);
+  std::optional<DocumentHeader> header = scanner.Run();
+  // A debugging aid, not an interface: which documents go to the parsers.
+  static const bool debug = std::getenv("MESHLINT_SCAN_DEBUG") != nullptr;
+  if (!header && debug) {
+    std::string_view line = text;
+    for (std::uint32_t i = 0; i < scanner.FailLine() && !line.empty(); ++i)
+      line.remove_prefix(std::min(line.size(), line.find('\n') + 1));
+    line = line.substr(0, std::min<std::size_t>(line.find('\n'), 100));
+    std::fprintf(stderr, "meshlint-scan: declined (%s) at line %u, %s: %.*s\n",
+                 tree ? "tree" : "header", scanner.FailLine(), scanner.Why(),
+                 static_cast<int>(line.size()), line.data());
   }
+  return header;
 }
 
 }  // namespace meshlint

@@ -1,0 +1,221 @@
+#include "loader/scan_scalars.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace meshlint::scan {
+
+namespace {
+
+constexpr std::size_t kNone = std::string::npos;
+
+// yaml-cpp's chomping, which it applies to quoted scalars too (as `clip`):
+// the trailing line breaks are cut after the last character that is not one
+// or, when an escape came later, after that escape's end. (yaml-cpp compares
+// a character's position with one past an escape; that is kept, as it
+// decides which line breaks survive.)
+void ChompValue(std::string& value, Chomp chomp, std::size_t last_escape) {
+  if (chomp == Chomp::kKeep) return;
+  std::size_t pos = value.find_last_not_of('\n');
+  if (last_escape != kNone && (pos == kNone || pos < last_escape)) pos = last_escape;
+  if (pos == kNone) {
+    value.clear();
+    return;
+  }
+  const std::size_t keep = chomp == Chomp::kClip ? pos + 2 : pos + 1;
+  if (keep < value.size()) value.erase(keep);
+}
+
+// Whether `text` starts with `digits` hex digits naming a code point
+// yaml-cpp encodes (not a surrogate, at most U+10FFFF).
+bool UnicodeEscape(std::string_view text, std::size_t digits) {
+  if (text.size() < digits) return false;
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    const char c = text[i];
+    std::uint32_t d = 0;
+    if (c >= '0' && c <= '9') d = static_cast<std::uint32_t>(c - '0');
+    else if (c >= 'a' && c <= 'f') d = static_cast<std::uint32_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') d = static_cast<std::uint32_t>(c - 'A' + 10);
+    else return false;
+    if (value > 0x10FFFF) return false;  // stays within 32 bits
+    value = value * 16 + d;
+  }
+  return value <= 0x10FFFF && !(value >= 0xD800 && value <= 0xDFFF);
+}
+
+std::size_t LeadingSpaces(std::string_view line) {
+  std::size_t n = 0;
+  while (n < line.size() && line[n] == ' ') ++n;
+  return n;
+}
+
+}  // namespace
+
+// yaml-cpp reads a block scalar as a series of steps, one at each line break:
+// it eats the next line's indentation, then joins the two lines (a line
+// break, a space when folding, or nothing yet when an empty line may follow),
+// then reads that line's content. The same steps here, line by line; the last
+// step is the line break before what ends the scalar, when there is one.
+std::string BlockScalarValue(const std::vector<std::string_view>& lines, int min_indent,
+                             bool folded, Chomp chomp, bool ends_with_break) {
+  std::string value;
+  auto indent = static_cast<std::size_t>(std::max(min_indent, 0));
+  bool found = false;  // some content read: the indentation is settled
+  bool prev_empty = false;
+  bool prev_more = false;
+  std::size_t prev_from = 0;  // where the previous line's content starts
+  int held_breaks = 0;        // empty lines folded but not yet written
+  bool held_after_more = false;
+  const std::size_t n = lines.size();
+  const std::size_t steps = n + (ends_with_break ? 1 : 0);
+  for (std::size_t j = 0; j < steps; ++j) {
+    if (j > 0) {
+      const std::string_view content = lines[j - 1].substr(prev_from);
+      value.append(content);
+      found = found || !content.empty();
+    }
+    std::size_t from = 0;  // past the indentation eaten
+    bool empty = false;    // nothing after it
+    bool more = false;     // a space after it: a more indented line
+    if (j < n) {
+      const std::string_view line = lines[j];
+      const std::size_t spaces = LeadingSpaces(line);
+      if (!found) {
+        // Until content is found, all leading spaces are eaten and the
+        // widest sets the indentation.
+        from = spaces;
+        indent = std::max(indent, spaces);
+      } else {
+        from = std::min(spaces, indent);
+      }
+      empty = from == line.size();
+      more = !empty && line[from] == ' ';
+    }
+    // What ends the scalar (j == n) is less indented, or the end of the text.
+    const bool at_indent = j < n && from >= indent;
+    if (folded && held_breaks == 0 && empty) held_after_more = prev_more;
+    if (j > 0) {
+      if (!folded) {
+        value += '\n';
+      } else {
+        if (!prev_empty && !empty && !prev_more && !more && at_indent) value += ' ';
+        else if (empty) ++held_breaks;
+        else value += '\n';
+        if (!empty && held_breaks > 0) {
+          // yaml-cpp writes one break fewer than the empty lines, plus one
+          // around more indented lines or before the first content: so
+          // empty lines at the end of a `>+` scalar lose a break, unlike
+          // the spec's.
+          value.append(static_cast<std::size_t>(held_breaks - 1), '\n');
+          if (held_after_more || more || !found) value += '\n';
+          held_breaks = 0;
+        }
+      }
+    }
+    prev_empty = empty;
+    prev_more = more;
+    prev_from = from;
+  }
+  if (!ends_with_break && n > 0) value.append(lines[n - 1].substr(prev_from));
+  ChompValue(value, chomp, kNone);
+  return value;
+}
+
+void QuotedScalar::Start(char quote, bool decode) {
+  quote_ = quote;
+  decode_ = decode;
+  escaped_break_ = false;
+  empty_line_ = false;
+  last_escape_ = kNone;
+  value_.clear();
+}
+
+QuotedScalar::Step QuotedScalar::First(std::string_view line, std::size_t from, std::size_t& end) {
+  return Scan(line, from, end);
+}
+
+QuotedScalar::Step QuotedScalar::Next(std::string_view line, std::size_t& end) {
+  // yaml-cpp requires no indentation here (the caller does) and eats every
+  // leading space; a document marker at column 0 is an error.
+  const std::size_t from = LeadingSpaces(line);
+  if (from == 0 && (line.starts_with("---") || line.starts_with("..."))) return Step::kDecline;
+  const bool empty = from == line.size();
+  if (decode_) {
+    // An empty line is a line break; a line break between two lines with
+    // text is a space, unless escaped.
+    if (empty) value_ += '\n';
+    else if (!empty_line_ && !escaped_break_) value_ += ' ';
+  }
+  empty_line_ = empty;
+  return Scan(line, from, end);
+}
+
+QuotedScalar::Step QuotedScalar::Scan(std::string_view line, std::size_t from, std::size_t& end) {
+  escaped_break_ = false;
+  // One past the last character of this line that is not a trailing space:
+  // those are dropped at a line break.
+  std::size_t kept = value_.size();
+  for (std::size_t i = from; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == quote_) {
+      if (quote_ == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+        ++i;
+        if (decode_) {
+          value_ += '\'';
+          kept = last_escape_ = value_.size();
+        }
+        continue;
+      }
+      end = i + 1;
+      return Step::kClosed;
+    }
+    if (c == '\\' && quote_ == '"') {
+      if (i + 1 == line.size()) {
+        // An escaped line break: nothing joins this line to the next, and
+        // its trailing spaces stay.
+        escaped_break_ = true;
+        if (decode_) kept = last_escape_ = value_.size();
+        return Step::kOpen;
+      }
+      const char e = line[++i];
+      if (!decode_) {
+        // The escapes yaml-cpp accepts, less `\'` (not YAML).
+        if (e == 'x' || e == 'u' || e == 'U') {
+          const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+          if (!UnicodeEscape(line.substr(i + 1), digits)) return Step::kDecline;
+          i += digits;
+        } else if (std::string_view("0abtnvfre \"/\\N_LP").find(e) == std::string_view::npos) {
+          return Step::kDecline;
+        }
+        continue;
+      }
+      // Decoded: the common ones only.
+      switch (e) {
+        case 'n': value_ += '\n'; break;
+        case 't': value_ += '\t'; break;
+        case 'r': value_ += '\r'; break;
+        case '"':
+        case '\\':
+        case '/':
+        case ' ': value_ += e; break;
+        default: return Step::kDecline;
+      }
+      kept = last_escape_ = value_.size();
+      continue;
+    }
+    if (decode_) {
+      value_ += c;
+      if (c != ' ') kept = value_.size();
+    }
+  }
+  if (decode_) value_.erase(kept);
+  return Step::kOpen;
+}
+
+std::string QuotedScalar::Take() {
+  ChompValue(value_, Chomp::kClip, last_escape_);
+  return std::move(value_);
+}
+
+}  // namespace meshlint::scan
