@@ -426,14 +426,25 @@ TEST(Kustomize, RenderedFindingsPointAtTheFieldInItsSourceFile) {
   auto r = lint();
   EXPECT_EQ(r.out, finding("12:3", "api.stripe.com"));
   EXPECT_EQ(r.status, 1);
-  // A patch that changes the hosts: the source's line says otherwise, so
-  // the finding is at the object (7:1), not at the source's hosts.
+  // A patch that changes the hosts: the source's line says otherwise; the
+  // patch, inline in the kustomization, writes them: the finding is at its
+  // `hosts:` (10:7).
   std::ofstream(tmp.path() / "base" / "kustomization.yaml")
       << "namespace: pay\nnamePrefix: prod-\nresources: [egress.yaml]\npatches:\n"
          "- patch: |-\n    apiVersion: networking.istio.io/v1\n    kind: ServiceEntry\n"
          "    metadata: {name: stripe}\n    spec:\n      hosts: [api.example.com]\n";
   auto patched = lint();
-  EXPECT_EQ(patched.out, finding("7:1", "api.example.com")) << patched.err;
+  const std::string in_patch = finding("10:7", "api.example.com");
+  EXPECT_EQ(patched.out, "base/kustomization.yaml" + in_patch.substr(in_patch.find(':')))
+      << patched.err;
+  // The same patch as a quoted string has no lines of its own to point at:
+  // the finding is at the object (7:1), not at the source's hosts.
+  std::ofstream(tmp.path() / "base" / "kustomization.yaml")
+      << "namespace: pay\nnamePrefix: prod-\nresources: [egress.yaml]\npatches:\n"
+         "- patch: \"{apiVersion: networking.istio.io/v1, kind: ServiceEntry, metadata: {name: "
+         "stripe}, spec: {hosts: [api.example.com]}}\"\n";
+  auto quoted = lint();
+  EXPECT_EQ(quoted.out, finding("7:1", "api.example.com")) << quoted.err;
 }
 
 TEST(Kustomize, RemoteBasesAreNotFetched) {
