@@ -418,8 +418,9 @@ TEST(Kustomize, RenderedFindingsPointAtTheFieldInItsSourceFile) {
                         tmp.path().string());
   };
   auto finding = [](const std::string& at, const std::string& host) {
-    return "base/egress.yaml:" + at + ": warning [serviceentry-exported-to-all] ServiceEntry " +
-           "'prod-stripe' exports " + host + " to every namespace: it has no exportTo and the " +
+    return "base/egress.yaml:" + at + ": warning [serviceentry-exported-to-all] Rendered by " +
+           "base/kustomization.yaml: ServiceEntry 'prod-stripe' exports " + host +
+           " to every namespace: it has no exportTo and the " +
            "mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the " +
            "namespaces that need it.\n";
   };
@@ -445,6 +446,42 @@ TEST(Kustomize, RenderedFindingsPointAtTheFieldInItsSourceFile) {
          "stripe}, spec: {hosts: [api.example.com]}}\"\n";
   auto quoted = lint();
   EXPECT_EQ(quoted.out, finding("7:1", "api.example.com")) << quoted.err;
+}
+
+// A base two overlays use: each overlay's finding names its kustomization
+// (otherwise two identical lines at the base's line); an object both render
+// alike is one object, and its finding names both.
+TEST(Kustomize, FindingsInASharedBaseNameTheOverlay) {
+  SKIP_WITHOUT_KUSTOMIZE();
+  testing::TempDir tmp;
+  tmp.Write("base/kustomization.yaml", "resources: [stripe.yaml]\n");
+  tmp.Write("base/stripe.yaml",
+            "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: stripe\n"
+            "spec:\n  hosts: [api.stripe.com]\n  location: MESH_EXTERNAL\n");
+  tmp.Write("overlays/dev/kustomization.yaml", "namespace: dev\nresources: [../../base]\n");
+  tmp.Write("overlays/prod/kustomization.yaml", "namespace: prod\nresources: [../../base]\n");
+  auto lint = [&] {
+    return RunInProcess(
+        {"lint", "--no-config", "-q", "--disable", "mesh-outbound-allow-any", "--disable",
+         "namespace-without-sidecar", "--disable", "duplicate-object", "."},
+        tmp.str());
+  };
+  auto finding = [](const std::string& by) {
+    return "base/stripe.yaml:6:3: warning [serviceentry-exported-to-all] Rendered by " + by +
+           ": ServiceEntry 'stripe' exports api.stripe.com to every namespace: it has no "
+           "exportTo and the mesh default (defaultServiceExportTo) is \"*\". Add exportTo: "
+           "[\".\"] or the namespaces that need it.\n";
+  };
+  auto two = lint();
+  EXPECT_EQ(two.out, finding("overlays/dev/kustomization.yaml") +
+                         finding("overlays/prod/kustomization.yaml"))
+      << two.err;
+  EXPECT_EQ(two.status, 1);
+  tmp.Write("overlays/prod/kustomization.yaml", "namespace: dev\nresources: [../../base]\n");
+  auto one = lint();
+  EXPECT_EQ(one.out, finding("overlays/dev/kustomization.yaml and "
+                             "overlays/prod/kustomization.yaml"))
+      << one.err;
 }
 
 TEST(Kustomize, RemoteBasesAreNotFetched) {

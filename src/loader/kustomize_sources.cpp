@@ -154,8 +154,7 @@ class NodePairs {
   // with the operation's path.
   void Operations(const YAML::Node& r, const YAML::Node& ops, const TextPlace& at) {
     for (const YAML::Node& op : ops) {
-      if (!op.IsMap() || !op["op"].IsScalar() || !op["path"].IsScalar() || !op["value"])
-        continue;
+      if (!op.IsMap() || !op["op"].IsScalar() || !op["path"].IsScalar() || !op["value"]) continue;
       if (op["op"].Scalar() != "add" && op["op"].Scalar() != "replace") continue;
       YAML::Node key;
       const YAML::Node value = AtPointer(r, op["path"].Scalar(), key);
@@ -314,8 +313,7 @@ std::vector<Patch> ReadPatches(const fs::path& file) {
     rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
   }
   const fs::path dir = file.parent_path();
-  auto add = [&](const YAML::Node& path, const YAML::Node& inline_patch,
-                 const YAML::Node& target) {
+  auto add = [&](const YAML::Node& path, const YAML::Node& inline_patch, const YAML::Node& target) {
     Patch like;
     if (target && target.IsMap()) {
       like.has_target = true;
@@ -391,9 +389,8 @@ std::string ObjectLineComment(const std::vector<std::string_view>& doc, const fs
       if (!Applies(*p, kind, name)) continue;
       // A patch file is named in the comment once something points at it.
       const auto known = file_index.find(p->file);
-      const std::uint32_t index = known != file_index.end()
-                                      ? known->second
-                                      : static_cast<std::uint32_t>(files.size() + 1);
+      const std::uint32_t index =
+          known != file_index.end() ? known->second : static_cast<std::uint32_t>(files.size() + 1);
       const std::size_t before = pairs.count();
       const TextPlace at{index, p->first_line, p->column};
       if (p->node.IsSequence()) pairs.Operations(node, p->node, at);
