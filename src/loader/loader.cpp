@@ -148,7 +148,7 @@ class Scheduler {
       for (std::size_t c = batches[b].first; c < batches[b].second; ++c)
         LoadChunk(chunks[c], files[c], options_, results[b]);
     });
-    if (inputs_[i].rendered) NoteRenderer(inputs_[i].display, results);
+    if (inputs_[i].rendered && !inputs_[i].is_stdin) NoteRenderer(inputs_[i].display, results);
     model_.Append(std::move(head));
     for (auto& r : results) model_.Append(std::move(r));
     return i + 1;
