@@ -496,8 +496,8 @@ TEST(ConfigCli, IncludeAndExcludeGlobs) {
   EXPECT_EQ(
       r.out,
       "manifests/a/ns.yaml:4:9: warning [namespace-without-sidecar] Namespace 'team-a' has "
-      "no default Sidecar and the root namespace istio-system has none to inherit: its "
-      "proxies import every service exported to it. Add a Sidecar without workloadSelector whose "
+      "no default Sidecar and the root namespace istio-system has none to inherit: the Istio "
+      "proxies of its pods import every service exported to namespace 'team-a'. Add a Sidecar without workloadSelector whose "
       "egress hosts list only what it needs (e.g. \"./*\", \"istio-system/*\").\n");
   EXPECT_NE(r.err.find(" in 1 file, 1 object"), std::string::npos) << r.err;
   // Named files are filtered the same way (pre-commit names excluded files too).

@@ -369,6 +369,84 @@ TEST(EgressDiff, ModeAndRemovalAreTheChanges) {
   EXPECT_EQ(Pairs(l["closed"]), (PairSet{"istio-system -> x.example.com:443"}));
 }
 
+// "Any host" that came or went with the proxy names what decided the
+// proxy (the pod label), not the namespace's first object (a ServiceEntry
+// that changed too, but opens or closes nothing of "any host"); with no
+// such label changed, the namespace's workloads that changed are named.
+TEST(EgressDiff, AnyHostFromTheProxyNamesWhatDecidedIt) {
+  if (RunShell("git --version").status != 0) GTEST_SKIP() << "git is not installed";
+  TempDir t;
+  const std::string git =
+      "cd " + ShellQuote(t.str()) +
+      " && git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main ";
+  t.Write("mesh.yaml",
+          "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata:\n  name: istio\n"
+          "  namespace: istio-system\nspec:\n  meshConfig:\n    outboundTrafficPolicy:\n"
+          "      mode: REGISTRY_ONLY\n");
+  auto se = [](const std::string& hosts) {
+    return "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: x\n"
+           "  namespace: a\nspec:\n  hosts: [" +
+           hosts +
+           "]\n  exportTo: [\".\"]\n  location: MESH_EXTERNAL\n  resolution: DNS\n"
+           "  ports:\n  - {number: 443, name: tls, protocol: TLS}\n";
+  };
+  auto web = [](bool injected) {
+    return std::string(
+               "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+               "  namespace: a\nspec:\n  selector: {matchLabels: {app: web}}\n"
+               "  template:\n    metadata:\n      labels:\n        app: web\n") +
+           (injected ? "" : "        sidecar.istio.io/inject: \"false\"\n") +
+           "    spec:\n      containers: [{name: web, image: web}]\n";
+  };
+  // The base: a's only workload opts out of injection, so a reaches any host.
+  t.Write("se.yaml", se("x.example.com"));
+  t.Write("web.yaml", web(false));
+  ASSERT_EQ(RunShell(git + "init -q && " + git + "add -A && " + git + "commit -q -m base").status,
+            0);
+  // The change: the label goes, and the ServiceEntry (a's first object)
+  // lists one host more.
+  t.Write("se.yaml", se("x.example.com, y.example.com"));
+  t.Write("web.yaml", web(true));
+  const CommandResult r = RunInProcess({"egress", "--base", "HEAD", "-f", "json"}, t.str());
+  ASSERT_NE(r.status, 2) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  // a reached y.example.com already, as any host: nothing opens.
+  EXPECT_EQ(Pairs(doc["opened"]), PairSet{});
+  EXPECT_EQ(Pairs(doc["closed"]), (PairSet{"a -> *"}));
+  const auto& closed = doc["closed"][0]["changes"];
+  ASSERT_EQ(closed.size(), 1u) << closed.dump(2);
+  EXPECT_EQ(closed[0]["object"], "Deployment a/web");
+  EXPECT_EQ(closed[0]["change"], "modified");
+  EXPECT_EQ(closed[0]["file"], "web.yaml");
+  // And back: committed without the label, the working tree adds it again.
+  ASSERT_EQ(RunShell(git + "commit -q -a -m head").status, 0);
+  t.Write("se.yaml", se("x.example.com"));
+  t.Write("web.yaml", web(false));
+  const CommandResult back = RunInProcess({"egress", "--base", "HEAD", "-f", "json"}, t.str());
+  const nlohmann::json b = nlohmann::json::parse(back.out);
+  EXPECT_EQ(Pairs(b["opened"]), (PairSet{"a -> *"}));
+  const auto& opened = b["opened"][0]["changes"];
+  ASSERT_EQ(opened.size(), 1u) << opened.dump(2);
+  EXPECT_EQ(opened[0]["object"], "Deployment a/web");
+  EXPECT_EQ(opened[0]["file"], "web.yaml");
+  EXPECT_EQ(opened[0]["line"], 4);
+  // Membership: the workload that opted out moves to another namespace; a
+  // (known from its ServiceEntry) is then assumed injected: "any host"
+  // closes, and the move is the change, not the ServiceEntry.
+  ASSERT_EQ(RunShell(git + "commit -q -a -m back").status, 0);
+  std::string moved = web(false);
+  moved.replace(moved.find("namespace: a"), 12, "namespace: b");
+  t.Write("se.yaml", se("x.example.com, z.example.com"));
+  t.Write("web.yaml", moved);
+  const CommandResult m = RunInProcess({"egress", "--base", "HEAD", "-f", "json"}, t.str());
+  const nlohmann::json md = nlohmann::json::parse(m.out);
+  ASSERT_EQ(Pairs(md["closed"]), (PairSet{"a -> *"})) << md.dump(2);
+  const auto& gone = md["closed"][0]["changes"];
+  ASSERT_EQ(gone.size(), 1u) << gone.dump(2);
+  EXPECT_EQ(gone[0]["object"], "Deployment a/web");
+  EXPECT_EQ(gone[0]["change"], "removed");
+}
+
 // A workload group that is new on the head answers, on the base, as its
 // namespace did; a group that reached nothing on the base is no namespace.
 TEST(EgressDiff, NewWorkloadGroupIsComparedWithItsNamespace) {

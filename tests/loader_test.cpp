@@ -120,6 +120,38 @@ TEST(LoaderLocations, SidecarFields) {
   EXPECT_EQ(Span(sc.outbound_mode_loc), "15:11-15:20");
 }
 
+// A rendered kustomization's comments (loader/text.h): a node paired with
+// the Nth patch file ("@N", the file after the Nth tab) is at its line there;
+// one paired with the source is in the source; the rest is the object's
+// line; an index naming no file drops its entry.
+TEST(LoaderLocations, RenderedNodesPointIntoTheirPatchFile) {
+  MeshModel m;
+  LoadText(
+      "---\n"
+      "# Source: base/sidecar.yaml\n"
+      "# meshlint-object-line: 3\n"
+      "# meshlint-source-nodes: 4.6=4.6 10.4=8.4@1 10.10=8.10@1 9.2=7.2@2"
+      "\toverlays/prod/allow-any.yaml\n"
+      "apiVersion: networking.istio.io/v1\n"  // rendered line 3
+      "kind: Sidecar\n"                       // 4
+      "metadata:\n"                           // 5
+      "  name: default\n"                     // 6
+      "  namespace: shop\n"                   // 7
+      "spec:\n"                               // 8
+      "  outboundTrafficPolicy:\n"            // 9
+      "    mode: ALLOW_ANY\n",                // 10
+      "<stdin>", LoadOptions{}, m);
+  ASSERT_EQ(m.sidecars.size(), 1u) << ::testing::PrintToString(Problems(m));
+  const Sidecar& sc = m.sidecars[0];
+  EXPECT_EQ(m.files.display(sc.meta.loc.file), "base/sidecar.yaml");
+  EXPECT_EQ(Span(sc.meta.loc), "4:7-4:14");
+  EXPECT_EQ(m.files.display(sc.outbound_mode_loc.file), "overlays/prod/allow-any.yaml");
+  EXPECT_EQ(Span(sc.outbound_mode_loc), "8:11-8:20");
+  // `outboundTrafficPolicy:` is paired with no file the comment names.
+  EXPECT_EQ(m.files.display(sc.outbound_key.file), "base/sidecar.yaml");
+  EXPECT_EQ(sc.outbound_key.line, 3u);
+}
+
 TEST(LoaderLocations, SidecarPolicyWithoutModeIsRegistryOnly) {
   // The enum's zero value: an empty policy is REGISTRY_ONLY, not "inherit".
   auto m = LoadFiles({{"sc.yaml",

@@ -40,8 +40,8 @@ void WriteProject(const TempDir& dir) {
 
 const std::string kTeamBNamespace =
     "apps/team-b/ns.yaml:4:9: warning [namespace-without-sidecar] Namespace 'team-b' has no "
-    "default Sidecar and the root namespace istio-system has none to inherit: its proxies "
-    "import every service exported to it, including 1 external host. Add a Sidecar without "
+    "default Sidecar and the root namespace istio-system has none to inherit: the Istio proxies "
+    "of its pods import every service exported to namespace 'team-b', including 1 external host. Add a Sidecar without "
     "workloadSelector whose egress hosts list only what it needs (e.g. \"./*\", "
     "\"istio-system/*\").\n";
 const std::string kTeamBServiceEntry =
@@ -461,8 +461,9 @@ TEST(HelmSource, FindingsNameTheTemplateOnStdin) {
             "'team-b' has no default Sidecar and the root namespace istio-system has none to "
             "inherit. Its Namespace manifest has no injection label, so only pods labelled "
             "sidecar.istio.io/inject=true get an Istio proxy, and the inputs hold none of its "
-            "workloads, so the finding is one level lower than usual. Pods that get one import "
-            "every service exported to it, including 2 external hosts. Add a Sidecar without "
+            "workloads, so the finding is one level lower than usual. If some of its pods do get "
+            "an Istio proxy, those proxies import every service exported to namespace 'team-b', "
+            "including 2 external hosts. Add a Sidecar without "
             "workloadSelector whose egress hosts list only what it needs (e.g. \"./*\", "
             "\"istio-system/*\").\n");
   // SARIF points at the template path, relative to the working directory.
@@ -537,8 +538,9 @@ TEST(Kustomize, RenderedOutputOnStdin) {
   // sets the namespace on the ServiceEntry.
   EXPECT_EQ(out,
             "<stdin>:6:9: warning [namespace-without-sidecar] Namespace 'team-a' has no default "
-            "Sidecar and the root namespace istio-system has none to inherit: its proxies import "
-            "every service exported to it, including 1 external host. Add a Sidecar without "
+            "Sidecar and the root namespace istio-system has none to inherit: the Istio proxies of "
+            "its pods import every service exported to namespace 'team-a', including 1 external "
+            "host. Add a Sidecar without "
             "workloadSelector whose egress hosts list only what it needs (e.g. \"./*\", "
             "\"istio-system/*\").\n"
             "<stdin>:14:3: warning [serviceentry-exported-to-all] ServiceEntry 'debian' exports "

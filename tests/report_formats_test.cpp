@@ -187,6 +187,24 @@ TEST(Baseline, RejectsWhatIsNotABaseline) {
   EXPECT_TRUE(read.empty());
 }
 
+// A rule with findings at two levels is one row, its counts by level (as
+// --summary writes them), ranked by its most severe level.
+TEST(Summary, OneRowPerRuleWithItsCountsByLevel) {
+  Fixture fx;
+  fx.findings = {
+      Make("namespace-without-sidecar", Severity::kNote, {0, 7, 3, 7, 8}, "x"),
+      Make("serviceentry-exported-to-all", Severity::kWarning, {0, 7, 3, 7, 8}, "x"),
+      Make("namespace-without-sidecar", Severity::kWarning, {0, 7, 3, 7, 8}, "x"),
+      Make("namespace-without-sidecar", Severity::kNote, {0, 7, 3, 7, 8}, "x"),
+  };
+  ReportContext ctx = fx.Context();
+  ctx.elapsed = std::chrono::milliseconds(42);
+  EXPECT_EQ(Render(WriteSummary, ctx),
+            "meshlint: 4 findings (0 errors, 2 warnings, 2 notes) in 3 files, 3 objects (42 ms)\n"
+            "  namespace-without-sidecar     1 warning, 2 notes\n"
+            "  serviceentry-exported-to-all  1 warning\n");
+}
+
 TEST(Summary, CountsBySeverityAndRule) {
   Fixture fx;
   fx.findings = {

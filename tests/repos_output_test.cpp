@@ -418,22 +418,70 @@ TEST(Kustomize, RenderedFindingsPointAtTheFieldInItsSourceFile) {
                         tmp.path().string());
   };
   auto finding = [](const std::string& at, const std::string& host) {
-    return "base/egress.yaml:" + at + ": warning [serviceentry-exported-to-all] ServiceEntry " +
-           "'prod-stripe' exports " + host + " to every namespace: it has no exportTo and the " +
+    return "base/egress.yaml:" + at + ": warning [serviceentry-exported-to-all] Rendered by " +
+           "base/kustomization.yaml: ServiceEntry 'prod-stripe' exports " + host +
+           " to every namespace: it has no exportTo and the " +
            "mesh default (defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the " +
            "namespaces that need it.\n";
   };
   auto r = lint();
   EXPECT_EQ(r.out, finding("12:3", "api.stripe.com"));
   EXPECT_EQ(r.status, 1);
-  // A patch that changes the hosts: the source's line says otherwise, so
-  // the finding is at the object (7:1), not at the source's hosts.
+  // A patch that changes the hosts: the source's line says otherwise; the
+  // patch, inline in the kustomization, writes them: the finding is at its
+  // `hosts:` (10:7).
   std::ofstream(tmp.path() / "base" / "kustomization.yaml")
       << "namespace: pay\nnamePrefix: prod-\nresources: [egress.yaml]\npatches:\n"
          "- patch: |-\n    apiVersion: networking.istio.io/v1\n    kind: ServiceEntry\n"
          "    metadata: {name: stripe}\n    spec:\n      hosts: [api.example.com]\n";
   auto patched = lint();
-  EXPECT_EQ(patched.out, finding("7:1", "api.example.com")) << patched.err;
+  const std::string in_patch = finding("10:7", "api.example.com");
+  EXPECT_EQ(patched.out, "base/kustomization.yaml" + in_patch.substr(in_patch.find(':')))
+      << patched.err;
+  // The same patch as a quoted string has no lines of its own to point at:
+  // the finding is at the object (7:1), not at the source's hosts.
+  std::ofstream(tmp.path() / "base" / "kustomization.yaml")
+      << "namespace: pay\nnamePrefix: prod-\nresources: [egress.yaml]\npatches:\n"
+         "- patch: \"{apiVersion: networking.istio.io/v1, kind: ServiceEntry, metadata: {name: "
+         "stripe}, spec: {hosts: [api.example.com]}}\"\n";
+  auto quoted = lint();
+  EXPECT_EQ(quoted.out, finding("7:1", "api.example.com")) << quoted.err;
+}
+
+// A base two overlays use: each overlay's finding names its kustomization
+// (otherwise two identical lines at the base's line); an object both render
+// alike is one object, and its finding names both.
+TEST(Kustomize, FindingsInASharedBaseNameTheOverlay) {
+  SKIP_WITHOUT_KUSTOMIZE();
+  testing::TempDir tmp;
+  tmp.Write("base/kustomization.yaml", "resources: [stripe.yaml]\n");
+  tmp.Write("base/stripe.yaml",
+            "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: stripe\n"
+            "spec:\n  hosts: [api.stripe.com]\n  location: MESH_EXTERNAL\n");
+  tmp.Write("overlays/dev/kustomization.yaml", "namespace: dev\nresources: [../../base]\n");
+  tmp.Write("overlays/prod/kustomization.yaml", "namespace: prod\nresources: [../../base]\n");
+  auto lint = [&] {
+    return RunInProcess(
+        {"lint", "--no-config", "-q", "--disable", "mesh-outbound-allow-any", "--disable",
+         "namespace-without-sidecar", "--disable", "duplicate-object", "."},
+        tmp.str());
+  };
+  auto finding = [](const std::string& by) {
+    return "base/stripe.yaml:6:3: warning [serviceentry-exported-to-all] Rendered by " + by +
+           ": ServiceEntry 'stripe' exports api.stripe.com to every namespace: it has no "
+           "exportTo and the mesh default (defaultServiceExportTo) is \"*\". Add exportTo: "
+           "[\".\"] or the namespaces that need it.\n";
+  };
+  auto two = lint();
+  EXPECT_EQ(two.out, finding("overlays/dev/kustomization.yaml") +
+                         finding("overlays/prod/kustomization.yaml"))
+      << two.err;
+  EXPECT_EQ(two.status, 1);
+  tmp.Write("overlays/prod/kustomization.yaml", "namespace: dev\nresources: [../../base]\n");
+  auto one = lint();
+  EXPECT_EQ(one.out, finding("overlays/dev/kustomization.yaml and "
+                             "overlays/prod/kustomization.yaml"))
+      << one.err;
 }
 
 TEST(Kustomize, RemoteBasesAreNotFetched) {

@@ -88,11 +88,12 @@ TEST(Repos, KustomizeOverlaysAreRenderedAndMappedToTheirSources) {
   // component exportTo: ["."]); dev really exports stripe to every
   // namespace. No second Sidecar/default from the patch, no invalid JSON
   // patch, nothing in `default`.
-  EXPECT_EQ(FindingLines(r.out),
-            "base/stripe.yaml:6:3: warning [serviceentry-exported-to-all] ServiceEntry 'stripe' "
-            "exports api.stripe.com to every namespace: it has no exportTo and the mesh default "
-            "(defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the namespaces that need "
-            "it.\n");
+  EXPECT_EQ(
+      FindingLines(r.out),
+      "base/stripe.yaml:6:3: warning [serviceentry-exported-to-all] Rendered by "
+      "overlays/dev/kustomization.yaml: ServiceEntry 'stripe' exports api.stripe.com to every namespace: it has no exportTo and the mesh default "
+      "(defaultServiceExportTo) is \"*\". Add exportTo: [\".\"] or the namespaces that need "
+      "it.\n");
   EXPECT_EQ(NoteLines(r.err), "");
   EXPECT_EQ(r.status, 1);
 }

@@ -255,8 +255,8 @@ TEST(SuppressCli, NoInlineSuppressionsFlagAndConfigKey) {
   dir.Write("mesh.yaml", kMesh);
   const std::string expected =
       "mesh.yaml:4:9: warning [namespace-without-sidecar] Namespace 'build-a' has no default "
-      "Sidecar and the root namespace istio-system has none to inherit: its proxies import every "
-      "service exported to it, including 1 external host. Add a Sidecar without "
+      "Sidecar and the root namespace istio-system has none to inherit: the Istio proxies of its "
+      "pods import every service exported to namespace 'build-a', including 1 external host. Add a Sidecar without "
       "workloadSelector whose egress hosts list only what it needs (e.g. \"./*\", "
       "\"istio-system/*\").\n"
       "mesh.yaml:6:5: warning [inline-suppression-ignored] Annotation "

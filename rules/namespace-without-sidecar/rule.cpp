@@ -72,14 +72,15 @@ std::string Unknown(const NamespaceInfo& info) {
   if (!info.manifest)
     return "Nothing in the inputs says whether its pods get an Istio proxy (no Namespace "
            "manifest, no workload labelled for injection), so the finding is one level lower than "
-           "usual. If they do, "
-           "they";
+           "usual.";
   return "Its Namespace manifest has no injection label, so only pods labelled "
          "sidecar.istio.io/inject=true get an Istio proxy, and the inputs hold none of its "
-         "workloads, so the finding is one level lower than usual. Pods that get one";
+         "workloads, so the finding is one level lower than usual.";
 }
 
-// "Namespace 'x' has no default Sidecar ... Add a Sidecar ...".
+// "Namespace 'x' has no default Sidecar ... Add a Sidecar ...". Each
+// sentence names what it speaks of: the proxies, and the namespace whose
+// imports they get.
 std::string Message(const MeshModel& model, const NamespaceInfo& info,
                     const std::vector<std::string>& scoped, std::size_t hosts, bool known) {
   const std::string& root = model.mesh.root_namespace;
@@ -90,8 +91,9 @@ std::string Message(const MeshModel& model, const NamespaceInfo& info,
   out += " has no default Sidecar";
   if (!scoped.empty()) out += " (only workload-scoped ones: " + ListForMessage(scoped) + ")";
   out += " and the root namespace " + root + " has none to inherit";
-  out += known ? ": its proxies" : ". " + Unknown(info);
-  out += " import every service exported to it";
+  out += known ? ": the Istio proxies of its pods"
+               : ". " + Unknown(info) + " If some of its pods do get an Istio proxy, those proxies";
+  out += " import every service exported to namespace '" + info.name + "'";
   if (hosts > 0)
     out += ", including " + std::to_string(hosts) + " external host" + (hosts == 1 ? "" : "s");
   out +=

@@ -155,6 +155,14 @@ std::optional<Location> NamespaceOrigin(const MeshModel& model, const std::strin
   return info->first_object_loc;
 }
 
+// fn(anchor) for each workload of namespace `ns` on one side.
+template <typename Fn>
+void NoteWorkloads(const MeshModel& model, const std::string& ns, Fn&& fn) {
+  const NamespaceInfo* info = model.FindNamespace(ns);
+  if (!info) return;
+  for (std::size_t i : info->workloads) fn(model.workloads[i].meta.anchor());
+}
+
 class Differ {
  public:
   Differ(const DiffSide& base, const DiffSide& head, const CompiledPolicy* policy)
@@ -212,6 +220,15 @@ class Differ {
     const auto base_ns = NamespaceOrigin(base_.analysis->model(), pair.ns);
     if (head_ns && !base_ns) note(head_docs_, *head_ns);
     if (base_ns && !head_ns) note(base_docs_, *base_ns);
+    // "Any host" came or went with the proxy, and no label or annotation
+    // that decides it changed: the namespace's workloads did (one added,
+    // removed or moved), so its changed workloads are the change.
+    if (pair.host == kAnyHost && e.changes.empty()) {
+      NoteWorkloads(head_.analysis->model(), pair.ns,
+                    [&](const Location& l) { note(head_docs_, l); });
+      NoteWorkloads(base_.analysis->model(), pair.ns,
+                    [&](const Location& l) { note(base_docs_, l); });
+    }
     return e;
   }
 

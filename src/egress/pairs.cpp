@@ -108,7 +108,12 @@ PairWhy ExplainPair(const EgressAnalysis& analysis, const Pair& pair) {
       r.column = line.loc.column;
     }
     why.reasons.push_back(std::move(r));
-    if (step.loc.valid()) why.grounds.push_back(step.loc);
+    // Without a Namespace manifest, the namespace's first object stands for
+    // it: the assumption rests on no line of that object, which is then no
+    // change behind the answer.
+    const bool stands_for_namespace =
+        step.kind == StepKind::kMembershipAssumed || step.kind == StepKind::kNamespaceUnknown;
+    if (step.loc.valid() && !stands_for_namespace) why.grounds.push_back(step.loc);
     if (step.service && step.service->meta) why.grounds.push_back(step.service->meta->anchor());
   };
   if (ex.scope.sidecar) why.grounds.push_back(ex.scope.sidecar->meta.anchor());

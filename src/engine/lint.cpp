@@ -238,6 +238,26 @@ LintResult LoadOne(const LintRequest& request) {
   return r;
 }
 
+// A finding about an object a kustomization rendered begins by naming it
+// ("Rendered by overlays/dev/kustomization.yaml: "): a base shared by several overlays is one
+// place for all of them, and only this tells their findings apart.
+void NameRenderers(const MeshModel& model, std::vector<Finding>& findings) {
+  const auto& by = model.load_report.rendered_by;
+  if (by.empty()) return;
+  bool named = false;
+  for (Finding& f : findings) {
+    if (f.diag.object.empty() || f.diag.project_level) continue;
+    const auto it = by.find(f.diag.object.FullyQualifiedName());
+    if (it == by.end()) continue;
+    std::string names;
+    for (std::size_t i = 0; i < it->second.size(); ++i)
+      names += (i == 0 ? "" : i + 1 == it->second.size() ? " and " : ", ") + it->second[i];
+    f.diag.message = "Rendered by " + names + ": " + f.diag.message;
+    named = true;
+  }
+  if (named) SortFindings(model, findings);
+}
+
 LintResult LintOne(const LintRequest& request) {
   LintResult r = LoadOne(request);
   if (!r.policy_problems.empty()) return r;
@@ -245,6 +265,7 @@ LintResult LintOne(const LintRequest& request) {
   const RunContext run{r.model, request.config, r.config_file, request.inline_suppressions,
                        request.today};
   RunRunPhase(run, request.run, r.findings);
+  NameRenderers(r.model, r.findings);
   if (request.report_only) KeepReported(*request.report_only, r.model, r.findings);
   return r;
 }

@@ -234,8 +234,11 @@ bool ReadNumber(std::string_view& text, std::uint32_t& v) {
 }
 
 // The source-nodes comment on the line after `object_line` (the object-line
-// comment), if any: "LINE.COL=LINE.COL" entries, at most kMaxSourceNodes.
-void ReadSourceNodes(std::string_view object_line, std::vector<SourceNode>& out) {
+// comment), if any: "LINE.COL=LINE.COL[@N]" entries, at most kMaxSourceNodes,
+// then the patch files the Nth names, each after a tab (registered by
+// `source_file`).
+void ReadSourceNodes(std::string_view object_line, const SourceFileFn& source_file,
+                     std::vector<SourceNode>& out) {
   const std::size_t eol = object_line.find('\n');
   if (eol == std::string_view::npos) return;
   std::string_view text = object_line.substr(eol + 1);
@@ -253,8 +256,22 @@ void ReadSourceNodes(std::string_view object_line, std::vector<SourceNode>& out)
     if (!number(n.line) || !skip('.') || !number(n.column) || !skip('=') ||
         !number(n.source_line) || !skip('.') || !number(n.source_column))
       break;
+    if (skip('@') && !number(n.file)) break;
     out.push_back(n);
   }
+  std::vector<std::uint32_t> files;
+  while (skip('\t') && files.size() < kMaxSourceNodes) {
+    const std::string_view path = text.substr(0, text.find('\t'));
+    text.remove_prefix(path.size());
+    files.push_back(source_file(std::string(path)));
+  }
+  // A patch file the comment does not name: the entry is dropped.
+  std::erase_if(out, [&](SourceNode& n) {
+    if (n.file == SourceNode::kObjectFile) return false;
+    if (n.file == 0 || n.file > files.size()) return true;
+    n.file = files[n.file - 1];
+    return false;
+  });
   std::sort(out.begin(), out.end());
 }
 
@@ -274,7 +291,7 @@ std::uint32_t AttributeSource(DocumentChunk& chunk, std::uint32_t file, bool is_
         std::string_view digits = next.substr(kObjectLineComment.size());
         std::uint32_t line = 0;
         if (ReadNumber(digits, line)) chunk.collapse_line = line;
-        ReadSourceNodes(next, chunk.source_nodes);
+        ReadSourceNodes(next, *source_file, chunk.source_nodes);
       }
       return (*source_file)(source->path);
     }

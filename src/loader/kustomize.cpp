@@ -6,16 +6,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 #include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
 #include "loader/inputs.h"
+#include "loader/kustomize_sources.h"
 #include "loader/read_file.h"
 #include "loader/text.h"
 
@@ -159,157 +160,71 @@ Captured Run(const std::vector<std::string>& argv) {
   return c;
 }
 
-// Takes the origin annotation out of one rendered document and returns the
-// path it names ("" when none).
-std::string TakeOrigin(std::vector<std::string_view>& lines) {
+// What kustomize's annotations say of one rendered document.
+struct Annotations {
+  std::string origin;  // the path its origin annotation names ("" when none)
+  // configuredIn of each patch transformer its transformations annotation
+  // lists, in that order.
+  std::vector<std::string> patched_in;
+};
+
+// The configuredIn of each Patch*Transformer in a transformations
+// annotation's text.
+void ReadTransformations(const std::string& text, std::vector<std::string>& out) {
+  YAML::Node list;
+  try {
+    list = YAML::Load(text);
+  } catch (const YAML::Exception&) {
+    return;
+  }
+  if (!list.IsSequence()) return;
+  for (const YAML::Node& t : list) {
+    if (!t.IsMap() || !t["configuredIn"].IsScalar() || !t["configuredBy"].IsMap()) continue;
+    const YAML::Node by = t["configuredBy"]["kind"];
+    if (!by.IsScalar() || !by.Scalar().starts_with("Patch")) continue;
+    if (std::find(out.begin(), out.end(), t["configuredIn"].Scalar()) == out.end())
+      out.push_back(t["configuredIn"].Scalar());
+  }
+}
+
+// Takes kustomize's origin and transformations annotations out of one
+// rendered document (it shows the object as its files write it) and
+// returns what they say.
+Annotations TakeAnnotations(std::vector<std::string_view>& lines) {
   auto indent = [](std::string_view l) { return l.find_first_not_of(' '); };
-  for (std::size_t i = 0; i < lines.size(); ++i) {
+  Annotations a;
+  std::size_t first = std::string_view::npos;
+  for (std::size_t i = 0; i < lines.size();) {
     const std::string_view l = lines[i];
     const std::size_t in = indent(l);
-    if (in == std::string_view::npos || l.substr(in) != "config.kubernetes.io/origin: |") continue;
+    const bool origin =
+        in != std::string_view::npos && l.substr(in) == "config.kubernetes.io/origin: |";
+    const bool transformations = in != std::string_view::npos &&
+                                 l.substr(in) == "alpha.config.kubernetes.io/transformations: |";
+    if (!origin && !transformations) {
+      ++i;
+      continue;
+    }
     std::size_t end = i + 1;
-    std::string path;
+    std::string block;
     while (end < lines.size() && indent(lines[end]) != std::string_view::npos &&
            indent(lines[end]) > in) {
       const std::string_view v = lines[end].substr(indent(lines[end]));
-      if (v.starts_with("path: ")) path = std::string(v.substr(6));
+      if (origin && v.starts_with("path: ")) a.origin = std::string(v.substr(6));
+      if (transformations) (block += lines[end].substr(in)) += '\n';
       ++end;
     }
-    std::size_t begin = i;
-    // `annotations:` left with nothing under it goes too.
-    if (i > 0 && lines[i - 1].substr(indent(lines[i - 1])) == "annotations:" &&
-        (end >= lines.size() || indent(lines[end]) <= indent(lines[i - 1])))
-      begin = i - 1;
-    lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(begin),
+    if (transformations) ReadTransformations(block, a.patched_in);
+    first = std::min(first, i);
+    lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i),
                 lines.begin() + static_cast<std::ptrdiff_t>(end));
-    return path;
   }
-  return "";
-}
-
-// kind and metadata.name of a YAML document ("" when it has none).
-std::pair<std::string, std::string> KindAndName(const YAML::Node& doc) {
-  if (!doc.IsMap() || !doc["kind"].IsScalar()) return {};
-  const YAML::Node meta = doc["metadata"];
-  const YAML::Node name = meta.IsMap() ? meta["name"] : YAML::Node();
-  return {doc["kind"].Scalar(), name.IsScalar() ? name.Scalar() : ""};
-}
-
-// The object of `kind` rendered as `name` in `file`, its source: the
-// document of that kind whose name is the rendered name or part of it
-// (namePrefix, nameSuffix), else the file's only object of that kind.
-struct SourceObject {
-  std::uint32_t line = 0;        // 1-based, where it starts; 0: none to point at
-  std::uint32_t first_line = 1;  // of its document's text
-  YAML::Node node;
-};
-
-SourceObject FindSourceObject(const fs::path& file, const std::string& kind,
-                              const std::string& name) {
-  std::string content;
-  if (kind.empty() || ReadBounded(file.string(), {kMaxManifestFileBytes, false}, content))
-    return {};
-  SourceObject exact, partial, only;
-  std::size_t of_kind = 0;
-  for (const DocumentChunk& chunk : SplitDocuments(StripBom(content), false)) {
-    YAML::Node doc;
-    try {
-      doc = YAML::Load(std::string(chunk.text));
-    } catch (const YAML::Exception&) {
-      continue;
-    }
-    const auto [k, n] = KindAndName(doc);
-    if (k != kind) continue;
-    const SourceObject found{
-        chunk.first_line + static_cast<std::uint32_t>(std::max(doc.Mark().line, 0)),
-        chunk.first_line, doc};
-    ++of_kind;
-    only = found;
-    if (n == name && !exact.line) exact = found;
-    if (!n.empty() && name.find(n) != std::string::npos && !partial.line) partial = found;
-  }
-  return exact.line ? exact : partial.line ? partial : of_kind == 1 ? only : SourceObject{};
-}
-
-// Pairs each node of the rendered object with the node at the same path in
-// its source where it is written the same: a scalar of the same value, a
-// collection (and a mapping's key) whose whole content is the same. A value
-// a patch changed, or a field it added, has no pair, nor has what holds it:
-// a finding there points at the object, not at a source line that says
-// otherwise.
-class NodePairs {
- public:
-  NodePairs(std::uint32_t rendered_offset, std::uint32_t source_first_line)
-      : offset_(rendered_offset), first_line_(source_first_line) {}
-
-  // true: `r` is written in the source as `s` is, all of it.
-  bool Walk(const YAML::Node& r, const YAML::Node& s, int depth = 0) {
-    if (depth > 64 || pairs_ >= kMaxSourceNodes) return false;
-    bool same = false;
-    if (r.IsScalar()) {
-      same = s.IsScalar() && r.Scalar() == s.Scalar();
-    } else if (r.IsMap() && s.IsMap()) {
-      std::map<std::string, std::pair<YAML::Node, YAML::Node>> keys;
-      for (auto it = s.begin(); it != s.end() && keys.size() < kMaxSourceNodes; ++it)
-        if (it->first.IsScalar())
-          keys.emplace(it->first.Scalar(), std::pair(it->first, it->second));
-      same = r.size() == s.size();
-      for (auto it = r.begin(); it != r.end(); ++it) {
-        auto k = it->first.IsScalar() ? keys.find(it->first.Scalar()) : keys.end();
-        if (k == keys.end()) {
-          same = false;
-          continue;
-        }
-        if (Walk(it->second, k->second.second, depth + 1))
-          Add(it->first.Mark(), k->second.first.Mark());
-        else same = false;
-      }
-    } else if (r.IsSequence() && s.IsSequence() && r.size() == s.size()) {
-      same = true;
-      for (std::size_t i = 0; i < r.size(); ++i) same = Walk(r[i], s[i], depth + 1) && same;
-    }
-    if (same) Add(r.Mark(), s.Mark());
-    return same;
-  }
-
-  // " LINE.COL=LINE.COL ..." for the source-nodes comment.
-  const std::string& text() const { return text_; }
-
- private:
-  void Add(const YAML::Mark& r, const YAML::Mark& s) {
-    if (r.line < 0 || r.column < 0 || s.line < 0 || s.column < 0) return;
-    ++pairs_;
-    text_ += ' ' + std::to_string(offset_ + static_cast<std::uint32_t>(r.line)) + '.' +
-             std::to_string(r.column) + '=' +
-             std::to_string(first_line_ + static_cast<std::uint32_t>(s.line)) + '.' +
-             std::to_string(s.column);
-  }
-
-  std::uint32_t offset_;
-  std::uint32_t first_line_;
-  std::size_t pairs_ = 0;
-  std::string text_;
-};
-
-// The object line and source-nodes comments for one rendered document taken
-// from `source`. The document's own lines follow these two comments and the
-// `# Source:` one: its line 0 is line 3 of the text the loader reads.
-std::string ObjectLineComment(const std::vector<std::string_view>& doc, const fs::path& source) {
-  std::string text;
-  for (std::string_view l : doc) (text += l) += '\n';
-  YAML::Node node;
-  try {
-    node = YAML::Load(text);
-  } catch (const YAML::Exception&) {
-    return "";
-  }
-  const auto [kind, name] = KindAndName(node);
-  const SourceObject object = FindSourceObject(source, kind, name);
-  if (!object.line) return "";
-  NodePairs pairs(3, object.first_line);
-  pairs.Walk(node, object.node);
-  return std::string(kObjectLineComment) + std::to_string(object.line) + "\n" +
-         std::string(kSourceNodesComment) + pairs.text() + "\n";
+  // `annotations:` left with nothing under it goes too.
+  if (first != std::string_view::npos && first > 0 &&
+      lines[first - 1].substr(indent(lines[first - 1])) == "annotations:" &&
+      (first >= lines.size() || indent(lines[first]) <= indent(lines[first - 1])))
+    lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(first - 1));
+  return a;
 }
 
 // kustomize's stream → the same documents, each under `# Source: FILE` and,
@@ -324,12 +239,14 @@ std::string WithSources(std::string_view text, const fs::path& root, const fs::p
   std::vector<std::string_view> doc;
   auto flush = [&] {
     if (doc.empty()) return;
-    const std::string origin = TakeOrigin(doc);
+    const Annotations a = TakeAnnotations(doc);
     out += "---\n# Source: ";
-    const fs::path source = (root / origin).lexically_normal();
-    out += origin.empty() ? fallback : DisplayPath(source, base);
+    const fs::path source = (root / a.origin).lexically_normal();
+    out += a.origin.empty() ? fallback : DisplayPath(source, base);
     out += '\n';
-    if (!origin.empty()) out += ObjectLineComment(doc, source);
+    std::vector<fs::path> patched_in;
+    for (const std::string& k : a.patched_in) patched_in.push_back((root / k).lexically_normal());
+    if (!a.origin.empty()) out += ObjectLineComment(doc, source, patched_in, base);
     for (std::string_view l : doc) (out += l) += '\n';
     doc.clear();
   };
@@ -373,7 +290,8 @@ KustomizeOutput RenderKustomization(const std::string& tool, const fs::path& dir
                                     const fs::path& base) {
   KustomizeOutput result;
   // A kustomization of our own names the user's as its one resource and
-  // asks for origin annotations, leaving the user's files untouched.
+  // asks for origin and transformer annotations, leaving the user's files
+  // untouched.
   std::string tmpl = (fs::temp_directory_path() / "meshlint-kustomize-XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) {
     result.error = "cannot create a temporary directory to render in";
@@ -386,7 +304,7 @@ KustomizeOutput RenderKustomization(const std::string& tool, const fs::path& dir
   {
     std::ofstream k(tmp / "kustomization.yaml");
     k << "resources:\n  - \"" << target.lexically_relative(root).generic_string()
-      << "\"\nbuildMetadata: [originAnnotations]\n";
+      << "\"\nbuildMetadata: [originAnnotations, transformerAnnotations]\n";
   }
   std::vector<std::string> argv = {tool};
   if (IsKubectl(tool)) argv.push_back("kustomize");

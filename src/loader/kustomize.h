@@ -1,6 +1,7 @@
 // Rendering a kustomization with the real tool (`kustomize build`, else
-// `kubectl kustomize`), asking it for origin annotations so that every
-// rendered object names the file it came from. Loader-internal.
+// `kubectl kustomize`), asking it for origin and transformer annotations so
+// that every rendered object names the file it came from and the patches
+// applied to it. Loader-internal.
 #pragma once
 
 #include <filesystem>
@@ -17,7 +18,7 @@ std::optional<std::string> FindKustomizeTool(const std::string& choice);
 struct KustomizeOutput {
   // The rendered stream, each document preceded by a `# Source: PATH`
   // comment naming its origin relative to `base` (as `helm template` does),
-  // the origin annotations taken out. Empty on failure.
+  // kustomize's annotations taken out. Empty on failure.
   std::string rendered;
   std::string error;  // why it failed: the tool's own message
 };

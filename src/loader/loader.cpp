@@ -199,8 +199,18 @@ class Scheduler {
       for (std::size_t c = batches[b].first; c < batches[b].second; ++c)
         LoadChunk(chunks[c], files[c], options_, results[b]);
     });
+    if (inputs_[i].rendered && !inputs_[i].is_stdin) NoteRenderer(inputs_[i].display, results);
     model_.Append(std::move(head));
     for (auto& r : results) model_.Append(std::move(r));
+  }
+
+  // Each object a kustomization rendered remembers it, by its file.
+  void NoteRenderer(const std::string& kustomization, const std::vector<Objects>& results) {
+    for (const Objects& r : results)
+      r.ForEachMeta([&](const ObjectMeta& meta) {
+        auto& by = model_.load_report.rendered_by[meta.ref.FullyQualifiedName()];
+        if (std::find(by.begin(), by.end(), kustomization) == by.end()) by.push_back(kustomization);
+      });
   }
 
   std::vector<InputFile>& inputs_;

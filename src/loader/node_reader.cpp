@@ -46,6 +46,7 @@ Location NodeReader::Loc(const LiteNode& node) const {
     Location loc =
         MarkLocation(span_, key.line, key.column, node.IsScalar() ? &node.Scalar() : nullptr);
     const std::uint32_t width = loc.end_column - loc.column;
+    if (it->file != SourceNode::kObjectFile) loc.file = it->file;
     loc.line = loc.end_line = it->source_line;
     loc.column = it->source_column + 1;
     loc.end_column = loc.column + width;

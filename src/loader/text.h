@@ -13,14 +13,17 @@
 
 namespace meshlint {
 
-// A node of a rendered object that is written the same in its source file:
-// where it is in the rendered document (0-based line of the document's text,
-// 0-based column) and where in the file (1-based line, 0-based column).
+// A node of a rendered object that is written the same in its source file
+// (or in a patch that set it): where it is in the rendered document (0-based
+// line of the document's text, 0-based column) and where in the file (1-based
+// line, 0-based column).
 struct SourceNode {
+  static constexpr std::uint32_t kObjectFile = UINT32_MAX;
   std::uint32_t line = 0;
   std::uint32_t column = 0;
   std::uint32_t source_line = 0;
   std::uint32_t source_column = 0;
+  std::uint32_t file = kObjectFile;  // else the file (a patch) it is written in
   friend bool operator<(const SourceNode& a, const SourceNode& b) {
     return a.line != b.line ? a.line < b.line : a.column < b.column;
   }
@@ -39,7 +42,9 @@ struct DocumentChunk {
 
 // The comments meshlint writes after `# Source:` in a rendered
 // kustomization: the line of its source file where the object starts, then
-// the nodes found there ("LINE.COL=LINE.COL ...", SourceNode's fields).
+// the nodes found there ("LINE.COL=LINE.COL ...", SourceNode's fields), or in
+// the Nth patch file ("LINE.COL=LINE.COL@N"), those files' paths following
+// the nodes, each after a tab.
 inline constexpr std::string_view kObjectLineComment = "# meshlint-object-line: ";
 inline constexpr std::string_view kSourceNodesComment = "# meshlint-source-nodes:";
 // Bound on the nodes mapped per rendered object.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,6 +67,10 @@ struct LoadReport {
   // --verbose.
   std::vector<std::pair<std::string, std::string>> not_linted;
   std::size_t kustomizations_rendered = 0;
+  // The kustomization files (as shown) that rendered each object, by
+  // ObjectRef::FullyQualifiedName(): a finding about one names them, since
+  // the place it points at may be a base several overlays use.
+  std::map<std::string, std::vector<std::string>> rendered_by;
   // Walked files that .gitignore or .meshlintignore leave out (also listed
   // in not_linted).
   std::size_t ignored_files = 0;

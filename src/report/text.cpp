@@ -276,28 +276,35 @@ void WriteTextSummary(std::ostream& out, const ReportContext& ctx) {
 
 namespace {
 
-// The summary's table of findings per rule and severity.
+// The summary's table of findings: one row per rule, its counts by
+// severity ("2 warnings, 1 note", as --summary writes them), the rule with
+// the most severe findings first, then the most frequent.
 void WriteRuleCounts(std::ostream& out, const ReportContext& ctx) {
   auto plural = [](std::size_t n, std::string_view word) {
     return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
   };
   struct RuleCount {
     std::string_view id;
-    Severity severity;
-    std::size_t count;
+    std::array<std::size_t, 3> by{};
+    std::size_t total = 0;
+    Severity worst = Severity::kNote;
   };
   std::vector<RuleCount> rules;
   for (const Finding& f : ctx.findings) {
     if (f.suppression) continue;  // accepted: counted above, not to fix
-    auto it = std::find_if(rules.begin(), rules.end(), [&](const RuleCount& r) {
-      return r.id == f.rule_id && r.severity == f.severity;
-    });
-    if (it == rules.end()) rules.push_back({f.rule_id, f.severity, 1});
-    else ++it->count;
+    auto it = std::find_if(rules.begin(), rules.end(),
+                           [&](const RuleCount& r) { return r.id == f.rule_id; });
+    if (it == rules.end()) {
+      rules.push_back({f.rule_id, {}, 0, f.severity});
+      it = rules.end() - 1;
+    }
+    ++it->by[static_cast<int>(f.severity)];
+    ++it->total;
+    it->worst = std::max(it->worst, f.severity);
   }
   std::sort(rules.begin(), rules.end(), [](const RuleCount& a, const RuleCount& b) {
-    if (a.severity != b.severity) return a.severity > b.severity;
-    if (a.count != b.count) return a.count > b.count;
+    if (a.worst != b.worst) return a.worst > b.worst;
+    if (a.total != b.total) return a.total > b.total;
     return a.id < b.id;
   });
   std::size_t width = 0;
@@ -305,7 +312,13 @@ void WriteRuleCounts(std::ostream& out, const ReportContext& ctx) {
   for (const RuleCount& r : rules) {
     std::string id(r.id);
     id.resize(width, ' ');
-    out << "  " << id << "  " << plural(r.count, SeverityName(r.severity)) << '\n';
+    std::string counts;
+    for (Severity sev : {Severity::kError, Severity::kWarning, Severity::kNote}) {
+      if (!r.by[static_cast<int>(sev)]) continue;
+      if (!counts.empty()) counts += ", ";
+      counts += plural(r.by[static_cast<int>(sev)], SeverityName(sev));
+    }
+    out << "  " << id << "  " << counts << '\n';
   }
 }
 
