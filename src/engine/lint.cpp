@@ -241,7 +241,7 @@ LintResult LoadOne(const LintRequest& request) {
 LintResult LintOne(const LintRequest& request) {
   LintResult r = LoadOne(request);
   if (!r.policy_problems.empty()) return r;
-  r.findings = RunRules(r.model, request.run);
+  r.findings = RunRules(r.model, request.run, request.load.jobs);
   const RunContext run{r.model, request.config, r.config_file, request.inline_suppressions,
                        request.today};
   RunRunPhase(run, request.run, r.findings);
