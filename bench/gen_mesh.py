@@ -3,7 +3,8 @@
 
 The shape follows what large platform repos hold: namespaces (most with a
 Namespace object), Sidecars (some namespaces have none, some have extra
-workload-scoped ones), ServiceEntries (mixed exportTo, wildcard hosts), and an
+workload-scoped ones), ServiceEntries (mixed exportTo, wildcard hosts), a few
+VirtualServices exported everywhere that route ServiceEntry hosts, and an
 equal number of objects no meshlint rule reads: Deployments, Services, large
 ConfigMaps and one CustomResourceDefinition with a big schema. Output is a
 pure function of the arguments (seeded), so benchmark runs are comparable.
@@ -55,12 +56,13 @@ def sidecar_doc(ns, name, workload, rng, namespaces):
     return "\n".join(lines) + "\n"
 
 
-def service_entry_doc(ns, i, rng, namespaces):
-    r = rng.random()
-    if r < 0.15:
-        host = f'"*.partner-{i % 997}.example.org"'
-    else:
-        host = f"api-{i}.svc-{i % 389}.example.com"
+def se_host(i, rng):
+    if rng.random() < 0.15:
+        return f'"*.partner-{i % 997}.example.org"'
+    return f"api-{i}.svc-{i % 389}.example.com"
+
+
+def service_entry_doc(ns, i, rng, namespaces, host, export):
     lines = [
         "apiVersion: networking.istio.io/v1beta1",
         "kind: ServiceEntry",
@@ -73,7 +75,7 @@ def service_entry_doc(ns, i, rng, namespaces):
         "  hosts:",
         f"  - {host}",
     ]
-    e = rng.random()
+    e = export
     if e < 0.35:
         lines += ["  exportTo:", '  - "."']
     elif e < 0.55:
@@ -92,6 +94,39 @@ def service_entry_doc(ns, i, rng, namespaces):
         "    protocol: TLS",
     ]
     return "\n".join(lines) + "\n"
+
+
+# About one ServiceEntry in 140 exported to every namespace (one for about
+# 100 namespaces) also has a VirtualService exported everywhere that routes
+# its host (a TLS route by SNI): every namespace without a Sidecar imports
+# them all, so their number grows with the mesh, as does the number of rows
+# that route them.
+VS_SHARE = 1 / 140
+
+
+def virtual_service_doc(ns, i, host):
+    return "\n".join([
+        "apiVersion: networking.istio.io/v1",
+        "kind: VirtualService",
+        "metadata:",
+        f"  name: route-{i}",
+        f"  namespace: {ns}",
+        "spec:",
+        "  hosts:",
+        f"  - {host}",
+        "  exportTo:",
+        '  - "*"',
+        "  tls:",
+        "  - match:",
+        "    - port: 443",
+        "      sniHosts:",
+        f"      - {host}",
+        "    route:",
+        "    - destination:",
+        f"        host: {host}",
+        "        port:",
+        "          number: 443",
+    ]) + "\n"
 
 
 def deployment_doc(ns, app, rng):
@@ -247,6 +282,7 @@ def main():
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args()
     rng = random.Random(args.seed)
+    vs_rng = random.Random(args.seed * 7919 + 1)  # apart, so the other draws stay as they were
 
     total = args.objects
     n_ns = args.namespaces if args.namespaces is not None else max(2, total // 20)
@@ -309,7 +345,13 @@ def main():
             for w in range(workload_sidecars[i]):
                 istio_docs.append(sidecar_doc(ns, f"payments-{w}", f"payments-{w}", rng, namespaces))
             for s in se_by_ns[i]:
-                istio_docs.append(service_entry_doc(ns, s, rng, namespaces))
+                # The same draws as before VirtualServices were added, so the
+                # rest of the mesh stays as it was.
+                host = se_host(s, rng)
+                export = rng.random()
+                istio_docs.append(service_entry_doc(ns, s, rng, namespaces, host, export))
+                if (not host.startswith('"') and 0.35 <= export < 0.55 and vs_rng.random() < VS_SHARE):
+                    istio_docs.append(virtual_service_doc(ns, s, host))
             for a in apps_by_ns[i]:
                 app = f"app-{a // 5}"
                 kind = a % 5

@@ -3,8 +3,9 @@
 
 bench/gen_mesh.py writes block style only, the style meshlint's scanner reads
 fastest. Real repositories are written otherwise; this generator writes the
-same kind of mesh (namespaces, Sidecars, ServiceEntries and as many objects no
-meshlint rule reads: Deployments, Services, ConfigMaps) in these styles:
+same kind of mesh (namespaces, Sidecars, ServiceEntries, a few VirtualServices
+exported everywhere, and as many objects no meshlint rule reads: Deployments,
+Services, ConfigMaps) in these styles:
 
   flow       block documents whose labels, selectors, annotations, ports, env,
              resources and host lists are flow collections ({app: web}), some
@@ -37,6 +38,11 @@ import re
 import sys
 
 NS_PER_TEAM = 50
+# About one ServiceEntry in 140 exported to every namespace (one for about
+# 100 namespaces) also has a VirtualService exported everywhere that routes
+# its host: every namespace without a Sidecar imports them all, so the
+# routes a report answers grow with the rows times the VirtualServices.
+VS_SHARE = 1 / 140
 
 # --- a small YAML writer ------------------------------------------------------
 # Enough for the documents below: maps (dicts), sequences (lists), strings,
@@ -185,6 +191,9 @@ class Mesh:
 
     def __init__(self, total, seed):
         self.rng = random.Random(seed)
+        # VirtualServices are drawn apart, so the rest stays as it was without them.
+        self.vs_rng = random.Random(seed * 7919 + 1)
+        self.last_se = None  # (host, exportTo draw) of the ServiceEntry just made
         rng = self.rng
         n_ns = max(2, total // 20)
         non_istio = total // 2
@@ -230,6 +239,7 @@ class Mesh:
         host = f"*.partner-{i % 997}.example.org" if rng.random() < 0.15 else f"api-{i}.svc-{i % 389}.example.com"
         spec = {"hosts": sh.hosts([host])}
         e = rng.random()
+        self.last_se = (host, e)
         if e < 0.35:
             spec["exportTo"] = sh.hosts(["."])
         elif e < 0.55:
@@ -244,6 +254,14 @@ class Mesh:
         return {"apiVersion": "networking.istio.io/v1beta1", "kind": "ServiceEntry",
                 "metadata": {"name": f"ext-{i}", "namespace": ns, "labels": sh.labels({"owner": ns})},
                 "spec": spec}
+
+    def virtual_service(self, ns, i, host, sh):
+        """A TLS route by SNI for an exported ServiceEntry's host, exported everywhere."""
+        spec = {"hosts": sh.hosts([host]), "exportTo": sh.hosts(["*"]),
+                "tls": [{"match": [{"port": 443, "sniHosts": sh.hosts([host])}],
+                         "route": [{"destination": {"host": host, "port": {"number": 443}}}]}]}
+        return {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+                "metadata": {"name": f"route-{i}", "namespace": ns}, "spec": spec}
 
     def deployment(self, ns, app, sh):
         rng = self.rng
@@ -293,6 +311,9 @@ class Mesh:
                 yield "sidecar.yaml", self.sidecar(ns, f"payments-{w}", f"payments-{w}", sh)
             for s in self.se_by_ns[i]:
                 yield "serviceentry.yaml", self.service_entry(ns, s, sh)
+                host, e = self.last_se
+                if not host.startswith("*") and 0.35 <= e < 0.55 and self.vs_rng.random() < VS_SHARE:
+                    yield "virtualservice.yaml", self.virtual_service(ns, s, host, sh)
             for a in self.apps_by_ns[i]:
                 app, kind = f"app-{a // 5}", a % 5
                 if kind in (0, 2):
@@ -464,7 +485,7 @@ def write_crd(mesh, out, target_bytes):
     istio = 0  # bytes
     for team in sorted(mesh.teams):
         docs = [w.document(o) for _, o in mesh.team_objects(team, Shape())
-                if o["kind"] in ("Namespace", "Sidecar", "ServiceEntry")]
+                if o["kind"] in ("Namespace", "Sidecar", "ServiceEntry", "VirtualService")]
         istio += sum(len(d) for d in docs)
         out.write(f"teams/{team}/istio.yaml", "---\n".join(docs), len(docs))
     out.write("cluster/istio-mesh.yaml", w.document(MESH_CONFIGMAP), 1)

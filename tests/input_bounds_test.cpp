@@ -319,5 +319,33 @@ TEST(LoaderInputs, PathLongerThanPathMaxIsReported) {
   EXPECT_GT(m.files.display(m.problems[0].loc.file).size(), 4096u);
 }
 
+// The walk builds each file's names from its directory's: the same names
+// however the directory is spelled, and from a base inside the tree.
+TEST(LoaderInputs, WalkedNamesDoNotDependOnHowTheRootIsSpelled) {
+  TempDir dir;
+  dir.Write("in/a.yaml", kSidecar);
+  dir.Write("in/sub/b.json", "{}");
+  dir.Write("in/sub/.yaml", kSidecar);  // a hidden file, no manifest extension
+  const auto walk = [&](const std::string& root, const std::string& base) {
+    LoadOptions options;
+    options.base_dir = base;
+    MeshModel m;
+    EXPECT_TRUE(LoadInputs({root}, options, m).empty()) << root;
+    std::string names;
+    for (std::uint32_t i = 0; i < m.files.size(); ++i)
+      names += m.files.display(i) + " " + m.files.absolute(i) + "\n";
+    return names;
+  };
+  const std::string in = (dir.path() / "in").string();
+  const std::string expected = "in/a.yaml " + in + "/a.yaml\nin/sub/b.json " + in + "/sub/b.json\n";
+  for (const std::string& root :
+       std::vector<std::string>{in, in + "/", in + "/.", in + "//sub/..", dir.str() + "/./in"})
+    EXPECT_EQ(walk(root, dir.str()), expected) << root;
+  EXPECT_EQ(walk(in, dir.str() + "/"), expected);
+  // The base below the walked directory: its files are shown climbing out.
+  EXPECT_EQ(walk(in, in + "/sub"), "../a.yaml " + in + "/a.yaml\nb.json " + in + "/sub/b.json\n");
+  EXPECT_EQ(walk(in + "/sub", in + "/sub"), "b.json " + in + "/sub/b.json\n");
+}
+
 }  // namespace
 }  // namespace meshlint

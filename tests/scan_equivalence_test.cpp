@@ -570,7 +570,9 @@ TEST(ParallelLoading, BigFileBatchesMergeInOrder) {
   fs::create_directories(dir);
   {
     std::ofstream out(dir / "bundle.yaml");
-    for (int i = 0; out.tellp() < (3 << 20); ++i) {
+    // 1.5 MiB: over the loader's 1 MiB big-file threshold, so it is cut
+    // into six 256 KiB batches loaded on different threads.
+    for (int i = 0; out.tellp() < (3 << 19); ++i) {
       out << "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se"
           << i << "\n  namespace: ns" << i % 97 << "\nspec:\n  hosts:\n  - h" << i
           << ".example.com\n";

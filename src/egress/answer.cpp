@@ -226,28 +226,4 @@ std::vector<HijackedPort> EgressAnalysis::HijackedPorts(const Scope& s) const {
   return out;
 }
 
-std::vector<RoutedHost> EgressAnalysis::RoutedHosts(const Scope& s) const {
-  std::vector<RoutedHost> out;
-  if (!s.mediated() || s.virtual_services.empty()) return out;
-  std::set<std::pair<std::string, std::uint32_t>> seen;
-  // The row's imports indexed once for all its routed hosts, so that no
-  // host walks them.
-  const RowImports imports = ImportsOf(s);
-  const std::vector<OpenPort> open = OpenPorts(s);
-  for (const istio::ImportedVs& iv : s.virtual_services) {
-    const VirtualService& vs = model_.virtual_services[iv.vs];
-    for (const auto& h : vs.hosts) {
-      // In-cluster hosts are the mesh's own business; egress routes are
-      // the ones to external names.
-      if (h.value.find(".svc.") != std::string::npos || h.value.find('.') == std::string::npos ||
-          istio::IsWildcardHost(h.value))
-        continue;
-      const Verdict v = AnswerWith(s, imports, open, h.value, 0);
-      if (!v.route || !seen.insert({h.value, v.port}).second) continue;
-      out.push_back({h.value, v.port, v});
-    }
-  }
-  return out;
-}
-
 }  // namespace meshlint::egress

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -63,6 +64,9 @@ struct Scope {
   // and the destinations of imported VirtualServices.
   std::vector<HostRef> own;
   std::vector<istio::ImportedVs> virtual_services;
+  // The row's VirtualServices are exactly its registry's public ones
+  // (EgressAnalysis::PublicRoutes), which route alike for every namespace.
+  bool public_routes_only = false;
 
   bool mediated() const { return proxy.proxy == istio::Proxy::kSidecar; }
   // No proxy or ambient: Istio does not hold its egress.
@@ -127,6 +131,24 @@ struct RoutedHost {
   std::uint32_t port = 0;
   Verdict verdict;
 };
+// A row's routed hosts, in the order of its VirtualServices. Rows that can
+// only route alike (see EgressAnalysis::RoutedHosts) share one list, so
+// asking every row costs one list, not one per row.
+class RoutedHostList {
+ public:
+  RoutedHostList() = default;
+  explicit RoutedHostList(std::shared_ptr<const std::vector<RoutedHost>> hosts)
+      : hosts_(std::move(hosts)) {}
+  std::vector<RoutedHost>::const_iterator begin() const { return Hosts().begin(); }
+  std::vector<RoutedHost>::const_iterator end() const { return Hosts().end(); }
+  std::size_t size() const { return Hosts().size(); }
+  bool empty() const { return Hosts().empty(); }
+  const RoutedHost& operator[](std::size_t i) const { return Hosts()[i]; }
+
+ private:
+  const std::vector<RoutedHost>& Hosts() const;
+  std::shared_ptr<const std::vector<RoutedHost>> hosts_;
+};
 
 // An imported service port whose listener takes connections whatever their
 // host: a resolution-NONE passthrough (with or without CIDR ranges) or a
@@ -188,7 +210,7 @@ class EgressAnalysis {
   // Ports open to any destination, hijacked ports, routed hosts.
   std::vector<OpenPort> OpenPorts(const Scope& scope) const;
   std::vector<HijackedPort> HijackedPorts(const Scope& scope) const;
-  std::vector<RoutedHost> RoutedHosts(const Scope& scope) const;
+  RoutedHostList RoutedHosts(const Scope& scope) const;
 
   // Can the row reach `host` on `port` (0: on some port; which one is in
   // the verdict)?
@@ -227,6 +249,32 @@ class EgressAnalysis {
   RowImports ImportsOf(const Scope& s) const;
   std::vector<OpenPort> OpenPortsOf(const Scope& s,
                                     const std::vector<WildcardListener>& listeners) const;
+  // The VirtualServices a row imports and the destinations they bring in
+  // (FillImports), from the registry's public ones when they are all it has.
+  void FillVirtualServices(Scope& s) const;
+  void AddDestinations(Scope& s, const istio::ImportedVs& iv) const;
+  // The registry's VirtualServices exported to every namespace, in the
+  // order Istio consults them, and what they bring in: computed once per
+  // registry instead of once per row.
+  struct PublicRoutes {
+    std::vector<istio::ImportedVs> list;
+    // Whether a row's namespace can change their routes or destinations (a
+    // sourceNamespace match, a destination host that resolves per
+    // namespace or to a Kubernetes Service, which may be a gateway's).
+    bool per_namespace = false;
+    // Their destinations that the registry's unfiltered shared list does
+    // not already import with those ports.
+    std::vector<HostRef> beyond_shared;
+    // Namespaces some applying VirtualService is exported to by name.
+    std::unordered_set<std::string> named_namespaces;
+    // Per namespace: the positions in `list` of the ones that live there.
+    std::unordered_map<std::string, std::vector<std::uint32_t>> in_namespace;
+  };
+  const PublicRoutes& PublicRoutesOf(std::uint32_t registry) const;
+  // The public VirtualServices a Sidecar with egress listeners imports: only
+  // those in the namespaces its entries name are candidates.
+  std::vector<istio::ImportedVs> ImportPublic(const Scope& s, const PublicRoutes& pub) const;
+  std::vector<RoutedHost> ComputeRoutedHosts(const Scope& s) const;
 
   const MeshModel& model_;
   std::vector<std::unique_ptr<istio::Registry>> registries_;
@@ -255,6 +303,12 @@ class EgressAnalysis {
   // routed host walks it.
   std::map<std::pair<const std::vector<HostRef>*, bool>, std::shared_ptr<const ImportIndex>>
       index_of_shared_;
+  mutable std::map<std::uint32_t, PublicRoutes> public_routes_;
+  // Per (registry, outbound mode, DNS capture): the routed hosts of the rows
+  // that route alike (RoutedHosts), computed for the first of them.
+  mutable std::map<std::tuple<std::uint32_t, OutboundMode, bool>,
+                   std::shared_ptr<const std::vector<RoutedHost>>>
+      routed_of_public_;
 };
 
 // ---- --from/--to: why a host is (not) reachable, as data ----

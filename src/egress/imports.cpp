@@ -128,8 +128,11 @@ void EgressAnalysis::FillImports(Scope& s) const {
           const bool shared_has =
               in_shared != s.shared->end() && in_shared->svc == svc && in_shared->host == h;
           const std::uint64_t before = shared_has ? in_shared->ports : 0;
+          // A port-less service that an entry selects is imported (as
+          // `add` above has it), though it brings no port.
+          const bool portless = d.entry && reg.service(svc).ports.empty() && !shared_has;
           if ((d.ports | before) != d.ports) narrowed.push_back({svc, h, d.ports});
-          else if (d.ports != before) s.own.push_back({svc, h, d.ports});
+          else if (d.ports != before || portless) s.own.push_back({svc, h, d.ports});
         }
     if (!narrowed.empty()) {
       auto copy = std::make_shared<std::vector<HostRef>>(*s.shared);
@@ -141,27 +144,7 @@ void EgressAnalysis::FillImports(Scope& s) const {
       s.shared = std::move(copy);
     }
   }
-  // Imported VirtualServices bring their destinations into the scope.
-  s.virtual_services = istio::ImportedVirtualServices(model_, reg, s.sidecar, s.ns);
-  for (const istio::ImportedVs& iv : s.virtual_services) {
-    const VirtualService& vs = model_.virtual_services[iv.vs];
-    for (const Route& r : vs.routes) {
-      if (!r.matches.empty() &&
-          std::none_of(r.matches.begin(), r.matches.end(), [&](const RouteMatch& m) {
-            return m.source_namespace.value.empty() || m.source_namespace.value == s.ns;
-          }))
-        continue;
-      for (const RouteDestination& d : r.destinations) {
-        const auto svc = istio::ResolveDestination(model_, reg, d.host.value, s.ns);
-        if (!svc) continue;
-        const RegistryService& target = reg.service(*svc);
-        const std::uint64_t ports = istio::DestinationPorts(target, d);
-        if (ports == 0) continue;
-        for (std::uint32_t h = 0; h < target.hosts.size(); ++h)
-          if (target.hosts[h] == d.host.value) s.own.push_back({*svc, h, ports});
-      }
-    }
-  }
+  FillVirtualServices(s);
 }
 
 namespace {

@@ -6,7 +6,9 @@
 // both would count every host and pair twice.
 #include <functional>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "loader/loader.h"
 
@@ -14,22 +16,9 @@ namespace meshlint {
 
 namespace {
 
-// Group, kind, namespace and name, viewed in the object's metadata: a run
-// hashes every object of the inputs once, so no identity is copied.
-struct Identity {
-  std::string_view group, kind, ns, name;
-  bool operator==(const Identity&) const = default;
-};
-
-struct IdentityHash {
-  std::size_t operator()(const Identity& id) const {
-    const std::hash<std::string_view> h;
-    std::size_t seed = h(id.name);
-    for (std::string_view part : {id.ns, id.kind, id.group})
-      seed ^= h(part) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
-    return seed;
-  }
-};
+// group/kind/namespace/name, viewing the object's own strings: built and
+// compared without a copy while the objects stay where they are.
+using Identity = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
 
 Identity IdentityOf(const ObjectMeta& meta) {
   const std::string_view api = meta.api_version;
@@ -39,44 +28,54 @@ Identity IdentityOf(const ObjectMeta& meta) {
   return {group, meta.ref.kind, meta.ref.ns, meta.ref.name};
 }
 
+struct IdentityHash {
+  std::size_t operator()(const Identity& id) const {
+    const std::hash<std::string_view> h;
+    std::size_t seed = h(std::get<0>(id));
+    for (std::string_view part : {std::get<1>(id), std::get<2>(id), std::get<3>(id)})
+      seed ^= h(part) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+    return seed;
+  }
+};
+
+constexpr std::size_t kUnnamed = static_cast<std::size_t>(-1);
+
 template <typename T>
 void MergeCollection(std::vector<T>& items, Objects& objects, LoadReport& report) {
-  // Identity → the index read last. The keys view `items`, which stay in
-  // place until the second pass; that pass reads each object's winner
-  // through `winner` and never looks an identity up again.
-  std::unordered_map<Identity, std::size_t, IdentityHash> last;
-  last.reserve(items.size());
-  std::vector<const std::size_t*> winner(items.size(), nullptr);
+  // Each named object's identity as a number, and the index read last for
+  // each: the second pass moves objects and needs no strings.
+  std::unordered_map<Identity, std::size_t, IdentityHash> numbers;
+  std::vector<std::size_t> number(items.size(), kUnnamed);
+  std::vector<std::size_t> last;  // identity number → the index read last
   bool any = false;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const ObjectMeta& meta = MetaOf(items[i]);
     if (meta.ref.name.empty() || meta.ref.kind.empty()) continue;  // generateName: many objects
-    auto [it, fresh] = last.try_emplace(IdentityOf(meta), i);
-    if (!fresh) {
-      it->second = i;
-      any = true;
-    }
-    winner[i] = &it->second;
+    auto [it, fresh] = numbers.emplace(IdentityOf(meta), last.size());
+    if (fresh) last.push_back(i);
+    any |= !fresh;
+    last[it->second] = i;
+    number[i] = it->second;
   }
   if (!any) return;
-  std::unordered_map<std::size_t, std::size_t> entry;  // winner → index in report.duplicates
+  std::vector<std::size_t> entry(last.size(), kUnnamed);  // number → index in report.duplicates
   std::vector<T> kept;
   kept.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!winner[i] || *winner[i] == i) {
+    const std::size_t n = number[i];
+    if (n == kUnnamed || last[n] == i) {
       kept.push_back(std::move(items[i]));
       continue;
     }
     const ObjectMeta& meta = MetaOf(items[i]);
-    const std::size_t w = *winner[i];  // later in the input: not moved yet
-    auto [e, fresh] = entry.try_emplace(w, report.duplicates.size());
-    if (fresh) {
+    if (entry[n] == kUnnamed) {
+      entry[n] = report.duplicates.size();
       DuplicateObject d;
       d.object = meta.ref;
-      d.kept = MetaOf(items[w]).anchor();
+      d.kept = MetaOf(items[last[n]]).anchor();
       report.duplicates.push_back(std::move(d));
     }
-    report.duplicates[e->second].others.push_back(meta.anchor());
+    report.duplicates[entry[n]].others.push_back(meta.anchor());
     if (objects.stats.objects > 0) --objects.stats.objects;
   }
   items = std::move(kept);

@@ -1,5 +1,6 @@
 #include "loader/inputs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -40,6 +41,42 @@ bool IsWithin(const fs::path& path, const fs::path& root) {
   return !rel.empty() && *rel.begin() != "..";
 }
 
+// `name` appended to `dir` as std::filesystem's operator/ appends a plain
+// file name: one separator between them, none added after a trailing one.
+std::string Join(const std::string& dir, std::string_view name) {
+  std::string out;
+  out.reserve(dir.size() + 1 + name.size());
+  out = dir;
+  if (!out.empty() && out.back() != '/') out += '/';
+  out += name;
+  return out;
+}
+
+// The last component of a relative path is "..": `dir` is an ancestor of
+// the base, where appending a name can climb back into it.
+bool EndsWithDotDot(std::string_view rel) {
+  while (!rel.empty() && rel.back() == '/') rel.remove_suffix(1);
+  return rel == ".." || rel.ends_with("/..");
+}
+
+// A directory being walked, with the names of its files' paths computed
+// once for all of them (one lexically_relative per directory, not per file).
+struct WalkDir {
+  std::string path;      // as the walk reaches it: the root as named, then root/sub...
+  std::string below;     // relative to the root: "" for the root itself
+  std::string absolute;  // absolute and lexically normal
+  std::string display;   // relative to the base: "." for the base; empty: not below a base
+  bool fast = false;     // a file's display name is display/name
+};
+
+WalkDir MakeWalkDir(std::string path, std::string below, std::string absolute,
+                    const fs::path& base) {
+  WalkDir d{std::move(path), std::move(below), std::move(absolute), "", false};
+  d.display = fs::path(d.absolute).lexically_relative(base).string();
+  d.fast = d.display.empty() || !EndsWithDotDot(d.display);
+  return d;
+}
+
 // Collects what a directory walk finds, shown relative to `base`.
 struct Found {
   const fs::path& base;
@@ -55,6 +92,23 @@ struct Found {
     f.skip_reason = std::move(skip_reason);
     f.canonical = canonical.string();
     f.via_link = via_link;
+    f.walked = true;
+    files.push_back(std::move(f));
+  }
+
+  // The same for `name` in `dir`, from the names computed for the directory:
+  // what Add would give, without a path object per file.
+  void AddIn(const WalkDir& dir, std::string_view name, std::string skip_reason,
+             std::string canonical, bool is_json) {
+    InputFile f;
+    f.absolute = Join(dir.absolute, name);
+    if (!dir.fast) f.display = DisplayPath(f.absolute, base);
+    else if (dir.display.empty()) f.display = f.absolute;
+    else if (dir.display == ".") f.display = name;
+    else f.display = Join(dir.display, name);
+    f.is_json = is_json;
+    f.skip_reason = std::move(skip_reason);
+    f.canonical = std::move(canonical);
     f.walked = true;
     files.push_back(std::move(f));
   }
@@ -94,6 +148,87 @@ void WalkLink(const fs::path& path, const fs::path& real_root, const std::string
   }
 }
 
+// A directory entry's type from readdir's d_type, which costs no system
+// call; lstat only where the file system does not say (DT_UNKNOWN) or where
+// the path is too long to be looked at (`ec` then says so).
+fs::file_type EntryType(unsigned char d_type, const std::string& path, std::error_code& ec) {
+  if (path.size() < PATH_MAX) switch (d_type) {
+      case DT_REG: return fs::file_type::regular;
+      case DT_DIR: return fs::file_type::directory;
+      case DT_LNK: return fs::file_type::symlink;
+      case DT_FIFO: return fs::file_type::fifo;
+      case DT_SOCK: return fs::file_type::socket;
+      case DT_CHR: return fs::file_type::character;
+      case DT_BLK: return fs::file_type::block;
+      default: break;
+    }
+  return fs::symlink_status(path, ec).type();
+}
+
+// The extension std::filesystem sees: none for ".yaml" (a hidden file).
+std::string_view Extension(std::string_view name) {
+  const std::size_t dot = name.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view() : name.substr(dot);
+}
+
+// One entry of a walked directory: a directory to walk, a link, a manifest.
+void WalkEntry(const WalkDir& dir, std::string_view name, unsigned char d_type,
+               const fs::path& real_root, const std::string& shown, Found& found,
+               WalkedRoots& roots, std::vector<WalkDir>& pending) {
+  const std::string path = Join(dir.path, name);
+  std::error_code sec;
+  const fs::file_type type = EntryType(d_type, path, sec);
+  if (sec == std::errc::filename_too_long) {
+    // Listed, but not to be looked at: reported whatever its name, since
+    // it may be a directory of manifests.
+    found.Add(path, PathError(sec, "cannot read"));
+    return;
+  }
+  if (type == fs::file_type::directory) {
+    if (name != ".git" && name != "node_modules")
+      pending.push_back(
+          MakeWalkDir(path, Join(dir.below, name), Join(dir.absolute, name), found.base));
+    return;
+  }
+  if (type == fs::file_type::symlink) {
+    WalkLink(path, real_root, shown, found);
+    return;
+  }
+  if (name == kIgnoreFileName && type == fs::file_type::regular) roots.ignore_files.push_back(path);
+  // The project configuration is not a manifest.
+  const std::string_view ext = Extension(name);
+  if ((ext != ".yaml" && ext != ".yml" && ext != ".json") || name == kConfigFileName) return;
+  if (type != fs::file_type::regular) {
+    found.AddIn(dir, name, NotRegularFile(type), "", ext == ".json");
+    return;
+  }
+  // No directory link was followed: below the real root, the path is real.
+  found.AddIn(dir, name, "",
+              real_root.empty() ? std::string() : Join(real_root.string(), Join(dir.below, name)),
+              ext == ".json");
+}
+
+// Reads one directory's entries; an errno when it cannot be read.
+int ReadDirectory(const WalkDir& dir, const fs::path& real_root, const std::string& shown,
+                  Found& found, WalkedRoots& roots, std::vector<WalkDir>& pending) {
+  DIR* d = ::opendir(dir.path.c_str());
+  if (!d) return errno;
+  int error = 0;
+  for (;;) {
+    errno = 0;
+    const struct dirent* e = ::readdir(d);
+    if (!e) {
+      error = errno;
+      break;
+    }
+    const std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    WalkEntry(dir, name, e->d_type, real_root, shown, found, roots, pending);
+  }
+  ::closedir(d);
+  return error;
+}
+
 // Walks a directory named on the command line for manifests. Symbolic links
 // are never followed out of it: a link whose target lies outside is reported
 // and its target never opened (a pull request could otherwise point a link at
@@ -104,49 +239,18 @@ void WalkLink(const fs::path& path, const fs::path& real_root, const std::string
 void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& files,
           WalkedRoots& roots) {
   std::error_code ec;
-  const fs::path real_root = fs::canonical(root, ec);
+  const fs::path real_root_path = fs::canonical(root, ec);
   Found found{base, {}};
   const std::string shown = root.string();
-  std::vector<fs::path> pending{root};
+  std::vector<WalkDir> pending;
+  pending.push_back(
+      MakeWalkDir(root.string(), "", fs::absolute(root).lexically_normal().string(), base));
   while (!pending.empty()) {
-    const fs::path dir = std::move(pending.back());
+    const WalkDir dir = std::move(pending.back());
     pending.pop_back();
-    fs::directory_iterator it(dir, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-      const fs::path& path = it->path();
-      const std::string name = path.filename().string();
-      std::error_code sec;
-      const fs::file_status lst = it->symlink_status(sec);
-      if (sec == std::errc::filename_too_long) {
-        // Listed, but not to be looked at: reported whatever its name, since
-        // it may be a directory of manifests.
-        found.Add(path, PathError(sec, "cannot read"));
-        continue;
-      }
-      if (fs::is_directory(lst)) {
-        if (name != ".git" && name != "node_modules") pending.push_back(path);
-        continue;
-      }
-      if (fs::is_symlink(lst)) {
-        WalkLink(path, real_root, shown, found);
-        continue;
-      }
-      if (name == kIgnoreFileName && fs::is_regular_file(lst))
-        roots.ignore_files.push_back(path.string());
-      // The project configuration is not a manifest.
-      if (!HasManifestExtension(path) || name == kConfigFileName) continue;
-      if (!fs::is_regular_file(lst)) {
-        found.Add(path, NotRegularFile(lst.type()));
-        continue;
-      }
-      // No directory link was followed: below the real root, the path is real.
-      found.Add(path, "",
-                real_root.empty() ? fs::path() : real_root / path.lexically_relative(root));
-    }
-    if (ec) {
-      found.Add(dir, PathError(ec, "cannot read directory"));
-      ec.clear();
-    }
+    if (int error = ReadDirectory(dir, real_root_path, shown, found, roots, pending))
+      found.Add(dir.path, PathError(std::error_code(error, std::generic_category()),
+                                    "cannot read directory"));
   }
   std::sort(found.files.begin(), found.files.end(),
             [](const InputFile& a, const InputFile& b) { return a.display < b.display; });

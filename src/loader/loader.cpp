@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <memory>
 #include <system_error>
 #include <thread>
 
 #include "loader/document.h"
 #include "loader/inputs.h"
 #include "loader/mesh_config.h"
+#include "loader/phase_clock.h"
 #include "loader/read_file.h"
 
 namespace meshlint {
@@ -18,47 +20,63 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Runs fn(0) ... fn(n - 1) on up to `jobs` threads.
-template <typename Fn>
-void ParallelFor(std::size_t n, unsigned jobs, Fn fn) {
+// Runs fn(0) ... fn(n - 1) on up to `jobs` threads; the calling thread, one
+// of them, runs after_own() after each unit it ran (and the helpers never do).
+template <typename Fn, typename After>
+void ParallelFor(std::size_t n, unsigned jobs, Fn fn, After after_own) {
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, n));
   if (jobs <= 1) {
-    for (std::size_t i = 0; i < n; ++i) fn(i);
+    for (std::size_t i = 0; i < n; ++i) {
+      fn(i);
+      after_own();
+    }
     return;
   }
   std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) fn(i);
+  const auto work = [&](bool own) {
+    for (std::size_t i = next++; i < n; i = next++) {
+      fn(i);
+      if (own) after_own();
+    }
   };
   std::vector<std::thread> pool;
   // A thread the system will not give (a process limit) only means fewer
   // helpers: this thread works too, so the loop ends with none at all.
   for (unsigned t = 1; t < jobs; ++t) {
     try {
-      pool.emplace_back(work);
+      pool.emplace_back(work, false);
     } catch (const std::system_error&) {
       break;
     }
   }
-  work();
+  work(true);
   for (auto& th : pool) th.join();
 }
 
-// Small files are the unit of parallel work. A big file (a rendered bundle)
-// is cut into batches of documents instead, so it does not keep one core
-// busy while the others idle. Either way every unit's result is merged in
-// input order, so the model does not depend on `jobs`; and only the files
-// being worked on are held in memory.
+template <typename Fn>
+void ParallelFor(std::size_t n, unsigned jobs, Fn fn) {
+  ParallelFor(n, jobs, fn, [] {});
+}
+
+// Files are the unit of parallel work: a thread takes the next file, reads,
+// splits, scans and classifies it whole, and leaves its objects in the
+// file's slot; the calling thread, between its own files, moves the slots
+// finished in input order into the model. No thread waits for a group to
+// finish, and the only serial work is that concatenation. A big file (a
+// rendered bundle) is cut into batches of documents instead, so it does not
+// keep one core busy while the others idle. Either way results are merged in
+// input order, so the model does not depend on `jobs`.
 constexpr std::uintmax_t kBigFile = 1u << 20;
 constexpr std::size_t kBatchBytes = 256u << 10;
 
 class Scheduler {
  public:
   Scheduler(std::vector<InputFile>& inputs, const LoadOptions& options, const fs::path& base,
-            MeshModel& model)
-      : inputs_(inputs), options_(options), base_(base), model_(model) {
+            MeshModel& model, PhaseClock& clock)
+      : inputs_(inputs), options_(options), base_(base), model_(model), clock_(clock) {
     for (const auto& f : inputs_) ids_.push_back(model_.files.Add(f.display, f.absolute));
     jobs_ = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    clock_.SetThreads(jobs_);
     // Helm `# Source:` templates become files of their own. They are
     // registered while a rendered stream is cut into documents, in document
     // order, before its documents load in parallel: file indices, and so the
@@ -72,7 +90,17 @@ class Scheduler {
 
   void Run() {
     std::size_t i = 0;
-    while (i < inputs_.size()) i = IsBig(i) ? LoadBig(i) : LoadGroup(i);
+    while (i < inputs_.size()) {
+      if (InSequence(i)) {
+        LoadBig(i);
+        ++i;
+        continue;
+      }
+      std::size_t j = i + 1;
+      while (j < inputs_.size() && !InSequence(j)) ++j;
+      LoadFiles(i, j);
+      i = j;
+    }
   }
 
  private:
@@ -95,42 +123,64 @@ class Scheduler {
     return false;
   }
 
+  // A rendered stream (stdin, a pipe, a rendered kustomization) registers
+  // its `# Source:` files as it is cut: loaded on its own, in input order.
+  bool InSequence(std::size_t i) const {
+    return inputs_[i].skip_reason.empty() && inputs_[i].rendered;
+  }
+
   bool IsBig(std::size_t i) const {
     const InputFile& f = inputs_[i];
     if (!f.skip_reason.empty()) return false;
-    if (f.rendered) return true;  // its `# Source:` files are registered in order
-    if (f.is_stdin) return f.preloaded.size() > kBigFile;
+    if (f.is_stdin || f.from_pipe) return f.preloaded.size() > kBigFile;
     std::error_code ec;
     const std::uintmax_t size = fs::file_size(f.absolute, ec);
     return !ec && size > kBigFile;
   }
 
-  // Small files from i on, a file per unit; returns the next input.
-  std::size_t LoadGroup(std::size_t i) {
-    // A bounded group, so that finished results move into the model (and
-    // their vectors are freed) while the rest still loads.
-    const std::size_t group = std::max<std::size_t>(32, 8 * std::size_t{jobs_});
-    std::size_t j = i + 1;
-    while (j < inputs_.size() && j - i < group && !IsBig(j)) ++j;
-    std::vector<Objects> results(j - i);
-    ParallelFor(j - i, jobs_, [&](std::size_t k) {
-      std::string content;
-      if (Read(i + k, content, results[k]))
-        LoadContent(content, ids_[i + k], inputs_[i + k].is_json, options_, results[k]);
-    });
-    for (auto& r : results) model_.Append(std::move(r));
-    return j;
+  // Files [i, j), none in sequence, a file per unit. A big one is only
+  // noted by the threads; it loads in batches when its turn to merge comes.
+  void LoadFiles(std::size_t i, std::size_t j) {
+    const std::size_t n = j - i;
+    std::vector<Objects> results(n);
+    std::vector<char> big(n, 0);
+    std::unique_ptr<std::atomic<bool>[]> done(new std::atomic<bool>[n]);
+    for (std::size_t k = 0; k < n; ++k) done[k].store(false, std::memory_order_relaxed);
+    std::size_t merged = 0;  // results before it are in the model
+    const auto merge_finished = [&] {
+      while (merged < n && done[merged].load(std::memory_order_acquire) && !big[merged])
+        model_.Append(std::move(results[merged++]));
+    };
+    ParallelFor(
+        n, jobs_,
+        [&](std::size_t k) {
+          BusyTimer timer(&clock_);
+          const std::size_t f = i + k;
+          if (IsBig(f)) {
+            big[k] = 1;
+          } else {
+            std::string content;
+            if (Read(f, content, results[k]))
+              LoadContent(content, ids_[f], inputs_[f].is_json, options_, results[k]);
+          }
+          done[k].store(true, std::memory_order_release);
+        },
+        merge_finished);
+    for (; merged < n; ++merged) {
+      if (big[merged]) LoadBig(i + merged);
+      else model_.Append(std::move(results[merged]));
+    }
   }
 
-  // Big file i, batches of documents per unit; returns the next input.
-  std::size_t LoadBig(std::size_t i) {
+  // Big file i, batches of documents per unit, into the model.
+  void LoadBig(std::size_t i) {
     Objects head;
     std::string content;
     std::vector<DocumentChunk> chunks;
     if (!Read(i, content, head) ||
         !SplitContent(content, ids_[i], inputs_[i].is_json, head, chunks)) {
       model_.Append(std::move(head));
-      return i + 1;
+      return;
     }
     std::vector<std::uint32_t> files(chunks.size());
     for (std::size_t c = 0; c < chunks.size(); ++c)
@@ -145,18 +195,19 @@ class Scheduler {
     }
     std::vector<Objects> results(batches.size());
     ParallelFor(batches.size(), jobs_, [&](std::size_t b) {
+      BusyTimer timer(&clock_);
       for (std::size_t c = batches[b].first; c < batches[b].second; ++c)
         LoadChunk(chunks[c], files[c], options_, results[b]);
     });
     model_.Append(std::move(head));
     for (auto& r : results) model_.Append(std::move(r));
-    return i + 1;
   }
 
   std::vector<InputFile>& inputs_;
   const LoadOptions& options_;
   const fs::path& base_;
   MeshModel& model_;
+  PhaseClock& clock_;
   std::vector<std::uint32_t> ids_;
   unsigned jobs_ = 1;
   std::map<std::string, std::uint32_t> sources_;
@@ -190,11 +241,14 @@ void LoadMeshConfigText(std::string_view text, const std::string& display_name,
 
 std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
                                    const LoadOptions& options, MeshModel& model) {
+  PhaseClock clock;
   std::vector<InputError> errors;
   const fs::path base = options.base_dir.empty() ? fs::current_path() : fs::path(options.base_dir);
   std::vector<InputFile> inputs =
       EnumerateInputs(paths, options, base, errors, model.input_notes, model.load_report);
-  Scheduler(inputs, options, base, model).Run();
+  clock.Mark("inputs");
+  Scheduler(inputs, options, base, model, clock).Run();
+  clock.Mark("load");
 
   if (!options.mesh_config_file.empty()) {
     fs::path p(options.mesh_config_file);
@@ -218,8 +272,10 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
     }
   }
   MergeDuplicateObjects(model, model.load_report);
+  clock.Mark("duplicates");
   model.istio_version = options.istio_version;
   model.Finalize();
+  clock.Mark("finalize");
   return errors;
 }
 

@@ -18,7 +18,7 @@ namespace {
 constexpr std::array<std::string_view, 3> kKustomizationNames = {
     "kustomization.yaml", "kustomization.yml", "Kustomization"};
 
-bool IsKustomizationFile(const std::string& name) {
+bool IsKustomizationFile(std::string_view name) {
   return std::find(kKustomizationNames.begin(), kKustomizationNames.end(), name) !=
          kKustomizationNames.end();
 }
@@ -141,8 +141,10 @@ void SetAsideChartsAndKustomizations(std::vector<InputFile>& inputs, const LoadO
   std::vector<Kustomization> kustomizations;
   for (const InputFile& f : inputs) {
     if (!f.walked || !f.skip_reason.empty()) continue;
+    // A walked file's absolute path is normal: its name follows the last '/'.
+    const std::string_view name = std::string_view(f.absolute).substr(f.absolute.rfind('/') + 1);
+    if (name != "Chart.yaml" && !IsKustomizationFile(name)) continue;
     const fs::path p(f.absolute);
-    const std::string name = p.filename().string();
     if (name == "Chart.yaml") charts.push_back(p.parent_path().string());
     if (IsKustomizationFile(name))
       kustomizations.push_back({p.parent_path().string(), f.display, ReferencedPaths(p), false});
