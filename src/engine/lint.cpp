@@ -221,6 +221,7 @@ namespace {
 
 LintResult LoadOne(const LintRequest& request) {
   LintResult r;
+  r.model.finalize_jobs = request.load.jobs;
   for (const auto& [name, text] : request.texts) LoadText(text, name, request.load, r.model);
   if ((request.texts.empty() && !request.texts_only) || !request.paths.empty()) {
     for (InputError& e : LoadInputs(request.paths, request.load, r.model))
