@@ -221,6 +221,7 @@ namespace {
 
 LintResult LoadOne(const LintRequest& request) {
   LintResult r;
+  r.model.finalize_jobs = request.load.jobs;
   for (const auto& [name, text] : request.texts) LoadText(text, name, request.load, r.model);
   if ((request.texts.empty() && !request.texts_only) || !request.paths.empty()) {
     for (InputError& e : LoadInputs(request.paths, request.load, r.model))
@@ -261,7 +262,7 @@ void NameRenderers(const MeshModel& model, std::vector<Finding>& findings) {
 LintResult LintOne(const LintRequest& request) {
   LintResult r = LoadOne(request);
   if (!r.policy_problems.empty()) return r;
-  r.findings = RunRules(r.model, request.run);
+  r.findings = RunRules(r.model, request.run, request.load.jobs);
   const RunContext run{r.model, request.config, r.config_file, request.inline_suppressions,
                        request.today};
   RunRunPhase(run, request.run, r.findings);

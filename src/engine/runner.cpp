@@ -1,9 +1,11 @@
 #include "engine/runner.h"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "engine/suppress.h"
+#include "model/parallel.h"
 
 namespace meshlint {
 
@@ -43,15 +45,29 @@ class CollectingSink : public FindingSink {
 
 }  // namespace
 
-std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options) {
+std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options, unsigned jobs) {
+  struct Enabled {
+    const RuleInfo* rule;
+    Severity severity;
+  };
+  std::vector<Enabled> enabled;
+  for (const RuleInfo& rule : AllRules())
+    if (rule.phase == Phase::kModel)
+      if (auto severity = EffectiveSeverity(rule, options)) enabled.push_back({&rule, *severity});
+  // The rules are pure functions of the model, so they run side by side,
+  // each into its own list. The lists are joined in rule order, as one
+  // thread would have filled one list, and the sort below is stable: the
+  // findings, and their order, do not depend on the threads.
+  std::vector<std::vector<Finding>> found(enabled.size());
+  ParallelForEach(enabled.size(), jobs, [&](std::size_t i) {
+    CollectingSink sink(*enabled[i].rule, enabled[i].severity, found[i]);
+    enabled[i].rule->check(model, sink);
+  });
+  std::size_t total = 0;
+  for (const auto& f : found) total += f.size();
   std::vector<Finding> findings;
-  for (const RuleInfo& rule : AllRules()) {
-    if (rule.phase != Phase::kModel) continue;
-    auto severity = EffectiveSeverity(rule, options);
-    if (!severity) continue;
-    CollectingSink sink(rule, *severity, findings);
-    rule.check(model, sink);
-  }
+  findings.reserve(total);
+  for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(findings));
   SortFindings(model, findings);
   return findings;
 }

@@ -19,8 +19,9 @@ struct RunOptions {
 };
 
 // Findings of every enabled Phase::kModel rule, sorted by file, line,
-// column, rule, message.
-std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options);
+// column, rule, message. The rules run on up to `jobs` threads (0: the
+// machine's cores); the findings do not depend on it.
+std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options, unsigned jobs = 1);
 
 // The run phase, after RunRules: marks the findings that suppressions accept
 // (engine/suppress.h), then adds the findings of every enabled Phase::kRun

@@ -223,7 +223,7 @@ void MeshModel::RestoreRejected() {
 }
 
 void MeshModel::ApplyValidation() {
-  istio::ValidationReport report = istio::ValidateObjects(*this, istio_version);
+  istio::ValidationReport report = istio::ValidateObjects(*this, istio_version, finalize_jobs);
   validation = std::move(report.messages);
   ForEachCollectionPair(*this, rejected, [&](std::size_t c, auto& kept, auto& aside) {
     const std::vector<std::size_t>& out = report.rejected[c];

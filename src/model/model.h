@@ -211,6 +211,9 @@ class MeshModel : public Objects {
   // The Istio release modelled. Set before loading (or call Finalize again):
   // validation follows it.
   IstioVersion istio_version = kDefaultIstioVersion;
+  // Threads Finalize may use (0: the machine's cores), as --jobs gives them:
+  // it checks objects side by side; what it derives does not depend on it.
+  unsigned finalize_jobs = 1;
 
   // Derived by Finalize(); read-only afterwards.
   // What Istio's validation says of every object, for istio_version, in

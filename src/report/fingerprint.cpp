@@ -1,8 +1,7 @@
 // Finding identities shared by every machine-readable format and baselines,
 // and the one switch over format names.
-#include <cstdio>
 #include <filesystem>
-#include <map>
+#include <unordered_map>
 
 #include "report/json_common.h"
 
@@ -17,9 +16,11 @@ std::string Digest(std::string_view key) {
     h ^= c;
     h *= 1099511628211ULL;
   }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  // Sixteen lowercase hex digits, as "%016llx" writes them: snprintf was a
+  // fifth of the cost of a run's fingerprints.
+  std::string out(16, '0');
+  for (std::size_t i = 16; i-- > 0; h >>= 4) out[i] = "0123456789abcdef"[h & 0xf];
+  return out;
 }
 
 }  // namespace
@@ -41,11 +42,15 @@ std::vector<std::string> ComputeFingerprints(const MeshModel& model,
                                              std::span<const Finding> findings) {
   std::vector<std::string> out;
   out.reserve(findings.size());
-  std::map<std::string, int> seen;
+  std::unordered_map<std::string, int> seen;
+  seen.reserve(findings.size());
   for (const Finding& f : findings) {
     std::string fp = Digest(FingerprintKey(model, f));
     const int n = ++seen[fp];
-    if (n > 1) fp += ":" + std::to_string(n);
+    if (n > 1) {
+      fp += ':';
+      fp += std::to_string(n);
+    }
     out.push_back(std::move(fp));
   }
   return out;

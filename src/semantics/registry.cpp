@@ -199,6 +199,11 @@ Registry::Registry(const MeshModel& model, std::string revision)
       settings_(&model.SettingsForRevision(revision_)),
       model_(&model) {
   of_se_.resize(model.service_entries.size());
+  // At most a service per object, and about a host each: sized once, not
+  // regrown (and every service moved again) as thousands are added.
+  const std::size_t most = model.service_entries.size() + model.services.size();
+  services_.reserve(most);
+  by_host_.reserve(most);
   for (std::uint32_t i = 0; i < model.service_entries.size(); ++i) AddServiceEntry(model, i);
   for (std::uint32_t i = 0; i < model.services.size(); ++i) AddKubeService(model, i);
 }

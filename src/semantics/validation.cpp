@@ -474,17 +474,18 @@ void ValidateServiceEntry(Checker& c, const ServiceEntry& se, const IstioVersion
 
 }  // namespace
 
-void ValidateServiceEntries(const Objects& objects, const IstioVersion& version,
+void ValidateServiceEntries(const Objects& objects, const IstioVersion& version, unsigned jobs,
                             ValidationReport& report) {
-  ValidateEach(objects.service_entries, "ValidateServiceEntry", report,
+  ValidateEach(objects.service_entries, "ValidateServiceEntry", report, jobs,
                [&](Checker& c, const ServiceEntry& se) { ValidateServiceEntry(c, se, version); });
 }
 
-ValidationReport ValidateObjects(const Objects& objects, const IstioVersion& version) {
+ValidationReport ValidateObjects(const Objects& objects, const IstioVersion& version,
+                                 unsigned jobs) {
   ValidationReport report;
-  ValidateServiceEntries(objects, version, report);
-  ValidateSidecars(objects, version, report);
-  ValidateRoutingKinds(objects, version, report);
+  ValidateServiceEntries(objects, version, jobs, report);
+  ValidateSidecars(objects, version, jobs, report);
+  ValidateRoutingKinds(objects, version, jobs, report);
   return report;
 }
 

@@ -37,7 +37,10 @@ struct ValidationReport {
   std::array<std::vector<std::size_t>, kObjectCollectionCount> rejected;
 };
 
-ValidationReport ValidateObjects(const Objects& objects, const IstioVersion& version);
+// Objects are checked on up to `jobs` threads (0: the machine's cores); the
+// report does not depend on it.
+ValidationReport ValidateObjects(const Objects& objects, const IstioVersion& version,
+                                 unsigned jobs = 1);
 
 // ---- Istio's name checks (pkg/config/labels, agent/validation.go) ----
 

@@ -3,6 +3,8 @@
 // each points. Internal to src/semantics/validation*.cpp.
 #pragma once
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -10,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/parallel.h"
 #include "semantics/validation.h"
 
 namespace meshlint::istio {
@@ -99,22 +102,43 @@ class Checker {
 
 // Runs `check(checker, object)` on every object of `objects`, each with its
 // own Checker (so an error rejects that object alone), its messages said to
-// come from the Istio function `istio_function`.
+// come from the Istio function `istio_function`. Objects are independent:
+// runs of them are checked on up to `jobs` threads, each run into a report
+// of its own, and the reports are joined in object order, so the report is
+// the one a single thread writes.
 template <typename T, typename Check>
 void ValidateEach(const std::vector<T>& objects, std::string_view istio_function,
-                  ValidationReport& report, Check check) {
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    Checker c(report, CollectionOf<T>(), i, objects[i].meta, istio_function);
-    check(c, objects[i]);
+                  ValidationReport& report, unsigned jobs, Check check) {
+  constexpr std::size_t kRun = 1024;
+  const auto validate = [&](ValidationReport& into, std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      Checker c(into, CollectionOf<T>(), i, objects[i].meta, istio_function);
+      check(c, objects[i]);
+    }
+  };
+  const std::size_t runs = (objects.size() + kRun - 1) / kRun;
+  if (runs <= 1 || EffectiveJobs(jobs) <= 1) {
+    validate(report, 0, objects.size());
+    return;
+  }
+  std::vector<ValidationReport> parts(runs);
+  ParallelForEach(runs, jobs, [&](std::size_t r) {
+    validate(parts[r], r * kRun, std::min(objects.size(), (r + 1) * kRun));
+  });
+  for (ValidationReport& part : parts) {
+    std::move(part.messages.begin(), part.messages.end(), std::back_inserter(report.messages));
+    for (std::size_t c = 0; c < kObjectCollectionCount; ++c)
+      report.rejected[c].insert(report.rejected[c].end(), part.rejected[c].begin(),
+                                part.rejected[c].end());
   }
 }
 
 // The units, one per group of kinds.
-void ValidateServiceEntries(const Objects& objects, const IstioVersion& version,
+void ValidateServiceEntries(const Objects& objects, const IstioVersion& version, unsigned jobs,
                             ValidationReport& report);
-void ValidateSidecars(const Objects& objects, const IstioVersion& version,
+void ValidateSidecars(const Objects& objects, const IstioVersion& version, unsigned jobs,
                       ValidationReport& report);
-void ValidateRoutingKinds(const Objects& objects, const IstioVersion& version,
+void ValidateRoutingKinds(const Objects& objects, const IstioVersion& version, unsigned jobs,
                           ValidationReport& report);
 
 // validateExportTo (ServiceEntry: `~` allowed alone).

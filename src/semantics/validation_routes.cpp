@@ -305,14 +305,14 @@ void ValidateAuthorizationPolicy(Checker& c, const AuthorizationPolicy& ap) {
 
 }  // namespace
 
-void ValidateRoutingKinds(const Objects& objects, const IstioVersion& version,
+void ValidateRoutingKinds(const Objects& objects, const IstioVersion& version, unsigned jobs,
                           ValidationReport& report) {
-  ValidateEach(objects.virtual_services, "ValidateVirtualService", report,
+  ValidateEach(objects.virtual_services, "ValidateVirtualService", report, jobs,
                [](Checker& c, const VirtualService& vs) { ValidateVirtualService(c, vs); });
-  ValidateEach(objects.gateways, "ValidateGateway", report,
+  ValidateEach(objects.gateways, "ValidateGateway", report, jobs,
                [&](Checker& c, const Gateway& gw) { ValidateGateway(c, gw, version); });
   ValidateEach(
-      objects.authorization_policies, "ValidateAuthorizationPolicy", report,
+      objects.authorization_policies, "ValidateAuthorizationPolicy", report, jobs,
       [](Checker& c, const AuthorizationPolicy& ap) { ValidateAuthorizationPolicy(c, ap); });
 }
 

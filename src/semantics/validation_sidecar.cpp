@@ -172,9 +172,9 @@ void ValidateSidecar(Checker& c, const Sidecar& sc, const IstioVersion& version)
 
 }  // namespace
 
-void ValidateSidecars(const Objects& objects, const IstioVersion& version,
+void ValidateSidecars(const Objects& objects, const IstioVersion& version, unsigned jobs,
                       ValidationReport& report) {
-  ValidateEach(objects.sidecars, "ValidateSidecar", report,
+  ValidateEach(objects.sidecars, "ValidateSidecar", report, jobs,
                [&](Checker& c, const Sidecar& sc) { ValidateSidecar(c, sc, version); });
 }
 
