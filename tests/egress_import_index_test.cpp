@@ -287,7 +287,9 @@ bool HttpListenerOn(const MeshModel& m, const istio::Registry& reg, const Scope&
 }
 
 // The answer on one port, as src/egress/answer.cpp words Istio's steps,
-// with every question about the imports a walk.
+// with every question about the imports a walk; what follows the listener
+// (route, destination, gateway hop, mode) does not ask the imports and is
+// the product's own Conclude.
 Verdict AnswerPort(const MeshModel& m, const istio::Registry& reg, const Scope& s,
                    const RowRef& row, std::string_view host, std::uint32_t port) {
   Verdict v;
@@ -316,47 +318,7 @@ Verdict AnswerPort(const MeshModel& m, const istio::Registry& reg, const Scope& 
   } else if (port == 80 && !Covers(reg, row, host) && HttpListenerOn(m, reg, s, row, 80)) {
     route = istio::RouteRequest(m, routing, host, port, s.ns, Route::Kind::kHttp);
   }
-  if (route) {
-    v.route = route;
-    const auto target = istio::ResolveDestination(m, reg, route->dest->host.value, s.ns);
-    const std::uint64_t ports =
-        target ? istio::DestinationPorts(reg.service(*target), *route->dest) : 0;
-    if (!target || ports == 0) {
-      v.block = Verdict::Block::kNoCluster;
-      return v;
-    }
-    v.route_target = HostRef{*target, 0, ports};
-    const std::uint32_t dest_port =
-        route->dest->port.value ? static_cast<std::uint32_t>(route->dest->port.value) : port;
-    istio::GatewayHop hop = istio::ThroughGateway(m, reg, *target, dest_port, host, s.ns);
-    if (hop.outcome != istio::GatewayHop::Outcome::kNotAGateway) {
-      v.hop = hop;
-      v.reachable = hop.outcome == istio::GatewayHop::Outcome::kAllowed;
-      v.via = v.reachable ? Verdict::Via::kGateway : Verdict::Via::kNone;
-      v.block = v.reachable ? Verdict::Block::kNone : Verdict::Block::kGatewayDenied;
-      return v;
-    }
-    v.reachable = true;
-    v.via = c.kind == Connection::Kind::kReached && *target == c.via.svc ? Verdict::Via::kRegistry
-                                                                         : Verdict::Via::kRoute;
-    return v;
-  }
-  switch (c.kind) {
-    case Connection::Kind::kReached:
-      v.reachable = true;
-      v.via = Verdict::Via::kRegistry;
-      return v;
-    case Connection::Kind::kPassthrough:
-      v.reachable = true;
-      v.via = Verdict::Via::kPassthroughPort;
-      return v;
-    case Connection::Kind::kHijacked: v.block = Verdict::Block::kHijacked; return v;
-    case Connection::Kind::kMode: break;
-  }
-  v.reachable = AllowsAny(s.mode);
-  v.via = v.reachable ? Verdict::Via::kAllowAny : Verdict::Via::kNone;
-  v.block = v.reachable ? Verdict::Block::kNone : Verdict::Block::kRegistryOnly;
-  return v;
+  return Conclude(m, reg, s, host, std::move(route), std::move(v));
 }
 
 // Without a port: the host's own imported ports (sorted), the ports open to

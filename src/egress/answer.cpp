@@ -24,33 +24,10 @@ Route::Kind RouteKindFor(const Connection& c, const RegistryService* svc) {
 
 }  // namespace
 
-// The answer on one port, for a mediated row; `routing` are the row's
-// VirtualServices with a host that covers `host`.
-static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const RowImports& imports,
-                          const std::vector<istio::ImportedVs>& routing, std::string_view host,
-                          std::uint32_t port) {
-  const MeshModel& model = a.model();
-  const istio::Registry& reg = a.RegistryOf(s);
-  Verdict v;
-  v.port = port;
-  if (!s.capture.Captures(port)) {
-    v.reachable = true;
-    v.via = Verdict::Via::kCaptureBypass;
-    return v;
-  }
-  v.connection = imports.Connect(host, port);
+Verdict Conclude(const MeshModel& model, const istio::Registry& reg, const Scope& s,
+                 std::string_view host, std::optional<istio::MeshRoute> route, Verdict v) {
   const Connection& c = v.connection;
-  const RegistryService* via =
-      c.kind == Connection::Kind::kMode ? nullptr : &reg.service(c.via.svc);
-  // A VirtualService route: on the ports of a service of that name, or for
-  // a host outside the scope's services, on port 80 when an HTTP listener
-  // is there.
-  std::optional<istio::MeshRoute> route;
-  if (c.kind == Connection::Kind::kReached) {
-    route = istio::RouteRequest(model, routing, host, port, s.ns, RouteKindFor(c, via));
-  } else if (port == 80 && !imports.Covers(host) && imports.HasHttpListener(80)) {
-    route = istio::RouteRequest(model, routing, host, port, s.ns, Route::Kind::kHttp);
-  }
+  const std::uint32_t port = v.port;
   if (route) {
     v.route = route;
     const auto target = istio::ResolveDestination(model, reg, route->dest->host.value, s.ns);
@@ -95,6 +72,36 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const RowImpo
     v.block = Verdict::Block::kRegistryOnly;
   }
   return v;
+}
+
+// The answer on one port, for a mediated row; `routing` are the row's
+// VirtualServices with a host that covers `host`.
+static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const RowImports& imports,
+                          const std::vector<istio::ImportedVs>& routing, std::string_view host,
+                          std::uint32_t port) {
+  const MeshModel& model = a.model();
+  const istio::Registry& reg = a.RegistryOf(s);
+  Verdict v;
+  v.port = port;
+  if (!s.capture.Captures(port)) {
+    v.reachable = true;
+    v.via = Verdict::Via::kCaptureBypass;
+    return v;
+  }
+  v.connection = imports.Connect(host, port);
+  const Connection& c = v.connection;
+  const RegistryService* via =
+      c.kind == Connection::Kind::kMode ? nullptr : &reg.service(c.via.svc);
+  // A VirtualService route: on the ports of a service of that name, or for
+  // a host outside the scope's services, on port 80 when an HTTP listener
+  // is there.
+  std::optional<istio::MeshRoute> route;
+  if (c.kind == Connection::Kind::kReached) {
+    route = istio::RouteRequest(model, routing, host, port, s.ns, RouteKindFor(c, via));
+  } else if (port == 80 && !imports.Covers(host) && imports.HasHttpListener(80)) {
+    route = istio::RouteRequest(model, routing, host, port, s.ns, Route::Kind::kHttp);
+  }
+  return Conclude(model, reg, s, host, std::move(route), std::move(v));
 }
 
 Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint32_t port) const {

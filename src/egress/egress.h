@@ -110,6 +110,13 @@ struct Verdict {
   std::optional<istio::GatewayHop> hop;   // the egress gateway hop
 };
 
+// Istio's steps once the listener is known (`v` holds the port and the
+// connection): the route a VirtualService gives `host` — its destination in
+// the scope and the egress gateway hop —, else what the listener does, else
+// the outbound mode. Also the last step of the reference walk in tests.
+Verdict Conclude(const MeshModel& model, const istio::Registry& reg, const Scope& s,
+                 std::string_view host, std::optional<istio::MeshRoute> route, Verdict v);
+
 // Ports that pass any destination, per row.
 struct OpenPort {
   std::uint32_t port = 0;
