@@ -115,7 +115,14 @@ class Scanner {
     if (stack_.empty()) return std::nullopt;  // empty document: the parser decides
     if (in_quote_) return std::nullopt;       // never closed
     if (in_block_) FinishBlock(text_.ends_with('\n'));
-    if (pending_ != Pending::kNone && !ResolvePendingNull()) return std::nullopt;
+    if (pending_ != Pending::kNone) {
+      // A key left without a value at the end: yaml-cpp marks its null at
+      // the start of the line after the last; with no line break to end
+      // the text, the parser decides.
+      if (!text_.ends_with('\n')) return std::nullopt;
+      line_ = line_no;
+      if (!ResolvePendingNull()) return std::nullopt;
+    }
     return header_;
   }
 
@@ -244,7 +251,8 @@ class Scanner {
         pending_ = Pending::kNone;
         return stack_.size() <= kMaxDepth;
       }
-      if (!ResolvePendingNull()) return false;
+      // yaml-cpp marks the null where the next line's content starts.
+      if (!ResolvePendingNull(static_cast<std::size_t>(indent))) return false;
     }
     while (!stack_.empty() && stack_.back().indent > indent) stack_.pop_back();
     if (!stack_.empty() && !seq && stack_.back().indent == indent && stack_.back().seq &&
@@ -254,10 +262,10 @@ class Scanner {
   }
 
   // The last `key:` had no value and nothing nested follows: it is null.
-  bool ResolvePendingNull() {
+  bool ResolvePendingNull(std::size_t column = 0) {
     if (pending_where_ == Where::kMetadata) return false;  // "metadata is required"
     if (pending_field_) pending_field_->null = true;
-    NewNode(Type::kNull, 0, pending_parent_);
+    NewNode(Type::kNull, column, pending_parent_);
     pending_ = Pending::kNone;
     return true;
   }
