@@ -68,6 +68,14 @@ TEST(ScanDocument, NullValues) {
   EXPECT_EQ(quoted->name.value, "null");
 }
 
+// A key written `null` or `~` is a null node to yaml-cpp: the parser reads
+// such a document (found by scan_differential_fuzzer).
+TEST(ScanDocument, NullKeysAreDeclined) {
+  EXPECT_FALSE(ScanDocument("apiVersion: v1\nkind: Namespace\nmetadata:\n  null: batch\n"));
+  EXPECT_FALSE(ScanDocument("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n~: b\n"));
+  EXPECT_TRUE(ScanDocument("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\nnulls: b\n"));
+}
+
 TEST(ScanDocument, NoKubernetesIdentity) {
   const auto h = ScanDocument("replicaCount: 2\nimage:\n  tag: latest\n");
   ASSERT_TRUE(h);

@@ -278,6 +278,8 @@ class Scanner {
 
   bool KeyValue(std::string_view line, std::uint32_t line_no, std::size_t key_col,
                 std::string_view key, std::size_t after_colon) {
+    // A key written `null` or `~` is a null node to yaml-cpp, not a string.
+    if (IsNullPlain(key)) return false;
     const Where where = stack_.back().where;
     if (where == Where::kAnnotations && key.starts_with(kDeclinedAnnotations)) return false;
     Where child;
