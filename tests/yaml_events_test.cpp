@@ -165,7 +165,22 @@ TEST(YamlEvents, DeclinesWhatYamlCppRefusesOrCountsOtherwise) {
   ExpectDeclined("? a\nb: 1\n");
   ExpectDeclined("? complex\n: value\n? [k, l]\n: v\n");
   ExpectDeclined("{a, b: c}\n");
-  ExpectDeclined("a: 1\nb:");  // an empty value at the very end, no line break
+}
+
+// A missing value at the very end of a text with no final line break (the
+// content of a `|-` scalar: the injector's config ends so): yaml-cpp marks
+// column 0 of the last line.
+TEST(YamlEvents, MissingValueAtAnEndWithoutLineBreak) {
+  for (const char* text :
+       {"a: 1\nb:", "b:", "a: 1\nb:  ", "a:\n  x: 1\n  b:", "a:\n  - b:", "b:\n   ", "b:\n# c",
+        "- ", "a:\n- ", "a:\r\nb:", "x: 1\n\n\nb:", "a:\n  - b: 1\n    c:", "a: 1\nb:  # c",
+        "\xEF\xBB\xBF"
+        "b:"})
+    ExpectSame(text);
+  LiteTree tree;
+  ASSERT_TRUE(ParseYamlEvents("a: 1\n\nb:", tree));
+  EXPECT_EQ(testing::DumpTree(tree),
+            "nodes 5\nmap 0:0\n scalar 0:0 'a'\n scalar 0:3 '1'\n scalar 2:0 'b'\n null 2:0\n");
 }
 
 TEST(YamlEvents, NestingPastTheGuardIsDeclined) {

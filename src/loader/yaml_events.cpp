@@ -125,9 +125,10 @@ class Marks {
       if (pos == text_.size() || text_[pos] != '#') break;
       while (pos < text_.size() && text_[pos] != '\n') ++pos;
     }
-    // At the end of a text with no final line break yaml-cpp's mark is not
-    // the end's.
-    if (pos == text_.size() && !text_.ends_with('\n')) return std::nullopt;
+    // At the end of a text with no final line break (a `|-` scalar's
+    // content) yaml-cpp marks the start of the last line, not the end.
+    if (pos == text_.size() && !text_.ends_with('\n'))
+      return Mark{static_cast<int>(starts.size() - 1), 0};
     const auto line = std::upper_bound(starts.begin(), starts.end(), pos) - starts.begin() - 1;
     return Mark{static_cast<int>(line),
                 static_cast<int>(pos - starts[static_cast<std::size_t>(line)])};
