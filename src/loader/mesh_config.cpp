@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "loader/document.h"
+#include "loader/embedded_yaml.h"
 #include "loader/injector_config.h"
 #include "loader/mesh_values.h"
 #include "loader/object_reader.h"
@@ -88,10 +89,6 @@ void ReadEmbeddedYaml(NodeReader& r, const Field& f, const ObjectRef& ref, const
   // The embedded text meets yaml-cpp too: the same guards as a file. Its
   // parse costs its size again.
   r.Charge(text.value.size());
-  if (auto deep = FindExcessiveNesting(text.value)) {
-    r.Problem(text.loc, std::string(what) + ": " + deep->message, ref, path);
-    return;
-  }
   // Map positions inside the string back into the file: a literal block
   // scalar (`mesh: |`) keeps its lines, shifted by its indentation. Other
   // styles point at the value itself.
@@ -102,7 +99,12 @@ void ReadEmbeddedYaml(NodeReader& r, const Field& f, const ObjectRef& ref, const
                        : EmbeddedSpan(span, static_cast<std::uint32_t>(mark.line),
                                       static_cast<std::size_t>(mark.column), text.value, text.loc);
   LiteTree tree;  // not the caller's: its tree is still being read
-  if (auto error = ParseYaml(text.value, tree)) {
+  const EmbeddedParse parse = ParseEmbeddedYaml(text.value, tree, r.options().full_parse);
+  if (parse.too_deep) {
+    r.Problem(text.loc, std::string(what) + ": " + parse.too_deep->message, ref, path);
+    return;
+  }
+  if (const auto& error = parse.error) {
     Location loc = text.loc;
     if (!inner.collapse_to.valid() && error->line >= 0)
       loc = ParseErrorLocation(inner, error->line, error->column);

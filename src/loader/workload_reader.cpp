@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "loader/document.h"
+#include "loader/embedded_yaml.h"
 #include "loader/kind_readers.h"
 #include "loader/yaml_tree.h"
 
@@ -64,9 +65,8 @@ std::optional<bool> ParseGoBool(std::string_view v) {
 // parse is ignored: the injector would refuse the pod, not meshlint.
 std::optional<bool> DnsCaptureOf(NodeReader& r, const std::string& text) {
   r.Charge(text.size());
-  if (FindExcessiveNesting(text)) return std::nullopt;
   LiteTree tree;
-  if (ParseYaml(text, tree)) return std::nullopt;
+  if (!ParseEmbeddedYaml(text, tree, r.options().full_parse).ok()) return std::nullopt;
   const LiteNode root = LiteNode::Root(tree);
   if (!root.IsMap()) return std::nullopt;
   for (auto it = root.begin(); it != root.end(); ++it) {
