@@ -396,6 +396,9 @@ std::vector<StyleCase> StyleCases() {
       // a byte order mark at the start of the file, and CRLF after it
       {"BOM", "\xEF\xBB\xBF" + se_block + "---\n" + deployment_block},
       {"BOM", "\xEF\xBB\xBF" + Crlf(deployment_block + "---\n" + se_block)},
+      // a byte order mark at the start of a later document too (YAML allows
+      // one before each document)
+      {"BOM", se_block + "---\n\xEF\xBB\xBF" + deployment_block},
       {"BOM",
        "\xEF\xBB\xBF"
        "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"shop\"}}\n"},
