@@ -117,5 +117,62 @@ TEST(EgressGolden, JsonGrowsWithTheInputNotItsSquare) {
   EXPECT_GT(flat, big * 20) << big << " vs --expand " << flat;
 }
 
+// N namespaces each exporting a ServiceEntry and a VirtualService routing
+// to it to every namespace: every row routes all N hosts. Each namespace
+// runs a workload of its own name, so no two namespace blocks of the text
+// are alike. Grouped, the N routes are written once (a route group) and
+// each row names the group.
+std::string RoutedMesh(int namespaces) {
+  std::string y =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n"
+      "data:\n  mesh: |-\n    outboundTrafficPolicy:\n      mode: REGISTRY_ONLY\n";
+  for (int i = 0; i < namespaces; ++i) {
+    const std::string n = std::to_string(i);
+    y += "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns" + n +
+         "\n  labels: {istio-injection: enabled}\n"
+         "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app" +
+         n + ", namespace: ns" + n +
+         "}\nspec:\n  template:\n    metadata: {labels: {app: a}}\n"
+         "    spec: {containers: [{name: a, image: a}]}\n"
+         "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se, "
+         "namespace: ns" +
+         n + "}\nspec:\n  hosts: [api" + n +
+         ".example.com]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n"
+         "---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, "
+         "namespace: ns" +
+         n + "}\nspec:\n  hosts: [www" + n +
+         ".example.com]\n  http:\n  - route:\n    - destination: {host: api" + n +
+         ".example.com}\n";
+  }
+  return y;
+}
+
+std::string RoutedOutput(int namespaces, bool json, bool expand) {
+  TempDir dir;
+  dir.Write("mesh.yaml", RoutedMesh(namespaces));
+  std::vector<std::string> args = {"egress", "."};
+  if (json) args.insert(args.end(), {"--format", "json"});
+  if (expand) args.push_back("--expand");
+  const CommandResult r = RunInProcess(args, dir.str());
+  EXPECT_EQ(r.status, 0) << r.err;
+  return r.out;
+}
+
+TEST(EgressGolden, RoutesGrowWithTheInputNotItsSquare) {
+  for (bool json : {false, true}) {
+    SCOPED_TRACE(json ? "json" : "text");
+    const std::string small = RoutedOutput(40, json, false);
+    // Every row routes every namespace's host (the mesh is what it says).
+    EXPECT_NE(small.find("www39.example.com"), std::string::npos) << small;
+    // Twice the namespaces: about twice the bytes, grouped; about four
+    // times, flat (every row lists every route).
+    const std::size_t big = RoutedOutput(80, json, false).size();
+    EXPECT_LT(big, small.size() * 9 / 4) << small.size() << " -> " << big;
+    const std::size_t flat_small = RoutedOutput(40, json, true).size();
+    const std::size_t flat_big = RoutedOutput(80, json, true).size();
+    EXPECT_GT(flat_big, flat_small * 7 / 2) << flat_small << " -> " << flat_big;
+  }
+}
+
 }  // namespace
 }  // namespace meshlint::testing

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -21,7 +22,10 @@
 #include <tuple>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "egress/egress.h"
+#include "report/egress_report.h"
 #include "semantics/istio.h"
 #include "test_util.h"
 
@@ -502,6 +506,74 @@ TEST(EgressImportIndex, SharedRoutedHostsAreEachRowsOwn) {
       ASSERT_EQ(got, want) << "seed " << seed << " row " << s.ns << "\n" << MeshText(files);
     }
   }
+}
+
+nlohmann::json EgressJson(const EgressAnalysis& a, bool expand) {
+  EgressReportOptions o;
+  o.expand = expand;
+  std::ostringstream out;
+  WriteEgressJson(out, a, o);
+  return nlohmann::json::parse(out.str());
+}
+
+// The grouped JSON's routes of a row, its route groups expanded in their
+// order, are the --expand JSON's routes of that row, and --expand names no
+// group.
+TEST(EgressImportIndex, RouteGroupsExpandToTheFlatRoutes) {
+  std::size_t grouped_rows = 0, routed_rows = 0;
+  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+    // The random mesh, plus two namespaces without a Sidecar and a
+    // VirtualService exported to every namespace, so that most meshes
+    // have rows that route alike.
+    auto files = RandomMesh(seed);
+    Rand r(seed + 7919);
+    for (const char* ns : {"ns-d", "ns-e"})
+      files.emplace_back(std::string(ns) + ".yaml",
+                         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + std::string(ns) +
+                             "\n  labels:\n    istio-injection: enabled\n");
+    files.emplace_back("vs-public.yaml",
+                       "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n"
+                       "  name: public\n  namespace: ns-d\nspec:\n  hosts: [public.example.net]\n"
+                       "  http:\n  - route:\n    - destination:\n        host: " +
+                           r.Pick(kVsDest) + "\n");
+    const MeshModel m = LoadFiles(files);
+    const EgressAnalysis a(m);
+    const nlohmann::json grouped = EgressJson(a, false);
+    const nlohmann::json flat = EgressJson(a, true);
+    ASSERT_EQ(flat["routeGroups"], nlohmann::json::array());
+    std::map<std::string, nlohmann::json> groups;
+    for (const auto& g : grouped["routeGroups"]) {
+      ASSERT_FALSE(g["routes"].empty()) << "seed " << seed;
+      groups[g["id"].get<std::string>()] = g["routes"];
+    }
+    ASSERT_EQ(grouped["namespaces"].size(), flat["namespaces"].size());
+    for (std::size_t n = 0; n < flat["namespaces"].size(); ++n) {
+      const auto& rows = grouped["namespaces"][n]["rows"];
+      const auto& flat_rows = flat["namespaces"][n]["rows"];
+      ASSERT_EQ(rows.size(), flat_rows.size());
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (!flat_rows[r].contains("routes")) {
+          EXPECT_FALSE(rows[r].contains("routes")) << "seed " << seed;
+          continue;
+        }
+        EXPECT_EQ(flat_rows[r]["routeGroups"], nlohmann::json::array());
+        nlohmann::json expanded = rows[r]["routes"];
+        for (const auto& id : rows[r]["routeGroups"]) {
+          ASSERT_TRUE(groups.count(id.get<std::string>())) << "seed " << seed << " " << id;
+          for (const auto& route : groups[id.get<std::string>()]) expanded.push_back(route);
+          ++grouped_rows;
+        }
+        if (!expanded.empty()) ++routed_rows;
+        ASSERT_EQ(expanded, flat_rows[r]["routes"])
+            << "seed " << seed << " namespace " << flat["namespaces"][n]["name"] << "\n"
+            << MeshText(files);
+      }
+    }
+  }
+  // The meshes route, and some rows share a group (else this compares
+  // nothing grouped).
+  EXPECT_GT(routed_rows, 100u);
+  EXPECT_GT(grouped_rows, 40u);
 }
 
 }  // namespace

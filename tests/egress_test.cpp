@@ -443,7 +443,7 @@ TEST_F(PolicyCli, EgressJsonShape) {
     auto r = RunInProcess(args, dir_.string());
     ASSERT_EQ(r.status, 0) << r.err;
     const nlohmann::json j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["schemaVersion"], 3);
+    EXPECT_EQ(j["schemaVersion"], 4);
     const nlohmann::json* newguy = nullptr;
     for (const auto& ns : j["namespaces"])
       if (ns["name"] == "newguy") newguy = &ns;

@@ -218,6 +218,19 @@ class EgressAnalysis {
   std::vector<OpenPort> OpenPorts(const Scope& scope) const;
   std::vector<HijackedPort> HijackedPorts(const Scope& scope) const;
   RoutedHostList RoutedHosts(const Scope& scope) const;
+  // Routes that many rows take alike, so reports list them once: the
+  // routed hosts of the rows that route with the public VirtualServices
+  // alone (RoutedHosts' shared lists), one group per shared list that at
+  // least two rows have and that routes something. In the order of the
+  // first row that has it. Computed on first use.
+  struct RouteGroup {
+    RoutedHostList routes;
+    std::size_t rows = 0;        // rows that have it
+    std::size_t namespaces = 0;  // distinct namespaces among them
+  };
+  const std::vector<RouteGroup>& route_groups() const;
+  // The route group a row's routes are (nullopt: its routes are its own).
+  std::optional<std::size_t> RouteGroupOf(const Scope& scope) const;
 
   // Can the row reach `host` on `port` (0: on some port; which one is in
   // the verdict)?
@@ -282,6 +295,9 @@ class EgressAnalysis {
   // those in the namespaces its entries name are candidates.
   std::vector<istio::ImportedVs> ImportPublic(const Scope& s, const PublicRoutes& pub) const;
   std::vector<RoutedHost> ComputeRoutedHosts(const Scope& s) const;
+  // The key of the shared list a row's routes are (RoutedHosts), if any.
+  using RoutesKey = std::tuple<std::uint32_t, OutboundMode, bool>;
+  std::optional<RoutesKey> SharedRoutesKey(const Scope& s) const;
 
   const MeshModel& model_;
   std::vector<std::unique_ptr<istio::Registry>> registries_;
@@ -316,6 +332,9 @@ class EgressAnalysis {
   mutable std::map<std::tuple<std::uint32_t, OutboundMode, bool>,
                    std::shared_ptr<const std::vector<RoutedHost>>>
       routed_of_public_;
+  // route_groups(), once computed, and the group of each shared list's key.
+  mutable std::optional<std::vector<RouteGroup>> route_groups_;
+  mutable std::map<RoutesKey, std::size_t> route_group_of_;
 };
 
 // ---- --from/--to: why a host is (not) reachable, as data ----

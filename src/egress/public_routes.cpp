@@ -159,24 +159,77 @@ void EgressAnalysis::AddDestinations(Scope& s, const istio::ImportedVs& iv) cons
   }
 }
 
-RoutedHostList EgressAnalysis::RoutedHosts(const Scope& s) const {
-  if (!s.mediated() || s.virtual_services.empty()) return RoutedHostList();
+std::optional<EgressAnalysis::RoutesKey> EgressAnalysis::SharedRoutesKey(const Scope& s) const {
+  if (!s.mediated() || s.virtual_services.empty()) return std::nullopt;
   // A row that routes with the public VirtualServices alone, imports
   // nothing of its own beyond their destinations and captures every port
   // answers each routed host as every such row of its registry, outbound
   // mode and DNS capture does: its namespace enters no step of the answer
   // (DependsOnNamespace), and the rest of it is the shared list's.
   if (s.public_routes_only && s.own.size() == PublicRoutesOf(s.registry).beyond_shared.size() &&
-      s.capture.CapturesAll()) {
-    const auto key = std::make_tuple(s.registry, s.mode, s.dns_capture);
-    auto it = routed_of_public_.find(key);
+      s.capture.CapturesAll())
+    return std::make_tuple(s.registry, s.mode, s.dns_capture);
+  return std::nullopt;
+}
+
+RoutedHostList EgressAnalysis::RoutedHosts(const Scope& s) const {
+  if (!s.mediated() || s.virtual_services.empty()) return RoutedHostList();
+  if (const auto key = SharedRoutesKey(s)) {
+    auto it = routed_of_public_.find(*key);
     if (it == routed_of_public_.end())
-      it = routed_of_public_
-               .emplace(key, std::make_shared<const std::vector<RoutedHost>>(ComputeRoutedHosts(s)))
-               .first;
+      it =
+          routed_of_public_
+              .emplace(*key, std::make_shared<const std::vector<RoutedHost>>(ComputeRoutedHosts(s)))
+              .first;
     return RoutedHostList(it->second);
   }
   return RoutedHostList(std::make_shared<const std::vector<RoutedHost>>(ComputeRoutedHosts(s)));
+}
+
+const std::vector<EgressAnalysis::RouteGroup>& EgressAnalysis::route_groups() const {
+  if (route_groups_) return *route_groups_;
+  // Rows are in namespace order: a namespace is new to a key when it is not
+  // the last one counted for it.
+  struct Count {
+    const Scope* first = nullptr;
+    std::size_t rows = 0, namespaces = 0;
+    const std::string* last_ns = nullptr;
+  };
+  std::map<RoutesKey, Count> counts;
+  std::vector<RoutesKey> order;
+  for (const Scope& s : scopes_) {
+    const auto key = SharedRoutesKey(s);
+    if (!key) continue;
+    auto [it, fresh] = counts.try_emplace(*key);
+    if (fresh) {
+      it->second.first = &s;
+      order.push_back(*key);
+    }
+    Count& c = it->second;
+    ++c.rows;
+    if (!c.last_ns || *c.last_ns != s.ns) ++c.namespaces;
+    c.last_ns = &s.ns;
+  }
+  std::vector<RouteGroup> groups;
+  for (const RoutesKey& key : order) {
+    const Count& c = counts[key];
+    if (c.rows < 2) continue;
+    RouteGroup g{RoutedHosts(*c.first), c.rows, c.namespaces};
+    if (g.routes.empty()) continue;
+    route_group_of_.emplace(key, groups.size());
+    groups.push_back(std::move(g));
+  }
+  route_groups_ = std::move(groups);
+  return *route_groups_;
+}
+
+std::optional<std::size_t> EgressAnalysis::RouteGroupOf(const Scope& s) const {
+  route_groups();
+  const auto key = SharedRoutesKey(s);
+  if (!key) return std::nullopt;
+  auto it = route_group_of_.find(*key);
+  if (it == route_group_of_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::vector<RoutedHost> EgressAnalysis::ComputeRoutedHosts(const Scope& s) const {

@@ -1,9 +1,11 @@
-// The JSON of `meshlint egress` (schemaVersion 3, documented in
+// The JSON of `meshlint egress` (schemaVersion 4, documented in
 // docs/egress-audit.md): every host written once, in the `hosts` table at
 // the end, and referred to by its index from the host groups and the rows
 // that reach it; host groups (the hosts many rows reach alike) written once
-// and referred to by id. So the document grows with what is reachable, not
-// with namespaces × hosts. One array element a line, no indentation within.
+// and referred to by id, and so are route groups (the routes many rows take
+// alike). So the document grows with what is reachable, not with
+// namespaces × hosts or namespaces × VirtualServices. One array element a line, no indentation
+// within.
 // --expand writes each row's hosts in full instead.
 #include <unordered_map>
 
@@ -110,6 +112,22 @@ void ExternalJson(const EgressAnalysis& a, const Scope& s, const EgressReportOpt
   if (policy.active() && table != nullptr) j["externalNotAllowed"] = std::move(not_allowed);
 }
 
+Json RoutesJson(const MeshModel& model, const egress::RoutedHostList& list) {
+  Json routes = Json::array();
+  for (const egress::RoutedHost& r : list) {
+    Json rj = {{"host", r.host},
+               {"port", r.port},
+               {"to", r.verdict.route->dest->host.value},
+               {"virtualService", Qualified(model.virtual_services[r.verdict.route->vs].meta.ref)},
+               {"reachable", r.verdict.reachable}};
+    rj["gateway"] = r.verdict.hop && r.verdict.hop->gateway
+                        ? Json(Qualified(r.verdict.hop->gateway->meta.ref))
+                        : Json(nullptr);
+    routes.push_back(std::move(rj));
+  }
+  return routes;
+}
+
 Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions& o,
              PolicyView& policy, HostTable* table) {
   const MeshModel& model = a.model();
@@ -162,19 +180,12 @@ Json RowJson(const EgressAnalysis& a, const Scope& s, const EgressReportOptions&
                         {"to", a.HostName(s, p.by)},
                         {"service", Qualified(a.Service(s, p.by).meta->ref)}});
   j["hijackedPorts"] = std::move(hijacked);
-  Json routes = Json::array();
-  for (const egress::RoutedHost& r : a.RoutedHosts(s)) {
-    Json rj = {{"host", r.host},
-               {"port", r.port},
-               {"to", r.verdict.route->dest->host.value},
-               {"virtualService", Qualified(model.virtual_services[r.verdict.route->vs].meta.ref)},
-               {"reachable", r.verdict.reachable}};
-    rj["gateway"] = r.verdict.hop && r.verdict.hop->gateway
-                        ? Json(Qualified(r.verdict.hop->gateway->meta.ref))
-                        : Json(nullptr);
-    routes.push_back(std::move(rj));
-  }
-  j["routes"] = std::move(routes);
+  // The row's route group by id, or (none, or --expand) its routes.
+  const std::size_t route_group = o.expand ? kNoGroup : a.RouteGroupOf(s).value_or(kNoGroup);
+  Json route_groups = Json::array();
+  if (route_group != kNoGroup) route_groups.push_back("r" + std::to_string(route_group + 1));
+  j["routeGroups"] = std::move(route_groups);
+  j["routes"] = route_group != kNoGroup ? Json::array() : RoutesJson(model, a.RoutedHosts(s));
   if (policy.active() && egress_detail::ReachesAnyHost(s))
     j["anyHostAllowed"] = policy.AllowsAnyHost(s.ns);
   return j;
@@ -216,7 +227,7 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
   // Streamed one namespace at a time: a large mesh's document is built
   // piecewise, never whole in memory; the host table, last, holds each
   // distinct host once.
-  out << "{\n  \"schemaVersion\": 3,\n  \"istioVersion\": "
+  out << "{\n  \"schemaVersion\": 4,\n  \"istioVersion\": "
       << Json(model.istio_version.ToString()).dump()
       << ",\n  \"mesh\": " << report_detail::Dump(mesh, -1) << ",\n  \"hostGroups\": [";
   bool first = true;
@@ -226,6 +237,14 @@ void WriteEgressJson(std::ostream& out, const EgressAnalysis& a, const EgressRep
     Json ids = Json::array();
     for (const HostRef& h : a.groups()[g].hosts) ids.push_back(hosts.Id(HostJson(a, probe, h)));
     Json gj = {{"id", "g" + std::to_string(g + 1)}, {"hosts", std::move(ids)}};
+    out << (first ? "\n    " : ",\n    ") << report_detail::Dump(gj, -1);
+    first = false;
+  }
+  out << (first ? "]" : "\n  ]") << ",\n  \"routeGroups\": [";
+  first = true;
+  for (std::size_t g = 0; g < a.route_groups().size() && !o.expand; ++g) {
+    Json gj = {{"id", "r" + std::to_string(g + 1)},
+               {"routes", RoutesJson(model, a.route_groups()[g].routes)}};
     out << (first ? "\n    " : ",\n    ") << report_detail::Dump(gj, -1);
     first = false;
   }

@@ -1,6 +1,8 @@
-// The text of `meshlint egress`: the mesh, the host groups, then each
-// namespace's rows (workloads that share a verdict). Namespaces whose
-// blocks are identical are printed once under the list of their names.
+// The text of `meshlint egress`: the mesh, the host groups, the route
+// groups, then each namespace's rows (workloads that share a verdict).
+// Namespaces whose blocks are identical are printed once under the list of
+// their names; a row refers to its groups by number, so a block stays as
+// small as what is the row's own.
 #include "report/egress_report.h"
 
 #include <algorithm>
@@ -155,6 +157,30 @@ void WriteHostGroups(std::ostream& out, const EgressAnalysis& a, PolicyView& pol
   }
 }
 
+// "route HOST:PORT -> DEST (egress gateway NS/NAME): reachable"
+void RouteLine(std::ostream& os, const egress::RoutedHost& r, const std::string& indent) {
+  os << indent << "route " << TerminalSafe(r.host) << ":" << r.port << " -> "
+     << TerminalSafe(r.verdict.route->dest->host.value);
+  if (r.verdict.hop)
+    os << " (egress gateway " << TerminalSafe(Qualified(r.verdict.hop->gateway->meta.ref)) << ")";
+  os << ": " << (r.verdict.reachable ? "reachable" : "NOT reachable") << '\n';
+}
+
+// Route groups: listed once, referred to by the rows that take them.
+void WriteRouteGroups(std::ostream& out, const EgressAnalysis& a) {
+  for (std::size_t g = 0; g < a.route_groups().size(); ++g) {
+    const auto& group = a.route_groups()[g];
+    out << "\nRoute group " << g + 1 << ": " << group.routes.size() << " route"
+        << (group.routes.size() == 1 ? "" : "s")
+        << " of the VirtualServices exported to every namespace, taken alike by "
+        << group.namespaces << " namespace" << (group.namespaces == 1 ? "" : "s")
+        << (group.rows != group.namespaces ? " (" + std::to_string(group.rows) + " workload groups)"
+                                           : "")
+        << ":\n";
+    for (const egress::RoutedHost& r : group.routes) RouteLine(out, r, "  ");
+  }
+}
+
 // The lines about one row after its heading.
 void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s,
              const EgressReportOptions& o, PolicyView& policy, const std::string& indent) {
@@ -207,12 +233,14 @@ void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s,
     os << indent << "port " << p.port << ": every TCP connection goes to "
        << TerminalSafe(a.HostName(s, p.by)) << " ("
        << TerminalSafe(egress_detail::ServiceName(a.Service(s, p.by))) << ", no address)\n";
-  for (const egress::RoutedHost& r : a.RoutedHosts(s)) {
-    os << indent << "route " << TerminalSafe(r.host) << ":" << r.port << " -> "
-       << TerminalSafe(r.verdict.route->dest->host.value);
-    if (r.verdict.hop)
-      os << " (egress gateway " << TerminalSafe(Qualified(r.verdict.hop->gateway->meta.ref)) << ")";
-    os << ": " << (r.verdict.reachable ? "reachable" : "NOT reachable") << '\n';
+  // A row whose routes are a route group's names the group; the group's
+  // routes are listed once, before the namespaces.
+  if (const auto routes = o.expand ? std::nullopt : a.RouteGroupOf(s)) {
+    const std::size_t n = a.route_groups()[*routes].routes.size();
+    os << indent << "+ route group " << *routes + 1 << " (" << n << " route" << (n == 1 ? "" : "s")
+       << ")\n";
+  } else {
+    for (const egress::RoutedHost& r : a.RoutedHosts(s)) RouteLine(os, r, indent);
   }
   if (hosts.empty() && !group && !AllowsAny(s.mode) && !s.capture.CapturesNone())
     os << indent << "no external host\n";
@@ -272,7 +300,10 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
     if (i == 0 || a.scopes()[i].ns != a.scopes()[i - 1].ns) ++namespaces;
   out << namespaces << " namespace" << (namespaces == 1 ? "" : "s") << ", " << a.scopes().size()
       << " workload group" << (a.scopes().size() == 1 ? "" : "s") << "\n";
-  if (!o.expand) WriteHostGroups(out, a, policy);
+  if (!o.expand) {
+    WriteHostGroups(out, a, policy);
+    WriteRouteGroups(out, a);
+  }
 
   std::vector<std::pair<std::string, std::vector<std::string>>> blocks;
   std::map<std::string, std::size_t> block_index;
