@@ -75,8 +75,8 @@ class Scanner {
   // two levels to the open collections counted here).
   static constexpr std::size_t kMaxDepth = 400;
 
-  Scanner(std::string_view text, LiteTree* tree, const PrunePlan* plan)
-      : text_(text), tree_(tree), plan_(tree ? plan : nullptr) {}
+  Scanner(std::string_view text, LiteTree* tree, const PrunePlan* plan, NestingCheck* nesting)
+      : text_(text), tree_(tree), plan_(tree ? plan : nullptr), nesting_(nesting) {}
 
   std::optional<DocumentHeader> Run() {
     // Control characters, tabs, CR and anything beyond ASCII (line breaks
@@ -97,7 +97,8 @@ class Scanner {
       why_ = "a tab, CR, control or non-ASCII byte";
       return std::nullopt;
     }
-    if (brackets > kMaxBrackets && FindExcessiveNesting(text_)) {
+    if (brackets > kMaxBrackets &&
+        (nesting_ ? nesting_->Result().has_value() : FindExcessiveNesting(text_).has_value())) {
       why_ = "brackets nested deep";
       return std::nullopt;
     }
@@ -517,6 +518,7 @@ class Scanner {
   bool pending_prune_ = false;
   LiteTree* tree_;
   const PrunePlan* plan_;
+  NestingCheck* nesting_;
   std::uint32_t line_ = 0;
   bool seen_metadata_ = false;
   bool seen_annotations_ = false;
@@ -537,9 +539,9 @@ class Scanner {
 }  // namespace
 
 std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree,
-                                           const PrunePlan* plan) {
+                                           const PrunePlan* plan, NestingCheck* nesting) {
   if (tree) tree->Clear();
-  Scanner scanner(text, tree, plan);
+  Scanner scanner(text, tree, plan, nesting);
   std::optional<DocumentHeader> header = scanner.Run();
   // A debugging aid, not an interface: which documents go to the parsers.
   static const bool debug = std::getenv("MESHLINT_SCAN_DEBUG") != nullptr;

@@ -15,7 +15,8 @@
 
 namespace meshlint {
 
-struct PrunePlan;  // yaml_events.h
+struct PrunePlan;    // yaml_events.h
+class NestingCheck;  // text.h
 
 // A single-line scalar value and where it starts in the document (0-based
 // line and byte column, as yaml-cpp marks count them).
@@ -61,8 +62,13 @@ struct DocumentHeader {
 // builder leaves them out (yaml_events.h: one node that throws NeedsFullTree
 // when asked what it holds); inside them, where no value is decoded, those
 // escapes are accepted as without a tree.
+//
+// `nesting`, when given, is `text`'s FindExcessiveNesting (text.h), which the
+// scanner asks for a document with many brackets: the caller asks it again
+// for a declined document, and the walk runs once.
 std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree = nullptr,
-                                           const PrunePlan* plan = nullptr);
+                                           const PrunePlan* plan = nullptr,
+                                           NestingCheck* nesting = nullptr);
 
 // Builds the partial tree of a scanned header: the identity it tracked, in
 // mappings marked partial, so that a reader learns what the header says and
