@@ -3,6 +3,10 @@
 // finds line starts only as far as asked. Positions must not change.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "loader/text.h"
 
 namespace meshlint {
@@ -60,6 +64,154 @@ TEST(ExcessiveNestingFast, SameVerdictsAsTheWalk) {
   ASSERT_TRUE(issue);
   EXPECT_EQ(issue->line, 1001u);
   EXPECT_EQ(issue->message, "brackets nested more than 1000 deep: not parsed");
+}
+
+// FindExcessiveNesting as it was first written: one byte at a time, with no
+// quick test first. The walk that skips bytes must find exactly what it finds.
+std::optional<TextIssue> PlainNestingWalk(std::string_view text) {
+  int depth = 0;
+  char quote = 0;
+  std::uint32_t line = 1;
+  std::size_t line_start = 0;
+  bool at_line_start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      at_line_start = true;
+      continue;
+    }
+    if (at_line_start && c != ' ') {
+      at_line_start = false;
+      if (i - line_start > 2000)
+        return TextIssue{line, static_cast<std::uint32_t>(i - line_start + 1),
+                         "indentation deeper than 2000 columns: nesting too deep to be a "
+                         "manifest, not parsed"};
+    }
+    if (quote) {
+      if (c == '\\' && quote == '"') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      std::size_t eol = text.find('\n', i);
+      if (eol == std::string_view::npos) break;
+      i = eol - 1;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      char prev = i == line_start ? ' ' : text[i - 1];
+      if (prev == ' ' || prev == '\t' || prev == '[' || prev == '{' || prev == ',' || prev == ':' ||
+          prev == '-')
+        quote = c;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > 1000)
+        return TextIssue{line, static_cast<std::uint32_t>(i - line_start + 1),
+                         "brackets nested more than 1000 deep: not parsed"};
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+void ExpectSameNesting(const std::string& text) {
+  const auto fast = FindExcessiveNesting(text);
+  const auto plain = PlainNestingWalk(text);
+  ASSERT_EQ(fast.has_value(), plain.has_value())
+      << text.size() << " bytes: " << text.substr(0, 200);
+  if (!fast) return;
+  EXPECT_EQ(fast->line, plain->line) << text.substr(0, 200);
+  EXPECT_EQ(fast->column, plain->column) << text.substr(0, 200);
+  EXPECT_EQ(fast->message, plain->message);
+}
+
+TEST(ExcessiveNestingFast, SameAsThePlainWalkOnAdversarialInput) {
+  const std::string deep(1001, '[');
+  const std::string indent = "\n" + std::string(2001, ' ') + "x\n";
+  // What hides the brackets or the indentation from the walk, or does not.
+  const std::vector<std::string> cases = {
+      deep,
+      "a: " + deep,
+      "a: \"" + deep,
+      "a: '" + deep,
+      "a:'" + deep,
+      "a: x\"" + deep,
+      "# " + deep,
+      "a:#" + deep,
+      "a: #" + deep,
+      "a: \"\\\"\" " + deep,
+      "a: '''' " + deep,
+      "a: 'it''s " + deep,
+      "a: \"x\\" + indent,  // an escaped line break: no line start counted
+      "a: \"x\\" + indent + "\"" + deep,
+      "a: \"x\\\ny\"" + indent,
+      "a: \"x" + indent,  // indentation inside a quoted scalar counts
+      "a: 'x" + indent,
+      "# c" + indent,
+      "a: x\n\"" + deep,      // a quote at a line start opens...
+      "a: \"x\\\n\"" + deep,  // ... unless the line start was escaped
+      "a: \"\\",
+      "a: \"\\\\\" " + deep,
+      "#" + deep,
+      "\t#" + deep,
+      std::string(2001, ' '),  // spaces to the end: no content
+      std::string(2001, ' ') + "\n",
+      std::string(2001, ' ') + "x",
+      std::string(2000, ' ') + "x",
+      std::string(1999, ' ') + "#" + deep,
+      std::string(3000, ' ') + "\n" + deep,
+      "{" + std::string(999, '[') + "]" + std::string(2, '{'),
+      std::string(1001, '{') + "}",
+      std::string(500, '[') + "\n" + std::string(500, ' ') + std::string(501, '{'),
+  };
+  for (const std::string& text : cases) ExpectSameNesting(text);
+}
+
+TEST(ExcessiveNestingFast, SameAsThePlainWalkOnRandomInput) {
+  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  auto next = [&](std::uint64_t bound) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state % bound;
+  };
+  constexpr std::string_view kBytes = " \n#\"'\\[{]}\t,:-ax";
+  int issues = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const std::uint64_t pieces = 1 + next(40);
+    for (std::uint64_t p = 0; p < pieces; ++p) {
+      switch (next(6)) {
+        case 0: text.append(next(1200), "[{"[next(2)]); break;             // toward the depth limit
+        case 1: text += "\n" + std::string(1900 + next(200), ' '); break;  // and the indentation
+        case 2: text.append(next(300), "]}"[next(2)]); break;
+        default:
+          for (std::uint64_t k = next(60); k > 0; --k) text += kBytes[next(kBytes.size())];
+      }
+    }
+    ExpectSameNesting(text);
+    if (HasFailure()) break;
+    issues += PlainNestingWalk(text) ? 1 : 0;
+  }
+  // Both verdicts are common, so both kinds of walk are compared.
+  EXPECT_GT(issues, 500);
+  EXPECT_LT(issues, 2500);
+}
+
+TEST(NestingCheck, WalksOnce) {
+  std::string deep(1001, '[');
+  NestingCheck check(deep);
+  EXPECT_FALSE(check.Done());
+  ASSERT_TRUE(check.Result());
+  EXPECT_TRUE(check.Done());
+  EXPECT_EQ(check.Result()->column, 1001u);
+  NestingCheck flat("a: b\n");
+  EXPECT_FALSE(flat.Result());
+  EXPECT_TRUE(flat.Done());
 }
 
 TEST(TextSpanLines, LazyLineStarts) {

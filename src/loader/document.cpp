@@ -60,15 +60,16 @@ std::string_view GuessKind(std::string_view text) {
 // (the plan the event builder follows too); when the reader looks there
 // after all, the whole tree is scanned and read instead.
 bool LoadScanned(const DocumentChunk& chunk, const TextSpan& span, const LoadOptions& options,
-                 LiteTree& tree, Objects& out) {
+                 LiteTree& tree, NestingCheck& nesting, Objects& out) {
   const std::string_view kind = GuessKind(chunk.text);
   const bool full = !kind.empty() && KindLikelyReadInFull(kind);
   const PrunePlan* plan = full ? PrunePlanFor(kind) : nullptr;
-  auto header = ScanDocument(chunk.text, full ? &tree : nullptr, plan);
+  auto header = ScanDocument(chunk.text, full ? &tree : nullptr, plan, &nesting);
   if (!header) return false;
   if (!full) BuildHeaderTree(*header, tree);
   TreeRead read = ReadTree(tree, span, options, true, out);
-  if (read == TreeRead::kNeedsFullTree && (!full || plan) && ScanDocument(chunk.text, &tree))
+  if (read == TreeRead::kNeedsFullTree && (!full || plan) &&
+      ScanDocument(chunk.text, &tree, nullptr, &nesting))
     read = ReadTree(tree, span, options, true, out);
   return read == TreeRead::kRead;
 }
@@ -183,9 +184,11 @@ void LoadChunk(const DocumentChunk& chunk, std::uint32_t file, const LoadOptions
     }
   } shrink;
   // The scanner declines every document FindExcessiveNesting could object
-  // to, so that check is needed only on the way to yaml-cpp.
-  if (!options.full_parse && LoadScanned(chunk, span, options, tree, out)) return;
-  if (auto deep = FindExcessiveNesting(chunk.text)) {
+  // to, so that check is needed only on the way to yaml-cpp (it ran already
+  // when the scanner asked).
+  NestingCheck nesting(chunk.text);
+  if (!options.full_parse && LoadScanned(chunk, span, options, tree, nesting, out)) return;
+  if (const auto& deep = nesting.Result()) {
     ++out.stats.documents;
     Location loc{file, chunk.first_line + deep->line - 1, deep->column, 0, 0};
     loc.end_line = loc.line;

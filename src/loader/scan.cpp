@@ -37,7 +37,7 @@ using Type = LiteTree::Type;
 
 bool IsKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-' || c == '.' || c == '/';
+         c == '-' || c == '.' || c == '/' || c == '$';  // `$ref:` in OpenAPI schemas
 }
 
 bool IsKeyStart(char c) { return IsKeyChar(c) && c != '-'; }
@@ -75,8 +75,8 @@ class Scanner {
   // two levels to the open collections counted here).
   static constexpr std::size_t kMaxDepth = 400;
 
-  Scanner(std::string_view text, LiteTree* tree, const PrunePlan* plan)
-      : text_(text), tree_(tree), plan_(tree ? plan : nullptr) {}
+  Scanner(std::string_view text, LiteTree* tree, const PrunePlan* plan, NestingCheck* nesting)
+      : text_(text), tree_(tree), plan_(tree ? plan : nullptr), nesting_(nesting) {}
 
   std::optional<DocumentHeader> Run() {
     // Control characters, tabs, CR and anything beyond ASCII (line breaks
@@ -97,7 +97,8 @@ class Scanner {
       why_ = "a tab, CR, control or non-ASCII byte";
       return std::nullopt;
     }
-    if (brackets > kMaxBrackets && FindExcessiveNesting(text_)) {
+    if (brackets > kMaxBrackets &&
+        (nesting_ ? nesting_->Result().has_value() : FindExcessiveNesting(text_).has_value())) {
       why_ = "brackets nested deep";
       return std::nullopt;
     }
@@ -155,7 +156,19 @@ class Scanner {
       FinishBlock(true);
     }
     if (blank || line[indent] == '#') return true;
+    if ((line[indent] == '{' || line[indent] == '[') && pending_ != Pending::kNone)
+      return FlowValueLine(line, line_no, indent);
     return Node(line, line_no, indent, /*after_dash=*/false);
+  }
+
+  // A one-line flow collection on a line of its own, more indented than the
+  // key or dash before it whose value it is (`volumes:` then `  []`).
+  bool FlowValueLine(std::string_view line, std::uint32_t line_no, std::size_t col) {
+    if (static_cast<int>(col) <= pending_indent_ || pending_where_ != Where::kOther ||
+        pending_field_ || pending_prune_)
+      return false;
+    pending_ = Pending::kNone;
+    return Value(line, line_no, col, nullptr, pending_parent_);
   }
 
   // A node starting at `col`: a list entry, a mapping key, or (only right
@@ -183,20 +196,41 @@ class Scanner {
       while (k < line.size() && IsKeyChar(line[k])) ++k;
       if (k < line.size() && line[k] == ':' && (k + 1 == line.size() || line[k + 1] == ' ')) {
         if (k - col > 256) return false;  // long implicit keys are errors in YAML
-        if (after_dash) {
-          // `- key: value` opens a mapping inside the list entry.
-          const std::uint32_t map = NewNode(Type::kMap, col, stack_.back().node);
-          stack_.push_back(
-              Level{static_cast<int>(col), false, false, Where::kOther, map, stack_.back().pruned});
-          if (stack_.size() > kMaxDepth) return false;
-        } else if (!Place(static_cast<int>(col), false)) {
-          return false;
-        }
-        return KeyValue(line, line_no, col, line.substr(col, k - col), k + 1);
+        if (!OpenMapping(col, after_dash)) return false;
+        return KeyValue(line, line_no, col, line.substr(col, k - col), false, k + 1);
+      }
+    }
+    if (line[col] == '"' || line[col] == '\'') {
+      std::size_t end = 0;
+      if (QuotedKey(line, col, end)) {
+        if (!OpenMapping(col, after_dash)) return false;
+        const std::string key = quote_.Take();
+        return KeyValue(line, line_no, col, key, true, end + 1);
       }
     }
     if (!after_dash) return false;  // a scalar line: multi-line scalar or error
     return Value(line, line_no, col, nullptr, stack_.back().node);
+  }
+
+  // Places a key at `col`; after a dash, `- key: value` opens a mapping
+  // inside the list entry.
+  bool OpenMapping(std::size_t col, bool after_dash) {
+    if (!after_dash) return Place(static_cast<int>(col), false);
+    const std::uint32_t map = NewNode(Type::kMap, col, stack_.back().node);
+    stack_.push_back(
+        Level{static_cast<int>(col), false, false, Where::kOther, map, stack_.back().pruned});
+    return stack_.size() <= kMaxDepth;
+  }
+
+  // A quoted key at `col` (`"@type": x`, `'a b': c`): a quoted scalar closed
+  // on this line, not empty, then `:` and a space or the end of the line.
+  // `end` is the colon; quote_ holds the key.
+  bool QuotedKey(std::string_view line, std::size_t col, std::size_t& end) {
+    quote_.Start(line[col], true);
+    if (quote_.First(line, col + 1, end) != scan::QuotedScalar::Step::kClosed) return false;
+    if (end - col > 256 || end - col == 2) return false;  // long or empty
+    return end < line.size() && line[end] == ':' &&
+           (end + 1 == line.size() || line[end + 1] == ' ');
   }
 
   // Whether the nodes of the current line go into the tree: one is built,
@@ -277,9 +311,10 @@ class Scanner {
   }
 
   bool KeyValue(std::string_view line, std::uint32_t line_no, std::size_t key_col,
-                std::string_view key, std::size_t after_colon) {
-    // A key written `null` or `~` is a null node to yaml-cpp, not a string.
-    if (IsNullPlain(key)) return false;
+                std::string_view key, bool quoted, std::size_t after_colon) {
+    // A key written `null` or `~` is a null node to yaml-cpp, not a string
+    // (quoted, it is a string).
+    if (!quoted && IsNullPlain(key)) return false;
     const Where where = stack_.back().where;
     if (where == Where::kAnnotations && key.starts_with(kDeclinedAnnotations)) return false;
     Where child;
@@ -404,8 +439,8 @@ class Scanner {
         // the block one; accept only the unremarkable.
         if (!IsPlainStart(ch) && ch != '-') return false;
       } else {
+        // Brackets inside (`claims[iss]`) are text in block context.
         if (ch == ':' && (i + 1 == line.size() || line[i + 1] == ' ')) return false;
-        if (ch == '[' || ch == ']' || ch == '{' || ch == '}') return false;
       }
       last = i + 1;
     }
@@ -517,6 +552,7 @@ class Scanner {
   bool pending_prune_ = false;
   LiteTree* tree_;
   const PrunePlan* plan_;
+  NestingCheck* nesting_;
   std::uint32_t line_ = 0;
   bool seen_metadata_ = false;
   bool seen_annotations_ = false;
@@ -537,9 +573,9 @@ class Scanner {
 }  // namespace
 
 std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree,
-                                           const PrunePlan* plan) {
+                                           const PrunePlan* plan, NestingCheck* nesting) {
   if (tree) tree->Clear();
-  Scanner scanner(text, tree, plan);
+  Scanner scanner(text, tree, plan, nesting);
   std::optional<DocumentHeader> header = scanner.Run();
   // A debugging aid, not an interface: which documents go to the parsers.
   static const bool debug = std::getenv("MESHLINT_SCAN_DEBUG") != nullptr;
@@ -548,8 +584,8 @@ std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree
     for (std::uint32_t i = 0; i < scanner.FailLine() && !line.empty(); ++i)
       line.remove_prefix(std::min(line.size(), line.find('\n') + 1));
     line = line.substr(0, std::min<std::size_t>(line.find('\n'), 100));
-    std::fprintf(stderr, "meshlint-scan: declined (%s) at line %u, %s: %.*s\n",
-                 tree ? "tree" : "header", scanner.FailLine(), scanner.Why(),
+    std::fprintf(stderr, "meshlint-scan: declined (%s, %zu bytes) at line %u, %s: %.*s\n",
+                 tree ? "tree" : "header", text.size(), scanner.FailLine(), scanner.Why(),
                  static_cast<int>(line.size()), line.data());
   }
   return header;

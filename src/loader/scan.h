@@ -15,7 +15,8 @@
 
 namespace meshlint {
 
-struct PrunePlan;  // yaml_events.h
+struct PrunePlan;    // yaml_events.h
+class NestingCheck;  // text.h
 
 // A single-line scalar value and where it starts in the document (0-based
 // line and byte column, as yaml-cpp marks count them).
@@ -44,10 +45,11 @@ struct DocumentHeader {
 // it is certain that yaml-cpp would parse it without error into a mapping and
 // read the same values: every line must belong to a conservative block-style
 // subset of YAML whose structure is verified line by line (indentation,
-// mapping keys, list entries, plain scalars, quoted scalars — over several
+// mapping keys (plain, or quoted on one line), list entries, plain scalars,
+// quoted scalars — over several
 // lines too, each indented past the collection holding it — `|`/`>` block
 // scalars, one-line flow lists and mappings of scalars). Anything else —
-// other flow collections, anchors, aliases, tags, quoted or complex keys,
+// other flow collections, anchors, aliases, tags, complex keys,
 // multi-line plain scalars, explicit block indentation, directives, tabs,
 // CR, non-ASCII bytes, a duplicated key the loader reads, a read field that
 // is not a single-line scalar — returns nullopt, and the caller parses the
@@ -55,14 +57,17 @@ struct DocumentHeader {
 // document's line and reason written to stderr.
 //
 // With `tree`, also builds the document's tree, decoding block and quoted
-// scalars as yaml-cpp does (scan_scalars.h); it declines, in addition, the
-// rarer escapes of double-quoted scalars (`\x`, `\u`, `\0`, `\b`...). With a
-// `plan` too, the collections it names are left out of the tree as the event
-// builder leaves them out (yaml_events.h: one node that throws NeedsFullTree
-// when asked what it holds); inside them, where no value is decoded, those
-// escapes are accepted as without a tree.
+// scalars as yaml-cpp does (scan_scalars.h: every escape yaml-cpp 0.7 knows
+// but `\'`). With a `plan` too, the collections it names are left out of the
+// tree as the event builder leaves them out (yaml_events.h: one node that
+// throws NeedsFullTree when asked what it holds).
+//
+// `nesting`, when given, is `text`'s FindExcessiveNesting (text.h), which the
+// scanner asks for a document with many brackets: the caller asks it again
+// for a declined document, and the walk runs once.
 std::optional<DocumentHeader> ScanDocument(std::string_view text, LiteTree* tree = nullptr,
-                                           const PrunePlan* plan = nullptr);
+                                           const PrunePlan* plan = nullptr,
+                                           NestingCheck* nesting = nullptr);
 
 // Builds the partial tree of a scanned header: the identity it tracked, in
 // mappings marked partial, so that a reader learns what the header says and

@@ -26,10 +26,10 @@ void ChompValue(std::string& value, Chomp chomp, std::size_t last_escape) {
   if (keep < value.size()) value.erase(keep);
 }
 
-// Whether `text` starts with `digits` hex digits naming a code point
-// yaml-cpp encodes (not a surrogate, at most U+10FFFF).
-bool UnicodeEscape(std::string_view text, std::size_t digits) {
-  if (text.size() < digits) return false;
+// The code point that `digits` hex digits at the start of `text` name, when
+// yaml-cpp encodes it (not a surrogate, at most U+10FFFF), else -1.
+long UnicodeEscape(std::string_view text, std::size_t digits) {
+  if (text.size() < digits) return -1;
   std::uint32_t value = 0;
   for (std::size_t i = 0; i < digits; ++i) {
     const char c = text[i];
@@ -37,11 +37,57 @@ bool UnicodeEscape(std::string_view text, std::size_t digits) {
     if (c >= '0' && c <= '9') d = static_cast<std::uint32_t>(c - '0');
     else if (c >= 'a' && c <= 'f') d = static_cast<std::uint32_t>(c - 'a' + 10);
     else if (c >= 'A' && c <= 'F') d = static_cast<std::uint32_t>(c - 'A' + 10);
-    else return false;
-    if (value > 0x10FFFF) return false;  // stays within 32 bits
+    else return -1;
+    if (value > 0x10FFFF) return -1;  // stays within 32 bits
     value = value * 16 + d;
   }
-  return value <= 0x10FFFF && !(value >= 0xD800 && value <= 0xDFFF);
+  if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return -1;
+  return static_cast<long>(value);
+}
+
+// A code point as yaml-cpp writes it: UTF-8 (`\x80` too is two bytes, not one).
+void AppendUtf8(std::string& out, std::uint32_t cp) {
+  auto byte = [&](std::uint32_t b) { out += static_cast<char>(static_cast<unsigned char>(b)); };
+  if (cp <= 0x7F) {
+    byte(cp);
+  } else if (cp <= 0x7FF) {
+    byte(0xC0 + (cp >> 6));
+    byte(0x80 + (cp & 0x3F));
+  } else if (cp <= 0xFFFF) {
+    byte(0xE0 + (cp >> 12));
+    byte(0x80 + ((cp >> 6) & 0x3F));
+    byte(0x80 + (cp & 0x3F));
+  } else {
+    byte(0xF0 + (cp >> 18));
+    byte(0x80 + ((cp >> 12) & 0x3F));
+    byte(0x80 + ((cp >> 6) & 0x3F));
+    byte(0x80 + (cp & 0x3F));
+  }
+}
+
+// What yaml-cpp 0.7 makes of `\e` (one of "0abtnvfre \"/\\N_LP"). `\N` and
+// `\_` are single bytes (0x85, 0xA0), not UTF-8: what yaml-cpp writes.
+std::string_view SimpleEscape(char e) {
+  switch (e) {
+    case '0': return std::string_view("\0", 1);
+    case 'a': return "\x07";
+    case 'b': return "\x08";
+    case 't': return "\t";
+    case 'n': return "\n";
+    case 'v': return "\x0B";
+    case 'f': return "\x0C";
+    case 'r': return "\r";
+    case 'e': return "\x1B";
+    case ' ': return " ";
+    case '"': return "\"";
+    case '/': return "/";
+    case '\\': return "\\";
+    case 'N': return "\x85";
+    case '_': return "\xA0";
+    case 'L': return "\xE2\x80\xA8";
+    case 'P': return "\xE2\x80\xA9";
+    default: return {};
+  }
 }
 
 std::size_t LeadingSpaces(std::string_view line) {
@@ -179,29 +225,19 @@ QuotedScalar::Step QuotedScalar::Scan(std::string_view line, std::size_t from, s
         return Step::kOpen;
       }
       const char e = line[++i];
-      if (!decode_) {
-        // The escapes yaml-cpp accepts, less `\'` (not YAML).
-        if (e == 'x' || e == 'u' || e == 'U') {
-          const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-          if (!UnicodeEscape(line.substr(i + 1), digits)) return Step::kDecline;
-          i += digits;
-        } else if (std::string_view("0abtnvfre \"/\\N_LP").find(e) == std::string_view::npos) {
-          return Step::kDecline;
-        }
-        continue;
+      // The escapes yaml-cpp accepts, less `\'` (not YAML; libyaml refuses it).
+      if (e == 'x' || e == 'u' || e == 'U') {
+        const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+        const long cp = UnicodeEscape(line.substr(i + 1), digits);
+        if (cp < 0) return Step::kDecline;
+        i += digits;
+        if (decode_) AppendUtf8(value_, static_cast<std::uint32_t>(cp));
+      } else {
+        const std::string_view decoded = SimpleEscape(e);
+        if (decoded.empty()) return Step::kDecline;
+        if (decode_) value_ += decoded;
       }
-      // Decoded: the common ones only.
-      switch (e) {
-        case 'n': value_ += '\n'; break;
-        case 't': value_ += '\t'; break;
-        case 'r': value_ += '\r'; break;
-        case '"':
-        case '\\':
-        case '/':
-        case ' ': value_ += e; break;
-        default: return Step::kDecline;
-      }
-      kept = last_escape_ = value_.size();
+      if (decode_) kept = last_escape_ = value_.size();
       continue;
     }
     if (decode_) {

@@ -26,8 +26,9 @@ std::string BlockScalarValue(const std::vector<std::string_view>& lines, int min
                              bool folded, Chomp chomp, bool ends_with_break);
 
 // A quoted scalar read line by line. `decode`: its value is wanted (else it
-// is only checked, and escapes yaml-cpp accepts but this does not decode are
-// accepted too).
+// is only checked). Escapes are decoded as yaml-cpp 0.7 decodes them; `\'`
+// (which it accepts, YAML does not), a surrogate or a code point past
+// U+10FFFF are declined.
 class QuotedScalar {
  public:
   enum class Step : unsigned char { kOpen, kClosed, kDecline };

@@ -70,6 +70,27 @@ struct TextIssue {
 std::optional<TextIssue> FindBinary(std::string_view text);
 // Flow nesting or indentation deep enough to exhaust the parser's stack.
 std::optional<TextIssue> FindExcessiveNesting(std::string_view text);
+// FindExcessiveNesting of one text, worked out when first asked only: the
+// scanner asks about a document with many brackets, and the loader asks again
+// about each document the scanner declines.
+class NestingCheck {
+ public:
+  explicit NestingCheck(std::string_view text) : text_(text) {}
+  const std::optional<TextIssue>& Result() {
+    if (!done_) {
+      result_ = FindExcessiveNesting(text_);
+      done_ = true;
+    }
+    return result_;
+  }
+  // Whether the walk ran (tests).
+  bool Done() const { return done_; }
+
+ private:
+  std::string_view text_;
+  bool done_ = false;
+  std::optional<TextIssue> result_;
+};
 // The first `{{` (a Helm or Go template).
 std::optional<TextIssue> FindTemplateMarker(std::string_view text);
 
