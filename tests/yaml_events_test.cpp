@@ -165,6 +165,14 @@ TEST(YamlEvents, DeclinesWhatYamlCppRefusesOrCountsOtherwise) {
   ExpectDeclined("? a\nb: 1\n");
   ExpectDeclined("? complex\n: value\n? [k, l]\n: v\n");
   ExpectDeclined("{a, b: c}\n");
+  // A byte order mark past the start: libyaml skips it, yaml-cpp reads it
+  // (found by scan_differential_fuzzer).
+  ExpectDeclined(
+      "kind: Namespace\nmetadata:\n\xEF\xBB\xBF"
+      "ame: x\n");
+  ExpectDeclined(
+      "a: b\n\xEF\xBB\xBF"
+      "c: d\n");
 }
 
 // A missing value at the very end of a text with no final line break (the

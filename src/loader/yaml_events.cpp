@@ -63,6 +63,9 @@ class Marks {
       if (q + 1 == n || IsSpace(text[q + 1])) return false;
     for (std::size_t i = 0; cr && i < n; ++i)
       if (p[i] == '\r' && (i + 1 == n || p[i + 1] != '\n')) return false;
+    // A byte order mark past the start: libyaml skips it (a stream may
+    // restart with one), yaml-cpp reads it as text.
+    if (high && text.find("\xEF\xBB\xBF", bom_) != std::string_view::npos) return false;
     for (std::size_t i = 0; high && i < n; ++i) {
       // NEL (C2 85), LS and PS (E2 80 A8/A9): breaks to libyaml only.
       if (p[i] == 0xC2 && i + 1 < n && p[i + 1] == 0x85) return false;
