@@ -73,7 +73,8 @@ const char* const kTexts[] = {
     "base: &b {mode: ALLOW_ANY}\noutboundTrafficPolicy: *b\n",
     "a: !!str 1\nb: !custom x\n",
     "name: caf\xc3\xa9\n",
-    "\xef\xbb\xbf" "a: 1\n",
+    "\xef\xbb\xbf"
+    "a: 1\n",
     "a: \"\\u00e9\\x41\\U0001F510\"\n",
     // block scalars inside
     "templates:\n  a: |-\n    x\n\n  b: >+\n    y\n\n",
@@ -121,7 +122,8 @@ TEST(EmbeddedYaml, ConfigMapDataOfFixturesAndCorpus) {
         const LiteNode root = LiteNode::Root(doc);
         if (!root.IsMap()) continue;
         for (auto it = root.begin(); it != root.end(); ++it) {
-          if (!it->first.IsScalar() || it->first.Scalar() != "data" || !it->second.IsMap()) continue;
+          if (!it->first.IsScalar() || it->first.Scalar() != "data" || !it->second.IsMap())
+            continue;
           for (auto d = it->second.begin(); d != it->second.end(); ++d) {
             if (!d->second.IsScalar()) continue;
             const std::string& text = d->second.Scalar();
