@@ -645,6 +645,20 @@ TEST(ScanEquivalence, QuotedKeysAndFlowValues) {
   EXPECT_EQ(ExpectScannedTreesMatchYamlCpp(text), 1);
 }
 
+// A key without a value at the very end of a text that no line break ends
+// (the injector's config is a `|-` scalar and ends so): yaml-cpp marks the
+// null at column 0 of the last line, and so does the scanner's tree.
+TEST(ScanEquivalence, MissingValueAtAnEndWithoutLineBreak) {
+  for (const char* text :
+       {"a: 1\nb:", "b:", "a: 1\nb:  ", "a:\n  x: 1\n  b:", "a:\n  - b:", "b:\n   ", "b:\n# c",
+        "a:\n- ", "x: 1\n\n\nb:", "a:\n  - b: 1\n    c:", "a: 1\nb:  # c", "a:\n  []\nb:"})
+    EXPECT_EQ(ExpectScannedTreesMatchYamlCpp(text), 1) << text;
+  LiteTree tree;
+  ASSERT_TRUE(ScanDocument("a: 1\n\nb:", &tree));
+  EXPECT_EQ(testing::DumpTree(tree),
+            "nodes 5\nmap 0:0\n scalar 0:0 'a'\n scalar 0:3 '1'\n scalar 2:0 'b'\n null 2:0\n");
+}
+
 // The mesh and injector ConfigMaps, with the YAML inside written in block
 // and quoted scalars: the same model from either path, problems included.
 TEST(ScanEquivalence, EmbeddedYamlScannedAsParsed) {

@@ -118,10 +118,9 @@ class Scanner {
     if (in_block_) FinishBlock(text_.ends_with('\n'));
     if (pending_ != Pending::kNone) {
       // A key left without a value at the end: yaml-cpp marks its null at
-      // the start of the line after the last; with no line break to end
-      // the text, the parser decides.
-      if (!text_.ends_with('\n')) return std::nullopt;
-      line_ = line_no;
+      // the start of the line after the last line break (of the last line
+      // when none ends the text: a `|-` scalar's content).
+      line_ = text_.ends_with('\n') ? line_no : line_no - 1;
       if (!ResolvePendingNull()) return std::nullopt;
     }
     return header_;
