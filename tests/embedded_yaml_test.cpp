@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "loader/document.h"
 #include "loader/embedded_yaml.h"
@@ -108,33 +106,23 @@ TEST(EmbeddedYaml, SecondDocumentsAreYamlCppsCall) {
 TEST(EmbeddedYaml, ConfigMapDataOfFixturesAndCorpus) {
   std::size_t texts = 0;
   auto visit = [&](const fs::path& root) {
-    for (const auto& e : fs::recursive_directory_iterator(root)) {
-      const std::string ext = e.path().extension().string();
-      if (!e.is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      const std::string file = buffer.str();
-      if (FindBinary(file)) continue;
-      for (const DocumentChunk& chunk : SplitDocuments(StripBom(file), false)) {
-        LiteTree doc;
-        if (FindExcessiveNesting(chunk.text) || ParseYaml(chunk.text, doc)) continue;
-        const LiteNode root = LiteNode::Root(doc);
-        if (!root.IsMap()) continue;
-        for (auto it = root.begin(); it != root.end(); ++it) {
-          if (!it->first.IsScalar() || it->first.Scalar() != "data" || !it->second.IsMap())
-            continue;
-          for (auto d = it->second.begin(); d != it->second.end(); ++d) {
-            if (!d->second.IsScalar()) continue;
-            const std::string& text = d->second.Scalar();
-            ++texts;
-            ExpectAsYamlCpp(text);
-            const std::size_t cut = text.find('\n', text.size() / 2);
-            if (cut != std::string::npos) ExpectAsYamlCpp(text.substr(0, cut - cut / 7));
-          }
+    testing::ForEachManifestDocument(root, [&](const fs::path&, const DocumentChunk& chunk) {
+      LiteTree doc;
+      if (FindExcessiveNesting(chunk.text) || ParseYaml(chunk.text, doc)) return;
+      const LiteNode root = LiteNode::Root(doc);
+      if (!root.IsMap()) return;
+      for (auto it = root.begin(); it != root.end(); ++it) {
+        if (!it->first.IsScalar() || it->first.Scalar() != "data" || !it->second.IsMap()) continue;
+        for (auto d = it->second.begin(); d != it->second.end(); ++d) {
+          if (!d->second.IsScalar()) continue;
+          const std::string& text = d->second.Scalar();
+          ++texts;
+          ExpectAsYamlCpp(text);
+          const std::size_t cut = text.find('\n', text.size() / 2);
+          if (cut != std::string::npos) ExpectAsYamlCpp(text.substr(0, cut - cut / 7));
         }
       }
-    }
+    });
   };
   const fs::path fixtures = fs::path(testing::SourceDir()) / "fixtures";
   const fs::path corpus = fs::path(testing::SourceDir()) / ".." / "shared" / "corpus";

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "loader/text.h"
 #include "report/report.h"
 
 namespace meshlint::testing {
@@ -145,6 +146,18 @@ std::string ReadFileText(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+void ForEachManifestDocument(
+    const std::filesystem::path& root,
+    const std::function<void(const std::filesystem::path&, const DocumentChunk&)>& fn) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    const std::string ext = e.path().extension().string();
+    if (!e.is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
+    const std::string text = ReadFileText(e.path().string());
+    if (FindBinary(text)) continue;
+    for (const DocumentChunk& chunk : SplitDocuments(StripBom(text), false)) fn(e.path(), chunk);
+  }
 }
 
 std::vector<std::string> DocLines(std::string_view text) {

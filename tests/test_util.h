@@ -3,12 +3,14 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/lint.h"
 #include "engine/runner.h"
+#include "loader/document.h"
 #include "loader/loader.h"
 #include "model/model.h"
 
@@ -98,5 +100,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 std::string ReadFileText(const std::string& path);
+
+// fn(file, document) for every document of every .yaml/.yml file under
+// `root`, cut as the loader cuts them (files holding binary data skipped).
+void ForEachManifestDocument(
+    const std::filesystem::path& root,
+    const std::function<void(const std::filesystem::path&, const DocumentChunk&)>& fn);
 
 }  // namespace meshlint::testing

@@ -6,8 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "loader/text.h"
 #include "loader/yaml_events.h"
@@ -328,22 +326,13 @@ TEST(YamlEvents, AliasOfALeftOutNodeNeedsTheWholeTree) {
 
 // Every document of these files, cut as the loader cuts them.
 void CompareDocuments(const fs::path& root, std::size_t& same, std::size_t& declined) {
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    const std::string ext = e.path().extension().string();
-    if (!e.is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
-    if (FindBinary(text)) continue;
-    for (const DocumentChunk& chunk : SplitDocuments(StripBom(text), false)) {
-      if (FindExcessiveNesting(chunk.text)) continue;
-      std::string why;
-      const Verdict v = Compare(chunk.text, &why);
-      ASSERT_NE(v, Verdict::kDiffers) << e.path() << ":" << chunk.first_line << "\n" << why;
-      ++(v == Verdict::kSame ? same : declined);
-    }
-  }
+  testing::ForEachManifestDocument(root, [&](const fs::path& file, const DocumentChunk& chunk) {
+    if (FindExcessiveNesting(chunk.text)) return;
+    std::string why;
+    const Verdict v = Compare(chunk.text, &why);
+    ASSERT_NE(v, Verdict::kDiffers) << file << ":" << chunk.first_line << "\n" << why;
+    ++(v == Verdict::kSame ? same : declined);
+  });
 }
 
 TEST(YamlEvents, FixturesAndCorpusDocuments) {
