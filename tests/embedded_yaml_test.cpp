@@ -74,6 +74,10 @@ const char* const kTexts[] = {
     "\xef\xbb\xbf"
     "a: 1\n",
     "a: \"\\u00e9\\x41\\U0001F510\"\n",
+    // a missing value at an end no line break closes (a `|-` scalar's text)
+    "policy: enabled\ninjectedAnnotations:",
+    "  a:\n ",
+    "a:\n  - b:\n#c",
     // block scalars inside
     "templates:\n  a: |-\n    x\n\n  b: >+\n    y\n\n",
 };

@@ -118,12 +118,22 @@ class Scanner {
     if (in_block_) FinishBlock(text_.ends_with('\n'));
     if (pending_ != Pending::kNone) {
       // A key left without a value at the end: yaml-cpp marks its null at
-      // the start of the line after the last line break (of the last line
-      // when none ends the text: a `|-` scalar's content).
+      // the start of the line after the last line break. When none ends
+      // the text (a `|-` scalar's content), at the start of the last line
+      // if the key is on it; past a blank or comment line, its mark depends
+      // on the collections it closes: the parser decides.
+      if (!text_.ends_with('\n') && LastLineIsBlankOrComment()) return std::nullopt;
       line_ = text_.ends_with('\n') ? line_no : line_no - 1;
       if (!ResolvePendingNull()) return std::nullopt;
     }
     return header_;
+  }
+
+  bool LastLineIsBlankOrComment() const {
+    const std::size_t nl = text_.rfind('\n');
+    const std::string_view last = text_.substr(nl == std::string_view::npos ? 0 : nl + 1);
+    const std::size_t first = last.find_first_not_of(' ');
+    return first == std::string_view::npos || last[first] == '#';
   }
 
   // Why and where the document was declined, for MESHLINT_SCAN_DEBUG.
@@ -517,6 +527,7 @@ class Scanner {
       while (k < line.size() && IsKeyChar(line[k])) ++k;
       if (k - i > 256 || k + 1 >= line.size() || line[k] != ':' || line[k + 1] != ' ') return false;
       const std::string_view key = line.substr(i, k - i);
+      if (IsNullPlain(key)) return false;  // a null key to yaml-cpp, as in a block mapping
       if (annotations) {
         if (key.starts_with(kDeclinedAnnotations)) return false;
         header_.has_annotations = true;

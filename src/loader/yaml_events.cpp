@@ -129,9 +129,13 @@ class Marks {
       while (pos < text_.size() && text_[pos] != '\n') ++pos;
     }
     // At the end of a text with no final line break (a `|-` scalar's
-    // content) yaml-cpp marks the start of the last line, not the end.
-    if (pos == text_.size() && !text_.ends_with('\n'))
+    // content) yaml-cpp marks the start of the last line when the value's
+    // key or dash is on it; past a further line (blank or a comment) its
+    // mark depends on the collections it closes: the parser decides.
+    if (pos == text_.size() && !text_.ends_with('\n')) {
+      if (text_.find('\n', back) != std::string_view::npos) return std::nullopt;
       return Mark{static_cast<int>(starts.size() - 1), 0};
+    }
     const auto line = std::upper_bound(starts.begin(), starts.end(), pos) - starts.begin() - 1;
     return Mark{static_cast<int>(line),
                 static_cast<int>(pos - starts[static_cast<std::size_t>(line)])};
