@@ -27,6 +27,8 @@
 #include "egress/diff.h"
 #include "egress/egress.h"
 #include "egress/pairs.h"
+#include "report/egress_diff.h"
+#include "report/egress_graph.h"
 #include "report/egress_report.h"
 #include "semantics/istio.h"
 #include "test_util.h"
@@ -711,6 +713,30 @@ TEST(EgressImportIndex, DiffOfSharedListsIsTheFlatDiff) {
       for (const egress::Pair& p : FlatPairs(*a)) want.push_back(Describe(p));
       ASSERT_EQ(got, want) << "seed " << seed << "\n"
                            << MeshText(a == &base ? base_files : head_files);
+      // The Markdown picture from the shared lists is the one of the pairs,
+      // and so is its graph cut short.
+      std::ostringstream flat, shared;
+      WriteEgressPictureMarkdown(flat, FlatPairs(*a));
+      WriteEgressPictureMarkdown(shared, egress::TargetsBySource(*a));
+      ASSERT_EQ(shared.str(), flat.str()) << "seed " << seed;
+      std::vector<std::pair<egress::Pair, EdgeKind>> edges;
+      for (const egress::Pair& p : FlatPairs(*a)) edges.push_back({p, EdgeKind::kReaches});
+      for (std::size_t max : {std::size_t{2}, std::size_t{5}}) {
+        const EgressGraph g = BuildGraph(edges, max);
+        const EgressGraph h = BuildReachGraph(egress::TargetsBySource(*a), max);
+        ASSERT_EQ(h.nodes.size(), g.nodes.size()) << "seed " << seed;
+        for (std::size_t n = 0; n < g.nodes.size(); ++n) {
+          EXPECT_EQ(h.nodes[n].members, g.nodes[n].members) << "seed " << seed;
+          EXPECT_EQ(h.nodes[n].host, g.nodes[n].host) << "seed " << seed;
+        }
+        ASSERT_EQ(h.edges.size(), g.edges.size()) << "seed " << seed;
+        for (std::size_t e = 0; e < g.edges.size(); ++e)
+          EXPECT_EQ(std::tie(h.edges[e].from, h.edges[e].to, h.edges[e].pairs),
+                    std::tie(g.edges[e].from, g.edges[e].to, g.edges[e].pairs))
+              << "seed " << seed;
+        EXPECT_EQ(h.dropped_edges, g.dropped_edges) << "seed " << seed;
+        EXPECT_EQ(h.dropped_pairs, g.dropped_pairs) << "seed " << seed;
+      }
     }
     const FlatDiff want = FlatEgressDiff(base, head);
     const egress::EgressDiff got = egress::DiffEgress({&base, nullptr}, {&head, nullptr}, nullptr);
