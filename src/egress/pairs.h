@@ -66,7 +66,8 @@ struct Target {
 // (ns, workload), each once, with what it reaches: FlattenPairs' pairs of
 // that source, sorted, each once. Sources that reach alike share one list
 // (the rows of one host group without hosts of their own), so this costs
-// the rows plus the distinct lists, not rows x hosts.
+// the rows plus the distinct lists; a row with hosts beyond its group still
+// has a list of its own with the group's targets copied in.
 struct SourceTargets {
   std::string ns;
   std::string workload;
