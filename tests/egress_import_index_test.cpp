@@ -24,7 +24,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "egress/diff.h"
 #include "egress/egress.h"
+#include "egress/pairs.h"
+#include "report/egress_diff.h"
+#include "report/egress_graph.h"
 #include "report/egress_report.h"
 #include "semantics/istio.h"
 #include "test_util.h"
@@ -574,6 +578,187 @@ TEST(EgressImportIndex, RouteGroupsExpandToTheFlatRoutes) {
   // nothing grouped).
   EXPECT_GT(routed_rows, 100u);
   EXPECT_GT(grouped_rows, 40u);
+}
+
+// ---- `meshlint egress --base` against the flat pairs ----
+// The reference: every row's pairs (its Reachable hosts on each imported
+// port, or "*"), sorted, each once, as the diff computed them before sources
+// shared their lists; a pair is reached by a side that lists it or lists "*"
+// for its source (a workload group the side lacks: its namespace).
+std::vector<egress::Pair> FlatPairs(const EgressAnalysis& a) {
+  std::vector<egress::Pair> out;
+  for (const Scope& s : a.scopes()) {
+    if (s.gateway()) continue;
+    const std::string workload =
+        s.workload_scoped && s.sidecar ? "Sidecar/" + s.sidecar->meta.ref.name : "";
+    if (AllowsAny(s.mode) || s.unmediated()) {
+      out.push_back({s.ns, workload, egress::kAnyHost, 0, ""});
+      continue;
+    }
+    for (const HostRef& h : a.Reachable(s)) {
+      const istio::RegistryService& svc = a.Service(s, h);
+      for (std::size_t i = 0; i < svc.ports.size(); ++i)
+        if (h.ports & istio::PortBit(i))
+          out.push_back({s.ns, workload, a.HostName(s, h), svc.ports[i].number,
+                         std::string(istio::ProtocolName(svc.ports[i].protocol))});
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+struct FlatDiff {
+  std::vector<std::string> opened, closed;
+  std::size_t base_pairs = 0, head_pairs = 0, unchanged = 0;
+};
+
+std::string Describe(const egress::Pair& p) {
+  return p.ns + "|" + p.workload + "|" + p.host + ":" + std::to_string(p.port) + "|" + p.protocol;
+}
+
+FlatDiff FlatEgressDiff(const EgressAnalysis& base, const EgressAnalysis& head) {
+  auto sources = [](const EgressAnalysis& a) {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const Scope& s : a.scopes())
+      if (!s.gateway())
+        out.emplace(s.ns,
+                    s.workload_scoped && s.sidecar ? "Sidecar/" + s.sidecar->meta.ref.name : "");
+    return out;
+  };
+  const std::vector<egress::Pair> before = FlatPairs(base), after = FlatPairs(head);
+  const auto before_sources = sources(base), after_sources = sources(head);
+  auto reaches = [](const std::vector<egress::Pair>& pairs,
+                    const std::set<std::pair<std::string, std::string>>& srcs, egress::Pair key) {
+    if (!key.workload.empty() && !srcs.count({key.ns, key.workload})) key.workload.clear();
+    if (std::binary_search(pairs.begin(), pairs.end(), key)) return true;
+    key.host = egress::kAnyHost;
+    key.port = 0;
+    return std::binary_search(pairs.begin(), pairs.end(), key);
+  };
+  FlatDiff d;
+  d.base_pairs = before.size();
+  d.head_pairs = after.size();
+  for (const egress::Pair& p : after)
+    if (!reaches(before, before_sources, p)) d.opened.push_back(Describe(p));
+  for (const egress::Pair& p : before)
+    if (!reaches(after, after_sources, p)) d.closed.push_back(Describe(p));
+  d.unchanged = after.size() - d.opened.size();
+  return d;
+}
+
+// A random edit of a random mesh: a file replaced by another of its kind,
+// removed, or one added; namespaces without a Sidecar (so rows share host
+// groups) and a workload-scoped Sidecar on either side or both.
+std::vector<std::pair<std::string, std::string>> WithSharedRows(
+    std::vector<std::pair<std::string, std::string>> files, Rand& r, bool workload_sidecar) {
+  for (const char* ns : {"ns-d", "ns-e", "ns-f"})
+    files.emplace_back(std::string(ns) + ".yaml",
+                       "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + std::string(ns) +
+                           "\n  labels:\n    istio-injection: enabled\n");
+  if (workload_sidecar)
+    files.emplace_back("ws.yaml", SidecarFor(r, r.Pick(kNamespaces)) +
+                                      "  workloadSelector:\n    labels: {app: web}\n");
+  // Rename the workload-scoped Sidecar so it is not its namespace's default.
+  for (auto& [name, text] : files)
+    if (name == "ws.yaml") text.replace(text.find("name: default"), 13, "name: web");
+  return files;
+}
+
+std::vector<std::pair<std::string, std::string>> Edited(
+    std::vector<std::pair<std::string, std::string>> files, Rand& r) {
+  for (std::uint32_t e = 0, n = 1 + r.Below(3); e < n; ++e) {
+    const std::uint32_t what = r.Below(5);
+    const std::size_t at = r.Below(static_cast<std::uint32_t>(files.size()));
+    const int fresh = 10 + static_cast<int>(r.Below(10));
+    if (what == 0 && files.size() > 1) {
+      files.erase(files.begin() + static_cast<std::ptrdiff_t>(at));
+    } else if (what == 1) {
+      files.emplace_back("se-" + std::to_string(fresh) + ".yaml", ServiceEntry(r, fresh));
+    } else if (what == 2) {
+      const std::string& ns = r.Pick(kNamespaces);
+      files.emplace_back(ns + "-sidecar2.yaml", SidecarFor(r, ns));
+    } else if (files[at].first.starts_with("se-")) {
+      files[at].second = ServiceEntry(r, fresh);
+    } else if (files[at].first == "mesh.yaml") {
+      std::string& t = files[at].second;
+      const auto p = t.find("mode: ");
+      t = t.substr(0, p) + (t.find("ALLOW_ANY", p) != std::string::npos ? "mode: REGISTRY_ONLY\n"
+                                                                        : "mode: ALLOW_ANY\n");
+    } else {
+      files.emplace_back("vs-" + std::to_string(fresh) + ".yaml", VirtualServiceDoc(r, fresh));
+    }
+  }
+  return files;
+}
+
+TEST(EgressImportIndex, DiffOfSharedListsIsTheFlatDiff) {
+  std::size_t opened = 0, closed = 0, grouped = 0, beyond = 0;
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    Rand r(seed * 31 + 5);
+    const auto base_files = WithSharedRows(RandomMesh(seed), r, r.Chance(50));
+    const auto head_files = WithSharedRows(Edited(RandomMesh(seed), r), r, r.Chance(50));
+    const MeshModel bm = LoadFiles(base_files), hm = LoadFiles(head_files);
+    const EgressAnalysis base(bm), head(hm);
+    for (const EgressAnalysis* a : {&base, &head})
+      for (const Scope& s : a->scopes()) {
+        if (!s.mediated() || !a->GroupOf(s)) continue;
+        ++grouped;
+        if (!a->ReachableBeyondGroup(s).empty()) ++beyond;
+      }
+    // The picture's pairs (markdown, html) are the flat ones, protocols too.
+    for (const EgressAnalysis* a : {&base, &head}) {
+      std::vector<std::string> got, want;
+      for (const egress::Pair& p : egress::FlattenPairs(*a)) got.push_back(Describe(p));
+      for (const egress::Pair& p : FlatPairs(*a)) want.push_back(Describe(p));
+      ASSERT_EQ(got, want) << "seed " << seed << "\n"
+                           << MeshText(a == &base ? base_files : head_files);
+      // The Markdown picture from the shared lists is the one of the pairs,
+      // and so is its graph cut short.
+      std::ostringstream flat, shared;
+      WriteEgressPictureMarkdown(flat, FlatPairs(*a));
+      WriteEgressPictureMarkdown(shared, egress::TargetsBySource(*a));
+      ASSERT_EQ(shared.str(), flat.str()) << "seed " << seed;
+      std::vector<std::pair<egress::Pair, EdgeKind>> edges;
+      for (const egress::Pair& p : FlatPairs(*a)) edges.push_back({p, EdgeKind::kReaches});
+      for (std::size_t max : {std::size_t{2}, std::size_t{5}}) {
+        const EgressGraph g = BuildGraph(edges, max);
+        const EgressGraph h = BuildReachGraph(egress::TargetsBySource(*a), max);
+        ASSERT_EQ(h.nodes.size(), g.nodes.size()) << "seed " << seed;
+        for (std::size_t n = 0; n < g.nodes.size(); ++n) {
+          EXPECT_EQ(h.nodes[n].members, g.nodes[n].members) << "seed " << seed;
+          EXPECT_EQ(h.nodes[n].host, g.nodes[n].host) << "seed " << seed;
+        }
+        ASSERT_EQ(h.edges.size(), g.edges.size()) << "seed " << seed;
+        for (std::size_t e = 0; e < g.edges.size(); ++e)
+          EXPECT_EQ(std::tie(h.edges[e].from, h.edges[e].to, h.edges[e].pairs),
+                    std::tie(g.edges[e].from, g.edges[e].to, g.edges[e].pairs))
+              << "seed " << seed;
+        EXPECT_EQ(h.dropped_edges, g.dropped_edges) << "seed " << seed;
+        EXPECT_EQ(h.dropped_pairs, g.dropped_pairs) << "seed " << seed;
+      }
+    }
+    const FlatDiff want = FlatEgressDiff(base, head);
+    const egress::EgressDiff got = egress::DiffEgress({&base, nullptr}, {&head, nullptr}, nullptr);
+    std::vector<std::string> got_opened, got_closed;
+    for (const egress::DiffEntry& e : got.opened) got_opened.push_back(Describe(e.pair));
+    for (const egress::DiffEntry& e : got.closed) got_closed.push_back(Describe(e.pair));
+    const std::string meshes = "seed " + std::to_string(seed) + "\nbase:\n" + MeshText(base_files) +
+                               "head:\n" + MeshText(head_files);
+    ASSERT_EQ(got_opened, want.opened) << meshes;
+    ASSERT_EQ(got_closed, want.closed) << meshes;
+    EXPECT_EQ(got.base_pairs, want.base_pairs) << meshes;
+    EXPECT_EQ(got.head_pairs, want.head_pairs) << meshes;
+    EXPECT_EQ(got.unchanged, want.unchanged) << meshes;
+    opened += want.opened.size();
+    closed += want.closed.size();
+  }
+  // The edits open and close pairs, and rows share host groups, some with
+  // hosts beyond them (else this compares nothing shared).
+  EXPECT_GT(opened, 100u);
+  EXPECT_GT(closed, 100u);
+  EXPECT_GT(grouped, 500u);
+  EXPECT_GT(beyond, 50u);
 }
 
 }  // namespace

@@ -89,11 +89,11 @@ bool Fails(const egress::EgressDiff& d, std::optional<Severity> fail_on) {
 
 int WriteEgressPicture(const std::string& format, const egress::EgressAnalysis& analysis,
                        std::ostream& out) {
-  const std::vector<egress::Pair> pairs = egress::FlattenPairs(analysis);
   if (format != "html") {
-    WriteEgressPictureMarkdown(out, pairs);
+    WriteEgressPictureMarkdown(out, egress::TargetsBySource(analysis));
     return kExitClean;
   }
+  const std::vector<egress::Pair> pairs = egress::FlattenPairs(analysis);
   std::vector<egress::DiffEntry> entries;
   for (const egress::Pair& p : pairs) {
     egress::DiffEntry e;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 
 namespace meshlint::egress {
 
@@ -163,6 +164,51 @@ void NoteWorkloads(const MeshModel& model, const std::string& ns, Fn&& fn) {
   for (std::size_t i : info->workloads) fn(model.workloads[i].meta.anchor());
 }
 
+// The targets `other` holds for a source of this side: its own, else (a
+// workload group `other` does not have) its namespace's; nullptr for none.
+const std::vector<Target>* TargetsOf(const std::vector<SourceTargets>& other,
+                                     const SourceTargets& source) {
+  auto find = [&](const std::string& workload) -> const std::vector<Target>* {
+    auto it = std::lower_bound(
+        other.begin(), other.end(), std::tie(source.ns, workload),
+        [](const SourceTargets& s, const auto& key) { return std::tie(s.ns, s.workload) < key; });
+    if (it == other.end() || it->ns != source.ns || it->workload != workload) return nullptr;
+    return it->targets.get();
+  };
+  if (const auto* own = find(source.workload)) return own;
+  if (source.workload.empty()) return nullptr;
+  return find(std::string());
+}
+
+// The pairs of `side` that `other` does not reach, sorted: per source, its
+// targets that the other side's list for it neither lists nor covers with
+// "*". Computed once per (list, other list).
+std::vector<Pair> Unreached(const std::vector<SourceTargets>& side,
+                            const std::vector<SourceTargets>& other) {
+  static const std::vector<Target> kNone;
+  std::map<std::pair<const std::vector<Target>*, const std::vector<Target>*>,
+           std::vector<std::size_t>>
+      memo;
+  std::vector<Pair> out;
+  for (const SourceTargets& s : side) {
+    const std::vector<Target>* there = TargetsOf(other, s);
+    if (!there) there = &kNone;
+    auto [it, fresh] = memo.try_emplace({s.targets.get(), there});
+    if (fresh) {
+      const Target any{kAnyHost, 0, ""};
+      if (!std::binary_search(there->begin(), there->end(), any))
+        for (std::size_t i = 0; i < s.targets->size(); ++i)
+          if (!std::binary_search(there->begin(), there->end(), (*s.targets)[i]))
+            it->second.push_back(i);
+    }
+    for (std::size_t i : it->second) {
+      const Target& t = (*s.targets)[i];
+      out.push_back({s.ns, s.workload, t.host, t.port, t.protocol});
+    }
+  }
+  return out;
+}
+
 class Differ {
  public:
   Differ(const DiffSide& base, const DiffSide& head, const CompiledPolicy* policy)
@@ -175,17 +221,17 @@ class Differ {
     // Opened: reached on the head and not on the base. A pair the base
     // reached as "any host" (ALLOW_ANY, no proxy) was reachable already, so
     // a switch to REGISTRY_ONLY closes "any host" and opens nothing.
-    const Reach before(*base_.analysis);
-    const Reach after(*head_.analysis);
+    // Sources that reach alike share one list on each side, so each pair of
+    // lists (base, head) is compared once, whatever the number of sources
+    // that have it: rows x hosts never.
+    const std::vector<SourceTargets> before = TargetsBySource(*base_.analysis);
+    const std::vector<SourceTargets> after = TargetsBySource(*head_.analysis);
     EgressDiff d;
-    d.base_pairs = before.pairs().size();
-    d.head_pairs = after.pairs().size();
-    std::vector<Pair> opened, closed;
-    std::copy_if(after.pairs().begin(), after.pairs().end(), std::back_inserter(opened),
-                 [&](const Pair& p) { return !before.Reaches(p); });
-    std::copy_if(before.pairs().begin(), before.pairs().end(), std::back_inserter(closed),
-                 [&](const Pair& p) { return !after.Reaches(p); });
-    d.unchanged = after.pairs().size() - opened.size();
+    for (const SourceTargets& s : before) d.base_pairs += s.targets->size();
+    for (const SourceTargets& s : after) d.head_pairs += s.targets->size();
+    const std::vector<Pair> opened = Unreached(after, before);
+    const std::vector<Pair> closed = Unreached(before, after);
+    d.unchanged = d.head_pairs - opened.size();
     for (std::size_t i = 0; i < opened.size(); ++i)
       d.opened.push_back(Entry(opened[i], i < kMaxExplainedPairs));
     for (std::size_t i = 0; i < closed.size(); ++i)

@@ -1,6 +1,11 @@
 #include "egress/pairs.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
 
 #include "report/egress_report.h"
 
@@ -44,51 +49,141 @@ bool IsRegistryStep(StepKind k) {
   }
 }
 
-}  // namespace
-
-std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis) {
-  std::vector<Pair> out;
-  for (const Scope& s : analysis.scopes()) {
-    // A gateway's own workloads are not clients (their egress is the
-    // gateway hop of other rows' explanations).
-    if (s.gateway()) continue;
-    const std::string workload = WorkloadOf(s);
-    // Any host: every host on every port, said once.
-    if (AllowsAnyHost(s)) {
-      out.push_back({s.ns, workload, kAnyHost, 0, ""});
-      continue;
-    }
-    for (const HostRef& h : analysis.Reachable(s)) {
-      const istio::RegistryService& svc = analysis.Service(s, h);
-      const std::string& host = analysis.HostName(s, h);
-      for (std::size_t i = 0; i < svc.ports.size(); ++i)
-        if (h.ports & istio::PortBit(i))
-          out.push_back({s.ns, workload, host, svc.ports[i].number,
-                         std::string(istio::ProtocolName(svc.ports[i].protocol))});
-    }
+// Each imported port of each host, as FlattenPairs lists them.
+void AddTargets(const EgressAnalysis& analysis, const Scope& s, const std::vector<HostRef>& hosts,
+                std::vector<Target>& out) {
+  for (const HostRef& h : hosts) {
+    const istio::RegistryService& svc = analysis.Service(s, h);
+    const std::string& host = analysis.HostName(s, h);
+    for (std::size_t i = 0; i < svc.ports.size(); ++i)
+      if (h.ports & istio::PortBit(i))
+        out.push_back(
+            {host, svc.ports[i].number, std::string(istio::ProtocolName(svc.ports[i].protocol))});
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+// What one row reaches, as a key two rows that reach alike share: any host;
+// its host group and the hosts beyond it; or its own hosts.
+struct RowReach {
+  enum Kind : std::uint8_t { kAny, kGroup, kOwn } kind = kOwn;
+  std::size_t group = 0;
+  std::uint32_t registry = 0;
+  std::vector<HostRef> hosts;  // beyond the group (kGroup), or all (kOwn)
+
+  auto Key() const { return std::tie(kind, group, registry); }
+  friend bool operator<(const RowReach& a, const RowReach& b) {
+    if (a.Key() != b.Key()) return a.Key() < b.Key();
+    return std::lexicographical_compare(a.hosts.begin(), a.hosts.end(), b.hosts.begin(),
+                                        b.hosts.end(), [](const HostRef& x, const HostRef& y) {
+                                          return std::tie(x.svc, x.host, x.ports) <
+                                                 std::tie(y.svc, y.host, y.ports);
+                                        });
+  }
+  friend bool operator==(const RowReach& a, const RowReach& b) {
+    return a.Key() == b.Key() && a.hosts == b.hosts;
+  }
+};
+
+// The namespaces whose rows may choose another service than the group's
+// for one of its host names: several listed services of the shared list
+// have that name, and the row's namespace holds one (Dedup prefers it).
+std::set<std::string_view> ChoosingNamespaces(const EgressAnalysis& analysis, const Scope& s) {
+  const istio::Registry& reg = analysis.RegistryOf(s);
+  std::unordered_map<std::string_view, std::vector<std::string_view>> by_name;
+  for (const HostRef& h : *s.shared) {
+    const istio::RegistryService& svc = reg.service(h.svc);
+    if (!svc.IsServiceEntry()) continue;
+    bool listed = false;
+    for (std::size_t i = 0; i < svc.ports.size(); ++i)
+      listed = listed || (h.ports & istio::PortBit(i));
+    if (listed) by_name[svc.hosts[h.host]].push_back(svc.ns());
+  }
+  std::set<std::string_view> out;
+  for (const auto& [name, namespaces] : by_name)
+    if (namespaces.size() > 1) out.insert(namespaces.begin(), namespaces.end());
   return out;
 }
 
-Reach::Reach(const EgressAnalysis& analysis) : pairs_(FlattenPairs(analysis)) {
-  for (const Scope& s : analysis.scopes())
-    if (!s.gateway()) sources_.emplace_back(s.ns, WorkloadOf(s));
-  std::sort(sources_.begin(), sources_.end());
-  sources_.erase(std::unique(sources_.begin(), sources_.end()), sources_.end());
+}  // namespace
+
+std::vector<SourceTargets> TargetsBySource(const EgressAnalysis& analysis) {
+  std::map<std::pair<std::string, std::string>, std::vector<RowReach>> sources;
+  std::map<std::size_t, std::set<std::string_view>> choosing;  // per group, on first use
+  for (const Scope& s : analysis.scopes()) {
+    if (s.gateway()) continue;
+    std::vector<RowReach>& rows = sources[{s.ns, WorkloadOf(s)}];
+    RowReach r;
+    r.registry = s.registry;
+    if (AllowsAnyHost(s)) {
+      r.kind = RowReach::kAny;
+    } else if (const auto g = analysis.GroupOf(s)) {
+      auto it = choosing.find(*g);
+      if (it == choosing.end()) it = choosing.emplace(*g, ChoosingNamespaces(analysis, s)).first;
+      if (it->second.count(s.ns)) {
+        r.hosts = analysis.Reachable(s);
+      } else {
+        r.kind = RowReach::kGroup;
+        r.group = *g;
+        r.hosts = analysis.ReachableBeyondGroup(s);
+      }
+    } else {
+      r.hosts = analysis.Reachable(s);
+    }
+    rows.push_back(std::move(r));
+  }
+  // Each group's targets once; each distinct set of rows' reaches once.
+  std::map<std::size_t, std::vector<Target>> group_targets;
+  std::map<std::vector<RowReach>, std::shared_ptr<const std::vector<Target>>> lists;
+  std::vector<SourceTargets> out;
+  out.reserve(sources.size());
+  for (auto& [source, rows] : sources) {
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    auto& list = lists[rows];
+    if (!list) {
+      std::vector<Target> targets;
+      for (const RowReach& r : rows) {
+        if (r.kind == RowReach::kAny) {
+          targets.push_back({kAnyHost, 0, ""});
+          continue;
+        }
+        Scope probe;
+        probe.registry = r.registry;
+        if (r.kind == RowReach::kOwn) {
+          AddTargets(analysis, probe, r.hosts, targets);
+          continue;
+        }
+        auto git = group_targets.find(r.group);
+        if (git == group_targets.end()) {
+          std::vector<Target> g;
+          AddTargets(analysis, probe, analysis.groups()[r.group].hosts, g);
+          git = group_targets.emplace(r.group, std::move(g)).first;
+        }
+        // The hosts beyond the group replace the group's entries of their
+        // names (another service, or more ports).
+        std::vector<std::string_view> beyond;
+        for (const HostRef& h : r.hosts) beyond.push_back(analysis.HostName(probe, h));
+        std::sort(beyond.begin(), beyond.end());
+        for (const Target& t : git->second)
+          if (!std::binary_search(beyond.begin(), beyond.end(), std::string_view(t.host)))
+            targets.push_back(t);
+        AddTargets(analysis, probe, r.hosts, targets);
+      }
+      std::sort(targets.begin(), targets.end());
+      targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+      list = std::make_shared<const std::vector<Target>>(std::move(targets));
+    }
+    out.push_back({source.first, source.second, list});
+  }
+  return out;
 }
 
-bool Reach::Reaches(const Pair& pair) const {
-  Pair key = pair;
-  // A workload group this side does not have answers as its namespace.
-  if (!key.workload.empty() &&
-      !std::binary_search(sources_.begin(), sources_.end(), std::pair(key.ns, key.workload)))
-    key.workload.clear();
-  if (std::binary_search(pairs_.begin(), pairs_.end(), key)) return true;
-  key.host = kAnyHost;
-  key.port = 0;
-  return std::binary_search(pairs_.begin(), pairs_.end(), key);
+std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis) {
+  std::vector<Pair> out;
+  for (const SourceTargets& s : TargetsBySource(analysis))
+    for (const Target& t : *s.targets)
+      out.push_back({s.ns, s.workload, t.host, t.port, t.protocol});
+  return out;
 }
 
 PairWhy ExplainPair(const EgressAnalysis& analysis, const Pair& pair) {

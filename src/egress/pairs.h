@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -50,22 +51,34 @@ struct Reason {
 // imports.
 std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis);
 
-// What one side reaches, for asking about the other side's pairs: a pair is
-// reached when it is listed, or when its source reaches any host (ALLOW_ANY
+// One host (and port) a source reaches: a Pair without its source.
+struct Target {
+  std::string host;
+  std::uint32_t port = 0;
+  std::string protocol;
+
+  auto Key() const { return std::tie(host, port); }
+  friend bool operator<(const Target& a, const Target& b) { return a.Key() < b.Key(); }
+  friend bool operator==(const Target& a, const Target& b) { return a.Key() == b.Key(); }
+};
+
+// Every source of the analysis (those that reach nothing too), sorted by
+// (ns, workload), each once, with what it reaches: FlattenPairs' pairs of
+// that source, sorted, each once. Sources that reach alike share one list
+// (the rows of one host group without hosts of their own), so this costs
+// the rows plus the distinct lists; a row with hosts beyond its group still
+// has a list of its own with the group's targets copied in.
+struct SourceTargets {
+  std::string ns;
+  std::string workload;
+  std::shared_ptr<const std::vector<Target>> targets;  // never null
+};
+std::vector<SourceTargets> TargetsBySource(const EgressAnalysis& analysis);
+
+// What one side reaches, for asking about the other side's pairs (DiffEgress):
+// a pair is reached when its source's targets list it, or hold "*" (ALLOW_ANY
 // or no proxy covers every host and port). A workload group this side does
 // not have (its Sidecar is new or gone) answers as its namespace does here.
-class Reach {
- public:
-  explicit Reach(const EgressAnalysis& analysis);
-  const std::vector<Pair>& pairs() const { return pairs_; }
-  bool Reaches(const Pair& pair) const;
-
- private:
-  std::vector<Pair> pairs_;  // sorted, each once (FlattenPairs)
-  // Every source of this side, (ns, workload), sorted: those that reach
-  // nothing too.
-  std::vector<std::pair<std::string, std::string>> sources_;
-};
 
 // Why `pair` is (or is not) reachable on the side of `analysis`: the
 // sentences of the --from/--to explanation, and every location they rest on

@@ -32,6 +32,11 @@ void WriteEgressDiffMarkdown(std::ostream& out, const egress::EgressDiff& diff,
 // Without a base: a picture of the mesh as it is (sources grouped).
 void WriteEgressPictureMarkdown(std::ostream& out, const std::vector<egress::Pair>& pairs,
                                 std::size_t limit = kMaxCommentBytes);
+// The same from each source's targets (TargetsBySource), in time of the
+// distinct target lists rather than of the pairs.
+void WriteEgressPictureMarkdown(std::ostream& out,
+                                const std::vector<egress::SourceTargets>& sources,
+                                std::size_t limit = kMaxCommentBytes);
 
 // One self-contained page (inline CSS, JS and SVG; nothing loaded from the
 // network): the graph, filters by namespace and host, an edge's explanation

@@ -41,4 +41,9 @@ struct EgressGraph {
 EgressGraph BuildGraph(const std::vector<std::pair<egress::Pair, EdgeKind>>& pairs,
                        std::size_t max_edges);
 
+// BuildGraph of every pair of `sources` as kReaches, without the edges'
+// entries, in time of the distinct target lists rather than of the pairs.
+EgressGraph BuildReachGraph(const std::vector<egress::SourceTargets>& sources,
+                            std::size_t max_edges);
+
 }  // namespace meshlint

@@ -257,23 +257,22 @@ void WriteEgressDiffMarkdown(std::ostream& os, const EgressDiff& d, const DiffLa
   os << out;
 }
 
-void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<Pair>& pairs,
-                                std::size_t limit) {
-  std::vector<std::pair<Pair, EdgeKind>> edges;
-  for (const Pair& p : pairs) edges.push_back({p, EdgeKind::kReaches});
-  const EgressGraph all = BuildGraph(edges, edges.size());
+namespace {
+
+// The picture of `all` (every edge) and `drawn` (at most kMaxGraphEdges).
+void WritePicture(std::ostream& os, const EgressGraph& all, const EgressGraph& drawn,
+                  std::size_t pairs, std::size_t limit) {
   std::size_t sources = 0, hosts = 0;
   for (const GraphNode& n : all.nodes) (n.host ? hosts : sources) += n.members.size();
   std::string out = "<!-- meshlint egress -->\n### Egress: " + std::to_string(sources) +
                     (sources == 1 ? " source reaches " : " sources reach ") +
                     std::to_string(hosts) + " external " +
-                    (hosts == 1 ? "destination" : "destinations") + "\n\n" +
-                    std::to_string(pairs.size()) +
+                    (hosts == 1 ? "destination" : "destinations") + "\n\n" + std::to_string(pairs) +
                     " pairs in all; sources that reach the same hosts are one box, "
                     "and so are hosts reached by the same sources.\n";
   const std::string tail = "\n<sub>meshlint egress</sub>\n";
-  if (!edges.empty()) {
-    const std::string graph = "\n" + Mermaid(BuildGraph(edges, kMaxGraphEdges));
+  if (pairs) {
+    const std::string graph = "\n" + Mermaid(drawn);
     if (out.size() + graph.size() + tail.size() + 1000 < limit) out += graph;
     std::vector<std::string> rows;
     for (const GraphEdge& e : all.edges)
@@ -285,6 +284,24 @@ void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<Pair>& pairs
   }
   out += tail;
   os << out;
+}
+
+}  // namespace
+
+void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<Pair>& pairs,
+                                std::size_t limit) {
+  std::vector<std::pair<Pair, EdgeKind>> edges;
+  for (const Pair& p : pairs) edges.push_back({p, EdgeKind::kReaches});
+  WritePicture(os, BuildGraph(edges, edges.size()), BuildGraph(edges, kMaxGraphEdges), pairs.size(),
+               limit);
+}
+
+void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<egress::SourceTargets>& sources,
+                                std::size_t limit) {
+  std::size_t pairs = 0;
+  for (const egress::SourceTargets& s : sources) pairs += s.targets->size();
+  WritePicture(os, BuildReachGraph(sources, static_cast<std::size_t>(-1)),
+               BuildReachGraph(sources, kMaxGraphEdges), pairs, limit);
 }
 
 }  // namespace meshlint
