@@ -171,6 +171,10 @@ TEST(YamlEvents, DeclinesWhatYamlCppRefusesOrCountsOtherwise) {
   ExpectDeclined(
       "a: b\n\xEF\xBB\xBF"
       "c: d\n");
+  // A block scalar's indicator at its sequence's column, a line below the
+  // dash: yaml-cpp reads a null entry (found in review).
+  ExpectDeclined("  - #c\n  >\n");
+  ExpectDeclined("- #c\n>\n x\n");
 }
 
 // A missing value at the very end of a text with no final line break (the

@@ -216,6 +216,7 @@ class EventBuilder {
     std::uint32_t node;  // kPrunedNode inside a pruned collection
     bool map;
     bool flow;
+    std::size_t column;      // libyaml's, of its start
     std::uint32_t kids = 0;  // children so far (kept or not)
   };
 
@@ -271,6 +272,12 @@ class EventBuilder {
     // `-` then an indicator (`-@ x`): yaml-cpp scans that otherwise.
     if (s.style == YAML_PLAIN_SCALAR_STYLE && value.size() > 1 && value[0] == '-' &&
         std::string_view("@`&*!|>'\"%#,[]{}?:").find(value[1]) != std::string_view::npos)
+      return Step::kDeclined;
+    // A block scalar's indicator at its block sequence's own column, a
+    // line below the dash (`- #c` then `>`): yaml-cpp reads a null entry.
+    if ((s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE) &&
+        !open_.empty() && !open_.back().map && !open_.back().flow &&
+        e.start_mark.column <= open_.back().column)
       return Step::kDeclined;
     // A plain root scalar over several lines: yaml-cpp may stop at the
     // first (no manifest is one anyway).
@@ -350,7 +357,7 @@ class EventBuilder {
     if (pruned) tree_.nodes[n].partial = LiteTree::Partial::kPruned;
     Attach(n);
     // Inside a pruned collection every child is left out too.
-    open_.push_back({pruned ? kPrunedNode : n, type == LiteTree::Type::kMap, flow});
+    open_.push_back({pruned ? kPrunedNode : n, type == LiteTree::Type::kMap, flow, mark.column});
     flow_ += flow;
     return open_.size() > kMaxEventDepth ? Step::kDeclined : Step::kMore;
   }
