@@ -43,6 +43,28 @@ void DropEdgesPast(EgressGraph& g, std::size_t max_edges) {
 
 }  // namespace
 
+namespace {
+
+// Hosts reached from the same set (of source nodes, and how) are one node,
+// appended to `g` in the order of their sorted member lists; each host's node.
+template <typename Set>
+std::map<std::string, std::size_t> AddHostNodes(EgressGraph& g,
+                                                const std::map<std::string, Set>& by_host) {
+  std::map<Set, std::vector<std::string>> host_groups;
+  for (const auto& [host, set] : by_host) host_groups[set].push_back(host);
+  std::vector<std::vector<std::string>> hosts;
+  for (auto& [set, members] : host_groups) hosts.push_back(members);
+  std::sort(hosts.begin(), hosts.end());
+  std::map<std::string, std::size_t> host_node;
+  for (auto& members : hosts) {
+    for (const std::string& m : members) host_node[m] = g.nodes.size();
+    g.nodes.push_back({members, true});
+  }
+  return host_node;
+}
+
+}  // namespace
+
 EgressGraph BuildGraph(const std::vector<std::pair<egress::Pair, EdgeKind>>& pairs,
                        std::size_t max_edges) {
   // Each source's (host, kind) set; sources with equal sets are one node.
@@ -66,16 +88,7 @@ EgressGraph BuildGraph(const std::vector<std::pair<egress::Pair, EdgeKind>>& pai
   std::map<std::string, std::set<std::pair<std::size_t, EdgeKind>>> by_host;
   for (const auto& [p, kind] : pairs)
     by_host[egress::TargetName(p)].insert({source_node[egress::SourceName(p)], kind});
-  std::map<std::set<std::pair<std::size_t, EdgeKind>>, std::vector<std::string>> host_groups;
-  for (const auto& [host, set] : by_host) host_groups[set].push_back(host);
-  std::vector<std::vector<std::string>> hosts;
-  for (auto& [set, members] : host_groups) hosts.push_back(members);
-  std::sort(hosts.begin(), hosts.end());
-  std::map<std::string, std::size_t> host_node;
-  for (auto& members : hosts) {
-    for (const std::string& m : members) host_node[m] = g.nodes.size();
-    g.nodes.push_back({members, true});
-  }
+  std::map<std::string, std::size_t> host_node = AddHostNodes(g, by_host);
   std::map<std::tuple<std::size_t, std::size_t, EdgeKind>, std::size_t> edge_of;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto& [p, kind] = pairs[i];
@@ -117,16 +130,7 @@ EgressGraph BuildReachGraph(const std::vector<egress::SourceTargets>& sources,
     for (const std::string& host : *set) by_host[host].insert(g.nodes.size());
     g.nodes.push_back({members, false});
   }
-  std::map<std::set<std::size_t>, std::vector<std::string>> host_groups;
-  for (const auto& [host, set] : by_host) host_groups[set].push_back(host);
-  std::vector<std::vector<std::string>> hosts;
-  for (auto& [set, members] : host_groups) hosts.push_back(members);
-  std::sort(hosts.begin(), hosts.end());
-  std::map<std::string, std::size_t> host_node;
-  for (auto& members : hosts) {
-    for (const std::string& m : members) host_node[m] = g.nodes.size();
-    g.nodes.push_back({members, true});
-  }
+  std::map<std::string, std::size_t> host_node = AddHostNodes(g, by_host);
   // Edges in the order BuildGraph meets them over the sorted pairs: a
   // node's edges come with its first source (by (namespace, workload)), and
   // each of its sources adds a pair for each of its targets.
