@@ -228,19 +228,21 @@ void MeshModel::ApplyValidation() {
   ForEachCollectionPair(*this, rejected, [&](std::size_t c, auto& kept, auto& aside) {
     const std::vector<std::size_t>& out = report.rejected[c];
     if (out.empty()) return;
-    std::remove_reference_t<decltype(kept)> remaining;
-    remaining.reserve(kept.size() - out.size());
-    std::size_t next = 0;
+    // In place: a second vector of the kept objects would double the
+    // collection's memory at this point, the run's peak.
+    aside.reserve(aside.size() + out.size());
+    std::size_t next = 0, to = 0;
     for (std::size_t i = 0; i < kept.size(); ++i) {
       if (next < out.size() && out[next] == i) {
         MarkRejected(kept[i], true);
         aside.push_back(std::move(kept[i]));
         ++next;
       } else {
-        remaining.push_back(std::move(kept[i]));
+        if (to != i) kept[to] = std::move(kept[i]);
+        ++to;
       }
     }
-    kept = std::move(remaining);
+    kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(to), kept.end());
     rejected_at_[c] = out;
   });
 }

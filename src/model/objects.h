@@ -439,9 +439,16 @@ struct Objects::Marker {
 };
 
 inline void Objects::Append(Objects&& other) {
+  // `from` gives its buffer back at once (not only its elements): the
+  // loader keeps every file's Objects until the last is merged, and their
+  // empty buffers would be a second copy of the model's.
   auto move_to_end = [](auto& to, auto& from) {
-    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
-    from.clear();
+    using Vector = std::decay_t<decltype(from)>;
+    if (to.empty() && to.capacity() < from.size()) to.swap(from);
+    else
+      to.insert(to.end(), std::make_move_iterator(from.begin()),
+                std::make_move_iterator(from.end()));
+    Vector().swap(from);
   };
   std::apply([&](auto... member) { (move_to_end(this->*member, other.*member), ...); },
              kObjectCollections);
