@@ -558,7 +558,7 @@ const std::pair<const char*, bool> kScalarCases[] = {
     {"  a: \"\\uD800\"\n", false},      // a surrogate: yaml-cpp refuses it
     {"  a: \"\\u12\"\n", false},        // too few digits
     {"  a: \"\\U00110000\"\n", false},
-    {"  a: [\"x\n    y\"]\n", false},  // multi-line flow
+    {"  a: [\"x\n    y\"]\n", false},  // a quoted scalar over lines in flow
     // Every escape yaml-cpp 0.7 knows, decoded as it decodes them: \x, \u
     // and \U as UTF-8 (\x80 is two bytes), \N and \_ as single bytes.
     {"  a: \"\\0\\a\\b\\t\\n\\v\\f\\r\\e\\ \\\"\\/\\\\\\N\\_\\L\\P\"\n", true},
@@ -612,8 +612,8 @@ const std::pair<const char*, bool> kStructureCases[] = {
     {"  a:\n  - \"k\": v\n    'l': w\n  - 'm':\n    - x\n", true},
     {"  a:\n  - key: request.auth.claims[iss]\n    x: a{b}c ]\n  b: x[y] # c\n", true},
     {"  a:\n    {}\n  b:\n    []  # empty\n  c:\n  -\n    [a, \"b\"]\n  -\n      {k: v}\n", true},
-    {"  a:\n    {x: 1, y: [2]}\n", false},  // nested flow
-    {"  a:\n  {}\n", false},                // not indented past its key
+    {"  a:\n    {x: 1, y: [2]}\n", true},  // nested flow
+    {"  a:\n  {}\n", false},               // not indented past its key
     {"  a:\n    {} x\n", false},
     {"  a:\n    {}\n    b: 1\n", false},
     {"  a:\n    [x]: y\n", false},  // a complex key

@@ -109,12 +109,18 @@ class Scanner {
       if (eol == std::string_view::npos) eol = text_.size();
       line_ = line_no;
       if (!Line(text_.substr(pos, eol - pos), line_no)) return std::nullopt;
+      if (resume_ != std::string_view::npos) {
+        // A flow collection ran on over lines of its own: on after its last.
+        eol = resume_;
+        line_no = line_;
+        resume_ = std::string_view::npos;
+      }
       pos = eol + 1;
       ++line_no;
     }
     why_ = "the end of the document";
-    if (stack_.empty()) return std::nullopt;  // empty document: the parser decides
-    if (in_quote_) return std::nullopt;       // never closed
+    if (stack_.empty() && !root_flow_) return std::nullopt;  // empty: the parser decides
+    if (in_quote_) return std::nullopt;                      // never closed
     if (in_block_) FinishBlock(text_.ends_with('\n'));
     if (pending_ != Pending::kNone) {
       // A key left without a value at the end: yaml-cpp marks its null at
@@ -165,19 +171,34 @@ class Scanner {
       FinishBlock(true);
     }
     if (blank || line[indent] == '#') return true;
-    if ((line[indent] == '{' || line[indent] == '[') && pending_ != Pending::kNone)
-      return FlowValueLine(line, line_no, indent);
+    if (root_flow_) return false;  // only comments after a document in flow style
+    if (line[indent] == '{' || line[indent] == '[') {
+      if (pending_ != Pending::kNone) return FlowValueLine(line, indent);
+      if (stack_.empty()) return RootFlow(line, indent);
+    }
     return Node(line, line_no, indent, /*after_dash=*/false);
   }
 
   // A one-line flow collection on a line of its own, more indented than the
   // key or dash before it whose value it is (`volumes:` then `  []`).
-  bool FlowValueLine(std::string_view line, std::uint32_t line_no, std::size_t col) {
-    if (static_cast<int>(col) <= pending_indent_ || pending_where_ != Where::kOther ||
-        pending_field_ || pending_prune_)
-      return false;
+  // The object's annotations may be a flow mapping so too (`annotations:`
+  // then `  {}`, as Helm charts write them).
+  bool FlowValueLine(std::string_view line, std::size_t col) {
+    if (static_cast<int>(col) <= pending_indent_ || pending_field_) return false;
+    const bool annotations = pending_where_ == Where::kAnnotations && line[col] == '{';
+    if (pending_where_ != Where::kOther && !annotations) return false;
     pending_ = Pending::kNone;
-    return Value(line, line_no, col, nullptr, pending_parent_);
+    if (annotations) return Flow(line, col, pending_parent_, Where::kAnnotations, false);
+    return Flow(line, col, pending_parent_, Where::kOther, pending_prune_);
+  }
+
+  // A document that is one flow collection (`{}`, JSON): a sequence only
+  // with a tree (a header is a mapping's), and none of the keys tracked at
+  // the root (they are tracked in block style only).
+  bool RootFlow(std::string_view line, std::size_t col) {
+    if (line[col] == '[' && !tree_) return false;
+    root_flow_ = true;
+    return Flow(line, col, 0, Where::kRoot, false);
   }
 
   // A node starting at `col`: a list entry, a mapping key, or (only right
@@ -352,11 +373,13 @@ class Scanner {
     }
     if (child == Where::kMetadata) return false;  // metadata must be a mapping
     if (child == Where::kAnnotations) {
-      if (line[c] == '{') return FlowMap(line, c, map, true);
+      if (line[c] == '{') return Flow(line, c, map, Where::kAnnotations, false);
       ScannedScalar v;
       if (!Value(line, line_no, c, &v, map)) return false;
       return v.null;  // `annotations: ~` is as good as none
     }
+    if (line[c] == '{' || line[c] == '[')
+      return !field && Flow(line, c, map, Where::kOther, Prunes(key));
     return Value(line, line_no, c, field, map);
   }
 
@@ -458,35 +481,12 @@ class Scanner {
     return true;
   }
 
-  // A value at `c` running to the end of the line: a scalar, or a one-line
-  // flow list or mapping of scalars.
+  // A value at `c` running to the end of the line: a scalar, a block
+  // scalar's header or a flow collection.
   bool Value(std::string_view line, std::uint32_t line_no, std::size_t c, ScannedScalar* field,
              std::uint32_t parent) {
-    if (line[c] == '{') return !field && FlowMap(line, c, parent, false);
-    if (line[c] == '[') {
-      if (field) return false;
-      const std::uint32_t seq = NewNode(Type::kSequence, c, parent);
-      std::size_t i = c + 1;
-      while (i < line.size() && line[i] == ' ') ++i;
-      if (i < line.size() && line[i] == ']') return RestIsBlank(line, i + 1);
-      for (;;) {
-        if (i >= line.size()) return false;
-        std::string value;
-        bool quoted;
-        std::size_t end;
-        if (!Scalar(line, i, ']', Building(), value, quoted, end)) return false;
-        if (Building()) {
-          const bool null = !quoted && IsNullPlain(value);
-          NewNode(null ? Type::kNull : Type::kScalar, i, seq, value);
-        }
-        while (end < line.size() && line[end] == ' ') ++end;
-        if (end >= line.size()) return false;
-        if (line[end] == ']') return RestIsBlank(line, end + 1);
-        if (line[end] != ',') return false;
-        i = end + 1;
-        while (i < line.size() && line[i] == ' ') ++i;
-      }
-    }
+    if (line[c] == '{' || line[c] == '[')
+      return !field && Flow(line, c, parent, Where::kOther, false);
     if (line[c] == '|' || line[c] == '>') return !field && BlockScalar(line, c, parent);
     ScannedScalar local;
     ScannedScalar* out = field ? field : Building() ? &local : nullptr;
@@ -513,42 +513,149 @@ class Scanner {
     return true;
   }
 
-  // `{key: scalar, ...}` on one line from `c` (`{}` too): plain keys as in
-  // block mappings, each followed by `: ` and a scalar as in a flow list.
-  // `annotations`: the object's annotations, as tracked in block style.
-  bool FlowMap(std::string_view line, std::size_t c, std::uint32_t parent, bool annotations) {
-    const std::uint32_t map = NewNode(Type::kMap, c, parent);
-    std::size_t i = c + 1;
-    while (i < line.size() && line[i] == ' ') ++i;
-    if (i < line.size() && line[i] == '}') return RestIsBlank(line, i + 1);
+  // A flow collection at `c` of `line`: the value of a key or a list entry,
+  // or (`where` kRoot) the whole document; kAnnotations: the object's
+  // annotations, tracked as in block style. Collections nest, in one line
+  // or over several; the line loop goes on after the line it ends on, which
+  // must hold nothing more. `prune`: the plan leaves it out (checked, not
+  // built).
+  bool Flow(std::string_view line, std::size_t c, std::uint32_t parent, Where where, bool prune) {
+    fline_ = line;
+    fline_at_ = static_cast<std::size_t>(line.data() - text_.data());
+    flow_indent_ = stack_.empty() ? -1 : stack_.back().indent;
+    const std::uint32_t first_line = line_;
+    std::size_t i = c;
+    if (!FlowCollection(i, parent, Building(), prune, stack_.size() + 1, where)) return false;
+    if (!RestIsBlank(fline_, i)) return false;
+    if (line_ != first_line) resume_ = fline_at_ + fline_.size();
+    return true;
+  }
+
+  // Skips spaces from `i` on the current flow line, and with `lines` line
+  // breaks and blank lines too. True when `i` is then at a token; false at a
+  // comment (not read in flow), at the end of the text, or on a line not
+  // indented past the flow collection's block parent (or a document marker).
+  bool FlowSpace(std::size_t& i, bool lines) {
     for (;;) {
-      if (i >= line.size() || !IsKeyStart(line[i])) return false;
-      std::size_t k = i;
-      while (k < line.size() && IsKeyChar(line[k])) ++k;
-      if (k - i > 256 || k + 1 >= line.size() || line[k] != ':' || line[k + 1] != ' ') return false;
-      const std::string_view key = line.substr(i, k - i);
-      if (IsNullPlain(key)) return false;  // a null key to yaml-cpp, as in a block mapping
-      if (annotations) {
-        if (key.starts_with(kDeclinedAnnotations)) return false;
-        header_.has_annotations = true;
-      }
-      NewNode(Type::kScalar, i, map, key);
-      std::size_t v = k + 1;
-      while (v < line.size() && line[v] == ' ') ++v;
-      if (v >= line.size()) return false;
-      std::string value;
-      bool quoted;
-      std::size_t end;
-      if (!Scalar(line, v, '}', Building(), value, quoted, end)) return false;
-      if (Building())
-        NewNode(!quoted && IsNullPlain(value) ? Type::kNull : Type::kScalar, v, map, value);
-      while (end < line.size() && line[end] == ' ') ++end;
-      if (end >= line.size()) return false;
-      if (line[end] == '}') return RestIsBlank(line, end + 1);
-      if (line[end] != ',') return false;
-      i = end + 1;
-      while (i < line.size() && line[i] == ' ') ++i;
+      while (i < fline_.size() && fline_[i] == ' ') ++i;
+      if (i < fline_.size()) return fline_[i] != '#';
+      const std::size_t next = fline_at_ + fline_.size() + 1;
+      if (!lines || next >= text_.size()) return false;
+      std::size_t eol = text_.find('\n', next);
+      if (eol == std::string_view::npos) eol = text_.size();
+      fline_at_ = next;
+      fline_ = text_.substr(next, eol - next);
+      ++line_;
+      i = 0;
+      while (i < fline_.size() && fline_[i] == ' ') ++i;
+      if (i == fline_.size()) continue;  // a blank line
+      // A closing bracket may be at the block parent's own indentation
+      // (`args: [` ... `]` under the key).
+      const bool closing = fline_[i] == ']' || fline_[i] == '}';
+      if (static_cast<int>(i) < flow_indent_ + (closing ? 0 : 1) || i > kMaxIndent) return false;
+      if (i == 0 && (fline_.starts_with("---") || fline_.starts_with("..."))) return false;
     }
+  }
+
+  // Adds a node of a flow collection (`build`: one is built there).
+  std::uint32_t FlowNode(bool build, Type type, std::size_t column, std::uint32_t parent,
+                         std::string_view scalar = {}) {
+    if (!build) return 0;
+    const std::uint32_t n = tree_->Add(type, static_cast<int>(line_), static_cast<int>(column));
+    tree_->nodes[n].scalar.assign(scalar);
+    if (n != 0) tree_->nodes[parent].kids.push_back(n);
+    return n;
+  }
+
+  // The flow mapping or sequence whose bracket is at `i`; `i` ends one past
+  // its closing bracket. `depth`: the collections open around it, block
+  // ones included. Empty entries (a null to yaml-cpp, marked at the comma)
+  // are declined.
+  bool FlowCollection(std::size_t& i, std::uint32_t parent, bool build, bool prune,
+                      std::size_t depth, Where where) {
+    if (depth > kMaxDepth) return false;
+    const bool map = fline_[i] == '{';
+    const char close = map ? '}' : ']';
+    const std::uint32_t node = FlowNode(build, map ? Type::kMap : Type::kSequence, i, parent);
+    if (build && prune) tree_->nodes[node].partial = LiteTree::Partial::kPruned;
+    const bool kids = build && !prune;
+    ++i;
+    if (!FlowSpace(i, true)) return false;
+    if (fline_[i] == close) {
+      ++i;
+      return true;
+    }
+    for (;;) {
+      if (!(map ? FlowEntry(i, node, kids, depth, where) : FlowValue(i, node, kids, depth, close)))
+        return false;
+      if (!FlowSpace(i, true)) return false;
+      if (fline_[i] == close) {
+        ++i;
+        return true;
+      }
+      if (fline_[i] != ',') return false;
+      ++i;
+      if (!FlowSpace(i, true) || fline_[i] == ',') return false;
+      if (fline_[i] == close) {  // yaml-cpp drops a comma before the bracket
+        ++i;
+        return true;
+      }
+    }
+  }
+
+  // One key and its value in a flow mapping, from `i`: a plain key as in
+  // block mappings followed by `: `, or a quoted one (not empty) followed by
+  // `:` (JSON writes no space after it; yaml-cpp reads the colon right after
+  // a quoted scalar as a value indicator). The value is on the key's line.
+  bool FlowEntry(std::size_t& i, std::uint32_t map, bool build, std::size_t depth, Where where) {
+    const char c = fline_[i];
+    std::string_view key;
+    std::size_t v;
+    if (IsKeyStart(c)) {
+      std::size_t k = i;
+      while (k < fline_.size() && IsKeyChar(fline_[k])) ++k;
+      if (k - i > 256 || k + 1 >= fline_.size() || fline_[k] != ':' || fline_[k + 1] != ' ')
+        return false;
+      key = fline_.substr(i, k - i);
+      if (IsNullPlain(key)) return false;  // a null key to yaml-cpp, as in a block mapping
+      v = k + 1;
+    } else if (c == '"' || c == '\'') {
+      std::size_t end = 0;
+      quote_.Start(c, true);
+      if (quote_.First(fline_, i + 1, end) != scan::QuotedScalar::Step::kClosed) return false;
+      if (end - i > 256 || end - i == 2 || end >= fline_.size() || fline_[end] != ':') return false;
+      key_ = quote_.Take();
+      key = key_;
+      v = end + 1;
+    } else {
+      return false;  // `? ` complex keys, anchors, tags, flow keys...
+    }
+    if (where == Where::kAnnotations) {
+      if (key.starts_with(kDeclinedAnnotations)) return false;
+      header_.has_annotations = true;
+    }
+    if (where == Where::kRoot && FindTracked(Where::kRoot, key)) return false;
+    FlowNode(build, Type::kScalar, i, map, key);
+    if (!FlowSpace(v, false)) return false;  // `{a: }`, `{a:` then a line break
+    // The annotations the loader reads are strings.
+    if (where == Where::kAnnotations && (fline_[v] == '{' || fline_[v] == '[')) return false;
+    i = v;
+    return FlowValue(i, map, build, depth, '}');
+  }
+
+  // A value in a flow collection at `i` (closed by `close`): a collection,
+  // or a scalar, quoted on one line or plain (ending at `,` or `close`, a
+  // plain scalar on one line).
+  bool FlowValue(std::size_t& i, std::uint32_t parent, bool build, std::size_t depth, char close) {
+    if (fline_[i] == '{' || fline_[i] == '[')
+      return FlowCollection(i, parent, build, false, depth + 1, Where::kOther);
+    std::string value;
+    bool quoted;
+    std::size_t end;
+    if (!Scalar(fline_, i, close, build, value, quoted, end)) return false;
+    FlowNode(build, !quoted && IsNullPlain(value) ? Type::kNull : Type::kScalar, i, parent, value);
+    i = end;
+    return true;
   }
 
   std::string_view text_;
@@ -578,6 +685,17 @@ class Scanner {
   scan::QuotedScalar quote_;
   std::uint32_t quote_node_ = 0;  // its node, or 0
   const char* why_ = "its structure";
+  // A flow collection being read: the line it has reached (at fline_at_ in
+  // text_) and the indentation of the block collection holding it (-1 at
+  // the root), which every line it goes on over must be indented past.
+  std::string_view fline_;
+  std::size_t fline_at_ = 0;
+  int flow_indent_ = -1;
+  std::string key_;  // a quoted key's value
+  // Where the line loop goes on when a flow collection ended on a later
+  // line than it opened on: the end of that line.
+  std::size_t resume_ = std::string_view::npos;
+  bool root_flow_ = false;  // the document is one flow collection
 };
 
 }  // namespace

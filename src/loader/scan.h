@@ -48,8 +48,10 @@ struct DocumentHeader {
 // mapping keys (plain, or quoted on one line), list entries, plain scalars,
 // quoted scalars — over several
 // lines too, each indented past the collection holding it — `|`/`>` block
-// scalars, one-line flow lists and mappings of scalars). Anything else —
-// other flow collections, anchors, aliases, tags, complex keys,
+// scalars, flow lists and mappings — nested, over several lines, as a value,
+// a list entry or the whole document — of plain and quoted scalars). Anything
+// else — in flow: keys without a value, empty entries, comments, multi-line
+// scalars; anchors, aliases, tags, complex keys,
 // multi-line plain scalars, explicit block indentation, directives, tabs,
 // CR, non-ASCII bytes, a duplicated key the loader reads, a read field that
 // is not a single-line scalar — returns nullopt, and the caller parses the
