@@ -733,6 +733,50 @@ TEST(ScanEquivalence, GeneratedScalarsMatchYamlCpp) {
   EXPECT_GT(accepted, documents / 5) << accepted << " of " << documents;
 }
 
+// The quoted scalar's reader skips ordinary bytes eight at a time from where
+// its line's text starts: an escape, a closing quote or trailing spaces at
+// every offset around those steps, on the opening line and on a
+// continuation line, must read as yaml-cpp reads them.
+TEST(ScanEquivalence, QuotedScalarsAtEveryOffset) {
+  const char* const double_tails[] = {
+      "\\\"x\"",       "\"",    "\\\\\"",      "\\x41\"",       "\\u00e9b\"",
+      "\\U0001F510\"", "   \"", "  \n    b\"", "\\\n    b\"",   "\\  \n    b\"",
+      "\\ \"",         "'\"",   "\\\"\\\"\"",  "\\n  \n    \"", "\\t\n\n    \""};
+  const char* const single_tails[] = {"''x'",       "'",   "\\'",  "  \n    b'",
+                                      "\\\n    b'", "\"'", "'''''"};
+  int documents = 0;
+  int accepted = 0;
+  for (std::size_t pad = 0; pad < 20; ++pad) {
+    const std::string run(pad, 'a');
+    auto check = [&](char quote, const char* tail) {
+      const std::string q(1, quote);
+      for (const std::string& data :
+           {"  k: " + q + run + tail + "\n", "  k: " + q + "x\n    " + run + tail + "\n",
+            "  k: " + q + run + tail + "\n  next: " + q + run + tail + "\n"}) {
+        ++documents;
+        accepted += ExpectScannedTreesMatchYamlCpp(ConfigMapWith(data));
+      }
+    };
+    for (const char* tail : double_tails) check('"', tail);
+    for (const char* tail : single_tails) check('\'', tail);
+  }
+  // Every case above is one the scanner reads.
+  EXPECT_EQ(accepted, documents);
+  // And the values, exactly: a closing quote right past eight bytes, escapes
+  // on both sides of that step.
+  const std::string text = ConfigMapWith(
+      "  a: \"abcdefgh\"\n  b: \"abcdefg\\\"hij\\\\\"\n  c: \"abcdefg   \n    h\"\n"
+      "  d: 'abcdefg''hijklmnop'''\n");
+  LiteTree tree;
+  ASSERT_TRUE(ScanDocument(text, &tree));
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i < tree.used; ++i)
+    if (tree.nodes[i].type == LiteTree::Type::kScalar && tree.nodes[i].line >= 6)
+      values.push_back(tree.nodes[i].scalar);
+  EXPECT_EQ(values, (std::vector<std::string>{"a", "abcdefgh", "b", "abcdefg\"hij\\", "c",
+                                              "abcdefg h", "d", "abcdefg'hijklmnop'"}));
+}
+
 TEST(ScanEquivalence, ExcessiveNestingStillReported) {
   const std::string head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: |\n";
   for (const std::string& text :

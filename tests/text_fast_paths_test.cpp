@@ -1,8 +1,9 @@
 // The loader's text helpers after their speed-ups: FindBinary skips ASCII
-// eight bytes at a time and works positions out afterwards; TextSpan::Line
+// 64, then eight, bytes at a time and works positions out afterwards; TextSpan::Line
 // finds line starts only as far as asked. Positions must not change.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,6 +35,48 @@ TEST(FindBinaryFast, PositionsAfterLongAsciiRuns) {
 
   EXPECT_FALSE(FindBinary("name: caf\xC3\xA9 \xE2\x82\xAC and a long ASCII tail after it\n"));
   EXPECT_FALSE(FindBinary(""));
+}
+
+// The fast path takes 64 bytes, then eight, a step while they are printable
+// ASCII or line breaks; any other byte, wherever it falls in a step, must be
+// looked at, and line breaks inside a step must still count.
+TEST(FindBinaryFast, EveryOffsetOfAStep) {
+  const std::string control =
+      "control character (byte 0x01) in YAML text: not a YAML or JSON manifest";
+  const std::string utf8 = "invalid UTF-8: YAML and JSON manifests must be UTF-8 text";
+  for (std::size_t pad = 0; pad < 140; ++pad) {
+    const std::string run(pad, 'a');
+    for (const std::string head : {"", "k: v\n", "\n\n\n", "x\ny\nz\n"}) {
+      const auto line = static_cast<std::uint32_t>(1 + std::count(head.begin(), head.end(), '\n'));
+      // Allowed: tab, CR, DEL, UTF-8, line breaks.
+      for (const std::string ok : {"\t", "\r\n", "\x7F", "\xC3\xA9", "\xE2\x82\xAC", "\n\n"})
+        EXPECT_FALSE(FindBinary(head + run + ok + run + "\n")) << pad;
+      auto issue = FindBinary(head + run + "\x01" + run + "\n");
+      ASSERT_TRUE(issue) << pad;
+      EXPECT_EQ(issue->line, line) << pad;
+      EXPECT_EQ(issue->column, pad + 1) << pad;
+      EXPECT_EQ(issue->message, control);
+      for (const std::string bad : {"\x80", "\x8A", "\xC3", "\xC3(", "\xED\xA0\x80", "\xFF"}) {
+        issue = FindBinary(head + run + bad + run + "\n");
+        ASSERT_TRUE(issue) << pad;
+        EXPECT_EQ(issue->line, line) << pad;
+        EXPECT_EQ(issue->column, pad + 1) << pad;
+        EXPECT_EQ(issue->message, utf8);
+      }
+      // Past a valid multi-byte character, in the same step.
+      issue = FindBinary(head + run + "\xC3\xA9\x1F");
+      ASSERT_TRUE(issue) << pad;
+      EXPECT_EQ(issue->line, line) << pad;
+      EXPECT_EQ(issue->column, pad + 3) << pad;
+    }
+  }
+  // Line breaks every other byte, then a control byte.
+  std::string lines;
+  for (int i = 0; i < 40; ++i) lines += "a\n";
+  auto issue = FindBinary(lines + "b\x02");
+  ASSERT_TRUE(issue);
+  EXPECT_EQ(issue->line, 41u);
+  EXPECT_EQ(issue->column, 2u);
 }
 
 // FindExcessiveNesting's quick test (bracket count, no line long enough to

@@ -1,7 +1,9 @@
 #include "loader/scan_scalars.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 
 namespace meshlint::scan {
 
@@ -45,9 +47,10 @@ long UnicodeEscape(std::string_view text, std::size_t digits) {
   return static_cast<long>(value);
 }
 
-// A code point as yaml-cpp writes it: UTF-8 (`\x80` too is two bytes, not one).
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  auto byte = [&](std::uint32_t b) { out += static_cast<char>(static_cast<unsigned char>(b)); };
+// A code point as yaml-cpp writes it: UTF-8 (`\x80` too is two bytes, not
+// one), at `out`; returns one past the last byte written.
+char* WriteUtf8(char* out, std::uint32_t cp) {
+  auto byte = [&](std::uint32_t b) { *out++ = static_cast<char>(static_cast<unsigned char>(b)); };
   if (cp <= 0x7F) {
     byte(cp);
   } else if (cp <= 0x7FF) {
@@ -63,6 +66,7 @@ void AppendUtf8(std::string& out, std::uint32_t cp) {
     byte(0x80 + ((cp >> 6) & 0x3F));
     byte(0x80 + (cp & 0x3F));
   }
+  return out;
 }
 
 // What yaml-cpp 0.7 makes of `\e` (one of "0abtnvfre \"/\\N_LP"). `\N` and
@@ -88,6 +92,36 @@ std::string_view SimpleEscape(char e) {
     case 'P': return "\xE2\x80\xA9";
     default: return {};
   }
+}
+
+// The high bit of each byte of `v` that is zero, and no other bit: exact, as
+// no sum carries into the next byte ((x & 0x7F) + 0x7F is at most 0xFE).
+constexpr std::uint64_t ZeroBytes(std::uint64_t v) {
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  return ~(((v & kLow7) + kLow7) | v | kLow7);
+}
+
+// The first position from `i` on of `quote` or `other` in `line`, or
+// line.size(). Eight bytes a step; the bytes of the last, shorter step one
+// by one.
+std::size_t FindEither(std::string_view line, std::size_t i, char quote, char other) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  const std::uint64_t quotes = kOnes * static_cast<unsigned char>(quote);
+  const std::uint64_t others = kOnes * static_cast<unsigned char>(other);
+  const std::size_t n = line.size();
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, line.data() + i, 8);
+    const std::uint64_t hits = ZeroBytes(w ^ quotes) | ZeroBytes(w ^ others);
+    if (hits != 0) {
+      const int bit = std::endian::native == std::endian::little ? std::countr_zero(hits)
+                                                                 : std::countl_zero(hits);
+      return i + static_cast<std::size_t>(bit / 8);
+    }
+  }
+  for (; i < n; ++i)
+    if (line[i] == quote || line[i] == other) return i;
+  return n;
 }
 
 std::size_t LeadingSpaces(std::string_view line) {
@@ -174,7 +208,14 @@ void QuotedScalar::Start(char quote, bool decode) {
   escaped_break_ = false;
   empty_line_ = false;
   last_escape_ = kNone;
-  value_.clear();
+  length_ = 0;
+}
+
+char* QuotedScalar::Grow(std::size_t n) {
+  // Geometrically; first to its capacity, which a short value fits in
+  // without the heap.
+  value_.resize(std::max({length_ + n, 2 * value_.size(), value_.capacity()}));
+  return value_.data();
 }
 
 QuotedScalar::Step QuotedScalar::First(std::string_view line, std::size_t from, std::size_t& end) {
@@ -190,8 +231,8 @@ QuotedScalar::Step QuotedScalar::Next(std::string_view line, std::size_t& end) {
   if (decode_) {
     // An empty line is a line break; a line break between two lines with
     // text is a space, unless escaped.
-    if (empty) value_ += '\n';
-    else if (!empty_line_ && !escaped_break_) value_ += ' ';
+    if (empty) Room(1)[length_++] = '\n';
+    else if (!empty_line_ && !escaped_break_) Room(1)[length_++] = ' ';
   }
   empty_line_ = empty;
   return Scan(line, from, end);
@@ -199,59 +240,86 @@ QuotedScalar::Step QuotedScalar::Next(std::string_view line, std::size_t& end) {
 
 QuotedScalar::Step QuotedScalar::Scan(std::string_view line, std::size_t from, std::size_t& end) {
   escaped_break_ = false;
+  const char quote = quote_;
+  const bool decode = decode_;
+  // In a single-quoted scalar only the quote stops the run (looked for twice).
+  const char other = quote == '"' ? '\\' : quote;
   // One past the last character of this line that is not a trailing space:
   // those are dropped at a line break.
-  std::size_t kept = value_.size();
-  for (std::size_t i = from; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == quote_) {
-      if (quote_ == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
-        ++i;
-        if (decode_) {
-          value_ += '\'';
-          kept = last_escape_ = value_.size();
+  std::size_t kept = length_;
+  for (std::size_t i = from; i < line.size();) {
+    // A run of ordinary bytes is taken at once.
+    const std::size_t stop = FindEither(line, i, quote, other);
+    if (stop > i && decode) {
+      const std::size_t n = stop - i;
+      char* const to = Room(std::max<std::size_t>(n, 8)) + length_;
+      // A short run (JSON in a string: one between every two escapes) as one
+      // word, when the line has eight bytes from it; what is written past
+      // the run is room, written over next.
+      if (n <= 8 && i + 8 <= line.size()) std::memcpy(to, line.data() + i, 8);
+      else std::memcpy(to, line.data() + i, n);
+      length_ += n;
+      std::size_t last = stop;
+      while (last > i && line[last - 1] == ' ') --last;
+      if (last > i) kept = length_ - (stop - last);
+    }
+    i = stop;
+    if (i == line.size()) break;
+    if (line[i] == quote) {
+      if (quote == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+        i += 2;
+        if (decode) {
+          Room(1)[length_++] = '\'';
+          kept = last_escape_ = length_;
         }
         continue;
       }
       end = i + 1;
       return Step::kClosed;
     }
-    if (c == '\\' && quote_ == '"') {
-      if (i + 1 == line.size()) {
-        // An escaped line break: nothing joins this line to the next, and
-        // its trailing spaces stay.
-        escaped_break_ = true;
-        if (decode_) kept = last_escape_ = value_.size();
-        return Step::kOpen;
-      }
-      const char e = line[++i];
-      // The escapes yaml-cpp accepts, less `\'` (not YAML; libyaml refuses it).
-      if (e == 'x' || e == 'u' || e == 'U') {
-        const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-        const long cp = UnicodeEscape(line.substr(i + 1), digits);
-        if (cp < 0) return Step::kDecline;
-        i += digits;
-        if (decode_) AppendUtf8(value_, static_cast<std::uint32_t>(cp));
-      } else {
-        const std::string_view decoded = SimpleEscape(e);
-        if (decoded.empty()) return Step::kDecline;
-        if (decode_) value_ += decoded;
-      }
-      if (decode_) kept = last_escape_ = value_.size();
-      continue;
+    // A backslash in a double-quoted scalar.
+    if (i + 1 == line.size()) {
+      // An escaped line break: nothing joins this line to the next, and
+      // its trailing spaces stay.
+      escaped_break_ = true;
+      if (decode) last_escape_ = length_;
+      return Step::kOpen;
     }
-    if (decode_) {
-      value_ += c;
-      if (c != ' ') kept = value_.size();
+    const char e = line[i + 1];
+    i += 2;
+    // The escapes yaml-cpp accepts, less `\'` (not YAML; libyaml refuses it).
+    if (e == '"' || e == '\\') {  // the usual ones: JSON in a string
+      if (decode) Room(1)[length_++] = e;
+    } else if (e == 'x' || e == 'u' || e == 'U') {
+      const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+      const long cp = UnicodeEscape(line.substr(i), digits);
+      if (cp < 0) return Step::kDecline;
+      i += digits;
+      if (decode) {
+        char* const buf = Room(4);
+        length_ = static_cast<std::size_t>(
+            WriteUtf8(buf + length_, static_cast<std::uint32_t>(cp)) - buf);
+      }
+    } else {
+      const std::string_view decoded = SimpleEscape(e);
+      if (decoded.empty()) return Step::kDecline;
+      if (decode) {
+        std::memcpy(Room(decoded.size()) + length_, decoded.data(), decoded.size());
+        length_ += decoded.size();
+      }
     }
+    if (decode) kept = last_escape_ = length_;
   }
-  if (decode_) value_.erase(kept);
+  if (decode) length_ = kept;
   return Step::kOpen;
 }
 
 std::string QuotedScalar::Take() {
-  ChompValue(value_, Chomp::kClip, last_escape_);
-  return std::move(value_);
+  // A copy: value_ keeps its memory for the next scalar of the document.
+  std::string value(value_.data(), length_);
+  length_ = 0;
+  ChompValue(value, Chomp::kClip, last_escape_);
+  return value;
 }
 
 }  // namespace meshlint::scan

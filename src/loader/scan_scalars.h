@@ -44,13 +44,20 @@ class QuotedScalar {
 
  private:
   Step Scan(std::string_view line, std::size_t from, std::size_t& end);
+  // value_'s memory, with room for `n` bytes past length_.
+  char* Room(std::size_t n) { return length_ + n <= value_.size() ? value_.data() : Grow(n); }
+  char* Grow(std::size_t n);
 
   char quote_ = '"';
   bool decode_ = false;
   bool escaped_break_ = false;  // the last line ended with `\`
   bool empty_line_ = false;     // the last line was empty
   std::size_t last_escape_ = std::string::npos;
+  // The value is value_'s first length_ bytes (Take copies them out); the
+  // rest is room to write into, so that no byte written is a call. It keeps
+  // its memory from one scalar to the next.
   std::string value_;
+  std::size_t length_ = 0;
 };
 
 }  // namespace meshlint::scan

@@ -48,12 +48,14 @@ std::vector<DocumentChunk> SplitDocuments(std::string_view text, bool is_json) {
     std::size_t eol = text.find('\n', pos);
     std::size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
     std::string_view line = text.substr(pos, next - pos);
-    if (IsMarker(line, "---")) {
+    // Most lines start with neither marker's character: one look rules them out.
+    const char first = line[0];
+    if (first == '-' && IsMarker(line, "---")) {
       flush(pos);
       start = pos;
       start_line = line_no;
       explicit_start = true;
-    } else if (IsMarker(line, "...")) {
+    } else if (first == '.' && IsMarker(line, "...")) {
       flush(pos);
       start = next;
       start_line = line_no + 1;
@@ -71,6 +73,37 @@ std::string_view StripBom(std::string_view text) {
   return text;
 }
 
+namespace {
+
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+constexpr std::uint64_t kLow7Bits = 0x7F7F7F7F7F7F7F7FULL;
+
+// The high bit of each byte of `w` that FindBinary must look at (one with
+// the high bit, or below 0x20 but not a line break), and no other bit. Exact
+// byte by byte: no sum below carries into the next byte.
+constexpr std::uint64_t SlowBytes(std::uint64_t w) {
+  const std::uint64_t high = w & kHighBits;
+  // (x & 0x7F) + 0x60 has the high bit when x & 0x7F >= 0x20.
+  const std::uint64_t below_space = ~(((w & kLow7Bits) + 0x6060606060606060ULL) | w) & kHighBits;
+  const std::uint64_t nl = w ^ 0x0A0A0A0A0A0A0A0AULL;  // zero where w has `\n`
+  const std::uint64_t is_nl = ~(((nl & kLow7Bits) + kLow7Bits) | nl | kLow7Bits);
+  return high | (below_space & ~is_nl);
+}
+
+// How many of the 64 bytes at `s` SlowBytes would flag. Branch-free over a
+// fixed length, so that the compiler vectorises it.
+unsigned SlowBytesIn64(const unsigned char* s) {
+  std::uint8_t count = 0;  // at most 64
+  for (std::size_t k = 0; k < 64; ++k) {
+    const auto c = static_cast<std::int8_t>(s[k]);  // negative from 0x80 on
+    // `\n` is below 0x20 too: this is "below 0x20 and not a line break".
+    count = static_cast<std::uint8_t>(count + ((c < 0x20) ^ (c == '\n')));
+  }
+  return count;
+}
+
+}  // namespace
+
 std::optional<TextIssue> FindBinary(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
@@ -85,15 +118,15 @@ std::optional<TextIssue> FindBinary(std::string_view text) {
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos)
     return issue(nul, "binary file (NUL byte): not a YAML or JSON manifest");
   for (std::size_t i = 0; i < n;) {
-    // Eight printable ASCII bytes at a time: almost every manifest. A byte
-    // with the high bit, or below 0x20 (a control, or a line break), leaves
-    // the fast path for one byte.
+    // 64 bytes, then eight, at a time while they are printable ASCII or
+    // line breaks: almost every manifest. A byte with the high bit, or below
+    // 0x20 but not `\n` (a control, a tab, a CR), leaves the fast path for
+    // one byte.
+    while (i + 64 <= n && SlowBytesIn64(s + i) == 0) i += 64;
     while (i + 8 <= n) {
       std::uint64_t w;
       std::memcpy(&w, s + i, 8);
-      const std::uint64_t high = w & 0x8080808080808080ULL;
-      const std::uint64_t low = (w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL;
-      if (high | low) break;
+      if (SlowBytes(w) != 0) break;
       i += 8;
     }
     if (i >= n) break;
@@ -311,7 +344,10 @@ std::uint32_t TextSpan::LineCount() const {
 std::string_view TextSpan::Line(std::uint32_t i) const {
   // Line starts are found only as far as asked: positions lie near the top of
   // most documents. The last entry is text.size() + 1 once the end is found.
-  if (starts_.empty()) starts_.push_back(0);
+  if (starts_.empty()) {
+    starts_.reserve(64);  // one allocation for the lines of most documents' positions
+    starts_.push_back(0);
+  }
   while (starts_.size() <= static_cast<std::size_t>(i) + 1 && starts_.back() <= text.size()) {
     const std::size_t eol = text.find('\n', starts_.back());
     starts_.push_back(eol == std::string_view::npos ? text.size() + 1 : eol + 1);
