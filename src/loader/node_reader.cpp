@@ -9,7 +9,33 @@ namespace {
 constexpr std::size_t kBudgetPerByte = 8;
 constexpr std::size_t kBudgetBase = std::size_t{1} << 20;
 
+// The line starts of the document read last on this thread (TextSpan::Line
+// fills them), kept with their memory for the next one: most documents are
+// read to their last line, so each would otherwise grow its list again from
+// nothing. A reader inside another (embedded YAML) finds it taken and uses a
+// list of its own. Not kept past a million lines (8 MiB).
+constexpr std::size_t kMaxKeptLineStarts = std::size_t{1} << 20;
+
+std::vector<std::size_t>& SpareLineStarts() {
+  thread_local std::vector<std::size_t> spare;
+  return spare;
+}
+
 }  // namespace
+
+NodeReader::NodeReader(Objects& out, const LoadOptions& options, TextSpan span, WorkBudget& budget)
+    : out_(out), options_(options), span_(std::move(span)), budget_(budget) {
+  if (span_.starts_.empty()) {
+    span_.starts_.swap(SpareLineStarts());
+    span_.starts_.clear();
+  }
+}
+
+NodeReader::~NodeReader() {
+  std::vector<std::size_t>& spare = SpareLineStarts();
+  if (span_.starts_.capacity() > spare.capacity() && span_.starts_.capacity() <= kMaxKeptLineStarts)
+    spare.swap(span_.starts_);
+}
 
 void FieldPath::AppendTo(std::string& out) const {
   const std::size_t start = out.size();

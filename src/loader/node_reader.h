@@ -104,8 +104,10 @@ class FieldPath {
 // Reads the nodes of one tree whose text is `span`, into `out`.
 class NodeReader {
  public:
-  NodeReader(Objects& out, const LoadOptions& options, TextSpan span, WorkBudget& budget)
-      : out_(out), options_(options), span_(std::move(span)), budget_(budget) {}
+  NodeReader(Objects& out, const LoadOptions& options, TextSpan span, WorkBudget& budget);
+  ~NodeReader();
+  NodeReader(const NodeReader&) = delete;
+  NodeReader& operator=(const NodeReader&) = delete;
 
   Objects& out() { return out_; }
   const LoadOptions& options() const { return options_; }
