@@ -242,6 +242,8 @@ void NodeReader::StringMap(const Field& f, const ObjectRef& ref, const FieldPath
   if (!f.present()) return;
   RequireMap(f, ref, path);
   RequireWhole(f.value);
+  // Every entry a label at most: the list grows once (a filtered map keeps few).
+  if (!keep) out.items.reserve(out.items.size() + f.value.size());
   for (auto it = f.value.begin(); it != f.value.end(); ++it) {
     Charge(1);
     // A list or mapping is no label (Kubernetes rejects it); an empty value

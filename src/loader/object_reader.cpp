@@ -292,7 +292,7 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const s
     if (IsTemplated(n.value))
       throw TemplatedIdentity{mpath.str() + ".name is a template (" + n.value +
                               "): not an object until rendered"};
-    meta.ref.name = n.value;
+    meta.ref.name = std::move(n.value);
     meta.name_loc = n.loc;
   }
 
@@ -304,7 +304,7 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const s
     if (IsTemplated(v.value))
       throw TemplatedIdentity{mpath.str() + ".namespace is a template (" + v.value +
                               "): not an object until rendered"};
-    meta.ref.ns = v.value;
+    meta.ref.ns = std::move(v.value);
     meta.ns_loc = v.loc;
   } else {
     meta.ref.ns = install_input ? "istio-system" : r.options().default_namespace;
@@ -460,8 +460,9 @@ void ReadObject(NodeReader& r, const LiteNode& node, const std::string& where, i
   r.Charge(64);
   Field api, kind;
   if (!ReadIdentity(r, node, where, api, kind)) return;
-  const std::string api_version = api.value.Scalar();
-  const std::string kind_name = kind.value.Scalar();
+  // The tree's own strings: it outlives the object's reading.
+  const std::string& api_version = api.value.Scalar();
+  const std::string& kind_name = kind.value.Scalar();
   if (IsListKind(kind_name)) {
     try {
       if (ReadList(r, node, kind, where, list_depth)) return;
