@@ -162,6 +162,91 @@ TEST(LoaderKinds, ServiceEntryDefaultsAndBadPort) {
   EXPECT_EQ(Span(bad.problems[0].loc), "7:14-7:19");
 }
 
+// The paths that name a field in a problem are built only when one is
+// reported (FieldPath): each reader's nesting, inside a kind: List and not,
+// by both builders.
+TEST(LoaderKinds, ProblemsNameTheFieldPath) {
+  struct Case {
+    std::string object;  // after apiVersion and kind
+    std::string message;
+    std::string field;
+  };
+  const std::string se = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\n";
+  const std::string sc = "apiVersion: networking.istio.io/v1\nkind: Sidecar\n";
+  const std::string vs = "apiVersion: networking.istio.io/v1\nkind: VirtualService\n";
+  const std::string ap = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\n";
+  const std::string md = "metadata:\n  name: a\n  namespace: app\n";
+  const std::vector<Case> cases = {
+      {se + md + "spec:\n  ports:\n  - number: 80\n  - number: 81\n    targetPort: x\n",
+       "spec.ports[1].targetPort must be an integer, not 'x'", "spec.ports[1].targetPort"},
+      {se + md + "spec:\n  endpoints:\n  - address: [x]\n",
+       "spec.endpoints[0].address must be a string, not a list", "spec.endpoints[0].address"},
+      {se + md + "spec:\n  workloadSelector:\n    labels: [a]\n",
+       "spec.workloadSelector.labels must be a mapping, not a list",
+       "spec.workloadSelector.labels"},
+      {sc + md + "spec:\n  egress:\n  - hosts: [a/b]\n  - hosts: [c/d, {x: 1}]\n",
+       "spec.egress[1].hosts[1] must be a string, not a mapping", "spec.egress[1].hosts[1]"},
+      {sc + md + "spec:\n  outboundTrafficPolicy:\n    egressProxy:\n      host: [x]\n",
+       "spec.outboundTrafficPolicy.egressProxy.host must be a string, not a list",
+       "spec.outboundTrafficPolicy.egressProxy.host"},
+      {vs + md + "spec:\n  http:\n  - route:\n    - destination:\n        port: {number: x}\n",
+       "spec.http[0].route[0].destination.port.number must be an integer, not 'x'",
+       "spec.http[0].route[0].destination.port.number"},
+      {vs + md +
+           "spec:\n  http:\n  - route:\n    - destination:\n        host: a\n        host: b\n",
+       "duplicate key 'host' (first at line 10); Kubernetes rejects this",
+       "spec.http[0].route[0].destination.host"},
+      {ap + md + "spec:\n  rules:\n  - to:\n    - operation:\n        notPorts: {a: b}\n",
+       "spec.rules[0].to[0].operation.notPorts must be a list, not a mapping",
+       "spec.rules[0].to[0].operation.notPorts"},
+      {"apiVersion: v1\nkind: Service\n" + md +
+           "spec:\n  ports:\n  - port: 80\n  - port: 81\n    name: a\n    name: b\n",
+       "duplicate key 'name' (first at line 10); Kubernetes rejects this", "spec.ports[1].name"},
+      {"apiVersion: batch/v1\nkind: CronJob\n" + md +
+           "spec:\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n"
+           "          labels: {a: b}\n          labels: {a: c}\n",
+       "duplicate key 'labels' (first at line 11); Kubernetes rejects this",
+       "spec.jobTemplate.spec.template.metadata.labels"},
+      {se + "metadata:\n  name: a\n  namespace: [x]\n",
+       "metadata.namespace must be a string, not a list", "metadata.namespace"},
+  };
+  for (const Case& c : cases) {
+    // Alone, and as the second item of a List (six lines further down and
+    // indented: the paths start with items[1]).
+    std::string item;
+    for (std::size_t at = 0; at < c.object.size();) {
+      const std::size_t end = c.object.find('\n', at);
+      item += (at == 0 ? "- " : "  ") + c.object.substr(at, end - at + 1);
+      at = end + 1;
+    }
+    const std::string list =
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- apiVersion: v1\n  kind: Namespace\n  metadata: {name: x}\n" +
+        item;
+    for (bool full : {false, true}) {
+      LoadOptions options;
+      options.full_parse = full;
+      auto alone = LoadFiles({{"in.yaml", c.object}}, options);
+      ASSERT_EQ(alone.problems.size(), 1u) << c.object;
+      EXPECT_EQ(alone.problems[0].message, c.message);
+      EXPECT_EQ(alone.problems[0].field, c.field);
+      auto listed = LoadFiles({{"in.yaml", list}}, options);
+      ASSERT_EQ(listed.problems.size(), 1u) << list;
+      const Problem& last = listed.problems[0];
+      std::string message = c.message;
+      if (message.starts_with("duplicate")) {
+        const std::size_t n = message.find("line ") + 5;
+        const std::size_t line = std::stoul(message.substr(n));
+        message.replace(n, std::to_string(line).size(), std::to_string(line + 6));
+      } else {
+        message = "items[1]." + message;
+      }
+      EXPECT_EQ(last.message, message);
+      EXPECT_EQ(last.field, "items[1]." + c.field);
+    }
+  }
+}
+
 TEST(LoaderKinds, SidecarListeners) {
   const std::string text =
       "apiVersion: networking.istio.io/v1\n"                                 // 1

@@ -9,7 +9,45 @@ namespace {
 constexpr std::size_t kBudgetPerByte = 8;
 constexpr std::size_t kBudgetBase = std::size_t{1} << 20;
 
+// The line starts of the document read last on this thread (TextSpan::Line
+// fills them), kept with their memory for the next one: most documents are
+// read to their last line, so each would otherwise grow its list again from
+// nothing. A reader inside another (embedded YAML) finds it taken and uses a
+// list of its own. Not kept past a million lines (8 MiB).
+constexpr std::size_t kMaxKeptLineStarts = std::size_t{1} << 20;
+
+std::vector<std::size_t>& SpareLineStarts() {
+  thread_local std::vector<std::size_t> spare;
+  return spare;
+}
+
 }  // namespace
+
+NodeReader::NodeReader(Objects& out, const LoadOptions& options, TextSpan span, WorkBudget& budget)
+    : out_(out), options_(options), span_(std::move(span)), budget_(budget) {
+  if (span_.starts_.empty()) {
+    span_.starts_.swap(SpareLineStarts());
+    span_.starts_.clear();
+  }
+}
+
+NodeReader::~NodeReader() {
+  std::vector<std::size_t>& spare = SpareLineStarts();
+  if (span_.starts_.capacity() > spare.capacity() && span_.starts_.capacity() <= kMaxKeptLineStarts)
+    spare.swap(span_.starts_);
+}
+
+void FieldPath::AppendTo(std::string& out) const {
+  const std::size_t start = out.size();
+  if (parent_) parent_->AppendTo(out);
+  if (dot_ && out.size() > start) out += '.';
+  out += name_;
+  if (index_ != kNoIndex) {
+    out += '[';
+    out += std::to_string(index_);
+    out += ']';
+  }
+}
 
 WorkBudget BudgetFor(std::string_view text) {
   return WorkBudget{kBudgetBase + kBudgetPerByte * text.size()};
@@ -88,23 +126,35 @@ void NodeReader::ReportExhausted(const LiteNode& root) {
 }
 
 Field NodeReader::Get(const LiteNode& map, std::string_view name, const ObjectRef& ref,
-                      const std::string& path) {
+                      const FieldPath& path) {
   if (!map.Holds(name)) throw NeedsFullTree{};
   Field field;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    Charge(1);
-    if (!it->first.IsScalar() || it->first.Scalar() != name) continue;
+  const LiteTree* tree = map.tree();
+  if (tree == nullptr) return field;
+  const LiteTree::Rec& rec = tree->nodes[map.index()];
+  if (rec.partial == LiteTree::Partial::kPruned) throw NeedsFullTree{};
+  if (rec.type != LiteTree::Type::kMap) return field;
+  // Every entry costs 1 of the budget, charged once for all of them; a
+  // duplicate is reported after the entries up to it are charged, as one
+  // charge per entry would have it.
+  const std::vector<std::uint32_t>& kids = rec.kids;
+  std::size_t i = 0;
+  for (; i + 1 < kids.size(); i += 2) {
+    const LiteTree::Rec& key = tree->nodes[kids[i]];
+    if (key.type != LiteTree::Type::kScalar || std::string_view(key.scalar) != name) continue;
     if (field.found) {
-      Problem(Loc(it->first),
+      Charge(i / 2 + 1);
+      Problem(Loc(LiteNode(tree, kids[i])),
               "duplicate key '" + std::string(name) + "' (first at line " +
                   std::to_string(Loc(field.key).line) + "); Kubernetes rejects this",
-              ref, Join(path, name));
+              ref, FieldPath(path, name).str());
       throw Unusable{};
     }
-    field.key = it->first;
-    field.value = it->second;
+    field.key = LiteNode(tree, kids[i]);
+    field.value = LiteNode(tree, kids[i + 1]);
     field.found = true;
   }
+  if (i > 0) Charge(i / 2);
   return field;
 }
 
@@ -123,16 +173,18 @@ const char* NodeReader::ShapeName(const LiteNode& node) {
   return "a scalar";
 }
 
-void NodeReader::RequireMap(const Field& f, const ObjectRef& ref, const std::string& path) {
+void NodeReader::RequireMap(const Field& f, const ObjectRef& ref, const FieldPath& path) {
   if (f.value.IsMap() || f.value.IsNull()) return;
-  Problem(Loc(f.value), path + " must be a mapping, not " + ShapeName(f.value), ref, path);
+  Problem(Loc(f.value), path.str() + " must be a mapping, not " + ShapeName(f.value), ref,
+          path.str());
   throw Unusable{};
 }
 
 Located<std::string> NodeReader::Scalar(const Field& f, const ObjectRef& ref,
-                                        const std::string& path) {
+                                        const FieldPath& path) {
   if (!f.value.IsScalar()) {
-    Problem(Loc(f.value), path + " must be a string, not " + ShapeName(f.value), ref, path);
+    Problem(Loc(f.value), path.str() + " must be a string, not " + ShapeName(f.value), ref,
+            path.str());
     throw Unusable{};
   }
   Charge(f.value.Scalar().size());
@@ -140,20 +192,20 @@ Located<std::string> NodeReader::Scalar(const Field& f, const ObjectRef& ref,
 }
 
 std::vector<Located<std::string>> NodeReader::ScalarList(const Field& f, const ObjectRef& ref,
-                                                         const std::string& path,
+                                                         const FieldPath& path,
                                                          const char* example) {
   std::vector<Located<std::string>> out;
   if (f.value.IsNull()) return out;
   if (!f.value.IsSequence()) {
-    std::string message = path + " must be a list, not " + ShapeName(f.value);
+    std::string message = path.str() + " must be a list, not " + ShapeName(f.value);
     if (example) message += std::string(" (write ") + example + ")";
-    Problem(Loc(f.value), message, ref, path);
+    Problem(Loc(f.value), message, ref, path.str());
     throw Unusable{};
   }
   for (std::size_t i = 0; i < f.value.size(); ++i) {
     const LiteNode item = f.value[i];
     if (!item.IsScalar()) {
-      std::string item_path = path + "[" + std::to_string(i) + "]";
+      std::string item_path = FieldPath::Item(path, i).str();
       Problem(Loc(item), item_path + " must be a string, not " + ShapeName(item), ref, item_path);
       throw Unusable{};
     }
@@ -164,7 +216,7 @@ std::vector<Located<std::string>> NodeReader::ScalarList(const Field& f, const O
 }
 
 Located<std::int64_t> NodeReader::Integer(const Field& f, const ObjectRef& ref,
-                                          const std::string& path) {
+                                          const FieldPath& path) {
   if (f.value.IsScalar()) {
     const std::string& text = f.value.Scalar();
     Charge(text.size());
@@ -179,17 +231,19 @@ Located<std::int64_t> NodeReader::Integer(const Field& f, const ObjectRef& ref,
     }
   }
   Problem(Loc(f.value),
-          path + " must be an integer, not " +
+          path.str() + " must be an integer, not " +
               (f.value.IsScalar() ? "'" + f.value.Scalar() + "'" : std::string(ShapeName(f.value))),
-          ref, path);
+          ref, path.str());
   throw Unusable{};
 }
 
-void NodeReader::StringMap(const Field& f, const ObjectRef& ref, const std::string& path,
-                           Labels& out, bool (*keep)(std::string_view key)) {
+void NodeReader::StringMap(const Field& f, const ObjectRef& ref, const FieldPath& path, Labels& out,
+                           bool (*keep)(std::string_view key)) {
   if (!f.present()) return;
   RequireMap(f, ref, path);
   RequireWhole(f.value);
+  // Every entry a label at most: the list grows once (a filtered map keeps few).
+  if (!keep) out.items.reserve(out.items.size() + f.value.size());
   for (auto it = f.value.begin(); it != f.value.end(); ++it) {
     Charge(1);
     // A list or mapping is no label (Kubernetes rejects it); an empty value
@@ -203,9 +257,9 @@ void NodeReader::StringMap(const Field& f, const ObjectRef& ref, const std::stri
   }
 }
 
-Field NodeReader::Spec(const LiteNode& node, const ObjectRef& ref, const std::string& where) {
+Field NodeReader::Spec(const LiteNode& node, const ObjectRef& ref, const FieldPath& where) {
   Field spec = Get(node, "spec", ref, where);
-  if (spec.found) RequireMap(spec, ref, Join(where, "spec"));
+  if (spec.found) RequireMap(spec, ref, FieldPath(where, "spec"));
   return spec;
 }
 

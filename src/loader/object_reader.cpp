@@ -238,10 +238,10 @@ bool IsHelmChartFile(const LiteNode& node, const Field& api) {
   return name && version;
 }
 
-void ReadAnnotations(NodeReader& r, const Field& md, ObjectMeta& meta, const std::string& mpath) {
+void ReadAnnotations(NodeReader& r, const Field& md, ObjectMeta& meta, const FieldPath& mpath) {
   Field ann = r.Get(md.value, "annotations", meta.ref, mpath);
   if (!ann.present()) return;
-  r.RequireMap(ann, meta.ref, mpath + ".annotations");
+  r.RequireMap(ann, meta.ref, FieldPath(mpath, "annotations"));
   if (!ann.value.HoldsPrefix(kMeshlintAnnotations)) throw NeedsFullTree{};
   for (auto it = ann.value.begin(); it != ann.value.end(); ++it) {
     r.Charge(1);
@@ -259,7 +259,8 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const s
   // name nor a namespace (`istioctl install -f iop.yaml`); istioctl stores
   // it as "installed-state" in the Istio namespace. Not a broken object.
   const bool install_input = meta.ref.kind == "IstioOperator";
-  const std::string mpath = NodeReader::Join(where, "metadata");
+  const FieldPath at(where);
+  const FieldPath mpath(at, "metadata");
   Field md = r.Get(node, "metadata", ref, where);
   if (install_input && (!md.found || md.value.IsNull())) {
     meta.ref.name = "installed-state";
@@ -268,12 +269,14 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const s
     return;
   }
   if (!md.found || md.value.IsNull()) {
-    r.Problem(meta.loc, meta.ref.kind + " has no metadata (metadata.name is required)", ref, mpath);
+    r.Problem(meta.loc, meta.ref.kind + " has no metadata (metadata.name is required)", ref,
+              mpath.str());
     throw Unusable{};
   }
   if (!md.value.IsMap()) {
-    r.Problem(r.Loc(md.value), mpath + " must be a mapping, not " + NodeReader::ShapeName(md.value),
-              ref, mpath);
+    r.Problem(r.Loc(md.value),
+              mpath.str() + " must be a mapping, not " + NodeReader::ShapeName(md.value), ref,
+              mpath.str());
     throw Unusable{};
   }
   Field name = r.Get(md.value, "name", ref, mpath);
@@ -281,14 +284,15 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const s
   if (!name.present() && install_input) {
     meta.ref.name = "installed-state";
   } else if (!name.present()) {
-    r.Problem(r.Loc(md.key), meta.ref.kind + " has no metadata.name", ref, mpath + ".name");
+    r.Problem(r.Loc(md.key), meta.ref.kind + " has no metadata.name", ref,
+              FieldPath(mpath, "name").str());
     throw Unusable{};
   } else {
-    auto n = r.Scalar(name, ref, mpath + ".name");
+    auto n = r.Scalar(name, ref, FieldPath(mpath, "name"));
     if (IsTemplated(n.value))
-      throw TemplatedIdentity{mpath + ".name is a template (" + n.value +
+      throw TemplatedIdentity{mpath.str() + ".name is a template (" + n.value +
                               "): not an object until rendered"};
-    meta.ref.name = n.value;
+    meta.ref.name = std::move(n.value);
     meta.name_loc = n.loc;
   }
 
@@ -296,11 +300,11 @@ void ReadMetadata(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const s
   if (IsClusterScoped(meta.ref.kind) || IsKnownClusterScoped(meta.api_version, meta.ref.kind)) {
     meta.ref.ns.clear();
   } else if (ns.present()) {
-    auto v = r.Scalar(ns, ref, mpath + ".namespace");
+    auto v = r.Scalar(ns, ref, FieldPath(mpath, "namespace"));
     if (IsTemplated(v.value))
-      throw TemplatedIdentity{mpath + ".namespace is a template (" + v.value +
+      throw TemplatedIdentity{mpath.str() + ".namespace is a template (" + v.value +
                               "): not an object until rendered"};
-    meta.ref.ns = v.value;
+    meta.ref.ns = std::move(v.value);
     meta.ns_loc = v.loc;
   } else {
     meta.ref.ns = install_input ? "istio-system" : r.options().default_namespace;
@@ -456,8 +460,9 @@ void ReadObject(NodeReader& r, const LiteNode& node, const std::string& where, i
   r.Charge(64);
   Field api, kind;
   if (!ReadIdentity(r, node, where, api, kind)) return;
-  const std::string api_version = api.value.Scalar();
-  const std::string kind_name = kind.value.Scalar();
+  // The tree's own strings: it outlives the object's reading.
+  const std::string& api_version = api.value.Scalar();
+  const std::string& kind_name = kind.value.Scalar();
   if (IsListKind(kind_name)) {
     try {
       if (ReadList(r, node, kind, where, list_depth)) return;

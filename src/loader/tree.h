@@ -113,6 +113,9 @@ class LiteNode {
   }
   // The node itself, for telling an alias (the same node again) apart.
   std::uint32_t index() const { return index_; }
+  // The tree it is a node of (none for an absent node): for readers that
+  // walk a mapping's entries without an iterator (NodeReader::Get).
+  const LiteTree* tree() const { return tree_; }
 
   // Iterates a map's key/value pairs; nothing for other nodes.
   class Iterator;

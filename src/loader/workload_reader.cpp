@@ -16,7 +16,7 @@ namespace meshlint {
 
 namespace {
 
-using Path = std::string;
+using Path = FieldPath;
 
 // The entry `name` of `map` when `map` is a mapping and the entry is written
 // and not null; else an absent field.
@@ -107,17 +107,17 @@ void ReadPod(NodeReader& r, const LiteNode& pod_node, const ObjectRef& ref, cons
              PodTemplate& pod) {
   if (Field md = Entry(r, pod_node, "metadata", ref, path); md.found && md.value.IsMap()) {
     pod.loc = r.Loc(md.key);
-    const Path mp = NodeReader::Join(path, "metadata");
+    const Path mp(path, "metadata");
     if (Field labels = Entry(r, md.value, "labels", ref, mp);
         labels.found && labels.value.IsMap()) {
       pod.labels_key = r.Loc(labels.key);
-      r.StringMap(labels, ref, mp + ".labels", pod.labels);
+      r.StringMap(labels, ref, Path(mp, "labels"), pod.labels);
     }
     if (Field ann = Entry(r, md.value, "annotations", ref, mp); ann.found)
       ReadPodAnnotations(r, ann, pod);
   }
   if (Field spec = Entry(r, pod_node, "spec", ref, path); spec.found) {
-    const Path sp = NodeReader::Join(path, "spec");
+    const Path sp(path, "spec");
     if (Field hn = Entry(r, spec.value, "hostNetwork", ref, sp); hn.found && hn.value.IsScalar()) {
       pod.host_network = IsYamlTrue(hn.value.Scalar());
       pod.host_network_loc = r.Loc(hn.value);
@@ -152,26 +152,28 @@ void ReadWorkload(NodeReader& r, const LiteNode& node, ObjectMeta& meta, const s
   for (const TemplatePath& t : kTemplatePaths)
     if (t.kind == ref.kind) tp = &t;
   LiteNode pod = node;
-  Path path = where;
+  // The path of each key walked: paths[k + 1] is paths[k], then the k-th key.
+  std::array<Path, 5> paths{Path(where)};
+  std::size_t depth = 0;
   bool found = true;
   for (std::string_view key : tp ? tp->keys : std::array<std::string_view, 4>{}) {
     if (key.empty()) break;
-    Field f = Entry(r, pod, key, ref, path);
+    Field f = Entry(r, pod, key, ref, paths[depth]);
     if (!f.found || !f.value.IsMap()) {
       found = false;
       break;
     }
     pod = f.value;
-    path = NodeReader::Join(path, key);
+    paths[depth + 1] = Path(paths[depth], key);
+    ++depth;
   }
   // An Argo Rollout may take its pods from another workload (workloadRef).
   if (ref.kind == "Rollout") {
     Field spec = Entry(r, node, "spec", ref, where);
-    if (spec.found &&
-        Entry(r, spec.value, "workloadRef", ref, NodeReader::Join(where, "spec")).found)
+    if (spec.found && Entry(r, spec.value, "workloadRef", ref, Path(paths[0], "spec")).found)
       w.pod.unknown = true;
   }
-  if (found && !w.pod.unknown) ReadPod(r, pod, ref, path, w.pod);
+  if (found && !w.pod.unknown) ReadPod(r, pod, ref, paths[depth], w.pod);
   if (!found && !w.pod.unknown) w.pod.unknown = tp && tp->keys[0].size() != 0;
   r.out().workloads.push_back(std::move(w));
 }
@@ -181,20 +183,22 @@ void ReadKubeService(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
   KubeService svc;
   svc.meta = std::exchange(meta, {});
   const ObjectRef& ref = svc.meta.ref;
+  const Path at(where);
   if (Field md = Entry(r, node, "metadata", ref, where); md.found && md.value.IsMap()) {
-    const Path mp = NodeReader::Join(where, "metadata");
+    const Path mp(at, "metadata");
     if (Field ann = Entry(r, md.value, "annotations", ref, mp); ann.found && ann.value.IsMap()) {
-      Field e = Entry(r, ann.value, "networking.istio.io/exportTo", ref, mp + ".annotations");
+      const Path ap(mp, "annotations");
+      Field e = Entry(r, ann.value, "networking.istio.io/exportTo", ref, ap);
       if (e.found && e.value.IsScalar())
-        svc.export_to = r.Scalar(e, ref, mp + ".annotations.networking.istio.io/exportTo");
+        svc.export_to = r.Scalar(e, ref, Path(ap, "networking.istio.io/exportTo"));
     }
   }
   Field spec = Entry(r, node, "spec", ref, where);
   if (spec.found && spec.value.IsMap()) {
-    const Path sp = NodeReader::Join(where, "spec");
+    const Path sp(at, "spec");
     auto scalar = [&](std::string_view key) {
       Field f = Entry(r, spec.value, key, ref, sp);
-      return f.found && f.value.IsScalar() ? r.Scalar(f, ref, NodeReader::Join(sp, key))
+      return f.found && f.value.IsScalar() ? r.Scalar(f, ref, Path(sp, key))
                                            : Located<std::string>{};
     };
     svc.type = scalar("type");
@@ -203,18 +207,18 @@ void ReadKubeService(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
     if (Field sel = Entry(r, spec.value, "selector", ref, sp); sel.found && sel.value.IsMap()) {
       svc.selector.set = true;
       svc.selector.loc = svc.selector.labels_key = r.Loc(sel.key);
-      r.StringMap(sel, ref, sp + ".selector", svc.selector.labels);
+      r.StringMap(sel, ref, Path(sp, "selector"), svc.selector.labels);
     }
     Field ports = Entry(r, spec.value, "ports", ref, sp);
     for (std::size_t i = 0; ports.found && i < ports.value.size(); ++i) {
       const LiteNode p = ports.value[i];
       if (!p.IsMap()) continue;
-      const Path pp = sp + ".ports[" + std::to_string(i) + "]";
+      const Path pp(sp, "ports", i);
       KubeServicePort port;
       port.loc = r.Loc(p);
       auto text = [&](std::string_view key) {
         Field f = Entry(r, p, key, ref, pp);
-        return f.found && f.value.IsScalar() ? r.Scalar(f, ref, NodeReader::Join(pp, key))
+        return f.found && f.value.IsScalar() ? r.Scalar(f, ref, Path(pp, key))
                                              : Located<std::string>{};
       };
       port.name = text("name");
@@ -222,7 +226,7 @@ void ReadKubeService(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       port.app_protocol = text("appProtocol");
       port.target_port = text("targetPort");
       if (Field num = Entry(r, p, "port", ref, pp); num.found)
-        port.port = r.Integer(num, ref, pp + ".port");
+        port.port = r.Integer(num, ref, Path(pp, "port"));
       svc.ports.push_back(std::move(port));
     }
   }
