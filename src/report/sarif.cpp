@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "report/json_common.h"
 #include "report/json_writer.h"
@@ -105,7 +106,7 @@ Json RuleDescriptor(const RuleInfo& r) {
 class LocationWriter {
  public:
   LocationWriter(const MeshModel& model, const std::string& root)
-      : model_(model), root_(root), artifacts_(model.files.size()) {}
+      : model_(model), root_(root), root_text_(root), artifacts_(model.files.size()) {}
 
   void Physical(report_detail::JsonWriter& w, const Location& loc) const {
     const Artifact& artifact = ArtifactOf(loc.file);
@@ -153,6 +154,12 @@ class LocationWriter {
     Artifact& a = artifacts_.at(file);
     if (a.kind != Artifact::kUnknown) return a;
     const std::string& abs = model_.files.absolute(file);
+    if (abs != "<stdin>") {
+      if (const std::optional<std::string_view> below = PlainlyBelow(abs)) {
+        a = {Artifact::kRelative, PercentEncode(*below)};
+        return a;
+      }
+    }
     std::filesystem::path rel = std::filesystem::path(abs).lexically_relative(root_);
     if (abs == "<stdin>") {
       a = {Artifact::kStdin, kStdinUri};
@@ -164,8 +171,32 @@ class LocationWriter {
     return a;
   }
 
+  // `abs` below the root, as lexically_relative would give it, when that is
+  // plain to see: root + '/' + segments that are neither empty, "." nor "..".
+  // Anything else is left to std::filesystem.
+  std::optional<std::string_view> PlainlyBelow(std::string_view abs) const {
+    const std::string_view root = root_text_;
+    if (root.empty() || root.front() != '/' || (root.size() > 1 && root.back() == '/') ||
+        root.find("//") != std::string_view::npos || root.find("/./") != std::string_view::npos ||
+        root.find("/../") != std::string_view::npos || root.ends_with("/.") ||
+        root.ends_with("/.."))
+      return std::nullopt;
+    const std::size_t skip = root == "/" ? 1 : root.size() + 1;
+    if (abs.size() <= skip || !abs.starts_with(root) || abs[skip - 1] != '/') return std::nullopt;
+    const std::string_view below = abs.substr(skip);
+    for (std::size_t from = 0; from <= below.size();) {
+      std::size_t slash = below.find('/', from);
+      if (slash == std::string_view::npos) slash = below.size();
+      const std::string_view segment = below.substr(from, slash - from);
+      if (segment.empty() || segment == "." || segment == "..") return std::nullopt;
+      from = slash + 1;
+    }
+    return below;
+  }
+
   const MeshModel& model_;
   std::filesystem::path root_;
+  std::string root_text_;
   mutable std::vector<Artifact> artifacts_;
 };
 
