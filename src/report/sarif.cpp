@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <optional>
 
 #include "report/json_common.h"
 #include "report/json_writer.h"
@@ -154,11 +153,10 @@ class LocationWriter {
     Artifact& a = artifacts_.at(file);
     if (a.kind != Artifact::kUnknown) return a;
     const std::string& abs = model_.files.absolute(file);
-    if (abs != "<stdin>") {
-      if (const std::optional<std::string_view> below = PlainlyBelow(abs)) {
-        a = {Artifact::kRelative, PercentEncode(*below)};
-        return a;
-      }
+    if (std::string_view below; PlainlyPlaced(abs, below)) {
+      if (below.empty()) a = {Artifact::kAbsolute, "file://" + PercentEncode(abs)};
+      else a = {Artifact::kRelative, PercentEncode(below)};
+      return a;
     }
     std::filesystem::path rel = std::filesystem::path(abs).lexically_relative(root_);
     if (abs == "<stdin>") {
@@ -171,27 +169,35 @@ class LocationWriter {
     return a;
   }
 
-  // `abs` below the root, as lexically_relative would give it, when that is
-  // plain to see: root + '/' + segments that are neither empty, "." nor "..".
-  // Anything else is left to std::filesystem.
-  std::optional<std::string_view> PlainlyBelow(std::string_view abs) const {
-    const std::string_view root = root_text_;
-    if (root.empty() || root.front() != '/' || (root.size() > 1 && root.back() == '/') ||
-        root.find("//") != std::string_view::npos || root.find("/./") != std::string_view::npos ||
-        root.find("/../") != std::string_view::npos || root.ends_with("/.") ||
-        root.ends_with("/.."))
-      return std::nullopt;
-    const std::size_t skip = root == "/" ? 1 : root.size() + 1;
-    if (abs.size() <= skip || !abs.starts_with(root) || abs[skip - 1] != '/') return std::nullopt;
-    const std::string_view below = abs.substr(skip);
-    for (std::size_t from = 0; from <= below.size();) {
-      std::size_t slash = below.find('/', from);
-      if (slash == std::string_view::npos) slash = below.size();
-      const std::string_view segment = below.substr(from, slash - from);
-      if (segment.empty() || segment == "." || segment == "..") return std::nullopt;
+  // Whether `path` is absolute with no empty, "." or ".." segment: then
+  // where it lies against another such path shows in the text.
+  static bool Plain(std::string_view path) {
+    if (path.empty() || path.front() != '/') return false;
+    if (path == "/") return true;
+    for (std::size_t from = 1; from <= path.size();) {
+      std::size_t slash = path.find('/', from);
+      if (slash == std::string_view::npos) slash = path.size();
+      const std::string_view segment = path.substr(from, slash - from);
+      if (segment.empty() || segment == "." || segment == "..") return false;
       from = slash + 1;
     }
-    return below;
+    return true;
+  }
+
+  // Where `abs` lies against the root, as lexically_relative would say,
+  // when both are Plain: below it (`below` set to the relative path) or
+  // outside it (true, `below` empty). False: left to std::filesystem.
+  bool PlainlyPlaced(std::string_view abs, std::string_view& below) const {
+    const std::string_view root = root_text_;
+    below = {};
+    if (!Plain(root) || !Plain(abs) || abs == root) return false;
+    if (root == "/") {
+      below = abs.substr(1);
+      return true;
+    }
+    if (abs.size() > root.size() && abs.starts_with(root) && abs[root.size()] == '/')
+      below = abs.substr(root.size() + 1);
+    return true;
   }
 
   const MeshModel& model_;
