@@ -152,6 +152,32 @@ TEST(Fingerprint, KeyIsRuleObjectAndFieldNeverPosition) {
             std::vector<std::string>{print});
 }
 
+TEST(Fingerprint, DigestsTheStableKeyForEveryShapeOfObject) {
+  // ComputeFingerprints digests the key piece by piece: the same number as
+  // the digest of StableKey's text (Fingerprint), with and without a
+  // namespace, field and environment.
+  MeshModel model = LoadFiles({{"a.yaml", kOpenSe}});
+  Finding f;
+  f.rule_id = "mesh-config-conflict";
+  f.diag.loc = Location{0, 1, 1, 1, 2};
+  std::vector<Finding> findings;
+  for (const ObjectRef& object :
+       {ObjectRef{"ServiceEntry", "apps", "debian-org"}, ObjectRef{"Namespace", "", "apps"}})
+    for (const char* field : {"", "spec.hosts[0]"})
+      for (const char* environment : {"", "prod, staging"}) {
+        f.diag.object = object;
+        f.diag.field = field;
+        f.environment = environment;
+        findings.push_back(f);
+      }
+  const std::vector<std::string> fps = ComputeFingerprints(model, findings);
+  ASSERT_EQ(fps.size(), 8u);
+  for (std::size_t i = 0; i < findings.size(); ++i)
+    EXPECT_EQ(fps[i], Fingerprint(findings[i])) << findings[i].StableKey();
+  EXPECT_EQ(findings[7].StableKey(),
+            "mesh-config-conflict|Namespace/apps|spec.hosts[0]|prod, staging");
+}
+
 TEST(Fingerprint, FileStandsInForAMissingObject) {
   // A file that does not parse names no object: its path is the identity, so
   // two broken files are two findings, and lines inserted above keep it.

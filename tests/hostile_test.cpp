@@ -959,4 +959,18 @@ TEST(TerminalSafe, KeepsTextAndEscapesWhatATerminalWouldAct) {
   EXPECT_EQ(TerminalSafe("\xF4\x90\x80\x80"), "\\xF4\\x90\\x80\\x80");  // past U+10FFFF
 }
 
+TEST(TerminalSafe, AppendsWhatItReturns) {
+  // AppendTerminalSafe (the text report's) keeps what the buffer holds and
+  // adds TerminalSafe's text, for plain ASCII (its fast path) and the rest.
+  for (const std::string text :
+       {"plain ascii ~", "", "a\x1B[31mb", "caf\xC3\xA9", "\xFF", "x\x7F", "tab\there"}) {
+    std::string out = "kept|";
+    meshlint::AppendTerminalSafe(out, text);
+    EXPECT_EQ(out, "kept|" + meshlint::TerminalSafe(text)) << text;
+  }
+  std::string out = "kept|";
+  meshlint::AppendTerminalSafe(out, "a\x1B[31mb \xE2\x80\xAE");
+  EXPECT_EQ(out, "kept|a\\x1B[31mb \\u202E");
+}
+
 }  // namespace

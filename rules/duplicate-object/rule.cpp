@@ -11,19 +11,27 @@ namespace meshlint::rules {
 
 void CheckDuplicateObject(const MeshModel& model, FindingSink& sink) {
   for (const DuplicateObject& dup : model.load_report.duplicates) {
-    const std::string kept = HasPosition(model.files, dup.kept)
-                                 ? model.files.display(dup.kept.file) + ":" +
-                                       std::to_string(dup.kept.line) + ":" +
-                                       std::to_string(dup.kept.column)
-                                 : std::string("another file");
+    std::string kept = "another file";
+    if (HasPosition(model.files, dup.kept)) {
+      kept = model.files.display(dup.kept.file);
+      kept += ':';
+      kept += std::to_string(dup.kept.line);
+      kept += ':';
+      kept += std::to_string(dup.kept.column);
+    }
+    // The message is the same for every other copy: built once, in one string.
+    std::string message = dup.object.FullyQualifiedName();
+    message += " is written again at ";
+    message += kept;
+    message +=
+        ": one object, as `kubectl apply` of both leaves it; meshlint lints the copy read last (";
+    message += kept;
+    message += ") and not this one. Remove one copy.";
     for (const Location& other : dup.others) {
       Diagnostic d;
       d.loc = other;
       d.object = dup.object;
-      d.message = dup.object.FullyQualifiedName() + " is written again at " + kept +
-                  ": one object, as `kubectl apply` of both leaves it; meshlint lints the copy "
-                  "read last (" +
-                  kept + ") and not this one. Remove one copy.";
+      d.message = message;
       d.related.push_back({dup.kept, "the copy that is linted"});
       sink.Report(std::move(d));
     }

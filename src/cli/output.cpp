@@ -1,5 +1,6 @@
 #include "cli/output.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -145,8 +146,18 @@ int FinishLint(const ReportPlan& plan, LintResult& result,
   const std::span<const Problem> input_errors = result.input_problems;
   const std::string root = std::filesystem::current_path().string();
   // Fingerprints of the full run: a baselined finding keeps its number, so
-  // the findings after it keep theirs too.
-  std::vector<std::string> fingerprints = ComputeFingerprints(model, findings);
+  // the findings after it keep theirs too. Only when something uses them:
+  // the text and GitHub reports print none, and they were a quarter of the
+  // cost of a text report with thousands of findings.
+  const auto prints = [](std::string_view format) {
+    return format == "json" || format == "sarif" || format == "gitlab";
+  };
+  const bool need_fingerprints =
+      !plan.baseline.empty() || !plan.write_baseline.empty() || prints(plan.format) ||
+      std::any_of(plan.reports.begin(), plan.reports.end(),
+                  [&](const auto& report) { return prints(report.first); });
+  std::vector<std::string> fingerprints;
+  if (need_fingerprints) fingerprints = ComputeFingerprints(model, findings);
   bool ok = true;
 
   if (!plan.write_baseline.empty() && !input_errors.empty()) {

@@ -10,9 +10,19 @@
 namespace meshlint {
 
 std::string Finding::StableKey() const {
-  std::string key(rule_id);
+  // As FullyQualifiedName() writes it, appended in place.
+  std::string key;
+  key.reserve(rule_id.size() + diag.object.ns.size() + diag.object.kind.size() +
+              diag.object.name.size() + diag.field.size() + 5);
+  key += rule_id;
   key += '|';
-  key += diag.object.FullyQualifiedName();
+  if (!diag.object.ns.empty()) {
+    key += diag.object.ns;
+    key += '/';
+  }
+  key += diag.object.kind;
+  key += '/';
+  key += diag.object.name;
   key += '|';
   key += diag.field;
   // Without environments the key is what it always was.
@@ -89,19 +99,40 @@ void SortFindings(const MeshModel& model, std::vector<Finding>& findings) {
   // By path, then position, rule and message. Each finding's path is ranked
   // once (equal paths, equal ranks), and indices are sorted rather than the
   // findings: a run with thousands of findings compared long paths and moved
-  // whole findings at every step.
+  // whole findings at every step. The paths ranked are those of the files
+  // the findings are in, each once, not one per finding; a finding without a
+  // position ranks as the empty path.
   const std::size_t n = findings.size();
-  std::vector<std::string_view> paths(n);
-  for (std::size_t i = 0; i < n; ++i)
-    if (HasPosition(model.files, findings[i].diag.loc))
-      paths[i] = model.files.display(findings[i].diag.loc.file);
-  std::vector<std::string_view> distinct = paths;
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  constexpr std::uint32_t kNoFile = ~std::uint32_t{0};
+  std::vector<std::uint32_t> file(n, kNoFile);
+  std::vector<std::uint32_t> files;  // distinct, in first-seen order
+  std::vector<std::size_t> file_rank(model.files.size(), 0);
+  std::vector<bool> seen(model.files.size(), false);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!HasPosition(model.files, findings[i].diag.loc)) continue;
+    file[i] = findings[i].diag.loc.file;
+    if (!seen[file[i]]) {
+      seen[file[i]] = true;
+      files.push_back(file[i]);
+    }
+  }
+  // The empty path (kNoFile) sorts before every other; files with equal
+  // paths share a rank.
+  files.push_back(kNoFile);
+  const auto path = [&](std::uint32_t f) -> std::string_view {
+    return f == kNoFile ? std::string_view() : std::string_view(model.files.display(f));
+  };
+  std::sort(files.begin(), files.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return path(a) < path(b); });
+  std::size_t no_file_rank = 0;
+  for (std::size_t k = 0, r = 0; k < files.size(); ++k) {
+    if (k > 0 && path(files[k]) != path(files[k - 1])) ++r;
+    if (files[k] == kNoFile) no_file_rank = r;
+    else file_rank[files[k]] = r;
+  }
   std::vector<std::size_t> rank(n), order(n);
   for (std::size_t i = 0; i < n; ++i) {
-    rank[i] = static_cast<std::size_t>(
-        std::lower_bound(distinct.begin(), distinct.end(), paths[i]) - distinct.begin());
+    rank[i] = file[i] == kNoFile ? no_file_rank : file_rank[file[i]];
     order[i] = i;
   }
   auto key = [&](std::size_t i) {

@@ -1,6 +1,7 @@
 #include <array>
 
 #include "report/json_common.h"
+#include "report/json_writer.h"
 
 namespace meshlint {
 namespace report_detail {
@@ -34,68 +35,121 @@ using report_detail::Json;
 
 namespace {
 
-Json Position(const MeshModel& model, const Location& loc) {
-  Json j;
-  j["file"] = HasPosition(model.files, loc) ? Json(model.files.display(loc.file)) : Json(nullptr);
-  j["line"] = loc.line;
-  j["column"] = loc.column;
-  j["endLine"] = loc.end_line;
-  j["endColumn"] = loc.end_column;
-  return j;
+// A location's members, as the JSON output writes them into the object open.
+void WritePosition(report_detail::JsonWriter& w, const MeshModel& model, const Location& loc) {
+  w.Key("file");
+  if (HasPosition(model.files, loc)) w.String(model.files.display(loc.file));
+  else w.Null();
+  w.Key("line");
+  w.Unsigned(loc.line);
+  w.Key("column");
+  w.Unsigned(loc.column);
+  w.Key("endLine");
+  w.Unsigned(loc.end_line);
+  w.Key("endColumn");
+  w.Unsigned(loc.end_column);
 }
 
 }  // namespace
 
 void WriteJson(std::ostream& out, const ReportContext& ctx) {
-  Json findings = Json::array();
+  // Written as it goes (report_detail::JsonWriter): the bytes nlohmann
+  // would dump of the same document, without building it.
   std::array<std::size_t, 3> by{};
   std::size_t suppressed = 0;
   const std::vector<std::string> fingerprints = report_detail::FingerprintsOf(ctx);
+  report_detail::JsonWriter w(out);
+  w.BeginObject();
+  w.Key("schemaVersion");
+  w.Unsigned(1);
+  w.Key("tool");
+  w.BeginObject();
+  w.Key("name");
+  w.String(kToolName);
+  w.Key("version");
+  w.String(kToolVersion);
+  w.EndObject();
+  w.Key("findings");
+  w.BeginArray();
   for (std::size_t i = 0; i < ctx.findings.size(); ++i) {
     const Finding& f = ctx.findings[i];
     if (f.suppression) ++suppressed;
     else ++by[static_cast<int>(f.severity)];
-    Json j;
-    j["rule"] = f.rule_id;
-    j["severity"] = SeverityName(f.severity);
-    j["message"] = f.diag.message;
-    j.update(Position(ctx.model, f.diag.loc));
+    w.BeginObject();
+    w.Key("rule");
+    w.String(f.rule_id);
+    w.Key("severity");
+    w.String(SeverityName(f.severity));
+    w.Key("message");
+    w.String(f.diag.message);
+    WritePosition(w, ctx.model, f.diag.loc);
+    w.Key("object");
     if (f.diag.object.empty()) {
-      j["object"] = nullptr;
+      w.Null();
     } else {
-      j["object"] = {
-          {"kind", f.diag.object.kind},
-          {"namespace", f.diag.object.ns.empty() ? Json(nullptr) : Json(f.diag.object.ns)},
-          {"name", f.diag.object.name}};
+      w.BeginObject();
+      w.Key("kind");
+      w.String(f.diag.object.kind);
+      w.Key("namespace");
+      if (f.diag.object.ns.empty()) w.Null();
+      else w.String(f.diag.object.ns);
+      w.Key("name");
+      w.String(f.diag.object.name);
+      w.EndObject();
     }
-    j["field"] = f.diag.field;
-    if (!f.environment.empty()) j["environment"] = f.environment;
-    j["fingerprint"] = fingerprints[i];
-    Json related = Json::array();
+    w.Key("field");
+    w.String(f.diag.field);
+    if (!f.environment.empty()) {
+      w.Key("environment");
+      w.String(f.environment);
+    }
+    w.Key("fingerprint");
+    w.String(fingerprints[i]);
+    w.Key("related");
+    w.BeginArray();
     for (const RelatedLocation& r : f.diag.related) {
-      Json rj = Position(ctx.model, r.loc);
-      rj["message"] = r.message;
-      related.push_back(std::move(rj));
+      w.BeginObject();
+      WritePosition(w, ctx.model, r.loc);
+      w.Key("message");
+      w.String(r.message);
+      w.EndObject();
     }
-    j["related"] = std::move(related);
-    if (f.suppression)
-      j["suppressed"] = {{"kind", SuppressionKindName(f.suppression->kind)},
-                         {"justification", f.suppression->justification}};
-    else j["suppressed"] = nullptr;
-    findings.push_back(std::move(j));
+    w.EndArray();
+    w.Key("suppressed");
+    if (f.suppression) {
+      w.BeginObject();
+      w.Key("kind");
+      w.String(SuppressionKindName(f.suppression->kind));
+      w.Key("justification");
+      w.String(f.suppression->justification);
+      w.EndObject();
+    } else {
+      w.Null();
+    }
+    w.EndObject();
   }
+  w.EndArray();
   const LoadStats& s = ctx.model.stats;
-  Json doc;
-  doc["schemaVersion"] = 1;
-  doc["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
-  doc["findings"] = std::move(findings);
-  doc["summary"] = {{"files", s.files},     {"documents", s.documents},
-                    {"objects", s.objects}, {"skippedDocuments", s.skipped_non_kubernetes},
-                    {"errors", by[2]},      {"warnings", by[1]},
-                    {"notes", by[0]},       {"suppressed", suppressed}};
+  const std::pair<const char*, std::size_t> summary[] = {
+      {"files", s.files},     {"documents", s.documents},
+      {"objects", s.objects}, {"skippedDocuments", s.skipped_non_kubernetes},
+      {"errors", by[2]},      {"warnings", by[1]},
+      {"notes", by[0]},       {"suppressed", suppressed}};
+  w.Key("summary");
+  w.BeginObject();
+  for (const auto& [key, n] : summary) {
+    w.Key(key);
+    w.Unsigned(n);
+  }
   // Only with --baseline, so the common shape stays as documented.
-  if (!ctx.baseline_file.empty()) doc["summary"]["baselined"] = ctx.baselined;
-  out << report_detail::Dump(doc, 2) << '\n';
+  if (!ctx.baseline_file.empty()) {
+    w.Key("baselined");
+    w.Unsigned(ctx.baselined);
+  }
+  w.EndObject();
+  w.EndObject();
+  w.Finish();
+  out << '\n';
 }
 
 void WriteRulesJson(std::ostream& out) {

@@ -112,6 +112,8 @@ void WriteProblem(std::ostream& err, const FileTable& files, const Problem& prob
 // as \xNN or \uNNNN instead of being interpreted, and bytes that are not
 // UTF-8 as \xNN. Every line of text output goes through it.
 std::string TerminalSafe(std::string_view text);
+// TerminalSafe(text) appended to `out`, without a string of its own.
+void AppendTerminalSafe(std::string& out, std::string_view text);
 
 // A stable opaque digest of a finding's identity (rule + object + field).
 std::string Fingerprint(const Finding& finding);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "report/json_common.h"
+#include "report/json_writer.h"
 
 namespace meshlint {
 
@@ -99,38 +100,110 @@ Json RuleDescriptor(const RuleInfo& r) {
   return j;
 }
 
+// physicalLocation objects, written into the writer. Where a file's URI
+// points is worked out once per file, not once per location.
 class LocationWriter {
  public:
-  LocationWriter(const MeshModel& model, const std::string& root) : model_(model), root_(root) {}
+  LocationWriter(const MeshModel& model, const std::string& root)
+      : model_(model), root_(root), root_text_(root), artifacts_(model.files.size()) {}
 
-  Json Physical(const Location& loc) const {
-    Json artifact;
-    const std::string& abs = model_.files.absolute(loc.file);
-    std::filesystem::path rel = std::filesystem::path(abs).lexically_relative(root_);
-    if (abs == "<stdin>") {
+  void Physical(report_detail::JsonWriter& w, const Location& loc) const {
+    const Artifact& artifact = ArtifactOf(loc.file);
+    w.BeginObject();
+    w.Key("artifactLocation");
+    w.BeginObject();
+    w.Key("uri");
+    w.String(artifact.uri);
+    if (artifact.kind == Artifact::kStdin) {
       // No file of the repository (--stdin-filename names one): the name the
       // text report shows, percent-encoded into a relative URI reference no
       // file in a checkout is likely to have, said to be stdin.
-      artifact["uri"] = kStdinUri;
-      artifact["description"] = {
-          {"text", "standard input; name the file it stands for with --stdin-filename"}};
-    } else if (!rel.empty() && *rel.begin() != "..") {
-      artifact["uri"] = PercentEncode(rel.generic_string());
-      artifact["uriBaseId"] = "%SRCROOT%";
-    } else {
-      artifact["uri"] = "file://" + PercentEncode(abs);
+      w.Key("description");
+      w.BeginObject();
+      w.Key("text");
+      w.String("standard input; name the file it stands for with --stdin-filename");
+      w.EndObject();
+    } else if (artifact.kind == Artifact::kRelative) {
+      w.Key("uriBaseId");
+      w.String("%SRCROOT%");
     }
-    Json region = {{"startLine", loc.line},
-                   {"startColumn", std::max<std::uint32_t>(loc.column, 1)}};
-    region["endLine"] = std::max(loc.end_line, loc.line);
-    region["endColumn"] =
-        std::max<std::uint32_t>(loc.end_column, std::max<std::uint32_t>(loc.column, 1) + 1);
-    return {{"artifactLocation", artifact}, {"region", region}};
+    w.EndObject();
+    w.Key("region");
+    w.BeginObject();
+    w.Key("startLine");
+    w.Unsigned(loc.line);
+    w.Key("startColumn");
+    w.Unsigned(std::max<std::uint32_t>(loc.column, 1));
+    w.Key("endLine");
+    w.Unsigned(std::max(loc.end_line, loc.line));
+    w.Key("endColumn");
+    w.Unsigned(std::max<std::uint32_t>(loc.end_column, std::max<std::uint32_t>(loc.column, 1) + 1));
+    w.EndObject();
+    w.EndObject();
   }
 
  private:
+  struct Artifact {
+    enum Kind { kUnknown, kStdin, kRelative, kAbsolute };
+    Kind kind = kUnknown;
+    std::string uri;
+  };
+
+  const Artifact& ArtifactOf(std::uint32_t file) const {
+    Artifact& a = artifacts_.at(file);
+    if (a.kind != Artifact::kUnknown) return a;
+    const std::string& abs = model_.files.absolute(file);
+    if (std::string_view below; PlainlyPlaced(abs, below)) {
+      if (below.empty()) a = {Artifact::kAbsolute, "file://" + PercentEncode(abs)};
+      else a = {Artifact::kRelative, PercentEncode(below)};
+      return a;
+    }
+    std::filesystem::path rel = std::filesystem::path(abs).lexically_relative(root_);
+    if (abs == "<stdin>") {
+      a = {Artifact::kStdin, kStdinUri};
+    } else if (!rel.empty() && *rel.begin() != "..") {
+      a = {Artifact::kRelative, PercentEncode(rel.generic_string())};
+    } else {
+      a = {Artifact::kAbsolute, "file://" + PercentEncode(abs)};
+    }
+    return a;
+  }
+
+  // Whether `path` is absolute with no empty, "." or ".." segment: then
+  // where it lies against another such path shows in the text.
+  static bool Plain(std::string_view path) {
+    if (path.empty() || path.front() != '/') return false;
+    if (path == "/") return true;
+    for (std::size_t from = 1; from <= path.size();) {
+      std::size_t slash = path.find('/', from);
+      if (slash == std::string_view::npos) slash = path.size();
+      const std::string_view segment = path.substr(from, slash - from);
+      if (segment.empty() || segment == "." || segment == "..") return false;
+      from = slash + 1;
+    }
+    return true;
+  }
+
+  // Where `abs` lies against the root, as lexically_relative would say,
+  // when both are Plain: below it (`below` set to the relative path) or
+  // outside it (true, `below` empty). False: left to std::filesystem.
+  bool PlainlyPlaced(std::string_view abs, std::string_view& below) const {
+    const std::string_view root = root_text_;
+    below = {};
+    if (!Plain(root) || !Plain(abs) || abs == root) return false;
+    if (root == "/") {
+      below = abs.substr(1);
+      return true;
+    }
+    if (abs.size() > root.size() && abs.starts_with(root) && abs[root.size()] == '/')
+      below = abs.substr(root.size() + 1);
+    return true;
+  }
+
   const MeshModel& model_;
   std::filesystem::path root_;
+  std::string root_text_;
+  mutable std::vector<Artifact> artifacts_;
 };
 
 // GitHub rejects a run with more than kMaxResults results: the indices of the
@@ -154,42 +227,101 @@ std::vector<std::size_t> KeptResults(const ReportContext& ctx, std::size_t& omit
 // with no name) has its object as the only location: a location with a
 // logical but no physical location passes GitHub's ingestion rules, where a
 // result without any location does not.
-Json Result(const ReportContext& ctx, const Finding& f, std::size_t rule_index,
-            const std::string& fingerprint, const LocationWriter& where) {
-  Json res;
-  res["ruleId"] = f.rule_id;
-  res["ruleIndex"] = rule_index;
-  res["level"] = LevelName(f.severity);
-  res["message"] = {{"text", f.diag.message}};
-  Json location;
-  if (HasPosition(ctx.model.files, f.diag.loc))
-    location["physicalLocation"] = where.Physical(f.diag.loc);
-  if (!f.diag.object.empty()) {
-    location["logicalLocations"] =
-        Json::array({{{"name", f.diag.object.name},
-                      {"fullyQualifiedName", f.diag.object.FullyQualifiedName()},
-                      {"kind", "resource"}}});
-  }
+void WriteResult(report_detail::JsonWriter& w, const ReportContext& ctx, const Finding& f,
+                 std::size_t rule_index, const std::string& fingerprint,
+                 const LocationWriter& where) {
+  w.BeginObject();
+  w.Key("ruleId");
+  w.String(f.rule_id);
+  w.Key("ruleIndex");
+  w.Unsigned(rule_index);
+  w.Key("level");
+  w.String(LevelName(f.severity));
+  w.Key("message");
+  w.BeginObject();
+  w.Key("text");
+  w.String(f.diag.message);
+  w.EndObject();
+  const bool physical = HasPosition(ctx.model.files, f.diag.loc);
+  const bool logical = !f.diag.object.empty();
   // An empty location object is worse than none (the guide: no empty
   // objects); a finding always has one or the other in practice.
-  if (!location.empty()) res["locations"] = Json::array({location});
-  res["partialFingerprints"] = {{"meshlint/v1", fingerprint}};
-  if (!ctx.baseline_file.empty()) res["baselineState"] = "new";
-  if (!f.environment.empty()) res["properties"] = {{"environment", f.environment}};
-  Json related = Json::array();
-  int id = 1;
+  if (physical || logical) {
+    w.Key("locations");
+    w.BeginArray();
+    w.BeginObject();
+    if (physical) {
+      w.Key("physicalLocation");
+      where.Physical(w, f.diag.loc);
+    }
+    if (logical) {
+      w.Key("logicalLocations");
+      w.BeginArray();
+      w.BeginObject();
+      w.Key("name");
+      w.String(f.diag.object.name);
+      w.Key("fullyQualifiedName");
+      w.String(f.diag.object.FullyQualifiedName());
+      w.Key("kind");
+      w.String("resource");
+      w.EndObject();
+      w.EndArray();
+    }
+    w.EndObject();
+    w.EndArray();
+  }
+  w.Key("partialFingerprints");
+  w.BeginObject();
+  w.Key("meshlint/v1");
+  w.String(fingerprint);
+  w.EndObject();
+  if (!ctx.baseline_file.empty()) {
+    w.Key("baselineState");
+    w.String("new");
+  }
+  if (!f.environment.empty()) {
+    w.Key("properties");
+    w.BeginObject();
+    w.Key("environment");
+    w.String(f.environment);
+    w.EndObject();
+  }
+  std::size_t written = 0;
   for (const RelatedLocation& r : f.diag.related) {
     if (!HasPosition(ctx.model.files, r.loc)) continue;
-    if (related.size() == kMaxRelated) break;  // GitHub's limit per result
-    Json rel = {{"id", id++}, {"physicalLocation", where.Physical(r.loc)}};
-    if (!r.message.empty()) rel["message"] = {{"text", r.message}};
-    related.push_back(std::move(rel));
+    if (written == kMaxRelated) break;  // GitHub's limit per result
+    if (written == 0) {
+      w.Key("relatedLocations");
+      w.BeginArray();
+    }
+    ++written;
+    w.BeginObject();
+    w.Key("id");
+    w.Unsigned(written);
+    w.Key("physicalLocation");
+    where.Physical(w, r.loc);
+    if (!r.message.empty()) {
+      w.Key("message");
+      w.BeginObject();
+      w.Key("text");
+      w.String(r.message);
+      w.EndObject();
+    }
+    w.EndObject();
   }
-  if (!related.empty()) res["relatedLocations"] = std::move(related);
-  if (f.suppression)
-    res["suppressions"] = Json::array({{{"kind", SuppressionKindName(f.suppression->kind)},
-                                        {"justification", f.suppression->justification}}});
-  return res;
+  if (written) w.EndArray();
+  if (f.suppression) {
+    w.Key("suppressions");
+    w.BeginArray();
+    w.BeginObject();
+    w.Key("kind");
+    w.String(SuppressionKindName(f.suppression->kind));
+    w.Key("justification");
+    w.String(f.suppression->justification);
+    w.EndObject();
+    w.EndArray();
+  }
+  w.EndObject();
 }
 
 Json Notification(std::string_view level, std::string_view id, const std::string& text) {
@@ -243,11 +375,7 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
   const LocationWriter where(ctx.model, ctx.source_root);
   const std::vector<std::string> fingerprints = report_detail::FingerprintsOf(ctx);
   std::size_t omitted = 0;
-  Json results = Json::array();
-  for (std::size_t i : KeptResults(ctx, omitted)) {
-    const Finding& f = ctx.findings[i];
-    results.push_back(Result(ctx, f, rule_index[f.rule_id], fingerprints[i], where));
-  }
+  const std::vector<std::size_t> kept = KeptResults(ctx, omitted);
 
   Json invocation = {{"executionSuccessful", ctx.problems.empty()}};
   if (Json notes = Notifications(ctx, omitted); !notes.empty())
@@ -255,22 +383,51 @@ void WriteSarif(std::ostream& out, const ReportContext& ctx) {
 
   std::string root_uri = "file://" + PercentEncode(ctx.source_root);
   if (root_uri.back() != '/') root_uri += '/';
-  Json run;
-  run["tool"] = {{"driver",
-                  {{"name", kToolName},
-                   {"semanticVersion", kToolVersion},
-                   {"informationUri", kToolUri},
-                   {"rules", std::move(rules)}}}};
-  if (!ctx.automation_id.empty()) run["automationDetails"] = {{"id", ctx.automation_id}};
-  run["invocations"] = Json::array({invocation});
-  run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", root_uri}}}};
-  run["results"] = std::move(results);
+  const Json tool = {{"driver",
+                      {{"name", kToolName},
+                       {"semanticVersion", kToolVersion},
+                       {"informationUri", kToolUri},
+                       {"rules", std::move(rules)}}}};
+  const Json base_ids = {{"%SRCROOT%", {{"uri", root_uri}}}};
 
-  Json doc;
-  doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
-  doc["version"] = "2.1.0";
-  doc["runs"] = Json::array({run});
-  out << report_detail::Dump(doc, 2) << '\n';
+  // The results, nearly all of the log, are written as they go
+  // (report_detail::JsonWriter); the rest is built with nlohmann.
+  report_detail::JsonWriter w(out);
+  w.BeginObject();
+  w.Key("$schema");
+  w.String("https://json.schemastore.org/sarif-2.1.0.json");
+  w.Key("version");
+  w.String("2.1.0");
+  w.Key("runs");
+  w.BeginArray();
+  w.BeginObject();
+  w.Key("tool");
+  w.Raw(tool);
+  if (!ctx.automation_id.empty()) {
+    w.Key("automationDetails");
+    w.BeginObject();
+    w.Key("id");
+    w.String(ctx.automation_id);
+    w.EndObject();
+  }
+  w.Key("invocations");
+  w.BeginArray();
+  w.Raw(invocation);
+  w.EndArray();
+  w.Key("originalUriBaseIds");
+  w.Raw(base_ids);
+  w.Key("results");
+  w.BeginArray();
+  for (std::size_t i : kept) {
+    const Finding& f = ctx.findings[i];
+    WriteResult(w, ctx, f, rule_index[f.rule_id], fingerprints[i], where);
+  }
+  w.EndArray();
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  w.Finish();
+  out << '\n';
 }
 
 }  // namespace meshlint

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 
 #include "report/report.h"
@@ -39,9 +40,25 @@ bool IsUnsafe(char32_t cp) {
 
 }  // namespace
 
-std::string TerminalSafe(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+namespace {
+
+// Whether every byte of `text` is printable ASCII (0x20..0x7E), which
+// TerminalSafe leaves as it is: nearly every string of a report. No early
+// exit, so that the compiler checks many bytes at a time.
+bool PlainAscii(std::string_view text) {
+  unsigned char bad = 0;
+  for (const char c : text)
+    bad |= static_cast<unsigned char>(static_cast<unsigned char>(c) - 0x20) > 0x5E;
+  return bad == 0;
+}
+
+}  // namespace
+
+void AppendTerminalSafe(std::string& out, std::string_view text) {
+  if (PlainAscii(text)) {
+    out.append(text);
+    return;
+  }
   char buf[16];
   // Printable ASCII, nearly all of any report, is copied a run at a time:
   // decoding it byte by byte was a tenth of a lint run with many findings.
@@ -68,6 +85,13 @@ std::string TerminalSafe(std::string_view text) {
       i += len;
     }
   }
+}
+
+std::string TerminalSafe(std::string_view text) {
+  if (PlainAscii(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  AppendTerminalSafe(out, text);
   return out;
 }
 
@@ -136,41 +160,75 @@ std::size_t Columns(std::string_view text) {
   return n;
 }
 
-// The `file:line:col: severity [rule]` part of a finding's line, coloured.
-std::string FindingHead(const ReportContext& ctx, const Finding& f) {
+void AppendNumber(std::string& out, std::uint32_t n) {
+  char buf[16];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out.append(buf, end);
+}
+
+// The `file:line:col: severity [rule]` part of a finding's line, coloured,
+// appended to `out`.
+void AppendFindingHead(std::string& out, const ReportContext& ctx, const Finding& f) {
   const Location& loc = f.diag.loc;
   const Palette c = PaletteFor(ctx.color, f.severity);
+  if (HasPosition(ctx.model.files, loc)) {
+    out += c.location;
+    AppendTerminalSafe(out, ctx.model.files.display(loc.file));
+    out += ':';
+    AppendNumber(out, loc.line);
+    out += ':';
+    AppendNumber(out, loc.column);
+    out += ':';
+    out += c.reset;
+    out += ' ';
+  }
+  out += c.severity;
+  out += SeverityName(f.severity);
+  out += c.reset;
+  out += " [";
+  out += c.rule;
+  out += f.rule_id;
+  out += c.reset;
+  out += ']';
+}
+
+std::string FindingHead(const ReportContext& ctx, const Finding& f) {
   std::string head;
-  if (HasPosition(ctx.model.files, loc))
-    head += std::string(c.location) + TerminalSafe(ctx.model.files.display(loc.file)) + ':' +
-            std::to_string(loc.line) + ':' + std::to_string(loc.column) + ':' + c.reset + ' ';
-  head += std::string(c.severity) + std::string(SeverityName(f.severity)) + c.reset + " [" +
-          c.rule + std::string(f.rule_id) + c.reset + "]";
+  AppendFindingHead(head, ctx, f);
   return head;
 }
 
-// The message and, when suppressed, why, safe for a terminal.
+// The message and, when suppressed, why, safe for a terminal, appended to
+// `out`.
+void AppendFindingBody(std::string& out, const Finding& f) {
+  AppendTerminalSafe(out, f.diag.message);
+  if (f.suppression) {
+    out += " [suppressed ";
+    out += f.suppression->kind == Suppression::Kind::kInSource ? "by annotation" : "by config";
+    out += ": ";
+    AppendTerminalSafe(out, f.suppression->justification);
+    out += ']';
+  }
+}
+
 std::string FindingBody(const Finding& f) {
-  std::string body = TerminalSafe(f.diag.message);
-  if (f.suppression)
-    body += " [suppressed " +
-            std::string(f.suppression->kind == Suppression::Kind::kInSource ? "by annotation"
-                                                                            : "by config") +
-            ": " + TerminalSafe(f.suppression->justification) + "]";
+  std::string body;
+  AppendFindingBody(body, f);
   return body;
 }
 
-}  // namespace
-
-void WriteWrapped(std::ostream& out, std::string_view head, std::string_view body,
-                  std::size_t width) {
-  out << head;
+// WriteWrapped into a string.
+void AppendWrapped(std::string& out, std::string_view head, std::string_view body,
+                   std::size_t width) {
+  out += head;
   if (body.empty()) {
-    out << '\n';
+    out += '\n';
     return;
   }
   if (width == 0) {
-    out << ' ' << body << '\n';
+    out += ' ';
+    out += body;
+    out += '\n';
     return;
   }
   // Words of the body go on the line while they fit; the head is never
@@ -184,16 +242,27 @@ void WriteWrapped(std::ostream& out, std::string_view head, std::string_view bod
     if (word.empty()) continue;
     const std::size_t cols = Columns(word);
     if (!line_empty && used + 1 + cols > width) {
-      out << '\n' << std::string(kWrapIndent, ' ') << word;
+      out += '\n';
+      out.append(kWrapIndent, ' ');
+      out += word;
       used = kWrapIndent + cols;
     } else {
-      if (!line_empty) out << ' ';
-      out << word;
+      if (!line_empty) out += ' ';
+      out += word;
       used += (line_empty ? 0 : 1) + cols;
     }
     line_empty = false;
   }
-  out << '\n';
+  out += '\n';
+}
+
+}  // namespace
+
+void WriteWrapped(std::ostream& out, std::string_view head, std::string_view body,
+                  std::size_t width) {
+  std::string text;
+  AppendWrapped(text, head, body, width);
+  out << text;
 }
 
 void WriteText(std::ostream& out, const ReportContext& ctx) {
@@ -201,17 +270,45 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
     WriteTextSummary(out, ctx);
     return;
   }
+  // The lines go into one buffer, written out a block at a time: building a
+  // line from temporaries and streaming it piece by piece cost more than
+  // every rule of a run with thousands of findings.
+  constexpr std::size_t kBlock = 1 << 16;
+  std::string buf;
+  buf.reserve(kBlock + 4096);
+  std::string head, body;                    // a wrapped line's parts, reused
   const std::string* environment = nullptr;  // the section being written
   for (const Finding& f : ctx.findings) {
     if (f.suppression && !ctx.show_suppressed) continue;
     // With environments, findings come grouped by environment: a header
     // opens each group.
     if (!f.environment.empty() && (!environment || *environment != f.environment)) {
-      out << "== environment " << TerminalSafe(f.environment) << " ==\n";
+      buf += "== environment ";
+      AppendTerminalSafe(buf, f.environment);
+      buf += " ==\n";
       environment = &f.environment;
     }
-    WriteWrapped(out, FindingHead(ctx, f), FindingBody(f), ctx.wrap_width);
+    if (ctx.wrap_width == 0) {
+      // As AppendWrapped writes an unwrapped line, without the copies.
+      AppendFindingHead(buf, ctx, f);
+      const std::size_t mark = buf.size();
+      buf += ' ';
+      AppendFindingBody(buf, f);
+      if (buf.size() == mark + 1) buf.resize(mark);  // no body: no space
+      buf += '\n';
+    } else {
+      head.clear();
+      body.clear();
+      AppendFindingHead(head, ctx, f);
+      AppendFindingBody(body, f);
+      AppendWrapped(buf, head, body, ctx.wrap_width);
+    }
+    if (buf.size() >= kBlock) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
   }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
 void WriteTextSummary(std::ostream& out, const ReportContext& ctx) {
