@@ -222,12 +222,12 @@ class EgressAnalysis {
   std::vector<OpenPort> OpenPorts(const Scope& scope) const;
   std::vector<HijackedPort> HijackedPorts(const Scope& scope) const;
   RoutedHostList RoutedHosts(const Scope& scope) const;
-  // Routes that many rows take alike, so reports list them once: the
-  // routed hosts of the rows that route with public VirtualServices alone
-  // (all of them, or those a Sidecar imports by namespace), one group per
-  // list of routes (host, port, destination, VirtualService, answer,
-  // gateway) that at least two rows have and that routes something. In the
-  // order of the first row that has it. Computed on first use.
+  // Routes that many rows take alike, so reports list them once: one group
+  // per list of routes (host, port, destination, VirtualService, answer,
+  // gateway) that at least two rows have, that routes something and that
+  // a row routing with public VirtualServices alone (all of them, or those
+  // its Sidecar imports by namespace) has. In the order of the first row
+  // that has it. Computed on first use.
   struct RouteGroup {
     RoutedHostList routes;
     std::size_t rows = 0;        // rows that have it

@@ -218,13 +218,14 @@ const std::vector<EgressAnalysis::RouteGroup>& EgressAnalysis::route_groups() co
     std::size_t first = 0;
     std::size_t rows = 0, namespaces = 0;
     const std::string* last_ns = nullptr;
+    bool public_routes = false;  // a row of it routes with public VirtualServices alone
   };
   std::map<RoutesText, Count> counts;
   std::vector<const RoutesText*> order;
   std::vector<RoutedHostList> routes(scopes_.size());
   for (std::size_t i = 0; i < scopes_.size(); ++i) {
     const Scope& s = scopes_[i];
-    if (!s.mediated() || !s.public_routes || s.virtual_services.empty()) continue;
+    if (!s.mediated() || s.virtual_services.empty()) continue;
     routes[i] = RoutedHosts(s);
     if (routes[i].empty()) continue;
     auto [it, fresh] = counts.try_emplace(TextOf(routes[i]));
@@ -236,11 +237,15 @@ const std::vector<EgressAnalysis::RouteGroup>& EgressAnalysis::route_groups() co
     ++c.rows;
     if (!c.last_ns || *c.last_ns != s.ns) ++c.namespaces;
     c.last_ns = &s.ns;
+    c.public_routes = c.public_routes || s.public_routes;
   }
+  // A list that a row with public VirtualServices alone has is theirs (the
+  // VirtualService is part of each route): every row that has it takes it,
+  // also one that more VirtualServices are exported to by name.
   std::vector<RouteGroup> groups;
   for (const RoutesText* text : order) {
     const Count& c = counts[*text];
-    if (c.rows < 2) continue;
+    if (c.rows < 2 || !c.public_routes) continue;
     route_group_of_.emplace(*text, groups.size());
     groups.push_back(RouteGroup{routes[c.first], c.rows, c.namespaces});
   }
@@ -251,7 +256,7 @@ const std::vector<EgressAnalysis::RouteGroup>& EgressAnalysis::route_groups() co
 
 std::optional<std::size_t> EgressAnalysis::RouteGroupOf(const Scope& s) const {
   route_groups();
-  if (!s.mediated() || !s.public_routes || s.virtual_services.empty()) return std::nullopt;
+  if (!s.mediated() || s.virtual_services.empty()) return std::nullopt;
   const RoutedHostList routes = RoutedHosts(s);
   if (routes.empty()) return std::nullopt;
   auto it = route_group_of_.find(TextOf(routes));
