@@ -692,73 +692,155 @@ std::vector<std::pair<std::string, std::string>> Edited(
   return files;
 }
 
+struct DiffCounts {
+  std::size_t opened = 0, closed = 0, grouped = 0, beyond = 0, removed = 0, group_changed = 0;
+  std::size_t group_and_own = 0;  // sources with their group's targets and their own
+};
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+// The diff and the pictures of two meshes from the shared lists are those
+// of the flat pairs.
+void CompareWithFlat(const Files& base_files, const Files& head_files, std::uint64_t seed,
+                     DiffCounts& counts) {
+  std::size_t& opened = counts.opened;
+  std::size_t& closed = counts.closed;
+  std::size_t& grouped = counts.grouped;
+  std::size_t& beyond = counts.beyond;
+  const MeshModel bm = LoadFiles(base_files), hm = LoadFiles(head_files);
+  const EgressAnalysis base(bm), head(hm);
+  for (const EgressAnalysis* a : {&base, &head})
+    for (const Scope& s : a->scopes()) {
+      if (!s.mediated() || !a->GroupOf(s)) continue;
+      ++grouped;
+      if (!a->ReachableBeyondGroup(s).empty()) ++beyond;
+    }
+  // The picture's pairs (markdown, html) are the flat ones, protocols too.
+  for (const EgressAnalysis* a : {&base, &head}) {
+    std::vector<std::string> got, want;
+    for (const egress::Pair& p : egress::FlattenPairs(*a)) got.push_back(Describe(p));
+    for (const egress::Pair& p : FlatPairs(*a)) want.push_back(Describe(p));
+    ASSERT_EQ(got, want) << "seed " << seed << "\n"
+                         << MeshText(a == &base ? base_files : head_files);
+    // The Markdown picture from the shared lists is the one of the pairs,
+    // and so is its graph cut short.
+    std::ostringstream flat, shared;
+    WriteEgressPictureMarkdown(flat, FlatPairs(*a));
+    WriteEgressPictureMarkdown(shared, egress::TargetsBySource(*a));
+    ASSERT_EQ(shared.str(), flat.str()) << "seed " << seed;
+    std::vector<std::pair<egress::Pair, EdgeKind>> edges;
+    for (const egress::Pair& p : FlatPairs(*a)) edges.push_back({p, EdgeKind::kReaches});
+    for (std::size_t max : {std::size_t{2}, std::size_t{5}}) {
+      const EgressGraph g = BuildGraph(edges, max);
+      const EgressGraph h = BuildReachGraph(egress::TargetsBySource(*a), max);
+      ASSERT_EQ(h.nodes.size(), g.nodes.size()) << "seed " << seed;
+      for (std::size_t n = 0; n < g.nodes.size(); ++n) {
+        EXPECT_EQ(h.nodes[n].members, g.nodes[n].members) << "seed " << seed;
+        EXPECT_EQ(h.nodes[n].host, g.nodes[n].host) << "seed " << seed;
+      }
+      ASSERT_EQ(h.edges.size(), g.edges.size()) << "seed " << seed;
+      for (std::size_t e = 0; e < g.edges.size(); ++e)
+        EXPECT_EQ(std::tie(h.edges[e].from, h.edges[e].to, h.edges[e].pairs),
+                  std::tie(g.edges[e].from, g.edges[e].to, g.edges[e].pairs))
+            << "seed " << seed;
+      EXPECT_EQ(h.dropped_edges, g.dropped_edges) << "seed " << seed;
+      EXPECT_EQ(h.dropped_pairs, g.dropped_pairs) << "seed " << seed;
+    }
+  }
+  const FlatDiff want = FlatEgressDiff(base, head);
+  const egress::EgressDiff got = egress::DiffEgress({&base, nullptr}, {&head, nullptr}, nullptr);
+  std::vector<std::string> got_opened, got_closed;
+  for (const egress::DiffEntry& e : got.opened) got_opened.push_back(Describe(e.pair));
+  for (const egress::DiffEntry& e : got.closed) got_closed.push_back(Describe(e.pair));
+  const std::string meshes = "seed " + std::to_string(seed) + "\nbase:\n" + MeshText(base_files) +
+                             "head:\n" + MeshText(head_files);
+  ASSERT_EQ(got_opened, want.opened) << meshes;
+  ASSERT_EQ(got_closed, want.closed) << meshes;
+  EXPECT_EQ(got.base_pairs, want.base_pairs) << meshes;
+  EXPECT_EQ(got.head_pairs, want.head_pairs) << meshes;
+  EXPECT_EQ(got.unchanged, want.unchanged) << meshes;
+  opened += want.opened.size();
+  closed += want.closed.size();
+  for (const EgressAnalysis* a : {&base, &head})
+    for (const egress::SourceTargets& s : egress::TargetsBySource(*a)) {
+      counts.removed += s.removed->size();
+      if (s.group && !s.own->empty()) ++counts.group_and_own;
+    }
+  if (base.groups().size() != head.groups().size()) ++counts.group_changed;
+  else
+    for (std::size_t g = 0; g < base.groups().size(); ++g)
+      if (base.groups()[g].hosts.size() != head.groups()[g].hosts.size()) {
+        ++counts.group_changed;
+        break;
+      }
+}
+
 TEST(EgressImportIndex, DiffOfSharedListsIsTheFlatDiff) {
-  std::size_t opened = 0, closed = 0, grouped = 0, beyond = 0;
+  DiffCounts c;
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
     Rand r(seed * 31 + 5);
     const auto base_files = WithSharedRows(RandomMesh(seed), r, r.Chance(50));
     const auto head_files = WithSharedRows(Edited(RandomMesh(seed), r), r, r.Chance(50));
-    const MeshModel bm = LoadFiles(base_files), hm = LoadFiles(head_files);
-    const EgressAnalysis base(bm), head(hm);
-    for (const EgressAnalysis* a : {&base, &head})
-      for (const Scope& s : a->scopes()) {
-        if (!s.mediated() || !a->GroupOf(s)) continue;
-        ++grouped;
-        if (!a->ReachableBeyondGroup(s).empty()) ++beyond;
-      }
-    // The picture's pairs (markdown, html) are the flat ones, protocols too.
-    for (const EgressAnalysis* a : {&base, &head}) {
-      std::vector<std::string> got, want;
-      for (const egress::Pair& p : egress::FlattenPairs(*a)) got.push_back(Describe(p));
-      for (const egress::Pair& p : FlatPairs(*a)) want.push_back(Describe(p));
-      ASSERT_EQ(got, want) << "seed " << seed << "\n"
-                           << MeshText(a == &base ? base_files : head_files);
-      // The Markdown picture from the shared lists is the one of the pairs,
-      // and so is its graph cut short.
-      std::ostringstream flat, shared;
-      WriteEgressPictureMarkdown(flat, FlatPairs(*a));
-      WriteEgressPictureMarkdown(shared, egress::TargetsBySource(*a));
-      ASSERT_EQ(shared.str(), flat.str()) << "seed " << seed;
-      std::vector<std::pair<egress::Pair, EdgeKind>> edges;
-      for (const egress::Pair& p : FlatPairs(*a)) edges.push_back({p, EdgeKind::kReaches});
-      for (std::size_t max : {std::size_t{2}, std::size_t{5}}) {
-        const EgressGraph g = BuildGraph(edges, max);
-        const EgressGraph h = BuildReachGraph(egress::TargetsBySource(*a), max);
-        ASSERT_EQ(h.nodes.size(), g.nodes.size()) << "seed " << seed;
-        for (std::size_t n = 0; n < g.nodes.size(); ++n) {
-          EXPECT_EQ(h.nodes[n].members, g.nodes[n].members) << "seed " << seed;
-          EXPECT_EQ(h.nodes[n].host, g.nodes[n].host) << "seed " << seed;
-        }
-        ASSERT_EQ(h.edges.size(), g.edges.size()) << "seed " << seed;
-        for (std::size_t e = 0; e < g.edges.size(); ++e)
-          EXPECT_EQ(std::tie(h.edges[e].from, h.edges[e].to, h.edges[e].pairs),
-                    std::tie(g.edges[e].from, g.edges[e].to, g.edges[e].pairs))
-              << "seed " << seed;
-        EXPECT_EQ(h.dropped_edges, g.dropped_edges) << "seed " << seed;
-        EXPECT_EQ(h.dropped_pairs, g.dropped_pairs) << "seed " << seed;
-      }
-    }
-    const FlatDiff want = FlatEgressDiff(base, head);
-    const egress::EgressDiff got = egress::DiffEgress({&base, nullptr}, {&head, nullptr}, nullptr);
-    std::vector<std::string> got_opened, got_closed;
-    for (const egress::DiffEntry& e : got.opened) got_opened.push_back(Describe(e.pair));
-    for (const egress::DiffEntry& e : got.closed) got_closed.push_back(Describe(e.pair));
-    const std::string meshes = "seed " + std::to_string(seed) + "\nbase:\n" + MeshText(base_files) +
-                               "head:\n" + MeshText(head_files);
-    ASSERT_EQ(got_opened, want.opened) << meshes;
-    ASSERT_EQ(got_closed, want.closed) << meshes;
-    EXPECT_EQ(got.base_pairs, want.base_pairs) << meshes;
-    EXPECT_EQ(got.head_pairs, want.head_pairs) << meshes;
-    EXPECT_EQ(got.unchanged, want.unchanged) << meshes;
-    opened += want.opened.size();
-    closed += want.closed.size();
+    CompareWithFlat(base_files, head_files, seed, c);
   }
   // The edits open and close pairs, and rows share host groups, some with
   // hosts beyond them (else this compares nothing shared).
-  EXPECT_GT(opened, 100u);
-  EXPECT_GT(closed, 100u);
-  EXPECT_GT(grouped, 500u);
-  EXPECT_GT(beyond, 50u);
+  EXPECT_GT(c.opened, 100u);
+  EXPECT_GT(c.closed, 100u);
+  EXPECT_GT(c.grouped, 500u);
+  EXPECT_GT(c.beyond, 50u);
+}
+
+// Every namespace of a group with hosts of its own (some of a group host's
+// name: another service, other ports), and the head's groups not the base's
+// (a ServiceEntry exported everywhere added or changed).
+Files OwnHosts(Rand& r, int first) {
+  Files files;
+  int i = first;
+  for (const char* ns : {"ns-d", "ns-e", "ns-f"})
+    for (std::uint32_t k = 0, n = 1 + r.Below(2); k < n; ++k) {
+      std::string se = ServiceEntry(r, i);
+      const auto at = se.find("namespace: ") + 11;
+      se.replace(at, se.find('\n', at) - at, ns);
+      const auto e = se.find("  exportTo:");
+      if (e != std::string::npos) se.erase(e, se.find('\n', e) + 1 - e);
+      se.replace(se.find("spec:\n") + 6, 0, "  exportTo: [\".\"]\n");
+      files.emplace_back(std::string(ns) + "-own-" + std::to_string(i++) + ".yaml", se);
+    }
+  return files;
+}
+
+Files WithNewGroupHost(Files files, Rand& r, int i) {
+  std::string se = ServiceEntry(r, i);
+  const auto e = se.find("  exportTo:");
+  if (e != std::string::npos) se.erase(e, se.find('\n', e) + 1 - e);
+  files.emplace_back("se-all-" + std::to_string(i) + ".yaml", se);
+  return files;
+}
+
+TEST(EgressImportIndex, DiffOfSharedListsWithOwnHostsIsTheFlatDiff) {
+  DiffCounts c;
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    Rand r(seed * 17 + 3);
+    Files base_files = WithSharedRows(RandomMesh(seed), r, r.Chance(50));
+    Files head_files = WithSharedRows(Edited(RandomMesh(seed), r), r, r.Chance(50));
+    // The same own hosts on both sides (the groups' diff decides), or others.
+    const Files base_own = OwnHosts(r, 100);
+    const Files head_own = r.Chance(50) ? base_own : OwnHosts(r, 200);
+    base_files.insert(base_files.end(), base_own.begin(), base_own.end());
+    head_files.insert(head_files.end(), head_own.begin(), head_own.end());
+    if (r.Chance(50)) head_files = WithNewGroupHost(std::move(head_files), r, 300);
+    if (r.Chance(30)) base_files = WithNewGroupHost(std::move(base_files), r, 400);
+    CompareWithFlat(base_files, head_files, seed, c);
+  }
+  EXPECT_GT(c.opened, 100u);
+  EXPECT_GT(c.closed, 100u);
+  EXPECT_GT(c.grouped, 500u);
+  // Many sources have their group's targets and their own, some replace a
+  // group entry, and the sides' groups differ.
+  EXPECT_GT(c.group_and_own, 200u);
+  EXPECT_GT(c.removed, 50u);
+  EXPECT_GT(c.group_changed, 50u);
 }
 
 }  // namespace

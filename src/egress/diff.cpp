@@ -1,6 +1,7 @@
 #include "egress/diff.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string_view>
@@ -164,47 +165,78 @@ void NoteWorkloads(const MeshModel& model, const std::string& ns, Fn&& fn) {
   for (std::size_t i : info->workloads) fn(model.workloads[i].meta.anchor());
 }
 
-// The targets `other` holds for a source of this side: its own, else (a
+// The other side's targets for a source of this side: its own, else (a
 // workload group `other` does not have) its namespace's; nullptr for none.
-const std::vector<Target>* TargetsOf(const std::vector<SourceTargets>& other,
-                                     const SourceTargets& source) {
-  auto find = [&](const std::string& workload) -> const std::vector<Target>* {
+const SourceTargets* TargetsOf(const std::vector<SourceTargets>& other,
+                               const SourceTargets& source) {
+  auto find = [&](const std::string& workload) -> const SourceTargets* {
     auto it = std::lower_bound(
         other.begin(), other.end(), std::tie(source.ns, workload),
         [](const SourceTargets& s, const auto& key) { return std::tie(s.ns, s.workload) < key; });
     if (it == other.end() || it->ns != source.ns || it->workload != workload) return nullptr;
-    return it->targets.get();
+    return &*it;
   };
   if (const auto* own = find(source.workload)) return own;
   if (source.workload.empty()) return nullptr;
   return find(std::string());
 }
 
+bool Has(const std::vector<Target>& list, const Target& t) {
+  return std::binary_search(list.begin(), list.end(), t);
+}
+
 // The pairs of `side` that `other` does not reach, sorted: per source, its
 // targets that the other side's list for it neither lists nor covers with
-// "*". Computed once per (list, other list).
+// "*". A source's group part is compared with the other's group once per
+// (group, other group), whatever the number of sources that have the pair;
+// each source adds its own part, the group entries it does not reach and
+// those the other source does not: rows x group hosts never.
 std::vector<Pair> Unreached(const std::vector<SourceTargets>& side,
                             const std::vector<SourceTargets>& other) {
-  static const std::vector<Target> kNone;
-  std::map<std::pair<const std::vector<Target>*, const std::vector<Target>*>,
-           std::vector<std::size_t>>
-      memo;
+  static const SourceTargets kNone{"", "", nullptr, std::make_shared<const std::vector<Target>>(),
+                                   std::make_shared<const std::vector<Target>>()};
+  const Target any{kAnyHost, 0, ""};
+  // Per (group, other group): the group's entries the other group lacks.
+  std::map<std::pair<const std::vector<Target>*, const std::vector<Target>*>, std::vector<Target>>
+      group_diff;
+  // Per (lists, other lists): the targets unreached.
+  using Key =
+      std::tuple<const void*, const void*, const void*, const void*, const void*, const void*>;
+  std::map<Key, std::vector<Target>> memo;
   std::vector<Pair> out;
   for (const SourceTargets& s : side) {
-    const std::vector<Target>* there = TargetsOf(other, s);
+    const SourceTargets* there = TargetsOf(other, s);
     if (!there) there = &kNone;
-    auto [it, fresh] = memo.try_emplace({s.targets.get(), there});
-    if (fresh) {
-      const Target any{kAnyHost, 0, ""};
-      if (!std::binary_search(there->begin(), there->end(), any))
-        for (std::size_t i = 0; i < s.targets->size(); ++i)
-          if (!std::binary_search(there->begin(), there->end(), (*s.targets)[i]))
-            it->second.push_back(i);
+    auto [it, fresh] =
+        memo.try_emplace(Key{s.group.get(), s.removed.get(), s.own.get(), there->group.get(),
+                             there->removed.get(), there->own.get()});
+    if (fresh && !there->Lists(any)) {
+      std::vector<Target>& found = it->second;
+      if (s.group) {
+        auto [g, new_pair] = group_diff.try_emplace({s.group.get(), there->group.get()});
+        if (new_pair) {
+          static const std::vector<Target> kEmpty;
+          const std::vector<Target>& theirs = there->group ? *there->group : kEmpty;
+          std::set_difference(s.group->begin(), s.group->end(), theirs.begin(), theirs.end(),
+                              std::back_inserter(g->second));
+        }
+        // In this group, not in theirs: unreached unless removed here or
+        // theirs beyond their group.
+        for (const Target& t : g->second)
+          if (!Has(*s.removed, t) && !Has(*there->own, t)) found.push_back(t);
+        // In both groups, removed there.
+        for (const Target& r : *there->removed) {
+          auto at = std::lower_bound(s.group->begin(), s.group->end(), r);
+          if (at == s.group->end() || !(*at == r)) continue;
+          if (!Has(*s.removed, r) && !Has(*there->own, r)) found.push_back(*at);
+        }
+      }
+      for (const Target& t : *s.own)
+        if (!there->Lists(t)) found.push_back(t);
+      std::sort(found.begin(), found.end());
     }
-    for (std::size_t i : it->second) {
-      const Target& t = (*s.targets)[i];
+    for (const Target& t : it->second)
       out.push_back({s.ns, s.workload, t.host, t.port, t.protocol});
-    }
   }
   return out;
 }
@@ -227,8 +259,8 @@ class Differ {
     const std::vector<SourceTargets> before = TargetsBySource(*base_.analysis);
     const std::vector<SourceTargets> after = TargetsBySource(*head_.analysis);
     EgressDiff d;
-    for (const SourceTargets& s : before) d.base_pairs += s.targets->size();
-    for (const SourceTargets& s : after) d.head_pairs += s.targets->size();
+    for (const SourceTargets& s : before) d.base_pairs += s.size();
+    for (const SourceTargets& s : after) d.head_pairs += s.size();
     const std::vector<Pair> opened = Unreached(after, before);
     const std::vector<Pair> closed = Unreached(before, after);
     d.unchanged = d.head_pairs - opened.size();

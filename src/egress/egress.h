@@ -67,6 +67,9 @@ struct Scope {
   // The row's VirtualServices are exactly its registry's public ones
   // (EgressAnalysis::PublicRoutes), which route alike for every namespace.
   bool public_routes_only = false;
+  // Its VirtualServices are public ones (all of them, or those its Sidecar
+  // imports by namespace), none exported to its namespace by name.
+  bool public_routes = false;
 
   bool mediated() const { return proxy.proxy == istio::Proxy::kSidecar; }
   // No proxy or ambient: Istio does not hold its egress.
@@ -151,6 +154,7 @@ class RoutedHostList {
   std::size_t size() const { return Hosts().size(); }
   bool empty() const { return Hosts().empty(); }
   const RoutedHost& operator[](std::size_t i) const { return Hosts()[i]; }
+  bool computed() const { return hosts_ != nullptr; }  // false: a default-made list
 
  private:
   const std::vector<RoutedHost>& Hosts() const;
@@ -218,11 +222,12 @@ class EgressAnalysis {
   std::vector<OpenPort> OpenPorts(const Scope& scope) const;
   std::vector<HijackedPort> HijackedPorts(const Scope& scope) const;
   RoutedHostList RoutedHosts(const Scope& scope) const;
-  // Routes that many rows take alike, so reports list them once: the
-  // routed hosts of the rows that route with the public VirtualServices
-  // alone (RoutedHosts' shared lists), one group per shared list that at
-  // least two rows have and that routes something. In the order of the
-  // first row that has it. Computed on first use.
+  // Routes that many rows take alike, so reports list them once: one group
+  // per list of routes (host, port, destination, VirtualService, answer,
+  // gateway) that at least two rows have, that routes something and that
+  // a row routing with public VirtualServices alone (all of them, or those
+  // its Sidecar imports by namespace) has. In the order of the first row
+  // that has it. Computed on first use.
   struct RouteGroup {
     RoutedHostList routes;
     std::size_t rows = 0;        // rows that have it
@@ -332,9 +337,15 @@ class EgressAnalysis {
   mutable std::map<std::tuple<std::uint32_t, OutboundMode, bool>,
                    std::shared_ptr<const std::vector<RoutedHost>>>
       routed_of_public_;
-  // route_groups(), once computed, and the group of each shared list's key.
+  // route_groups(), once computed, and the group of each list of routes.
+  using RoutesText = std::vector<std::tuple<std::string, std::uint32_t, const RouteDestination*,
+                                            std::uint32_t, bool, bool, const Gateway*>>;
+  static RoutesText TextOf(const RoutedHostList& routes);
   mutable std::optional<std::vector<RouteGroup>> route_groups_;
-  mutable std::map<RoutesKey, std::size_t> route_group_of_;
+  mutable std::map<RoutesText, std::size_t> route_group_of_;
+  // Per row of scopes_ with public routes: its routes, computed once.
+  mutable std::vector<RoutedHostList> routes_of_row_;
+  const Scope* RowOf(const Scope& s) const;
 };
 
 // ---- --from/--to: why a host is (not) reachable, as data ----

@@ -132,48 +132,137 @@ std::vector<SourceTargets> TargetsBySource(const EgressAnalysis& analysis) {
     rows.push_back(std::move(r));
   }
   // Each group's targets once; each distinct set of rows' reaches once.
-  std::map<std::size_t, std::vector<Target>> group_targets;
-  std::map<std::vector<RowReach>, std::shared_ptr<const std::vector<Target>>> lists;
+  const auto none = std::make_shared<const std::vector<Target>>();
+  std::map<std::size_t, std::shared_ptr<const std::vector<Target>>> group_targets;
+  auto group_of = [&](std::size_t group, std::uint32_t registry) {
+    auto& g = group_targets[group];
+    if (!g) {
+      Scope probe;
+      probe.registry = registry;
+      std::vector<Target> t;
+      AddTargets(analysis, probe, analysis.groups()[group].hosts, t);
+      std::sort(t.begin(), t.end());
+      t.erase(std::unique(t.begin(), t.end()), t.end());
+      g = std::make_shared<const std::vector<Target>>(std::move(t));
+    }
+    return g;
+  };
+  struct Lists {
+    std::shared_ptr<const std::vector<Target>> group, removed, own;
+  };
+  std::map<std::vector<RowReach>, Lists> lists;
   std::vector<SourceTargets> out;
   out.reserve(sources.size());
   for (auto& [source, rows] : sources) {
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    auto& list = lists[rows];
-    if (!list) {
-      std::vector<Target> targets;
-      for (const RowReach& r : rows) {
-        if (r.kind == RowReach::kAny) {
-          targets.push_back({kAnyHost, 0, ""});
-          continue;
-        }
-        Scope probe;
+    auto [it, fresh] = lists.try_emplace(rows);
+    Lists& l = it->second;
+    if (fresh) {
+      l.removed = none;
+      Scope probe;
+      if (rows.size() == 1 && rows[0].kind == RowReach::kGroup) {
+        // The group's targets stay shared: the hosts beyond it replace its
+        // entries of their names (another service, or more ports).
+        const RowReach& r = rows[0];
         probe.registry = r.registry;
-        if (r.kind == RowReach::kOwn) {
-          AddTargets(analysis, probe, r.hosts, targets);
-          continue;
-        }
-        auto git = group_targets.find(r.group);
-        if (git == group_targets.end()) {
-          std::vector<Target> g;
-          AddTargets(analysis, probe, analysis.groups()[r.group].hosts, g);
-          git = group_targets.emplace(r.group, std::move(g)).first;
-        }
-        // The hosts beyond the group replace the group's entries of their
-        // names (another service, or more ports).
+        l.group = group_of(r.group, r.registry);
+        std::vector<Target> own;
+        AddTargets(analysis, probe, r.hosts, own);
+        std::sort(own.begin(), own.end());
+        own.erase(std::unique(own.begin(), own.end()), own.end());
         std::vector<std::string_view> beyond;
         for (const HostRef& h : r.hosts) beyond.push_back(analysis.HostName(probe, h));
         std::sort(beyond.begin(), beyond.end());
-        for (const Target& t : git->second)
-          if (!std::binary_search(beyond.begin(), beyond.end(), std::string_view(t.host)))
-            targets.push_back(t);
-        AddTargets(analysis, probe, r.hosts, targets);
+        beyond.erase(std::unique(beyond.begin(), beyond.end()), beyond.end());
+        std::vector<Target> removed;
+        const std::vector<Target>& g = *l.group;
+        for (std::string_view name : beyond) {
+          auto at = std::lower_bound(
+              g.begin(), g.end(), name,
+              [](const Target& t, std::string_view n) { return std::string_view(t.host) < n; });
+          for (; at != g.end() && at->host == name; ++at) removed.push_back(*at);
+        }
+        // A removed entry the row lists again, protocol and all, stays.
+        std::vector<Target> kept_own, kept_removed;
+        std::size_t i = 0, k = 0;
+        while (i < own.size() || k < removed.size()) {
+          if (k == removed.size() || (i < own.size() && own[i] < removed[k])) {
+            kept_own.push_back(std::move(own[i++]));
+          } else if (i == own.size() || removed[k] < own[i]) {
+            kept_removed.push_back(std::move(removed[k++]));
+          } else if (own[i].protocol == removed[k].protocol) {
+            ++i, ++k;
+          } else {
+            kept_own.push_back(std::move(own[i++]));
+            kept_removed.push_back(std::move(removed[k++]));
+          }
+        }
+        l.own = std::make_shared<const std::vector<Target>>(std::move(kept_own));
+        if (!kept_removed.empty())
+          l.removed = std::make_shared<const std::vector<Target>>(std::move(kept_removed));
+      } else {
+        std::vector<Target> targets;
+        for (const RowReach& r : rows) {
+          if (r.kind == RowReach::kAny) {
+            targets.push_back({kAnyHost, 0, ""});
+            continue;
+          }
+          probe.registry = r.registry;
+          if (r.kind == RowReach::kOwn) {
+            AddTargets(analysis, probe, r.hosts, targets);
+            continue;
+          }
+          const auto g = group_of(r.group, r.registry);
+          std::vector<std::string_view> beyond;
+          for (const HostRef& h : r.hosts) beyond.push_back(analysis.HostName(probe, h));
+          std::sort(beyond.begin(), beyond.end());
+          for (const Target& t : *g)
+            if (!std::binary_search(beyond.begin(), beyond.end(), std::string_view(t.host)))
+              targets.push_back(t);
+          AddTargets(analysis, probe, r.hosts, targets);
+        }
+        std::sort(targets.begin(), targets.end());
+        targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+        l.own = targets.empty() ? none
+                                : std::make_shared<const std::vector<Target>>(std::move(targets));
       }
-      std::sort(targets.begin(), targets.end());
-      targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-      list = std::make_shared<const std::vector<Target>>(std::move(targets));
     }
-    out.push_back({source.first, source.second, list});
+    out.push_back({source.first, source.second, l.group, l.removed, l.own});
+  }
+  return out;
+}
+
+bool SourceTargets::Lists(const Target& t) const {
+  if (std::binary_search(own->begin(), own->end(), t)) return true;
+  return group && std::binary_search(group->begin(), group->end(), t) &&
+         !std::binary_search(removed->begin(), removed->end(), t);
+}
+
+std::vector<Target> SourceTargets::All() const {
+  std::vector<Target> out;
+  out.reserve(size());
+  std::size_t i = 0, r = 0;
+  auto next_group = [&]() -> const Target* {
+    while (group && i < group->size()) {
+      const Target& t = (*group)[i];
+      while (r < removed->size() && (*removed)[r] < t) ++r;
+      if (r < removed->size() && (*removed)[r] == t) {
+        ++i;
+        continue;
+      }
+      return &t;
+    }
+    return nullptr;
+  };
+  std::size_t o = 0;
+  for (const Target* g = next_group(); g || o < own->size(); g = next_group()) {
+    if (g && (o == own->size() || *g < (*own)[o])) {
+      out.push_back(*g);
+      ++i;
+    } else {
+      out.push_back((*own)[o++]);
+    }
   }
   return out;
 }
@@ -181,8 +270,7 @@ std::vector<SourceTargets> TargetsBySource(const EgressAnalysis& analysis) {
 std::vector<Pair> FlattenPairs(const EgressAnalysis& analysis) {
   std::vector<Pair> out;
   for (const SourceTargets& s : TargetsBySource(analysis))
-    for (const Target& t : *s.targets)
-      out.push_back({s.ns, s.workload, t.host, t.port, t.protocol});
+    for (const Target& t : s.All()) out.push_back({s.ns, s.workload, t.host, t.port, t.protocol});
   return out;
 }
 

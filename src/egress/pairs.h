@@ -64,14 +64,27 @@ struct Target {
 
 // Every source of the analysis (those that reach nothing too), sorted by
 // (ns, workload), each once, with what it reaches: FlattenPairs' pairs of
-// that source, sorted, each once. Sources that reach alike share one list
-// (the rows of one host group without hosts of their own), so this costs
-// the rows plus the distinct lists; a row with hosts beyond its group still
-// has a list of its own with the group's targets copied in.
+// that source, sorted, each once. A source of one row in a host group holds
+// its group's targets (built once per group, shared by every source of the
+// group) apart from its own: the group's targets it does not reach (another
+// service or other ports of the same name replace them) and the targets it
+// reaches beyond them. Sources that reach alike share their lists, so this
+// costs the rows, their own hosts and each group's hosts once, never rows x
+// group hosts.
 struct SourceTargets {
   std::string ns;
   std::string workload;
-  std::shared_ptr<const std::vector<Target>> targets;  // never null
+  // Sorted by key, each key once; `group` null: none (then `removed` is empty).
+  std::shared_ptr<const std::vector<Target>> group;
+  std::shared_ptr<const std::vector<Target>> removed;  // entries of `group`; never null
+  // Beyond the group: none has the key of a group entry it reaches; never null.
+  std::shared_ptr<const std::vector<Target>> own;
+
+  std::size_t size() const { return (group ? group->size() - removed->size() : 0) + own->size(); }
+  // Does it list `t`'s key?
+  bool Lists(const Target& t) const;
+  // Every target, sorted by key: the group's it reaches merged with its own.
+  std::vector<Target> All() const;
 };
 std::vector<SourceTargets> TargetsBySource(const EgressAnalysis& analysis);
 

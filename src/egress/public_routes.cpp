@@ -4,6 +4,7 @@
 // that a mesh of N namespaces each exporting a VirtualService costs N, not
 // N rows times N VirtualServices.
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "egress/egress.h"
@@ -94,8 +95,10 @@ void EgressAnalysis::FillVirtualServices(Scope& s) const {
         istio::ImportedVirtualServices(model_, *registries_[s.registry], s.sidecar, s.ns);
   } else if (!istio::ImportsEverything(s.sidecar)) {
     s.virtual_services = ImportPublic(s, pub);
+    s.public_routes = true;
   } else {
     s.virtual_services = pub.list;
+    s.public_routes = true;
     if (!pub.per_namespace) {
       s.public_routes_only = true;
       s.own.insert(s.own.end(), pub.beyond_shared.begin(), pub.beyond_shared.end());
@@ -174,6 +177,11 @@ std::optional<EgressAnalysis::RoutesKey> EgressAnalysis::SharedRoutesKey(const S
 
 RoutedHostList EgressAnalysis::RoutedHosts(const Scope& s) const {
   if (!s.mediated() || s.virtual_services.empty()) return RoutedHostList();
+  // A row of the analysis whose routes route_groups() computed.
+  if (const Scope* row = RowOf(s); row && !routes_of_row_.empty()) {
+    const RoutedHostList& known = routes_of_row_[static_cast<std::size_t>(row - scopes_.data())];
+    if (known.computed()) return known;
+  }
   if (const auto key = SharedRoutesKey(s)) {
     auto it = routed_of_public_.find(*key);
     if (it == routed_of_public_.end())
@@ -186,48 +194,72 @@ RoutedHostList EgressAnalysis::RoutedHosts(const Scope& s) const {
   return RoutedHostList(std::make_shared<const std::vector<RoutedHost>>(ComputeRoutedHosts(s)));
 }
 
+EgressAnalysis::RoutesText EgressAnalysis::TextOf(const RoutedHostList& routes) {
+  RoutesText out;
+  for (const RoutedHost& r : routes)
+    out.emplace_back(r.host, r.port, r.verdict.route->dest, r.verdict.route->vs,
+                     r.verdict.reachable, r.verdict.hop.has_value(),
+                     r.verdict.hop ? r.verdict.hop->gateway : nullptr);
+  return out;
+}
+
+const Scope* EgressAnalysis::RowOf(const Scope& s) const {
+  const std::less<const Scope*> less;
+  if (scopes_.empty() || less(&s, scopes_.data()) || !less(&s, scopes_.data() + scopes_.size()))
+    return nullptr;
+  return &s;
+}
+
 const std::vector<EgressAnalysis::RouteGroup>& EgressAnalysis::route_groups() const {
   if (route_groups_) return *route_groups_;
-  // Rows are in namespace order: a namespace is new to a key when it is not
-  // the last one counted for it.
+  // Rows are in namespace order: a namespace is new to a list when it is
+  // not the last one counted for it.
   struct Count {
-    const Scope* first = nullptr;
+    std::size_t first = 0;
     std::size_t rows = 0, namespaces = 0;
     const std::string* last_ns = nullptr;
+    bool public_routes = false;  // a row of it routes with public VirtualServices alone
   };
-  std::map<RoutesKey, Count> counts;
-  std::vector<RoutesKey> order;
-  for (const Scope& s : scopes_) {
-    const auto key = SharedRoutesKey(s);
-    if (!key) continue;
-    auto [it, fresh] = counts.try_emplace(*key);
+  std::map<RoutesText, Count> counts;
+  std::vector<const RoutesText*> order;
+  std::vector<RoutedHostList> routes(scopes_.size());
+  for (std::size_t i = 0; i < scopes_.size(); ++i) {
+    const Scope& s = scopes_[i];
+    if (!s.mediated() || s.virtual_services.empty()) continue;
+    routes[i] = RoutedHosts(s);
+    if (routes[i].empty()) continue;
+    auto [it, fresh] = counts.try_emplace(TextOf(routes[i]));
     if (fresh) {
-      it->second.first = &s;
-      order.push_back(*key);
+      it->second.first = i;
+      order.push_back(&it->first);
     }
     Count& c = it->second;
     ++c.rows;
     if (!c.last_ns || *c.last_ns != s.ns) ++c.namespaces;
     c.last_ns = &s.ns;
+    c.public_routes = c.public_routes || s.public_routes;
   }
+  // A list that a row with public VirtualServices alone has is theirs (the
+  // VirtualService is part of each route): every row that has it takes it,
+  // also one that more VirtualServices are exported to by name.
   std::vector<RouteGroup> groups;
-  for (const RoutesKey& key : order) {
-    const Count& c = counts[key];
-    if (c.rows < 2) continue;
-    RouteGroup g{RoutedHosts(*c.first), c.rows, c.namespaces};
-    if (g.routes.empty()) continue;
-    route_group_of_.emplace(key, groups.size());
-    groups.push_back(std::move(g));
+  for (const RoutesText* text : order) {
+    const Count& c = counts[*text];
+    if (c.rows < 2 || !c.public_routes) continue;
+    route_group_of_.emplace(*text, groups.size());
+    groups.push_back(RouteGroup{routes[c.first], c.rows, c.namespaces});
   }
+  routes_of_row_ = std::move(routes);
   route_groups_ = std::move(groups);
   return *route_groups_;
 }
 
 std::optional<std::size_t> EgressAnalysis::RouteGroupOf(const Scope& s) const {
   route_groups();
-  const auto key = SharedRoutesKey(s);
-  if (!key) return std::nullopt;
-  auto it = route_group_of_.find(*key);
+  if (!s.mediated() || s.virtual_services.empty()) return std::nullopt;
+  const RoutedHostList routes = RoutedHosts(s);
+  if (routes.empty()) return std::nullopt;
+  auto it = route_group_of_.find(TextOf(routes));
   if (it == route_group_of_.end()) return std::nullopt;
   return it->second;
 }

@@ -299,7 +299,7 @@ void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<Pair>& pairs
 void WriteEgressPictureMarkdown(std::ostream& os, const std::vector<egress::SourceTargets>& sources,
                                 std::size_t limit) {
   std::size_t pairs = 0;
-  for (const egress::SourceTargets& s : sources) pairs += s.targets->size();
+  for (const egress::SourceTargets& s : sources) pairs += s.size();
   WritePicture(os, BuildReachGraph(sources, static_cast<std::size_t>(-1)),
                BuildReachGraph(sources, kMaxGraphEdges), pairs, limit);
 }
