@@ -129,6 +129,70 @@ TEST(ReadBounded, FifoWhereAFileIsRequiredIsRefusedWithoutBlocking) {
             "not a regular file (a FIFO): not read");
 }
 
+std::string KnownReason(const std::string& path, const ReadLimits& limits,
+                        std::size_t defer = std::size_t(-1)) {
+  std::string content;
+  bool deferred = true;  // must be reset
+  auto error = ReadKnownRegular(path, limits, defer, deferred, content);
+  if (deferred) return "deferred, " + std::to_string(content.size()) + " bytes";
+  return error ? *error : "read " + content;
+}
+
+// The loader's read of a walked file: ReadBounded's answers, in fewer calls.
+TEST(ReadKnownRegular, SameAnswersAsReadBounded) {
+  TempDir dir;
+  const std::string path = dir.Write("a.yaml", "0123456789");
+  EXPECT_EQ(KnownReason(path, {10, false}), "read 0123456789");
+  EXPECT_EQ(KnownReason(path, {9, false}),
+            "larger than the 9 bytes meshlint reads (10 bytes): not read");
+  EXPECT_EQ(KnownReason(dir.Write("empty.yaml", ""), {10, false}), "read ");
+  EXPECT_EQ(KnownReason((dir.path() / "missing").string(), {100, false}),
+            "cannot open: No such file or directory");
+  EXPECT_EQ(KnownReason(dir.str(), {100, false}), "not a regular file (a directory): not read");
+  Sparse(dir.path() / "huge.yaml", kTwoGiB);
+  EXPECT_EQ(KnownReason((dir.path() / "huge.yaml").string(), {kMaxManifestFileBytes, false}),
+            "larger than the 256 MiB meshlint reads (2048 MiB): not read");
+}
+
+TEST(ReadKnownRegular, LargerThanTheDeferSizeIsLeftUnread) {
+  TempDir dir;
+  const std::string path = dir.Write("a.yaml", "0123456789");
+  EXPECT_EQ(KnownReason(path, {100, false}, 9), "deferred, 0 bytes");
+  EXPECT_EQ(KnownReason(path, {100, false}, 10), "read 0123456789");
+  // The size limit comes first: a file too large is refused, not deferred.
+  EXPECT_EQ(KnownReason(path, {5, false}, 2),
+            "larger than the 5 bytes meshlint reads (10 bytes): not read");
+}
+
+// Swapped for a FIFO or a device after the walk saw a file: refused without
+// blocking and without a read.
+TEST(ReadKnownRegular, FifoOrDeviceInPlaceOfTheFileIsRefusedWithoutBlocking) {
+  TempDir dir;
+  const fs::path fifo = dir.path() / "pipe.yaml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  fs::create_symlink("/dev/zero", dir.path() / "zero.yaml");
+  EXPECT_EQ(InChild([&] {
+              return KnownReason(fifo.string(), {1024, true}) + "|" +
+                     KnownReason((dir.path() / "zero.yaml").string(), {1024, false});
+            }),
+            "not a regular file (a FIFO): not read|"
+            "not a regular file (a character device): not read");
+}
+
+// A file whose size says nothing of its content (as in /proc) is read to its
+// end, within the limit.
+TEST(ReadKnownRegular, ContentBeyondTheSizeIsReadToTheEndWithinTheLimit) {
+  std::string content;
+  bool deferred = false;
+  const auto ok =
+      ReadKnownRegular("/proc/self/status", {1 << 20, false}, 1 << 20, deferred, content);
+  ASSERT_FALSE(ok.has_value()) << *ok;
+  EXPECT_NE(content.find("Name:"), std::string::npos);
+  EXPECT_NE(content.find("Pid:"), std::string::npos);
+  EXPECT_EQ(KnownReason("/proc/self/status", {10, false}),
+            "larger than the 10 bytes meshlint reads: not read");
+}
+
 TEST(ReadBounded, PipeIsReadThroughOneOpenAndBounded) {
   TempDir dir;
   const fs::path fifo = dir.path() / "pipe";

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -136,22 +138,67 @@ const Ignored* Matches(const std::map<fs::path, Ignored>& ignored, const fs::pat
 
 }  // namespace
 
-std::size_t ApplyIgnoreFiles(const WalkedRoots& roots, std::vector<InputFile>& inputs,
-                             std::vector<InputError>& errors, std::vector<InputNote>& notes,
-                             std::vector<std::pair<std::string, std::string>>& not_linted) {
-  if (roots.dirs.empty()) return 0;
+struct GitIgnoredPrefetch::Answer {
   std::map<std::string, std::string> tops;  // real walked directory → its repository root
-  for (const std::string& d : roots.dirs) {
+  std::vector<Ignored> ignored;             // what .gitignore leaves out
+  bool ok = false;
+  std::string error;  // when not ok
+};
+
+namespace {
+
+GitIgnoredPrefetch::Answer AskGit(const std::vector<std::string>& dirs) {
+  GitIgnoredPrefetch::Answer a;
+  for (const std::string& d : dirs) {
     std::error_code ec;
     const fs::path real = fs::canonical(d, ec);
-    if (!ec) tops.emplace(real.string(), RepositoryRoot(real.string()));
+    if (!ec) a.tops.emplace(real.string(), RepositoryRoot(real.string()));
   }
-  std::vector<Ignored> ignored;
+  a.ok = Query(a.tops, "", "", "ignored by git (.gitignore)", a.ignored, a.error);
+  if (!a.ok) a.ignored.clear();
+  return a;
+}
+
+}  // namespace
+
+struct GitIgnoredPrefetch::Pending {
+  std::future<GitIgnoredPrefetch::Answer> future;
+  std::optional<GitIgnoredPrefetch::Answer> answer;
+};
+
+GitIgnoredPrefetch::GitIgnoredPrefetch() = default;
+
+GitIgnoredPrefetch::GitIgnoredPrefetch(std::vector<std::string> dirs) : dirs_(std::move(dirs)) {
+  if (dirs_.empty()) return;
+  pending_ = std::make_unique<Pending>();
+  try {
+    pending_->future = std::async(std::launch::async, AskGit, dirs_);
+  } catch (const std::system_error&) {
+    pending_.reset();  // no thread to spare: ApplyIgnoreFiles asks itself
+  }
+}
+
+// Waits for git (the future's own destructor would too).
+GitIgnoredPrefetch::~GitIgnoredPrefetch() = default;
+
+const GitIgnoredPrefetch::Answer* GitIgnoredPrefetch::Take(const std::vector<std::string>& dirs) {
+  if (!pending_ || dirs != dirs_) return nullptr;
+  if (!pending_->answer) pending_->answer = pending_->future.get();
+  return &*pending_->answer;
+}
+
+std::size_t ApplyIgnoreFiles(const WalkedRoots& roots, GitIgnoredPrefetch& gitignore,
+                             std::vector<InputFile>& inputs, std::vector<InputError>& errors,
+                             std::vector<InputNote>& notes,
+                             std::vector<std::pair<std::string, std::string>>& not_linted) {
+  if (roots.dirs.empty()) return 0;
+  std::optional<GitIgnoredPrefetch::Answer> asked_now;
+  const GitIgnoredPrefetch::Answer* git = gitignore.Take(roots.dirs);
+  if (!git) git = &asked_now.emplace(AskGit(roots.dirs));
+  const std::map<std::string, std::string>& tops = git->tops;
+  std::vector<Ignored> ignored = git->ignored;
   std::string error;
-  if (!Query(tops, "", "", "ignored by git (.gitignore)", ignored, error)) {
-    notes.push_back({roots.dirs.front(), error + ": .gitignore not applied"});
-    ignored.clear();
-  }
+  if (!git->ok) notes.push_back({roots.dirs.front(), git->error + ": .gitignore not applied"});
   bool any = false;
   if (!CountPatterns(roots, tops, any, error)) {
     errors.push_back({kIgnoreFileName, error});

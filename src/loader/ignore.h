@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,13 +27,36 @@ struct WalkedRoots {
   std::vector<std::string> ignore_files;  // .meshlintignore files found below them
 };
 
+// What .gitignore leaves out of the directories named on the command line,
+// asked of git on a thread of its own as soon as those are known, so that
+// git runs while they are walked; ApplyIgnoreFiles takes the answer.
+class GitIgnoredPrefetch {
+ public:
+  GitIgnoredPrefetch();  // nothing asked: ApplyIgnoreFiles asks itself
+  explicit GitIgnoredPrefetch(std::vector<std::string> dirs);
+  ~GitIgnoredPrefetch();
+  GitIgnoredPrefetch(const GitIgnoredPrefetch&) = delete;
+  GitIgnoredPrefetch& operator=(const GitIgnoredPrefetch&) = delete;
+
+  struct Answer;
+  // The answer for exactly `dirs`, waiting for it; nullptr when nothing or
+  // something else was asked.
+  const Answer* Take(const std::vector<std::string>& dirs);
+
+ private:
+  struct Pending;
+  std::vector<std::string> dirs_;
+  std::unique_ptr<Pending> pending_;
+};
+
 // Removes from `inputs` the walked files that ignore files leave out, each
 // listed in `not_linted` (display path, reason); returns how many. When the
 // rules cannot be read (git missing, a bound passed), nothing is left out and
 // `errors` (for .meshlintignore, which the user wrote for meshlint) or
 // `notes` (for .gitignore) say why.
-std::size_t ApplyIgnoreFiles(const WalkedRoots& roots, std::vector<InputFile>& inputs,
-                             std::vector<InputError>& errors, std::vector<InputNote>& notes,
+std::size_t ApplyIgnoreFiles(const WalkedRoots& roots, GitIgnoredPrefetch& gitignore,
+                             std::vector<InputFile>& inputs, std::vector<InputError>& errors,
+                             std::vector<InputNote>& notes,
                              std::vector<std::pair<std::string, std::string>>& not_linted);
 
 }  // namespace meshlint

@@ -7,15 +7,21 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <condition_variable>
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <tuple>
 
 #include "loader/config_file.h"
 #include "loader/ignore.h"
 #include "loader/projects.h"
 #include "loader/read_file.h"
 #include "loader/text.h"
+#include "model/parallel.h"
 
 namespace meshlint {
 namespace fs = std::filesystem;
@@ -236,26 +242,72 @@ int ReadDirectory(const WalkDir& dir, const fs::path& real_root, const std::stri
 // followed at all (inside the tree their files are reached by their real
 // path), so link loops cannot make the walk go round. FIFOs and devices are
 // reported, never opened (opening a FIFO blocks).
+//
+// Directories are read on up to `jobs` threads (a directory per step, taken
+// from one shared list); what they find is sorted by name after, so the
+// result does not depend on which thread read what.
 void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& files,
-          WalkedRoots& roots) {
+          WalkedRoots& roots, unsigned jobs) {
   std::error_code ec;
   const fs::path real_root_path = fs::canonical(root, ec);
-  Found found{base, {}};
   const std::string shown = root.string();
-  std::vector<WalkDir> pending;
-  pending.push_back(
+  struct Shared {
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<WalkDir> pending;
+    unsigned busy = 0;  // threads reading a directory (which may add more)
+  } shared;
+  shared.pending.push_back(
       MakeWalkDir(root.string(), "", fs::absolute(root).lexically_normal().string(), base));
-  while (!pending.empty()) {
-    const WalkDir dir = std::move(pending.back());
-    pending.pop_back();
-    if (int error = ReadDirectory(dir, real_root_path, shown, found, roots, pending))
-      found.Add(dir.path, PathError(std::error_code(error, std::generic_category()),
-                                    "cannot read directory"));
+  jobs = EffectiveJobs(jobs);
+  std::vector<Found> found(jobs, Found{base, {}});
+  std::vector<WalkedRoots> met(jobs);
+  const auto work = [&](unsigned t) {
+    std::vector<WalkDir> more;
+    std::unique_lock lock(shared.m);
+    for (;;) {
+      shared.cv.wait(lock, [&] { return !shared.pending.empty() || shared.busy == 0; });
+      if (shared.pending.empty()) break;  // and nobody is reading: done
+      const WalkDir dir = std::move(shared.pending.back());
+      shared.pending.pop_back();
+      ++shared.busy;
+      lock.unlock();
+      more.clear();
+      if (int error = ReadDirectory(dir, real_root_path, shown, found[t], met[t], more))
+        found[t].Add(dir.path, PathError(std::error_code(error, std::generic_category()),
+                                         "cannot read directory"));
+      lock.lock();
+      --shared.busy;
+      for (WalkDir& d : more) shared.pending.push_back(std::move(d));
+      if (!more.empty() || shared.busy == 0) shared.cv.notify_all();
+    }
+    shared.cv.notify_all();
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (unsigned t = 1; t < jobs; ++t) {
+      try {
+        threads.emplace_back(work, t);
+      } catch (const std::system_error&) {
+        break;  // fewer threads: the others do the work
+      }
+    }
+    work(0);
   }
-  std::sort(found.files.begin(), found.files.end(),
-            [](const InputFile& a, const InputFile& b) { return a.display < b.display; });
-  files.insert(files.end(), std::make_move_iterator(found.files.begin()),
-               std::make_move_iterator(found.files.end()));
+  std::vector<InputFile> all;
+  for (Found& f : found) {
+    all.insert(all.end(), std::make_move_iterator(f.files.begin()),
+               std::make_move_iterator(f.files.end()));
+  }
+  for (WalkedRoots& m : met)
+    roots.ignore_files.insert(roots.ignore_files.end(), m.ignore_files.begin(),
+                              m.ignore_files.end());
+  std::sort(all.begin(), all.end(), [](const InputFile& a, const InputFile& b) {
+    return std::tie(a.display, a.absolute, a.skip_reason) <
+           std::tie(b.display, b.absolute, b.skip_reason);
+  });
+  files.insert(files.end(), std::make_move_iterator(all.begin()),
+               std::make_move_iterator(all.end()));
 }
 
 // `name` (--stdin-filename): the file the text stands for, so reports name
@@ -276,7 +328,7 @@ InputFile ReadStdin(const std::string& name, const fs::path& base) {
 
 // One path of the command line; false (with the error) when it is unusable.
 bool AddArgument(const std::string& arg, const fs::path& base, std::vector<InputFile>& inputs,
-                 std::vector<InputError>& errors, WalkedRoots& roots) {
+                 std::vector<InputError>& errors, WalkedRoots& roots, unsigned jobs) {
   fs::path p(arg);
   std::error_code ec;
   fs::file_status st = fs::status(p, ec);
@@ -289,7 +341,7 @@ bool AddArgument(const std::string& arg, const fs::path& base, std::vector<Input
     return false;
   }
   if (fs::is_directory(st)) {
-    Walk(p, base, inputs, roots);
+    Walk(p, base, inputs, roots, jobs);
     roots.dirs.push_back(arg);
     return true;
   }
@@ -434,6 +486,15 @@ std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
   if (args.empty()) args.push_back(".");
   std::vector<InputFile> inputs;
   bool stdin_read = false;
+  // git answers what .gitignore leaves out of the directories while they
+  // are walked.
+  std::vector<std::string> dirs;
+  if (!options.no_ignore)
+    for (const std::string& arg : args) {
+      std::error_code ec;
+      if (arg != "-" && fs::is_directory(fs::status(arg, ec))) dirs.push_back(arg);
+    }
+  GitIgnoredPrefetch gitignore(std::move(dirs));
   WalkedRoots roots;
   for (const std::string& arg : args) {
     if (arg == "-") {
@@ -441,11 +502,12 @@ std::vector<InputFile> EnumerateInputs(const std::vector<std::string>& paths,
       stdin_read = true;
       continue;
     }
-    AddArgument(arg, base, inputs, errors, roots);
+    AddArgument(arg, base, inputs, errors, roots, options.jobs);
   }
   Dedup(inputs, notes);
   if (!options.no_ignore)
-    report.ignored_files = ApplyIgnoreFiles(roots, inputs, errors, notes, report.not_linted);
+    report.ignored_files =
+        ApplyIgnoreFiles(roots, gitignore, inputs, errors, notes, report.not_linted);
   FilterByGlobs(inputs, options, base, report.not_linted);
   SetAsideChartsAndKustomizations(inputs, options, base, notes, report.not_linted);
   return inputs;

@@ -109,15 +109,28 @@ class Scheduler {
 
  private:
   // Reads input i; false (with the problem in r) when it cannot be read.
-  bool Read(std::size_t i, std::string& content, Objects& r) {
+  // With `big`: a file over kBigFile is not read, and *big set.
+  bool Read(std::size_t i, std::string& content, Objects& r, bool* big = nullptr) {
     InputFile& f = inputs_[i];
     std::string error;
     if (f.skip_reason.empty()) {
       if (f.is_stdin || f.from_pipe) {
+        if (big && f.preloaded.size() > kBigFile) {
+          *big = true;
+          return false;
+        }
         content = std::move(f.preloaded);
         return true;
       }
-      auto failed = ReadBounded(f.absolute, {kMaxManifestFileBytes, false}, content);
+      // Every file here was seen to be a regular file: by the walk, or when
+      // named on the command line.
+      bool deferred = false;
+      auto failed = ReadKnownRegular(f.absolute, {kMaxManifestFileBytes, false},
+                                     big ? kBigFile : kMaxManifestFileBytes, deferred, content);
+      if (deferred) {
+        *big = true;
+        return false;
+      }
       if (!failed) return true;
       error = std::move(*failed);
     }
@@ -131,15 +144,6 @@ class Scheduler {
   // its `# Source:` files as it is cut: loaded on its own, in input order.
   bool InSequence(std::size_t i) const {
     return inputs_[i].skip_reason.empty() && inputs_[i].rendered;
-  }
-
-  bool IsBig(std::size_t i) const {
-    const InputFile& f = inputs_[i];
-    if (!f.skip_reason.empty()) return false;
-    if (f.is_stdin || f.from_pipe) return f.preloaded.size() > kBigFile;
-    std::error_code ec;
-    const std::uintmax_t size = fs::file_size(f.absolute, ec);
-    return !ec && size > kBigFile;
   }
 
   // Files [i, j), none in sequence, a file per unit. A big one is only
@@ -160,13 +164,11 @@ class Scheduler {
         [&](std::size_t k) {
           BusyTimer timer(&clock_);
           const std::size_t f = i + k;
-          if (IsBig(f)) {
-            big[k] = 1;
-          } else {
-            std::string content;
-            if (Read(f, content, results[k]))
-              LoadContent(content, ids_[f], inputs_[f].is_json, options_, results[k]);
-          }
+          std::string content;
+          bool is_big = false;
+          if (Read(f, content, results[k], &is_big))
+            LoadContent(content, ids_[f], inputs_[f].is_json, options_, results[k]);
+          big[k] = is_big;
           done[k].store(true, std::memory_order_release);
         },
         merge_finished);

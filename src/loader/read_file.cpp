@@ -110,6 +110,63 @@ std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits
   return error;
 }
 
+std::optional<std::string> ReadKnownRegular(const std::string& path, const ReadLimits& limits,
+                                            std::size_t defer, bool& deferred,
+                                            std::string& content) {
+  content.clear();
+  deferred = false;
+  int fd;
+  do fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return Errno("cannot open");
+  struct stat st;
+  std::optional<std::string> error;
+  if (::fstat(fd, &st) != 0) {
+    error = Errno("cannot read");
+  } else if (!S_ISREG(st.st_mode)) {
+    error = NotRegular(st.st_mode);
+  } else if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes) {
+    error = TooLarge(limits, static_cast<std::uintmax_t>(st.st_size));
+  } else if (static_cast<std::uintmax_t>(st.st_size) > defer) {
+    deferred = true;
+  } else {
+    // Straight into place, one byte more than the size asked for: a read
+    // that returns every byte the size promised and fewer than asked has met
+    // the end of the file, so an unchanged file takes one read. One that
+    // grew since is read on to its end, within the limit.
+    const std::size_t size = static_cast<std::size_t>(st.st_size);
+    content.resize(size + 1);
+    std::size_t total = 0;
+    for (;;) {
+      if (total == content.size()) {
+        if (content.size() > limits.max_bytes) {
+          error = TooLarge(limits, std::nullopt);
+          break;
+        }
+        content.resize(std::min(content.size() * 2, limits.max_bytes + 1));
+      }
+      const std::size_t asked = content.size() - total;
+      const ssize_t n = ::read(fd, content.data() + total, asked);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        error = Errno("cannot read");
+        break;
+      }
+      if (n == 0) break;
+      total += static_cast<std::size_t>(n);
+      if (total > limits.max_bytes) {
+        error = TooLarge(limits, std::nullopt);
+        break;
+      }
+      if (total == size && static_cast<std::size_t>(n) < asked) break;
+    }
+    content.resize(error ? 0 : total);
+    if (error) content.shrink_to_fit();
+  }
+  ::close(fd);
+  return error;
+}
+
 std::optional<Problem> ReadBounded(const std::string& path, std::uint32_t file,
                                    const ReadLimits& limits, std::string& content) {
   auto error = ReadBounded(path, limits, content);

@@ -37,6 +37,17 @@ inline constexpr std::size_t kMaxSettingsFileBytes = std::size_t{32}
 std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits& limits,
                                        std::string& content);
 
+// ReadBounded for a path the caller has already seen to be a regular file
+// (a directory walk's entry, a file named on the command line), with the same
+// checks and messages in about half the system calls: opened first, never
+// blocking (should a FIFO have been swapped in since, its type is checked on
+// the descriptor before a byte is read), and read in one call when the file
+// has the size it had when opened. A file larger than `defer` bytes is closed
+// unread and `deferred` set: the caller reads it its own way.
+std::optional<std::string> ReadKnownRegular(const std::string& path, const ReadLimits& limits,
+                                            std::size_t defer, bool& deferred,
+                                            std::string& content);
+
 // The same, the reason as a Problem about file `file` (an index into the
 // run's FileTable) as a whole.
 std::optional<Problem> ReadBounded(const std::string& path, std::uint32_t file,
