@@ -101,6 +101,7 @@ std::optional<std::chrono::year_month_day> Today(std::string* error) {
 void ApplySuppressions(const RunContext& run, std::vector<Finding>& findings) {
   const InlineIndex inline_by_object = IndexAnnotations(run);
   const std::vector<Central> central = CurrentConfigSuppressions(run);
+  if (inline_by_object.empty() && central.empty()) return;  // nothing to look up
   for (Finding& f : findings) {
     if (f.suppression) continue;
     const std::string fqn =

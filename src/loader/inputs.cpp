@@ -302,12 +302,15 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
   for (WalkedRoots& m : met)
     roots.ignore_files.insert(roots.ignore_files.end(), m.ignore_files.begin(),
                               m.ignore_files.end());
-  std::sort(all.begin(), all.end(), [](const InputFile& a, const InputFile& b) {
-    return std::tie(a.display, a.absolute, a.skip_reason) <
-           std::tie(b.display, b.absolute, b.skip_reason);
+  // Sorted by index: an InputFile is many strings, costly to move about.
+  std::vector<std::size_t> order(all.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(all[a].display, all[a].absolute, all[a].skip_reason) <
+           std::tie(all[b].display, all[b].absolute, all[b].skip_reason);
   });
-  files.insert(files.end(), std::make_move_iterator(all.begin()),
-               std::make_move_iterator(all.end()));
+  files.reserve(files.size() + all.size());
+  for (std::size_t k : order) files.push_back(std::move(all[k]));
 }
 
 // `name` (--stdin-filename): the file the text stands for, so reports name
