@@ -230,7 +230,7 @@ LintResult LoadOne(const LintRequest& request) {
   } else {
     if (const auto& mesh = request.mesh_config_text)
       LoadMeshConfigText(mesh->second, mesh->first, request.load, r.model);
-    MergeDuplicateObjects(r.model, r.model.load_report);
+    MergeDuplicateObjects(r.model, r.model.load_report, request.load.jobs);
     r.model.istio_version = request.load.istio_version;
     r.model.Finalize();
   }

@@ -326,7 +326,7 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
       model.Append(std::move(r));
     }
   }
-  MergeDuplicateObjects(model, model.load_report);
+  MergeDuplicateObjects(model, model.load_report, options.jobs);
   clock.Mark("duplicates");
   model.istio_version = options.istio_version;
   model.Finalize();

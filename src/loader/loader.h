@@ -72,8 +72,9 @@ std::vector<InputError> LoadInputs(const std::vector<std::string>& paths,
 // One group/kind/namespace/name read more than once is one object, as
 // `kubectl apply` of every file leaves it: the copy read last stays, the
 // others are removed and listed in report.duplicates (loader/identity.cpp).
-// LoadInputs does it; callers of LoadText do it before Finalize.
-void MergeDuplicateObjects(Objects& objects, LoadReport& report);
+// LoadInputs does it; callers of LoadText do it before Finalize. The
+// collections are merged on up to `jobs` threads (0: every core).
+void MergeDuplicateObjects(Objects& objects, LoadReport& report, unsigned jobs = 1);
 
 // Loads one in-memory text as if it were a file named `display_name` (tests,
 // stdin). Named "<stdin>", Helm's `# Source:` comments attribute documents to
