@@ -9,6 +9,7 @@
 #include <climits>
 #include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -262,24 +263,31 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
   jobs = EffectiveJobs(jobs);
   std::vector<Found> found(jobs, Found{base, {}});
   std::vector<WalkedRoots> met(jobs);
+  std::exception_ptr failure;  // the first exception a thread met, thrown here after
   const auto work = [&](unsigned t) {
     std::vector<WalkDir> more;
     std::unique_lock lock(shared.m);
     for (;;) {
       shared.cv.wait(lock, [&] { return !shared.pending.empty() || shared.busy == 0; });
-      if (shared.pending.empty()) break;  // and nobody is reading: done
+      if (shared.pending.empty() || failure) break;  // done, or given up
       const WalkDir dir = std::move(shared.pending.back());
       shared.pending.pop_back();
       ++shared.busy;
       lock.unlock();
       more.clear();
-      if (int error = ReadDirectory(dir, real_root_path, shown, found[t], met[t], more))
-        found[t].Add(dir.path, PathError(std::error_code(error, std::generic_category()),
-                                         "cannot read directory"));
+      std::exception_ptr error_here;
+      try {
+        if (int error = ReadDirectory(dir, real_root_path, shown, found[t], met[t], more))
+          found[t].Add(dir.path, PathError(std::error_code(error, std::generic_category()),
+                                           "cannot read directory"));
+      } catch (...) {
+        error_here = std::current_exception();
+      }
       lock.lock();
       --shared.busy;
+      if (error_here && !failure) failure = error_here;
       for (WalkDir& d : more) shared.pending.push_back(std::move(d));
-      if (!more.empty() || shared.busy == 0) shared.cv.notify_all();
+      if (!more.empty() || shared.busy == 0 || failure) shared.cv.notify_all();
     }
     shared.cv.notify_all();
   };
@@ -294,6 +302,7 @@ void Walk(const fs::path& root, const fs::path& base, std::vector<InputFile>& fi
     }
     work(0);
   }
+  if (failure) std::rethrow_exception(failure);
   std::vector<InputFile> all;
   for (Found& f : found) {
     all.insert(all.end(), std::make_move_iterator(f.files.begin()),
