@@ -175,6 +175,13 @@ TEST(YamlEvents, DeclinesWhatYamlCppRefusesOrCountsOtherwise) {
   // dash: yaml-cpp reads a null entry (found in review).
   ExpectDeclined("  - #c\n  >\n");
   ExpectDeclined("- #c\n>\n x\n");
+  // A block scalar running to a last line of spaces with no line break
+  // after it: yaml-cpp joins that line as one with text (`>`: a space).
+  ExpectDeclined("a: >\n  one\n  ");
+  ExpectDeclined("a: |\n  one\n\n     ");
+  ExpectDeclined("a:\n  b: >-\n    one\n\n      more\n ");
+  ExpectSame("a: >\n  one\n  \n");  // with the line break, read alike
+  ExpectSame("a: >\n  one\nb: 1 ");
 }
 
 // A flow mapping's key written with no `:` (`{a, b}`): yaml-cpp takes it only

@@ -141,6 +141,20 @@ class Marks {
                 static_cast<int>(pos - starts[static_cast<std::size_t>(line)])};
   }
 
+  // Whether only blanks and line breaks follow `mark`, and the text ends in
+  // a line of spaces with no line break after it: yaml-cpp joins that line
+  // to a block scalar ending there as one with text (a folded scalar gets a
+  // space where libyaml ends the line), and adds what it has past the
+  // indentation.
+  bool BeforeSpacesAtTheEnd(const yaml_mark_t& mark) {
+    if (text_.empty() || text_.back() != ' ') return false;
+    const std::size_t last = text_.find_last_not_of(' ');
+    if (last != std::string_view::npos && text_[last] != '\n') return false;
+    for (std::size_t pos = Offset(mark); pos < text_.size(); ++pos)
+      if (!IsSpace(text_[pos])) return false;
+    return true;
+  }
+
   // Whether yaml-cpp reads the key of a flow mapping from `start` to `end`
   // (libyaml's marks) as libyaml does when no `:` follows it (`{a, b}`):
   // its scanner takes such a key only when the `,` or `}` after it is on the
@@ -317,6 +331,9 @@ class EventBuilder {
     if ((s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE) &&
         !open_.empty() && !open_.back().map && !open_.back().flow &&
         e.start_mark.column <= open_.back().column)
+      return Step::kDeclined;
+    if ((s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE) &&
+        marks_.BeforeSpacesAtTheEnd(e.end_mark))
       return Step::kDeclined;
     // A plain root scalar over several lines: yaml-cpp may stop at the
     // first (no manifest is one anyway).
