@@ -186,6 +186,61 @@ TEST(EgressAnalysis, SidecarWithoutEgressImportsEverything) {
   EXPECT_EQ(s.mode_source, istio::ModeOrigin::kSidecar);
 }
 
+// An analysis builds each row's indexed imports once and answers every
+// later explanation of that row from them (as `--base` explains its pairs):
+// whatever came before, each answer is a fresh analysis's. Rows that share
+// the shared list differ in their own imports, Sidecars and capture.
+TEST(EgressAnalysis, ExplanationsOfARowShareItsImports) {
+  std::string passthrough =
+      "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: any\n"
+      "  namespace: team-c\nspec:\n  hosts: [\"*.tcp.example\"]\n  exportTo: [\".\"]\n"
+      "  location: MESH_EXTERNAL\n  resolution: NONE\n  ports:\n"
+      "  - {number: 5432, name: tcp, protocol: TCP}\n";
+  auto m = LoadFiles({{"istio.yaml", kMeshRegistryOnly},
+                      {"ns.yaml", Ns("team-a") + "---\n" + Ns("team-b") + "---\n" + Ns("team-c") +
+                                      "---\n" + Ns("team-d")},
+                      {"shared.yaml", Se("shared", "s", "[api.shared.example]", R"(["*"])")},
+                      {"a.yaml", Se("team-a", "a", "[a.example.com]", R"(["."])")},
+                      {"b.yaml", Se("team-b", "b", "[b.example.com]", R"(["team-b", "team-d"])")},
+                      {"c.yaml", passthrough},
+                      {"sc.yaml", Sc("team-d", "default", R"(["team-b/*"])")}});
+  const std::vector<std::pair<std::string, std::string>> asked = {
+      {"team-a", "a.example.com"},       {"team-b", "a.example.com"},
+      {"team-a", "b.example.com:443"},   {"team-b", "b.example.com:443"},
+      {"team-c", "db.tcp.example:5432"}, {"team-a", "db.tcp.example:5432"},
+      {"team-d", "b.example.com"},       {"team-d", "api.shared.example"},
+      {"team-b", "api.shared.example"},  {"team-c", "api.shared.example:443"},
+      {"newguy", "api.shared.example"},  {"newguy", "a.example.com"},
+  };
+  auto text = [&](const egress::Explanation& ex) {
+    std::string out = ex.reachable ? "reachable\n" : "not reachable\n";
+    for (const egress::Verdict& v : ex.row_verdicts)
+      out += std::to_string(v.reachable) + " " + std::to_string(static_cast<int>(v.via)) + " " +
+             std::to_string(static_cast<int>(v.block)) + "\n";
+    for (const auto& line : RenderExplanation(m, ex).chain) out += line.text + "\n";
+    return out;
+  };
+  std::vector<std::string> fresh;
+  for (const auto& [from, to] : asked) fresh.push_back(text(EgressAnalysis(m).Explain(from, to)));
+  // The reachable ones are so on their own imports only.
+  EXPECT_EQ(fresh[0].substr(0, 10), "reachable\n");
+  EXPECT_EQ(fresh[1].substr(0, 4), "not ");
+  EXPECT_EQ(fresh[3].substr(0, 10), "reachable\n");
+  EXPECT_EQ(fresh[4].substr(0, 10), "reachable\n");
+  EXPECT_EQ(fresh[5].substr(0, 4), "not ");
+  EXPECT_EQ(fresh[6].substr(0, 10), "reachable\n");
+  EXPECT_EQ(fresh[7].substr(0, 4), "not ");
+  EXPECT_EQ(fresh[8].substr(0, 10), "reachable\n");
+  // One analysis, asked in order, backwards and twice over.
+  EgressAnalysis shared(m);
+  for (int round = 0; round < 3; ++round)
+    for (std::size_t k = 0; k < asked.size(); ++k) {
+      const std::size_t i = round == 1 ? asked.size() - 1 - k : k;
+      EXPECT_EQ(text(shared.Explain(asked[i].first, asked[i].second)), fresh[i])
+          << asked[i].first << " -> " << asked[i].second << ", round " << round;
+    }
+}
+
 TEST(EgressAnalysis, WildcardsOnBothSides) {
   auto m = LoadFiles({{"wild.yaml", Se("default", "wild", R"(["*.example.com"])")},
                       {"api.yaml", Se("default", "api", "[api.other.com]")},

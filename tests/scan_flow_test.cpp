@@ -78,6 +78,11 @@ TEST(ScanFlow, NestedAndMultiLineCollections) {
 const char* const kDeclined[] = {
     "  a: {x}\n",  // a key without a value
     "  a: {x: 1, y}\n",
+    "  a: {x: 1, y\n    -}\n",  // one over lines (yaml-cpp refuses it)
+    "  a: {y\n    -}\n",        // (libyaml reads a null value)
+    "  a: {x: 1, \"y\n    z\"}\n",
+    "  a: {x: 1, y\n    }\n",
+    "  a: {x: 1, y # c\n    }\n",
     "  a: {? x: 1}\n",          // a complex key
     "  a: {x: &r 1, y: *r}\n",  // an anchor, an alias
     "  a: [!t x]\n",            // a tag

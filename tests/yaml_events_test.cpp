@@ -175,6 +175,50 @@ TEST(YamlEvents, DeclinesWhatYamlCppRefusesOrCountsOtherwise) {
   // dash: yaml-cpp reads a null entry (found in review).
   ExpectDeclined("  - #c\n  >\n");
   ExpectDeclined("- #c\n>\n x\n");
+  // A block scalar running to a last line of spaces with no line break
+  // after it: yaml-cpp joins that line as one with text (`>`: a space).
+  ExpectDeclined("a: >\n  one\n  ");
+  ExpectDeclined("a: |\n  one\n\n     ");
+  ExpectDeclined("a:\n  b: >-\n    one\n\n      more\n ");
+  ExpectSame("a: >\n  one\n  \n");  // with the line break, read alike
+  ExpectSame("a: >\n  one\nb: 1 ");
+}
+
+// A flow mapping's key written with no `:` (`{a, b}`): yaml-cpp takes it only
+// when the `,` or `}` after it is on the key's first line and at most 1024
+// bytes on; else it refuses the mapping ("end of map flow not found") where
+// libyaml reads a null value. Found by fuzzing with a key ending in a `-` at
+// a line start (`{v1\n-}`), which looked like a list entry's empty value.
+TEST(YamlEvents, FlowKeyWithNoColonEndsOnItsLine) {
+  ExpectDeclined("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s22, namespace:s n1\n-}\n");
+  for (const char* text : {"{v1\n-}\n",        "{v1\n-x}\n",   "a: {b: c, d\n-}\n",  "{v1\nx}\n",
+                           "{a: b, c\nd}\n",   "{\"a\nb\"}\n", "{'a\nb'}\n",         "{a\n}\n",
+                           "{a b\n}\n",        "{\"a\"\n}\n",  "{a\n, b: c}\n",      "{a #c\n}\n",
+                           "{a\n#c\n}\n",      "{[a\n]}\n",    "{[a]\n}\n",          "{{a: b}\n}\n",
+                           "a: {b: {c\nd}}\n", "[{a\nb}]\n",   "- {a: 1, b\n  -}\n", "{&x a\n}\n",
+                           "{!!str a\n}\n",    "{a -\n}\n"})
+    ExpectDeclined(text);
+  // Past yaml-cpp's simple key limit, on one line.
+  ExpectDeclined("{" + std::string(1100, 'k') + "}\n");
+  ExpectDeclined("{a: b, " + std::string(1100, 'k') + "}\n");
+  // The same keys on one line, and values that run over lines (a `:`
+  // follows each key), read alike.
+  for (const char* text :
+       {"{a -}\n", "{a: b, c -}\n", "k: {a: b, c -, d: e}\n", "{a: v1\n-}\n", "{a: v1\n-x}\n",
+        "{a: b,\n-x: c}\n", "{a: b\n- c}\n", "{a:\n-}\n", "[v1\n-]\n", "[a,\n-x]\n", "{a: \n}\n",
+        "{a: b # c\n}\n", "{a: [b\n  ]}\n", "{a: {b: c}\n}\n"})
+    ExpectSame(text);
+  // Each path's verdict decides what the lint reports: the same as with
+  // --full-parse.
+  const std::string doc =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s22, namespace:s n1\n-}\n";
+  const auto fast = testing::RunInProcess({"lint", "-", "-j1"}, ".", doc);
+  const auto full = testing::RunInProcess({"lint", "-", "-j1", "--full-parse"}, ".", doc);
+  EXPECT_EQ(fast.status, full.status);
+  EXPECT_EQ(fast.out, full.out);
+  EXPECT_NE(fast.out.find("error [invalid-manifest] YAML syntax error: end of map flow not found"),
+            std::string::npos)
+      << fast.out;
 }
 
 // A missing value at the very end of a text with no final line break (the

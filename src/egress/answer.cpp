@@ -104,9 +104,35 @@ static Verdict AnswerPort(const EgressAnalysis& a, const Scope& s, const RowImpo
   return Conclude(model, reg, s, host, std::move(route), std::move(v));
 }
 
+struct EgressAnalysis::RowAnswering {
+  std::shared_ptr<const std::vector<HostRef>> shared;  // the key's list, kept alive
+  RowImports imports;
+  std::vector<OpenPort> open;
+};
+
+const EgressAnalysis::RowAnswering& EgressAnalysis::AnsweringOf(const Scope& s) const {
+  AnsweringKey key;
+  auto& [registry, shared, dns, own, vs, excluded] = key;
+  registry = s.registry;
+  shared = s.shared.get();
+  dns = s.dns_capture;
+  own.reserve(s.own.size());
+  for (const HostRef& h : s.own) own.emplace_back(h.svc, h.host, h.ports);
+  vs.reserve(s.virtual_services.size());
+  for (const istio::ImportedVs& v : s.virtual_services) vs.emplace_back(v.vs, v.entry);
+  excluded = s.capture.exclude_ports;
+  auto it = answering_.find(key);
+  if (it == answering_.end()) {
+    auto row = std::make_shared<RowAnswering>(RowAnswering{s.shared, ImportsOf(s), OpenPorts(s)});
+    it = answering_.emplace(std::move(key), std::move(row)).first;
+  }
+  return *it->second;
+}
+
 Verdict EgressAnalysis::Answer(const Scope& s, std::string_view host, std::uint32_t port) const {
   if (!s.mediated()) return AnswerWith(s, RowImports(), {}, host, port);
-  return AnswerWith(s, ImportsOf(s), OpenPorts(s), host, port);
+  const RowAnswering& row = AnsweringOf(s);
+  return AnswerWith(s, row.imports, row.open, host, port);
 }
 
 Verdict EgressAnalysis::AnswerWith(const Scope& s, const RowImports& imports,

@@ -272,6 +272,13 @@ class EgressAnalysis {
                      std::string_view host, std::uint32_t port) const;
   // A row's imports indexed for its answers (src/egress/import_index.h).
   RowImports ImportsOf(const Scope& s) const;
+  // A row's indexed imports and open ports, what Answer() consults besides
+  // the row: built once per distinct row (its registry, shared list, DNS
+  // capture, own imports, VirtualServices and capture-excluded ports) for
+  // the analysis, however many explanations ask about it (`--base` explains
+  // up to kMaxExplainedPairs pairs per list, of a few rows each).
+  struct RowAnswering;
+  const RowAnswering& AnsweringOf(const Scope& s) const;
   std::vector<OpenPort> OpenPortsOf(const Scope& s,
                                     const std::vector<WildcardListener>& listeners) const;
   // The VirtualServices a row imports and the destinations they bring in
@@ -331,6 +338,19 @@ class EgressAnalysis {
   // routed host walks it.
   std::map<std::pair<const std::vector<HostRef>*, bool>, std::shared_ptr<const ImportIndex>>
       index_of_shared_;
+  // The shared lists' indexes index_of_shared_ leaves out (of rows without
+  // VirtualServices), built on first use; each with its list, kept alive so
+  // that the key names it.
+  mutable std::map<
+      std::pair<const std::vector<HostRef>*, bool>,
+      std::pair<std::shared_ptr<const std::vector<HostRef>>, std::shared_ptr<const ImportIndex>>>
+      lazy_index_of_shared_;
+  using AnsweringKey =
+      std::tuple<std::uint32_t, const std::vector<HostRef>*, bool,
+                 std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint64_t>>,
+                 std::vector<std::pair<std::uint32_t, std::optional<std::size_t>>>,
+                 std::vector<std::uint32_t>>;
+  mutable std::map<AnsweringKey, std::shared_ptr<const RowAnswering>> answering_;
   mutable std::map<std::uint32_t, PublicRoutes> public_routes_;
   // Per (registry, outbound mode, DNS capture): the routed hosts of the rows
   // that route alike (RoutedHosts), computed for the first of them.

@@ -200,7 +200,12 @@ RowImports EgressAnalysis::ImportsOf(const Scope& s) const {
       it != index_of_shared_.end()) {
     shared = it->second;
   } else {
-    shared = std::make_shared<const ImportIndex>(model_, reg, *s.shared, s.dns_capture);
+    auto& [list, index] = lazy_index_of_shared_[{s.shared.get(), s.dns_capture}];
+    if (!index) {
+      list = s.shared;
+      index = std::make_shared<const ImportIndex>(model_, reg, *s.shared, s.dns_capture);
+    }
+    shared = index;
   }
   return RowImports(std::move(shared), ImportIndex(model_, reg, MergeRefs(s.own), s.dns_capture),
                     model_, s.virtual_services);

@@ -169,8 +169,12 @@ std::string BlockScalarValue(const std::vector<std::string_view>& lines, int min
       } else {
         from = std::min(spaces, indent);
       }
-      empty = from == line.size();
-      more = !empty && line[from] == ' ';
+      // The last line when no line break ends the text is never empty to
+      // yaml-cpp, whose empty lines are those a break follows: a line of
+      // spaces there is joined as one with text, and what it has past the
+      // indentation is the scalar's last content.
+      empty = from == line.size() && (ends_with_break || j + 1 < n);
+      more = from < line.size() && line[from] == ' ';
     }
     // What ends the scalar (j == n) is less indented, or the end of the text.
     const bool at_indent = j < n && from >= indent;

@@ -141,7 +141,44 @@ class Marks {
                 static_cast<int>(pos - starts[static_cast<std::size_t>(line)])};
   }
 
+  // Whether only blanks and line breaks follow `mark`, and the text ends in
+  // a line of spaces with no line break after it: yaml-cpp joins that line
+  // to a block scalar ending there as one with text (a folded scalar gets a
+  // space where libyaml ends the line), and adds what it has past the
+  // indentation.
+  bool BeforeSpacesAtTheEnd(const yaml_mark_t& mark) {
+    if (text_.empty() || text_.back() != ' ') return false;
+    const std::size_t last = text_.find_last_not_of(' ');
+    if (last != std::string_view::npos && text_[last] != '\n') return false;
+    for (std::size_t pos = Offset(mark); pos < text_.size(); ++pos)
+      if (!IsSpace(text_[pos])) return false;
+    return true;
+  }
+
+  // Whether yaml-cpp reads the key of a flow mapping from `start` to `end`
+  // (libyaml's marks) as libyaml does when no `:` follows it (`{a, b}`):
+  // its scanner takes such a key only when the `,` or `}` after it is on the
+  // key's first line and at most 1024 bytes on (its simple key's limits);
+  // past a line break (`{a\n}`, `{a: b, c\n-}`) or further it ends the
+  // mapping with an error. True for a key with a `:` after it.
+  bool SoloKeyAlike(const yaml_mark_t& start, const yaml_mark_t& end) {
+    const std::size_t from = Offset(start);
+    std::size_t pos = Offset(end);
+    for (;;) {
+      while (pos < text_.size() && IsSpace(text_[pos])) ++pos;
+      if (pos == text_.size() || text_[pos] != '#') break;
+      while (pos < text_.size() && text_[pos] != '\n') ++pos;
+    }
+    if (pos < text_.size() && text_[pos] == ':') return true;
+    if (pos < from) return false;
+    return pos - from <= kSimpleKeyBytes &&
+           text_.substr(from, pos - from).find('\n') == std::string_view::npos;
+  }
+
  private:
+  // yaml-cpp's longest simple key is 1024 bytes; a little less, for safety.
+  static constexpr std::size_t kSimpleKeyBytes = 1000;
+
   // The byte offset of a libyaml mark.
   std::size_t Offset(const yaml_mark_t& mark) {
     const std::vector<std::size_t>& starts = Starts();
@@ -218,7 +255,19 @@ class EventBuilder {
     bool flow;
     std::size_t column;      // libyaml's, of its start
     std::uint32_t kids = 0;  // children so far (kept or not)
+    // A flow mapping's latest key: where it starts and ends.
+    yaml_mark_t key_start{}, key_end{};
   };
+
+  // Notes where a key of a flow mapping starts and ends, for a node about to
+  // be attached (from `start`; `end` for a scalar or alias, else at its end).
+  void NoteKey(const yaml_mark_t& start, const yaml_mark_t& end) {
+    if (open_.empty()) return;
+    OpenCollection& parent = open_.back();
+    if (!parent.map || !parent.flow || parent.kids % 2 != 0) return;
+    parent.key_start = start;
+    parent.key_end = end;
+  }
 
   Step Handle(const yaml_event_t& e) {
     switch (e.type) {
@@ -241,6 +290,7 @@ class EventBuilder {
           unpruned_alias_ = true;
           return Step::kDone;
         }
+        NoteKey(e.start_mark, e.end_mark);
         Attach(it->second);  // the node itself, not a copy
         return Step::kMore;
       }
@@ -256,6 +306,9 @@ class EventBuilder {
       case YAML_MAPPING_END_EVENT:
         flow_ -= open_.back().flow;
         open_.pop_back();  // attached to its parent when it opened
+        // A flow mapping's key that is a collection ends here.
+        if (!open_.empty() && open_.back().map && open_.back().flow && open_.back().kids % 2 != 0)
+          open_.back().key_end = e.end_mark;
         return Step::kMore;
       default:  // stream and document starts
         return Step::kMore;
@@ -278,6 +331,9 @@ class EventBuilder {
     if ((s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE) &&
         !open_.empty() && !open_.back().map && !open_.back().flow &&
         e.start_mark.column <= open_.back().column)
+      return Step::kDeclined;
+    if ((s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE) &&
+        marks_.BeforeSpacesAtTheEnd(e.end_mark))
       return Step::kDeclined;
     // A plain root scalar over several lines: yaml-cpp may stop at the
     // first (no manifest is one anyway).
@@ -304,6 +360,10 @@ class EventBuilder {
       // An empty key (`: v`, `?` alone): yaml-cpp's verdicts on those
       // differ from libyaml's.
       if (!open_.empty() && open_.back().map && open_.back().kids % 2 == 0) return Step::kDeclined;
+      // The value of a flow mapping's key written with no `:`.
+      if (!open_.empty() && open_.back().map && open_.back().flow &&
+          !marks_.SoloKeyAlike(open_.back().key_start, open_.back().key_end))
+        return Step::kDeclined;
       empty = marks_.EmptyNode(e.start_mark);
       if (!empty) return Step::kDeclined;
     }
@@ -314,6 +374,7 @@ class EventBuilder {
       tree_.nodes[n].line = empty->line;
       tree_.nodes[n].column = empty->column;
     }
+    NoteKey(e.start_mark, e.end_mark);
     Attach(n);
     return Step::kMore;
   }
@@ -355,6 +416,7 @@ class EventBuilder {
     const bool pruned = Pruned();
     const std::uint32_t n = New(type, mark, anchor);
     if (pruned) tree_.nodes[n].partial = LiteTree::Partial::kPruned;
+    NoteKey(mark, mark);
     Attach(n);
     // Inside a pruned collection every child is left out too.
     open_.push_back({pruned ? kPrunedNode : n, type == LiteTree::Type::kMap, flow, mark.column});
