@@ -64,6 +64,54 @@ TEST(LoaderLocations, ServiceEntryFields) {
   EXPECT_TRUE(se.IsExternal());
 }
 
+// The model keeps what it read and no more: lists read whole are reserved
+// exactly (push_back would leave a fourth slot for three entries).
+TEST(LoaderMemory, ListsAreKeptWithoutGrowthSlack) {
+  auto m = LoadFiles({{"se.yaml",
+                       "apiVersion: networking.istio.io/v1\n"
+                       "kind: ServiceEntry\n"
+                       "metadata: {name: ext, namespace: shop}\n"
+                       "spec:\n"
+                       "  hosts: [a.example.com, b.example.com, c.example.com]\n"
+                       "  addresses: [10.0.0.1, 10.0.0.2, 10.0.0.3]\n"
+                       "  exportTo:\n"
+                       "  - .\n"
+                       "  - other\n"
+                       "  - third\n"
+                       "  ports:\n"
+                       "  - {number: 80, name: http, protocol: HTTP}\n"
+                       "  - {number: 443, name: https, protocol: TLS}\n"
+                       "  - {number: 8080, name: alt, protocol: HTTP}\n"
+                       "  resolution: DNS\n"
+                       "---\n"
+                       "apiVersion: v1\n"
+                       "kind: Service\n"
+                       "metadata:\n"
+                       "  name: web\n"
+                       "  namespace: shop\n"
+                       "spec:\n"
+                       "  ports:\n"
+                       "  - port: 80\n"
+                       "  - port: 81\n"
+                       "  - port: 82\n"}});
+  ASSERT_TRUE(m.problems.empty()) << ::testing::PrintToString(Problems(m));
+  ASSERT_EQ(m.service_entries.size(), 1u);
+  const ServiceEntry& se = m.service_entries[0];
+  EXPECT_EQ(se.hosts.size(), 3u);
+  EXPECT_EQ(se.hosts.capacity(), 3u);
+  EXPECT_EQ(se.addresses.size(), 3u);
+  EXPECT_EQ(se.addresses.capacity(), 3u);
+  EXPECT_EQ(se.export_to.size(), 3u);
+  EXPECT_EQ(se.export_to.capacity(), 3u);
+  EXPECT_EQ(se.ports.size(), 3u);
+  EXPECT_EQ(se.ports.capacity(), 3u);
+  EXPECT_EQ(se.ports[2].number.value, 8080);
+  ASSERT_EQ(m.services.size(), 1u);
+  EXPECT_EQ(m.services[0].ports.size(), 3u);
+  EXPECT_EQ(m.services[0].ports.capacity(), 3u);
+  EXPECT_EQ(m.services[0].ports[2].port.value, 82);
+}
+
 TEST(LoaderLocations, ServiceEntryWithoutExportToOrHosts) {
   auto m = LoadFiles({{"se.yaml",
                        "apiVersion: networking.istio.io/v1beta1\n"

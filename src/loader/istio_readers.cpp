@@ -130,6 +130,7 @@ void ReadServiceEntry(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
     se.resolution = ScalarAt(r, spec.value, "resolution", ref, sp);
     if (Field f = Present(r, spec.value, "ports", ref, sp); f.found) {
       se.ports_key = r.Loc(f.key);
+      if (f.value.IsSequence()) se.ports.reserve(f.value.size());
       r.EachMap(f, ref, Path(sp, "ports"), [&](const LiteNode& port, const Path& pp) {
         se.ports.push_back(ReadPort(r, port, ref, pp));
       });

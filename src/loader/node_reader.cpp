@@ -202,6 +202,7 @@ std::vector<Located<std::string>> NodeReader::ScalarList(const Field& f, const O
     Problem(Loc(f.value), message, ref, path.str());
     throw Unusable{};
   }
+  out.reserve(f.value.size());  // exact: no growth slack kept in the model
   for (std::size_t i = 0; i < f.value.size(); ++i) {
     const LiteNode item = f.value[i];
     if (!item.IsScalar()) {

@@ -210,6 +210,7 @@ void ReadKubeService(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       r.StringMap(sel, ref, Path(sp, "selector"), svc.selector.labels);
     }
     Field ports = Entry(r, spec.value, "ports", ref, sp);
+    if (ports.found && ports.value.IsSequence()) svc.ports.reserve(ports.value.size());
     for (std::size_t i = 0; ports.found && i < ports.value.size(); ++i) {
       const LiteNode p = ports.value[i];
       if (!p.IsMap()) continue;
