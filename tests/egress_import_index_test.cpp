@@ -496,7 +496,8 @@ TEST(EgressImportIndex, SharedRoutedHostsAreEachRowsOwn) {
       const RowRef row = ImportsOf(m, reg, s);
       std::string got, want;
       for (const egress::RoutedHost& r : a.RoutedHosts(s))
-        got += r.host + ":" + std::to_string(r.port) + " " + Describe(m, reg, r.verdict) + "\n";
+        got += std::string(r.host) + ":" + std::to_string(r.port) + " " +
+               Describe(m, reg, r.verdict) + "\n";
       std::set<std::pair<std::string, std::uint32_t>> seen;
       for (const istio::ImportedVs& iv : row.virtual_services)
         for (const auto& h : m.virtual_services[iv.vs].hosts) {

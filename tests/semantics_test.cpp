@@ -215,6 +215,70 @@ TEST(SemanticsExportTo, QuickAnswersAgreeWithTheListInEveryFixture) {
   EXPECT_GT(checked, 100u);
 }
 
+// Registry::ServiceEntryService builds one ServiceEntry's entry alone (the
+// serviceentry-tcp-wildcard-port rule uses it instead of a whole registry):
+// it must be exactly the entry the registry holds, and absent exactly when
+// the registry leaves the ServiceEntry out.
+TEST(SemanticsRegistry, OneServiceEntryAloneIsTheRegistrysEntry) {
+  std::size_t present = 0;
+  for (const auto& g : fs::directory_iterator(fs::path(SourceDir()) / "fixtures"))
+    for (const auto& c : fs::directory_iterator(g.path())) {
+      const std::string dir = g.path().filename().string() + "/" + c.path().filename().string();
+      const MeshModel m = LoadFixture(dir);
+      const istio::Registry reg(m, "");
+      for (std::uint32_t i = 0; i < m.service_entries.size(); ++i) {
+        const auto alone =
+            istio::Registry::ServiceEntryService(m, m.SettingsForRevision(""), "", i);
+        const auto at = reg.OfServiceEntry(i);
+        ASSERT_EQ(alone.has_value(), at.has_value()) << dir << " #" << i;
+        if (!alone) continue;
+        ++present;
+        const istio::RegistryService& want = reg.service(*at);
+        EXPECT_EQ(alone->index, i) << dir;
+        EXPECT_EQ(alone->meta, want.meta) << dir;
+        EXPECT_EQ(alone->hosts, want.hosts) << dir;
+        ASSERT_EQ(alone->ports.size(), want.ports.size()) << dir;
+        for (std::size_t p = 0; p < want.ports.size(); ++p) {
+          EXPECT_EQ(alone->ports[p].number, want.ports[p].number) << dir;
+          EXPECT_EQ(alone->ports[p].protocol, want.ports[p].protocol) << dir;
+          EXPECT_EQ(alone->ports[p].name, want.ports[p].name) << dir;
+        }
+        EXPECT_EQ(alone->resolution, want.resolution) << dir;
+        EXPECT_EQ(alone->has_addresses, want.has_addresses) << dir;
+        EXPECT_EQ(alone->cidr_addresses_only, want.cidr_addresses_only) << dir;
+        EXPECT_EQ(alone->cidr_ranges, want.cidr_ranges) << dir;
+        EXPECT_EQ(alone->whole_space_range, want.whole_space_range) << dir;
+        EXPECT_EQ(alone->has_endpoints, want.has_endpoints) << dir;
+        EXPECT_EQ(alone->has_selector, want.has_selector) << dir;
+        EXPECT_EQ(alone->autoallocate_disabled, want.autoallocate_disabled) << dir;
+        EXPECT_EQ(alone->visibility.scope, want.visibility.scope) << dir;
+        EXPECT_EQ(alone->visibility.namespaces, want.visibility.namespaces) << dir;
+        EXPECT_EQ(alone->created, want.created) << dir;
+      }
+    }
+  EXPECT_GT(present, 20u);
+  // For another revision: in neither the registry nor alone.
+  const MeshModel m = LoadFiles({{"se.yaml", R"(apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: canary-only, namespace: shop, labels: {istio.io/rev: canary}}
+spec: {hosts: [api.example.com], ports: [{number: 5432, name: pg, protocol: TCP}]}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: default-rev, namespace: shop}
+spec: {hosts: [db.example.com], ports: [{number: 5432, name: pg, protocol: TCP}]}
+)"}});
+  ASSERT_EQ(m.service_entries.size(), 2u);
+  const istio::Registry reg(m, "");
+  EXPECT_FALSE(reg.OfServiceEntry(0));
+  EXPECT_FALSE(istio::Registry::ServiceEntryService(m, m.SettingsForRevision(""), "", 0));
+  ASSERT_TRUE(reg.OfServiceEntry(1));
+  const auto alone = istio::Registry::ServiceEntryService(m, m.SettingsForRevision(""), "", 1);
+  ASSERT_TRUE(alone);
+  EXPECT_EQ(alone->hosts, V{"db.example.com"});
+  EXPECT_EQ(alone->resolution, istio::Resolution::kNone);
+}
+
 // ---- Sidecar egress hosts ----
 
 TEST(SemanticsEgressHosts, SplitSelectAndImport) {

@@ -7,6 +7,8 @@
 // (pilot/pkg/networking/core/listener.go buildSidecarOutboundListener).
 // The semantics unit decides which ports qualify (istio::ListenerFor), so
 // the finding and `meshlint egress` cannot disagree.
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "rules/rules.h"
@@ -33,14 +35,23 @@ std::string Message(const ServiceEntry& se, const istio::RegistryService& svc,
 }  // namespace
 
 void CheckServiceEntryTcpWildcardPort(const MeshModel& model, FindingSink& sink) {
-  // The default revision's registry: what its istiod would program.
-  const istio::Registry registry(model, "");
-  const bool dns_capture = registry.settings().dns_capture.value;
+  // The default revision's registry: what its istiod would program. Each
+  // ServiceEntry's entry is built alone (Registry::ServiceEntryService, as
+  // the registry builds it), and only for those that can have a passthrough
+  // port: ListenerFor gives one only with resolution NONE, no endpoints and
+  // no workloadSelector. No whole registry (and its host index) is kept for
+  // this rule.
+  const MeshSettings& settings = model.SettingsForRevision("");
+  const bool dns_capture = settings.dns_capture.value;
   for (std::size_t i = 0; i < model.service_entries.size(); ++i) {
-    const std::optional<std::uint32_t> at = registry.OfServiceEntry(i);
-    if (!at) continue;  // not applied by this revision
-    const istio::RegistryService& svc = registry.service(*at);
     const ServiceEntry& se = model.service_entries[i];
+    if (istio::ParseResolution(se.resolution.value) != istio::Resolution::kNone ||
+        !se.endpoint_addresses.empty() || se.workload_selector.set)
+      continue;
+    const std::optional<istio::RegistryService> entry =
+        istio::Registry::ServiceEntryService(model, settings, "", static_cast<std::uint32_t>(i));
+    if (!entry) continue;  // not applied by this revision
+    const istio::RegistryService& svc = *entry;
     // CIDR addresses give a 0.0.0.0 listener too, but its filter chain
     // matches only connections into those ranges (kRangePassthrough): not
     // every destination, unless a range is a /0.

@@ -137,7 +137,7 @@ struct HijackedPort {
 // A VirtualService host outside the scope's services that a route sends on
 // (the port-80 virtual hosts, or a route through an egress gateway).
 struct RoutedHost {
-  std::string host;
+  std::string_view host;  // a VirtualService's host, in the model
   std::uint32_t port = 0;
   Verdict verdict;
 };
@@ -358,8 +358,9 @@ class EgressAnalysis {
                    std::shared_ptr<const std::vector<RoutedHost>>>
       routed_of_public_;
   // route_groups(), once computed, and the group of each list of routes.
-  using RoutesText = std::vector<std::tuple<std::string, std::uint32_t, const RouteDestination*,
-                                            std::uint32_t, bool, bool, const Gateway*>>;
+  using RoutesText =
+      std::vector<std::tuple<std::string_view, std::uint32_t, const RouteDestination*,
+                             std::uint32_t, bool, bool, const Gateway*>>;
   static RoutesText TextOf(const RoutedHostList& routes);
   mutable std::optional<std::vector<RouteGroup>> route_groups_;
   mutable std::map<RoutesText, std::size_t> route_group_of_;

@@ -266,7 +266,7 @@ std::optional<std::size_t> EgressAnalysis::RouteGroupOf(const Scope& s) const {
 
 std::vector<RoutedHost> EgressAnalysis::ComputeRoutedHosts(const Scope& s) const {
   std::vector<RoutedHost> out;
-  std::set<std::pair<std::string, std::uint32_t>> seen;
+  std::set<std::pair<std::string_view, std::uint32_t>> seen;
   // The row's imports indexed once for all its routed hosts, so that no
   // host walks them.
   const RowImports imports = ImportsOf(s);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "report/egress_common.h"
 #include "report/egress_explain.h"
@@ -305,16 +306,18 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
     WriteRouteGroups(out, a);
   }
 
-  std::vector<std::pair<std::string, std::vector<std::string>>> blocks;
+  // Namespaces with the same block share it: each body is kept once, as its
+  // map key (a node's key does not move), the blocks in first-seen order.
   std::map<std::string, std::size_t> block_index;
+  std::vector<std::pair<const std::string*, std::vector<std::string_view>>> blocks;
   const auto& scopes = a.scopes();
+  std::vector<const Scope*> rows;
   for (std::size_t i = 0; i < scopes.size();) {
-    std::vector<const Scope*> rows;
+    rows.clear();
     std::size_t j = i;
     for (; j < scopes.size() && scopes[j].ns == scopes[i].ns; ++j) rows.push_back(&scopes[j]);
-    const std::string body = NamespaceBlock(a, rows, o, policy);
-    auto [it, fresh] = block_index.try_emplace(body, blocks.size());
-    if (fresh) blocks.push_back({body, {}});
+    auto [it, fresh] = block_index.try_emplace(NamespaceBlock(a, rows, o, policy), blocks.size());
+    if (fresh) blocks.push_back({&it->first, {}});
     blocks[it->second].second.push_back(scopes[i].ns);
     i = j;
   }
@@ -323,11 +326,11 @@ void WriteEgressText(std::ostream& out, const EgressAnalysis& a, const EgressRep
     if (names.size() == 1) {
       out << TerminalSafe(names.front()) << ":\n";
     } else {
-      std::vector<std::string> heading = names;
+      std::vector<std::string> heading(names.begin(), names.end());
       heading.back() += " (" + std::to_string(names.size()) + " namespaces):";
       WrapNames(out, heading, "");
     }
-    out << body;
+    out << *body;
   }
 }
 

@@ -213,17 +213,25 @@ bool Registry::Applies(const ObjectMeta& meta, const ConfigMeta* config) const {
   return !config || ConfigInRevision(*model_, *config, revision_);
 }
 
-void Registry::AddServiceEntry(const MeshModel& model, std::uint32_t i) {
+std::optional<RegistryService> Registry::ServiceEntryService(const MeshModel& model,
+                                                             const MeshSettings& settings,
+                                                             std::string_view revision,
+                                                             std::uint32_t i) {
   const ServiceEntry& se = model.service_entries[i];
-  if (!Applies(se.meta, &se.config) || se.hosts.empty()) return;
+  if (IsRejected(model, se.meta) || !ConfigInRevision(model, se.config, revision) ||
+      se.hosts.empty())
+    return std::nullopt;
   RegistryService s;
   s.kind = RegistryService::Kind::kServiceEntry;
   s.index = i;
   s.meta = &se.meta;
+  s.hosts.reserve(se.hosts.size());
+  s.host_locs.reserve(se.hosts.size());
   for (const auto& h : se.hosts) {
     s.hosts.push_back(h.value);
     s.host_locs.push_back(h.loc);
   }
+  s.ports.reserve(se.ports.size());
   for (const PortSpec& p : se.ports)
     s.ports.push_back({static_cast<std::uint32_t>(p.number.value), ParseProtocol(p.protocol.value),
                        p.name.value, p.loc});
@@ -243,14 +251,20 @@ void Registry::AddServiceEntry(const MeshModel& model, std::uint32_t i) {
       se.config.istio_labels.Value("networking.istio.io/enable-autoallocate-ip");
   s.autoallocate_disabled = autoalloc && *autoalloc == "false";
   s.mesh_internal = !se.IsExternal();
-  s.visibility = ConfigExport(se.export_to, se.export_to_key, settings_->default_service_export_to,
-                              settings_->default_export_from, model, se.meta.ref.ns, false);
-  NarrowByVisibility(model, *settings_, se.meta.ref.ns, s.visibility);
+  s.visibility = ConfigExport(se.export_to, se.export_to_key, settings.default_service_export_to,
+                              settings.default_export_from, model, se.meta.ref.ns, false);
+  NarrowByVisibility(model, settings, se.meta.ref.ns, s.visibility);
   s.created = se.config.creation_timestamp.value;
+  return s;
+}
+
+void Registry::AddServiceEntry(const MeshModel& model, std::uint32_t i) {
+  std::optional<RegistryService> s = ServiceEntryService(model, *settings_, revision_, i);
+  if (!s) return;
   of_se_[i] = static_cast<std::uint32_t>(services_.size());
-  for (const std::string& h : s.hosts)
+  for (const std::string& h : s->hosts)
     by_host_[h].push_back(static_cast<std::uint32_t>(services_.size()));
-  services_.push_back(std::move(s));
+  services_.push_back(std::move(*s));
 }
 
 void Registry::AddKubeService(const MeshModel& model, std::uint32_t i) {

@@ -168,6 +168,15 @@ class Registry {
   // validation, and not labelled istio.io/rev for another revision.
   bool Applies(const ObjectMeta& meta, const ConfigMeta* config) const;
 
+  // The entry model.service_entries[i] gets in the registry of `revision`
+  // (whose settings are `settings`), built alone: nullopt when that
+  // revision does not apply it or it has no hosts. What the constructor
+  // adds for it, without building the whole registry.
+  static std::optional<RegistryService> ServiceEntryService(const MeshModel& model,
+                                                            const MeshSettings& settings,
+                                                            std::string_view revision,
+                                                            std::uint32_t i);
+
  private:
   void AddServiceEntry(const MeshModel& model, std::uint32_t i);
   void AddKubeService(const MeshModel& model, std::uint32_t i);
