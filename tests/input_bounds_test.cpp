@@ -133,7 +133,7 @@ std::string KnownReason(const std::string& path, const ReadLimits& limits,
                         std::size_t defer = std::size_t(-1)) {
   std::string content;
   bool deferred = true;  // must be reset
-  auto error = ReadKnownRegular(path, limits, defer, deferred, content);
+  auto error = ReadKnownRegular(path, limits.max_bytes, defer, deferred, content);
   if (deferred) return "deferred, " + std::to_string(content.size()) + " bytes";
   return error ? *error : "read " + content;
 }
@@ -154,6 +154,22 @@ TEST(ReadKnownRegular, SameAnswersAsReadBounded) {
             "larger than the 256 MiB meshlint reads (2048 MiB): not read");
 }
 
+// A file that cannot be opened is still refused for what it is first, as
+// ReadBounded refuses it: too large, then unreadable.
+TEST(ReadKnownRegular, UnreadableFileIsJudgedByItsSizeFirst) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads a file of mode 000";
+  TempDir dir;
+  Sparse(dir.path() / "huge.yaml", kTwoGiB);
+  const std::string huge = (dir.path() / "huge.yaml").string();
+  const std::string small = dir.Write("small.yaml", "a: b\n");
+  ASSERT_EQ(::chmod(huge.c_str(), 0), 0);
+  ASSERT_EQ(::chmod(small.c_str(), 0), 0);
+  EXPECT_EQ(KnownReason(huge, {kMaxManifestFileBytes, false}),
+            Reason(huge, {kMaxManifestFileBytes, false}));
+  EXPECT_EQ(KnownReason(small, {100, false}), "cannot open: Permission denied");
+  EXPECT_EQ(Reason(small, {100, false}), "cannot open: Permission denied");
+}
+
 TEST(ReadKnownRegular, LargerThanTheDeferSizeIsLeftUnread) {
   TempDir dir;
   const std::string path = dir.Write("a.yaml", "0123456789");
@@ -172,7 +188,7 @@ TEST(ReadKnownRegular, FifoOrDeviceInPlaceOfTheFileIsRefusedWithoutBlocking) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
   fs::create_symlink("/dev/zero", dir.path() / "zero.yaml");
   EXPECT_EQ(InChild([&] {
-              return KnownReason(fifo.string(), {1024, true}) + "|" +
+              return KnownReason(fifo.string(), {1024, false}) + "|" +
                      KnownReason((dir.path() / "zero.yaml").string(), {1024, false});
             }),
             "not a regular file (a FIFO): not read|"
@@ -184,8 +200,7 @@ TEST(ReadKnownRegular, FifoOrDeviceInPlaceOfTheFileIsRefusedWithoutBlocking) {
 TEST(ReadKnownRegular, ContentBeyondTheSizeIsReadToTheEndWithinTheLimit) {
   std::string content;
   bool deferred = false;
-  const auto ok =
-      ReadKnownRegular("/proc/self/status", {1 << 20, false}, 1 << 20, deferred, content);
+  const auto ok = ReadKnownRegular("/proc/self/status", 1 << 20, 1 << 20, deferred, content);
   ASSERT_FALSE(ok.has_value()) << *ok;
   EXPECT_NE(content.find("Name:"), std::string::npos);
   EXPECT_NE(content.find("Pid:"), std::string::npos);

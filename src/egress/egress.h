@@ -326,6 +326,8 @@ class EgressAnalysis {
   std::vector<HostGroup> groups_;
   std::vector<std::unordered_set<std::string_view>> group_names_;
   std::unordered_map<const std::vector<HostRef>*, std::size_t> group_of_;
+  // Caches the const queries fill as they are asked: one analysis is used
+  // from one thread at a time (nothing here is locked).
   mutable std::map<std::pair<std::uint32_t, const Sidecar*>,
                    std::shared_ptr<const std::vector<HostRef>>>
       shared_cache_;

@@ -242,7 +242,8 @@ int ReadDirectory(const WalkDir& dir, const fs::path& real_root, const std::stri
 // a secret and have it quoted into a public report). Directory links are not
 // followed at all (inside the tree their files are reached by their real
 // path), so link loops cannot make the walk go round. FIFOs and devices are
-// reported, never opened (opening a FIFO blocks).
+// reported, never opened (opening a FIFO blocks); only one swapped in for a
+// file after the walk saw it is opened (without blocking) and refused unread.
 //
 // Directories are read on up to `jobs` threads (a directory per step, taken
 // from one shared list); what they find is sorted by name after, so the

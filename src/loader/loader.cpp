@@ -2,10 +2,6 @@
 // and merged in input order, so the model never depends on the threads.
 #include "loader/loader.h"
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -13,6 +9,9 @@
 #include <system_error>
 #include <thread>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "loader/document.h"
 #include "loader/inputs.h"
 #include "loader/mesh_config.h"
@@ -129,9 +128,9 @@ class Scheduler {
       // Every file here was seen to be a regular file: by the walk, or when
       // named on the command line.
       bool deferred = false;
-      auto failed = ReadKnownRegular(f.absolute, {kMaxManifestFileBytes, false},
+      auto failed = ReadKnownRegular(f.absolute, kMaxManifestFileBytes,
                                      big ? kBigFile : kMaxManifestFileBytes, deferred, content);
-      if (deferred) {
+      if (deferred && big) {
         *big = true;
         return false;
       }

@@ -202,7 +202,9 @@ std::vector<Located<std::string>> NodeReader::ScalarList(const Field& f, const O
     Problem(Loc(f.value), message, ref, path.str());
     throw Unusable{};
   }
-  out.reserve(f.value.size());  // exact: no growth slack kept in the model
+  // Exact, so that the model keeps no growth slack; bounded, so that a list
+  // of aliases is stopped by Charge before it reserves much.
+  out.reserve(std::min<std::size_t>(f.value.size(), 4096));
   for (std::size_t i = 0; i < f.value.size(); ++i) {
     const LiteNode item = f.value[i];
     if (!item.IsScalar()) {

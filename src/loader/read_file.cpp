@@ -110,15 +110,29 @@ std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits
   return error;
 }
 
-std::optional<std::string> ReadKnownRegular(const std::string& path, const ReadLimits& limits,
+std::optional<std::string> ReadKnownRegular(const std::string& path, std::size_t max_bytes,
                                             std::size_t defer, bool& deferred,
                                             std::string& content) {
   content.clear();
   deferred = false;
+  const ReadLimits limits{max_bytes, false};
   int fd;
   do fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   while (fd < 0 && errno == EINTR);
-  if (fd < 0) return Errno("cannot open");
+  if (fd < 0) {
+    // The answer ReadBounded gives, in its order: what the path is, then its
+    // size, then why it could not be opened (a file too large and unreadable
+    // is "larger than", not "permission denied").
+    const int open_errno = errno;
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0) {
+      if (!Acceptable(st.st_mode, limits)) return NotRegular(st.st_mode);
+      if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes)
+        return TooLarge(limits, static_cast<std::uintmax_t>(st.st_size));
+    }
+    errno = open_errno;
+    return Errno("cannot open");
+  }
   struct stat st;
   std::optional<std::string> error;
   if (::fstat(fd, &st) != 0) {

@@ -38,13 +38,15 @@ std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits
                                        std::string& content);
 
 // ReadBounded for a path the caller has already seen to be a regular file
-// (a directory walk's entry, a file named on the command line), with the same
-// checks and messages in about half the system calls: opened first, never
-// blocking (should a FIFO have been swapped in since, its type is checked on
-// the descriptor before a byte is read), and read in one call when the file
-// has the size it had when opened. A file larger than `defer` bytes is closed
-// unread and `deferred` set: the caller reads it its own way.
-std::optional<std::string> ReadKnownRegular(const std::string& path, const ReadLimits& limits,
+// (a directory walk's entry, a file named on the command line), at most
+// `max_bytes`, with the same checks and messages in about half the system
+// calls: opened first, never blocking, its type checked on the descriptor
+// before a byte is read, and read in one call when the file has the size it
+// had when opened. Only if something was swapped in since the caller looked
+// (a race) is a FIFO or device opened, and then refused unread. A file larger
+// than `defer` bytes is closed unread and `deferred` set: the caller reads it
+// its own way.
+std::optional<std::string> ReadKnownRegular(const std::string& path, std::size_t max_bytes,
                                             std::size_t defer, bool& deferred,
                                             std::string& content);
 
