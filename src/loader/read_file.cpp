@@ -35,27 +35,37 @@ bool Acceptable(mode_t mode, const ReadLimits& limits) {
   return S_ISREG(mode) || (S_ISFIFO(mode) && limits.allow_pipe);
 }
 
-// Reads `fd` to its end into `content`, at most max_bytes + 1 bytes.
+// Reads `fd` to its end into `content`, at most max_bytes + 1 bytes, straight
+// into place: a 200 MB file costs 200 MB, not the copies a stream makes.
+// `expected` is a regular file's size (0 for a pipe): a read that returns
+// every byte it promised and fewer than asked has met the end of the file, so
+// an unchanged file takes one read; one that grew since is read on to its end.
 std::optional<std::string> ReadDescriptor(int fd, const ReadLimits& limits, std::size_t expected,
                                           std::string& content) {
-  content.clear();
-  // A regular file is read straight into place: a 200 MB file costs 200 MB,
-  // not the copies a stream makes.
-  content.reserve(std::min(expected, limits.max_bytes) + 1);
-  char chunk[1 << 16];
+  const std::size_t cap = limits.max_bytes + 1;
+  content.resize(std::min(expected > 0 ? expected + 1 : std::size_t{1} << 16, cap));
+  std::size_t total = 0;
+  std::optional<std::string> error;
   for (;;) {
-    const std::size_t room = limits.max_bytes + 1 - content.size();
-    const ssize_t n = ::read(fd, chunk, std::min(sizeof chunk, room));
+    if (total == content.size()) content.resize(std::min(content.size() * 2, cap));
+    const std::size_t asked = content.size() - total;
+    const ssize_t n = ::read(fd, content.data() + total, asked);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("cannot read");
-    if (n == 0) return std::nullopt;
-    content.append(chunk, static_cast<std::size_t>(n));
-    if (content.size() > limits.max_bytes) {
-      content.clear();
-      content.shrink_to_fit();
-      return TooLarge(limits, std::nullopt);
+    if (n < 0) {
+      error = Errno("cannot read");
+      break;
     }
+    if (n == 0) break;
+    total += static_cast<std::size_t>(n);
+    if (total > limits.max_bytes) {
+      error = TooLarge(limits, std::nullopt);
+      break;
+    }
+    if (total == expected && static_cast<std::size_t>(n) < asked) break;
   }
+  content.resize(error ? 0 : total);
+  if (error) content.shrink_to_fit();
+  return error;
 }
 
 }  // namespace
@@ -144,38 +154,7 @@ std::optional<std::string> ReadKnownRegular(const std::string& path, std::size_t
   } else if (static_cast<std::uintmax_t>(st.st_size) > defer) {
     deferred = true;
   } else {
-    // Straight into place, one byte more than the size asked for: a read
-    // that returns every byte the size promised and fewer than asked has met
-    // the end of the file, so an unchanged file takes one read. One that
-    // grew since is read on to its end, within the limit.
-    const std::size_t size = static_cast<std::size_t>(st.st_size);
-    content.resize(size + 1);
-    std::size_t total = 0;
-    for (;;) {
-      if (total == content.size()) {
-        if (content.size() > limits.max_bytes) {
-          error = TooLarge(limits, std::nullopt);
-          break;
-        }
-        content.resize(std::min(content.size() * 2, limits.max_bytes + 1));
-      }
-      const std::size_t asked = content.size() - total;
-      const ssize_t n = ::read(fd, content.data() + total, asked);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        error = Errno("cannot read");
-        break;
-      }
-      if (n == 0) break;
-      total += static_cast<std::size_t>(n);
-      if (total > limits.max_bytes) {
-        error = TooLarge(limits, std::nullopt);
-        break;
-      }
-      if (total == size && static_cast<std::size_t>(n) < asked) break;
-    }
-    content.resize(error ? 0 : total);
-    if (error) content.shrink_to_fit();
+    error = ReadDescriptor(fd, limits, static_cast<std::size_t>(st.st_size), content);
   }
   ::close(fd);
   return error;
