@@ -2,6 +2,12 @@
 // related locations (they feed JSON, SARIF logical locations and fingerprints).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "test_util.h"
 
 namespace meshlint {
@@ -125,6 +131,52 @@ TEST(Runner, SeverityOverridesAndOrder) {
   EXPECT_EQ(m.files.display(f[0].diag.loc.file), "a.yaml");
   EXPECT_EQ(m.files.display(f[1].diag.loc.file), "b.yaml");
   EXPECT_EQ(f[0].severity, Severity::kNote);
+}
+
+// SortFindings puts the findings in place, one cycle of the permutation at a
+// time: every cycle length (fixed points, swaps, longer cycles) must end in
+// the order a sort of a copy gives, with equal keys kept in input order.
+TEST(SortFindings, InPlaceOrderMatchesASortedCopy) {
+  MeshModel model;
+  model.files.Add("b.yaml", "/b.yaml");  // file 0 sorts after file 1
+  model.files.Add("a.yaml", "/a.yaml");
+  struct Spec {
+    std::uint32_t file, line;
+    const char* rule;
+    const char* message;
+  };
+  const std::vector<Spec> specs = {
+      {0, 3, "r", "m"}, {1, 9, "r", "m"}, {0, 1, "r", "m"}, {1, 2, "r", "m"},
+      {0, 1, "q", "m"}, {1, 9, "r", "m"}, {0, 0, "r", "z"}, {1, 2, "r", "a"},
+      {0, 3, "r", "m"}, {1, 1, "r", "m"}, {0, 0, "r", "a"}, {1, 9, "r", "m"},
+  };
+  std::vector<Finding> findings;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    Finding f;
+    f.rule_id = specs[i].rule;
+    f.diag.loc = {specs[i].file, specs[i].line, 1, specs[i].line, 2};
+    f.diag.message = specs[i].message;
+    f.environment = std::to_string(i);  // which input it was, to check stability
+    findings.push_back(std::move(f));
+  }
+  std::vector<std::string> expected;
+  {
+    std::vector<std::size_t> idx(specs.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    auto key = [&](std::size_t i) {
+      const Spec& s = specs[i];
+      const std::string path = s.line == 0 ? "" : (s.file == 0 ? "b.yaml" : "a.yaml");
+      return std::make_tuple(path, s.line, std::string(s.rule), std::string(s.message));
+    };
+    std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return key(a) < key(b); });
+    for (std::size_t i : idx) expected.push_back(std::to_string(i));
+  }
+  SortFindings(model, findings);
+  std::vector<std::string> got;
+  for (const Finding& f : findings) got.push_back(f.environment);
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got.front(), "10");  // no position, message "a": first
+  EXPECT_EQ(got.back(), "8");    // b.yaml:3, the later of two equal ones
 }
 
 }  // namespace

@@ -77,7 +77,12 @@ std::vector<Finding> RunRules(const MeshModel& model, const RunOptions& options,
   for (const auto& f : found) total += f.size();
   std::vector<Finding> findings;
   findings.reserve(total);
-  for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(findings));
+  // Each rule's list is given back once joined, so that the findings are
+  // not held twice over (with each list's growth slack) until the end.
+  for (auto& f : found) {
+    std::move(f.begin(), f.end(), std::back_inserter(findings));
+    std::vector<Finding>().swap(f);
+  }
   SortFindings(model, findings);
   return findings;
 }
@@ -141,10 +146,23 @@ void SortFindings(const MeshModel& model, std::vector<Finding>& findings) {
   };
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
-  std::vector<Finding> sorted;
-  sorted.reserve(n);
-  for (std::size_t i : order) sorted.push_back(std::move(findings[i]));
-  findings = std::move(sorted);
+  // The findings are put in that order in place, one cycle of the
+  // permutation at a time, rather than moved into a second list: a run with
+  // 100,000 findings would hold both at once.
+  constexpr std::size_t kPlaced = ~std::size_t{0};
+  for (std::size_t start = 0; start < n; ++start) {
+    if (order[start] == kPlaced || order[start] == start) continue;
+    Finding first = std::move(findings[start]);
+    std::size_t to = start;
+    while (order[to] != start) {
+      const std::size_t from = order[to];
+      findings[to] = std::move(findings[from]);
+      order[to] = kPlaced;
+      to = from;
+    }
+    findings[to] = std::move(first);
+    order[to] = kPlaced;
+  }
 }
 
 }  // namespace meshlint
