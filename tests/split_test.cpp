@@ -10,6 +10,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "loader/loader.h"
@@ -174,10 +175,12 @@ TEST(ParallelSplit, PiecesFindBinaryWhereTheWholeDoes) {
   }
 }
 
-// A file big enough to be split on the threads loads as the one-pass split
-// loads it (LoadText: SplitContent), with a BOM, CRLF, `...`, comments,
-// markers in block scalars and no final newline; and with a bad byte near
-// its end, the problem is the one-pass split's.
+// A file big enough to be split on the threads, and read a window at a
+// time, loads as the one-pass split loads it (LoadText: SplitContent), with
+// a BOM, CRLF, `...`, comments, markers in block scalars, documents longer
+// than a window and no final newline; and with a bad byte in the first
+// window or near its end, the problem is the one-pass split's (and nothing
+// of the file is loaded).
 TEST(ParallelSplit, BigFileLoadsAsOnePass) {
   std::string content = "\xEF\xBB\xBF# rendered\n";
   for (int i = 0; content.size() < (5u << 19); ++i) {
@@ -190,26 +193,51 @@ TEST(ParallelSplit, BigFileLoadsAsOnePass) {
     if (i % 11 == 5)
       content += "apiVersion: v1\nkind: Service\nmetadata: {name: s" + std::to_string(i) +
                  ", namespace: ns1}\n";
+    if (i % 997 == 1) {
+      // Longer than the smaller windows below.
+      content += "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c" + std::to_string(i) +
+                 "\ndata:\n  big: |\n";
+      for (int k = 0; k < 400; ++k) content += "    line " + std::to_string(k) + " ---\n";
+    }
   }
   content += "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: last";
   const fs::path dir = fs::temp_directory_path() / ("meshlint-split-" + std::to_string(::getpid()));
-  for (const bool bad : {false, true}) {
+  for (const std::size_t bad : {std::size_t{0}, content.size() - 200, std::size_t{300}}) {
     std::string text = content;
-    if (bad) text.insert(text.size() - 200, "\xC3(");
+    if (bad) text.insert(bad, "\xC3(");
     fs::create_directories(dir);
     std::ofstream(dir / "doc.yaml", std::ios::binary) << text;
     LoadOptions options;
     const std::string want = testing::Dump(testing::LoadFiles({{"doc.yaml", text}}, options));
-    EXPECT_EQ(want.find("invalid UTF-8") != std::string::npos, bad);
-    for (unsigned jobs : {1u, 2u, 8u}) {
+    EXPECT_EQ(want.find("invalid UTF-8") != std::string::npos, bad != 0);
+    EXPECT_EQ(want.find("ServiceEntry") != std::string::npos, bad == 0);
+    // (window bytes, jobs); 0: the default window, the whole file here.
+    for (const auto& [window, jobs] : std::vector<std::pair<std::size_t, unsigned>>{
+             {0, 1}, {0, 2}, {0, 8}, {1000, 2}, {4096, 1}, {65543, 8}, {std::size_t{1} << 20, 2}}) {
       options.jobs = jobs;
       options.base_dir = dir.string();
+      options.window_bytes = window;
       MeshModel model;
       EXPECT_TRUE(LoadInputs({(dir / "doc.yaml").string()}, options, model).empty());
-      EXPECT_EQ(testing::Dump(model), want) << "-j" << jobs << (bad ? " with a bad byte" : "");
+      EXPECT_EQ(testing::Dump(model), want)
+          << "-j" << jobs << ", window " << window << ", bad byte at " << bad;
     }
     fs::remove_all(dir);
   }
+}
+
+// Where a window may be cut: the last complete marker line, not at 0, not
+// before `from`.
+TEST(ParallelSplit, LastMarkerLine) {
+  EXPECT_EQ(LastMarkerLine("", 0), 0u);
+  EXPECT_EQ(LastMarkerLine("---\na: 1\n", 0), 0u);  // only at 0
+  EXPECT_EQ(LastMarkerLine("a: 1\n---\nb: 2\n", 0), 5u);
+  EXPECT_EQ(LastMarkerLine("a: 1\n--- # x\nb\n...\nc\n", 0), 15u);
+  EXPECT_EQ(LastMarkerLine("a: 1\n---", 0), 0u);         // the line may go on
+  EXPECT_EQ(LastMarkerLine("a: 1\n---\r\nb\n", 0), 5u);  // CRLF
+  EXPECT_EQ(LastMarkerLine("a: 1\n----\n--\n -- -\n", 0), 0u);
+  EXPECT_EQ(LastMarkerLine("a: 1\n---\nb: 2\n", 6), 0u);  // searched already
+  EXPECT_EQ(LastMarkerLine("a: 1\n---\nb: 2\n", 5), 5u);
 }
 
 }  // namespace

@@ -75,6 +75,8 @@ constexpr std::uintmax_t kBigFile = 1u << 20;
 constexpr std::size_t kBatchBytes = 256u << 10;
 // Pieces of a big file searched for document markers, one per unit of work.
 constexpr std::size_t kPieceBytes = 256u << 10;
+// How much of a big file is read at once (LoadWindows).
+constexpr std::size_t kWindowBytes = std::size_t{8} << 20;
 
 class Scheduler {
  public:
@@ -181,41 +183,124 @@ class Scheduler {
     }
   }
 
-  // Big file i's content cut into documents as SplitContent cuts it, its
-  // pieces checked for binary data (FindBinary) and searched for document
-  // markers on the threads: done by SplitContent on one thread, that was a
-  // tenth of the instructions of loading a 12 MB kustomize bundle, with the
-  // other cores idle. A piece that is not text sends the whole file to
-  // SplitContent, which says where.
-  bool Split(std::size_t i, std::string_view content, Objects& head,
-             std::vector<DocumentChunk>& chunks) {
-    if (inputs_[i].is_json) return SplitContent(content, ids_[i], true, head, chunks);
-    const std::string_view text = StripBom(content);
+  // `region` cut into documents as SplitContent cuts it, its pieces checked
+  // for binary data (FindBinary) and searched for document markers on the
+  // threads: done by SplitContent on one thread, that was a tenth of the
+  // instructions of loading a 12 MB kustomize bundle, with the other cores
+  // idle. The region is a whole file's text, or a window of one from the
+  // start of a line to just after a line break or to the file's end; `bom`:
+  // it begins the file, and a BOM there is not text. The chunks' lines count
+  // from the region's first; `line_breaks` is set to the region's. False
+  // when a piece is not text.
+  bool SplitRegion(std::string_view region, bool bom, std::vector<DocumentChunk>& chunks,
+                   std::uint32_t& line_breaks) {
+    const std::string_view text = bom ? StripBom(region) : region;
     const auto ranges = CutAtLines(text, kPieceBytes);
     std::vector<PieceMarkers> pieces(ranges.size());
     std::vector<char> binary(ranges.size(), 0);
     ParallelFor(ranges.size(), jobs_, [&](std::size_t k) {
       BusyTimer timer(&clock_);
-      binary[k] = FindBinary(PieceWithBom(content, ranges[k])).has_value();
-      pieces[k] = FindMarkers(text, ranges[k].first, ranges[k].second);
+      const auto [begin, end] = ranges[k];
+      binary[k] =
+          FindBinary(bom ? PieceWithBom(region, ranges[k]) : text.substr(begin, end - begin))
+              .has_value();
+      pieces[k] = FindMarkers(text, begin, end);
     });
-    for (std::size_t k = 0; k < ranges.size(); ++k)
-      if (binary[k]) return SplitContent(content, ids_[i], false, head, chunks);
-    ++head.stats.files;
+    for (const char b : binary)
+      if (b) return false;
     chunks = ChunksFromMarkers(text, pieces);
+    line_breaks = 0;
+    for (const PieceMarkers& p : pieces) line_breaks += p.line_breaks;
     return true;
   }
 
-  // Big file i, batches of documents per unit, into the model: the calling
-  // thread, between its own batches, moves those finished in order into the
-  // model, so that little is left to merge when the last batch ends.
+  // A big file is read a window at a time (WindowedFile) when it is a plain
+  // YAML file on disk: JSON is one document, and stdin, pipes and rendered
+  // kustomizations are in memory already.
+  bool Windowed(std::size_t i) const {
+    const InputFile& f = inputs_[i];
+    return f.skip_reason.empty() && !f.is_stdin && !f.from_pipe && !f.rendered && !f.is_json;
+  }
+
+  // Big file i into the model, batches of documents per unit.
   void LoadBig(std::size_t i) {
+    if (Windowed(i) && LoadWindows(i)) return;
     Objects head;
     std::string content;
     std::vector<DocumentChunk> chunks;
-    const bool split = Read(i, content, head) && Split(i, content, head, chunks);
+    bool split = Read(i, content, head);
+    if (split && !inputs_[i].is_json) {
+      std::uint32_t lines = 0;
+      if (SplitRegion(content, true, chunks, lines)) ++head.stats.files;
+      else split = SplitContent(content, ids_[i], false, head, chunks);  // says where
+    } else if (split) {
+      split = SplitContent(content, ids_[i], true, head, chunks);
+    }
     model_.Append(std::move(head));
-    if (!split) return;
+    if (split) LoadChunks(i, chunks);
+  }
+
+  // Big file i read a window at a time, each window cut just before its
+  // last document marker and loaded before the next is read: only about a
+  // window of the file is in memory, not all of it (a 60 MB rendered overlay
+  // cost its size again on top of the model). It loads as the whole file
+  // would. False, with nothing of it in the model, when a window is not
+  // text: the whole file is then read for SplitContent to say where.
+  bool LoadWindows(std::size_t i) {
+    const Objects::Marker mark = model_.Mark();
+    Objects head;
+    ++head.stats.files;
+    // As Read reports a file it cannot read: nothing of it is loaded.
+    const auto unreadable = [&](std::string error) {
+      model_.Truncate(mark);
+      head.problems.push_back({Location{ids_[i], 1, 1, 1, 1}, std::move(error), {}, ""});
+      model_.Append(std::move(head));
+      return true;
+    };
+    WindowedFile file;
+    if (auto error = file.Open(inputs_[i].absolute, kMaxManifestFileBytes))
+      return unreadable(std::move(*error));
+    const std::size_t window = options_.window_bytes ? options_.window_bytes : kWindowBytes;
+    std::string buffer;
+    std::uint32_t first_line = 1;  // of the buffer's first byte, in the file
+    std::size_t searched = 0;      // where LastMarkerLine looks from
+    std::size_t want = window;
+    bool end = false;
+    for (bool first = true;;) {
+      while (!end && buffer.size() < want)
+        if (auto error = file.Append(buffer, want - buffer.size(), end))
+          return unreadable(std::move(*error));
+      const std::size_t cut = end ? buffer.size() : LastMarkerLine(buffer, searched);
+      if (cut == 0) {
+        // No marker since the last look: one document longer than a window.
+        searched = buffer.size();
+        want = buffer.size() + window;
+        continue;
+      }
+      std::vector<DocumentChunk> chunks;
+      std::uint32_t lines = 0;
+      if (!SplitRegion(std::string_view(buffer).substr(0, cut), first, chunks, lines)) {
+        model_.Truncate(mark);
+        return false;
+      }
+      for (DocumentChunk& chunk : chunks) chunk.first_line += first_line - 1;
+      LoadChunks(i, chunks);
+      if (end) break;
+      buffer.erase(0, cut);
+      first_line += lines;
+      first = false;
+      searched = 0;
+      want = window;
+    }
+    model_.Append(std::move(head));
+    return true;
+  }
+
+  // Chunks of big file i, batches of documents per unit, into the model:
+  // the calling thread, between its own batches, moves those finished in
+  // order into the model, so that little is left to merge when the last
+  // batch ends.
+  void LoadChunks(std::size_t i, std::vector<DocumentChunk>& chunks) {
     std::vector<std::uint32_t> files(chunks.size());
     for (std::size_t c = 0; c < chunks.size(); ++c)
       files[c] = AttributeSource(chunks[c], ids_[i], inputs_[i].is_json,

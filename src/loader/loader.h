@@ -27,6 +27,9 @@ struct LoadOptions {
   // look inside (Deployments, ConfigMaps, CRDs...) are read by a cheap scanner
   // when it can prove they are well-formed; the model is the same either way.
   bool full_parse = false;
+  // How much of a big file is in memory at once: it is read a window at a
+  // time (0: 8 MiB). The model does not depend on it; tests set it small.
+  std::size_t window_bytes = 0;
 
   // Path globs (loader/text.h GlobMatch) over paths relative to `glob_base`
   // (the project config's directory). With `include` set, only matching files

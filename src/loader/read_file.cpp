@@ -120,13 +120,12 @@ std::optional<std::string> ReadBounded(const std::string& path, const ReadLimits
   return error;
 }
 
-std::optional<std::string> ReadKnownRegular(const std::string& path, std::size_t max_bytes,
-                                            std::size_t defer, bool& deferred,
-                                            std::string& content) {
-  content.clear();
-  deferred = false;
-  const ReadLimits limits{max_bytes, false};
-  int fd;
+namespace {
+
+// ReadKnownRegular's open and checks: the descriptor (in `fd`, -1 on
+// failure) and its status, or why the file is not read.
+std::optional<std::string> OpenKnownRegular(const std::string& path, const ReadLimits& limits,
+                                            int& fd, struct stat& st) {
   do fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   while (fd < 0 && errno == EINTR);
   if (fd < 0) {
@@ -134,7 +133,6 @@ std::optional<std::string> ReadKnownRegular(const std::string& path, std::size_t
     // size, then why it could not be opened (a file too large and unreadable
     // is "larger than", not "permission denied").
     const int open_errno = errno;
-    struct stat st;
     if (::stat(path.c_str(), &st) == 0) {
       if (!Acceptable(st.st_mode, limits)) return NotRegular(st.st_mode);
       if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes)
@@ -143,20 +141,83 @@ std::optional<std::string> ReadKnownRegular(const std::string& path, std::size_t
     errno = open_errno;
     return Errno("cannot open");
   }
-  struct stat st;
   std::optional<std::string> error;
-  if (::fstat(fd, &st) != 0) {
-    error = Errno("cannot read");
-  } else if (!S_ISREG(st.st_mode)) {
-    error = NotRegular(st.st_mode);
-  } else if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes) {
+  if (::fstat(fd, &st) != 0) error = Errno("cannot read");
+  else if (!S_ISREG(st.st_mode)) error = NotRegular(st.st_mode);
+  else if (static_cast<std::uintmax_t>(st.st_size) > limits.max_bytes)
     error = TooLarge(limits, static_cast<std::uintmax_t>(st.st_size));
-  } else if (static_cast<std::uintmax_t>(st.st_size) > defer) {
-    deferred = true;
-  } else {
-    error = ReadDescriptor(fd, limits, static_cast<std::size_t>(st.st_size), content);
+  if (error) {
+    ::close(fd);
+    fd = -1;
   }
+  return error;
+}
+
+}  // namespace
+
+std::optional<std::string> ReadKnownRegular(const std::string& path, std::size_t max_bytes,
+                                            std::size_t defer, bool& deferred,
+                                            std::string& content) {
+  content.clear();
+  deferred = false;
+  const ReadLimits limits{max_bytes, false};
+  int fd = -1;
+  struct stat st;
+  if (auto error = OpenKnownRegular(path, limits, fd, st)) return error;
+  std::optional<std::string> error;
+  if (static_cast<std::uintmax_t>(st.st_size) > defer) deferred = true;
+  else error = ReadDescriptor(fd, limits, static_cast<std::size_t>(st.st_size), content);
   ::close(fd);
+  return error;
+}
+
+WindowedFile::~WindowedFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::string> WindowedFile::Open(const std::string& path, std::size_t max_bytes) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  max_bytes_ = max_bytes;
+  total_ = 0;
+  struct stat st;
+  return OpenKnownRegular(path, {max_bytes, false}, fd_, st);
+}
+
+std::optional<std::string> WindowedFile::Append(std::string& buffer, std::size_t bytes, bool& end) {
+  end = false;
+  if (fd_ < 0) {
+    end = true;
+    return std::nullopt;
+  }
+  // One byte past the bound tells a file that grew past it since it was
+  // opened from one that ends there.
+  bytes = std::min(bytes, max_bytes_ + 1 - total_);
+  const std::size_t at = buffer.size();
+  buffer.resize(at + bytes);
+  std::size_t got = 0;
+  std::optional<std::string> error;
+  while (got < bytes) {
+    const ssize_t n = ::read(fd_, buffer.data() + at + got, bytes - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = Errno("cannot read");
+      break;
+    }
+    if (n == 0) {
+      end = true;
+      break;
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  buffer.resize(at + got);
+  total_ += got;
+  if (!error && total_ > max_bytes_) error = TooLarge({max_bytes_, false}, std::nullopt);
+  if (error || end) {
+    ::close(fd_);
+    fd_ = -1;
+    end = true;
+  }
   return error;
 }
 

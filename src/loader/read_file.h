@@ -50,6 +50,29 @@ std::optional<std::string> ReadKnownRegular(const std::string& path, std::size_t
                                             std::size_t defer, bool& deferred,
                                             std::string& content);
 
+// A regular file read a window at a time, so that a big one is never in
+// memory whole: opened and checked as ReadKnownRegular does, with its
+// messages, and bounded in all by `max_bytes`.
+class WindowedFile {
+ public:
+  WindowedFile() = default;
+  WindowedFile(const WindowedFile&) = delete;
+  WindowedFile& operator=(const WindowedFile&) = delete;
+  ~WindowedFile();
+
+  // Why the file cannot be read, or nullopt.
+  std::optional<std::string> Open(const std::string& path, std::size_t max_bytes);
+  // Appends up to `bytes` more of the file to `buffer`, and sets `end` when
+  // the file has no more (or on an error). Why reading failed (the file grew
+  // past the bound, a read error), or nullopt.
+  std::optional<std::string> Append(std::string& buffer, std::size_t bytes, bool& end);
+
+ private:
+  int fd_ = -1;
+  std::size_t max_bytes_ = 0;
+  std::size_t total_ = 0;  // bytes read so far
+};
+
 // The same, the reason as a Problem about file `file` (an index into the
 // run's FileTable) as a whole.
 std::optional<Problem> ReadBounded(const std::string& path, std::uint32_t file,

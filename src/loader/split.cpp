@@ -1,5 +1,6 @@
 #include "loader/split.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "model/parallel.h"
@@ -106,6 +107,26 @@ std::vector<DocumentChunk> ChunksFromMarkers(std::string_view text,
   }
   flush(text.size());
   return out;
+}
+
+std::size_t LastMarkerLine(std::string_view text, std::size_t from) {
+  const std::size_t floor = std::max<std::size_t>(from, 1) - 1;
+  // The last line break in [floor, before), or npos: the search goes back no
+  // further than `floor`, so a long document costs one look at each byte.
+  const auto break_before = [&](std::size_t before) {
+    while (before > floor)
+      if (text[--before] == '\n') return before;
+    return std::string_view::npos;
+  };
+  for (std::size_t eol = break_before(text.size()); eol != std::string_view::npos;) {
+    const std::size_t before = break_before(eol);
+    if (before == std::string_view::npos) return 0;
+    const std::size_t start = before + 1;
+    const char c = text[start];
+    if ((c == '-' || c == '.') && MarkerAt(text, start, eol, c)) return start;
+    eol = before;
+  }
+  return 0;
 }
 
 std::vector<DocumentChunk> SplitDocumentsParallel(std::string_view text, unsigned jobs,

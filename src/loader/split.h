@@ -50,6 +50,12 @@ PieceMarkers FindMarkers(std::string_view text, std::size_t begin, std::size_t e
 std::vector<DocumentChunk> ChunksFromMarkers(std::string_view text,
                                              const std::vector<PieceMarkers>& pieces);
 
+// Where `text`, a window of a YAML stream, may be cut so that both parts
+// split into the documents the whole would: the start of its last line that
+// is a `---` or `...` marker and ends with a line break, looking only at
+// lines that start at `from` or later, never at 0. 0 when there is none.
+std::size_t LastMarkerLine(std::string_view text, std::size_t from);
+
 // SplitDocuments(text, false), with pieces of `piece_bytes` searched on up to
 // `jobs` threads.
 std::vector<DocumentChunk> SplitDocumentsParallel(std::string_view text, unsigned jobs,
