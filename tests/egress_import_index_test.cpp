@@ -495,9 +495,17 @@ TEST(EgressImportIndex, SharedRoutedHostsAreEachRowsOwn) {
       const istio::Registry& reg = a.RegistryOf(s);
       const RowRef row = ImportsOf(m, reg, s);
       std::string got, want;
+      // What a report says of a routed host.
+      const auto line = [&](std::string_view host, std::uint32_t port, std::uint32_t vs,
+                            const RouteDestination* dest, bool reachable, bool through,
+                            const Gateway* gateway) {
+        return std::string(host) + ":" + std::to_string(port) + " vs " +
+               m.virtual_services[vs].meta.ref.name + " to " + dest->host.value +
+               (reachable ? " reachable" : " blocked") + (through ? " through " : "") +
+               (gateway ? gateway->meta.ref.name : "") + "\n";
+      };
       for (const egress::RoutedHost& r : a.RoutedHosts(s))
-        got += std::string(r.host) + ":" + std::to_string(r.port) + " " +
-               Describe(m, reg, r.verdict) + "\n";
+        got += line(r.host, r.port, r.vs, r.dest, r.reachable, r.through_gateway, r.gateway);
       std::set<std::pair<std::string, std::uint32_t>> seen;
       for (const istio::ImportedVs& iv : row.virtual_services)
         for (const auto& h : m.virtual_services[iv.vs].hosts) {
@@ -506,7 +514,8 @@ TEST(EgressImportIndex, SharedRoutedHostsAreEachRowsOwn) {
             continue;
           const Verdict v = Answer(m, reg, s, row, h.value, 0);
           if (!v.route || !seen.insert({h.value, v.port}).second) continue;
-          want += h.value + ":" + std::to_string(v.port) + " " + Describe(m, reg, v) + "\n";
+          want += line(h.value, v.port, v.route->vs, v.route->dest, v.reachable, v.hop.has_value(),
+                       v.hop ? v.hop->gateway : nullptr);
         }
       ASSERT_EQ(got, want) << "seed " << seed << " row " << s.ns << "\n" << MeshText(files);
     }

@@ -136,10 +136,17 @@ struct HijackedPort {
 };
 // A VirtualService host outside the scope's services that a route sends on
 // (the port-80 virtual hosts, or a route through an egress gateway).
+// What the reports say of it, not the whole Verdict: a mesh with thousands
+// of VirtualServices exported to every namespace routes as many hosts per
+// row, and a Verdict is five times the size.
 struct RoutedHost {
   std::string_view host;  // a VirtualService's host, in the model
   std::uint32_t port = 0;
-  Verdict verdict;
+  std::uint32_t vs = 0;                    // the VirtualService that routes it
+  const RouteDestination* dest = nullptr;  // where its route sends it
+  bool reachable = false;                  // the verdict's
+  bool through_gateway = false;            // the verdict has an egress gateway hop
+  const Gateway* gateway = nullptr;        // that hop's Gateway, when it found one
 };
 // A row's routed hosts, in the order of its VirtualServices. Rows that can
 // only route alike (see EgressAnalysis::RoutedHosts) share one list, so

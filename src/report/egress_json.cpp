@@ -117,12 +117,10 @@ Json RoutesJson(const MeshModel& model, const egress::RoutedHostList& list) {
   for (const egress::RoutedHost& r : list) {
     Json rj = {{"host", r.host},
                {"port", r.port},
-               {"to", r.verdict.route->dest->host.value},
-               {"virtualService", Qualified(model.virtual_services[r.verdict.route->vs].meta.ref)},
-               {"reachable", r.verdict.reachable}};
-    rj["gateway"] = r.verdict.hop && r.verdict.hop->gateway
-                        ? Json(Qualified(r.verdict.hop->gateway->meta.ref))
-                        : Json(nullptr);
+               {"to", r.dest->host.value},
+               {"virtualService", Qualified(model.virtual_services[r.vs].meta.ref)},
+               {"reachable", r.reachable}};
+    rj["gateway"] = r.gateway ? Json(Qualified(r.gateway->meta.ref)) : Json(nullptr);
     routes.push_back(std::move(rj));
   }
   return routes;

@@ -161,10 +161,10 @@ void WriteHostGroups(std::ostream& out, const EgressAnalysis& a, PolicyView& pol
 // "route HOST:PORT -> DEST (egress gateway NS/NAME): reachable"
 void RouteLine(std::ostream& os, const egress::RoutedHost& r, const std::string& indent) {
   os << indent << "route " << TerminalSafe(r.host) << ":" << r.port << " -> "
-     << TerminalSafe(r.verdict.route->dest->host.value);
-  if (r.verdict.hop)
-    os << " (egress gateway " << TerminalSafe(Qualified(r.verdict.hop->gateway->meta.ref)) << ")";
-  os << ": " << (r.verdict.reachable ? "reachable" : "NOT reachable") << '\n';
+     << TerminalSafe(r.dest->host.value);
+  if (r.through_gateway)
+    os << " (egress gateway " << TerminalSafe(Qualified(r.gateway->meta.ref)) << ")";
+  os << ": " << (r.reachable ? "reachable" : "NOT reachable") << '\n';
 }
 
 // Route groups: listed once, referred to by the rows that take them.
