@@ -541,7 +541,26 @@ def write_kustomize(mesh, out, origin):
             docs.append((order(o), w.document(o)))
     docs.append((order(MESH_CONFIGMAP), w.document(MESH_CONFIGMAP)))
     docs.sort(key=lambda d: d[0])
-    out.write("overlays/prod/rendered.yaml", "---\n".join(d[1] for d in docs), len(docs))
+    # One file, as `kubectl kustomize overlays/prod > rendered.yaml` writes
+    # it, up to KUSTOMIZE_PART_BYTES; past that (the 1M-object scaling run,
+    # about 610 MB) the stream is cut at document boundaries into parts, each
+    # under meshlint's 256 MiB bound on one file: a single 610 MB file would
+    # be refused whole, and the run would time nothing.
+    part, size, k = [], 0, 1
+    for _, text in docs:
+        if part and size + len(text) > KUSTOMIZE_PART_BYTES:
+            out.write(kustomize_part(k), "---\n".join(part), len(part))
+            part, size, k = [], 0, k + 1
+        part.append(text)
+        size += len(text) + 4
+    out.write(kustomize_part(k), "---\n".join(part), len(part))
+
+
+KUSTOMIZE_PART_BYTES = 160 << 20
+
+
+def kustomize_part(k):
+    return "overlays/prod/rendered.yaml" if k == 1 else f"overlays/prod/rendered-{k}.yaml"
 
 
 def main():
