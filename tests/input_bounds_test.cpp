@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -206,6 +207,53 @@ TEST(ReadKnownRegular, ContentBeyondTheSizeIsReadToTheEndWithinTheLimit) {
   EXPECT_NE(content.find("Pid:"), std::string::npos);
   EXPECT_EQ(KnownReason("/proc/self/status", {10, false}),
             "larger than the 10 bytes meshlint reads: not read");
+}
+
+// The loader's window-at-a-time read of a big file: opened and refused as
+// ReadKnownRegular refuses, read in the steps asked for, and bounded in all
+// even when the file grows after it was opened.
+TEST(WindowedFile, ReadsInStepsWithinTheBound) {
+  TempDir dir;
+  const std::string path = dir.Write("a.yaml", "0123456789");
+  WindowedFile file;
+  ASSERT_FALSE(file.Open(path, 100).has_value());
+  EXPECT_EQ(file.size(), 10u);
+  std::string buffer = "x";
+  bool end = true;  // must be reset
+  EXPECT_FALSE(file.Append(buffer, 4, end).has_value());
+  EXPECT_EQ(buffer, "x0123");
+  EXPECT_FALSE(end);
+  EXPECT_FALSE(file.Append(buffer, 100, end).has_value());
+  EXPECT_EQ(buffer, "x0123456789");
+  EXPECT_TRUE(end);
+  EXPECT_FALSE(file.Append(buffer, 100, end).has_value());  // closed: nothing more
+  EXPECT_EQ(buffer, "x0123456789");
+  EXPECT_TRUE(end);
+
+  // Empty: the end at once, no error.
+  ASSERT_FALSE(file.Open(dir.Write("empty.yaml", ""), 100).has_value());
+  buffer.clear();
+  EXPECT_FALSE(file.Append(buffer, 8, end).has_value());
+  EXPECT_TRUE(buffer.empty());
+  EXPECT_TRUE(end);
+
+  // The same refusals, in the same words, as ReadKnownRegular.
+  for (const std::string& refused : {(dir.path() / "missing").string(), dir.str(), path}) {
+    const auto error = file.Open(refused, 9);
+    ASSERT_TRUE(error.has_value()) << refused;
+    EXPECT_EQ(*error, KnownReason(refused, {9, false})) << refused;
+  }
+
+  // Grown past the bound after it was opened: refused when read.
+  ASSERT_FALSE(file.Open(path, 12).has_value());
+  std::ofstream(path, std::ios::app) << "abcdef";
+  buffer.clear();
+  EXPECT_FALSE(file.Append(buffer, 10, end).has_value());
+  EXPECT_FALSE(end);
+  const auto error = file.Append(buffer, 10, end);
+  ASSERT_TRUE(error.has_value()) << buffer;
+  EXPECT_EQ(*error, "larger than the 12 bytes meshlint reads: not read");
+  EXPECT_TRUE(end);
 }
 
 TEST(ReadBounded, PipeIsReadThroughOneOpenAndBounded) {

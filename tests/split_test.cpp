@@ -199,6 +199,11 @@ TEST(ParallelSplit, BigFileLoadsAsOnePass) {
                  "\ndata:\n  big: |\n";
       for (int k = 0; k < 400; ++k) content += "    line " + std::to_string(k) + " ---\n";
     }
+    if (i % 997 == 2) {
+      // One line longer than the smaller windows.
+      content += "---\n{apiVersion: v1, kind: ConfigMap, metadata: {name: l" + std::to_string(i) +
+                 "}, data: {k: " + std::string(9000, 'x') + "}}\n";
+    }
   }
   content += "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: last";
   const fs::path dir = fs::temp_directory_path() / ("meshlint-split-" + std::to_string(::getpid()));
@@ -226,6 +231,35 @@ TEST(ParallelSplit, BigFileLoadsAsOnePass) {
   }
 }
 
+// A read that ends inside a marker line, after a document longer than the
+// window: the marker is found when the line is complete, and the file loads
+// as the one-pass split loads it, whatever side of the line the read ends.
+TEST(ParallelSplit, WindowEndingInsideAMarkerLine) {
+  std::string content = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: long}\ndata:\n  k: |\n";
+  while (content.size() < 60000) content += "    text\n";
+  const std::size_t marker = content.size();
+  content += "---\r\n";
+  for (int i = 0; content.size() < (1u << 20) + 4096; ++i)
+    content +=
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n" + std::to_string(i) + "\n---\n";
+  const fs::path dir =
+      fs::temp_directory_path() / ("meshlint-window-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "doc.yaml", std::ios::binary) << content;
+  LoadOptions options;
+  const std::string want = testing::Dump(testing::LoadFiles({{"doc.yaml", content}}, options));
+  EXPECT_NE(want.find("n1000"), std::string::npos);
+  // Before the line, inside `---`, between CR and LF, just after the LF.
+  for (const std::size_t into : {0, 2, 4, 5}) {
+    options.base_dir = dir.string();
+    options.window_bytes = marker + into;
+    MeshModel model;
+    EXPECT_TRUE(LoadInputs({(dir / "doc.yaml").string()}, options, model).empty());
+    EXPECT_EQ(testing::Dump(model), want) << "read ends " << into << " bytes into the marker";
+  }
+  fs::remove_all(dir);
+}
+
 // Where a window may be cut: the last complete marker line, not at 0, not
 // before `from`.
 TEST(ParallelSplit, LastMarkerLine) {
@@ -238,6 +272,12 @@ TEST(ParallelSplit, LastMarkerLine) {
   EXPECT_EQ(LastMarkerLine("a: 1\n----\n--\n -- -\n", 0), 0u);
   EXPECT_EQ(LastMarkerLine("a: 1\n---\nb: 2\n", 6), 0u);  // searched already
   EXPECT_EQ(LastMarkerLine("a: 1\n---\nb: 2\n", 5), 5u);
+  EXPECT_EQ(LastMarkerLine("a: 1\n...\r\nb\n", 0), 5u);
+  EXPECT_EQ(LastMarkerLine("a: 1\n---\tx\nb\n", 0), 5u);
+  EXPECT_EQ(LastMarkerLine("a: 1\n---x\nb\n", 0), 0u);  // not a marker
+  EXPECT_EQ(LastMarkerLine("a: 1\n---\n", 9), 0u);      // from the end: nothing
+  EXPECT_EQ(LastMarkerLine("a: 1\n---\n---\n", 9), 9u);
+  EXPECT_EQ(LastMarkerLine("a: 1\n---\n---\n", 10), 0u);
 }
 
 }  // namespace

@@ -264,16 +264,31 @@ class Scheduler {
     std::string buffer;
     std::uint32_t first_line = 1;  // of the buffer's first byte, in the file
     std::size_t searched = 0;      // where LastMarkerLine looks from
+    std::size_t looked = 0;        // how much of the buffer it has seen
+    std::size_t dropped = 0;       // bytes of the file before the buffer's
     std::size_t want = window;
     bool end = false;
     for (bool first = true;;) {
       while (!end && buffer.size() < want)
         if (auto error = file.Append(buffer, want - buffer.size(), end))
           return unreadable(std::move(*error));
-      const std::size_t cut = end ? buffer.size() : LastMarkerLine(buffer, searched);
-      if (cut == 0) {
+      // Only a line that ended since the last look can be a new marker
+      // line: without one, a long line is not searched again.
+      const std::string_view fresh = std::string_view(buffer).substr(looked);
+      const std::size_t cut = end ? buffer.size()
+                              : fresh.find('\n') == std::string_view::npos
+                                  ? 0
+                                  : LastMarkerLine(buffer, searched);
+      if (!end && cut == 0) {
         // No marker since the last look: one document longer than a window.
-        searched = buffer.size();
+        // The next look starts at the line still open (a marker line may
+        // be cut by the read), and the buffer is given room for the rest
+        // of the file at once rather than doubled as it grows.
+        const std::size_t open = fresh.rfind('\n');
+        if (open != std::string_view::npos) searched = looked + open + 1;
+        looked = buffer.size();
+        const std::size_t rest = file.size() > dropped ? file.size() - dropped : 0;
+        buffer.reserve(rest + 1);  // not more: past its capacity it would double
         want = buffer.size() + window;
         continue;
       }
@@ -287,9 +302,11 @@ class Scheduler {
       LoadChunks(i, chunks);
       if (end) break;
       buffer.erase(0, cut);
+      dropped += cut;
+      if (buffer.capacity() > 4 * window) buffer.shrink_to_fit();  // after a long document
       first_line += lines;
       first = false;
-      searched = 0;
+      searched = looked = 0;
       want = window;
     }
     model_.Append(std::move(head));

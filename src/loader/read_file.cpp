@@ -180,8 +180,11 @@ std::optional<std::string> WindowedFile::Open(const std::string& path, std::size
   fd_ = -1;
   max_bytes_ = max_bytes;
   total_ = 0;
+  size_ = 0;
   struct stat st;
-  return OpenKnownRegular(path, {max_bytes, false}, fd_, st);
+  auto error = OpenKnownRegular(path, {max_bytes, false}, fd_, st);
+  if (!error) size_ = static_cast<std::size_t>(st.st_size);
+  return error;
 }
 
 std::optional<std::string> WindowedFile::Append(std::string& buffer, std::size_t bytes, bool& end) {
@@ -191,8 +194,11 @@ std::optional<std::string> WindowedFile::Append(std::string& buffer, std::size_t
     return std::nullopt;
   }
   // One byte past the bound tells a file that grew past it since it was
-  // opened from one that ends there.
-  bytes = std::min(bytes, max_bytes_ + 1 - total_);
+  // opened from one that ends there. Not past the size it had then either
+  // (and a byte to see its end), so that a buffer given room for the file
+  // is not outgrown; one that has grown since is read on in small steps.
+  const std::size_t left = size_ >= total_ ? size_ - total_ + 1 : 0;
+  bytes = std::min({bytes, max_bytes_ + 1 - total_, std::max<std::size_t>(left, 64u << 10)});
   const std::size_t at = buffer.size();
   buffer.resize(at + bytes);
   std::size_t got = 0;

@@ -66,11 +66,14 @@ class WindowedFile {
   // the file has no more (or on an error). Why reading failed (the file grew
   // past the bound, a read error), or nullopt.
   std::optional<std::string> Append(std::string& buffer, std::size_t bytes, bool& end);
+  // The file's size when it was opened (it may change while it is read).
+  std::size_t size() const { return size_; }
 
  private:
   int fd_ = -1;
   std::size_t max_bytes_ = 0;
   std::size_t total_ = 0;  // bytes read so far
+  std::size_t size_ = 0;
 };
 
 // The same, the reason as a Problem about file `file` (an index into the
