@@ -505,7 +505,7 @@ TEST(EgressImportIndex, SharedRoutedHostsAreEachRowsOwn) {
                (gateway ? gateway->meta.ref.name : "") + "\n";
       };
       for (const egress::RoutedHost& r : a.RoutedHosts(s))
-        got += line(r.host, r.port, r.vs, r.dest, r.reachable, r.through_gateway, r.gateway);
+        got += line(r.host, r.port, r.vs, r.dest, r.reachable, r.gateway != nullptr, r.gateway);
       std::set<std::pair<std::string, std::uint32_t>> seen;
       for (const istio::ImportedVs& iv : row.virtual_services)
         for (const auto& h : m.virtual_services[iv.vs].hosts) {

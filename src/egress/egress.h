@@ -7,6 +7,7 @@
 // a mesh of many namespaces is not compared pairwise.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -145,8 +146,12 @@ struct RoutedHost {
   std::uint32_t vs = 0;                    // the VirtualService that routes it
   const RouteDestination* dest = nullptr;  // where its route sends it
   bool reachable = false;                  // the verdict's
-  bool through_gateway = false;            // the verdict has an egress gateway hop
-  const Gateway* gateway = nullptr;        // that hop's Gateway, when it found one
+  // The egress gateway the route passes through, or nullptr (a hop always
+  // has its Gateway: ThroughGateway finds it before any outcome).
+  const Gateway* gateway = nullptr;
+
+  // Rows whose lists compare equal route alike (route groups).
+  friend auto operator<=>(const RoutedHost&, const RoutedHost&) = default;
 };
 // A row's routed hosts, in the order of its VirtualServices. Rows that can
 // only route alike (see EgressAnalysis::RoutedHosts) share one list, so
@@ -367,9 +372,7 @@ class EgressAnalysis {
                    std::shared_ptr<const std::vector<RoutedHost>>>
       routed_of_public_;
   // route_groups(), once computed, and the group of each list of routes.
-  using RoutesText =
-      std::vector<std::tuple<std::string_view, std::uint32_t, const RouteDestination*,
-                             std::uint32_t, bool, bool, const Gateway*>>;
+  using RoutesText = std::vector<RoutedHost>;
   static RoutesText TextOf(const RoutedHostList& routes);
   mutable std::optional<std::vector<RouteGroup>> route_groups_;
   mutable std::map<RoutesText, std::size_t> route_group_of_;

@@ -195,10 +195,7 @@ RoutedHostList EgressAnalysis::RoutedHosts(const Scope& s) const {
 }
 
 EgressAnalysis::RoutesText EgressAnalysis::TextOf(const RoutedHostList& routes) {
-  RoutesText out;
-  for (const RoutedHost& r : routes)
-    out.emplace_back(r.host, r.port, r.dest, r.vs, r.reachable, r.through_gateway, r.gateway);
-  return out;
+  return RoutesText(routes.begin(), routes.end());
 }
 
 const Scope* EgressAnalysis::RowOf(const Scope& s) const {
@@ -279,7 +276,7 @@ std::vector<RoutedHost> EgressAnalysis::ComputeRoutedHosts(const Scope& s) const
         continue;
       const Verdict v = AnswerWith(s, imports, open, h.value, 0);
       if (!v.route || !seen.insert({h.value, v.port}).second) continue;
-      out.push_back({h.value, v.port, v.route->vs, v.route->dest, v.reachable, v.hop.has_value(),
+      out.push_back({h.value, v.port, v.route->vs, v.route->dest, v.reachable,
                      v.hop ? v.hop->gateway : nullptr});
     }
   }

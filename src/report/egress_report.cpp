@@ -162,8 +162,7 @@ void WriteHostGroups(std::ostream& out, const EgressAnalysis& a, PolicyView& pol
 void RouteLine(std::ostream& os, const egress::RoutedHost& r, const std::string& indent) {
   os << indent << "route " << TerminalSafe(r.host) << ":" << r.port << " -> "
      << TerminalSafe(r.dest->host.value);
-  if (r.through_gateway)
-    os << " (egress gateway " << TerminalSafe(Qualified(r.gateway->meta.ref)) << ")";
+  if (r.gateway) os << " (egress gateway " << TerminalSafe(Qualified(r.gateway->meta.ref)) << ")";
   os << ": " << (r.reachable ? "reachable" : "NOT reachable") << '\n';
 }
 
