@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "loader/text.h"
 #include "semantics/istio.h"
@@ -110,6 +113,71 @@ TEST(LoaderMemory, ListsAreKeptWithoutGrowthSlack) {
   EXPECT_EQ(m.services[0].ports.size(), 3u);
   EXPECT_EQ(m.services[0].ports.capacity(), 3u);
   EXPECT_EQ(m.services[0].ports[2].port.value, 82);
+}
+
+// Every object holds its apiVersion, and a repository writes a handful of
+// them: the text is kept once, each object points at it (loaded on two
+// threads, and across two loads).
+TEST(LoaderMemory, ObjectsShareTheirApiVersion) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (int i = 0; i < 8; ++i)
+    files.push_back({"se" + std::to_string(i) + ".yaml",
+                     "apiVersion: networking.istio.io/v1beta1\nkind: ServiceEntry\n"
+                     "metadata: {name: ext" +
+                         std::to_string(i) +
+                         ", namespace: shop}\nspec: {hosts: [a.example.com], exportTo: [.]}\n"
+                         "---\napiVersion: networking.istio.io/v1\nkind: Sidecar\n"
+                         "metadata: {name: default, namespace: ns" +
+                         std::to_string(i) + "}\nspec: {egress: [{hosts: [./*]}]}\n"});
+  LoadOptions two, one;
+  two.jobs = 2;
+  one.jobs = 1;
+  auto a = LoadFiles(files, two);
+  auto b = LoadFiles(files, one);
+  ASSERT_TRUE(a.problems.empty()) << ::testing::PrintToString(Problems(a));
+  ASSERT_EQ(a.service_entries.size(), 8u);
+  ASSERT_EQ(b.sidecars.size(), 8u);
+  const char* se_text = a.service_entries[0].meta.api_version.view().data();
+  const char* sidecar_text = a.sidecars[0].meta.api_version.view().data();
+  EXPECT_NE(se_text, sidecar_text);
+  for (const auto* m : {&a, &b}) {
+    for (const ServiceEntry& se : m->service_entries) {
+      EXPECT_EQ(se.meta.api_version, "networking.istio.io/v1beta1");
+      EXPECT_EQ(se.meta.api_version.view().data(), se_text);
+    }
+    for (const Sidecar& sc : m->sidecars) {
+      EXPECT_EQ(sc.meta.api_version, "networking.istio.io/v1");
+      EXPECT_EQ(sc.meta.api_version.view().data(), sidecar_text);
+    }
+  }
+  EXPECT_EQ(sizeof(SharedText), sizeof(void*));
+}
+
+TEST(SharedText, OneCopyOfEachTextFromEveryThread) {
+  const SharedText empty;
+  EXPECT_TRUE(empty.empty());
+  EXPECT_EQ(empty, SharedText(""));
+  EXPECT_EQ(empty.view(), "");
+  // Built from a temporary that is gone afterwards: the text is the pool's.
+  const SharedText a(std::string("example.test/v") + "1");
+  EXPECT_EQ(a, "example.test/v1");
+  EXPECT_TRUE(a.starts_with("example.test/"));
+  EXPECT_NE(a, SharedText("example.test/v2"));
+  EXPECT_LT(a, SharedText("example.test/v2"));
+  std::vector<const char*> seen(8, nullptr);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < seen.size(); ++t)
+    threads.emplace_back([&seen, t] {
+      for (int i = 0; i < 1000; ++i) {
+        // Another text in between, so that each thread's memory of the last
+        // one it was given does not answer every time.
+        const SharedText other("example.test/t" + std::to_string(i % 7));
+        EXPECT_EQ(other.view(), "example.test/t" + std::to_string(i % 7));
+        seen[t] = SharedText(std::string_view("example.test/v1")).view().data();
+      }
+    });
+  for (auto& t : threads) t.join();
+  for (const char* p : seen) EXPECT_EQ(p, a.view().data());
 }
 
 TEST(LoaderLocations, ServiceEntryWithoutExportToOrHosts) {

@@ -471,7 +471,7 @@ void ReadObject(NodeReader& r, const LiteNode& node, const std::string& where, i
     }
   }
   ObjectMeta meta;
-  meta.api_version = api_version;
+  meta.api_version = SharedText(api_version);
   meta.ref.kind = kind_name;
   meta.loc = r.Loc(kind.value);
   try {

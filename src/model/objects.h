@@ -22,25 +22,28 @@
 #include "model/location.h"
 #include "model/object_ref.h"
 #include "model/problem.h"
+#include "model/shared_text.h"
 
 namespace meshlint {
 
 // What every loaded object has.
 struct ObjectMeta {
-  std::string api_version;
+  // Shared by every object of the same apiVersion: one pointer an object.
+  SharedText api_version;
   ObjectRef ref;
   bool ns_defaulted = false;  // no metadata.namespace: placed in the default
-  Location loc;               // the `kind:` value, or the document start
-  Location name_loc;          // the metadata.name value
-  Location ns_loc;            // the metadata.namespace value, when written
-  // Annotations under ignore.meshlint.io/ only (suppressions); others are not
-  // kept, to keep the model small.
-  std::vector<std::pair<std::string, Located<std::string>>> meshlint_annotations;
   // Istio's admission refuses the object (set by MeshModel::Finalize). Such
   // objects are moved to MeshModel::rejected: everything in the model's own
   // collections is false here, so a reader of those needs no check; the flag
-  // is for code handed an ObjectMeta from either place.
+  // is for code handed an ObjectMeta from either place. (Beside
+  // ns_defaulted, so that the two share one word.)
   bool rejected = false;
+  Location loc;       // the `kind:` value, or the document start
+  Location name_loc;  // the metadata.name value
+  Location ns_loc;    // the metadata.namespace value, when written
+  // Annotations under ignore.meshlint.io/ only (suppressions); others are not
+  // kept, to keep the model small.
+  std::vector<std::pair<std::string, Located<std::string>>> meshlint_annotations;
 
   // Where a finding about the object as a whole should point.
   const Location& anchor() const { return name_loc.valid() ? name_loc : loc; }
