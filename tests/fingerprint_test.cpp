@@ -167,7 +167,7 @@ TEST(Fingerprint, DigestsTheStableKeyForEveryShapeOfObject) {
       for (const char* environment : {"", "prod, staging"}) {
         f.diag.object = object;
         f.diag.field = field;
-        f.environment = environment;
+        f.environment = SharedText(environment);
         findings.push_back(f);
       }
   const std::vector<std::string> fps = ComputeFingerprints(model, findings);

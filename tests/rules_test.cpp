@@ -156,7 +156,7 @@ TEST(SortFindings, InPlaceOrderMatchesASortedCopy) {
     f.rule_id = specs[i].rule;
     f.diag.loc = {specs[i].file, specs[i].line, 1, specs[i].line, 2};
     f.diag.message = specs[i].message;
-    f.environment = std::to_string(i);  // which input it was, to check stability
+    f.environment = SharedText(std::to_string(i));  // which input it was, to check stability
     findings.push_back(std::move(f));
   }
   std::vector<std::string> expected;
@@ -173,7 +173,7 @@ TEST(SortFindings, InPlaceOrderMatchesASortedCopy) {
   }
   SortFindings(model, findings);
   std::vector<std::string> got;
-  for (const Finding& f : findings) got.push_back(f.environment);
+  for (const Finding& f : findings) got.emplace_back(f.environment.view());
   EXPECT_EQ(got, expected);
   EXPECT_EQ(got.front(), "10");  // no position, message "a": first
   EXPECT_EQ(got.back(), "8");    // b.yaml:3, the later of two equal ones

@@ -367,5 +367,33 @@ TEST(SuppressCli, SuppressionRulesCanBeTurnedOff) {
   EXPECT_EQ(r.out, "");
 }
 
+// A finding's suppression is held on the heap (absent, it costs a pointer):
+// still a value, copied with the finding and changed on one copy only.
+TEST(FindingSuppression, HeldAsAValue) {
+  Finding f;
+  EXPECT_FALSE(f.suppression);
+  f.suppression =
+      Suppression{Suppression::Kind::kExternal, "vendor mirror", Location{0, 3, 5, 3, 9}};
+  ASSERT_TRUE(f.suppression.has_value());
+  Finding copy = f;
+  ASSERT_TRUE(copy.suppression);
+  copy.suppression->justification = "changed";
+  copy.suppression->loc.file = 7;
+  EXPECT_EQ(f.suppression->justification, "vendor mirror");
+  EXPECT_EQ(f.suppression->loc.file, 0u);
+  EXPECT_EQ((*copy.suppression).justification, "changed");
+  copy = f;  // assigned back: the same value again, still its own
+  EXPECT_EQ(copy.suppression->justification, "vendor mirror");
+  EXPECT_NE(&*copy.suppression, &*f.suppression);
+  Finding moved = std::move(copy);
+  EXPECT_EQ(moved.suppression->loc.line, 3u);
+  moved.suppression = std::nullopt;
+  EXPECT_FALSE(moved.suppression);
+  Finding none;
+  f = none;
+  EXPECT_FALSE(f.suppression);
+  EXPECT_LE(sizeof(f.suppression), sizeof(void*));
+}
+
 }  // namespace
 }  // namespace meshlint::testing

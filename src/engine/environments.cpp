@@ -121,7 +121,8 @@ LintRequest ForEnvironment(const LintRequest& request, const std::vector<Environ
 }
 
 void TagEnvironment(LintResult& result, const std::string& name) {
-  for (Finding& f : result.findings) f.environment = name;
+  const SharedText shared(name);
+  for (Finding& f : result.findings) f.environment = shared;
 }
 
 void MergeEnvironment(LintResult& into, LintResult&& from) {
@@ -155,7 +156,8 @@ void MergeEnvironment(LintResult& into, LintResult&& from) {
       f.suppression->loc.file = Remap(index, into.model.files, files, f.suppression->loc.file);
     auto it = have.find(key(f));
     if (it != have.end() && into.findings[it->second].diag.loc.file == f.diag.loc.file) {
-      into.findings[it->second].environment += ", " + f.environment;
+      SharedText& joined = into.findings[it->second].environment;
+      joined = SharedText(std::string(joined.view()) + ", " + std::string(f.environment.view()));
       continue;
     }
     into.findings.push_back(std::move(f));

@@ -26,7 +26,10 @@ std::string Finding::StableKey() const {
   key += '|';
   key += diag.field;
   // Without environments the key is what it always was.
-  if (!environment.empty()) key += "|" + environment;
+  if (!environment.empty()) {
+    key += '|';
+    key += environment.view();
+  }
   return key;
 }
 

@@ -276,8 +276,8 @@ void WriteText(std::ostream& out, const ReportContext& ctx) {
   constexpr std::size_t kBlock = 1 << 16;
   std::string buf;
   buf.reserve(kBlock + 4096);
-  std::string head, body;                    // a wrapped line's parts, reused
-  const std::string* environment = nullptr;  // the section being written
+  std::string head, body;                   // a wrapped line's parts, reused
+  const SharedText* environment = nullptr;  // the section being written
   for (const Finding& f : ctx.findings) {
     if (f.suppression && !ctx.show_suppressed) continue;
     // With environments, findings come grouped by environment: a header
