@@ -169,7 +169,12 @@ class Scheduler {
         [&](std::size_t k) {
           BusyTimer timer(&clock_);
           const std::size_t f = i + k;
-          std::string content;
+          // Each thread reads its files into one buffer (under kBigFile:
+          // a big file is only noted here): a fresh one per file was new
+          // pages to fault in for every file, and its freed pages to give
+          // back. Nothing read from it keeps a view into it.
+          thread_local std::string content;
+          content.clear();
           bool is_big = false;
           if (Read(f, content, results[k], &is_big))
             LoadContent(content, ids_[f], inputs_[f].is_json, options_, results[k]);
