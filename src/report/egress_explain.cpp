@@ -195,9 +195,9 @@ std::string ChainText(const Names& n, const Step& s) {
     case StepKind::kListed: return ListedText(n, s);
     case StepKind::kAlias:
       return "Kubernetes Service " + Qualified(s.service->meta->ref) +
-             " is an ExternalName alias of " + s.service->alias_target +
-             ": it has no listener of its own, and is matched wherever " + s.service->alias_target +
-             " is.";
+             " is an ExternalName alias of " + std::string(s.service->alias_target) +
+             ": it has no listener of its own, and is matched wherever " +
+             std::string(s.service->alias_target) + " is.";
     case StepKind::kExportToList:
     case StepKind::kExportMeshDefault:
     case StepKind::kExportVisibility: return ExportText(n, s);

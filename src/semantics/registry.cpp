@@ -327,27 +327,27 @@ std::optional<std::uint32_t> Registry::OfServiceEntry(std::size_t i) const {
 
 const std::vector<std::uint32_t>& Registry::WithHost(std::string_view host) const {
   static const std::vector<std::uint32_t> kNone;
-  auto it = by_host_.find(std::string(host));
+  auto it = by_host_.find(host);
   return it == by_host_.end() ? kNone : it->second;
 }
 
 std::optional<std::string> Registry::ResolveAlias(std::string_view host) const {
   // ExternalName is not namespaced: any alias service of that hostname.
-  auto target_of = [&](std::string_view h) -> const std::string* {
+  auto target_of = [&](std::string_view h) -> const std::string_view* {
     for (std::uint32_t i : WithHost(h))
       if (services_[i].resolution == Resolution::kAlias) return &services_[i].alias_target;
     return nullptr;
   };
-  const std::string* target = target_of(host);
+  const std::string_view* target = target_of(host);
   if (!target) return std::nullopt;
   std::vector<std::string> seen = {std::string(host)};
-  while (const std::string* next = target_of(*target)) {
+  while (const std::string_view* next = target_of(*target)) {
     if (std::find(seen.begin(), seen.end(), *target) != seen.end() || seen.size() > 32)
       return std::nullopt;  // a loop: Kubernetes answers NXDOMAIN
-    seen.push_back(*target);
+    seen.emplace_back(*target);
     target = next;
   }
-  return *target;
+  return std::string(*target);
 }
 
 std::vector<HostRef> Registry::Covering(std::string_view host) const {

@@ -122,10 +122,12 @@ struct RegistryService {
   bool has_selector = false;           // spec.workloadSelector
   bool autoallocate_disabled = false;  // label networking.istio.io/enable-autoallocate-ip=false
   bool mesh_internal = false;          // location: MESH_INTERNAL
-  std::string alias_target;            // kAlias: spec.externalName
+  std::string_view alias_target;       // kAlias: spec.externalName (the model's text)
   Export visibility;
-  // Istio's order among services: creationTimestamp, then name, then namespace.
-  std::string created;
+  // Istio's order among services: creationTimestamp, then name, then
+  // namespace. The model's text, as are the views below: a registry lives
+  // no longer than the model it is built from.
+  std::string_view created;
 
   std::string_view ns() const { return meta->ref.ns; }
   bool IsServiceEntry() const { return kind == Kind::kServiceEntry; }
@@ -186,7 +188,9 @@ class Registry {
   const MeshModel* model_ = nullptr;
   std::vector<RegistryService> services_;
   std::vector<std::optional<std::uint32_t>> of_se_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> by_host_;
+  // Keyed by views of the services' own host names: each host vector's
+  // buffer stays where it is when its service moves into services_.
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_host_;
 };
 
 // Visibility of a VirtualService to namespaces: its exportTo, else the mesh's
