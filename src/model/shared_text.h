@@ -22,9 +22,9 @@ class SharedText {
   bool empty() const { return view().empty(); }
   bool starts_with(std::string_view prefix) const { return view().starts_with(prefix); }
 
-  friend bool operator==(const SharedText& a, const SharedText& b) {
-    return a.text_ == b.text_ || a.view() == b.view();
-  }
+  // The pool holds each text once (and never the empty one): equal texts
+  // are the same pointer.
+  friend bool operator==(const SharedText& a, const SharedText& b) { return a.text_ == b.text_; }
   friend bool operator==(const SharedText& a, std::string_view b) { return a.view() == b; }
   friend bool operator==(const SharedText& a, const char* b) { return a.view() == b; }
   friend std::strong_ordering operator<=>(const SharedText& a, const SharedText& b) {

@@ -125,8 +125,8 @@ struct RegistryService {
   std::string_view alias_target;       // kAlias: spec.externalName (the model's text)
   Export visibility;
   // Istio's order among services: creationTimestamp, then name, then
-  // namespace. The model's text, as are the views below: a registry lives
-  // no longer than the model it is built from.
+  // namespace. The model's text, as alias_target is: a registry lives no
+  // longer than the model it is built from.
   std::string_view created;
 
   std::string_view ns() const { return meta->ref.ns; }
@@ -149,6 +149,12 @@ class Registry {
  public:
   // The registry of `revision` ("" default): what that istiod sees.
   Registry(const MeshModel& model, std::string revision);
+  // Moved, not copied: the host index views the services' own host names,
+  // which a move keeps where they are and a copy would not.
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+  Registry(Registry&&) noexcept = default;
+  Registry& operator=(Registry&&) noexcept = default;
 
   const std::string& revision() const { return revision_; }
   const MeshSettings& settings() const { return *settings_; }
