@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/egress_diff.h"
 #include "cli/file_output.h"
+#include "cli/held.h"
 #include "cli/help.h"
 #include "cli/output.h"
 #include "cli/settings.h"
@@ -83,13 +84,13 @@ int Lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   // Entries of a baseline outside the named files are not "gone".
   if (request.report_only) report.count_stale = false;
 
-  LintResult result = Lint(request);
-  PrintInputNotes(result.model, err);
-  if (vm.count("verbose")) PrintSkipped(result.model, err);
-  for (const Problem& p : result.policy_problems) WriteProblem(err, result.model.files, p);
-  if (!result.policy_problems.empty()) return kExitUsage;
-  for (const Problem& p : result.input_problems) WriteProblem(err, result.model.files, p);
-  return FinishLint(report, result, started, out, err);
+  const Held<LintResult> result = MakeHeld<LintResult>(Lint(request));
+  PrintInputNotes(result->model, err);
+  if (vm.count("verbose")) PrintSkipped(result->model, err);
+  for (const Problem& p : result->policy_problems) WriteProblem(err, result->model.files, p);
+  if (!result->policy_problems.empty()) return kExitUsage;
+  for (const Problem& p : result->input_problems) WriteProblem(err, result->model.files, p);
+  return FinishLint(report, *result, started, out, err);
 }
 
 // The egress report, or the --from/--to explanation, to `sink`; the exit status.
@@ -97,7 +98,8 @@ int WriteEgress(const po::variables_map& vm, const LintResult& r, std::optional<
                 std::ostream& sink) {
   const std::string format = vm["format"].as<std::string>();
   const egress::CompiledPolicy* policy = r.policy.get();
-  egress::EgressAnalysis analysis(r.model);
+  const Held<egress::EgressAnalysis> held = MakeHeld<egress::EgressAnalysis>(r.model);
+  egress::EgressAnalysis& analysis = *held;
   if (vm.count("from")) {
     egress::Explanation ex =
         analysis.Explain(vm["from"].as<std::string>(), vm["to"].as<std::string>());
@@ -158,7 +160,8 @@ int Egress(const std::vector<std::string>& args, std::ostream& out, std::ostream
   const LintRequest request =
       RequestFromFlags(vm, Positional(vm), project->config ? &*project->config : nullptr);
   const std::optional<Severity> fail_on = EgressFailOn(vm, request.config);
-  const LintResult r = LoadForLint(request);
+  const Held<LintResult> loaded = MakeHeld<LintResult>(LoadForLint(request));
+  const LintResult& r = *loaded;
   PrintInputNotes(r.model, err);
   for (const Problem& p : r.input_problems) WriteProblem(err, r.model.files, p);
   if (!r.input_problems.empty()) return kExitUsage;

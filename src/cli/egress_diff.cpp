@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/egress_base.h"
+#include "cli/held.h"
 #include "cli/settings.h"
 #include "egress/diff.h"
 #include "loader/config_file.h"
@@ -179,6 +180,6 @@ int WriteEgressDiff(const EgressDiffRun& run, const std::string& format, std::os
   return Fails(run.diff, run.fail_on) ? kExitFindings : kExitClean;
 }
 
-void EgressDiffRunDeleter::operator()(EgressDiffRun* run) const { delete run; }
+void EgressDiffRunDeleter::operator()(EgressDiffRun* run) const { FreeUnlessExiting()(run); }
 
 }  // namespace meshlint

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/file_output.h"
+#include "cli/held.h"
 
 int main(int argc, char** argv) {
 #if defined(__GLIBC__)
@@ -18,6 +19,9 @@ int main(int argc, char** argv) {
   // lower (docs/performance.md, "Memory").
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
+  // The process ends when RunCli returns: the model is left to the system
+  // to reclaim instead of being freed piece by piece (cli/held.h).
+  meshlint::EndProcessAfterCommand();
   // stdout and stderr through FdStreambuf, so that a failed write says why
   // ("No space left on device") and makes the exit status 2.
   meshlint::FdStreambuf out_buf(1), err_buf(2);
