@@ -237,8 +237,9 @@ RowRef ImportsOf(const MeshModel& m, const istio::Registry& reg, const Scope& s)
 }
 
 bool InRanges(const istio::RegistryService& svc, std::string_view host) {
-  return std::any_of(svc.cidr_ranges.begin(), svc.cidr_ranges.end(),
-                     [&](const std::string& r) { return istio::AddressInCidr(host, r); });
+  const auto ranges = svc.cidr_ranges();
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [&](const auto& r) { return istio::AddressInCidr(host, r.value); });
 }
 
 // Each imported port listener on `port`, in import order.
@@ -609,7 +610,7 @@ std::vector<egress::Pair> FlatPairs(const EgressAnalysis& a) {
       const istio::RegistryService& svc = a.Service(s, h);
       for (std::size_t i = 0; i < svc.ports.size(); ++i)
         if (h.ports & istio::PortBit(i))
-          out.push_back({s.ns, workload, a.HostName(s, h), svc.ports[i].number,
+          out.push_back({s.ns, workload, std::string(a.HostName(s, h)), svc.ports[i].number,
                          std::string(istio::ProtocolName(svc.ports[i].protocol))});
     }
   }

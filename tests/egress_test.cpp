@@ -67,7 +67,7 @@ std::vector<std::string> Reach(const EgressAnalysis& a, const std::string& ns) {
     if (s.ns != ns || s.hypothetical) continue;
     for (const egress::HostRef& h : a.Reachable(s)) {
       const auto& ref = a.Service(s, h).meta->ref;
-      out.push_back(a.HostName(s, h) + "<-" + ref.ns + "/" + ref.name);
+      out.push_back(std::string(a.HostName(s, h)) + "<-" + ref.ns + "/" + ref.name);
     }
   }
   return out;

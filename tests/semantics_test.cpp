@@ -246,7 +246,9 @@ TEST(SemanticsRegistry, OneServiceEntryAloneIsTheRegistrysEntry) {
         EXPECT_EQ(alone->resolution, want.resolution) << dir;
         EXPECT_EQ(alone->has_addresses, want.has_addresses) << dir;
         EXPECT_EQ(alone->cidr_addresses_only, want.cidr_addresses_only) << dir;
-        EXPECT_EQ(alone->cidr_ranges, want.cidr_ranges) << dir;
+        EXPECT_EQ(alone->service_entry, want.service_entry) << dir;
+        EXPECT_EQ(alone->cidr_ranges().data(), want.cidr_ranges().data()) << dir;
+        EXPECT_EQ(alone->cidr_ranges().size(), want.cidr_ranges().size()) << dir;
         EXPECT_EQ(alone->whole_space_range, want.whole_space_range) << dir;
         EXPECT_EQ(alone->has_endpoints, want.has_endpoints) << dir;
         EXPECT_EQ(alone->has_selector, want.has_selector) << dir;
@@ -275,7 +277,7 @@ spec: {hosts: [db.example.com], ports: [{number: 5432, name: pg, protocol: TCP}]
   ASSERT_TRUE(reg.OfServiceEntry(1));
   const auto alone = istio::Registry::ServiceEntryService(m, m.SettingsForRevision(""), "", 1);
   ASSERT_TRUE(alone);
-  EXPECT_EQ(alone->hosts, V{"db.example.com"});
+  EXPECT_EQ(V(alone->hosts.begin(), alone->hosts.end()), V{"db.example.com"});
   EXPECT_EQ(alone->resolution, istio::Resolution::kNone);
 }
 

@@ -208,8 +208,11 @@ std::vector<OpenPort> EgressAnalysis::OpenPortsOf(
     const HostRef via{w.svc, w.host, istio::PortBit(w.index)};
     if (w.listener == istio::PortListener::kPassthrough)
       out.push_back({svc.ports[w.index].number, OpenPort::Why::kPassthrough, via, {}});
-    else if (w.listener == istio::PortListener::kRangePassthrough)
-      out.push_back({svc.ports[w.index].number, OpenPort::Why::kPassthrough, via, svc.cidr_ranges});
+    else if (w.listener == istio::PortListener::kRangePassthrough) {
+      std::vector<std::string> ranges;
+      for (const auto& r : svc.cidr_ranges()) ranges.push_back(r.value);
+      out.push_back({svc.ports[w.index].number, OpenPort::Why::kPassthrough, via, ranges});
+    }
   }
   for (std::uint32_t p : s.capture.exclude_ports)
     if (p) out.push_back({p, OpenPort::Why::kCaptureBypass, {}, {}});

@@ -257,7 +257,7 @@ class EgressAnalysis {
   // "NS/Kind/name"), and why.
   Explanation Explain(std::string_view from, std::string_view to) const;
 
-  const std::string& HostName(const Scope& s, const HostRef& h) const {
+  std::string_view HostName(const Scope& s, const HostRef& h) const {
     return Service(s, h).hosts[h.host];
   }
 

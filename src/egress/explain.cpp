@@ -152,7 +152,7 @@ void Explainer::Registry() {
   const std::size_t shown = std::min(candidates_.size(), kShown);
   for (std::size_t k = 0; k < shown; ++k) {
     const Candidate& c = candidates_[k];
-    ex_.chain.push_back(About(StepKind::kListed, Svc(c).host_locs[c.ref.host], c));
+    ex_.chain.push_back(About(StepKind::kListed, Svc(c).host_loc(c.ref.host), c));
     if (c.via_vs) {
       Step v = About(StepKind::kVsDestinationImported, {}, c);
       for (const istio::ImportedVs& iv : ex_.scope.virtual_services)

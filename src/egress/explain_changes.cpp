@@ -90,9 +90,8 @@ void Explainer::ChangesToClose() {
       const ServiceEntry& se = model_.service_entries[svc.index];
       narrow = se.export_to_key.valid() ? se.export_to_key : se.hosts_key;
     }
-    Step alt = svc.ns() != ex_.scope.ns
-                   ? About(StepKind::kNarrowExport, narrow, c)
-                   : About(StepKind::kRemoveHost, svc.host_locs[c.ref.host], c);
+    Step alt = svc.ns() != ex_.scope.ns ? About(StepKind::kNarrowExport, narrow, c)
+                                        : About(StepKind::kRemoveHost, svc.host_loc(c.ref.host), c);
     alt.relation = Relation::kAlternative;
     ex_.changes.push_back(alt);
     if (ex_.changes.size() > 8) break;

@@ -26,8 +26,9 @@ std::optional<Listener> First(const std::optional<Listener>& a, const std::optio
 }
 
 bool InRanges(const RegistryService& svc, std::string_view host) {
-  return std::any_of(svc.cidr_ranges.begin(), svc.cidr_ranges.end(),
-                     [&](const std::string& r) { return istio::AddressInCidr(host, r); });
+  const auto ranges = svc.cidr_ranges();
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [&](const auto& r) { return istio::AddressInCidr(host, r.value); });
 }
 
 }  // namespace

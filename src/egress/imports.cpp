@@ -282,9 +282,9 @@ std::vector<HostRef> EgressAnalysis::ReachableBeyondGroup(const Scope& s) const 
   const istio::Registry& reg = *registries_[s.registry];
   std::vector<HostRef> named(s.own.begin(), s.own.end());
   for (const HostRef& o : s.own) {
-    const std::string& name = reg.service(o.svc).hosts[o.host];
+    const std::string_view name = reg.service(o.svc).hosts[o.host];
     for (std::uint32_t svc : reg.WithHost(name)) {
-      const std::vector<std::string>& hosts = reg.service(svc).hosts;
+      const std::vector<std::string_view>& hosts = reg.service(svc).hosts;
       for (std::uint32_t h = 0; h < hosts.size(); ++h) {
         if (hosts[h] != name) continue;
         const HostRef probe{svc, h, 0};

@@ -54,7 +54,7 @@ void AddTargets(const EgressAnalysis& analysis, const Scope& s, const std::vecto
                 std::vector<Target>& out) {
   for (const HostRef& h : hosts) {
     const istio::RegistryService& svc = analysis.Service(s, h);
-    const std::string& host = analysis.HostName(s, h);
+    const std::string host(analysis.HostName(s, h));
     for (std::size_t i = 0; i < svc.ports.size(); ++i)
       if (h.ports & istio::PortBit(i))
         out.push_back(

@@ -33,10 +33,10 @@ std::string PortsText(const istio::RegistryService& svc, std::uint64_t mask) {
 
 std::string RangesText(const istio::RegistryService& svc) {
   std::string out;
-  for (std::size_t i = 0; i < svc.cidr_ranges.size() && i < 8; ++i)
-    out += (i ? ", " : "") + svc.cidr_ranges[i];
-  if (svc.cidr_ranges.size() > 8)
-    out += ", ... " + std::to_string(svc.cidr_ranges.size() - 8) + " more";
+  const auto ranges = svc.cidr_ranges();
+  for (std::size_t i = 0; i < ranges.size() && i < 8; ++i)
+    out.append(i ? ", " : "").append(ranges[i].value);
+  if (ranges.size() > 8) out += ", ... " + std::to_string(ranges.size() - 8) + " more";
   return out;
 }
 
@@ -50,7 +50,7 @@ Names::Names(const MeshModel& m, const egress::Explanation& e)
 std::string Names::Target(const Step& s) const {
   return std::string(s.service->ns()) + "/" + SeHost(s);
 }
-const std::string& Names::SeHost(const Step& s) const { return s.service->hosts[s.host]; }
+std::string Names::SeHost(const Step& s) const { return std::string(s.service->hosts[s.host]); }
 const std::string& Names::Entry(const Step& s) const {
   return s.sidecar->egress_hosts[*s.egress_host].value;
 }

@@ -28,7 +28,7 @@ struct Names {
 
   Names(const MeshModel& m, const egress::Explanation& e);
   std::string Target(const egress::Step& s) const;  // "ns/host" of the step's service host
-  const std::string& SeHost(const egress::Step& s) const;
+  std::string SeHost(const egress::Step& s) const;
   const std::string& Entry(const egress::Step& s) const;
   const std::string& Source(const egress::Step& s) const;
   std::string Port() const;      // " on port 443", or ""

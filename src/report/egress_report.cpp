@@ -97,7 +97,7 @@ void HostTable(std::ostream& out, const EgressAnalysis& a, const Scope& s,
     name.resize(std::max(name.size(), se_width), ' ');
     ports.resize(std::max(ports.size(), port_width), ' ');
     std::string line =
-        indent + host + "  " + name + "  " + ports + "  " + At(a.model(), svc.host_locs[h.host]);
+        indent + host + "  " + name + "  " + ports + "  " + At(a.model(), svc.host_loc(h.host));
     if (svc.mesh_internal) line += "  (MESH_INTERNAL)";
     if (i < marks.size() && !marks[i].empty()) line += "  " + marks[i];
     out << line << '\n';
@@ -214,7 +214,7 @@ void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s,
       os << indent << "IPs in " << TerminalSafe(egress_detail::RangesText(svc)) << " on port "
          << p.port << ": ServiceEntry " << TerminalSafe(Qualified(svc.meta->ref))
          << " (resolution NONE, CIDR addresses) passes them to their original destination ("
-         << At(model, svc.host_locs[p.via.host]) << ")\n";
+         << At(model, svc.host_loc(p.via.host)) << ")\n";
       continue;
     }
     os << indent << "any host on port " << p.port << ": ";
@@ -223,7 +223,7 @@ void RowBody(std::ostream& os, const EgressAnalysis& a, const Scope& s,
       os << "ServiceEntry " << TerminalSafe(Qualified(svc.meta->ref))
          << (svc.whole_space_range ? " (resolution NONE, an address range covering every address)"
                                    : " (resolution NONE, no addresses)")
-         << " opens it to every destination (" << At(model, svc.host_locs[p.via.host]) << ")\n";
+         << " opens it to every destination (" << At(model, svc.host_loc(p.via.host)) << ")\n";
     } else {
       os << "excludeOutboundPorts bypasses the proxy (" << At(model, s.capture.exclude_ports_loc)
          << ")\n";

@@ -225,12 +225,9 @@ std::optional<RegistryService> Registry::ServiceEntryService(const MeshModel& mo
   s.kind = RegistryService::Kind::kServiceEntry;
   s.index = i;
   s.meta = &se.meta;
+  s.service_entry = &se;
   s.hosts.reserve(se.hosts.size());
-  s.host_locs.reserve(se.hosts.size());
-  for (const auto& h : se.hosts) {
-    s.hosts.push_back(h.value);
-    s.host_locs.push_back(h.loc);
-  }
+  for (const auto& h : se.hosts) s.hosts.push_back(h.value);
   s.ports.reserve(se.ports.size());
   for (const PortSpec& p : se.ports)
     s.ports.push_back({static_cast<std::uint32_t>(p.number.value), ParseProtocol(p.protocol.value),
@@ -241,10 +238,7 @@ std::optional<RegistryService> Registry::ServiceEntryService(const MeshModel& mo
       s.has_addresses && std::all_of(se.addresses.begin(), se.addresses.end(),
                                      [](const auto& a) { return IsWideCidr(a.value); });
   if (s.cidr_addresses_only)
-    for (const auto& a : se.addresses) {
-      s.cidr_ranges.push_back(a.value);
-      s.whole_space_range |= a.value.ends_with("/0");
-    }
+    for (const auto& a : se.addresses) s.whole_space_range |= a.value.ends_with("/0");
   s.has_endpoints = !se.endpoint_addresses.empty();
   s.has_selector = se.workload_selector.set;
   const std::string* autoalloc =
@@ -262,7 +256,7 @@ void Registry::AddServiceEntry(const MeshModel& model, std::uint32_t i) {
   std::optional<RegistryService> s = ServiceEntryService(model, *settings_, revision_, i);
   if (!s) return;
   of_se_[i] = static_cast<std::uint32_t>(services_.size());
-  for (const std::string& h : s->hosts)
+  for (std::string_view h : s->hosts)
     by_host_[h].push_back(static_cast<std::uint32_t>(services_.size()));
   services_.push_back(std::move(*s));
 }
@@ -274,8 +268,8 @@ void Registry::AddKubeService(const MeshModel& model, std::uint32_t i) {
   s.kind = RegistryService::Kind::kKubeService;
   s.index = i;
   s.meta = &ks.meta;
-  s.hosts.push_back(ks.meta.ref.name + "." + ks.meta.ref.ns + ".svc.cluster.local");
-  s.host_locs.push_back(ks.meta.anchor());
+  s.hosts.push_back(
+      kube_hosts_.emplace_back(ks.meta.ref.name + "." + ks.meta.ref.ns + ".svc.cluster.local"));
   if (ks.type.value == "ExternalName") {
     s.resolution = Resolution::kAlias;
     s.alias_target = ks.external_name.value;

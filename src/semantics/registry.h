@@ -11,7 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -86,7 +88,7 @@ void NarrowByVisibility(const MeshModel& model, const MeshSettings& settings, st
 struct ServicePort {
   std::uint32_t number = 0;
   Protocol protocol = Protocol::kUnsupported;
-  std::string name;
+  std::string_view name;  // the model's text
   Location loc;
 };
 
@@ -105,32 +107,40 @@ Resolution ParseResolution(std::string_view written);  // ServiceEntry's field; 
 struct RegistryService {
   enum class Kind : std::uint8_t { kServiceEntry, kKubeService };
   Kind kind = Kind::kServiceEntry;
-  std::uint32_t index = 0;  // into model.service_entries or model.services
-  const ObjectMeta* meta = nullptr;
-  // The hostnames: a ServiceEntry's hosts, or "<name>.<ns>.svc.cluster.local".
-  std::vector<std::string> hosts;
-  std::vector<Location> host_locs;
-  std::vector<ServicePort> ports;
   Resolution resolution = Resolution::kNone;
-  bool has_addresses = false;        // spec.addresses, or a cluster IP
-  bool cidr_addresses_only = false;  // every address is a CIDR wider than /32
-  // cidr_addresses_only: the ranges, as written; `whole_space_range` when
-  // one of them is a /0 (every destination).
-  std::vector<std::string> cidr_ranges;
-  bool whole_space_range = false;
+  bool has_addresses = false;          // spec.addresses, or a cluster IP
+  bool cidr_addresses_only = false;    // every address is a CIDR wider than /32
+  bool whole_space_range = false;      // cidr_addresses_only, and one range is a /0
   bool has_endpoints = false;          // spec.endpoints written and not empty
   bool has_selector = false;           // spec.workloadSelector
   bool autoallocate_disabled = false;  // label networking.istio.io/enable-autoallocate-ip=false
   bool mesh_internal = false;          // location: MESH_INTERNAL
-  std::string_view alias_target;       // kAlias: spec.externalName (the model's text)
+  std::uint32_t index = 0;             // into model.service_entries or model.services
+  const ObjectMeta* meta = nullptr;
+  const ServiceEntry* service_entry = nullptr;  // kServiceEntry: the object
+  // The hostnames: a ServiceEntry's hosts (the model's text), or
+  // "<name>.<ns>.svc.cluster.local" (kept by the registry that made it).
+  // Views, as every text here is: a registry, and a service built alone,
+  // live no longer than the model they are built from.
+  std::vector<std::string_view> hosts;
+  std::vector<ServicePort> ports;
+  std::string_view alias_target;  // kAlias: spec.externalName
   Export visibility;
   // Istio's order among services: creationTimestamp, then name, then
-  // namespace. The model's text, as alias_target is: a registry lives no
-  // longer than the model it is built from.
+  // namespace.
   std::string_view created;
 
   std::string_view ns() const { return meta->ref.ns; }
   bool IsServiceEntry() const { return kind == Kind::kServiceEntry; }
+  // Where hosts[h] is written: the ServiceEntry's entry, or the Service.
+  Location host_loc(std::size_t h) const {
+    return service_entry ? service_entry->hosts[h].loc : meta->anchor();
+  }
+  // cidr_addresses_only: the ranges, as written (else none).
+  std::span<const Located<std::string>> cidr_ranges() const {
+    if (!cidr_addresses_only || !service_entry) return {};
+    return service_entry->addresses;
+  }
 };
 
 // A reference to hosts[host] of registry service `svc`, with the ports a
@@ -149,8 +159,8 @@ class Registry {
  public:
   // The registry of `revision` ("" default): what that istiod sees.
   Registry(const MeshModel& model, std::string revision);
-  // Moved, not copied: the host index views the services' own host names,
-  // which a move keeps where they are and a copy would not.
+  // Moved, not copied: the services and the host index view the names kept
+  // in kube_hosts_, which a move keeps where they are and a copy would not.
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
   Registry(Registry&&) noexcept = default;
@@ -194,8 +204,10 @@ class Registry {
   const MeshModel* model_ = nullptr;
   std::vector<RegistryService> services_;
   std::vector<std::optional<std::uint32_t>> of_se_;
-  // Keyed by views of the services' own host names: each host vector's
-  // buffer stays where it is when its service moves into services_.
+  // The hostnames made for Kubernetes Services: a deque, whose elements
+  // stay where they are as it grows.
+  std::deque<std::string> kube_hosts_;
+  // Keyed by the services' host views.
   std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_host_;
 };
 

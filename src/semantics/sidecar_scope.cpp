@@ -177,7 +177,7 @@ ImportDecision SidecarImports(const MeshModel& model, const Sidecar* sc, std::st
     d.ports = kAllPorts;
     return d;
   }
-  const std::string& name = svc.hosts[host];
+  const std::string_view name = svc.hosts[host];
   const bool exclusions = model.istio_version.AtLeast(1, 31);
   std::vector<std::uint32_t> earlier_ports;  // of listeners with a port and no bind
   for (std::size_t li = 0; li < sc->egress.size(); ++li) {
