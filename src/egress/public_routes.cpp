@@ -32,7 +32,7 @@ bool DependsOnNamespace(const VirtualService& vs, const istio::Registry& reg) {
     for (const RouteMatch& m : r.matches)
       if (!m.source_namespace.value.empty()) return true;
     for (const RouteDestination& d : r.destinations) {
-      const std::vector<std::uint32_t>& named = reg.WithHost(d.host.value);
+      const std::span<const std::uint32_t> named = reg.WithHost(d.host.value);
       if (named.size() > 1) return true;
       if (named.size() == 1) {
         const istio::RegistryService& svc = reg.service(named.front());

@@ -203,9 +203,31 @@ Registry::Registry(const MeshModel& model, std::string revision)
   // regrown (and every service moved again) as thousands are added.
   const std::size_t most = model.service_entries.size() + model.services.size();
   services_.reserve(most);
-  by_host_.reserve(most);
   for (std::uint32_t i = 0; i < model.service_entries.size(); ++i) AddServiceEntry(model, i);
   for (std::uint32_t i = 0; i < model.services.size(); ++i) AddKubeService(model, i);
+  IndexHosts();
+}
+
+void Registry::IndexHosts() {
+  std::size_t names = 0;
+  for (const RegistryService& s : services_) names += s.hosts.size();
+  by_host_.reserve(names);
+  // Count each name's services, place the runs, then fill them in service
+  // order (each count is reused as the run's fill level).
+  for (const RegistryService& s : services_)
+    for (std::string_view h : s.hosts) ++by_host_[h].count;
+  std::uint32_t next = 0;
+  for (auto& [name, run] : by_host_) {
+    run.first = next;
+    next += run.count;
+    run.count = 0;
+  }
+  with_host_.resize(next);
+  for (std::uint32_t i = 0; i < services_.size(); ++i)
+    for (std::string_view h : services_[i].hosts) {
+      HostRun& run = by_host_.find(h)->second;
+      with_host_[run.first + run.count++] = i;
+    }
 }
 
 bool Registry::Applies(const ObjectMeta& meta, const ConfigMeta* config) const {
@@ -256,8 +278,6 @@ void Registry::AddServiceEntry(const MeshModel& model, std::uint32_t i) {
   std::optional<RegistryService> s = ServiceEntryService(model, *settings_, revision_, i);
   if (!s) return;
   of_se_[i] = static_cast<std::uint32_t>(services_.size());
-  for (std::string_view h : s->hosts)
-    by_host_[h].push_back(static_cast<std::uint32_t>(services_.size()));
   services_.push_back(std::move(*s));
 }
 
@@ -311,7 +331,6 @@ void Registry::AddKubeService(const MeshModel& model, std::uint32_t i) {
     s.visibility = ConfigExport({}, {}, settings_->default_service_export_to,
                                 settings_->default_export_from, model, ks.meta.ref.ns, false);
   }
-  by_host_[s.hosts.front()].push_back(static_cast<std::uint32_t>(services_.size()));
   services_.push_back(std::move(s));
 }
 
@@ -319,10 +338,10 @@ std::optional<std::uint32_t> Registry::OfServiceEntry(std::size_t i) const {
   return i < of_se_.size() ? of_se_[i] : std::nullopt;
 }
 
-const std::vector<std::uint32_t>& Registry::WithHost(std::string_view host) const {
-  static const std::vector<std::uint32_t> kNone;
+std::span<const std::uint32_t> Registry::WithHost(std::string_view host) const {
   auto it = by_host_.find(host);
-  return it == by_host_.end() ? kNone : it->second;
+  if (it == by_host_.end()) return {};
+  return std::span<const std::uint32_t>(with_host_).subspan(it->second.first, it->second.count);
 }
 
 std::optional<std::string> Registry::ResolveAlias(std::string_view host) const {

@@ -173,7 +173,7 @@ class Registry {
   // The ServiceEntry at model.service_entries[i], when it is in this registry.
   std::optional<std::uint32_t> OfServiceEntry(std::size_t i) const;
   // Services with this exact hostname (a wildcard hostname is itself a key).
-  const std::vector<std::uint32_t>& WithHost(std::string_view host) const;
+  std::span<const std::uint32_t> WithHost(std::string_view host) const;
   // Every service whose hostname covers `host` (Istio's SubsetOf of the
   // question in the service's host), with the index of that host.
   std::vector<HostRef> Covering(std::string_view host) const;
@@ -207,8 +207,16 @@ class Registry {
   // The hostnames made for Kubernetes Services: a deque, whose elements
   // stay where they are as it grows.
   std::deque<std::string> kube_hosts_;
-  // Keyed by the services' host views.
-  std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_host_;
+  // The services of each hostname, in service order: by_host_ gives where
+  // a name's run of with_host_ starts and how long it is. One flat list,
+  // not a vector a name: the index is a third of the size.
+  struct HostRun {
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;
+  };
+  void IndexHosts();
+  std::unordered_map<std::string_view, HostRun> by_host_;  // keyed by the services' host views
+  std::vector<std::uint32_t> with_host_;
 };
 
 // Visibility of a VirtualService to namespaces: its exportTo, else the mesh's

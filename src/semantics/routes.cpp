@@ -82,7 +82,7 @@ bool MeshRouteApplies(const VirtualService& vs, const Route& route, std::uint32_
 
 std::optional<std::uint32_t> ResolveDestination(const MeshModel& model, const Registry& registry,
                                                 std::string_view host, std::string_view config_ns) {
-  const std::vector<std::uint32_t>& named = registry.WithHost(host);
+  const std::span<const std::uint32_t> named = registry.WithHost(host);
   for (std::uint32_t i : named)
     if (registry.service(i).ns() == config_ns) return i;
   std::optional<std::uint32_t> best;
