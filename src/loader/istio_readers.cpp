@@ -59,12 +59,16 @@ Field MapAt(NodeReader& r, const LiteNode& map, std::string_view name, const Obj
   return f;
 }
 
+Located<SharedText> Shared(const Located<std::string>& text) {
+  return {SharedText(text.value), text.loc};
+}
+
 PortSpec ReadPort(NodeReader& r, const LiteNode& node, const ObjectRef& ref, const Path& path) {
   PortSpec p;
   p.loc = r.Loc(node);
   p.number = IntegerAt(r, node, "number", ref, path);
-  p.protocol = ScalarAt(r, node, "protocol", ref, path);
-  p.name = ScalarAt(r, node, "name", ref, path);
+  p.protocol = Shared(ScalarAt(r, node, "protocol", ref, path));
+  p.name = Shared(ScalarAt(r, node, "name", ref, path));
   p.target_port = IntegerAt(r, node, "targetPort", ref, path);
   return p;
 }
@@ -121,13 +125,13 @@ void ReadServiceEntry(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       se.export_to = r.ScalarList(f, ref, Path(sp, "exportTo"), "exportTo: [\".\"]");
     }
     if (Field f = r.Get(spec.value, "location", ref, sp); f.present())
-      se.location = r.Scalar(f, ref, Path(sp, "location"));
+      se.location = Shared(r.Scalar(f, ref, Path(sp, "location")));
     if (Field f = r.Get(spec.value, "workloadSelector", ref, sp); f.present()) {
       se.has_workload_selector = true;
       se.workload_selector = ReadWorkloadSelector(r, f, ref, Path(sp, "workloadSelector"));
     }
     se.addresses = ListAt(r, spec.value, "addresses", ref, sp, &se.addresses_key);
-    se.resolution = ScalarAt(r, spec.value, "resolution", ref, sp);
+    se.resolution = Shared(ScalarAt(r, spec.value, "resolution", ref, sp));
     if (Field f = Present(r, spec.value, "ports", ref, sp); f.found) {
       se.ports_key = r.Loc(f.key);
       if (f.value.IsSequence()) se.ports.reserve(f.value.size());

@@ -17,6 +17,7 @@
 
 #include "model/location.h"
 #include "model/object_ref.h"
+#include "model/shared_text.h"
 
 namespace meshlint {
 
@@ -62,8 +63,9 @@ struct Selector {
 struct PortSpec {
   Location loc;  // the port mapping (its first key)
   Located<std::int64_t> number;
-  Located<std::string> protocol;  // as written: Istio parses it case-insensitively
-  Located<std::string> name;
+  // Texts that thousands of ports repeat ("TCP", "https"): one shared copy.
+  Located<SharedText> protocol;  // as written: Istio parses it case-insensitively
+  Located<SharedText> name;
   Located<std::int64_t> target_port;  // ServiceEntry only
 };
 

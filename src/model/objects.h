@@ -82,14 +82,14 @@ struct ServiceEntry {
   bool export_to_set = false;  // `exportTo` written (possibly as [])
   std::vector<Located<std::string>> export_to;
   Location export_to_key;
-  Located<std::string> location;       // MESH_EXTERNAL, MESH_INTERNAL or ""
+  Located<SharedText> location;        // MESH_EXTERNAL, MESH_INTERNAL or ""
   bool has_workload_selector = false;  // workloadSelector written and not null
   Selector workload_selector;          // .set == has_workload_selector
   std::vector<Located<std::string>> addresses;
   Location addresses_key;
   std::vector<PortSpec> ports;
   Location ports_key;
-  Located<std::string> resolution;  // NONE (the default), STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
+  Located<SharedText> resolution;  // NONE (the default), STATIC, DNS, DNS_ROUND_ROBIN, DYNAMIC_DNS
   // spec.endpoints: written (even as []), and each entry's address (empty
   // when not written) at the entry.
   bool endpoints_set = false;
@@ -100,7 +100,7 @@ struct ServiceEntry {
   bool IsExternal() const { return location.value != "MESH_INTERNAL"; }
   // The resolution as Istio reads it: NONE when not written.
   std::string_view Resolution() const {
-    return resolution.value.empty() ? std::string_view("NONE") : std::string_view(resolution.value);
+    return resolution.value.empty() ? std::string_view("NONE") : resolution.value.view();
   }
 };
 

@@ -166,8 +166,9 @@ std::string ListedText(const Names& n, const Step& s) {
   std::string what =
       ServiceName(svc) + " lists " + (se_host == host ? host : se_host + ", which covers " + host);
   if (svc.IsServiceEntry()) {
-    const std::string& location = n.model.service_entries[svc.index].location.value;
-    what += " (location " + (location.empty() ? std::string("unset: external") : location);
+    const std::string_view location = n.model.service_entries[svc.index].location.value.view();
+    what += " (location ";
+    what += location.empty() ? std::string_view("unset: external") : location;
   } else {
     what = "Kubernetes Service " + Qualified(svc.meta->ref) + " is " + host + " (in-cluster";
   }

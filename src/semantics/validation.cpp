@@ -293,7 +293,7 @@ void CheckServiceEntryPorts(Checker& c, const ServiceEntry& se, const IstioVersi
     const PortSpec& p = se.ports[i];
     const std::string field = "spec.ports[" + std::to_string(i) + "]";
     const Location& at = p.loc;
-    if (!names.insert(p.name.value).second)
+    if (!names.insert(std::string(p.name.value)).second)
       c.Error(p.name.loc.valid() ? p.name.loc : at, field + ".name",
               "service entry port name " + Quote(p.name.value) + " already defined");
     if (!numbers.insert(p.number.value).second)
@@ -392,7 +392,7 @@ void CheckDynamicDns(Checker& c, const ServiceEntry& se) {
 
 bool CheckServiceEntryEnums(Checker& c, const ServiceEntry& se, const IstioVersion& version) {
   bool ok = true;
-  const std::string& res = se.resolution.value;
+  const std::string res(se.resolution.value.view());
   const bool dynamic = version.AtLeast(1, 28);
   if (!res.empty() && res != "NONE" && res != "STATIC" && res != "DNS" &&
       res != "DNS_ROUND_ROBIN" && !(dynamic && res == "DYNAMIC_DNS")) {
@@ -404,10 +404,11 @@ bool CheckServiceEntryEnums(Checker& c, const ServiceEntry& se, const IstioVersi
                                    {"NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN"}));
     ok = false;
   }
-  const std::string& loc = se.location.value;
+  const std::string_view loc = se.location.value.view();
   if (!loc.empty() && loc != "MESH_EXTERNAL" && loc != "MESH_INTERNAL") {
-    c.SchemaError(se.location.loc, "spec.location",
-                  UnsupportedValue("spec.location", loc, {"MESH_EXTERNAL", "MESH_INTERNAL"}));
+    c.SchemaError(
+        se.location.loc, "spec.location",
+        UnsupportedValue("spec.location", std::string(loc), {"MESH_EXTERNAL", "MESH_INTERNAL"}));
     ok = false;
   }
   return ok;

@@ -235,7 +235,7 @@ void ValidateGateway(Checker& c, const Gateway& gw, const IstioVersion& version)
     const GatewayServer& s = gw.servers[i];
     if (!s.port.loc.valid()) continue;
     const std::string sp = "spec.servers[" + std::to_string(i) + "]";
-    if (!names.insert(s.port.name.value).second)
+    if (!names.insert(std::string(s.port.name.value)).second)
       c.Error(s.port.name.loc.valid() ? s.port.name.loc : s.port.loc, sp + ".port.name",
               "port names in servers must be unique: duplicate name " + s.port.name.value);
     if (!IsHttp(ParseProtocol(s.port.protocol.value)) && s.https_redirect)
