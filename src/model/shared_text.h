@@ -33,9 +33,6 @@ class SharedText {
   friend std::ostream& operator<<(std::ostream& o, const SharedText& t) { return o << t.view(); }
   // Joined into messages as a std::string is.
   friend std::string operator+(std::string a, const SharedText& b) { return a.append(b.view()); }
-  friend std::string operator+(const SharedText& a, std::string_view b) {
-    return std::string(a.view()).append(b);
-  }
 
  private:
   const std::string* text_ = nullptr;  // nullptr: the empty text

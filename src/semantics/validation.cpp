@@ -141,9 +141,10 @@ std::string CheckProtocol(std::string_view protocol) {
 
 // ---- Shared checks ----
 
-std::string UnsupportedValue(const std::string& field, const std::string& value,
+std::string UnsupportedValue(std::string_view field, std::string_view value,
                              std::initializer_list<std::string_view> supported) {
-  std::string out = field + ": Unsupported value: " + Quote(value) + ": supported values: ";
+  std::string out =
+      std::string(field) + ": Unsupported value: " + Quote(value) + ": supported values: ";
   bool first = true;
   for (std::string_view s : supported) {
     if (!first) out += ", ";
@@ -286,14 +287,14 @@ void CheckServiceEntryHosts(Checker& c, const ServiceEntry& se, bool dynamic_dns
 
 void CheckServiceEntryPorts(Checker& c, const ServiceEntry& se, const IstioVersion& version) {
   const bool auto_allocation = AutoAllocates(se, version);
-  std::set<std::string> names;
+  std::set<std::string_view> names;  // views of the model's shared port names
   std::set<std::int64_t> numbers;
   bool warned_addresses = false;
   for (std::size_t i = 0; i < se.ports.size(); ++i) {
     const PortSpec& p = se.ports[i];
     const std::string field = "spec.ports[" + std::to_string(i) + "]";
     const Location& at = p.loc;
-    if (!names.insert(std::string(p.name.value)).second)
+    if (!names.insert(p.name.value.view()).second)
       c.Error(p.name.loc.valid() ? p.name.loc : at, field + ".name",
               "service entry port name " + Quote(p.name.value) + " already defined");
     if (!numbers.insert(p.number.value).second)
@@ -392,7 +393,7 @@ void CheckDynamicDns(Checker& c, const ServiceEntry& se) {
 
 bool CheckServiceEntryEnums(Checker& c, const ServiceEntry& se, const IstioVersion& version) {
   bool ok = true;
-  const std::string res(se.resolution.value.view());
+  const std::string_view res = se.resolution.value.view();
   const bool dynamic = version.AtLeast(1, 28);
   if (!res.empty() && res != "NONE" && res != "STATIC" && res != "DNS" &&
       res != "DNS_ROUND_ROBIN" && !(dynamic && res == "DYNAMIC_DNS")) {
@@ -406,9 +407,8 @@ bool CheckServiceEntryEnums(Checker& c, const ServiceEntry& se, const IstioVersi
   }
   const std::string_view loc = se.location.value.view();
   if (!loc.empty() && loc != "MESH_EXTERNAL" && loc != "MESH_INTERNAL") {
-    c.SchemaError(
-        se.location.loc, "spec.location",
-        UnsupportedValue("spec.location", std::string(loc), {"MESH_EXTERNAL", "MESH_INTERNAL"}));
+    c.SchemaError(se.location.loc, "spec.location",
+                  UnsupportedValue("spec.location", loc, {"MESH_EXTERNAL", "MESH_INTERNAL"}));
     ok = false;
   }
   return ok;

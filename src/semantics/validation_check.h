@@ -153,7 +153,7 @@ void CheckNamespaceSlashHost(Checker& c, const Located<std::string>& host, const
                              bool is_gateway, const IstioVersion& version);
 // "spec.x: Unsupported value: "v": supported values: "a", "b"" (the API
 // server's enum message).
-std::string UnsupportedValue(const std::string& field, const std::string& value,
+std::string UnsupportedValue(std::string_view field, std::string_view value,
                              std::initializer_list<std::string_view> supported);
 
 }  // namespace meshlint::istio

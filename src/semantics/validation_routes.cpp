@@ -230,12 +230,12 @@ void ValidateGateway(Checker& c, const Gateway& gw, const IstioVersion& version)
             "gateway must have at least one server");
   for (std::size_t i = 0; i < gw.servers.size(); ++i)
     CheckServer(c, gw.servers[i], "spec.servers[" + std::to_string(i) + "]", version);
-  std::set<std::string> names;
+  std::set<std::string_view> names;  // views of the model's shared port names
   for (std::size_t i = 0; i < gw.servers.size(); ++i) {
     const GatewayServer& s = gw.servers[i];
     if (!s.port.loc.valid()) continue;
     const std::string sp = "spec.servers[" + std::to_string(i) + "]";
-    if (!names.insert(std::string(s.port.name.value)).second)
+    if (!names.insert(s.port.name.value.view()).second)
       c.Error(s.port.name.loc.valid() ? s.port.name.loc : s.port.loc, sp + ".port.name",
               "port names in servers must be unique: duplicate name " + s.port.name.value);
     if (!IsHttp(ParseProtocol(s.port.protocol.value)) && s.https_redirect)
