@@ -59,10 +59,6 @@ Field MapAt(NodeReader& r, const LiteNode& map, std::string_view name, const Obj
   return f;
 }
 
-Located<SharedText> Shared(const Located<std::string>& text) {
-  return {SharedText(text.value), text.loc};
-}
-
 PortSpec ReadPort(NodeReader& r, const LiteNode& node, const ObjectRef& ref, const Path& path) {
   PortSpec p;
   p.loc = r.Loc(node);

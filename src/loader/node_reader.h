@@ -101,6 +101,11 @@ class FieldPath {
   bool dot_ = true;  // a '.' between a non-empty parent and the name
 };
 
+// A text that many objects write alike ("TCP", "http"), kept once.
+inline Located<SharedText> Shared(const Located<std::string>& text) {
+  return {SharedText(text.value), text.loc};
+}
+
 // Reads the nodes of one tree whose text is `span`, into `out`.
 class NodeReader {
  public:

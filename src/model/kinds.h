@@ -116,11 +116,13 @@ struct PodTemplate {
 
 struct KubeServicePort {
   Location loc;
-  Located<std::string> name;
-  Located<std::string> protocol;      // TCP (default), UDP, SCTP
-  Located<std::string> app_protocol;  // Istio reads it before the name prefix
+  // Texts that thousands of Services repeat ("http", "TCP", "8080"): one
+  // shared copy.
+  Located<SharedText> name;
+  Located<SharedText> protocol;      // TCP (default), UDP, SCTP
+  Located<SharedText> app_protocol;  // Istio reads it before the name prefix
   Located<std::int64_t> port;
-  Located<std::string> target_port;  // a number or a container port name
+  Located<SharedText> target_port;  // a number or a container port name
 };
 
 // ---- VirtualService ----

@@ -167,7 +167,7 @@ struct Workload {
 struct KubeService {
   ObjectMeta meta;
   std::vector<KubeServicePort> ports;
-  Located<std::string> type;           // ClusterIP (default), NodePort, LoadBalancer, ExternalName
+  Located<SharedText> type;            // ClusterIP (default), NodePort, LoadBalancer, ExternalName
   Located<std::string> cluster_ip;     // "None": headless
   Located<std::string> external_name;  // type ExternalName: the alias target
   Selector selector;                   // spec.selector (labels are the map itself)

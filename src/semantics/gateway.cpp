@@ -73,7 +73,7 @@ std::uint32_t TargetPort(const KubeService& svc, std::uint32_t port) {
   for (const KubeServicePort& p : svc.ports) {
     if (static_cast<std::uint32_t>(p.port.value) != port) continue;
     std::uint32_t target = 0;
-    const std::string& t = p.target_port.value;
+    const std::string_view t = p.target_port.value.view();
     auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), target);
     if (ec == std::errc() && end == t.data() + t.size() && target != 0) return target;
   }
