@@ -255,7 +255,7 @@ TEST(SemanticsRegistry, OneServiceEntryAloneIsTheRegistrysEntry) {
         EXPECT_EQ(alone->autoallocate_disabled, want.autoallocate_disabled) << dir;
         EXPECT_EQ(alone->visibility.scope, want.visibility.scope) << dir;
         EXPECT_EQ(alone->visibility.namespaces, want.visibility.namespaces) << dir;
-        EXPECT_EQ(alone->created, want.created) << dir;
+        EXPECT_EQ(alone->created(), want.created()) << dir;
       }
     }
   EXPECT_GT(present, 20u);

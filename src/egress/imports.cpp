@@ -284,7 +284,7 @@ std::vector<HostRef> EgressAnalysis::ReachableBeyondGroup(const Scope& s) const 
   for (const HostRef& o : s.own) {
     const std::string_view name = reg.service(o.svc).hosts[o.host];
     for (std::uint32_t svc : reg.WithHost(name)) {
-      const std::vector<std::string_view>& hosts = reg.service(svc).hosts;
+      const istio::HostNames& hosts = reg.service(svc).hosts;
       for (std::uint32_t h = 0; h < hosts.size(); ++h) {
         if (hosts[h] != name) continue;
         const HostRef probe{svc, h, 0};

@@ -248,8 +248,7 @@ std::optional<RegistryService> Registry::ServiceEntryService(const MeshModel& mo
   s.index = i;
   s.meta = &se.meta;
   s.service_entry = &se;
-  s.hosts.reserve(se.hosts.size());
-  for (const auto& h : se.hosts) s.hosts.push_back(h.value);
+  s.hosts = HostNames(se.hosts);
   s.ports.reserve(se.ports.size());
   for (const PortSpec& p : se.ports)
     s.ports.push_back({static_cast<std::uint32_t>(p.number.value), ParseProtocol(p.protocol.value),
@@ -270,7 +269,6 @@ std::optional<RegistryService> Registry::ServiceEntryService(const MeshModel& mo
   s.visibility = ConfigExport(se.export_to, se.export_to_key, settings.default_service_export_to,
                               settings.default_export_from, model, se.meta.ref.ns, false);
   NarrowByVisibility(model, settings, se.meta.ref.ns, s.visibility);
-  s.created = se.config.creation_timestamp.value;
   return s;
 }
 
@@ -288,8 +286,10 @@ void Registry::AddKubeService(const MeshModel& model, std::uint32_t i) {
   s.kind = RegistryService::Kind::kKubeService;
   s.index = i;
   s.meta = &ks.meta;
-  s.hosts.push_back(
-      kube_hosts_.emplace_back(ks.meta.ref.name + "." + ks.meta.ref.ns + ".svc.cluster.local"));
+  s.hosts = HostNames(
+      {&kube_hosts_.emplace_back(Located<std::string>{
+           ks.meta.ref.name + "." + ks.meta.ref.ns + ".svc.cluster.local", ks.meta.anchor()}),
+       1});
   if (ks.type.value == "ExternalName") {
     s.resolution = Resolution::kAlias;
     s.alias_target = ks.external_name.value;

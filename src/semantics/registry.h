@@ -10,8 +10,10 @@
 // pkg/config/protocol (istio-notes §2.6, §2.10, §2.13, §2.14).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string>
@@ -104,6 +106,53 @@ enum class Resolution : std::uint8_t {
 };
 Resolution ParseResolution(std::string_view written);  // ServiceEntry's field; "" = NONE
 
+// A service's hostnames, each with where it is written: a view of a
+// ServiceEntry's `hosts` entries, or of the one name a Kubernetes Service
+// has (at the Service). Read as a list of names.
+class HostNames {
+ public:
+  HostNames() = default;
+  explicit HostNames(std::span<const Located<std::string>> entries) : entries_(entries) {}
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  std::string_view operator[](std::size_t h) const { return entries_[h].value; }
+  const Located<std::string>& entry(std::size_t h) const { return entries_[h]; }
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::string_view;
+    iterator() = default;
+    explicit iterator(const Located<std::string>* at) : at_(at) {}
+    std::string_view operator*() const { return at_->value; }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++at_;
+      return before;
+    }
+    friend bool operator==(const iterator&, const iterator&) = default;
+
+   private:
+    const Located<std::string>* at_ = nullptr;
+  };
+  iterator begin() const { return iterator(entries_.data()); }
+  iterator end() const { return iterator(entries_.data() + entries_.size()); }
+  // The same names, in the same order.
+  friend bool operator==(const HostNames& a, const HostNames& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+
+ private:
+  std::span<const Located<std::string>> entries_;
+};
+
 struct RegistryService {
   enum class Kind : std::uint8_t { kServiceEntry, kKubeService };
   Kind kind = Kind::kServiceEntry;
@@ -122,20 +171,21 @@ struct RegistryService {
   // "<name>.<ns>.svc.cluster.local" (kept by the registry that made it).
   // Views, as every text here is: a registry, and a service built alone,
   // live no longer than the model they are built from.
-  std::vector<std::string_view> hosts;
+  HostNames hosts;
   std::vector<ServicePort> ports;
   std::string_view alias_target;  // kAlias: spec.externalName
   Export visibility;
-  // Istio's order among services: creationTimestamp, then name, then
-  // namespace.
-  std::string_view created;
 
   std::string_view ns() const { return meta->ref.ns; }
+  // Istio's order among services: creationTimestamp, then name, then
+  // namespace. A Kubernetes Service has none here.
+  std::string_view created() const {
+    return service_entry ? std::string_view(service_entry->config.creation_timestamp.value)
+                         : std::string_view();
+  }
   bool IsServiceEntry() const { return kind == Kind::kServiceEntry; }
   // Where hosts[h] is written: the ServiceEntry's entry, or the Service.
-  Location host_loc(std::size_t h) const {
-    return service_entry ? service_entry->hosts[h].loc : meta->anchor();
-  }
+  Location host_loc(std::size_t h) const { return hosts.entry(h).loc; }
   // cidr_addresses_only: the ranges, as written (else none).
   std::span<const Located<std::string>> cidr_ranges() const {
     if (!cidr_addresses_only || !service_entry) return {};
@@ -206,7 +256,7 @@ class Registry {
   std::vector<std::optional<std::uint32_t>> of_se_;
   // The hostnames made for Kubernetes Services: a deque, whose elements
   // stay where they are as it grows.
-  std::deque<std::string> kube_hosts_;
+  std::deque<Located<std::string>> kube_hosts_;
   // The services of each hostname, in service order: by_host_ gives where
   // a name's run of with_host_ starts and how long it is. One flat list,
   // not a vector a name: the index is a third of the size.

@@ -91,7 +91,7 @@ std::optional<std::uint32_t> ResolveDestination(const MeshModel& model, const Re
     const RegistryService& s = registry.service(i);
     if (!pick_best)
       return std::make_tuple(false, false, std::string_view(), std::string_view(s.ns()));
-    return std::make_tuple(s.IsServiceEntry(), s.created.empty(), std::string_view(s.created),
+    return std::make_tuple(s.IsServiceEntry(), s.created().empty(), s.created(),
                            std::string_view(s.ns()));
   };
   for (std::uint32_t i : named) {
