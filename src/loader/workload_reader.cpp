@@ -201,8 +201,7 @@ void ReadKubeService(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       return f.found && f.value.IsScalar() ? r.Scalar(f, ref, Path(sp, key))
                                            : Located<std::string>{};
     };
-    if (Field f = Entry(r, spec.value, "type", ref, sp); f.found && f.value.IsScalar())
-      svc.type = Shared(r.Scalar(f, ref, Path(sp, "type")));
+    svc.type = Shared(scalar("type"));
     svc.cluster_ip = scalar("clusterIP");
     svc.external_name = scalar("externalName");
     if (Field sel = Entry(r, spec.value, "selector", ref, sp); sel.found && sel.value.IsMap()) {
@@ -220,8 +219,8 @@ void ReadKubeService(NodeReader& r, const LiteNode& node, ObjectMeta& meta,
       port.loc = r.Loc(p);
       auto text = [&](std::string_view key) {
         Field f = Entry(r, p, key, ref, pp);
-        return f.found && f.value.IsScalar() ? Shared(r.Scalar(f, ref, Path(pp, key)))
-                                             : Located<SharedText>{};
+        return Shared(f.found && f.value.IsScalar() ? r.Scalar(f, ref, Path(pp, key))
+                                                    : Located<std::string>{});
       };
       port.name = text("name");
       port.protocol = text("protocol");

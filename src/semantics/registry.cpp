@@ -286,10 +286,9 @@ void Registry::AddKubeService(const MeshModel& model, std::uint32_t i) {
   s.kind = RegistryService::Kind::kKubeService;
   s.index = i;
   s.meta = &ks.meta;
-  s.hosts = HostNames(
-      {&kube_hosts_.emplace_back(Located<std::string>{
-           ks.meta.ref.name + "." + ks.meta.ref.ns + ".svc.cluster.local", ks.meta.anchor()}),
-       1});
+  const Located<std::string>& host = kube_hosts_.emplace_back(Located<std::string>{
+      ks.meta.ref.name + "." + ks.meta.ref.ns + ".svc.cluster.local", ks.meta.anchor()});
+  s.hosts = HostNames({&host, 1});
   if (ks.type.value == "ExternalName") {
     s.resolution = Resolution::kAlias;
     s.alias_target = ks.external_name.value;
